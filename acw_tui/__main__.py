@@ -1,0 +1,3 @@
+from acw_tui.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The `acw` command line.
+
+A bare `acw` opens the screen. Heavy imports (Textual, the hub's web stack) happen inside
+the commands that need them, so the phone-system hook starts fast. Every error a user
+can cause comes out as one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+
+from acw_tui import __version__
+from acw_tui.errors import AcwError
+
+
+class AcwGroup(click.Group):
+    """A click group that reports AcwError (and stray SQLite errors) as one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AcwError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"database error: {exc}") from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+
+def iso_time(value: str | None) -> datetime | None:
+    from acw_tui.core.timeutil import parse_iso
+
+    if value is None:
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO-8601 time (e.g. 2026-05-04T10:15:00Z)"
+        ) from None
+
+
+def open_desk() -> Any:
+    from acw_tui.config import load_config
+    from acw_tui.desk import Desk
+    from acw_tui.paths import database_file
+    from acw_tui.store import open_store
+
+    config = load_config()
+    return Desk(open_store(database_file()), config)
+
+
+@click.group(
+    cls=AcwGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="acw")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """acw: after-call work for contact-center agents.
+
+    Without a command, opens the screen on the configured store.
+    """
+    if ctx.invoked_subcommand is None:
+        from acw_tui.tui.run import run_screen
+
+        run_screen()
+
+
+# -- the phone-system hook --------------------------------------------------------------
+
+
+def _call_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--at", "at", metavar="ISO-TIME", help="When it happened (default: now).")(
+        func
+    )
+    func = click.option("--customer", metavar="REF", help="Customer reference.")(func)
+    func = click.option("--queue", metavar="Q", help="Queue the call came through.")(func)
+    return click.option(
+        "--call-id", required=True, metavar="ID", help="The phone system's call id."
+    )(func)
+
+
+@cli.command("call-started")
+@_call_options
+def call_started(call_id: str, queue: str | None, customer: str | None, at: str | None) -> None:
+    """Phone-system hook: a call was answered (the agent is on a call)."""
+    desk = open_desk()
+    call = desk.call_started(call_id, queue=queue, customer_ref=customer, at=iso_time(at))
+    click.echo(f"call {call.external_id} started")
+
+
+@cli.command("call-ended")
+@_call_options
+@click.option(
+    "--talk-seconds", type=click.FloatRange(min=0), metavar="N", help="Talk time in seconds."
+)
+def call_ended(
+    call_id: str,
+    queue: str | None,
+    customer: str | None,
+    at: str | None,
+    talk_seconds: float | None,
+) -> None:
+    """Phone-system hook: a call ended; opens its wrap-up with the ACW clock running."""
+    desk = open_desk()
+    wrapup = desk.call_ended(
+        call_id, queue=queue, customer_ref=customer, talk_seconds=talk_seconds, at=iso_time(at)
+    )
+    click.echo(f"wrap-up {wrapup.id} open for call {call_id}")
+
+
+@cli.command("show")
+@click.argument("call_id")
+def show(call_id: str) -> None:
+    """Print the wrap-up of a call (by the phone system's call id)."""
+    from acw_tui.desk import DeskError, format_duration
+
+    desk = open_desk()
+    call = desk.calls.by_external_id(desk.config.site_id, call_id)
+    wrapup = desk.wrapups.for_call(call.id) if call else None
+    if wrapup is None:
+        raise DeskError(f"unknown call id {call_id!r} at site {desk.config.site_id}")
+    click.echo(
+        f"call      {call_id}  queue {wrapup.call.queue or '–'}  customer {wrapup.call.customer_ref or '–'}"
+    )
+    click.echo(f"status    {wrapup.status}{'  (timed out)' if wrapup.timed_out else ''}")
+    click.echo(f"ACW       {format_duration(wrapup.acw_seconds)}")
+    if wrapup.codes:
+        click.echo(f"codes     {', '.join(wrapup.codes)}")
+    click.echo("")
+    draft = desk.wrapups.draft(wrapup.id)
+    click.echo(wrapup.note if wrapup.status == "done" else (draft.note if draft else ""))
+
+
+# -- the store ----------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Inspect and upgrade the local store."""
+
+
+@db_group.command("path")
+def db_path() -> None:
+    """Print the database file's path."""
+    from acw_tui.paths import database_file
+
+    click.echo(str(database_file()))
+
+
+@db_group.command("migrate")
+def db_migrate() -> None:
+    """Upgrade the database schema in place; nothing is lost."""
+    from acw_tui.paths import database_file
+    from acw_tui.store import open_store
+    from acw_tui.store.migrations import LATEST, migrate
+
+    store = open_store(database_file(), migrate=False)
+    applied = migrate(store)
+    for step in applied:
+        click.echo(f"applied {step.number:04d} {step.name}: {step.summary}")
+    click.echo(f"schema at version {LATEST}" + ("" if applied else " (already current)"))
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Check the database file for damage; exits non-zero if any is found."""
+    from acw_tui.paths import database_file
+    from acw_tui.store import open_store
+    from acw_tui.store.migrations import pending, schema_version
+
+    path = database_file()
+    if not path.exists():
+        raise AcwError(f"{path}: no database yet (it is created on first use)")
+    store = open_store(path, migrate=False)
+    problems = store.integrity_problems()
+    version = schema_version(store.conn)
+    waiting = pending(store.conn)
+    for problem in problems:
+        click.echo(f"{path}: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    note = f", {len(waiting)} migration(s) pending: run `acw db migrate`" if waiting else ""
+    click.echo(f"{path}: ok (schema version {version}{note})")
+
+
+# -- demo data ----------------------------------------------------------------------------
+
+
+@cli.command("demo")
+@click.option(
+    "--calls", default=2000, show_default=True, type=click.IntRange(min=1), help="Calls to create."
+)
+@click.option("--agents", default=8, show_default=True, type=click.IntRange(min=1), help="Agents.")
+@click.option(
+    "--days", default=14, show_default=True, type=click.IntRange(min=1), help="Days of history."
+)
+@click.option(
+    "--seed", default=7, show_default=True, type=int, help="Random seed (same seed, same data)."
+)
+def demo(calls: int, agents: int, days: int, seed: int) -> None:
+    """Fill the store with realistic, seeded history so every screen has something to show."""
+    from acw_tui.demo import generate_demo
+    from acw_tui.paths import database_file
+    from acw_tui.store import open_store
+
+    store = open_store(database_file())
+    summary = generate_demo(store, calls=calls, agents=agents, days=days, seed=seed)
+    click.echo(summary)
+
+
+def main() -> None:
+    cli(prog_name="acw")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

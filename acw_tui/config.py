@@ -1,0 +1,174 @@
+"""The config file (`config.toml`) and its environment overrides.
+
+```toml
+agent_id = "ana"          # ACW_AGENT overrides
+site_id = "warsaw-1"      # ACW_SITE overrides
+locale = "en"
+
+[acw]                     # the ACW policy of SPEC §2
+target_seconds = 120
+timeout_seconds = 0
+extend_seconds = 60
+max_extensions = 2
+require_code = false
+
+[acw.queues.billing]      # per-queue overrides
+target_seconds = 180
+```
+
+Unknown keys and values of the wrong type are refused with the file, the key and the
+reason, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from acw_tui import paths
+from acw_tui.core.policy import AcwPolicy, SitePolicy
+from acw_tui.errors import AcwError
+
+LOCALES = ("en", "pl", "es", "zh")
+# Tables owned by a feature: config.py only checks they are tables; the feature reads
+# its own with `section()`, so each one's keys are documented beside the code using them.
+FEATURE_SECTIONS = ("shorthand", "templates", "redaction", "sync", "report")
+T = typing.TypeVar("T")
+
+
+class ConfigError(AcwError):
+    """The config file is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    agent_id: str
+    site_id: str
+    locale: str = "en"
+    policy: SitePolicy = field(default_factory=SitePolicy)
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    path: Path | None = None  # the file it came from, if any
+
+
+def _default_agent() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "agent"
+
+
+def _check_type(value: Any, expected: type, where: str) -> Any:
+    if expected is int and isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, expected):
+        names = {
+            int: "a whole number",
+            bool: "true or false",
+            str: "text",
+            float: "a number",
+            list: "a list",
+            dict: "a table",
+        }
+        raise ConfigError(
+            f"{where}: expected {names.get(expected, expected.__name__)}, got {value!r}"
+        )
+    return value
+
+
+def read_table(cls: type[T], table: dict[str, Any], where: str, base: T | None = None) -> T:
+    """Fill the frozen dataclass `cls` from a TOML table, checking keys and types.
+
+    Fields typed int, float, bool, str or tuple[str, ...] are understood; whole
+    numbers must not be negative. `base` supplies the values the table leaves out.
+    """
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}.{key}: unknown key (known: {', '.join(known)})")
+        expected = hints[key]
+        if typing.get_origin(expected) is tuple:
+            items = _check_type(value, list, f"{where}.{key}")
+            values[key] = tuple(_check_type(i, str, f"{where}.{key}") for i in items)
+            continue
+        values[key] = _check_type(value, expected, f"{where}.{key}")
+        if expected in (int, float) and values[key] < 0:
+            raise ConfigError(f"{where}.{key}: must not be negative, got {value}")
+    return dataclasses.replace(base if base is not None else cls(), **values)  # type: ignore[type-var]
+
+
+def section(config: Config, name: str, cls: type[T]) -> T:
+    """The feature section `[name]` of the config file, read into `cls`."""
+    where = f"{config.path or paths.config_file()}: {name}"
+    return read_table(cls, dict(config.sections.get(name, {})), where)
+
+
+def parse_config(data: dict[str, Any], source: str) -> Config:
+    """Build a Config from parsed TOML; `source` names the file in error messages."""
+    top_keys = {"agent_id", "site_id", "locale", "acw", *FEATURE_SECTIONS}
+    for key in data:
+        if key not in top_keys:
+            raise ConfigError(
+                f"{source}: {key}: unknown key (known: {', '.join(sorted(top_keys))})"
+            )
+    agent_id = _check_type(data.get("agent_id", _default_agent()), str, f"{source}: agent_id")
+    site_id = _check_type(data.get("site_id", "local"), str, f"{source}: site_id")
+    locale = _check_type(data.get("locale", "en"), str, f"{source}: locale")
+    if locale not in LOCALES:
+        raise ConfigError(f"{source}: locale: must be one of {', '.join(LOCALES)}, got {locale!r}")
+    for name, value in (("agent_id", agent_id), ("site_id", site_id)):
+        if not value.strip():
+            raise ConfigError(f"{source}: {name}: must not be empty")
+
+    acw = _check_type(data.get("acw", {}), dict, f"{source}: [acw]")
+    queues_table = _check_type(acw.get("queues", {}), dict, f"{source}: [acw.queues]")
+    default = read_table(
+        AcwPolicy, {k: v for k, v in acw.items() if k != "queues"}, f"{source}: acw"
+    )
+    queues = []
+    for queue, table in queues_table.items():
+        where = f"{source}: acw.queues.{queue}"
+        queues.append(
+            (queue, read_table(AcwPolicy, _check_type(table, dict, where), where, default))
+        )
+    sections = {
+        name: _check_type(data[name], dict, f"{source}: [{name}]")
+        for name in FEATURE_SECTIONS
+        if name in data
+    }
+    return Config(
+        agent_id=os.environ.get("ACW_AGENT") or agent_id,
+        site_id=os.environ.get("ACW_SITE") or site_id,
+        locale=locale,
+        policy=SitePolicy(default=default, queues=tuple(queues)),
+        sections=sections,
+    )
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file means every default."""
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return dataclasses.replace(parse_config({}, str(path)), path=None)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already ends with "(at line L, column C)".
+        raise ConfigError(f"{path}: malformed TOML: {exc}") from exc
+    return dataclasses.replace(parse_config(data, str(path)), path=path)

@@ -1,0 +1,1 @@
+"""Headless core of acw: plain Python, no Textual, no SQL."""

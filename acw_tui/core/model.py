@@ -1,0 +1,88 @@
+"""The records acw keeps, as the rest of the program sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class AgentStateName(StrEnum):
+    READY = "ready"
+    ON_CALL = "on_call"
+    ACW = "acw"
+    BREAK = "break"
+    LOGGED_OUT = "logged_out"
+
+
+@dataclass(frozen=True)
+class Call:
+    id: str
+    external_id: str
+    agent_id: str
+    site_id: str
+    queue: str | None
+    customer_ref: str | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    talk_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Extension:
+    at: datetime
+    reason: str
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Wrapup:
+    id: str
+    call: Call
+    agent_id: str
+    site_id: str
+    status: str  # "open" or "done"
+    started_at: datetime
+    ended_at: datetime | None  # when the agent's ACW time ended (finish or time-out)
+    acw_seconds: float | None
+    timed_out: bool
+    extensions: tuple[Extension, ...] = ()
+    codes: tuple[str, ...] = ()
+    template_id: str | None = None
+    template_version: int | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    guide_version: int | None = None
+    finished_at: datetime | None = None  # when the note was finished (status done)
+    rev: int = 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def acw_running(self) -> bool:
+        """True while the agent is still in ACW for this wrap-up."""
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the agent has typed so far; saved while typing, restored after a crash."""
+
+    wrapup_id: str
+    note: str
+    fields: dict[str, Any]
+    codes: tuple[str, ...]
+    template_id: str | None
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class AgentState:
+    id: str
+    agent_id: str
+    state: AgentStateName
+    started_at: datetime
+    ended_at: datetime | None

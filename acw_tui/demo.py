@@ -1,0 +1,239 @@
+"""`acw demo`: seeded, realistic history so every screen and benchmark has data.
+
+Agents work shifts of calls: ready → on call → ACW → ready, with a break mid-shift. ACW
+times are log-normal around the team's habit, one agent is noticeably slower (so the
+outlier report has someone to find), some wrap-ups time out or are extended, and notes
+are written in the team's shorthand. The same seed always gives the same store.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from acw_tui.core.timeutil import utc_iso
+from acw_tui.store import Store
+from acw_tui.store.records import queue_rows
+
+AGENT_NAMES = [
+    "ana", "bartek", "carmen", "dawid", "elena", "feng", "grace", "hugo",
+    "iga", "javier", "kasia", "lucia", "ming", "nadia", "oscar", "pilar",
+]  # fmt: skip
+QUEUES = {"billing": 0.35, "support": 0.35, "sales": 0.15, "retention": 0.15}
+# (code, share, typical note in shorthand)
+OUTCOMES = [
+    (
+        "resolved",
+        0.40,
+        "cx called re billing q. verified acct, expl charges on last inv. cx ok w/ answer, no f/u.",
+    ),
+    (
+        "resolved",
+        0.00,
+        "cx cld abt pwd reset. id&v ok, sent reset link via email. cx confirmed login ok.",
+    ),
+    (
+        "callback",
+        0.12,
+        "cx asked abt refund status. chkd w/ fin team, pending approval. cb tmrw am.",
+    ),
+    (
+        "escalated",
+        0.08,
+        "cx unhappy w/ svc outage 3rd time this mo. esc to tier 2, case ref attached. asap.",
+    ),
+    (
+        "sale",
+        0.10,
+        "cx int in premium plan. expl pricing & t&c, sent quote. cx will decide by eow.",
+    ),
+    (
+        "complaint",
+        0.08,
+        "cx complaint: tech no-show for appt. apologised, rebooked appt, goodwill credit appl.",
+    ),
+    (
+        "info-sent",
+        0.10,
+        "cx req copy of contract. sent via email, cx to confirm receipt. no f/u needed.",
+    ),
+    (
+        "payment",
+        0.07,
+        "cx paid overdue bal by card. pmt ok, rcpt sent. acct back in good standing.",
+    ),
+    ("account-update", 0.05, "cx upd addr & phone. id&v ok, kyc docs rcvd, acct upd."),
+]
+OUTCOME_WEIGHTS = [0.2 if share == 0 else share for _, share, _ in OUTCOMES]
+
+
+@dataclass
+class _Batch:
+    calls: list[tuple]
+    wrapups: list[tuple]
+    states: list[tuple]
+
+
+def _uuid7_at(moment: datetime, rng: random.Random) -> str:
+    """A UUIDv7 for a past moment, so demo ids sort like real ones would."""
+    millis = int(moment.timestamp() * 1000)
+    value = (millis & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= rng.getrandbits(12) << 64
+    value |= 0b10 << 62
+    value |= rng.getrandbits(62)
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def _lognormal(rng: random.Random, median: float, spread: float) -> float:
+    return math.exp(rng.gauss(math.log(median), spread))
+
+
+def generate_demo(
+    store: Store,
+    *,
+    calls: int,
+    agents: int,
+    days: int,
+    seed: int,
+    site_id: str = "demo-site",
+    end: datetime | None = None,
+) -> str:
+    rng = random.Random(seed)
+    end = end or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    first_day = end - timedelta(days=days)
+    names = [
+        AGENT_NAMES[i % len(AGENT_NAMES)] + ("" if i < len(AGENT_NAMES) else str(i))
+        for i in range(agents)
+    ]
+    # Each agent has a habit; the last one is the slow writer the outlier report finds.
+    habits = {name: rng.uniform(0.8, 1.2) for name in names}
+    if agents > 2:
+        habits[names[-1]] = 1.9
+
+    per_slot, extra = divmod(calls, agents * days)
+    batch = _Batch([], [], [])
+    made = 0
+    for day in range(days):
+        for index, agent in enumerate(names):
+            count = per_slot + (1 if (day * agents + index) < extra else 0)
+            if count:
+                made += _agent_day(
+                    batch,
+                    rng,
+                    agent,
+                    site_id,
+                    first_day + timedelta(days=day),
+                    count,
+                    habits[agent],
+                    made,
+                )
+
+    with store.transaction() as db:
+        before = {
+            t: db.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
+            for t in ("calls", "wrapups", "agent_states")
+        }
+        db.conn.executemany(
+            "INSERT INTO calls (id, external_id, agent_id, site_id, queue, customer_ref, started_at, "
+            "ended_at, talk_seconds, rev, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)",
+            batch.calls,
+        )
+        db.conn.executemany(
+            "INSERT INTO wrapups (id, call_id, agent_id, site_id, status, started_at, ended_at, "
+            "acw_seconds, timed_out, extensions, codes, template_id, fields, note, finished_at, rev, "
+            "updated_at) VALUES (?,?,?,?,'done',?,?,?,?,?,?,?,'{}',?,?,1,?)",
+            batch.wrapups,
+        )
+        db.conn.executemany(
+            "INSERT INTO agent_states (id, agent_id, site_id, state, started_at, ended_at, rev, "
+            "updated_at) VALUES (?,?,?,?,?,?,1,?)",
+            batch.states,
+        )
+        for table, last in before.items():
+            queue_rows(db, table, "rowid > ?", (last,))
+    return (
+        f"demo: {len(batch.calls)} calls, {len(batch.wrapups)} wrap-ups, "
+        f"{len(batch.states)} agent states for {agents} agents over {days} days (seed {seed})"
+    )
+
+
+def _agent_day(
+    batch: _Batch,
+    rng: random.Random,
+    agent: str,
+    site_id: str,
+    day: datetime,
+    count: int,
+    habit: float,
+    serial: int,
+) -> int:
+    t = day + timedelta(hours=8, minutes=rng.uniform(0, 30))
+
+    def state(name: str, start: datetime, stop: datetime) -> None:
+        batch.states.append(
+            (
+                _uuid7_at(start, rng),
+                agent,
+                site_id,
+                name,
+                utc_iso(start),
+                utc_iso(stop),
+                utc_iso(stop),
+            )
+        )
+
+    queues, weights = list(QUEUES), list(QUEUES.values())
+    break_after = count // 2
+    for n in range(count):
+        ready = timedelta(seconds=rng.expovariate(1 / 45))
+        state("ready", t, t + ready)
+        t += ready
+        talk = max(20.0, _lognormal(rng, 240, 0.5))
+        call_start, call_end = t, t + timedelta(seconds=talk)
+        state("on_call", call_start, call_end)
+        acw = min(900.0, max(5.0, _lognormal(rng, 60 * habit, 0.45)))
+        timed_out = acw > 300 and rng.random() < 0.5
+        extensions = []
+        if timed_out:
+            acw = 300.0
+        elif acw > 180 and rng.random() < 0.4:
+            extensions.append(
+                {
+                    "at": utc_iso(call_end + timedelta(seconds=170)),
+                    "reason": "long note",
+                    "seconds": 60,
+                }
+            )
+        acw_end = call_end + timedelta(seconds=acw)
+        state("acw", call_end, acw_end)
+        code, _, note = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
+        call_id = _uuid7_at(call_start, rng)
+        batch.calls.append(
+            (
+                call_id, f"DEMO-{serial + n + 1:07d}", agent, site_id, rng.choices(queues, weights)[0],
+                f"CUST-{rng.randint(10000, 99999)}", utc_iso(call_start), utc_iso(call_end), round(talk, 1),
+                utc_iso(call_end),
+            )
+        )  # fmt: skip
+        finished = acw_end + timedelta(seconds=rng.uniform(20, 120) if timed_out else 0)
+        batch.wrapups.append(
+            (
+                _uuid7_at(call_end, rng), call_id, agent, site_id, utc_iso(call_end), utc_iso(acw_end),
+                round(acw, 1), int(timed_out), json.dumps(extensions), json.dumps([code]), None, note,
+                utc_iso(finished), utc_iso(finished),
+            )
+        )  # fmt: skip
+        t = acw_end
+        if n == break_after:
+            pause = timedelta(minutes=rng.uniform(15, 30))
+            state("break", t, t + pause)
+            t += pause
+    tail = timedelta(seconds=rng.expovariate(1 / 60))
+    state("ready", t, t + tail)
+    state("logged_out", t + tail, t + tail)
+    return count

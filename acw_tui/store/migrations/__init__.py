@@ -1,0 +1,81 @@
+"""Numbered schema migrations.
+
+Each module `mNNNN_name.py` in this package holds one step: a docstring saying what it
+changes and an `up(db)` function. Steps run in order, each in its own transaction,
+and `PRAGMA user_version` records the last one applied, so an old database is upgraded
+in place and an interrupted upgrade resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+if TYPE_CHECKING:
+    from acw_tui.store.database import Store
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    summary: str
+    up: Callable[[sqlite_utils.Database], None]
+
+
+def _discover() -> tuple[Migration, ...]:
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if not (info.name.startswith("m") and info.name[1:5].isdigit()):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+        found.append(Migration(int(info.name[1:5]), info.name[6:], summary, module.up))
+    found.sort(key=lambda m: m.number)
+    numbers = [m.number for m in found]
+    if len(set(numbers)) != len(numbers):
+        raise RuntimeError(f"two migrations share a number: {numbers}")
+    return tuple(found)
+
+
+MIGRATIONS = _discover()
+LATEST = MIGRATIONS[-1].number if MIGRATIONS else 0
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def pending(conn: sqlite3.Connection) -> list[Migration]:
+    version = schema_version(conn)
+    return [m for m in MIGRATIONS if m.number > version]
+
+
+def migrate(store: Store) -> list[Migration]:
+    """Apply every pending step; returns the steps applied by this call."""
+    applied = []
+    for migration in MIGRATIONS:
+        with store.transaction() as db:
+            # Re-read inside the write lock: another process may have just migrated.
+            if schema_version(store.conn) >= migration.number:
+                continue
+            migration.up(db)
+            db.table("schema_migrations").insert(
+                {
+                    "number": migration.number,
+                    "name": migration.name,
+                    "applied_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                },
+                pk="number",
+                replace=True,
+            )
+            store.conn.execute(f"PRAGMA user_version={migration.number}")
+        applied.append(migration)
+    return applied

@@ -1,0 +1,65 @@
+"""Writing syncable records: every change bumps `rev` and queues a snapshot in the outbox.
+
+Each record is written by one site only, so sync is an outbox, not a merge (SPEC §8).
+Doing both in the caller's transaction means a change and its outbox entry are stored
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from acw_tui.core.timeutil import utc_iso
+
+SYNCED_TABLES = ("calls", "wrapups", "agent_states")
+
+
+def insert_record(
+    db: sqlite_utils.Database, table: str, row: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Insert a new syncable row at rev 1; must run inside a transaction."""
+    row = {**row, "rev": 1, "updated_at": utc_iso(now)}
+    db.table(table).insert(row)
+    _queue(db, table, row)
+    return row
+
+
+def update_record(
+    db: sqlite_utils.Database, table: str, row_id: str, changes: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Apply `changes` to one row, bump its rev and queue the new snapshot."""
+    assignments = ", ".join(f"[{column}] = ?" for column in changes)
+    db.execute(
+        f"UPDATE [{table}] SET {assignments}, rev = rev + 1, updated_at = ? WHERE id = ?",
+        [*changes.values(), utc_iso(now), row_id],
+    )
+    row = dict(db.table(table).get(row_id))
+    _queue(db, table, row)
+    return row
+
+
+def _queue(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO outbox (table_name, row_id, rev, payload, queued_at) VALUES (?, ?, ?, ?, ?)",
+        [table, row["id"], row["rev"], json.dumps(row, ensure_ascii=False), row["updated_at"]],
+    )
+
+
+def unsynced_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+
+def queue_rows(db: sqlite_utils.Database, table: str, where: str = "1", params: tuple = ()) -> int:
+    """Queue the current snapshot of many rows at once (bulk loads, first migration)."""
+    columns = [c.name for c in db.table(table).columns]
+    snapshot = "json_object(" + ", ".join(f"'{c}', [{c}]" for c in columns) + ")"
+    cursor = db.execute(
+        "INSERT INTO outbox (table_name, row_id, rev, payload, queued_at) "
+        f"SELECT ?, id, rev, {snapshot}, updated_at FROM [{table}] WHERE {where} ORDER BY rowid",
+        [table, *params],
+    )
+    return cursor.rowcount

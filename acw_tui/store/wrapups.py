@@ -1,0 +1,209 @@
+"""Wrap-ups, their drafts and the full-text history of notes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from acw_tui.core.ids import new_id
+from acw_tui.core.model import Call, Draft, Extension, Wrapup
+from acw_tui.core.timeutil import utc_iso
+from acw_tui.store.database import Store, StoreError
+from acw_tui.store.records import insert_record, update_record
+from acw_tui.store.rows import call_from_row, draft_from_row, extensions_json, wrapup_from_row
+
+_SELECT = """
+SELECT w.*, {call_columns}
+FROM wrapups w JOIN calls c ON c.id = w.call_id
+"""
+_CALL_COLUMNS = (
+    "id",
+    "external_id",
+    "agent_id",
+    "site_id",
+    "queue",
+    "customer_ref",
+    "started_at",
+    "ended_at",
+    "talk_seconds",
+)
+SELECT_WRAPUPS = _SELECT.format(call_columns=", ".join(f"c.{n} AS call_{n}" for n in _CALL_COLUMNS))
+
+
+class WrapupRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _query(self, where: str = "", params: Iterable[Any] = (), tail: str = "") -> list[Wrapup]:
+        with self.store.errors():
+            cursor = self.store.conn.execute(f"{SELECT_WRAPUPS} {where} {tail}", list(params))
+            names = [d[0] for d in cursor.description]
+            result = []
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                call = call_from_row({n: row[f"call_{n}"] for n in _CALL_COLUMNS})
+                result.append(wrapup_from_row(row, call))
+            return result
+
+    def get(self, wrapup_id: str) -> Wrapup:
+        found = self._query("WHERE w.id = ?", [wrapup_id])
+        if not found:
+            raise StoreError(f"{self.store.path}: no wrap-up with id {wrapup_id}")
+        return found[0]
+
+    def for_call(self, call_id: str) -> Wrapup | None:
+        found = self._query("WHERE w.call_id = ?", [call_id], "ORDER BY w.started_at LIMIT 1")
+        return found[0] if found else None
+
+    def pending(self, agent_id: str | None = None) -> list[Wrapup]:
+        """Open wrap-ups, oldest first."""
+        where, params = "WHERE w.status = 'open'", []
+        if agent_id is not None:
+            where += " AND w.agent_id = ?"
+            params.append(agent_id)
+        return self._query(where, params, "ORDER BY w.started_at, w.id")
+
+    def recent(self, limit: int = 200, agent_id: str | None = None) -> list[Wrapup]:
+        where, params = "WHERE w.status = 'done'", []
+        if agent_id is not None:
+            where += " AND w.agent_id = ?"
+            params.append(agent_id)
+        return self._query(where, params, f"ORDER BY w.finished_at DESC LIMIT {int(limit)}")
+
+    def search(self, text: str, limit: int = 200) -> list[Wrapup]:
+        """Finished wrap-ups whose note matches `text` (words, all required), best first."""
+        query = fts_query(text)
+        if not query:
+            return self.recent(limit)
+        return self._query(
+            "JOIN wrapups_fts f ON f.rowid = w.rowid WHERE wrapups_fts MATCH ? "
+            "AND w.status = 'done'",
+            [query],
+            f"ORDER BY f.rank LIMIT {int(limit)}",
+        )
+
+    def last_finished(self, agent_id: str) -> Wrapup | None:
+        found = self.recent(1, agent_id)
+        return found[0] if found else None
+
+    def draft(self, wrapup_id: str) -> Draft | None:
+        with self.store.errors():
+            rows = list(self.store.db.table("drafts").rows_where("wrapup_id = ?", [wrapup_id]))
+        return draft_from_row(rows[0]) if rows else None
+
+    # -- writing ---------------------------------------------------------------------
+
+    def open(self, call: Call, started_at: datetime, now: datetime) -> Wrapup:
+        with self.store.transaction() as db:
+            row = insert_record(
+                db,
+                "wrapups",
+                {
+                    "id": new_id(),
+                    "call_id": call.id,
+                    "agent_id": call.agent_id,
+                    "site_id": call.site_id,
+                    "status": "open",
+                    "started_at": utc_iso(started_at),
+                    "timed_out": 0,
+                    "extensions": "[]",
+                    "codes": "[]",
+                    "fields": "{}",
+                    "note": "",
+                },
+                now,
+            )
+            return self.get(row["id"])
+
+    def save_draft(
+        self,
+        wrapup_id: str,
+        *,
+        note: str,
+        now: datetime,
+        fields: dict[str, Any] | None = None,
+        codes: Iterable[str] = (),
+        template_id: str | None = None,
+    ) -> None:
+        """Keep what the agent typed so far; drafts stay local and are not synced."""
+        with self.store.transaction() as db:
+            db.table("drafts").upsert(
+                {
+                    "wrapup_id": wrapup_id,
+                    "note": note,
+                    "fields": json.dumps(fields or {}, ensure_ascii=False),
+                    "codes": json.dumps(list(codes), ensure_ascii=False),
+                    "template_id": template_id,
+                    "saved_at": utc_iso(now),
+                },
+                pk="wrapup_id",
+            )
+
+    def extend(self, wrapup: Wrapup, extension: Extension, now: datetime) -> Wrapup:
+        with self.store.transaction() as db:
+            extensions = (*wrapup.extensions, extension)
+            update_record(
+                db, "wrapups", wrapup.id, {"extensions": extensions_json(extensions)}, now
+            )
+        return self.get(wrapup.id)
+
+    def end_acw(
+        self, wrapup: Wrapup, ended_at: datetime, acw_seconds: float, timed_out: bool, now: datetime
+    ) -> Wrapup:
+        """The agent's ACW time is over; the note may still be open (time-out)."""
+        with self.store.transaction() as db:
+            update_record(
+                db,
+                "wrapups",
+                wrapup.id,
+                {
+                    "ended_at": utc_iso(ended_at),
+                    "acw_seconds": round(acw_seconds, 3),
+                    "timed_out": int(timed_out),
+                },
+                now,
+            )
+        return self.get(wrapup.id)
+
+    def finish(
+        self,
+        wrapup: Wrapup,
+        *,
+        note: str,
+        now: datetime,
+        ended_at: datetime | None = None,
+        acw_seconds: float | None = None,
+        codes: Iterable[str] = (),
+        template_id: str | None = None,
+        template_version: int | None = None,
+        fields: dict[str, Any] | None = None,
+        guide_version: int | None = None,
+    ) -> Wrapup:
+        """Store the final note and timing and drop the draft, in one transaction."""
+        changes: dict[str, Any] = {
+            "status": "done",
+            "note": note,
+            "codes": json.dumps(list(codes), ensure_ascii=False),
+            "template_id": template_id,
+            "template_version": template_version,
+            "fields": json.dumps(fields or {}, ensure_ascii=False),
+            "guide_version": guide_version,
+            "finished_at": utc_iso(now),
+        }
+        if ended_at is not None and acw_seconds is not None:
+            changes["ended_at"] = utc_iso(ended_at)
+            changes["acw_seconds"] = round(acw_seconds, 3)
+        with self.store.transaction() as db:
+            update_record(db, "wrapups", wrapup.id, changes, now)
+            db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
+        return self.get(wrapup.id)
+
+
+def fts_query(text: str) -> str:
+    """Quote each word so user input is never parsed as FTS5 syntax."""
+    words = [w for w in text.replace('"', " ").split() if w]
+    return " ".join(f'"{w}"' for w in words)

@@ -1,0 +1,48 @@
+"""Shared fixtures: a real SQLite store in a temporary ACW_HOME, a hand-moved clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from acw_tui.config import Config, load_config
+from acw_tui.core.clock import ManualClock
+from acw_tui.desk import Desk
+from acw_tui.store import Store, open_store
+
+
+@pytest.fixture
+def acw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty ACW_HOME for this test; config, database and drafts all land here."""
+    home = tmp_path / "acw-home"
+    home.mkdir()
+    monkeypatch.setenv("ACW_HOME", str(home))
+    for name in ("ACW_DB", "ACW_AGENT", "ACW_SITE", "ACW_HUB_URL", "ACW_HUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def fresh_store(acw_home: Path) -> Iterator[Store]:
+    store = open_store(acw_home / "acw.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def config(acw_home: Path) -> Config:
+    path = acw_home / "config.toml"
+    path.write_text('agent_id = "ana"\nsite_id = "site-1"\n', encoding="utf-8")
+    return load_config(path)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def desk(fresh_store: Store, config: Config, clock: ManualClock) -> Desk:
+    return Desk(fresh_store, config, clock)
