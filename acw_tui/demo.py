@@ -145,8 +145,8 @@ def generate_demo(
         )
         db.conn.executemany(
             "INSERT INTO wrapups (id, call_id, agent_id, site_id, status, started_at, ended_at, "
-            "acw_seconds, timed_out, extensions, codes, template_id, fields, note, finished_at, rev, "
-            "updated_at) VALUES (?,?,?,?,'done',?,?,?,?,?,?,?,'{}',?,?,1,?)",
+            "acw_seconds, timed_out, extensions, codes, template_id, fields, note, finished_at, "
+            "compliant, rev, updated_at) VALUES (?,?,?,?,'done',?,?,?,?,?,?,?,'{}',?,?,?,1,?)",
             batch.wrapups,
         )
         db.conn.executemany(
@@ -225,7 +225,7 @@ def _agent_day(
             (
                 _uuid7_at(call_end, rng), call_id, agent, site_id, utc_iso(call_end), utc_iso(acw_end),
                 round(acw, 1), int(timed_out), json.dumps(extensions), json.dumps([code]), None, note,
-                utc_iso(finished), utc_iso(finished),
+                utc_iso(finished), int(rng.random() > 0.06), utc_iso(finished),
             )
         )  # fmt: skip
         t = acw_end

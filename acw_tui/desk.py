@@ -34,6 +34,14 @@ class FinishRequest:
     template_version: int | None = None
     fields: dict[str, Any] | None = None
     guide_version: int | None = None
+    # False when the template form still lacks a required field (finishing is then
+    # refused by the screen, but a hook or a script may still store it as incomplete).
+    required_complete: bool = True
+
+    @property
+    def compliant(self) -> bool:
+        """Compliance (SPEC §9): finished with a code and every required field."""
+        return bool(self.codes) and self.required_complete
 
 
 class Desk:
@@ -204,6 +212,7 @@ class Desk:
                 template_version=request.template_version,
                 fields=request.fields,
                 guide_version=request.guide_version,
+                compliant=request.compliant,
             )
             self._after_acw_ended(now)
         return done

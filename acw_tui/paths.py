@@ -48,3 +48,22 @@ def bundled(name: str) -> Path:
     if packaged.is_dir():
         return packaged
     return PACKAGE_DIR.parent / name
+
+
+def hub_copy(name: str) -> Path:
+    """Where `acw sync` keeps the newest guide or templates received from the hub."""
+    return data_dir() / "from-hub" / name
+
+
+def content_dir(name: str, configured: Path | None = None) -> Path:
+    """The folder of guides (`shorthand`) or templates (`templates`) in force.
+
+    A path named in the config wins; otherwise the newest copy received from the hub;
+    otherwise the defaults shipped with acw.
+    """
+    if configured is not None:
+        return configured
+    received = hub_copy(name)
+    if received.is_dir() and any(received.iterdir()):
+        return received
+    return bundled(name)

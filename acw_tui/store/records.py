@@ -15,7 +15,7 @@ import sqlite_utils
 
 from acw_tui.core.timeutil import utc_iso
 
-SYNCED_TABLES = ("calls", "wrapups", "agent_states")
+SYNCED_TABLES = ("calls", "wrapups", "agent_states", "shorthand_usage")
 
 
 def insert_record(

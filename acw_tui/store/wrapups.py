@@ -182,6 +182,7 @@ class WrapupRepository:
         template_version: int | None = None,
         fields: dict[str, Any] | None = None,
         guide_version: int | None = None,
+        compliant: bool = False,
     ) -> Wrapup:
         """Store the final note and timing and drop the draft, in one transaction."""
         changes: dict[str, Any] = {
@@ -193,6 +194,7 @@ class WrapupRepository:
             "fields": json.dumps(fields or {}, ensure_ascii=False),
             "guide_version": guide_version,
             "finished_at": utc_iso(now),
+            "compliant": int(compliant),
         }
         if ended_at is not None and acw_seconds is not None:
             changes["ended_at"] = utc_iso(ended_at)

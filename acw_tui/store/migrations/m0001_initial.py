@@ -36,6 +36,7 @@ CREATE TABLE wrapups (
     note TEXT NOT NULL DEFAULT '',
     guide_version INTEGER,
     finished_at TEXT,
+    compliant INTEGER,
     rev INTEGER NOT NULL DEFAULT 1,
     updated_at TEXT NOT NULL
 );

@@ -1,0 +1,40 @@
+"""`python -m bench [--quick] [NAME ...]`: run the benchmarks of SPEC §11.
+
+Every module `bench/bench_*.py` has `run(quick: bool) -> list[Result]`. Each prints its
+detail, then one line per budget; the exit code is 1 if any budget is over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument("names", nargs="*", help="only these benchmarks (e.g. startup finish)")
+    args = parser.parse_args()
+    here = Path(__file__).parent
+    modules = sorted(
+        info.name for info in pkgutil.iter_modules([str(here)]) if info.name.startswith("bench_")
+    )
+    if args.names:
+        modules = [m for m in modules if m.removeprefix("bench_") in args.names]
+    failed = False
+    for name in modules:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name.removeprefix('bench_')}", flush=True)
+        for result in module.run(args.quick):
+            for line in result.detail:
+                print(f"   {line}")
+            print(result.line(), flush=True)
+            failed |= not result.ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
