@@ -218,6 +218,9 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
     click.echo(summary)
 
 
+# -- feature commands (one module each in acw_tui/commands/) ------------------------------
+
+
 def main() -> None:
     cli(prog_name="acw")
 
