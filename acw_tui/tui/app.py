@@ -36,7 +36,7 @@ class AcwApp(App[None]):
         Binding("f2", "new_wrapup", "Call ended"),
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
-        Binding("f6", "toggle_break", "Break"),
+        Binding("f9", "toggle_break", "Break"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -152,7 +152,7 @@ class AcwApp(App[None]):
                 )
                 return
             self.desk.set_state(AgentStateName.BREAK)
-            self.notify("On a break. F6 again to come back.")
+            self.notify("On a break. F9 again to come back.")
         if isinstance(self.screen, ReadyScreen):
             self.screen.refresh_facts()
 
@@ -176,13 +176,13 @@ class AcwApp(App[None]):
         yield SystemCommand(
             "History (F4)", "Finished wrap-ups with full-text search", self.action_history
         )
-        yield SystemCommand("Break / back (F6)", "Toggle the break state", self.action_toggle_break)
+        yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
         if isinstance(screen, AcwScreen):
             yield SystemCommand(
                 "Finish wrap-up (ctrl+s)", "Store the note and timing", screen.action_finish
             )
             yield SystemCommand(
-                "Extend ACW (ctrl+e)", "More ACW time, with a reason", screen.action_extend
+                "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend
             )
             yield SystemCommand(
                 "Later (escape)", "Back to ready; the wrap-up stays pending", screen.action_leave

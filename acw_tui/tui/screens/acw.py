@@ -29,7 +29,7 @@ TICK_INTERVAL = 0.25  # timer refresh
 class AcwScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", priority=True),
-        Binding("ctrl+e", "extend", "Extend"),
+        Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
     ]
 
@@ -38,6 +38,9 @@ class AcwScreen(Screen[None]):
         self.wrapup = wrapup
         self._dirty = False
         self._clock: AcwClock | None = None
+        # Kept as an attribute so the last draft can still be read while unmounting.
+        self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+        self.status_line = Label("", id="acw-status")
 
     @property
     def desk(self) -> Desk:
@@ -53,14 +56,14 @@ class AcwScreen(Screen[None]):
                 yield PendingList(id="acw-pending")
             with Vertical(id="acw-main"):
                 yield Label("Notes", classes="section-title")
-                yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
-                yield Label("", id="acw-status")
+                yield self.notes
+                yield self.status_line
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = f"ACW · call {self.wrapup.call.external_id}"
         draft = self.desk.wrapups.draft(self.wrapup.id)
-        notes = self.query_one("#notes", TextArea)
+        notes = self.notes
         if draft is not None:
             notes.load_text(draft.note)
             notes.move_cursor(notes.document.end)
@@ -98,13 +101,13 @@ class AcwScreen(Screen[None]):
         if not self._dirty:
             return
         try:
-            self.desk.save_draft(self.wrapup, self.query_one("#notes", TextArea).text)
+            self.desk.save_draft(self.wrapup, self.notes.text)
         except AcwError as exc:
             # Keep the text on screen and try again on the next interval.
-            self.query_one("#acw-status", Label).update(f"Draft NOT saved: {exc}")
+            self.status_line.update(f"Draft NOT saved: {exc}")
             return
         self._dirty = False
-        self.query_one("#acw-status", Label).update("Draft saved")
+        self.status_line.update("Draft saved")
 
     def on_unmount(self) -> None:
         self.save_draft()
@@ -115,7 +118,7 @@ class AcwScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def finish_request(self) -> FinishRequest:
-        return FinishRequest(note=self.query_one("#notes", TextArea).text)
+        return FinishRequest(note=self.notes.text)
 
     def action_finish(self) -> None:
         try:

@@ -28,7 +28,7 @@ class ReadyScreen(Screen[None]):
             yield Static("", id="ready-facts")
             yield Static(
                 "[b]F2[/b] call ended — open a wrap-up   [b]F3[/b] pending   "
-                "[b]F4[/b] history   [b]ctrl+p[/b] all commands",
+                "[b]F4[/b] history   [b]F9[/b] break   [b]ctrl+p[/b] all commands",
                 id="ready-hint",
             )
             yield PendingList(id="ready-pending")
