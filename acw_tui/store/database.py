@@ -9,13 +9,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from acw_tui.core.ids import warm_up as warm_up_ids
 from acw_tui.errors import AcwError
 from acw_tui.store import migrations
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-BUSY_TIMEOUT_MS = 15_000
+# A burst of phone-system hooks (every agent's call ending at the top of the hour) queues
+# on the write lock; each waits its turn rather than failing, up to this long.
+BUSY_TIMEOUT_MS = 30_000
 
 # WAL lets the phone-system hook write while the screen reads; FULL makes every commit
 # (a draft, a finished wrap-up) durable against power loss, not only a crash; secure
@@ -90,9 +93,11 @@ class Store:
         if conn.in_transaction:
             yield self.db
             return
-        # Build the sqlite-utils wrapper (and import it) before taking the write lock:
-        # fifty hook processes starting at once must not hold the lock while importing.
+        # Build the sqlite-utils wrapper and load the id generator before taking the
+        # write lock: fifty hook processes starting at once must not hold the lock while
+        # importing modules.
         db = self.db
+        warm_up_ids()
         with self.errors():
             conn.execute("BEGIN IMMEDIATE")
         try:
