@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from stdnum import iban, luhn
+from stdnum import iban, luhn, numdb
 from stdnum.cn import ric
 from stdnum.es import dni, nie
+from stdnum.exceptions import ValidationError
 from stdnum.pl import pesel
 from stdnum.us import ssn
 
@@ -82,6 +83,9 @@ _HSPACE = "[ \\t\\u00a0\\u2007\\u2009\\u202f]"
 _CARD_SEP = rf"(?:[ \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2014]{{1,3}}|{_HSPACE}*\r?\n{_HSPACE}*)"
 _DIGIT_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_CARD_SEP}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
+# Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
+# that code; "card4111…" is still a card.
+_CODE_BEFORE = re.compile(r"[0-9][A-Za-z0-9]*[A-Za-z]\Z")
 # Day-month-year or year-month-day written with 1–2 digit groups: a date, never a card.
 _DATE = re.compile(
     r"(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)[0-9]{2}"
@@ -129,7 +133,7 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
     return _Patterns(
         keyword_code=re.compile(rf"{keyword}{_GAP}{_CODE}", re.IGNORECASE),
         expiry_code=re.compile(
-            rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword}{_GAP})?{_CODE}",
+            rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword})?{_GAP}{_CODE}",
             re.IGNORECASE,
         ),
         after_card=re.compile(
@@ -137,7 +141,7 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
             rf"(?:(?:{expiry})?[\s:：]*{_EXPIRY_DATE}{tail_sep})?"
             # The code ends the run of digits: a second card number typed right after
             # the first is a card, not a code followed by a leftover.
-            rf"(?:{keyword}{_GAP})?{_CODE}(?!{_CARD_SEP}[0-9])",
+            rf"(?:{keyword})?{_GAP}{_CODE}(?!{_CARD_SEP}[0-9])",
             re.IGNORECASE,
         ),
         ssn_context=re.compile(
@@ -147,10 +151,25 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
     )
 
 
+def _cn_ric_valid(value: str) -> bool:
+    """Check digit, birth date and province, all from python-stdnum.
+
+    Not `ric.is_valid`: it also asks that the county existed in the birth year, and
+    its table has gaps (ids are issued where people live, not where they were born),
+    so a real id would be left showing.
+    """
+    if ric.calc_check_digit(value) != value[-1]:
+        return False
+    ric.get_birth_date(value)
+    return any(props for _, props in numdb.get("cn/loc").info(value[:6]))
+
+
 def _checked(validator: Callable[[str], bool], value: str) -> bool | None:
-    """The validator's verdict; None when it raised (the caller redacts to be safe)."""
+    """The validator's verdict; None when it broke (the caller redacts to be safe)."""
     try:
         return bool(validator(value))
+    except ValidationError:
+        return False
     except Exception:
         return None
 
@@ -205,7 +224,7 @@ class Detector:
         if policy.iban:
             add(self._ibans(folded))
         if policy.cn_ric:
-            add(self._simple(folded, _CN_RIC, "cn_ric", ric.is_valid, "Chinese resident ID"))
+            add(self._simple(folded, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
         if policy.cards:
             add(self._cards(folded, claims))
         if policy.pesel:
@@ -231,20 +250,22 @@ class Detector:
 
     def _cards(self, folded: str, claims: _Claims) -> Iterator[Span]:
         for run in _DIGIT_RUN.finditer(folded):
+            if _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start()):
+                continue
             groups = [
                 (m.start() + run.start(), m.end() + run.start())
                 for m in _GROUP.finditer(run.group())
             ]
             i = 0
             while i < len(groups):
-                taken = self._card_from(folded, groups, i, claims)
-                if taken is None:
+                card = self._card_from(folded, groups, i, claims)
+                if card is None:
                     i += 1
                     continue
-                card, last = taken
-                yield card
+                span, last = card
+                yield span
                 code = (
-                    self._code_after_card(folded, card.end) if self.policy.security_codes else None
+                    self._code_after_card(folded, span.end) if self.policy.security_codes else None
                 )
                 if code is not None:
                     yield code
@@ -253,30 +274,61 @@ class Detector:
     def _card_from(
         self, folded: str, groups: list[tuple[int, int]], first: int, claims: _Claims
     ) -> tuple[Span, int] | None:
-        """The shortest card number that starts at group `first` and ends on a group end.
+        """The card number that starts at group `first` and ends on a group end, if any.
 
-        Shortest, because a security code typed right after the card would otherwise
-        make a longer Luhn-valid number and show its digits in the mask.
+        The longest valid one, so no digit of a 19-digit card is left showing — except
+        that a last group of 3–4 digits after a shorter valid number is read as the
+        security code typed after the card, which is removed rather than masked.
         """
+        found: dict[int, Span] = {}
         digits = ""
         for last in range(first, len(groups)):
             digits += folded[groups[last][0] : groups[last][1]]
             if len(digits) > 19:
-                return None
-            if len(digits) < 13:
-                continue
-            start, end = groups[first][0], groups[last][1]
-            scheme = card_scheme(digits)
-            if scheme is None or not claims.free(start, end) or _DATE.search(folded, start, end):
-                continue
-            verdict = _checked(luhn.is_valid, digits)
-            if verdict is False:
-                continue
-            reason = f"{len(digits)} digits, {scheme} prefix, Luhn check passed"
-            if verdict is None:
-                reason = f"{len(digits)} digits, {scheme} prefix; the Luhn check failed, so redacted to be safe"
-            return Span(start, end, "card", f"[CARD ****{digits[-4:]}]", reason), last
-        return None
+                break
+            if len(digits) >= 13:
+                span = self._card_span(folded, groups[first][0], groups[last][1], digits, claims)
+                if span is not None:
+                    found[last] = span
+        if not found:
+            return None
+        last = max(found)
+        size = groups[last][1] - groups[last][0]
+        if last - 1 in found and 3 <= size <= 4:
+            last -= 1
+        if not self._stands_alone(folded, groups, first, last):
+            return None
+        return found[last], last
+
+    def _card_span(
+        self, folded: str, start: int, end: int, digits: str, claims: _Claims
+    ) -> Span | None:
+        scheme = card_scheme(digits)
+        if scheme is None or not claims.free(start, end) or _DATE.search(folded, start, end):
+            return None
+        verdict = _checked(luhn.is_valid, digits)
+        if verdict is False:
+            return None
+        reason = f"{len(digits)} digits, {scheme} prefix, Luhn check passed"
+        if verdict is None:
+            reason = f"{len(digits)} digits, {scheme} prefix; the Luhn check failed, so redacted to be safe"
+        return Span(start, end, "card", f"[CARD ****{digits[-4:]}]", reason)
+
+    @staticmethod
+    def _stands_alone(folded: str, groups: list[tuple[int, int]], first: int, last: int) -> bool:
+        """False for a card-looking piece of a longer number of card length.
+
+        A number of 13–19 digits that fails as a whole is not a card with a digit or
+        two around it — unless what follows the card is its security code (one group
+        of 3–4 digits) or the month of its expiry date ("12/27").
+        """
+        total = sum(end - start for start, end in groups)
+        if not 13 <= total <= 19 or (first == 0 and last == len(groups) - 1):
+            return True
+        if first != 0 or last != len(groups) - 2:
+            return False
+        start, end = groups[-1]
+        return 3 <= end - start <= 4 or (end - start <= 2 and folded[end : end + 1] == "/")
 
     def _code_after_card(self, folded: str, end: int) -> Span | None:
         match = self.patterns.after_card.match(folded, end)
