@@ -155,7 +155,7 @@ class Desk:
         codes: tuple[str, ...] = (),
         template_id: str | None = None,
     ) -> None:
-        clean = self.redactor.redact_record(note, fields)
+        clean = self.redactor.redact_record(note, fields, drafting=True)
         self.wrapups.save_draft(
             wrapup.id,
             note=clean.note,

@@ -200,3 +200,20 @@ def test_the_status_line_says_what_will_happen() -> None:
         "1 card number will be stored as [CARD ****1111]; 1 security code will be removed"
     )
     assert describe([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "draft"),
+    [
+        ("paid with 4111 1111 1111 111", "paid with [CARD ****]"),
+        ("paid with 4111 1111 1111 1111 cvv 7", "paid with [CARD ****1111] cvv"),
+        ("the CVC is 73", "the CVC is"),
+        ("paid with 4111 11", "paid with 4111 11"),  # six digits: no more than a BIN
+        ("callback on 2024-01-15", "callback on 2024-01-15"),
+        ("order 1234567", "order 1234567"),  # 1 is no card prefix
+    ],
+)
+def test_a_draft_saved_mid_number_keeps_no_more_than_a_bin(typed: str, draft: str) -> None:
+    assert Redactor().redact(typed, drafting=True).text == draft
+    # A finished note is only ever redacted for what is complete.
+    assert Redactor().redact(typed).text == typed or "[CARD ****1111]" in draft

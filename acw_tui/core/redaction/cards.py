@@ -52,3 +52,12 @@ def card_scheme(digits: str) -> str | None:
         if length in card.lengths and card.low <= digits[: len(card.low)] <= card.high:
             return card.scheme
     return None
+
+
+def card_prefix_possible(digits: str) -> bool:
+    """True when `digits` could be the start of a card number still being typed."""
+    for card in CARD_RANGES:
+        n = min(len(card.low), len(digits))
+        if card.low[:n] <= digits[:n] <= card.high[:n] and len(digits) <= max(card.lengths):
+            return True
+    return False

@@ -21,7 +21,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.pl import pesel
 from stdnum.us import ssn
 
-from acw_tui.core.redaction.cards import card_scheme
+from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
 from acw_tui.core.redaction.words import (
     EXPIRY_WORDS,
@@ -118,6 +118,7 @@ _GAP = r"(?:[\s:：=#\-–—,.()（）'\"]|" + _words(LINKING_WORDS) + "|" + LI
 @dataclass(frozen=True)
 class _Patterns:
     keyword_code: re.Pattern[str]
+    code_being_typed: re.Pattern[str]
     expiry_code: re.Pattern[str]
     after_card: re.Pattern[str]
     ssn_context: re.Pattern[str]
@@ -132,6 +133,9 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
     tail_sep = r"[ \t\u00a0,;:/|.\-]*"
     return _Patterns(
         keyword_code=re.compile(rf"{keyword}{_GAP}{_CODE}", re.IGNORECASE),
+        code_being_typed=re.compile(
+            rf"{keyword}{_GAP}(?<![0-9])(?P<code>[0-9]{{1,2}})\s*\Z", re.IGNORECASE
+        ),
         expiry_code=re.compile(
             rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword})?{_GAP}{_CODE}",
             re.IGNORECASE,
@@ -205,8 +209,13 @@ class Detector:
         self.policy = policy
         self.patterns = _patterns(policy)
 
-    def scan(self, text: str) -> list[Span]:
-        """Everything to redact in `text`, in order, without overlaps."""
+    def scan(self, text: str, *, drafting: bool = False) -> list[Span]:
+        """Everything to redact in `text`, in order, without overlaps.
+
+        `drafting`: the text is still being typed (a draft saved mid-number), so a card
+        number or security code being typed at the end is taken too. Fifteen digits of
+        a card are the card: Luhn gives the last one away.
+        """
         folded = fold(text)
         claims = _Claims()
         spans: list[Span] = []
@@ -243,6 +252,11 @@ class Detector:
                 Span(m.start(), m.end(), "email", LABELS["email"], "e-mail address")
                 for m in _EMAIL.finditer(folded)
             )
+        if drafting:
+            if policy.cards:
+                add(self._card_being_typed(folded, claims))
+            if policy.security_codes:
+                add(self._code_being_typed(folded))
         spans.sort(key=lambda s: s.start)
         return spans
 
@@ -329,6 +343,37 @@ class Detector:
             return False
         start, end = groups[-1]
         return 3 <= end - start <= 4 or (end - start <= 2 and folded[end : end + 1] == "/")
+
+    def _card_being_typed(self, folded: str, claims: _Claims) -> Iterator[Span]:
+        tail_start = max(0, len(folded.rstrip()) - 60)
+        runs = list(_DIGIT_RUN.finditer(folded, tail_start))
+        if not runs or folded[runs[-1].end() :].strip():
+            return
+        run = runs[-1]
+        digits = re.sub(r"[^0-9]", "", run.group())
+        start = run.start()
+        if _CODE_BEFORE.search(folded, max(0, start - 40), start):
+            return
+        if (
+            6 < len(digits) <= 19
+            and card_prefix_possible(digits)
+            and claims.free(start, run.end())
+            and not _DATE.search(folded, start, run.end())
+        ):
+            yield Span(
+                start, run.end(), "card", "[CARD ****]", "the start of a card number being typed"
+            )
+
+    def _code_being_typed(self, folded: str) -> Iterator[Span]:
+        match = self.patterns.code_being_typed.search(folded)
+        if match is not None:
+            yield Span(
+                match.start("code"),
+                match.end("code"),
+                "security_code",
+                "",
+                "a security code being typed after a security-code word",
+            )
 
     def _code_after_card(self, folded: str, end: int) -> Span | None:
         match = self.patterns.after_card.match(folded, end)

@@ -89,47 +89,54 @@ class Redactor:
         self.policy = policy
         self.detector = Detector(policy)
 
-    def scan(self, text: str) -> list[Span]:
+    def scan(self, text: str, *, drafting: bool = False) -> list[Span]:
         """What `redact` would take out of `text`, by offsets in `text`."""
         if not text:
             return []
         try:
-            return self.detector.scan(text)
+            return self.detector.scan(text, drafting=drafting)
         except Exception:
             return unchecked_spans(text)
 
-    def redact(self, text: str, location: str = NOTE) -> Redacted:
-        return apply_spans(text, self.scan(text), location)
+    def redact(self, text: str, location: str = NOTE, *, drafting: bool = False) -> Redacted:
+        return apply_spans(text, self.scan(text, drafting=drafting), location)
 
-    def redact_value(self, value: Any, location: str) -> tuple[Any, list[Finding]]:
+    def redact_value(
+        self, value: Any, location: str, *, drafting: bool = False
+    ) -> tuple[Any, list[Finding]]:
         """A field value with every string in it redacted (lists and tables included)."""
         if isinstance(value, str):
-            done = self.redact(value, location)
+            done = self.redact(value, location, drafting=drafting)
             return done.text, list(done.findings)
         if isinstance(value, dict):
             result, findings = {}, []
             for key, item in value.items():
-                result[key], found = self.redact_value(item, location)
+                result[key], found = self.redact_value(item, location, drafting=drafting)
                 findings += found
             return result, findings
         if isinstance(value, (list, tuple)):
             items, findings = [], []
             for item in value:
-                cleaned, found = self.redact_value(item, location)
+                cleaned, found = self.redact_value(item, location, drafting=drafting)
                 items.append(cleaned)
                 findings += found
             return type(value)(items), findings
         return value, []
 
-    def redact_record(self, note: str, fields: dict[str, Any] | None = None) -> RedactedRecord:
-        """The note and every template field value, as they may be stored."""
-        done = self.redact(note)
+    def redact_record(
+        self, note: str, fields: dict[str, Any] | None = None, *, drafting: bool = False
+    ) -> RedactedRecord:
+        """The note and every template field value, as they may be stored.
+
+        `drafting` for a draft saved while the agent types (see `Detector.scan`).
+        """
+        done = self.redact(note, drafting=drafting)
         findings = list(done.findings)
         cleaned: dict[str, Any] | None = None
         if fields is not None:
             cleaned = {}
             for name, value in fields.items():
-                cleaned[name], found = self.redact_value(value, str(name))
+                cleaned[name], found = self.redact_value(value, str(name), drafting=drafting)
                 findings += found
         return RedactedRecord(done.text, cleaned, tuple(findings))
 
