@@ -70,18 +70,32 @@ _FOLD |= {0xFF41 + i: ord("a") + i for i in range(26)}
 _FOLD |= {0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF0F: ord("/")}
 
 
+def _lower(folded: str) -> str:
+    """Lower case, one character for one (a few letters lower to two; those stay)."""
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+
+
+_NEEDS_FOLD = re.compile("[\u3000\uff0d-\uff5a]")
+
+
 def fold(text: str) -> str:
     """Full-width digits, letters and separators as ASCII; same length as `text`."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
 
 
 # -- shapes ------------------------------------------------------------------------------
 
+# Shapes begin with a character class, and "not preceded by" is checked right after
+# the first character: a pattern that opens with a lookbehind makes the regex engine
+# try every position of the text, three times slower on a long note.
 _HSPACE = "[ \\t\\u00a0\\u2007\\u2009\\u202f]"
 # Between the groups of a card number: one to three spaces, dots or dashes (double
 # spaces and " - " included), or a line break with its indentation.
 _CARD_SEP = rf"(?:[ \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2014]{{1,3}}|{_HSPACE}*\r?\n{_HSPACE}*)"
-_DIGIT_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_CARD_SEP}[0-9]+)*")
+_DIGIT_RUN = re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{_CARD_SEP}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
 # Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
 # that code; "card4111…" is still a card.
@@ -93,14 +107,20 @@ _DATE = re.compile(
 )
 _EXPIRY_DATE = r"(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20[0-9]{2}|[0-9]{2})(?![0-9])"
 _CODE = r"(?<![0-9])(?P<code>[0-9]{3,4})(?![0-9]|[/.\-:][0-9])"
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ \u00a0\-]?[0-9A-Za-z]){11,30}")
-_CN_RIC = re.compile(r"(?<![0-9A-Za-z])[0-9]{6}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-_PESEL = re.compile(r"(?<![0-9])[0-9]{11}(?![0-9])")
-_DNI = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9]{8}|[0-9]{2}\.[0-9]{3}\.[0-9]{3})(?:[ \-]?[A-Z]|[a-z])(?![A-Za-z0-9])"
+_CODE_WINDOW = 80  # the end of a draft searched for a code being typed
+_IBAN = re.compile(
+    r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z][0-9]{2}(?:[ \u00a0\-]?[0-9A-Za-z]){11,30}"
 )
-_NIE = re.compile(r"(?<![0-9A-Za-z])[XYZxyz][ \-]?[0-9]{7}[ \-]?[A-Za-z](?![A-Za-z0-9])")
-_SSN = re.compile(r"(?<![0-9])[0-9]{3}([ \-]?)[0-9]{2}\1[0-9]{4}(?![0-9])")
+_CN_RIC = re.compile(
+    r"[0-9](?<![0-9A-Za-z][0-9])[0-9]{5}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_PESEL = re.compile(r"[0-9](?<![0-9]{2})[0-9]{10}(?![0-9])")
+_DNI = re.compile(
+    r"[0-9](?<![0-9A-Za-z][0-9])(?:[0-9]{7}|[0-9]\.[0-9]{3}\.[0-9]{3})"
+    r"(?:[ \-]?[A-Z]|[a-z])(?![A-Za-z0-9])"
+)
+_NIE = re.compile(r"[XYZxyz](?<![0-9A-Za-z][XYZxyz])[ \-]?[0-9]{7}[ \-]?[A-Za-z](?![A-Za-z0-9])")
+_SSN = re.compile(r"[0-9](?<![0-9]{2})[0-9]{2}([ \-]?)[0-9]{2}\1[0-9]{4}(?![0-9])")
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
@@ -127,29 +147,29 @@ class _Patterns:
 
 @lru_cache(maxsize=16)
 def _patterns(policy: RedactionPolicy) -> _Patterns:
-    code_words = SECURITY_CODE_WORDS + tuple(re.escape(w) for w in policy.security_code_words)
+    # Keyword patterns run case-sensitively over a lower-cased copy of the text: three
+    # times faster than IGNORECASE, which defeats the regex engine's first-character scan.
+    code_words = SECURITY_CODE_WORDS + tuple(
+        re.escape(w.lower()) for w in policy.security_code_words
+    )
     keyword = _words(code_words)
     expiry = _words(EXPIRY_WORDS)
     tail_sep = r"[ \t\u00a0,;:/|.\-]*"
     return _Patterns(
-        keyword_code=re.compile(rf"{keyword}{_GAP}{_CODE}", re.IGNORECASE),
-        code_being_typed=re.compile(
-            rf"{keyword}{_GAP}(?<![0-9])(?P<code>[0-9]{{1,2}})\s*\Z", re.IGNORECASE
-        ),
+        keyword_code=re.compile(rf"{keyword}{_GAP}{_CODE}"),
+        code_being_typed=re.compile(rf"{keyword}{_GAP}(?<![0-9])(?P<code>[0-9]{{1,2}})\s*\Z"),
         expiry_code=re.compile(
-            rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword})?{_GAP}{_CODE}",
-            re.IGNORECASE,
+            rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword})?{_GAP}{_CODE}"
         ),
         after_card=re.compile(
             rf"{tail_sep}(?:\r?\n{_HSPACE}*)?"
             rf"(?:(?:{expiry})?[\s:：]*{_EXPIRY_DATE}{tail_sep})?"
             # The code ends the run of digits: a second card number typed right after
             # the first is a card, not a code followed by a leftover.
-            rf"(?:{keyword})?{_GAP}{_CODE}(?!{_CARD_SEP}[0-9])",
-            re.IGNORECASE,
+            rf"(?:{keyword})?{_GAP}{_CODE}(?!{_CARD_SEP}[0-9])"
         ),
         ssn_context=re.compile(
-            _words(SSN_WORDS + tuple(re.escape(w) for w in policy.ssn_words)), re.IGNORECASE
+            _words(SSN_WORDS + tuple(re.escape(w.lower()) for w in policy.ssn_words))
         ),
         allow=tuple(re.compile(p) for p in policy.allow),
     )
@@ -217,6 +237,7 @@ class Detector:
         a card are the card: Luhn gives the last one away.
         """
         folded = fold(text)
+        lowered = _lower(folded)
         claims = _Claims()
         spans: list[Span] = []
 
@@ -235,16 +256,16 @@ class Detector:
         if policy.cn_ric:
             add(self._simple(folded, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
         if policy.cards:
-            add(self._cards(folded, claims))
+            add(self._cards(folded, lowered, claims))
         if policy.pesel:
             add(self._simple(folded, _PESEL, "pesel", pesel.is_valid, "PESEL"))
         if policy.dni:
             add(self._simple(folded, _NIE, "nie", nie.is_valid, "NIE"))
             add(self._simple(folded, _DNI, "dni", dni.is_valid, "DNI"))
         if policy.us_ssn:
-            add(self._ssns(folded))
+            add(self._ssns(folded, lowered))
         if policy.security_codes:
-            add(self._keyword_codes(folded))
+            add(self._keyword_codes(lowered))
         if policy.phones:
             add(self._phones(folded))
         if policy.emails:
@@ -256,14 +277,16 @@ class Detector:
             if policy.cards:
                 add(self._card_being_typed(folded, claims))
             if policy.security_codes:
-                add(self._code_being_typed(folded))
+                add(self._code_being_typed(lowered))
         spans.sort(key=lambda s: s.start)
         return spans
 
     # -- cards and their security codes --------------------------------------------------
 
-    def _cards(self, folded: str, claims: _Claims) -> Iterator[Span]:
+    def _cards(self, folded: str, lowered: str, claims: _Claims) -> Iterator[Span]:
         for run in _DIGIT_RUN.finditer(folded):
+            if run.end() - run.start() < 13:
+                continue  # too short to hold 13 digits
             if _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start()):
                 continue
             groups = [
@@ -279,7 +302,7 @@ class Detector:
                 span, last = card
                 yield span
                 code = (
-                    self._code_after_card(folded, span.end) if self.policy.security_codes else None
+                    self._code_after_card(lowered, span.end) if self.policy.security_codes else None
                 )
                 if code is not None:
                     yield code
@@ -364,8 +387,8 @@ class Detector:
                 start, run.end(), "card", "[CARD ****]", "the start of a card number being typed"
             )
 
-    def _code_being_typed(self, folded: str) -> Iterator[Span]:
-        match = self.patterns.code_being_typed.search(folded)
+    def _code_being_typed(self, lowered: str) -> Iterator[Span]:
+        match = self.patterns.code_being_typed.search(lowered, max(0, len(lowered) - _CODE_WINDOW))
         if match is not None:
             yield Span(
                 match.start("code"),
@@ -375,8 +398,8 @@ class Detector:
                 "a security code being typed after a security-code word",
             )
 
-    def _code_after_card(self, folded: str, end: int) -> Span | None:
-        match = self.patterns.after_card.match(folded, end)
+    def _code_after_card(self, lowered: str, end: int) -> Span | None:
+        match = self.patterns.after_card.match(lowered, end)
         if match is None:
             return None
         return Span(
@@ -387,12 +410,12 @@ class Detector:
             f"{len(match.group('code'))} digits right after a card number",
         )
 
-    def _keyword_codes(self, folded: str) -> Iterator[Span]:
+    def _keyword_codes(self, lowered: str) -> Iterator[Span]:
         for pattern, why in (
             (self.patterns.keyword_code, "after a security-code word"),
             (self.patterns.expiry_code, "right after an expiry date"),
         ):
-            for match in pattern.finditer(folded):
+            for match in pattern.finditer(lowered):
                 digits = len(match.group("code"))
                 yield Span(
                     match.start("code"),
@@ -418,11 +441,11 @@ class Detector:
             if reason is not None:
                 yield Span(match.start(), match.end(), kind, LABELS[kind], reason)
 
-    def _ssns(self, folded: str) -> Iterator[Span]:
+    def _ssns(self, folded: str, lowered: str) -> Iterator[Span]:
         context = self.patterns.ssn_context
         for match in _SSN.finditer(folded):
-            before = folded[max(0, match.start() - 40) : match.start()]
-            after = folded[match.end() : match.end() + 20]
+            before = lowered[max(0, match.start() - 40) : match.start()]
+            after = lowered[match.end() : match.end() + 20]
             if not (context.search(before) or context.search(after)):
                 continue
             value = re.sub(r"[ \-]", "", match.group())
