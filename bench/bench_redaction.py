@@ -15,10 +15,11 @@ from bench.common import Result, best_of
 
 FRAME = 1 / 60
 
-WORDS = (
+PROSE = (
     "customer called about the refund for order 123 and the double charge on 15.01.2024 "
     "klient prosi o zwrot środków za zamówienie el cliente pide el reembolso 客户要求退款 "
-).split()
+)
+WORDS = PROSE.split()
 
 
 def make_note(chars: int, seed: int = 11) -> str:

@@ -6,7 +6,11 @@ from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
 from acw_tui.tui.screens.acw import AcwScreen
-from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
+from acw_tui.tui.widgets.redaction_marks import (
+    FieldsRedactionHint,
+    RedactionMarks,
+    RedactionStatus,
+)
 from tests.tui.conftest import acw_open, type_text, wait_for
 
 CARD = "4111 1111 1111 1111"
@@ -85,3 +89,30 @@ async def test_a_keystroke_only_records_the_time() -> None:
         app.marks.note_changed()
         assert app.marks.marked() == []  # nothing scanned on the keystroke itself
         await wait_for(pilot, lambda: app.marks.marked() != [])
+
+
+class OneForm(App[None]):
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        yield Input(id="card")
+        yield Input(id="reason")
+        yield RedactionStatus()
+
+    def on_mount(self) -> None:
+        self.hint = FieldsRedactionHint(self.screen, self.query_one(RedactionStatus))
+
+    def on_input_changed(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.hint.field_changed(event.input.id, event.value)
+
+
+async def test_template_fields_get_a_status_line_after_a_pause() -> None:
+    app = OneForm()
+    async with app.run_test() as pilot:
+        await pilot.click("#card")
+        await type_text(pilot, CARD)
+        await pilot.click("#reason")
+        await type_text(pilot, "refund")
+        status = app.query_one(RedactionStatus)
+        await wait_for(pilot, lambda: status.message != "")
+        assert status.message == "card: 1 card number will be stored as [CARD ****1111]"

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 from rich.style import Style
+from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from acw_tui.core.redaction import DEFAULT_POLICY, Redactor, Span, describe, redactor_for
@@ -52,7 +53,9 @@ class RedactionStatus(Static):
         self.message = ""
 
     def show(self, spans: list[Span]) -> None:
-        message = describe(spans)
+        self.show_message(describe(spans))
+
+    def show_message(self, message: str) -> None:
         if message == self.message:
             return
         self.message = message
@@ -151,3 +154,43 @@ class RedactionMarks:
             for start, end, name in items
             if name.startswith(MARK_PREFIX)
         )
+
+
+class FieldsRedactionHint:
+    """The status line for template fields (Inputs, Selects, …), after a pause.
+
+    The form calls `field_changed(name, value)` from its change handlers; once typing
+    pauses, every field is scanned and `status` says what saving will do, by field:
+    "Card: 1 card number will be stored as [CARD ****1111]". Inputs cannot show marks
+    inside their text, so the line is the whole hint.
+    """
+
+    def __init__(
+        self,
+        host: Widget,
+        status: RedactionStatus,
+        redactor: Redactor | None = None,
+        pause: float | None = None,
+    ) -> None:
+        self.status = status
+        self.redactor = redactor or redactor_for(DEFAULT_POLICY)
+        self.pause = pause if pause is not None else self.redactor.policy.pause_ms / 1000
+        self.values: dict[str, str] = {}
+        self.spans: dict[str, list[Span]] = {}
+        self._due: float | None = None
+        host.set_interval(CHECK_EVERY, self._check, name="redaction-fields")
+
+    def field_changed(self, name: str, value: object) -> None:
+        self.values[name] = value if isinstance(value, str) else ""
+        self._due = time.monotonic() + self.pause
+
+    def _check(self) -> None:
+        if self._due is not None and time.monotonic() >= self._due:
+            self.refresh_now()
+
+    def refresh_now(self) -> str:
+        self._due = None
+        self.spans = {name: self.redactor.scan(value) for name, value in self.values.items()}
+        parts = [f"{name}: {describe(spans)}" for name, spans in self.spans.items() if spans]
+        self.status.show_message("; ".join(parts))
+        return self.status.message
