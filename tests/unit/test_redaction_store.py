@@ -183,3 +183,17 @@ def test_scrub_cleans_what_an_older_store_kept_raw(
     assert_nothing_raw(acw_home)
     again = scrub_store(fresh_store, desk.redactor, clock.now())
     assert (again.wrapups, again.drafts, again.outbox, again.findings) == (0, 0, 0, 0)
+
+
+def test_a_validator_that_raises_does_not_stop_a_finish(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stdnum import luhn
+
+    def broken(number: str) -> bool:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(luhn, "is_valid", broken)
+    wrapup = desk.call_ended("c1")
+    done = desk.finish(wrapup, FinishRequest(note=f"card {CARD} ok"))
+    assert done.status == "done" and done.note == "card [CARD ****1111] ok"
