@@ -17,7 +17,6 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
-from acw_tui.tui.screens.dialogs import ExtendDialog
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
 from acw_tui.tui.widgets.pending_list import PendingList
@@ -39,6 +38,7 @@ class AcwScreen(Screen[None]):
         self.wrapup = wrapup
         self._dirty = False
         self._clock: AcwClock | None = None
+        self._pending: list[Wrapup] = []
         # Kept as an attribute so the last draft can still be read while unmounting.
         self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
         self.status_line = Label("", id="acw-status")
@@ -74,6 +74,7 @@ class AcwScreen(Screen[None]):
         notes.focus()
         self._clock = self.desk.acw_clock(self.wrapup)
         self.set_interval(TICK_INTERVAL, self.tick)
+        self.set_interval(1.0, self.refresh_waiting_times)
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
         self.show_pending(self.desk.pending())
@@ -118,7 +119,12 @@ class AcwScreen(Screen[None]):
         self.save_draft()
 
     def show_pending(self, pending: list[Wrapup]) -> None:
+        self._pending = pending
         self.query_one(PendingList).show(pending, self.desk.clock.now(), self.wrapup.id)
+
+    def refresh_waiting_times(self) -> None:
+        """Waiting times in the pending list move on; no store read is needed for that."""
+        self.show_pending(self._pending)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -160,9 +166,11 @@ class AcwScreen(Screen[None]):
             self.tick()
             self.notify(f"ACW extended: {reason}")
 
+        from acw_tui.tui.screens.dialogs import ExtendDialog
+
         self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
 
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""
         self.save_draft()
-        self.app.pop_screen()
+        self.app.back_to_ready()  # type: ignore[attr-defined]
