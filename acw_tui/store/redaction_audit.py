@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from acw_tui.core.ids import new_id
 from acw_tui.core.redaction.audit import AuditEntry
@@ -54,23 +55,25 @@ class RedactionAuditRepository:
         return count
 
     def for_wrapup(self, wrapup_id: str) -> list[AuditEntry]:
-        with self.store.errors():
-            rows = self.store.db.table("redaction_audit").rows_where(
-                "wrapup_id = ?", [wrapup_id], order_by="created_at, location, position"
-            )
-            return [
-                AuditEntry(
-                    id=row["id"],
-                    wrapup_id=row["wrapup_id"],
-                    agent_id=row["agent_id"],
-                    site_id=row["site_id"],
-                    type=row["type"],
-                    action=row["action"],
-                    location=row["location"],
-                    position=row["position"],
-                    origin=row["origin"],
-                    policy_version=row["policy_version"],
-                    created_at=parse_iso(row["created_at"]),
-                )
-                for row in rows
-            ]
+        rows = self.store.rows(
+            "SELECT * FROM redaction_audit WHERE wrapup_id = ? "
+            "ORDER BY created_at, location, position",
+            [wrapup_id],
+        )
+        return [_entry(row) for row in rows]
+
+
+def _entry(row: Mapping[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        wrapup_id=row["wrapup_id"],
+        agent_id=row["agent_id"],
+        site_id=row["site_id"],
+        type=row["type"],
+        action=row["action"],
+        location=row["location"],
+        position=row["position"],
+        origin=row["origin"],
+        policy_version=row["policy_version"],
+        created_at=parse_iso(row["created_at"]),
+    )

@@ -4,7 +4,6 @@
 gives the same findings by offsets in the typed text, for the live marks in the editor.
 """
 
-from acw_tui.core.redaction.detect import Detector, Span, fold
 from acw_tui.core.redaction.engine import (
     NOTE,
     Finding,
@@ -17,11 +16,11 @@ from acw_tui.core.redaction.engine import (
     redactor_for,
 )
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy, policy_from_config
+from acw_tui.core.redaction.spans import Span, fold
 
 __all__ = [
     "DEFAULT_POLICY",
     "NOTE",
-    "Detector",
     "Finding",
     "Redacted",
     "RedactedRecord",

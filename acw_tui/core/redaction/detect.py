@@ -23,6 +23,7 @@ from stdnum.us import ssn
 
 from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
+from acw_tui.core.redaction.spans import LABELS, Span, fold
 from acw_tui.core.redaction.words import (
     EXPIRY_WORDS,
     LINKING_MARKS,
@@ -31,44 +32,6 @@ from acw_tui.core.redaction.words import (
     SSN_WORDS,
 )
 
-# What each kind of finding becomes in the stored text ("" = removed entirely).
-LABELS = {
-    "pesel": "[PESEL]",
-    "dni": "[DNI]",
-    "nie": "[NIE]",
-    "cn_ric": "[CN-RIC]",
-    "ssn": "[SSN]",
-    "iban": "[IBAN]",
-    "phone": "[PHONE]",
-    "email": "[EMAIL]",
-    "unchecked": "[REDACTED]",
-}
-
-
-@dataclass(frozen=True)
-class Span:
-    """Something to redact, by its offsets in the text that was scanned."""
-
-    start: int
-    end: int
-    kind: str  # card, security_code, pesel, dni, nie, cn_ric, ssn, iban, phone, email
-    replacement: str  # "" when the text is removed entirely
-    reason: str  # why it was taken, never the value
-
-    @property
-    def action(self) -> str:
-        if not self.replacement:
-            return "removed"
-        return "masked" if self.kind == "card" else "replaced"
-
-
-# -- folding -----------------------------------------------------------------------------
-
-_FOLD = {0xFF10 + i: ord("0") + i for i in range(10)}
-_FOLD |= {0xFF21 + i: ord("A") + i for i in range(26)}
-_FOLD |= {0xFF41 + i: ord("a") + i for i in range(26)}
-_FOLD |= {0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF0F: ord("/")}
-
 
 def _lower(folded: str) -> str:
     """Lower case, one character for one (a few letters lower to two; those stay)."""
@@ -76,14 +39,6 @@ def _lower(folded: str) -> str:
     if len(lowered) == len(folded):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
-
-
-_NEEDS_FOLD = re.compile("[\u3000\uff0d-\uff5a]")
-
-
-def fold(text: str) -> str:
-    """Full-width digits, letters and separators as ASCII; same length as `text`."""
-    return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
 
 
 # -- shapes ------------------------------------------------------------------------------
@@ -124,7 +79,6 @@ _SSN = re.compile(r"[0-9](?<![0-9]{2})[0-9]{2}([ \-]?)[0-9]{2}\1[0-9]{4}(?![0-9]
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
-_ANY_NUMBER = re.compile(r"[0-9](?:[ \-.]?[0-9]){2,}")
 
 
 def _words(words: tuple[str, ...]) -> str:
@@ -493,17 +447,3 @@ class Detector:
                     LABELS["phone"],
                     f"phone number valid in {region.upper()}",
                 )
-
-
-def unchecked_spans(text: str) -> list[Span]:
-    """The blunt fallback when a scan itself fails: every number of 3+ digits goes."""
-    return [
-        Span(
-            m.start(),
-            m.end(),
-            "unchecked",
-            LABELS["unchecked"],
-            "the check failed; every number redacted",
-        )
-        for m in _ANY_NUMBER.finditer(fold(text))
-    ]

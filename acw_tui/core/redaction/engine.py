@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from acw_tui.core.redaction.detect import Detector, Span, unchecked_spans
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
+from acw_tui.core.redaction.spans import Span, unchecked_spans
+
+if TYPE_CHECKING:
+    from acw_tui.core.redaction.detect import Detector
 
 NOTE = "note"  # the location of findings in the note; a field's is its name
 
@@ -87,7 +90,21 @@ class Redactor:
 
     def __init__(self, policy: RedactionPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
-        self.detector = Detector(policy)
+        self._detector: Detector | None = None
+
+    @property
+    def detector(self) -> Detector:
+        # Built on first use: python-stdnum and the patterns cost start-up time the
+        # screen does not need before the agent types.
+        if self._detector is None:
+            from acw_tui.core.redaction.detect import Detector
+
+            self._detector = Detector(self.policy)
+        return self._detector
+
+    def warm_up(self) -> None:
+        """Load and compile everything now (e.g. from a thread once the screen is up)."""
+        self.scan("card 4111 1111 1111 1111 cvv 123")
 
     def scan(self, text: str, *, drafting: bool = False) -> list[Span]:
         """What `redact` would take out of `text`, by offsets in `text`."""

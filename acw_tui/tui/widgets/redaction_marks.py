@@ -16,6 +16,7 @@ never drawn at stale offsets.
 from __future__ import annotations
 
 import bisect
+import threading
 import time
 from collections.abc import Callable
 
@@ -32,6 +33,7 @@ MARK_STYLES = {
     "redaction.replaced": Style(color="yellow", underline=True),
 }
 CHECK_EVERY = 0.1  # seconds between looks at whether the pause has passed
+WARM_UP_AFTER = 0.5  # seconds after the editor appears to load the detector in a thread
 
 
 class RedactionStatus(Static):
@@ -83,6 +85,14 @@ class RedactionMarks:
         self._due: float | None = None
         self._rows: set[int] = set()
         text_area.set_interval(CHECK_EVERY, self._check, name="redaction-marks")
+        # python-stdnum and the patterns load on first use; do it off the UI thread once
+        # the screen is up, so neither start-up nor the first pause in typing pays.
+        text_area.set_timer(WARM_UP_AFTER, self._warm_up, name="redaction-warm-up")
+
+    def _warm_up(self) -> None:
+        threading.Thread(
+            target=self.redactor.warm_up, name="redaction-warm-up", daemon=True
+        ).start()
 
     # -- the keystroke path: keep it to an assignment -----------------------------------
 
