@@ -147,6 +147,10 @@ CARD_FORMS: dict[str, Callable[[list[str]], str]] = {
     "line break": lambda g: " ".join(g[:2]) + "\n" + " ".join(g[2:]),
     "full-width": lambda g: " ".join(g).translate(FULL_WIDTH),
     "full-width plain": lambda g: "".join(g).translate(FULL_WIDTH),
+    "spaced dashes": " - ".join,
+    "mixed": lambda g: "".join(p + ("-" if i % 2 else " ") for i, p in enumerate(g)).rstrip(" -"),
+    "line break, indented": lambda g: " ".join(g[:2]) + "\n   " + " ".join(g[2:]),
+    "full-width dashes": lambda g: "－".join(g).translate(FULL_WIDTH),
 }
 
 SENTENCES = {
