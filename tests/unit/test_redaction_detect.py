@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stdnum import luhn
 from stdnum.pl import pesel
 
-from acw_tui.core.redaction import RedactionPolicy, Redactor, describe, redact
+from acw_tui.core.redaction import RedactionPolicy, Redactor, describe, fold, redact
 
 VISA = "4111 1111 1111 1111"
 
@@ -217,3 +220,49 @@ def test_a_draft_saved_mid_number_keeps_no_more_than_a_bin(typed: str, draft: st
     assert Redactor().redact(typed, drafting=True).text == draft
     # A finished note is only ever redacted for what is complete.
     assert Redactor().redact(typed).text == typed or "[CARD ****1111]" in draft
+
+
+# -- properties ------------------------------------------------------------------------------
+
+
+SEPARATORS = st.sampled_from([" ", "-", ".", "\u00a0", "  ", "\n", " - ", ""])
+PROSE = st.text(
+    alphabet=st.sampled_from(list("abc xyz,.;:()客户卡号ąęółż ")), min_size=0, max_size=30
+)
+
+
+@st.composite
+def visa_or_mastercard(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(["4", "51", "55", "2221", "2720"]))
+    body = prefix + "".join(
+        draw(
+            st.lists(
+                st.sampled_from("0123456789"), min_size=15 - len(prefix), max_size=15 - len(prefix)
+            )
+        )
+    )
+    return body + luhn.calc_check_digit(body)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=PROSE, after=PROSE, card=visa_or_mastercard(), sep=SEPARATORS, wide=st.booleans())
+def test_no_card_survives_whatever_surrounds_it(
+    before: str, after: str, card: str, sep: str, wide: bool
+) -> None:
+    written = sep.join(card[i : i + 4] for i in range(0, 16, 4))
+    if wide:
+        written = written.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = f"{before} {written} {after}"
+    result = redact(text)
+    digits = "".join(c for c in fold(result.text) if c.isdigit())
+    assert card[:15] not in digits
+    assert any(f.kind == "card" for f in result.findings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=200))
+def test_redaction_never_raises_and_findings_point_inside_the_text(text: str) -> None:
+    result = redact(text)
+    assert isinstance(result.text, str)
+    for finding in result.findings:
+        assert 0 <= finding.start <= finding.end <= len(result.text)
