@@ -40,7 +40,9 @@ def diff_guides(old: Guide, new: Guide) -> GuideDiff:
     return GuideDiff(
         added=[e for a, e in after.items() if a not in before],
         removed=[e for a, e in before.items() if a not in after],
-        changed=[(before[a], e) for a, e in after.items() if a in before and not _same(before[a], e)],
+        changed=[
+            (before[a], e) for a, e in after.items() if a in before and not _same(before[a], e)
+        ],
     )
 
 

@@ -113,7 +113,9 @@ class PhraseIndex:
         """Entries whose expansion appears typed in full in `text` (abbr → count)."""
         missed: Counter[str] = Counter()
         for index, char in enumerate(text):
-            if is_token_char(char) and (index + 1 == len(text) or not is_token_char(text[index + 1])):
+            if is_token_char(char) and (
+                index + 1 == len(text) or not is_token_char(text[index + 1])
+            ):
                 entry = self.missed_at(text[max(0, index + 1 - 200) : index + 1])
                 if entry is not None:
                     missed[entry.abbr] += 1

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from acw_tui.core.shorthand.model import Guide, GuideProblem
+from acw_tui.core.shorthand.rules import script_of
 
 # A Zipf frequency of 4 is about once per 100 000 words: words everybody types.
 COMMON_WORD_ZIPF = 4.0
@@ -33,8 +34,15 @@ def wordfreq_zipf(word: str, locale: str) -> float:
 
     try:
         return float(zipf_frequency(word, locale.split("-")[0].split("_")[0]))
-    except (LookupError, ValueError):
+    except (LookupError, ValueError, ImportError):
+        # Chinese and Japanese word lists need an optional tokenizer; without it the
+        # check cannot run for that language.
         return 0.0
+
+
+def typing_cost(text: str) -> int:
+    """Keystrokes to type `text`: an ideograph takes a pinyin syllable (about 3) in an IME."""
+    return sum(3 if script_of(c) == "CJK" else 1 for c in text)
 
 
 def lint_guide(
@@ -52,7 +60,8 @@ def lint_guide(
     by_expansion: dict[str, list[str]] = {}
     first_line: dict[str, int] = {}
     for entry in guide.entries:
-        if not entry.matches_exactly:
+        # Only plain words: word lists drop `/`, `&` and digits, so `w/` would look like "w".
+        if not entry.matches_exactly and entry.abbr.isalpha():
             zipf = frequency(entry.abbr.casefold(), guide.locale)
             if zipf >= COMMON_WORD_ZIPF:
                 warn(
@@ -62,7 +71,7 @@ def lint_guide(
                     f"abbr {entry.abbr!r} is a common {guide.locale} word (Zipf {zipf:.1f}); "
                     "it will expand where agents mean the word",
                 )
-        if len(entry.abbr) >= len(entry.expansion):
+        if typing_cost(entry.abbr) >= typing_cost(entry.expansion):
             warn(
                 entry.line,
                 entry.abbr,

@@ -196,7 +196,9 @@ def _entry(
             problem(line, f"entry has no {key}; left out", check="malformed")
             return None
         if not isinstance(value, str):
-            problem(where, f"entry {key}: expected text, got {value!r}; left out", check="malformed")
+            problem(
+                where, f"entry {key}: expected text, got {value!r}; left out", check="malformed"
+            )
             return None
         if not value.strip():
             problem(where, f"entry {key} is empty; left out", check="empty")
@@ -208,11 +210,21 @@ def _entry(
     sigil = settings.get("sigil", DEFAULT_SIGIL)
     used = sorted({c for c in abbr if c in delimiters})
     if sigil and sigil in abbr:
-        problem(where, f"abbr {abbr!r} contains the sigil {sigil!r}; left out", abbr=abbr, check="delimiter")
+        problem(
+            where,
+            f"abbr {abbr!r} contains the sigil {sigil!r}; left out",
+            abbr=abbr,
+            check="delimiter",
+        )
         return None
     if used:
         shown = ", ".join(repr(c) for c in used)
-        problem(where, f"abbr {abbr!r} contains the delimiter {shown}; left out", abbr=abbr, check="delimiter")
+        problem(
+            where,
+            f"abbr {abbr!r} contains the delimiter {shown}; left out",
+            abbr=abbr,
+            check="delimiter",
+        )
         return None
     if not all(is_token_char(c) for c in abbr):
         odd = ", ".join(repr(c) for c in sorted({c for c in abbr if not is_token_char(c)}))
@@ -235,7 +247,7 @@ def _entry(
     if case not in ("auto", "exact"):
         problem(
             lines.key_line(line, "case"),
-            f"entry {abbr!r}: case must be \"exact\" or \"auto\", got {case!r}; using auto",
+            f'entry {abbr!r}: case must be "exact" or "auto", got {case!r}; using auto',
             abbr=abbr,
             check="malformed",
         )

@@ -9,7 +9,9 @@ def by_category(guide: Guide) -> list[tuple[str, list[Entry]]]:
     groups: dict[str, list[Entry]] = {}
     for entry in guide.entries:
         groups.setdefault(entry.category or "other", []).append(entry)
-    return [(name, sorted(items, key=lambda e: e.abbr.casefold())) for name, items in groups.items()]
+    return [
+        (name, sorted(items, key=lambda e: e.abbr.casefold())) for name, items in groups.items()
+    ]
 
 
 def _md_cell(text: str) -> str:

@@ -17,13 +17,21 @@ from acw_tui.core.shorthand.model import Entry, ShorthandError
 COLUMNS = ("abbr", "expansion", "category", "note", "case")
 
 
-def export_csv(entries: list[Entry] | tuple[Entry, ...], delimiter: str = ",", bom: bool = True) -> str:
+def export_csv(
+    entries: list[Entry] | tuple[Entry, ...], delimiter: str = ",", bom: bool = True
+) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for entry in entries:
         writer.writerow(
-            [entry.abbr, entry.expansion, entry.category, entry.note, "exact" if entry.exact else ""]
+            [
+                entry.abbr,
+                entry.expansion,
+                entry.category,
+                entry.note,
+                "exact" if entry.exact else "",
+            ]
         )
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
@@ -34,8 +42,7 @@ def decode_csv(raw: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ShorthandError(
-            f"{source}:{line}: not UTF-8 text (byte {exc.start}); save the sheet as "
-            "\"CSV UTF-8\""
+            f'{source}:{line}: not UTF-8 text (byte {exc.start}); save the sheet as "CSV UTF-8"'
         ) from None
 
 
@@ -77,7 +84,9 @@ def import_csv(raw: bytes, source: str) -> list[Entry]:
             cells = dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
             case = cells.get("case", "").strip().lower()
             if case not in ("", "auto", "exact"):
-                raise ShorthandError(f"{source}:{line}: case must be empty, auto or exact, got {case!r}")
+                raise ShorthandError(
+                    f"{source}:{line}: case must be empty, auto or exact, got {case!r}"
+                )
             entries.append(
                 Entry(
                     cells["abbr"],
