@@ -94,6 +94,10 @@ class PhraseIndex:
                 index.setdefault(word.casefold(), []).append(entry)
         return index
 
+    @cached_property
+    def longest_phrase(self) -> int:
+        return max((len(e.expansion) for e in self.guide.entries), default=0)
+
     def missed_at(self, before: str) -> Entry | None:
         """The entry whose full expansion ends right at the end of `before`, if any."""
         word = _last_word(before[-64:])

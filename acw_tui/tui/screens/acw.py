@@ -18,8 +18,11 @@ from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
 from acw_tui.tui.screens.dialogs import ExtendDialog
+from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
+from acw_tui.tui.widgets.guide_panel import GuidePanel
+from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 
 DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
@@ -31,6 +34,7 @@ class AcwScreen(Screen[None]):
         Binding("ctrl+s", "finish", "Finish", priority=True),
         Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
+        Binding("ctrl+g", "toggle_guide", "Guide"),
     ]
 
     def __init__(self, wrapup: Wrapup) -> None:
@@ -39,7 +43,8 @@ class AcwScreen(Screen[None]):
         self._dirty = False
         self._clock: AcwClock | None = None
         # Kept as an attribute so the last draft can still be read while unmounting.
-        self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+        self.notes = NotesEditor(id="notes", guide=agent_guide(self.app.desk.config))  # type: ignore[attr-defined]
+        self.hint_line = Label(guide_warning(self.notes.guide), id="notes-hint")
         self.status_line = Label("", id="acw-status")
 
     @property
@@ -57,7 +62,9 @@ class AcwScreen(Screen[None]):
             with Vertical(id="acw-main"):
                 yield Label("Notes", classes="section-title")
                 yield self.notes
+                yield self.hint_line
                 yield self.status_line
+            yield GuidePanel(self.notes.guide, id="guide-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -118,7 +125,7 @@ class AcwScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def finish_request(self) -> FinishRequest:
-        return FinishRequest(note=self.notes.text)
+        return FinishRequest(note=self.notes.text, guide_version=self.notes.guide.version)
 
     def action_finish(self) -> None:
         try:
@@ -128,6 +135,10 @@ class AcwScreen(Screen[None]):
             self.notify(str(exc), title="Not finished", severity="error")
             return
         self._dirty = False
+        try:
+            store_usage(self.desk, done, self.notes.guide, self.notes.reset_usage())
+        except AcwError as exc:
+            self.notify(f"Shorthand usage not stored: {exc}", severity="warning")
         self.app.wrapup_finished(done)  # type: ignore[attr-defined]
 
     def action_extend(self) -> None:
@@ -156,6 +167,32 @@ class AcwScreen(Screen[None]):
             self.notify(f"ACW extended: {reason}")
 
         self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
+
+    # -- shorthand ---------------------------------------------------------------------
+
+    @on(NotesEditor.HintChanged, "#notes")
+    def show_hint(self, event: NotesEditor.HintChanged) -> None:
+        self.hint_line.update(event.hint)
+
+    def action_toggle_guide(self) -> None:
+        panel = self.query_one(GuidePanel)
+        panel.display = not panel.display
+        if panel.display:
+            panel.focus_search()
+        else:
+            self.notes.focus()
+
+    def action_expand_note(self) -> None:
+        self.notes.action_expand_note()
+
+    @on(GuidePanel.EntryChosen)
+    def insert_entry(self, event: GuidePanel.EntryChosen) -> None:
+        self.notes.insert_entry(event.entry)
+
+    @on(GuidePanel.Closed)
+    def close_guide(self) -> None:
+        self.query_one(GuidePanel).display = False
+        self.notes.focus()
 
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""
