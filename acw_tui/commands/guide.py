@@ -311,7 +311,7 @@ def guide_export(
     else:
         text = export_html(guide)
     if output is None:
-        stream = click.get_binary_stream("stdout")
+        stream = sys.stdout.buffer
         stream.write(text.encode("utf-8"))
         stream.flush()
     else:
@@ -372,13 +372,13 @@ def expand(file: Path | None, guide_path: Path | None) -> None:
     from acw_tui.core.shorthand import expand_text
 
     guide = _load(guide_path)
-    raw = file.read_bytes() if file is not None else click.get_binary_stream("stdin").read()
+    raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
     where = str(file) if file is not None else "stdin"
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
-    stream = click.get_binary_stream("stdout")
+    stream = sys.stdout.buffer
     stream.write(expand_text(text, guide).text.encode("utf-8"))
     stream.flush()
