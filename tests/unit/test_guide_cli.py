@@ -68,7 +68,7 @@ def test_list_shows_entries_by_category(guide: Path) -> None:
 
 
 def test_list_one_category(small: Path) -> None:
-    code, out, _ = run("guide", "list", "--guide", str(small), "--category", "actions")
+    _code, out, _ = run("guide", "list", "--guide", str(small), "--category", "actions")
     assert "cb" in out and "cx " not in out
 
 
@@ -110,7 +110,7 @@ def test_add_keeps_comments_and_refuses_duplicates_and_bad_abbreviations(small: 
 
 
 def test_remove(small: Path) -> None:
-    code, out, _ = run("guide", "remove", "cx", "--guide", str(small))
+    code, _out, _ = run("guide", "remove", "cx", "--guide", str(small))
     assert code == 0
     guide = load_guide(small)
     assert [e.abbr for e in guide.entries] == ["cb"]
@@ -178,7 +178,7 @@ def test_csv_round_trip_loses_nothing(guide: Path, tmp_path: Path) -> None:
             assert code == 0
             target = tmp_path / "imported.toml"
             target.write_text('[guide]\nname = "x"\n', encoding="utf-8")
-            code, out, err = run(
+            code, _out, err = run(
                 "guide", "import", str(out_csv), "--replace", "--guide", str(target)
             )
             assert code == 0, err
@@ -201,14 +201,14 @@ def test_csv_export_has_bom_and_header(small: Path) -> None:
 @pytest.mark.parametrize(
     "raw",
     [
-        "abbr,expansion,category\r\nnfa,no further action,outcomes\r\ncx,client,people\r\n".encode(),
+        b"abbr,expansion,category\r\nnfa,no further action,outcomes\r\ncx,client,people\r\n",
         "\ufeffabbr;expansion;category\nnfa;no further action;outcomes\ncx;client;people\n".encode(),
     ],
 )
 def test_import_merges_spreadsheet_csv(small: Path, tmp_path: Path, raw: bytes) -> None:
     sheet = tmp_path / "sheet.csv"
     sheet.write_bytes(raw)
-    code, out, err = run("guide", "import", str(sheet), "--guide", str(small))
+    code, _out, err = run("guide", "import", str(sheet), "--guide", str(small))
     assert code == 0, err
     guide = load_guide(small)
     assert [e.abbr for e in guide.entries] == ["cx", "cb", "nfa"]
@@ -290,7 +290,7 @@ def test_bump_adds_a_changelog_entry_and_diff_shows_the_change(small: Path, tmp_
 def test_diff_reports_changed_entries(small: Path, tmp_path: Path) -> None:
     new = tmp_path / "new.toml"
     new.write_text(SMALL.replace('"callback"', '"call back"'), encoding="utf-8")
-    code, out, _ = run("guide", "diff", str(small), "--guide", str(new))
+    _code, out, _ = run("guide", "diff", str(small), "--guide", str(new))
     assert "~ cb: expansion 'callback' → 'call back'" in out
 
 
@@ -311,7 +311,7 @@ def test_expand_filters_stdin_to_stdout(small: Path) -> None:
 def test_expand_reads_a_file(small: Path, tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_text("CX cb!\n", encoding="utf-8")
-    code, out, _ = run("expand", str(note), "--guide", str(small))
+    _code, out, _ = run("expand", str(note), "--guide", str(small))
     assert out == "CUSTOMER callback!\n"
 
 
