@@ -23,7 +23,7 @@ class ShorthandError(AcwError):
     """A guide cannot be read or written; the message names the file and line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     abbr: str
     expansion: str

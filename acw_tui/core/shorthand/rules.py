@@ -7,12 +7,15 @@ note" command all go through it.
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from acw_tui.core.shorthand.model import TOKEN_PUNCTUATION, Entry, Guide
 
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_ASCII_TOKEN = frozenset(string.ascii_letters + string.digits) | TOKEN_PUNCTUATION
 # A token may follow these (besides whitespace and the start of the text).
 OPENERS = frozenset("([{\"'«‹„‚“‘¿¡「『（【《〈")
 
@@ -73,9 +76,12 @@ def token_before(text: str, end: int, guide: Guide) -> Token | None:
     script = ""
     while start > 0:
         char = text[start - 1]
-        if not is_token_char(char):
+        if char in _ASCII_TOKEN:  # the common case, without a function call
+            letter_script = "LATIN" if char in _ASCII_LETTERS else ""
+        elif char < "\x80" or not _is_token_char(char):
             break
-        letter_script = script_of(char)
+        else:
+            letter_script = script_of(char)
         if letter_script:
             if script and letter_script != script:
                 break

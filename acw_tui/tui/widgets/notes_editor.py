@@ -23,7 +23,7 @@ from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
-from textual.widgets.text_area import Selection
+from textual.widgets.text_area import Edit, Selection
 
 from acw_tui.core.shorthand import (
     DoneExpansion,
@@ -142,19 +142,25 @@ class NotesEditor(TextArea):
         found = decide_expansion(before, char, self._guide)
         if found is not None and self._book.is_suppressed((row, offset + found.start), found.typed):
             found = None
-        # The delimiter goes in as ordinary typing, so it batches with the word before it.
-        self._replace_via_keyboard(char, *self.selection)
         if found is None:
+            self._replace_via_keyboard(char, *self.selection)
             self._count_missed(row, offset + len(before))
             return
         start, end = (row, offset + found.start), (row, offset + found.end)
-        cursor = self.cursor_location
+        after_delimiter = (row + 1, 0) if char == "\n" else (row, end[1] + 1)
+        # One edit puts in the expansion and the delimiter (a keystroke stays one edit
+        # of the document, as cheap as in a bare TextArea) ...
+        edit = Edit(found.replacement + char, start, end, maintain_selection_offset=True)
         self.history.checkpoint()  # the expansion is an undo step of its own
-        self.replace(found.replacement, start, end, maintain_selection_offset=False)
+        self.edit(edit)
         self.history.checkpoint()
-        if char != "\n":
-            cursor = (row, cursor[1] + len(found.replacement) - len(found.typed))
-        self.selection = Selection.cursor(cursor)
+        # ... recorded as if the delimiter had been typed first: ctrl+z gives back the
+        # token and its delimiter, with the cursor after them, and ctrl+y redoes it.
+        edit.to_location = after_delimiter
+        edit._original_selection = Selection.cursor(after_delimiter)
+        if edit._edit_result is not None:
+            edit._edit_result.replaced_text = found.typed + char
+        cursor = self.cursor_location
         self._book.expanded(
             DoneExpansion(
                 found.entry,
