@@ -14,8 +14,8 @@ import random
 import string
 import time
 
-from bench.common import Result
 from acw_tui.core.shorthand import Entry, Guide, decide_expansion
+from bench.common import Result
 
 
 def make_guide(size: int, seed: int = 11) -> Guide:
