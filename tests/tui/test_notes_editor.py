@@ -248,3 +248,28 @@ async def test_acw_screen_expands_hints_and_stores_usage_and_guide_version(
             )
         }
         assert usage == {"cx": (1, 0, 0), "cb": (1, 1, 1), "tmrw": (1, 0, 0)}
+
+
+async def test_ctrl_z_after_enter_expansion_gives_back_token_newline_and_cursor() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "ok cb\n")
+        assert editor(app).text == "ok callback\n"
+        await pilot.press("ctrl+z")
+        assert editor(app).text == "ok cb\n"
+        assert editor(app).cursor_location == (1, 0)
+        await type_text(pilot, "x")
+        assert editor(app).text == "ok cb\nx"
+
+
+async def test_cursor_stays_after_the_delimiter_in_mid_text() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        editor(app).load_text("start  end")
+        editor(app).move_cursor((0, 6))
+        await type_text(pilot, "cx,")
+        assert editor(app).text == "start customer, end"
+        assert editor(app).cursor_location == (0, 15)
+        await pilot.press("backspace")
+        assert editor(app).text == "start cx, end"
+        assert editor(app).cursor_location == (0, 9)
