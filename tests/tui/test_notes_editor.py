@@ -58,8 +58,7 @@ KEYS = {" ": "space", "\n": "enter", ".": "full_stop", ",": "comma", "/": "slash
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    for char in text:
-        await pilot.press(KEYS.get(char, char))
+    await pilot.press(*[KEYS.get(char, char) for char in text])
 
 
 def editor(app: EditorApp) -> NotesEditor:

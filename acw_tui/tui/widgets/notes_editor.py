@@ -229,6 +229,10 @@ class NotesEditor(TextArea):
         self.usage.undone(done.entry, done.token, done.inserted[:-1])
         self.post_message(self.Expanded(self, done.entry, undone=True))
 
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        self._book.forget()  # a click is a cursor move: backspace is ordinary again
+        await super()._on_mouse_down(event)
+
     # -- paste and the whole note ------------------------------------------------------
 
     async def _on_paste(self, event: events.Paste) -> None:
