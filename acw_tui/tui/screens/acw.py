@@ -17,7 +17,6 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
-from acw_tui.tui.screens.dialogs import ExtendDialog
 from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
@@ -42,6 +41,7 @@ class AcwScreen(Screen[None]):
         self.wrapup = wrapup
         self._dirty = False
         self._clock: AcwClock | None = None
+        self._pending: list[Wrapup] = []
         # Kept as an attribute so the last draft can still be read while unmounting.
         self.notes = NotesEditor(id="notes", guide=agent_guide(self.app.desk.config))  # type: ignore[attr-defined]
         self.hint_line = Label(guide_warning(self.notes.guide), id="notes-hint")
@@ -77,6 +77,7 @@ class AcwScreen(Screen[None]):
         notes.focus()
         self._clock = self.desk.acw_clock(self.wrapup)
         self.set_interval(TICK_INTERVAL, self.tick)
+        self.set_interval(1.0, self.refresh_waiting_times)
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
         self.show_pending(self.desk.pending())
@@ -120,7 +121,12 @@ class AcwScreen(Screen[None]):
         self.save_draft()
 
     def show_pending(self, pending: list[Wrapup]) -> None:
+        self._pending = pending
         self.query_one(PendingList).show(pending, self.desk.clock.now(), self.wrapup.id)
+
+    def refresh_waiting_times(self) -> None:
+        """Waiting times in the pending list move on; no store read is needed for that."""
+        self.show_pending(self._pending)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -166,6 +172,8 @@ class AcwScreen(Screen[None]):
             self.tick()
             self.notify(f"ACW extended: {reason}")
 
+        from acw_tui.tui.screens.dialogs import ExtendDialog
+
         self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
 
     # -- shorthand ---------------------------------------------------------------------
@@ -197,4 +205,4 @@ class AcwScreen(Screen[None]):
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""
         self.save_draft()
-        self.app.pop_screen()
+        self.app.back_to_ready()  # type: ignore[attr-defined]
