@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import events, on
 from textual.app import App, ComposeResult
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from acw_tui.core.shorthand import Entry, Guide, load_guide
 from acw_tui.paths import bundled
@@ -214,6 +214,7 @@ async def test_acw_screen_expands_hints_and_stores_usage_and_guide_version(
         hook.call_ended("PBX-7")  # type: ignore[attr-defined]
         await wait_for(pilot, acw_open(app))
         notes = app.screen.query_one(NotesEditor)  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: bool(notes.guide.entries))  # loads after the first paint
         assert notes.guide.name.startswith("Contact-center shorthand")
         await type_text(pilot, "cx")
         await wait_for(
@@ -224,6 +225,7 @@ async def test_acw_screen_expands_hints_and_stores_usage_and_guide_version(
         await type_text(pilot, "tmrw.")
         assert notes.text == "customer asked for a callback, cb tomorrow."
         await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))  # type: ignore[attr-defined]
         panel = app.screen.query_one(GuidePanel)  # type: ignore[attr-defined]
         assert panel.display
         await type_text(pilot, "no further")
@@ -272,3 +274,21 @@ async def test_cursor_stays_after_the_delimiter_in_mid_text() -> None:
         await pilot.press("backspace")
         assert editor(app).text == "start cx, end"
         assert editor(app).cursor_location == (0, 9)
+
+
+async def test_acw_screen_with_a_broken_guide_warns_and_keeps_the_note(
+    make_app: Callable[..., object], hook: object, acw_home: Path
+) -> None:
+    from tests.tui.conftest import acw_open, wait_for
+
+    bad = acw_home / "broken.toml"
+    bad.write_text('[guide]\nname = "x"\n[[entry]]\nabbr = "cx"\nexpansion = \n', encoding="utf-8")
+    app = make_app(f'\n[shorthand]\nguide = "{bad}"')
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        hook.call_ended("PBX-8")  # type: ignore[attr-defined]
+        await wait_for(pilot, acw_open(app))
+        hint = app.screen.query_one("#notes-hint")  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "malformed TOML" in str(hint.render()))
+        assert f"{bad}:5" in str(hint.render())
+        await type_text(pilot, "cx called ")
+        assert app.screen.query_one(NotesEditor).text == "cx called "  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, TextArea
 
@@ -20,7 +21,6 @@ from acw_tui.errors import AcwError
 from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
-from acw_tui.tui.widgets.guide_panel import GuidePanel
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 
@@ -43,8 +43,8 @@ class AcwScreen(Screen[None]):
         self._clock: AcwClock | None = None
         self._pending: list[Wrapup] = []
         # Kept as an attribute so the last draft can still be read while unmounting.
-        self.notes = NotesEditor(id="notes", guide=agent_guide(self.app.desk.config))  # type: ignore[attr-defined]
-        self.hint_line = Label(guide_warning(self.notes.guide), id="notes-hint")
+        self.notes = NotesEditor(id="notes", guide_source=lambda: agent_guide(self.desk.config))
+        self.hint_line = Label("", id="notes-hint")
         self.status_line = Label("", id="acw-status")
 
     @property
@@ -64,7 +64,6 @@ class AcwScreen(Screen[None]):
                 yield self.notes
                 yield self.hint_line
                 yield self.status_line
-            yield GuidePanel(self.notes.guide, id="guide-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -182,8 +181,23 @@ class AcwScreen(Screen[None]):
     def show_hint(self, event: NotesEditor.HintChanged) -> None:
         self.hint_line.update(event.hint)
 
+    @on(NotesEditor.GuideLoaded, "#notes")
+    def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:
+        self.hint_line.update(guide_warning(event.guide))
+        for panel in self.query("#guide-panel"):
+            panel.set_guide(event.guide)  # type: ignore[attr-defined]
+
     def action_toggle_guide(self) -> None:
-        panel = self.query_one(GuidePanel)
+        """Show or hide the guide panel (built on first use: most notes never need it)."""
+        from acw_tui.tui.widgets.guide_panel import GuidePanel
+
+        found = self.query(GuidePanel)
+        if not found:
+            panel = GuidePanel(self.notes.guide, id="guide-panel")
+            self.query_one("#acw-body").mount(panel)
+            self.call_after_refresh(panel.focus_search)
+            return
+        panel = found.first()
         panel.display = not panel.display
         if panel.display:
             panel.focus_search()
@@ -193,13 +207,11 @@ class AcwScreen(Screen[None]):
     def action_expand_note(self) -> None:
         self.notes.action_expand_note()
 
-    @on(GuidePanel.EntryChosen)
-    def insert_entry(self, event: GuidePanel.EntryChosen) -> None:
-        self.notes.insert_entry(event.entry)
+    def on_guide_panel_entry_chosen(self, event: Message) -> None:
+        self.notes.insert_entry(event.entry)  # type: ignore[attr-defined]
 
-    @on(GuidePanel.Closed)
-    def close_guide(self) -> None:
-        self.query_one(GuidePanel).display = False
+    def on_guide_panel_closed(self) -> None:
+        self.query_one("#guide-panel").display = False
         self.notes.focus()
 
     def action_leave(self) -> None:

@@ -58,6 +58,17 @@ class NotesEditor(TextArea):
             return self.editor
 
     @dataclass
+    class GuideLoaded(Message):
+        """The guide from `guide_source` is in place (it loads after the first paint)."""
+
+        editor: NotesEditor
+        guide: Guide
+
+        @property
+        def control(self) -> NotesEditor:
+            return self.editor
+
+    @dataclass
     class Expanded(Message):
         """One or more expansions were made (or, with `undone`, one was taken back)."""
 
@@ -75,6 +86,7 @@ class NotesEditor(TextArea):
         text: str = "",
         *,
         guide: Guide | None = None,
+        guide_source: Callable[[], Guide] | None = None,
         keystroke_hook: Callable[[NotesEditor], None] | None = None,
         **kwargs: object,
     ) -> None:
@@ -86,6 +98,21 @@ class NotesEditor(TextArea):
         self._book = UndoBook()
         self._hint = ""
         self.guide = guide or Guide()
+        self._guide_source = guide_source
+
+    def on_mount(self) -> None:
+        if self._guide_source is not None:
+            # Reading and parsing the guide file is kept off the way to the first paint.
+            self.run_worker(self._load_guide, thread=True, exclusive=True, group="guide")
+
+    def _load_guide(self) -> None:
+        assert self._guide_source is not None
+        guide = self._guide_source()
+        self.app.call_from_thread(self._guide_ready, guide)
+
+    def _guide_ready(self, guide: Guide) -> None:
+        self.guide = guide
+        self.post_message(self.GuideLoaded(self, guide))
 
     # -- the guide and the counts ------------------------------------------------------
 
