@@ -11,6 +11,13 @@ from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
 
 _cache: dict[tuple[Path, int], Guide] = {}
+# Counts per open wrap-up, kept while the program runs: leaving a wrap-up for later
+# and coming back must not lose what was counted so far.
+_tallies: dict[str, UsageTally] = {}
+
+
+def usage_for(wrapup_id: str) -> UsageTally:
+    return _tallies.setdefault(wrapup_id, UsageTally())
 
 
 def agent_guide(config: Config) -> Guide:
@@ -44,6 +51,7 @@ def store_usage(desk: Desk, wrapup: Wrapup, guide: Guide, usage: UsageTally) -> 
     """Store the per-entry counts of a finished wrap-up (synced like the wrap-up)."""
     from acw_tui.store.shorthand_usage import record_usage
 
+    _tallies.pop(wrapup.id, None)
     if not usage:
         return 0
     return record_usage(

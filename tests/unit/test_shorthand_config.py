@@ -67,3 +67,14 @@ def test_the_engine_does_not_load_textual() -> None:
         "assert 'textual' not in sys.modules and 'sqlite3' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_usage_counts_survive_leaving_a_wrapup_until_it_is_finished(desk) -> None:  # type: ignore[no-untyped-def]
+    from acw_tui.core.shorthand import Entry
+    from acw_tui.tui.shorthand import store_usage, usage_for
+
+    wrapup = desk.call_ended("PBX-9")
+    usage_for(wrapup.id).used(Entry("cx", "customer"), "cx", "customer")
+    assert usage_for(wrapup.id).entries["cx"].used == 1  # the screen was left and reopened
+    assert store_usage(desk, wrapup, load_agent_guide(desk.config), usage_for(wrapup.id)) == 1
+    assert not usage_for(wrapup.id)

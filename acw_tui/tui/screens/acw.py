@@ -18,7 +18,7 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
-from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage
+from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage, usage_for
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
 from acw_tui.tui.widgets.notes_editor import NotesEditor
@@ -43,7 +43,11 @@ class AcwScreen(Screen[None]):
         self._clock: AcwClock | None = None
         self._pending: list[Wrapup] = []
         # Kept as an attribute so the last draft can still be read while unmounting.
-        self.notes = NotesEditor(id="notes", guide_source=lambda: agent_guide(self.desk.config))
+        self.notes = NotesEditor(
+            id="notes",
+            guide_source=lambda: agent_guide(self.desk.config),
+            usage=usage_for(wrapup.id),
+        )
         self.hint_line = Label("", id="notes-hint")
         self.status_line = Label("", id="acw-status")
 

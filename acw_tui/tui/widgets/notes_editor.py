@@ -87,13 +87,14 @@ class NotesEditor(TextArea):
         *,
         guide: Guide | None = None,
         guide_source: Callable[[], Guide] | None = None,
+        usage: UsageTally | None = None,
         keystroke_hook: Callable[[NotesEditor], None] | None = None,
         **kwargs: object,
     ) -> None:
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("tab_behavior", "focus")
         super().__init__(text, language=None, **kwargs)  # type: ignore[arg-type]
-        self.usage = UsageTally()
+        self.usage = usage if usage is not None else UsageTally()
         self.keystroke_hook = keystroke_hook
         self._book = UndoBook()
         self._hint = ""
