@@ -3,7 +3,8 @@
 Both widgets are mounted in a running Textual app and receive the very same key events
 through the same path (`_on_key`, which is where a real key press lands), typing a
 realistic shorthand note; expansions happen in the notes editor as they would for an
-agent. Many alternating passes, fastest of each, because the machine may be busy.
+agent. Many alternating passes, fastest of each, in CPU time (the process's own work),
+because the machine may be busy with other programs.
 
 Live redaction hooks in through `NotesEditor(keystroke_hook=...)`, run after every key:
 pass it to `measure(hook=...)` (or set `KEYSTROKE_HOOK` below) so this benchmark measures
