@@ -74,26 +74,25 @@ class _Lines:
     text: str
 
     def __post_init__(self) -> None:
-        self.tables: list[tuple[str, int]] = []  # (table name, line) in file order
-        self.keys: list[tuple[int, str]] = []  # (line, key)
+        self.tables: dict[str, list[int]] = {}  # table name -> its header lines, in order
+        self.starts: list[int] = []  # every table header line, in order
+        self.keys: dict[int, dict[str, int]] = {}  # table header line -> key -> line
+        current = 0
         for number, line in enumerate(self.text.splitlines(), start=1):
             if table := _TABLE.match(line):
-                self.tables.append((table.group(1).strip('"'), number))
+                self.tables.setdefault(table.group(1).strip('"'), []).append(number)
+                self.starts.append(number)
+                current = number
             elif key := _KEY.match(line):
-                self.keys.append((number, key.group(1).strip('"')))
+                self.keys.setdefault(current, {}).setdefault(key.group(1).strip('"'), number)
 
     def table_line(self, name: str, index: int = 0) -> int:
-        found = [line for table, line in self.tables if table == name]
+        found = self.tables.get(name, [])
         return found[index] if index < len(found) else 0
 
     def key_line(self, table_line: int, key: str) -> int:
         """The line of `key` inside the table starting at `table_line`."""
-        following = [line for _, line in self.tables if line > table_line]
-        stop = min(following, default=10**9)
-        for line, name in self.keys:
-            if table_line < line < stop and name == key:
-                return line
-        return table_line
+        return self.keys.get(table_line, {}).get(key, table_line)
 
 
 def parse_guide(text: str, source: str = "<guide>") -> Guide:
