@@ -292,3 +292,46 @@ async def test_acw_screen_with_a_broken_guide_warns_and_keeps_the_note(
         assert f"{bad}:5" in str(hint.render())
         await type_text(pilot, "cx called ")
         assert app.screen.query_one(NotesEditor).text == "cx called "  # type: ignore[attr-defined]
+
+
+async def test_backspace_after_every_expansion_gives_back_exactly_what_was_typed() -> None:
+    """A property over seeded random notes, typed key by key into the real widget."""
+    import random
+
+    pieces = [
+        "cx",
+        "Cx",
+        "CX",
+        "cb",
+        "w/",
+        "acct",
+        "nfa",
+        "kh",
+        "xcx",
+        "cx1",
+        "e-cx",
+        "ok",
+        "客户",
+        ";zd",
+    ]
+    delimiters = [" ", ",", ".", "\n", ")", "'", ";", "!"]
+    rng = random.Random(2026)
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        notes = editor(app)
+        for _ in range(25):
+            await pilot.pause()  # let the hint messages of the last round through
+            notes.load_text("")
+            typed = ""
+            for _ in range(rng.randint(1, 12)):
+                for char in rng.choice(pieces) + rng.choice(delimiters):
+                    before = notes.text
+                    key = KEYS.get(char, "semicolon" if char == ";" else char)
+                    await notes._on_key(events.Key(key, char))
+                    typed += char
+                    if notes.text != before + char:  # an expansion happened
+                        assert notes.text.endswith(char)
+                        notes.action_delete_left()
+                    assert notes.text == typed
+        await pilot.pause()
+        assert sum(row.undone for row in notes.usage.rows()) > 30  # it did expand, often
