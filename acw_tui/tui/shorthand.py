@@ -35,7 +35,7 @@ def agent_guide(config: Config) -> Guide:
             _cache.clear()
             _cache[key] = load_agent_guide(config)
         return _cache[key]
-    except AcwError as exc:
+    except (AcwError, OSError) as exc:
         return Guide(problems=(GuideProblem(str(config.path or "config"), 0, str(exc)),))
 
 

@@ -29,6 +29,7 @@ from acw_tui.core.shorthand import (
     DoneExpansion,
     Entry,
     Guide,
+    GuideProblem,
     PhraseIndex,
     UndoBook,
     UsageTally,
@@ -108,8 +109,14 @@ class NotesEditor(TextArea):
 
     def _load_guide(self) -> None:
         assert self._guide_source is not None
-        guide = self._guide_source()
-        self.app.call_from_thread(self._guide_ready, guide)
+        try:
+            guide = self._guide_source()
+        except Exception as exc:  # a guide must never take the notes down
+            guide = Guide(problems=(GuideProblem("shorthand guide", 0, f"not loaded: {exc}"),))
+        try:
+            self.app.call_from_thread(self._guide_ready, guide)
+        except RuntimeError:  # the app closed while the guide was loading
+            pass
 
     def _guide_ready(self, guide: Guide) -> None:
         self.guide = guide
