@@ -17,6 +17,7 @@ The keystroke path is one short scan of the current line and one dictionary hit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 from textual import events
@@ -113,10 +114,8 @@ class NotesEditor(TextArea):
             guide = self._guide_source()
         except Exception as exc:  # a guide must never take the notes down
             guide = Guide(problems=(GuideProblem("shorthand guide", 0, f"not loaded: {exc}"),))
-        try:
+        with suppress(RuntimeError):  # the app closed while the guide was loading
             self.app.call_from_thread(self._guide_ready, guide)
-        except RuntimeError:  # the app closed while the guide was loading
-            pass
 
     def _guide_ready(self, guide: Guide) -> None:
         self.guide = guide
