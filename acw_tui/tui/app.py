@@ -201,6 +201,16 @@ class AcwApp(App[None]):
                 "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend
             )
             yield SystemCommand(
+                "Shorthand guide (ctrl+g)",
+                "Search the guide and insert an entry",
+                screen.action_toggle_guide,
+            )
+            yield SystemCommand(
+                "Expand note (F5)",
+                "Expand all shorthand in the note (after a paste)",
+                screen.action_expand_note,
+            )
+            yield SystemCommand(
                 "Later (escape)", "Back to ready; the wrap-up stays pending", screen.action_leave
             )
         yield SystemCommand("Quit (ctrl+q)", "Save drafts, log out and quit", self.action_quit)
