@@ -220,6 +220,12 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
 
 # -- feature commands (one module each in acw_tui/commands/) ------------------------------
 
+from acw_tui.commands.sync import attach_publish, hub_group, sync_command  # noqa: E402
+
+cli.add_command(sync_command)
+cli.add_command(hub_group)
+attach_publish(cli)
+
 
 def main() -> None:
     cli(prog_name="acw")
