@@ -45,11 +45,11 @@ class OutboxEntry:
 def batch_body(after: int, entries: list[OutboxEntry]) -> bytes:
     """The batch's exact bytes; the same entries always give the same bytes."""
     parts = [
-        '{"seq":%d,"table":%s,"id":%s,"rev":%d,"row":%s}'
-        % (e.seq, json.dumps(e.table), json.dumps(e.row_id), e.rev, e.payload)
+        f'{{"seq":{e.seq},"table":{json.dumps(e.table)},"id":{json.dumps(e.row_id)},'
+        f'"rev":{e.rev},"row":{e.payload}}}'
         for e in entries
     ]
-    return ('{"after":%d,"records":[%s]}' % (after, ",".join(parts))).encode("utf-8")
+    return f'{{"after":{after},"records":[{",".join(parts)}]}}'.encode()
 
 
 def body_hash(body: bytes) -> str:
