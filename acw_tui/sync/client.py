@@ -105,7 +105,7 @@ class HubClient:
         self.http.close()
 
     def _wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=0.2, max=5.0)(state)
+        backoff = wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2)(state)
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, Transient) and exc.retry_after is not None:
             return min(max(backoff, exc.retry_after), 30.0)
