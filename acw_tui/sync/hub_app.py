@@ -55,7 +55,10 @@ class Faults:
 
     def arm(self, site: str, name: str, spec: dict[str, Any]) -> None:
         with self._lock:
-            self._armed[(site, name)] = dict(spec)
+            if spec.get("count", 1) <= 0:
+                self._armed.pop((site, name), None)  # count 0 disarms
+            else:
+                self._armed[(site, name)] = dict(spec)
 
     def take(self, site: str, name: str) -> dict[str, Any] | None:
         """The armed fault if it fires now (counts down `count`, default once)."""

@@ -163,7 +163,9 @@ def _shared_hubs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
 
 
 @pytest.fixture
-def hub(backend: str, _shared_hubs: dict[str, HubProcess], tmp_path_factory: pytest.TempPathFactory) -> HubProcess:
+def hub(
+    backend: str, _shared_hubs: dict[str, HubProcess], tmp_path_factory: pytest.TempPathFactory
+) -> HubProcess:
     """A hub process shared by the tests of one backend (each test uses its own site)."""
     existing = _shared_hubs.get(backend)
     if existing is None or not existing.alive():
@@ -235,7 +237,9 @@ class Site:
         from datetime import UTC, datetime
 
         with self.store.transaction() as db:
-            update_record(db, table, row_id, {"queue": f"q-{uuid.uuid4().hex[:6]}"}, now or datetime.now(UTC))
+            update_record(
+                db, table, row_id, {"queue": f"q-{uuid.uuid4().hex[:6]}"}, now or datetime.now(UTC)
+            )
 
     def current(self) -> dict[str, dict[str, int]]:
         return {
@@ -289,7 +293,9 @@ def own_site(own_hub: HubProcess, acw_home: Path) -> Iterator[Site]:
     made.store.close()
 
 
-def run_acw(home: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.Popen[str]:
+def run_acw(
+    home: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[str]:
     """`acw ARGS` in a subprocess on this site's home."""
     full_env = {**os.environ, "ACW_HOME": str(home), **(env or {})}
     full_env.pop("ACW_DB", None)

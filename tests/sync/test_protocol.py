@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from acw_tui.sync import SyncError, site_state
-from acw_tui.sync.client import Conflict, HubClient, Syncer
+from acw_tui.sync.client import Conflict, Syncer
 from acw_tui.sync.protocol import OutboxEntry, batch_body
 
 from .conftest import HubProcess, Site, make_site, run_acw
@@ -64,7 +64,10 @@ def test_client_killed_after_sending_before_the_answer(site: Site) -> None:
 def test_client_killed_after_hub_commit_before_recording_the_ack(site: Site) -> None:
     site.add_calls(40)
     client = run_acw(
-        site.home, "sync", "--quiet", env={"ACW_SYNC_FAULT": "die-before-ack:1", "ACW_HUB_URL": site.hub.url}
+        site.home,
+        "sync",
+        "--quiet",
+        env={"ACW_SYNC_FAULT": "die-before-ack:1", "ACW_HUB_URL": site.hub.url},
     )
     _, err = client.communicate(timeout=60)
     assert client.returncode == 71, err
@@ -81,9 +84,13 @@ def test_same_batch_sent_five_times_gives_identical_answers(site: Site) -> None:
     body = batch_body(0, _entries(site))
     answers = []
     states = []
-    with httpx.Client(base_url=site.hub.url, headers={"authorization": f"Bearer {site.token}"}) as http:
+    with httpx.Client(
+        base_url=site.hub.url, headers={"authorization": f"Bearer {site.token}"}
+    ) as http:
         for _ in range(5):
-            response = http.post("/v1/sync/batch", content=body, headers={"idempotency-key": "k-five"})
+            response = http.post(
+                "/v1/sync/batch", content=body, headers={"idempotency-key": "k-five"}
+            )
             answers.append((response.status_code, response.content))
             states.append(_hub_state(site))
     assert len(set(answers)) == 1
@@ -211,7 +218,7 @@ def test_hub_killed_mid_batch_applies_all_or_nothing(own_site: Site) -> None:
     hub: HubProcess = own_site.hub
     own_site.add_calls(30)
     hub.arm(own_site.name, "die-mid-batch")
-    with pytest.raises(SyncError, match="unreachable|did not answer"):
+    with pytest.raises(SyncError, match=r"unreachable|did not answer"):
         own_site.sync(batch_records=10, retry_for=0.5)
     hub.wait_dead()
     assert hub.store.current(own_site.name)["calls"] == {}
@@ -231,7 +238,7 @@ def test_hub_down_then_back_while_local_work_goes_on(own_site: Site) -> None:
     hub = own_site.hub
     hub.kill()
     own_site.add_calls(8)
-    with pytest.raises(SyncError, match="unreachable.*Nothing is lost"):
+    with pytest.raises(SyncError, match=r"unreachable.*Nothing is lost"):
         own_site.sync(retry_for=0.3)
     own_site.add_calls(4)  # the store stays writable while the hub is away
     assert own_site.outbox() == 12
