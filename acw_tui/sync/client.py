@@ -36,6 +36,7 @@ from acw_tui.sync.protocol import (
     BATCH_RECORDS,
     CONTENT_KINDS,
     KIND_LABELS,
+    OutboxEntry,
     batch_body,
 )
 
@@ -259,7 +260,13 @@ def _now() -> str:
 
 
 class Syncer:
-    """One site store syncing with one hub."""
+    """One site store syncing with one hub.
+
+    Its bookkeeping (acks, the batch in flight) goes through a connection of its own
+    with `synchronous=NORMAL`: a power cut may forget the last ack, which only means
+    the batch is answered again from the hub's record, while the agent's own writes
+    keep the store's full durability.
+    """
 
     def __init__(
         self,
@@ -269,11 +276,18 @@ class Syncer:
         batch_records: int = BATCH_RECORDS,
         batch_bytes: int = BATCH_BYTES,
     ) -> None:
-        self.store = store
+        from acw_tui.store import open_store
+
+        self.store = open_store(store.path)
+        with self.store.errors():
+            self.store.conn.execute("PRAGMA synchronous=NORMAL")
         self.client = client
         self.batch_records = batch_records
         self.batch_bytes = batch_bytes
         self.fault = os.environ.get(FAULT_ENV, "")
+
+    def close(self) -> None:
+        self.store.close()
 
     def reconcile(self, hub_mark: int, summary: SyncSummary) -> int:
         """Agree with the hub on where to build next; returns the mark to build on."""
@@ -291,6 +305,20 @@ class Syncer:
             summary.dropped += site_state.adopt_mark(self.store, hub_mark)
         return hub_mark
 
+    def _first_batch(self, after: int, limit: int) -> tuple[str, list[OutboxEntry]] | None:
+        """The batch a killed run left in flight (same key, same bytes), or a new one."""
+        state = site_state.load_state(self.store)
+        if state.inflight_key and state.inflight_after == after and state.inflight_last:
+            entries = site_state.read_range(self.store, after, state.inflight_last)
+            if entries:
+                return state.inflight_key, entries
+        entries = site_state.read_entries(self.store, after, limit, self.batch_bytes)
+        if not entries:
+            return None
+        key = uuid.uuid4().hex
+        site_state.begin_batch(self.store, self.client.url, key, after, entries[-1].seq)
+        return key, entries
+
     def upload(
         self, progress: Progress | None = None, summary: SyncSummary | None = None
     ) -> SyncSummary:
@@ -300,25 +328,15 @@ class Syncer:
         if progress:
             progress(0, total)
         limit = self.batch_records
-        while True:
-            state = site_state.load_state(self.store)
-            if state.inflight_key and state.inflight_after == after and state.inflight_last:
-                # A batch sent by a run that did not live to see the answer: same key, same bytes.
-                key = state.inflight_key
-                entries = site_state.read_range(self.store, after, state.inflight_last)
-            else:
-                key = uuid.uuid4().hex
-                entries = site_state.read_entries(self.store, after, limit, self.batch_bytes)
-                if entries:
-                    site_state.begin_batch(self.store, self.client.url, key, after, entries[-1].seq)
-            if not entries:
-                break
-            body = batch_body(after, entries)
+        batch = self._first_batch(after, limit)
+        while batch is not None:
+            key, entries = batch
             try:
-                answer = self.client.send_batch(key, body)
+                answer = self.client.send_batch(key, batch_body(after, entries))
             except Conflict as conflict:
                 site_state.forget_inflight(self.store)
                 after = self.reconcile(conflict.mark, summary)
+                batch = self._first_batch(after, limit)
                 continue
             except TooLarge as exc:
                 site_state.forget_inflight(self.store)
@@ -328,11 +346,19 @@ class Syncer:
                         f"the hub refuses record {e.table}/{e.row_id} as too large ({exc.detail})"
                     ) from None
                 limit = max(1, len(entries) // 2)
+                batch = self._first_batch(after, limit)
                 continue
             if self.fault == f"die-before-ack:{summary.batches + 1}":
                 os._exit(71)
-            summary.dropped += site_state.adopt_mark(self.store, answer["mark"])
             after = max(after, int(answer["mark"]))
+            # The ack and the next batch's key are stored in one transaction.
+            upcoming = site_state.read_entries(self.store, after, limit, self.batch_bytes)
+            batch = (uuid.uuid4().hex, upcoming) if upcoming else None
+            summary.dropped += site_state.adopt_mark(
+                self.store,
+                after,
+                begin=(self.client.url, batch[0], after, upcoming[-1].seq) if batch else None,
+            )
             summary.sent += len(entries)
             summary.batches += 1
             if progress:

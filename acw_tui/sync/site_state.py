@@ -87,11 +87,12 @@ def begin_batch(store: Store, hub_url: str, key: str, after: int, last: int) -> 
         )
 
 
-def adopt_mark(store: Store, mark: int) -> int:
+def adopt_mark(store: Store, mark: int, begin: tuple[str, str, int, int] | None = None) -> int:
     """Take the hub's mark: drop what it holds, forget a batch it has answered.
 
-    Returns the number of outbox rows dropped. A mark below ours is handled by
-    `hub_lost_records`, never here: the acknowledged mark only moves forward.
+    `begin` (hub URL, key, after, last) records the next batch in the same
+    transaction. Returns the number of outbox rows dropped. A mark below ours is
+    handled by `hub_lost_records`, never here: the acknowledged mark only moves forward.
     """
     with store.transaction() as db:
         acked = int(db.execute("SELECT acked_seq FROM sync_state WHERE id = 1").fetchone()[0])
@@ -102,6 +103,12 @@ def adopt_mark(store: Store, mark: int) -> int:
             "THEN NULL ELSE inflight_key END WHERE id = 1",
             [mark, mark],
         )
+        if begin is not None:
+            db.execute(
+                "UPDATE sync_state SET hub_url = ?, inflight_key = ?, inflight_after = ?, "
+                "inflight_last = ? WHERE id = 1",
+                list(begin),
+            )
     return int(dropped)
 
 
