@@ -23,7 +23,7 @@ from bench.common import Result
 SITE = "bench-site"
 
 CLIENT = """
-import json, resource, sys, time
+import json, sys, time
 from acw_tui.store import open_store
 from acw_tui.sync.client import HubClient, Syncer
 store = open_store(sys.argv[1])
@@ -32,7 +32,8 @@ started = time.perf_counter()
 summary = Syncer(store, client).run()
 elapsed = time.perf_counter() - started
 print(json.dumps({"seconds": elapsed, "sent": summary.sent, "batches": summary.batches,
-                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "peak_kib": next(int(line.split()[1]) for line in open("/proc/self/status")
+                                   if line.startswith("VmHWM:"))}))
 """
 
 
@@ -89,6 +90,7 @@ def _free_port() -> int:
 
 
 def _peak_kib(pid: int) -> int:
+    # VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's size at fork.
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1])

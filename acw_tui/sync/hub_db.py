@@ -143,6 +143,21 @@ class HubDatabase:
         finally:
             cursor.close()
 
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A read-only look: on SQLite no write lock is taken."""
+        if self.postgres:
+            with self.transaction() as tx:
+                yield tx
+            return
+        cursor = self._connection().cursor()
+        cursor.execute("BEGIN")
+        try:
+            yield Tx(cursor, postgres=False)
+        finally:
+            cursor.execute("COMMIT")
+            cursor.close()
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:

@@ -233,14 +233,14 @@ class HubStore:
         return token
 
     def identify(self, token: str) -> Identity | None:
-        with self.db.transaction() as tx:
+        with self.db.reading() as tx:
             row = tx.one(
                 "SELECT role, name FROM hub_tokens WHERE token_hash = ?", [token_hash(token)]
             )
         return Identity(row[0], row[1]) if row else None
 
     def mark(self, site: str) -> int:
-        with self.db.transaction() as tx:
+        with self.db.reading() as tx:
             row = tx.one("SELECT mark FROM hub_sites WHERE site_id = ?", [site])
         if row is None:
             raise Refused(401, f"site {site!r} is not registered on this hub")
@@ -374,7 +374,7 @@ class HubStore:
     def revisions(self, site: str) -> dict[str, set[tuple[str, int]]]:
         """Every (id, rev) received from a site, per table (for checks and tests)."""
         found: dict[str, set[tuple[str, int]]] = {t: set() for t in self.tables}
-        with self.db.transaction() as tx:
+        with self.db.reading() as tx:
             for table, row_id, rev in tx.all(
                 "SELECT table_name, id, rev FROM hub_history WHERE site_id = ?", [site]
             ):
@@ -384,7 +384,7 @@ class HubStore:
     def current(self, site: str) -> dict[str, dict[str, int]]:
         """id → current rev per table for one site."""
         found: dict[str, dict[str, int]] = {}
-        with self.db.transaction() as tx:
+        with self.db.reading() as tx:
             for table in self.tables:
                 rows = tx.all(f"SELECT id, rev FROM {table} WHERE site_id = ?", [site])
                 found[table] = {r[0]: int(r[1]) for r in rows}
@@ -393,7 +393,7 @@ class HubStore:
     # -- guides and templates -------------------------------------------------------------
 
     def latest_content(self) -> dict[str, dict[str, Any]]:
-        with self.db.transaction() as tx:
+        with self.db.reading() as tx:
             rows = tx.all(
                 "SELECT kind, release, checksum, content_version, published_at FROM hub_content c "
                 "WHERE release = (SELECT max(release) FROM hub_content d WHERE d.kind = c.kind)"
@@ -409,7 +409,7 @@ class HubStore:
         }
 
     def content(self, kind: str, release: int) -> dict[str, Any] | None:
-        with self.db.transaction() as tx:
+        with self.db.reading() as tx:
             row = tx.one(
                 "SELECT release, checksum, content_version, files, published_at FROM hub_content "
                 "WHERE kind = ? AND release = ?",

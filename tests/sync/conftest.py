@@ -195,7 +195,7 @@ class Site:
     home: Path
 
     def client(self, **kwargs: Any) -> HubClient:
-        kwargs.setdefault("retry_for", 5.0)
+        kwargs.setdefault("retry_for", 15.0)
         kwargs.setdefault("timeout", 10.0)
         return HubClient(self.hub.url, self.token, **kwargs)
 
@@ -273,7 +273,7 @@ def make_site(hub: HubProcess, home: Path, name: str | None = None) -> Site:
     store = open_store(home / "acw.db")
     (home / "config.toml").write_text(
         f'agent_id = "ana"\nsite_id = "{name}"\n\n[sync]\nhub_url = "{hub.url}"\n'
-        f'token = "{token}"\nretry_seconds = 5\n',
+        f'token = "{token}"\nretry_seconds = 30\n',
         encoding="utf-8",
     )
     return Site(name, store, token, hub, home)

@@ -70,8 +70,8 @@ def test_an_older_guide_version_is_refused_by_the_hub(own_site: Site, tmp_path: 
         _publish_guide(own_site.hub, tmp_path, 11, "client")
 
 
-def test_site_token_cannot_publish(own_site: Site) -> None:
-    client = HubClient(own_site.hub.url, own_site.token, retry_for=2)
+def test_site_token_cannot_publish(site: Site) -> None:
+    client = HubClient(site.hub.url, site.token, retry_for=2)
     with pytest.raises(SyncError, match="403: publishing needs a lead token"):
         client.publish("shorthand", {"en.toml": GUIDE.format(version=1, word="x")}, 1)
 
@@ -110,8 +110,8 @@ def test_a_site_killed_while_applying_keeps_the_old_guide(own_site: Site, tmp_pa
     assert not list(paths.hub_copy("shorthand").parent.glob(".shorthand.releases/tmp-*"))
 
 
-def test_bundle_names_that_escape_the_folder_are_refused(own_site: Site) -> None:
-    lead = _lead(own_site.hub)
+def test_bundle_names_that_escape_the_folder_are_refused(site: Site) -> None:
+    lead = _lead(site.hub)
     for name in ("../evil.toml", "/etc/evil.toml", "a/../../b.toml"):
         with pytest.raises(SyncError, match="422"):
             lead.publish("shorthand", {name: "x = 1\n"}, None)
