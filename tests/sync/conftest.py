@@ -177,6 +177,13 @@ def hub(
 
 
 @pytest.fixture
+def no_releases(hub: HubProcess) -> None:
+    """No guide or templates published yet (the tests of one worker run in turn)."""
+    with hub.store.db.transaction() as tx:
+        tx.execute("DELETE FROM hub_content")
+
+
+@pytest.fixture
 def own_hub(backend: str, tmp_path: Path) -> Iterator[HubProcess]:
     """A hub process of this test's own, for tests that kill or restore it."""
     hub = HubProcess(backend, tmp_path).start()

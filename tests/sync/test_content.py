@@ -16,6 +16,9 @@ from .conftest import HubProcess, Site, run_acw
 GUIDE = '[guide]\nname = "Support"\nversion = {version}\nlocale = "en"\n\n[[entry]]\nabbr = "cx"\nexpansion = "{word}"\n'
 
 
+pytestmark = pytest.mark.usefixtures("no_releases")
+
+
 def _lead(hub: HubProcess) -> HubClient:
     import uuid
 
@@ -35,9 +38,9 @@ def _guide_in_force() -> str:
 
 
 def test_new_guide_and_templates_arrive_and_the_previous_is_kept(
-    own_site: Site, tmp_path: Path
+    site: Site, tmp_path: Path
 ) -> None:
-    hub = own_site.hub
+    hub = site.hub
     first = _publish_guide(hub, tmp_path, 12, "customer")
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -47,27 +50,27 @@ def test_new_guide_and_templates_arrive_and_the_previous_is_kept(
     (templates / "codes.toml").write_text("[[code]]\ncode = 'resolved'\n", encoding="utf-8")
     files, _ = content.read_bundle("templates", templates)
     _lead(hub).publish("templates", files, None)
-    summary = own_site.sync()
+    summary = site.sync()
     assert summary.applied == {"shorthand": first, "templates": 1}
     assert 'expansion = "customer"' in _guide_in_force()
     assert (paths.content_dir("templates") / "general.j2").exists()
 
     second = _publish_guide(hub, tmp_path, 13, "client")
-    assert own_site.sync().applied == {"shorthand": second}
+    assert site.sync().applied == {"shorthand": second}
     assert 'expansion = "client"' in _guide_in_force()
     releases = sorted(
         p.name for p in paths.hub_copy("shorthand").parent.glob(".shorthand.releases/r*")
     )
     assert releases == [f"r{first}", f"r{second}"]
-    assert own_site.sync().applied == {}
+    assert site.sync().applied == {}
 
 
-def test_an_older_guide_version_is_refused_by_the_hub(own_site: Site, tmp_path: Path) -> None:
-    _publish_guide(own_site.hub, tmp_path, 12, "customer")
+def test_an_older_guide_version_is_refused_by_the_hub(site: Site, tmp_path: Path) -> None:
+    _publish_guide(site.hub, tmp_path, 12, "customer")
     with pytest.raises(
         SyncError, match="guide version 11 is not newer than the published version 12"
     ):
-        _publish_guide(own_site.hub, tmp_path, 11, "client")
+        _publish_guide(site.hub, tmp_path, 11, "client")
 
 
 def test_site_token_cannot_publish(site: Site) -> None:
@@ -78,34 +81,34 @@ def test_site_token_cannot_publish(site: Site) -> None:
 
 @pytest.mark.parametrize("fault", ["cut-download", "bad-checksum"])
 def test_a_spoiled_download_is_never_applied_and_the_next_sync_converges(
-    own_site: Site, tmp_path: Path, fault: str
+    site: Site, tmp_path: Path, fault: str
 ) -> None:
-    hub = own_site.hub
+    hub = site.hub
     _publish_guide(hub, tmp_path, 1, "customer")
-    own_site.sync()
+    site.sync()
     latest = _publish_guide(hub, tmp_path, 2, "client")
-    hub.arm(own_site.name, fault, count=1000)
-    summary = own_site.sync(retry_for=0.5)
+    hub.arm(site.name, fault, count=1000)
+    summary = site.sync(retry_for=0.5)
     expected = "failed its checksum" if fault == "bad-checksum" else "peer closed connection"
     assert expected in summary.content_errors[0]
     assert summary.applied == {}
     assert 'expansion = "customer"' in _guide_in_force()
     assert content.local_release("shorthand") == latest - 1
-    hub.arm(own_site.name, fault, count=0)
-    assert own_site.sync().applied == {"shorthand": latest}
+    hub.arm(site.name, fault, count=0)
+    assert site.sync().applied == {"shorthand": latest}
     assert 'expansion = "client"' in _guide_in_force()
 
 
-def test_a_site_killed_while_applying_keeps_the_old_guide(own_site: Site, tmp_path: Path) -> None:
-    hub = own_site.hub
+def test_a_site_killed_while_applying_keeps_the_old_guide(site: Site, tmp_path: Path) -> None:
+    hub = site.hub
     _publish_guide(hub, tmp_path, 1, "customer")
-    own_site.sync()
+    site.sync()
     _publish_guide(hub, tmp_path, 2, "client")
-    proc = run_acw(own_site.home, "sync", "--quiet", env={"ACW_SYNC_FAULT": "die-mid-apply"})
+    proc = run_acw(site.home, "sync", "--quiet", env={"ACW_SYNC_FAULT": "die-mid-apply"})
     proc.communicate(timeout=60)
     assert proc.returncode == 71
     assert 'expansion = "customer"' in _guide_in_force()
-    own_site.sync()
+    site.sync()
     assert 'expansion = "client"' in _guide_in_force()
     assert not list(paths.hub_copy("shorthand").parent.glob(".shorthand.releases/tmp-*"))
 

@@ -138,7 +138,7 @@ def test_sync_never_loses_or_duplicates_a_record(
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=12 if backend == "postgres" else 20,
+            max_examples=10 if backend == "postgres" else 15,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=list(HealthCheck),

@@ -25,7 +25,7 @@ def _text(app: AcwApp, selector: str) -> str:
 
 
 async def test_sync_now_runs_in_the_background_and_updates_the_screen(
-    site: Site, acw_home: Path, tmp_path: Path
+    no_releases: None, site: Site, acw_home: Path, tmp_path: Path
 ) -> None:
     site.add_calls(30)
     guide = tmp_path / "en.toml"
