@@ -21,7 +21,7 @@ def _client(handler, **kwargs) -> HubClient:
 
 def test_a_web_page_instead_of_a_hub(fresh_store: Store) -> None:
     client = _client(lambda request: httpx.Response(200, text="<html>welcome</html>"))
-    with pytest.raises(SyncError, match="not JSON.*really an acw hub"):
+    with pytest.raises(SyncError, match=r"not JSON.*really an acw hub"):
         Syncer(fresh_store, client).run()
     assert client.retries == 0
 
