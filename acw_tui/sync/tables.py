@@ -54,7 +54,12 @@ def synced_tables() -> dict[str, SyncedTable]:
         names = {c.name for c in columns}
         missing = {"id", "rev", "site_id"} - names
         if missing:
-            raise RuntimeError(f"synced table {name} lacks {', '.join(sorted(missing))}")
+            # The hub needs `id` to upsert, `rev` to order and `site_id` to know whose
+            # record it is; a synced table without them cannot be mirrored safely.
+            raise RuntimeError(
+                f"synced table {name} has no {', '.join(sorted(missing))} column; "
+                "every table in SYNCED_TABLES needs id, rev and site_id"
+            )
         found[name] = SyncedTable(name, columns)
     db.close()
     return found
