@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from acw_tui.errors import AcwError
 from acw_tui.store import migrations
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -49,15 +52,31 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
 
 
 class Store:
-    """One open SQLite store. Writes go through `transaction()`."""
+    """One open SQLite store. Writes go through `transaction()`.
 
-    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
-        self.db = db
+    `conn` is the raw connection; `db` wraps the same connection in sqlite-utils, built
+    on first use so that opening the screen does not pay for importing it (start-up
+    reads use plain SQL).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
         self.path = path
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
+    def rows(
+        self, sql: str, params: list[object] | tuple[object, ...] = ()
+    ) -> list[dict[str, object]]:
+        """Run a query and return its rows as dicts (no sqlite-utils needed)."""
+        with self.errors():
+            cursor = self.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -71,10 +90,13 @@ class Store:
         if conn.in_transaction:
             yield self.db
             return
+        # Build the sqlite-utils wrapper (and import it) before taking the write lock:
+        # fifty hook processes starting at once must not hold the lock while importing.
+        db = self.db
         with self.errors():
             conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield db
         except BaseException:
             if conn.in_transaction:
                 conn.rollback()
@@ -138,7 +160,7 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
         conn = connect(path)
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, path)) from exc
-    store = Store(sqlite_utils.Database(conn, execute_plugins=False), path)
+    store = Store(conn, path)
     try:
         with store.errors():
             # Reading the schema parses the file's first pages: a file that is not a
