@@ -362,7 +362,9 @@ class Syncer:
             summary.sent += len(entries)
             summary.batches += 1
             if progress:
-                progress(summary.sent, max(total, summary.sent + site_state.unsynced(self.store)))
+                if summary.batches % 25 == 0:  # records written meanwhile join the total
+                    total = max(total, summary.sent + site_state.unsynced(self.store))
+                progress(summary.sent, max(total, summary.sent))
         summary.mark = after
         return summary
 

@@ -150,11 +150,11 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
         if not key or len(key) > 200:
             raise Refused(422, "missing or overlong Idempotency-Key header")
         body = await read_body(request)
-        after, records = _parse_batch(body)
-        store.check_records(site, records)
         die_mid = faults.take(site, "die-mid-batch")
+        # Parsing and writing run off the event loop, so one big batch never stalls
+        # the other sites' requests.
         answer, replayed = await run_in_threadpool(
-            _apply, store, site, key, body_hash(body), after, records, die_mid is not None
+            _apply, store, site, key, body, die_mid is not None
         )
         if not replayed:
             if faults.take(site, "die-after-commit"):
@@ -213,17 +213,13 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
 
 
 def _apply(
-    store: HubStore,
-    site: str,
-    key: str,
-    digest: str,
-    after: int,
-    records: list[Record],
-    die_mid: bool,
+    store: HubStore, site: str, key: str, body: bytes, die_mid: bool
 ) -> tuple[dict[str, Any], bool]:
+    after, records = _parse_batch(body)
+    store.check_records(site, records)
     try:
         return store.apply_batch(
-            site, key, digest, after, records, before_commit=_die if die_mid else None
+            site, key, body_hash(body), after, records, before_commit=_die if die_mid else None
         )
     except Refused:
         raise
