@@ -41,6 +41,7 @@ from acw_tui.sync.protocol import (
 )
 
 FAULT_ENV = "ACW_SYNC_FAULT"
+MAX_CONFLICTS = 20  # 409s in a row before giving up
 Progress = Callable[[int, int], None]
 
 
@@ -329,11 +330,18 @@ class Syncer:
             progress(0, total)
         limit = self.batch_records
         batch = self._first_batch(after, limit)
+        conflicts = 0
         while batch is not None:
             key, entries = batch
             try:
                 answer = self.client.send_batch(key, batch_body(after, entries))
             except Conflict as conflict:
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise SyncError(
+                        f"hub {self.client.url} keeps moving its mark ({conflict.mark}): "
+                        "is another `acw sync` of this site running?"
+                    ) from None
                 site_state.forget_inflight(self.store)
                 after = self.reconcile(conflict.mark, summary)
                 batch = self._first_batch(after, limit)
@@ -348,6 +356,7 @@ class Syncer:
                 limit = max(1, len(entries) // 2)
                 batch = self._first_batch(after, limit)
                 continue
+            conflicts = 0
             if self.fault == f"die-before-ack:{summary.batches + 1}":
                 os._exit(71)
             after = max(after, int(answer["mark"]))

@@ -21,6 +21,8 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
 
+REFRESH_SECONDS = 2.0
+
 
 @dataclass
 class HubContentReceived(Message):
@@ -48,6 +50,8 @@ class SyncStatusScreen(Screen[None]):
         self.title = "Sync"
         self.running = False
         self.refresh_facts()
+        # New wrap-ups keep arriving while this screen is open.
+        self.set_interval(REFRESH_SECONDS, self.refresh_facts)
 
     def refresh_facts(self) -> None:
         from acw_tui.sync import content, site_state
