@@ -62,11 +62,21 @@ def free_port() -> int:
 class HubProcess:
     """`acw hub serve` in a subprocess, with test faults enabled."""
 
-    def __init__(self, backend: str, tmp: Path, *, max_body: int | None = None) -> None:
+    def __init__(
+        self,
+        backend: str,
+        tmp: Path,
+        *,
+        max_body: int | None = None,
+        same_store_as: HubProcess | None = None,
+    ) -> None:
         self.backend = backend
         self.tmp = tmp
         self.max_body = max_body
-        if backend == "sqlite":
+        self.owns_store = same_store_as is None
+        if same_store_as is not None:
+            self.db_url = same_store_as.db_url
+        elif backend == "sqlite":
             self.path = tmp / f"hub-{uuid.uuid4().hex[:8]}.db"
             self.db_url = f"sqlite:///{self.path}"
         else:
@@ -75,7 +85,8 @@ class HubProcess:
             _pg_admin(self.base, f"CREATE DATABASE {self.dbname}")
             self.db_url = _pg_url_for(self.base, self.dbname)
         self.store = HubStore(self.db_url)
-        self.store.init()
+        if self.owns_store:
+            self.store.init()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -142,7 +153,7 @@ class HubProcess:
     def close(self) -> None:
         self.kill()
         self.store.db.close()
-        if self.backend == "postgres":
+        if self.backend == "postgres" and self.owns_store:
             _pg_admin(self.base, f"DROP DATABASE IF EXISTS {self.dbname} WITH (FORCE)")
             _pg_admin(self.base, f"DROP DATABASE IF EXISTS {self.dbname}_bak WITH (FORCE)")
 

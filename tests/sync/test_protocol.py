@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from acw_tui.sync import SyncError, site_state
-from acw_tui.sync.client import Conflict, Syncer
+from acw_tui.sync.client import Conflict, HubClient, Syncer
 from acw_tui.sync.protocol import OutboxEntry, batch_body
 
 from .conftest import HubProcess, Site, make_site, run_acw
@@ -280,3 +280,36 @@ def test_hub_restored_from_an_older_backup_gets_everything_again(own_site: Site)
     assert summary.resent_after_hub_loss == 15
     assert hub.store.current(own_site.name) == own_site.current()
     assert hub.store.mark(own_site.name) > 10
+
+
+def test_two_hub_processes_on_one_store_apply_a_batch_once(site: Site, tmp_path) -> None:
+    """The hub is stateless: behind a load balancer, a batch sent to two at once lands once."""
+    import threading
+
+    second = HubProcess(site.hub.backend, tmp_path, same_store_as=site.hub).start()
+    try:
+        site.add_calls(150)
+        body = batch_body(0, _entries(site))
+        answers: list[tuple[int, bytes]] = []
+
+        def send(url: str) -> None:
+            with httpx.Client(headers={"authorization": f"Bearer {site.token}"}) as http:
+                response = http.post(
+                    f"{url}/v1/sync/batch", content=body, headers={"idempotency-key": "both"}
+                )
+                answers.append((response.status_code, response.content))
+
+        threads = [threading.Thread(target=send, args=(url,)) for url in (site.hub.url, second.url)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert len(answers) == 2 and answers[0] == answers[1]
+        assert json.loads(answers[0][1]) == {"mark": 150, "records": 150}
+        site_state.adopt_mark(site.store, 150)
+        site.add_calls(10)
+        client = HubClient(second.url, site.token, retry_for=10)
+        Syncer(site.store, client).run()
+        site.assert_hub_equal()
+    finally:
+        second.close()
