@@ -313,3 +313,13 @@ def test_two_hub_processes_on_one_store_apply_a_batch_once(site: Site, tmp_path)
         site.assert_hub_equal()
     finally:
         second.close()
+
+
+def test_a_time_out_is_retried_under_the_same_key(site: Site) -> None:
+    site.add_calls(20)
+    site.hub.arm(site.name, "stall-after-commit", seconds=3)
+    client = site.client(timeout=1.0, retry_for=20)
+    summary = Syncer(site.store, client, batch_records=20).run()
+    assert summary.retries >= 1
+    assert summary.batches == 1  # the retry got the stored answer of the committed batch
+    site.assert_hub_equal()
