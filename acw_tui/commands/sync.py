@@ -46,7 +46,7 @@ def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
         if quiet:
             summary = syncer.run()
         else:
-            with _progress_bar() as progress:
+            with _ProgressBar() as progress:
                 summary = syncer.run(progress)
     finally:
         client.close()
@@ -57,7 +57,7 @@ def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
         raise click.ClickException("; ".join(summary.content_errors))
 
 
-class _progress_bar:
+class _ProgressBar:
     """Records sent, rate and time left, on stderr (rich draws it only on a terminal)."""
 
     def __enter__(self) -> Any:
