@@ -34,6 +34,7 @@ class AcwApp(App[None]):
         Binding("f2", "new_wrapup", "Call ended"),
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
+        Binding("f7", "sync_status", "Sync"),
         Binding("f9", "toggle_break", "Break"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -156,6 +157,12 @@ class AcwApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
+    def action_sync_status(self) -> None:
+        from acw_tui.tui.screens.sync_status import SyncStatusScreen
+
+        if not isinstance(self.screen, SyncStatusScreen):
+            self.push_screen(SyncStatusScreen())
+
     def action_toggle_break(self) -> None:
         current = self.desk.current_state()
         if current is not None and current.state == AgentStateName.BREAK:
@@ -191,6 +198,9 @@ class AcwApp(App[None]):
         )
         yield SystemCommand(
             "History (F4)", "Finished wrap-ups with full-text search", self.action_history
+        )
+        yield SystemCommand(
+            "Sync status (F7)", "Unsynced records, last sync, sync now", self.action_sync_status
         )
         yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
         if isinstance(screen, AcwScreen):
