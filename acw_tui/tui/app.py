@@ -169,7 +169,7 @@ class AcwApp(App[None]):
             self.desk.log_in_after_break()
             self.notify("Back from break.")
         else:
-            if any(w.acw_running for w in self.desk.pending()):
+            if self.desk.acw_running():
                 self.notify(
                     "Finish or leave ACW first: a wrap-up is still timing.", severity="warning"
                 )
