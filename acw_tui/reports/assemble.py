@@ -95,6 +95,15 @@ def grouped_rows(
             logged_in_s=None if logged_in is None else logged_in.get(str(group), 0.0),
         )
         rows.append(metrics.metrics_row(totals))
+    # An agent (or day, or hour) with logged-in time but no calls still gets a row: a
+    # lead wants to see who was logged in and handled nothing.
+    seen = {row.group for row in rows}
+    for group, seconds in (logged_in or {}).items():
+        if by is not None and group not in seen and seconds > 0:
+            rows.append(
+                metrics.metrics_row(GroupTotals(group, 0, 0.0, None, None, logged_in_s=seconds))
+            )
+    rows.sort(key=lambda row: row.group)
     if by is None and not rows:
         rows.append(
             metrics.metrics_row(
