@@ -184,7 +184,8 @@ def logged_in_seconds(
         )
     else:
         key = {None: f"'{EVERYTHING}'", "agent": "agent_id", "team": "site_id"}[by]
-        sql = f"SELECT {key} AS g, SUM({seconds}) FROM ({clipped}) cl WHERE e > s GROUP BY {key}"
+        group_by = "" if by is None else f" GROUP BY {key}"  # PostgreSQL refuses GROUP BY 'all'
+        sql = f"SELECT {key} AS g, SUM({seconds}) FROM ({clipped}) cl WHERE e > s{group_by}"
     return {str(group): float(total or 0) for group, total in source.query(sql, params)}
 
 
