@@ -69,23 +69,86 @@ def _opt(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def grouped_rows(
-    source: ReportSource, selection: Selection, now: datetime, by: str | None
-) -> list[MetricsRow]:
-    """One MetricsRow per group (one row for everything when `by` is None)."""
+Key = tuple[str, ...]
+Percentiles = dict[Key, tuple[int, float | None, float | None]]
+
+
+def _percentiles(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    keys: list[str],
+    code_join: bool = False,
+) -> Percentiles:
+    width = len(keys)
+    return {
+        tuple(str(k) for k in row[:width]): (
+            int(row[width]),
+            _opt(row[width + 1]),
+            _opt(row[width + 2]),
+        )
+        for row in queries.percentiles(source, selection, now, keys, code_join)
+    }
+
+
+@dataclass(frozen=True)
+class _Figures:
+    rows: list[MetricsRow]
+    agents: list[AgentMedian]
+    teams: dict[str, float]
+    total_calls: int
+
+
+def _figures(source: ReportSource, selection: Selection, now: datetime, by: str | None) -> _Figures:
+    """The grouped rows, each agent's median and each team's median, with as few
+    sorting passes as the grouping allows (each percentile needs one)."""
     if by is not None and by not in queries.GROUPINGS:
         raise ReportError(f"--by {by!r}: expected one of {', '.join(queries.GROUPINGS)}")
+    key = queries.group_expression(by)
+    code_join = by == "code"
+    summed = queries.sums(source, selection, now, [key], code_join)
     logged_in = queries.logged_in_seconds(source, selection, now, by)
+
+    per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
+    agent_sites: dict[str, int] = defaultdict(int)
+    for _site, agent in per_agent:
+        agent_sites[agent] += 1
+    if by == "agent" and all(count == 1 for count in agent_sites.values()):
+        # Every agent works at one site: their (site, agent) figures are their row's.
+        per_group = {(agent,): figures for (_site, agent), figures in per_agent.items()}
+    else:
+        per_group = _percentiles(source, selection, now, [key], code_join)
+
+    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
+    if by == "team":
+        teams = {group: p50 for (group,), (_n, p50, _p90) in per_group.items() if p50 is not None}
+    elif by is None and single_site:
+        teams = {
+            str(summed[0][-2]): p50 for (_n, p50, _p90) in per_group.values() if p50 is not None
+        }
+    else:
+        teams = {
+            site: p50
+            for (site,), (_n, p50, _p90) in _percentiles(
+                source, selection, now, ["w.site_id"]
+            ).items()
+            if p50 is not None
+        }
+    agents = [
+        AgentMedian(agent, site, n, p50)
+        for (site, agent), (n, p50, _p90) in per_agent.items()
+        if p50 is not None
+    ]
+
     rows = []
-    for group, calls, total, median, p90, talk_n, talk_acw, done, ok, late, ext in queries.summary(
-        source, selection, now, by
-    ):
+    for group, calls, total, talk_n, talk_acw, done, ok, late, ext, _low, _high in summed:
+        _n, median, p90 = per_group.get((str(group),), (0, None, None))
         totals = GroupTotals(
             group=str(group),
             calls=int(calls),
             acw_total_s=_f(total),
-            acw_median_s=_opt(median),
-            acw_p90_s=_opt(p90),
+            acw_median_s=median,
+            acw_p90_s=p90,
             talk_known_calls=int(talk_n or 0),
             talk_plus_acw_s=_f(talk_acw),
             finished=int(done or 0),
@@ -105,35 +168,20 @@ def grouped_rows(
             )
     rows.sort(key=lambda row: row.group)
     if by is None and not rows:
+        empty = None if logged_in is None else logged_in.get(queries.EVERYTHING)
         rows.append(
             metrics.metrics_row(
-                GroupTotals(
-                    queries.EVERYTHING,
-                    0,
-                    0.0,
-                    None,
-                    None,
-                    logged_in_s=None if logged_in is None else logged_in.get(queries.EVERYTHING),
-                )
+                GroupTotals(queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=empty)
             )
         )
-    return rows
+    return _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
 
 
-def agent_medians(
-    source: ReportSource, selection: Selection, now: datetime
-) -> tuple[list[AgentMedian], dict[str, float]]:
-    agents = [
-        AgentMedian(str(agent), str(site), int(calls), float(median))
-        for site, agent, calls, median in queries.medians(
-            source, selection, now, ["w.site_id", "w.agent_id"]
-        )
-    ]
-    teams = {
-        str(site): float(median)
-        for site, _calls, median in queries.medians(source, selection, now, ["w.site_id"])
-    }
-    return agents, teams
+def grouped_rows(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> list[MetricsRow]:
+    """One MetricsRow per group (one row for everything when `by` is None)."""
+    return _figures(source, selection, now, by).rows
 
 
 def shorthand_summary(
@@ -158,6 +206,17 @@ def shorthand_summary(
         )
     )
     return ShorthandSummary(entries)
+
+
+def daily_trend(source: ReportSource, selection: Selection, now: datetime) -> list[MetricsRow]:
+    """Calls, average and median ACW per day, for the trend chart."""
+    key = queries.group_expression("day")
+    per_day = _percentiles(source, selection, now, [key])
+    rows = []
+    for day, calls, total, *_rest in queries.sums(source, selection, now, [key]):
+        _n, median, p90 = per_day.get((str(day),), (0, None, None))
+        rows.append(metrics.metrics_row(GroupTotals(str(day), int(calls), _f(total), median, p90)))
+    return rows
 
 
 def acw_distribution(source: ReportSource, selection: Selection, now: datetime) -> list[Bucket]:
@@ -187,21 +246,19 @@ def build_report(
     """Everything `acw report` prints; `charts` adds the distribution and the daily trend."""
     if selection.start and selection.end and selection.start >= selection.end:
         raise ReportError("the range is empty: --from must be before --to")
-    rows = grouped_rows(source, selection, now, by)
-    agents, teams = agent_medians(source, selection, now)
-    total_calls = sum(agent.calls for agent in agents)
+    figures = _figures(source, selection, now, by)
     return Report(
         by=by,
         selection=selection,
         now=now,
         source=source.label,
         outlier_factor=outlier_factor,
-        rows=rows,
-        agent_medians=agents,
-        team_medians=teams,
-        outliers=metrics.find_outliers(agents, teams, outlier_factor),
+        rows=figures.rows,
+        agent_medians=figures.agents,
+        team_medians=figures.teams,
+        outliers=metrics.find_outliers(figures.agents, figures.teams, outlier_factor),
         shorthand=shorthand_summary(source, selection, now),
         distribution=acw_distribution(source, selection, now) if charts else [],
-        trend=grouped_rows(source, selection, now, "day") if charts else [],
-        total_calls=total_calls,
+        trend=daily_trend(source, selection, now) if charts else [],
+        total_calls=figures.total_calls,
     )

@@ -61,12 +61,26 @@ def group_expression(by: str | None) -> str:
 
 
 def selected_wrapups(
-    dialect: Dialect, selection: Selection, now: datetime, keys: Sequence[str], code_join: bool
+    dialect: Dialect,
+    selection: Selection,
+    now: datetime,
+    keys: Sequence[str],
+    columns: str,
+    code_join: bool,
 ) -> tuple[str, dict[str, Any]]:
-    """A SELECT of the covered wrap-ups with their group keys k0…kn and the columns summed."""
-    start, end = selection.bounds(now)
-    params: dict[str, Any] = {"start": start, "end": end}
-    where = "w.acw_seconds IS NOT NULL AND w.started_at >= :start AND w.started_at < :end"
+    """A SELECT of the covered wrap-ups: group keys k0…kn, then `columns`.
+
+    A range bound is only written when the lead gave one, so an unbounded report scans
+    the table instead of walking the started_at index row by row.
+    """
+    params: dict[str, Any] = {}
+    where = "w.acw_seconds IS NOT NULL"
+    if selection.start is not None:
+        params["start"] = utc_iso(selection.start)
+        where += " AND w.started_at >= :start"
+    if selection.end is not None and selection.end < now:
+        params["end"] = utc_iso(selection.end)
+        where += " AND w.started_at < :end"
     if selection.agents:
         where += _in_list("w.agent_id", "agent", selection.agents, params)
     if selection.sites:
@@ -74,14 +88,45 @@ def selected_wrapups(
     if selection.queues:
         where += _in_list("c.queue", "queue", selection.queues, params)
     key_columns = ", ".join(f"{key} AS k{index}" for index, key in enumerate(keys))
-    extended = f"CASE WHEN {dialect.json_length('w.extensions')} > 0 THEN 1 ELSE 0 END"
+    needs_call = "c." in columns or "c." in "".join(keys) or bool(selection.queues)
     sql = (
-        f"SELECT {key_columns}, w.acw_seconds AS acw, c.talk_seconds AS talk, w.status, "
-        f"w.compliant, w.timed_out, {extended} AS extended "
-        "FROM wrapups w LEFT JOIN calls c ON c.id = w.call_id "
-        f"{dialect.json_items('w.codes', 'k') if code_join else ''} WHERE {where}"
+        f"SELECT {key_columns}, {columns} FROM wrapups w "
+        f"{'LEFT JOIN calls c ON c.id = w.call_id ' if needs_call else ''}"
+        f"{dialect.json_items('w.codes', 'k') + ' ' if code_join else ''}WHERE {where}"
     )
     return sql, params
+
+
+def _key_names(keys: Sequence[str]) -> str:
+    return ", ".join(f"k{index}" for index in range(len(keys)))
+
+
+def sums(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    keys: Sequence[str],
+    code_join: bool = False,
+) -> list[tuple]:
+    """Per group: calls, ACW total, AHT parts, finished, compliant, timed out, extended, and
+    the lowest and highest site (equal when the group lies within one site)."""
+    dialect = source.dialect
+    extended = f"CASE WHEN {dialect.json_length('w.extensions')} > 0 THEN 1 ELSE 0 END"
+    columns = (
+        "w.acw_seconds AS acw, c.talk_seconds AS talk, w.status, w.compliant, w.timed_out, "
+        f"{extended} AS extended, w.site_id AS site"
+    )
+    inner, params = selected_wrapups(dialect, selection, now, keys, columns, code_join)
+    names = _key_names(keys)
+    sql = (
+        f"SELECT {names}, COUNT(*), SUM(acw), COUNT(talk), "
+        "SUM(CASE WHEN talk IS NOT NULL THEN talk + acw ELSE 0 END), "
+        "SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN status = 'done' AND compliant = 1 THEN 1 ELSE 0 END), "
+        f"SUM(timed_out), SUM(extended), MIN(site), MAX(site) FROM ({inner}) sel "
+        f"GROUP BY {names} ORDER BY {names}"
+    )
+    return source.query(sql, params)
 
 
 def _percentile_sum(pct: int) -> str:
@@ -94,49 +139,41 @@ def _percentile_sum(pct: int) -> str:
     )
 
 
-def summary_sql(
-    dialect: Dialect, selection: Selection, now: datetime, keys: Sequence[str], code_join: bool
-) -> tuple[str, dict[str, Any]]:
-    """Per group: calls, ACW total, median, p90, AHT parts, compliance, time-outs, extensions."""
-    inner, params = selected_wrapups(dialect, selection, now, keys, code_join)
-    partition = ", ".join(f"k{index}" for index in range(len(keys)))
-    sql = (
-        f"WITH sel AS ({inner}), "
-        "ranked AS (SELECT sel.*, row_number() OVER win AS rn, count(*) OVER win AS n FROM sel "
-        f"WINDOW win AS (PARTITION BY {partition} ORDER BY acw "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) "
-        f"SELECT {partition}, COUNT(*), SUM(acw), {_percentile_sum(MEDIAN)}, {_percentile_sum(P90)}, "
-        "COUNT(talk), SUM(CASE WHEN talk IS NOT NULL THEN talk + acw ELSE 0 END), "
-        "SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN status = 'done' AND compliant = 1 THEN 1 ELSE 0 END), "
-        "SUM(timed_out), SUM(extended) "
-        f"FROM ranked GROUP BY {partition} ORDER BY {partition}"
-    )
-    return sql, params
+def _partition(keys: Sequence[str]) -> str:
+    # PostgreSQL refuses a constant in PARTITION BY; one group needs no partition at all.
+    constant = all(key.startswith("'") for key in keys)
+    return "" if constant else f"PARTITION BY {', '.join(keys)} "
 
 
-def summary(
-    source: ReportSource, selection: Selection, now: datetime, by: str | None
+def percentiles(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    keys: Sequence[str],
+    code_join: bool = False,
 ) -> list[tuple]:
-    sql, params = summary_sql(
-        source.dialect, selection, now, [group_expression(by)], code_join=by == "code"
+    """Per group: wrap-ups, median and 90th percentile ACW.
+
+    Only the keys and the ACW seconds are ranked (narrow rows sort fast); the group
+    sizes come from a plain GROUP BY joined back, cheaper than a second window.
+    """
+    dialect = source.dialect
+    ranked, params = selected_wrapups(
+        dialect,
+        selection,
+        now,
+        keys,
+        f"w.acw_seconds AS acw, row_number() OVER ({_partition(keys)}ORDER BY w.acw_seconds) AS rn",
+        code_join,
     )
-    return source.query(sql, params)
-
-
-def medians(
-    source: ReportSource, selection: Selection, now: datetime, keys: Sequence[str]
-) -> list[tuple]:
-    """Median ACW and calls per group of `keys` (e.g. site and agent) — for outliers."""
-    inner, params = selected_wrapups(source.dialect, selection, now, keys, code_join=False)
-    partition = ", ".join(f"k{index}" for index in range(len(keys)))
+    counted, _ = selected_wrapups(dialect, selection, now, keys, "1 AS one", code_join)
+    names = _key_names(keys)
+    joined = " AND ".join(f"g.k{index} = r.k{index}" for index in range(len(keys)))
     sql = (
-        f"WITH sel AS ({inner}), "
-        "ranked AS (SELECT sel.*, row_number() OVER win AS rn, count(*) OVER win AS n FROM sel "
-        f"WINDOW win AS (PARTITION BY {partition} ORDER BY acw "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) "
-        f"SELECT {partition}, COUNT(*), {_percentile_sum(MEDIAN)} "
-        f"FROM ranked GROUP BY {partition} ORDER BY {partition}"
+        f"SELECT {', '.join(f'r.k{index}' for index in range(len(keys)))}, g.n, "
+        f"{_percentile_sum(MEDIAN)}, {_percentile_sum(P90)} "
+        f"FROM ({ranked}) r JOIN (SELECT {names}, COUNT(*) AS n FROM ({counted}) s GROUP BY {names}) g "
+        f"ON {joined} GROUP BY {', '.join(f'r.k{index}' for index in range(len(keys)))}, g.n"
     )
     return source.query(sql, params)
 
@@ -193,7 +230,9 @@ def distribution(
     source: ReportSource, selection: Selection, now: datetime, width: int, buckets: int
 ) -> list[tuple[int, int]]:
     """(bucket, wrap-ups) of ACW seconds in `width`-second buckets; the last is open-ended."""
-    inner, params = selected_wrapups(source.dialect, selection, now, ["1"], code_join=False)
+    inner, params = selected_wrapups(
+        source.dialect, selection, now, ["1"], "w.acw_seconds AS acw", code_join=False
+    )
     bucket = (
         f"CASE WHEN acw >= {width * (buckets - 1)} THEN {buckets - 1} "
         f"ELSE {source.dialect.floor(f'acw / {width}')} END"
