@@ -154,26 +154,30 @@ def percentiles(
 ) -> list[tuple]:
     """Per group: wrap-ups, median and 90th percentile ACW.
 
-    Only the keys and the ACW seconds are ranked (narrow rows sort fast); the group
-    sizes come from a plain GROUP BY joined back, cheaper than a second window.
+    Only the keys and the ACW seconds are ranked (narrow rows sort fast), in one window
+    pass that also counts the group; only the rows at the two ranks around each
+    percentile reach the final sums.
     """
     dialect = source.dialect
+    window = (
+        f"{_partition(keys)}ORDER BY w.acw_seconds "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    )
     ranked, params = selected_wrapups(
         dialect,
         selection,
         now,
         keys,
-        f"w.acw_seconds AS acw, row_number() OVER ({_partition(keys)}ORDER BY w.acw_seconds) AS rn",
+        f"w.acw_seconds AS acw, row_number() OVER ({window}) AS rn, COUNT(*) OVER ({window}) AS n",
         code_join,
     )
-    counted, _ = selected_wrapups(dialect, selection, now, keys, "1 AS one", code_join)
     names = _key_names(keys)
-    joined = " AND ".join(f"g.k{index} = r.k{index}" for index in range(len(keys)))
+    ranks = ", ".join(
+        f"({pct} * (n - 1)) / 100 + {step}" for pct in (MEDIAN, P90) for step in (1, 2)
+    )
     sql = (
-        f"SELECT {', '.join(f'r.k{index}' for index in range(len(keys)))}, g.n, "
-        f"{_percentile_sum(MEDIAN)}, {_percentile_sum(P90)} "
-        f"FROM ({ranked}) r JOIN (SELECT {names}, COUNT(*) AS n FROM ({counted}) s GROUP BY {names}) g "
-        f"ON {joined} GROUP BY {', '.join(f'r.k{index}' for index in range(len(keys)))}, g.n"
+        f"SELECT {names}, MAX(n), {_percentile_sum(MEDIAN)}, {_percentile_sum(P90)} "
+        f"FROM ({ranked}) r WHERE rn IN ({ranks}) GROUP BY {names}"
     )
     return source.query(sql, params)
 
@@ -192,17 +196,25 @@ def logged_in_seconds(
     dialect = source.dialect
     start, end = selection.bounds(now)
     params: dict[str, Any] = {"start": start, "end": end, "now": utc_iso(now)}
-    where = "state <> 'logged_out' AND started_at < :end AND COALESCE(ended_at, :now) > :start"
+    filters = ""
     if selection.agents:
-        where += _in_list("agent_id", "agent", selection.agents, params)
+        filters += _in_list("agent_id", "agent", selection.agents, params)
     if selection.sites:
-        where += _in_list("site_id", "site", selection.sites, params)
-    clipped = (
-        "SELECT agent_id, site_id, "
-        "CASE WHEN started_at < :start THEN :start ELSE started_at END AS s, "
-        "CASE WHEN COALESCE(ended_at, :now) > :end THEN :end ELSE COALESCE(ended_at, :now) END AS e "
-        f"FROM agent_states WHERE {where}"
-    )
+        filters += _in_list("site_id", "site", selection.sites, params)
+    if selection.start is None and selection.end is None:
+        # Nothing to clip against but "now": a cheaper pass over a large state log.
+        clipped = (
+            "SELECT agent_id, site_id, started_at AS s, COALESCE(ended_at, :now) AS e "
+            f"FROM agent_states WHERE state <> 'logged_out'{filters}"
+        )
+    else:
+        clipped = (
+            "SELECT agent_id, site_id, "
+            "CASE WHEN started_at < :start THEN :start ELSE started_at END AS s, "
+            "CASE WHEN COALESCE(ended_at, :now) > :end THEN :end ELSE COALESCE(ended_at, :now) END AS e "
+            "FROM agent_states WHERE state <> 'logged_out' AND started_at < :end "
+            f"AND COALESCE(ended_at, :now) > :start{filters}"
+        )
     seconds = dialect.seconds_between("s", "e")
     if by in ("day", "hour"):
         width, key = (10, "substr(s, 1, 10)") if by == "day" else (13, "substr(s, 12, 2)")

@@ -171,3 +171,15 @@ def test_empty_range_gives_one_empty_row(source: ReportSource) -> None:
     selection = Selection(datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 2, tzinfo=UTC))
     (row,) = report(source, selection=selection).rows
     assert (row.calls, row.acw_avg_s, row.acw_pct) == (0, None, None)
+
+
+def test_without_a_range_running_states_count_until_now(source: ReportSource) -> None:
+    found = rows(report(source, "agent", selection=Selection()))
+    # ana: the whole break (1 h), 08–12 and 13–14; her 02-27 wrap-up (999 s) now counts too.
+    assert found["ana"]["calls"] == 4
+    assert found["ana"]["acw_pct"] == round((480 + 999) / (3_600 + 4 * 3_600 + 3_600) * 100, 1)
+    # cy's running state began 03-02 23:00 and "now" is 03-03 00:30.
+    assert found["cy"]["acw_pct"] == 0.0
+    (everything,) = report(source, selection=Selection()).rows
+    logged_in = 21_600 + 4_200 + (3_600 + 5_400) + 4_200
+    assert everything.acw_pct == round((810 + 999) / logged_in * 100, 1)
