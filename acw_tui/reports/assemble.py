@@ -109,17 +109,26 @@ def _figures(source: ReportSource, selection: Selection, now: datetime, by: str 
     summed = queries.sums(source, selection, now, [key], code_join)
     logged_in = queries.logged_in_seconds(source, selection, now, by)
 
-    per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
-    agent_sites: dict[str, int] = defaultdict(int)
-    for _site, agent in per_agent:
-        agent_sites[agent] += 1
-    if by == "agent" and all(count == 1 for count in agent_sites.values()):
-        # Every agent works at one site: their (site, agent) figures are their row's.
-        per_group = {(agent,): figures for (_site, agent), figures in per_agent.items()}
+    # Each agent's median is needed for the outliers. When the sums already show every
+    # agent at a single site, ranking by agent alone is enough (and walks the agent index).
+    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
+    if by == "agent" and all(row[-2] == row[-1] for row in summed):
+        site_of = {str(row[0]): str(row[-2]) for row in summed}
+        per_group = _percentiles(source, selection, now, [key])
+        per_agent = {(site_of[agent], agent): figures for (agent,), figures in per_group.items()}
     else:
         per_group = _percentiles(source, selection, now, [key], code_join)
+        if by is None and single_site:
+            site = str(summed[0][-2])
+            per_agent = {
+                (site, agent): figures
+                for (agent,), figures in _percentiles(
+                    source, selection, now, ["w.agent_id"]
+                ).items()
+            }
+        else:
+            per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
 
-    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
     if by == "team":
         teams = {group: p50 for (group,), (_n, p50, _p90) in per_group.items() if p50 is not None}
     elif by is None and single_site:
