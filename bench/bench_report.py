@@ -64,7 +64,7 @@ def run(quick: bool) -> list[Result]:
     from acw_tui.reports.source import sqlite_source
 
     calls = 100_000 if quick else 1_000_000
-    repeat = 3 if quick else 3
+    repeat = 3
     path = demo_store(calls)
     source = sqlite_source(path)
     try:

@@ -13,6 +13,7 @@ from acw_tui.demo import generate_demo
 from acw_tui.reports.source import sqlite_source
 from acw_tui.store import open_store
 from acw_tui.tui.screens.reports import AgentWrapupsScreen, ReportsScreen
+from tests.tui.conftest import wait_for
 
 END = datetime(2026, 3, 10, tzinfo=UTC)
 NOW = END  # midnight: "last 7 days" is exactly the last seven demo days
@@ -116,3 +117,16 @@ def test_snapshot_by_agent(demo_db: Path, snap_compare) -> None:  # type: ignore
         await settle(pilot)
 
     assert snap_compare(ReportsApp(demo_db), terminal_size=SIZE, run_before=by_agent)
+
+
+async def test_f6_opens_reports_over_the_apps_store(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert app.screen.report is not None
+        assert app.screen.report.rows[0].calls == 0
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ReportsScreen))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from report_seed import seed
 
 from acw_tui.cli import cli
 from acw_tui.store import Store
+from tests.report_seed import seed
 
 RANGE = ["--from", "2026-03-01", "--to", "2026-03-02", "--now", "2026-03-03T00:30:00Z"]
 

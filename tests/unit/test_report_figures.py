@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from report_seed import NOW, seed
 
 from acw_tui.reports.assemble import Report, build_report
 from acw_tui.reports.queries import Selection
 from acw_tui.reports.source import ReportSource, sqlite_source
 from acw_tui.store import Store
+from tests.report_seed import NOW, seed
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 END = datetime(2026, 3, 3, tzinfo=UTC)

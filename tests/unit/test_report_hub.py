@@ -17,10 +17,10 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from report_seed import seed
 
 from acw_tui.cli import cli
 from acw_tui.store import Store
+from tests.report_seed import seed
 
 TABLES = ("calls", "wrapups", "agent_states", "shorthand_usage")
 RANGE = ["--from", "2026-03-01", "--to", "2026-03-02", "--now", "2026-03-03T00:30:00Z"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -241,3 +241,28 @@ class ReportsScreen(Screen[None]):
 
         screen = AgentWrapupsScreen(agent_id, rows, describe_range(report))
         self.app.call_from_thread(self.app.push_screen, screen)
+
+
+def open_reports(app: App[None]) -> None:
+    """Open the reports screen over the app's own store (F6, or the command palette)."""
+    from acw_tui import config as config_module
+    from acw_tui.errors import AcwError
+    from acw_tui.reports.options import ReportSettings
+    from acw_tui.reports.source import sqlite_source
+
+    if isinstance(app.screen, ReportsScreen):
+        return
+    desk = app.desk  # type: ignore[attr-defined]
+    try:
+        settings = config_module.section(desk.config, "report", ReportSettings)
+    except AcwError as exc:
+        app.notify(str(exc), severity="error")
+        return
+    path = desk.store.path
+    app.push_screen(
+        ReportsScreen(
+            lambda: sqlite_source(path),
+            now=lambda: datetime.now(UTC),
+            outlier_factor=settings.outlier_factor,
+        )
+    )
