@@ -12,6 +12,7 @@ state log (ACW %), outliers against the team median and shorthand use.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -43,7 +44,11 @@ def demo_store(calls: int, agents: int = 40, days: int = 90, seed: int = 1) -> P
     from acw_tui.demo import generate_demo
     from acw_tui.store import open_store
 
-    path = cache_dir() / f"report-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}.db"
+    import acw_tui.demo
+
+    # The generator's own text is part of the key: a changed demo makes a new store.
+    generator = hashlib.sha256(Path(acw_tui.demo.__file__).read_bytes()).hexdigest()[:8]
+    path = cache_dir() / f"report-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}.db"
     if path.exists():
         return path
     partial = path.with_suffix(".partial")

@@ -154,30 +154,32 @@ def percentiles(
 ) -> list[tuple]:
     """Per group: wrap-ups, median and 90th percentile ACW.
 
-    Only the keys and the ACW seconds are ranked (narrow rows sort fast), in one window
-    pass that also counts the group; only the rows at the two ranks around each
-    percentile reach the final sums.
+    Only the keys and the ACW seconds are ranked (narrow rows sort fast); the group
+    sizes come from a plain GROUP BY, looked up per ranked row (CROSS JOIN keeps that
+    order in SQLite), which is cheaper than a second, whole-partition window; only the
+    rows at the two ranks around each percentile reach the final sums.
     """
     dialect = source.dialect
-    window = (
-        f"{_partition(keys)}ORDER BY w.acw_seconds "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
-    )
     ranked, params = selected_wrapups(
         dialect,
         selection,
         now,
         keys,
-        f"w.acw_seconds AS acw, row_number() OVER ({window}) AS rn, COUNT(*) OVER ({window}) AS n",
+        f"w.acw_seconds AS acw, row_number() OVER ({_partition(keys)}ORDER BY w.acw_seconds) AS rn",
         code_join,
     )
+    counted, _ = selected_wrapups(dialect, selection, now, keys, "1 AS one", code_join)
     names = _key_names(keys)
+    outer = ", ".join(f"r.k{index}" for index in range(len(keys)))
+    same_group = " AND ".join(f"g.k{index} = r.k{index}" for index in range(len(keys)))
     ranks = ", ".join(
         f"({pct} * (n - 1)) / 100 + {step}" for pct in (MEDIAN, P90) for step in (1, 2)
     )
     sql = (
-        f"SELECT {names}, MAX(n), {_percentile_sum(MEDIAN)}, {_percentile_sum(P90)} "
-        f"FROM ({ranked}) r WHERE rn IN ({ranks}) GROUP BY {names}"
+        f"SELECT {outer}, MAX(n), {_percentile_sum(MEDIAN)}, {_percentile_sum(P90)} "
+        f"FROM ({ranked}) r CROSS JOIN "
+        f"(SELECT {names}, COUNT(*) AS n FROM ({counted}) counted GROUP BY {names}) g "
+        f"WHERE {same_group} AND rn IN ({ranks}) GROUP BY {outer}"
     )
     return source.query(sql, params)
 
