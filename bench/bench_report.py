@@ -41,10 +41,9 @@ def cache_dir() -> Path:
 
 def demo_store(calls: int, agents: int = 40, days: int = 90, seed: int = 1) -> Path:
     """The demo store for these parameters, generated once and reused."""
+    import acw_tui.demo
     from acw_tui.demo import generate_demo
     from acw_tui.store import open_store
-
-    import acw_tui.demo
 
     # The generator's own text is part of the key: a changed demo makes a new store.
     generator = hashlib.sha256(Path(acw_tui.demo.__file__).read_bytes()).hexdigest()[:8]
