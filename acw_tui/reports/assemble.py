@@ -186,13 +186,6 @@ def _figures(source: ReportSource, selection: Selection, now: datetime, by: str 
     return _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
 
 
-def grouped_rows(
-    source: ReportSource, selection: Selection, now: datetime, by: str | None
-) -> list[MetricsRow]:
-    """One MetricsRow per group (one row for everything when `by` is None)."""
-    return _figures(source, selection, now, by).rows
-
-
 def shorthand_summary(
     source: ReportSource, selection: Selection, now: datetime
 ) -> ShorthandSummary:
