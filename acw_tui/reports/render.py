@@ -115,6 +115,25 @@ def shorthand_lines(report: Report) -> list[str]:
     return lines
 
 
+def shorthand_markdown(report: Report) -> list[str]:
+    summary = report.shorthand
+    if not summary.entries:
+        return ["No shorthand usage recorded in this range."]
+    lines = [
+        shorthand_lines(report)[0],
+        "",
+        "| abbr | expansion | used | undo rate | missed | missed most by | saved |",
+        "|---|---|---:|---:|---:|---|---:|",
+    ]
+    lines += [
+        f"| {e.abbr} | {e.expansion} | {e.used} | "
+        f"{metrics.format_percent(e.undo_rate, fraction=True)} | {e.missed} | "
+        f"{', '.join(f'{agent} ({n})' for agent, n in e.top_missers) or '–'} | {e.keystrokes_saved} |"
+        for e in summary.entries
+    ]
+    return lines
+
+
 def formula_lines(report: Report) -> list[str]:
     lines = ["Formulas:"]
     lines += [f"  {name}: {text}" for name, text in report.formulas.items()]
@@ -139,7 +158,7 @@ def as_markdown(report: Report) -> str:
     lines += ["| " + " | ".join(_cells(row)) + " |" for row in report.rows]
     lines += ["", "## Outliers", ""]
     lines += [line.strip() if line.startswith("  ") else line for line in outlier_lines(report)[1:]]
-    lines += ["", "## Shorthand", "", *shorthand_lines(report), "", "## Formulas", ""]
+    lines += ["", "## Shorthand", "", *shorthand_markdown(report), "", "## Formulas", ""]
     lines += [f"- **{name}**: {text}" for name, text in report.formulas.items()]
     lines.append(f"- **outliers**: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
     return "\n".join(lines) + "\n"

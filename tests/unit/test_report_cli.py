@@ -72,6 +72,7 @@ def test_markdown_table(seeded: Store) -> None:
     assert out.startswith("# ACW report, by team")
     assert "| site-1 | 4 |" in out
     assert "## Formulas" in out and "- **aht_s**:" in out
+    assert "| cx | customer | 4 | 25.0% | 3 | bo (2), dee (1) | 18 |" in out
 
 
 def test_html_is_one_offline_file_with_charts(seeded: Store, tmp_path: Path) -> None:
