@@ -106,8 +106,10 @@ class ReportsScreen(Screen[None]):
     ReportsScreen #report-title { padding: 0 1; text-style: bold; height: 1; }
     ReportsScreen #controls { height: 3; }
     ReportsScreen #controls Select { width: 24; }
-    ReportsScreen #figures { height: auto; max-height: 45%; }
-    ReportsScreen #charts { height: 1fr; min-height: 12; }
+    ReportsScreen #figures { height: 1fr; min-height: 4; }
+    /* A fixed height: the charts keep their size while the table fills, so plotext
+       draws them once at their final size. */
+    ReportsScreen #charts { height: 22; }
     ReportsScreen #charts PlotextPlot { width: 1fr; height: 1fr; }
     ReportsScreen #outliers { height: auto; padding: 0 1; color: $warning; }
     """

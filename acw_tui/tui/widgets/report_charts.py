@@ -18,9 +18,9 @@ class DistributionChart(PlotextPlot):
         buckets = report.distribution
         plt.bar([b.label for b in buckets], [b.wrapups for b in buckets], marker="hd", width=0.9)
         plt.title("ACW distribution (wrap-ups per duration)")
-        plt.xticks(
-            list(range(1, len(buckets) + 1, 4)), [b.label for b in buckets][::4]
-        )  # every 2 minutes
+        # Every 2:30, with room between labels: plotext drops colliding labels in an
+        # order that changes from run to run.
+        plt.xticks(list(range(1, len(buckets) + 1, 5)), [b.label for b in buckets][::5])
         self.refresh()
 
 
@@ -36,7 +36,9 @@ class TrendChart(PlotextPlot):
         if days:
             plt.plot(xs, [row.acw_avg_s or 0 for row in days], label="average", marker="hd")
             plt.plot(xs, [row.acw_median_s or 0 for row in days], label="median", marker="hd")
-            step = max(len(days) // 6, 1)
+            step = -(
+                -len(days) // 4
+            )  # at most four labels: plotext drops colliding ones unpredictably
             plt.xticks(xs[::step], [row.group[5:] for row in days][::step])
         plt.title("ACW by day (seconds)")
         self.refresh()
