@@ -103,7 +103,10 @@ def sqlite_source(path: Path) -> ReportSource:
     if not path.exists():
         raise ReportError(f"{path}: no such database file")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # Read-only: a report never writes, even by accident. as_uri() escapes ? and #.
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
         conn.execute("PRAGMA busy_timeout=15000")
         conn.execute("SELECT count(*) FROM wrapups").fetchone()
     except sqlite3.Error as exc:
