@@ -20,6 +20,7 @@ from acw_tui.errors import AcwError
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
 from acw_tui.tui.widgets.pending_list import PendingList
+from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
 DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
 TICK_INTERVAL = 0.25  # timer refresh
@@ -57,11 +58,14 @@ class AcwScreen(Screen[None]):
             with Vertical(id="acw-main"):
                 yield Label("Notes", classes="section-title")
                 yield self.notes
+                yield RedactionStatus(id="redaction-status")
                 yield self.status_line
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = f"ACW · call {self.wrapup.call.external_id}"
+        status = self.query_one(RedactionStatus)
+        self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
         draft = self.desk.wrapups.draft(self.wrapup.id)
         notes = self.notes
         if draft is not None:
@@ -97,6 +101,7 @@ class AcwScreen(Screen[None]):
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
         self._dirty = True
+        self.redaction_marks.note_changed()
 
     def save_draft(self) -> None:
         if not self._dirty:
