@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,55 +100,94 @@ class _Figures:
     total_calls: int
 
 
-def _figures(source: ReportSource, selection: Selection, now: datetime, by: str | None) -> _Figures:
-    """The grouped rows, each agent's median and each team's median, with as few
-    sorting passes as the grouping allows (each percentile needs one)."""
+@dataclass(frozen=True)
+class _SideWork:
+    """What the second connection computes while the first sums and ranks the groups."""
+
+    logged_in: dict[str, float] | None
+    per_agent: Percentiles | None  # by (site, agent); None: the main half ranks agents
+    per_site: Percentiles | None  # None: the team medians come from the main half
+    shorthand: ShorthandSummary
+
+
+def _side_work(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> _SideWork:
+    # By agent the main half ranks agents already; with one row for everything it ranks
+    # all wrap-ups, which for a single site is the team's median too.
+    per_agent = None
+    if by != "agent":
+        per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
+    per_site = None if by in ("team", None) else _percentiles(source, selection, now, ["w.site_id"])
+    return _SideWork(
+        logged_in=queries.logged_in_seconds(source, selection, now, by),
+        per_agent=per_agent,
+        per_site=per_site,
+        shorthand=shorthand_summary(source, selection, now),
+    )
+
+
+def _side_in_parallel(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> Future[_SideWork] | _SideWork:
+    """Start the side work on a second connection (two cores, half the wait); without
+    one, do it here."""
+    if source.reopen is None:
+        return _side_work(source, selection, now, by)
+    side = source.reopen()
+
+    def work() -> _SideWork:
+        try:
+            return _side_work(side, selection, now, by)
+        finally:
+            side.close()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-report")
+    future = pool.submit(work)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _figures(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> tuple[_Figures, ShorthandSummary]:
+    """The grouped rows, each agent's median and each team's median.
+
+    Each percentile needs a sorting pass, so the passes are split over two connections
+    and reused where one grouping answers another (by agent, by team, one site).
+    """
     if by is not None and by not in queries.GROUPINGS:
         raise ReportError(f"--by {by!r}: expected one of {', '.join(queries.GROUPINGS)}")
-    key = queries.group_expression(by)
-    code_join = by == "code"
-    summed = queries.sums(source, selection, now, [key], code_join)
-    logged_in = queries.logged_in_seconds(source, selection, now, by)
-
-    # Each agent's median is needed for the outliers. When the sums already show every
-    # agent at a single site, ranking by agent alone is enough (and walks the agent index).
-    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
-    if by == "agent" and all(row[-2] == row[-1] for row in summed):
-        site_of = {str(row[0]): str(row[-2]) for row in summed}
-        per_group = _percentiles(source, selection, now, [key])
-        per_agent = {(site_of[agent], agent): figures for (agent,), figures in per_group.items()}
-    else:
+    pending = _side_in_parallel(source, selection, now, by)
+    try:
+        key = queries.group_expression(by)
+        code_join = by == "code"
+        summed = queries.sums(source, selection, now, [key], code_join)
         per_group = _percentiles(source, selection, now, [key], code_join)
-        if by is None and single_site:
-            site = str(summed[0][-2])
-            per_agent = {
-                (site, agent): figures
-                for (agent,), figures in _percentiles(
-                    source, selection, now, ["w.agent_id"]
-                ).items()
-            }
-        else:
-            per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
+    finally:
+        side = pending.result() if isinstance(pending, Future) else pending
 
+    per_agent = side.per_agent
+    if per_agent is None:  # by agent: this half ranked them
+        if all(row[-2] == row[-1] for row in summed):
+            site_of = {str(row[0]): str(row[-2]) for row in summed}
+            per_agent = {(site_of[agent], agent): fig for (agent,), fig in per_group.items()}
+        else:  # an agent at two sites: rank (site, agent) pairs after all
+            per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
+    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
     if by == "team":
-        teams = {group: p50 for (group,), (_n, p50, _p90) in per_group.items() if p50 is not None}
+        per_site = per_group
     elif by is None and single_site:
-        teams = {
-            str(summed[0][-2]): p50 for (_n, p50, _p90) in per_group.values() if p50 is not None
-        }
+        per_site = {(str(summed[0][-2]),): figures for figures in per_group.values()}
     else:
-        teams = {
-            site: p50
-            for (site,), (_n, p50, _p90) in _percentiles(
-                source, selection, now, ["w.site_id"]
-            ).items()
-            if p50 is not None
-        }
+        per_site = side.per_site or _percentiles(source, selection, now, ["w.site_id"])
+    teams = {site: p50 for (site,), (_n, p50, _p90) in per_site.items() if p50 is not None}
     agents = [
         AgentMedian(agent, site, n, p50)
         for (site, agent), (n, p50, _p90) in per_agent.items()
         if p50 is not None
     ]
+    logged_in = side.logged_in
 
     rows = []
     for group, calls, total, talk_n, talk_acw, done, ok, late, ext, _low, _high in summed:
@@ -183,7 +223,8 @@ def _figures(source: ReportSource, selection: Selection, now: datetime, by: str 
                 GroupTotals(queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=empty)
             )
         )
-    return _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
+    figures = _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
+    return figures, side.shorthand
 
 
 def shorthand_summary(
@@ -248,7 +289,7 @@ def build_report(
     """Everything `acw report` prints; `charts` adds the distribution and the daily trend."""
     if selection.start and selection.end and selection.start >= selection.end:
         raise ReportError("the range is empty: --from must be before --to")
-    figures = _figures(source, selection, now, by)
+    figures, shorthand = _figures(source, selection, now, by)
     return Report(
         by=by,
         selection=selection,
@@ -259,7 +300,7 @@ def build_report(
         agent_medians=figures.agents,
         team_medians=figures.teams,
         outliers=metrics.find_outliers(figures.agents, figures.teams, outlier_factor),
-        shorthand=shorthand_summary(source, selection, now),
+        shorthand=shorthand,
         distribution=acw_distribution(source, selection, now) if charts else [],
         trend=daily_trend(source, selection, now) if charts else [],
         total_calls=figures.total_calls,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,10 +70,18 @@ _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 class ReportSource:
     """A read-only DB-API connection and its dialect."""
 
-    def __init__(self, conn: Any, dialect: Dialect, label: str) -> None:
+    def __init__(
+        self,
+        conn: Any,
+        dialect: Dialect,
+        label: str,
+        reopen: Callable[[], ReportSource] | None = None,
+    ) -> None:
         self.conn = conn
         self.dialect = dialect
         self.label = label
+        # Another connection to the same store, so independent queries can run at once.
+        self.reopen = reopen
 
     def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
         params = dict(params or {})
@@ -111,7 +119,7 @@ def sqlite_source(path: Path) -> ReportSource:
         conn.execute("SELECT count(*) FROM wrapups").fetchone()
     except sqlite3.Error as exc:
         raise ReportError(f"{path}: cannot read a store here ({exc})") from exc
-    return ReportSource(conn, Dialect("sqlite"), str(path))
+    return ReportSource(conn, Dialect("sqlite"), str(path), lambda: sqlite_source(path))
 
 
 def postgres_source(url: str) -> ReportSource:
@@ -123,7 +131,7 @@ def postgres_source(url: str) -> ReportSource:
         conn.read_only = True
     except psycopg.Error as exc:
         raise ReportError(f"{shown}: cannot connect ({_first_line(exc)})") from exc
-    return ReportSource(conn, Dialect("postgres"), shown)
+    return ReportSource(conn, Dialect("postgres"), shown, lambda: postgres_source(url))
 
 
 def open_source(hub_db: str | None, local_path: Path) -> ReportSource:
