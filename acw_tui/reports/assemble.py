@@ -100,6 +100,13 @@ class _Figures:
     total_calls: int
 
 
+def _per_agent(source: ReportSource, selection: Selection, now: datetime) -> Percentiles:
+    """Median ACW per (site, agent). Ranked agent first: the store's index on agent_id
+    leaves SQLite only each agent's own rows to sort."""
+    ranked = _percentiles(source, selection, now, ["w.agent_id", "w.site_id"])
+    return {(site, agent): figures for (agent, site), figures in ranked.items()}
+
+
 @dataclass(frozen=True)
 class _SideWork:
     """What the second connection computes while the first sums and ranks the groups."""
@@ -117,7 +124,7 @@ def _side_work(
     # all wrap-ups, which for a single site is the team's median too.
     per_agent = None
     if by != "agent":
-        per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
+        per_agent = _per_agent(source, selection, now)
     per_site = None if by in ("team", None) else _percentiles(source, selection, now, ["w.site_id"])
     return _SideWork(
         logged_in=queries.logged_in_seconds(source, selection, now, by),
@@ -172,8 +179,8 @@ def _figures(
         if all(row[-2] == row[-1] for row in summed):
             site_of = {str(row[0]): str(row[-2]) for row in summed}
             per_agent = {(site_of[agent], agent): fig for (agent,), fig in per_group.items()}
-        else:  # an agent at two sites: rank (site, agent) pairs after all
-            per_agent = _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
+        else:  # an agent at two sites: rank (agent, site) pairs after all
+            per_agent = _per_agent(source, selection, now)
     single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
     if by == "team":
         per_site = per_group
