@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, TextArea
 
@@ -17,8 +18,10 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
+from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage, usage_for
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
+from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
@@ -31,6 +34,7 @@ class AcwScreen(Screen[None]):
         Binding("ctrl+s", "finish", "Finish", priority=True),
         Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
+        Binding("ctrl+g", "toggle_guide", "Guide"),
     ]
 
     def __init__(self, wrapup: Wrapup) -> None:
@@ -40,7 +44,12 @@ class AcwScreen(Screen[None]):
         self._clock: AcwClock | None = None
         self._pending: list[Wrapup] = []
         # Kept as an attribute so the last draft can still be read while unmounting.
-        self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+        self.notes = NotesEditor(
+            id="notes",
+            guide_source=lambda: agent_guide(self.desk.config),
+            usage=usage_for(wrapup.id),
+        )
+        self.hint_line = Label("", id="notes-hint")
         self.status_line = Label("", id="acw-status")
 
     @property
@@ -58,6 +67,7 @@ class AcwScreen(Screen[None]):
             with Vertical(id="acw-main"):
                 yield Label("Notes", classes="section-title")
                 yield self.notes
+                yield self.hint_line
                 yield RedactionStatus(id="redaction-status")
                 yield self.status_line
         yield Footer()
@@ -129,7 +139,7 @@ class AcwScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def finish_request(self) -> FinishRequest:
-        return FinishRequest(note=self.notes.text)
+        return FinishRequest(note=self.notes.text, guide_version=self.notes.guide.version)
 
     def action_finish(self) -> None:
         try:
@@ -139,6 +149,10 @@ class AcwScreen(Screen[None]):
             self.notify(str(exc), title="Not finished", severity="error")
             return
         self._dirty = False
+        try:
+            store_usage(self.desk, done, self.notes.guide, self.notes.reset_usage())
+        except AcwError as exc:
+            self.notify(f"Shorthand usage not stored: {exc}", severity="warning")
         self.app.wrapup_finished(done)  # type: ignore[attr-defined]
 
     def action_extend(self) -> None:
@@ -169,6 +183,45 @@ class AcwScreen(Screen[None]):
         from acw_tui.tui.screens.dialogs import ExtendDialog
 
         self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
+
+    # -- shorthand ---------------------------------------------------------------------
+
+    @on(NotesEditor.HintChanged, "#notes")
+    def show_hint(self, event: NotesEditor.HintChanged) -> None:
+        self.hint_line.update(event.hint)
+
+    @on(NotesEditor.GuideLoaded, "#notes")
+    def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:
+        self.hint_line.update(guide_warning(event.guide))
+        for panel in self.query("#guide-panel"):
+            panel.set_guide(event.guide)  # type: ignore[attr-defined]
+
+    def action_toggle_guide(self) -> None:
+        """Show or hide the guide panel (built on first use: most notes never need it)."""
+        from acw_tui.tui.widgets.guide_panel import GuidePanel
+
+        found = self.query(GuidePanel)
+        if not found:
+            panel = GuidePanel(self.notes.guide, id="guide-panel")
+            self.query_one("#acw-body").mount(panel)
+            self.call_after_refresh(panel.focus_search)
+            return
+        panel = found.first()
+        panel.display = not panel.display
+        if panel.display:
+            panel.focus_search()
+        else:
+            self.notes.focus()
+
+    def action_expand_note(self) -> None:
+        self.notes.action_expand_note()
+
+    def on_guide_panel_entry_chosen(self, event: Message) -> None:
+        self.notes.insert_entry(event.entry)  # type: ignore[attr-defined]
+
+    def on_guide_panel_closed(self) -> None:
+        self.query_one("#guide-panel").display = False
+        self.notes.focus()
 
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""
