@@ -1,8 +1,9 @@
 """The same report from the local store and from a hub's store (SQLite and PostgreSQL).
 
-The hub keeps current-state tables with the site's names and columns. The sync branch
-is not on main yet, so these tests fill a hub database by copying the site's rows with
-plain SQL, which is what a sync leaves behind.
+The hub keeps current-state tables with the site's names and columns. The first tests
+fill a hub database by copying the site's rows with plain SQL (every grouping, fast);
+the last one syncs two sites to a real hub process with `acw sync`'s own client and
+compares the reports.
 """
 
 from __future__ import annotations
@@ -126,3 +127,40 @@ def test_unreachable_postgres_gives_one_line(seeded: Store) -> None:
     assert result.exit_code == 1
     assert "postgresql://lead:***@127.0.0.1:1/hub: cannot connect" in result.output
     assert "secret" not in result.output
+
+
+# -- after a real sync ------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def real_hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    from tests.sync.conftest import HubProcess, pg_base_url
+
+    if request.param == "postgres":
+        pg_base_url()  # skips without ACW_TEST_PG_URL (fails under CI)
+    hub = HubProcess(str(request.param), tmp_path).start()
+    yield hub
+    hub.close()
+
+
+def test_same_figures_from_the_hub_after_a_sync(
+    seeded: Store, real_hub: object, tmp_path: Path
+) -> None:
+    from acw_tui.store.records import SYNCED_TABLES, queue_rows
+    from tests.sync.conftest import make_site
+
+    for name in ("site-1", "site-2"):
+        site = make_site(real_hub, tmp_path / name, name)  # type: ignore[arg-type]
+        seed(site.store)
+        with site.store.transaction() as db:
+            # A site holds and sends its own records only.
+            for table in ("shorthand_usage", "wrapups", "agent_states", "calls"):
+                db.execute(f"DELETE FROM {table} WHERE site_id <> ?", [name])
+            for table in SYNCED_TABLES:
+                queue_rows(db, table)
+        site.sync()
+        site.store.close()
+    hub_db = real_hub.db_url  # type: ignore[attr-defined]
+    for by in (None, "agent", "team", "day"):
+        extra = ["--by", by] if by else []
+        assert report_json(*extra, "--hub-db", hub_db) == report_json(*extra)
