@@ -34,6 +34,7 @@ class AcwApp(App[None]):
         Binding("f2", "new_wrapup", "Call ended"),
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
+        Binding("f6", "reports", "Reports"),
         Binding("f7", "sync_status", "Sync"),
         Binding("f9", "toggle_break", "Break"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -157,6 +158,11 @@ class AcwApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
+    def action_reports(self) -> None:
+        from acw_tui.tui.screens.reports import open_reports
+
+        open_reports(self)
+
     def action_sync_status(self) -> None:
         from acw_tui.tui.screens.sync_status import SyncStatusScreen
 
@@ -198,6 +204,9 @@ class AcwApp(App[None]):
         )
         yield SystemCommand(
             "History (F4)", "Finished wrap-ups with full-text search", self.action_history
+        )
+        yield SystemCommand(
+            "Reports (F6)", "ACW figures, charts and outliers for leads", self.action_reports
         )
         yield SystemCommand(
             "Sync status (F7)", "Unsynced records, last sync, sync now", self.action_sync_status
