@@ -220,6 +220,10 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
 
 # -- feature commands (one module each in acw_tui/commands/) ------------------------------
 
+from acw_tui.commands.templates import templates_group  # noqa: E402
+
+cli.add_command(templates_group)
+
 
 def main() -> None:
     cli(prog_name="acw")

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from acw_tui.core.timeutil import utc_iso
 
-SYNCED_TABLES = ("calls", "wrapups", "agent_states", "shorthand_usage")
+SYNCED_TABLES = ("calls", "wrapups", "agent_states", "shorthand_usage", "followups")
 
 
 def insert_record(

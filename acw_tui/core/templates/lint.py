@@ -130,7 +130,10 @@ def _lint_template(
     if rendered.error:
         detail = rendered.error.removeprefix(f"{where}: ")
         match = re.search(r" at line (\d+)", detail)
-        add(int(match.group(1)) if match else None, f"a trial render {detail.replace(match.group(0), '') if match else detail}")
+        add(
+            int(match.group(1)) if match else None,
+            f"a trial render {detail.replace(match.group(0), '') if match else detail}",
+        )
     return found
 
 
