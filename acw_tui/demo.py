@@ -67,6 +67,7 @@ OUTCOMES = [
     ),
     ("account-update", 0.05, "cx upd addr & phone. id&v ok, kyc docs rcvd, acct upd."),
 ]
+DEMO_TIMEOUT, DEMO_EXTEND = 240, 60
 OUTCOME_WEIGHTS = [0.2 if share == 0 else share for _, share, _ in OUTCOMES]
 
 
@@ -196,19 +197,20 @@ def _agent_day(
         talk = max(20.0, _lognormal(rng, 240, 0.5))
         call_start, call_end = t, t + timedelta(seconds=talk)
         state("on_call", call_start, call_end)
-        acw = min(900.0, max(5.0, _lognormal(rng, 60 * habit, 0.45)))
-        timed_out = acw > 300 and rng.random() < 0.5
-        extensions = []
-        if timed_out:
-            acw = 300.0
-        elif acw > 180 and rng.random() < 0.4:
+        acw = min(900.0, max(5.0, _lognormal(rng, 60 * habit, 0.55)))
+        # The demo site's policy: time-out at 4 min, one 1-min extension allowed.
+        limit, extensions = DEMO_TIMEOUT, []
+        if acw > limit and rng.random() < 0.5:
+            limit += DEMO_EXTEND
             extensions.append(
                 {
-                    "at": utc_iso(call_end + timedelta(seconds=170)),
+                    "at": utc_iso(call_end + timedelta(seconds=DEMO_TIMEOUT - 20)),
                     "reason": "long note",
-                    "seconds": 60,
+                    "seconds": DEMO_EXTEND,
                 }
             )
+        timed_out = acw > limit
+        acw = min(acw, limit)
         acw_end = call_end + timedelta(seconds=acw)
         state("acw", call_end, acw_end)
         code, _, note = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]

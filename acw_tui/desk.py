@@ -238,6 +238,10 @@ class Desk:
         running = any(w.acw_running for w in self.pending())
         return self.set_state(AgentStateName.ACW if running else AgentStateName.READY)
 
+    def log_in_after_break(self) -> AgentState:
+        running = any(w.acw_running for w in self.pending())
+        return self.set_state(AgentStateName.ACW if running else AgentStateName.READY)
+
     def log_out(self) -> AgentState:
         return self.set_state(AgentStateName.LOGGED_OUT)
 

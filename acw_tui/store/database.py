@@ -141,6 +141,9 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
     store = Store(sqlite_utils.Database(conn, execute_plugins=False), path)
     try:
         with store.errors():
+            # Reading the schema parses the file's first pages: a file that is not a
+            # database, or whose schema is damaged, fails here rather than mid-shift.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = migrations.schema_version(conn)
             if version > migrations.LATEST:
                 raise StoreError(

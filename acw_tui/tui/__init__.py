@@ -1,0 +1,1 @@
+"""The Textual screen of acw: a thin layer over the desk service."""

@@ -1,0 +1,190 @@
+"""The acw application: screens over one Desk, and a watch on the store for new calls.
+
+The phone-system hook runs as a separate process and writes to the same SQLite file.
+Twice a second the app asks SQLite whether another connection has committed
+(`PRAGMA data_version`, no table read); only then does it reload the pending list, so a
+new wrap-up shows within a second at almost no cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import OptionList
+
+from acw_tui.core.model import AgentStateName, Wrapup
+from acw_tui.desk import Desk
+from acw_tui.errors import AcwError
+from acw_tui.tui.screens.acw import AcwScreen
+from acw_tui.tui.screens.history import HistoryScreen
+from acw_tui.tui.screens.pending import PendingScreen
+from acw_tui.tui.screens.ready import ReadyScreen
+from acw_tui.tui.widgets.pending_list import PendingList
+
+POLL_INTERVAL = 0.5
+
+
+class AcwApp(App[None]):
+    TITLE = "acw"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    BINDINGS = [
+        Binding("f2", "new_wrapup", "Call ended"),
+        Binding("f3", "pending", "Pending"),
+        Binding("f4", "history", "History"),
+        Binding("f9", "toggle_break", "Break"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self._data_version = -1
+        self._known: set[str] = set()
+
+    def on_mount(self) -> None:
+        self.desk.log_in()
+        pending = self.desk.pending()
+        self._known = {w.id for w in pending}
+        self._data_version = self.desk.store.data_version()
+        self.push_screen(ReadyScreen())
+        if pending:
+            self.show_wrapup(pending[0])
+        self.set_interval(POLL_INTERVAL, self.poll_store)
+
+    # -- watching the store ------------------------------------------------------------
+
+    def poll_store(self) -> None:
+        try:
+            version = self.desk.store.data_version()
+        except AcwError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.refresh_pending()
+
+    def refresh_pending(self) -> None:
+        pending = self.desk.pending()
+        new = [w for w in pending if w.id not in self._known]
+        self._known = {w.id for w in pending}
+        screen = self.screen
+        if isinstance(screen, ReadyScreen):
+            screen.refresh_facts(pending)
+        elif isinstance(screen, AcwScreen | PendingScreen):
+            screen.show_pending(pending)
+        if new:
+            if isinstance(self.screen, ReadyScreen):
+                self.show_wrapup(new[0])
+            else:
+                calls = ", ".join(w.call.external_id for w in new)
+                self.notify(f"New wrap-up pending: call {calls}", title="Call ended")
+
+    # -- moving between screens --------------------------------------------------------
+
+    def _back_to_ready(self) -> None:
+        while not isinstance(self.screen, ReadyScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def show_wrapup(self, wrapup: Wrapup) -> None:
+        if isinstance(self.screen, AcwScreen):
+            if self.screen.wrapup.id == wrapup.id:
+                return
+            self.screen.save_draft()
+        self._back_to_ready()
+        self.push_screen(AcwScreen(wrapup))
+
+    def wrapup_finished(self, done: Wrapup) -> None:
+        self._back_to_ready()
+        pending = self.desk.pending()
+        self._known = {w.id for w in pending}
+        self.notify(f"Call {done.call.external_id} wrapped up.", title="Finished")
+        if pending:
+            self.show_wrapup(pending[0])
+        else:
+            screen = self.screen
+            if isinstance(screen, ReadyScreen):
+                screen.refresh_facts(pending)
+
+    @on(OptionList.OptionSelected)
+    def pending_selected(self, event: OptionList.OptionSelected) -> None:
+        if not isinstance(event.option_list, PendingList) or event.option.id is None:
+            return
+        for wrapup in self.desk.pending():
+            if wrapup.id == event.option.id:
+                self.show_wrapup(wrapup)
+                return
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_new_wrapup(self) -> None:
+        """F2: the call just ended and no phone hook told us."""
+        try:
+            wrapup = self.desk.open_by_hand()
+        except AcwError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._known.add(wrapup.id)
+        self.show_wrapup(wrapup)
+
+    def action_pending(self) -> None:
+        if not isinstance(self.screen, PendingScreen):
+            self.push_screen(PendingScreen())
+
+    def action_history(self) -> None:
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    def action_toggle_break(self) -> None:
+        current = self.desk.current_state()
+        if current is not None and current.state == AgentStateName.BREAK:
+            self.desk.log_in_after_break()
+            self.notify("Back from break.")
+        else:
+            if any(w.acw_running for w in self.desk.pending()):
+                self.notify(
+                    "Finish or leave ACW first: a wrap-up is still timing.", severity="warning"
+                )
+                return
+            self.desk.set_state(AgentStateName.BREAK)
+            self.notify("On a break. F9 again to come back.")
+        if isinstance(self.screen, ReadyScreen):
+            self.screen.refresh_facts()
+
+    async def action_quit(self) -> None:
+        if isinstance(self.screen, AcwScreen):
+            self.screen.save_draft()
+        try:
+            self.desk.log_out()
+        except AcwError as exc:
+            self.notify(str(exc), severity="error")
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Call ended (F2)", "Open a wrap-up for a call that just ended", self.action_new_wrapup
+        )
+        yield SystemCommand(
+            "Pending wrap-ups (F3)", "Open wrap-ups, oldest first", self.action_pending
+        )
+        yield SystemCommand(
+            "History (F4)", "Finished wrap-ups with full-text search", self.action_history
+        )
+        yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
+        if isinstance(screen, AcwScreen):
+            yield SystemCommand(
+                "Finish wrap-up (ctrl+s)", "Store the note and timing", screen.action_finish
+            )
+            yield SystemCommand(
+                "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend
+            )
+            yield SystemCommand(
+                "Later (escape)", "Back to ready; the wrap-up stays pending", screen.action_leave
+            )
+        yield SystemCommand("Quit (ctrl+q)", "Save drafts, log out and quit", self.action_quit)

@@ -1,0 +1,78 @@
+"""Finished wrap-ups with full-text search over their notes."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from acw_tui.core.model import Wrapup
+from acw_tui.desk import format_duration
+from acw_tui.tui.screens.dialogs import NoteDialog
+
+RESULT_LIMIT = 200
+
+
+def first_line(text: str, width: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+f", "focus_search", "Search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: dict[str, Wrapup] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Search notes (words, e.g. refund card)", id="history-search")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "History"
+        table = self.query_one(DataTable)
+        table.add_columns("Finished", "Call", "Queue", "Codes", "ACW", "Note")
+        self.show(self.app.desk.wrapups.recent(RESULT_LIMIT))  # type: ignore[attr-defined]
+        self.query_one(Input).focus()
+
+    def show(self, wrapups: list[Wrapup]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self._shown = {w.id: w for w in wrapups}
+        for w in wrapups:
+            finished = w.finished_at.astimezone().strftime("%m-%d %H:%M") if w.finished_at else "–"
+            table.add_row(
+                finished,
+                w.call.external_id,
+                w.call.queue or "–",
+                ", ".join(w.codes),
+                format_duration(w.acw_seconds) + ("!" if w.timed_out else ""),
+                first_line(w.note),
+                key=w.id,
+            )
+        self.sub_title = f"{len(wrapups)} shown" + (" (newest first)" if wrapups else "")
+
+    @on(Input.Changed, "#history-search")
+    def search(self, event: Input.Changed) -> None:
+        self.show(self.app.desk.wrapups.search(event.value, RESULT_LIMIT))  # type: ignore[attr-defined]
+
+    @on(Input.Submitted, "#history-search")
+    def to_results(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def open_note(self, event: DataTable.RowSelected) -> None:
+        wrapup = self._shown.get(str(event.row_key.value))
+        if wrapup is not None:
+            self.app.push_screen(NoteDialog(wrapup))
+
+    def action_focus_search(self) -> None:
+        self.query_one(Input).focus()

@@ -1,0 +1,61 @@
+"""The big ACW timer: elapsed time in `Digits`, coloured against the team's target."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Digits, Label
+
+from acw_tui.core.policy import AcwPolicy, TimerLevel
+from acw_tui.desk import format_duration
+
+
+def clock_text(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+class AcwTimer(Vertical):
+    """Shows elapsed ACW time; the policy decides the colour (amber 80 %, red 100 %)."""
+
+    elapsed: reactive[float] = reactive(0.0)
+    timed_out: reactive[bool] = reactive(False)
+
+    def __init__(self, policy: AcwPolicy, extensions: int = 0, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.policy = policy
+        self.extensions = extensions
+
+    def compose(self) -> ComposeResult:
+        yield Digits("00:00", id="acw-digits")
+        yield Label("", id="acw-target")
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def watch_elapsed(self) -> None:
+        self._show()
+
+    def watch_timed_out(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one(Digits).update(clock_text(self.elapsed))
+        level = self.policy.level(self.elapsed)
+        for candidate in TimerLevel:
+            self.set_class(candidate is level, f"-{candidate.value}")
+        self.set_class(self.timed_out, "-timed-out")
+        parts = [f"target {format_duration(self.policy.target_seconds)}"]
+        limit = self.policy.timeout_after(self.extensions)
+        if self.timed_out:
+            parts.append("ACW TIMED OUT — note kept as a draft")
+        elif limit is not None:
+            parts.append(f"time-out {format_duration(limit)}")
+        if self.extensions:
+            parts.append(f"extended ×{self.extensions}")
+        self.query_one("#acw-target", Label).update("  ·  ".join(parts))

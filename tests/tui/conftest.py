@@ -1,0 +1,68 @@
+"""Driving the real app with Pilot over a real store and a hand-moved clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from acw_tui.config import load_config
+from acw_tui.core.clock import ManualClock
+from acw_tui.desk import Desk
+from acw_tui.store import open_store
+from acw_tui.tui.app import AcwApp
+
+
+@pytest.fixture
+def make_app(acw_home: Path, clock: ManualClock) -> Callable[..., AcwApp]:
+    """A fresh app over the store in ACW_HOME; `acw_table` sets the [acw] policy."""
+
+    def make(acw_table: str = "") -> AcwApp:
+        path = acw_home / "config.toml"
+        path.write_text(
+            f'agent_id = "ana"\nsite_id = "site-1"\n[acw]\n{acw_table}\n', encoding="utf-8"
+        )
+        return AcwApp(Desk(open_store(acw_home / "acw.db"), load_config(path), clock))
+
+    return make
+
+
+@pytest.fixture
+def hook(acw_home: Path, clock: ManualClock) -> Desk:
+    """A second desk on its own connection: what the phone-system hook process does."""
+    path = acw_home / "config.toml"
+    if not path.exists():
+        path.write_text('agent_id = "ana"\nsite_id = "site-1"\n', encoding="utf-8")
+    return Desk(open_store(acw_home / "acw.db"), load_config(path), clock)
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], seconds: float = 3.0) -> None:
+    """Let the app run until `condition` holds (polls the app, never a blind sleep)."""
+    steps = int(seconds / 0.05)
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "condition not reached in time"
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*["space" if c == " " else "enter" if c == "\n" else c for c in text])
+
+
+def acw_open(app: object, call_id: str | None = None) -> Callable[[], bool]:
+    """True once the ACW screen (for `call_id`, if given) is up with the notes focused."""
+    from acw_tui.tui.screens.acw import AcwScreen
+
+    def ready() -> bool:
+        screen = app.screen  # type: ignore[attr-defined]
+        return (
+            isinstance(screen, AcwScreen)
+            and (call_id is None or screen.wrapup.call.external_id == call_id)
+            and app.focused is not None  # type: ignore[attr-defined]
+            and app.focused.id == "notes"  # type: ignore[attr-defined]
+        )
+
+    return ready

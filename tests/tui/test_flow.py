@@ -1,0 +1,148 @@
+"""The agent's flow through the real screens: hook → timer → note → finish → history."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, TextArea
+
+from acw_tui.tui.screens.acw import AcwScreen
+from acw_tui.tui.screens.dialogs import NoteDialog
+from acw_tui.tui.screens.history import HistoryScreen
+from acw_tui.tui.screens.ready import ReadyScreen
+from acw_tui.tui.widgets.acw_timer import AcwTimer
+from tests.tui.conftest import acw_open, type_text, wait_for
+
+
+async def test_hook_timer_note_finish_and_history(make_app, hook, clock) -> None:
+    app = make_app("target_seconds = 60")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, ReadyScreen)
+        hook.call_ended("PBX-77", queue="billing", customer_ref="CU-5", talk_seconds=200)
+        await wait_for(pilot, acw_open(app), seconds=1.0)
+
+        await type_text(pilot, "customer wants a refund for the double charge")
+        clock.advance(50)
+        await wait_for(pilot, lambda: app.screen.query_one(AcwTimer).elapsed >= 50)
+        timer = app.screen.query_one(AcwTimer)
+        assert timer.has_class("-amber")  # 50 s of a 60 s target
+        clock.advance(15)
+        await wait_for(pilot, lambda: timer.has_class("-red"))
+
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        row = app.desk.store.db.execute("SELECT status, acw_seconds, note FROM wrapups").fetchone()
+        assert row == ("done", 65.0, "customer wants a refund for the double charge")
+        assert app.desk.current_state().state.value == "ready"
+
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await type_text(pilot, "refund")
+        table = app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        await type_text(pilot, "s zebra")
+        await wait_for(pilot, lambda: table.row_count == 0)
+        for _ in range(6):
+            await pilot.press("backspace")
+        await wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.press("enter")  # to the results
+        await pilot.press("enter")  # open the note
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        assert "double charge" in app.screen.query_one(TextArea).text
+        assert app.screen.query_one(TextArea).read_only
+
+
+async def test_timeout_frees_the_agent_and_keeps_the_draft(make_app, hook, clock) -> None:
+    app = make_app("timeout_seconds = 60")
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-1")
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "long story")
+        clock.advance(61)
+        timer = app.screen.query_one(AcwTimer)
+        await wait_for(pilot, lambda: timer.timed_out)
+        wrapup = app.desk.wrapups.pending()[0]
+        assert wrapup.timed_out and wrapup.acw_seconds == 60
+        assert app.desk.current_state().state.value == "ready"
+        await wait_for(pilot, lambda: app.desk.wrapups.draft(wrapup.id) is not None)
+        assert app.desk.wrapups.draft(wrapup.id).note == "long story"
+        clock.advance(100)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        done = app.desk.wrapups.get(wrapup.id)
+        assert (done.status, done.acw_seconds, done.timed_out) == ("done", 60, True)
+
+
+async def test_extension_asks_for_a_reason_and_moves_the_timeout(make_app, hook, clock) -> None:
+    app = make_app("timeout_seconds = 60\nextend_seconds = 45")
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-2")
+        await wait_for(pilot, acw_open(app))
+        await pilot.press("f8")
+        await pilot.press("enter")  # empty reason is refused
+        await type_text(pilot, "escalation note")
+        await pilot.press("enter")
+        await wait_for(pilot, acw_open(app))
+        screen = app.screen
+        assert [e.reason for e in screen.wrapup.extensions] == ["escalation note"]
+        clock.advance(90)
+        await pilot.pause(0.3)
+        assert not screen.query_one(AcwTimer).timed_out  # 60 + 45 s now
+        clock.advance(20)
+        await wait_for(pilot, lambda: screen.query_one(AcwTimer).timed_out)
+        assert "extended ×1" in str(screen.query_one("#acw-target").render())
+
+
+async def test_f2_opens_a_wrapup_by_hand_and_escape_keeps_it_pending(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f2")
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "walk-in")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        pending = app.desk.pending()
+        assert len(pending) == 1
+        assert app.desk.wrapups.draft(pending[0].id).note == "walk-in"
+
+
+async def test_open_wrapups_come_back_after_a_restart(make_app, hook, clock) -> None:
+    hook.call_ended("PBX-3")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "first half")
+        clock.advance(40)
+        await wait_for(pilot, lambda: app.desk.wrapups.draft(app.screen.wrapup.id) is not None)
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(again))
+        assert again.screen.query_one("#notes", TextArea).text == "first half"
+        clock.advance(5)
+        await wait_for(pilot, lambda: again.screen.query_one(AcwTimer).elapsed >= 45)
+
+
+async def test_a_second_call_waits_in_the_pending_list(make_app, hook, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-A")
+        await wait_for(pilot, acw_open(app))
+        clock.advance(5)
+        hook.call_ended("PBX-B")
+        await wait_for(pilot, lambda: app.screen.query_one("#acw-pending").option_count == 2)
+        assert app.screen.wrapup.call.external_id == "PBX-A"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, AcwScreen) and app.screen.wrapup.call.external_id == "PBX-B"
+            ),
+        )
+
+
+async def test_every_action_is_in_the_command_palette(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-P")
+        await wait_for(pilot, acw_open(app))
+        titles = " ".join(c.title for c in app.get_system_commands(app.screen))
+        for action in ("Call ended", "Pending", "History", "Break", "Finish", "Extend", "Quit"):
+            assert action in titles

@@ -1,0 +1,109 @@
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from acw_tui.store import StoreError, open_store
+from acw_tui.store.migrations import LATEST, schema_version
+
+
+def test_pragmas_of_the_spec_are_set(fresh_store) -> None:
+    conn = fresh_store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_tables_and_columns_of_the_spec_exist(fresh_store) -> None:
+    db = fresh_store.db
+    expected = {
+        "calls": {"id", "external_id", "agent_id", "site_id", "queue", "customer_ref",
+                  "started_at", "ended_at", "talk_seconds"},
+        "wrapups": {"id", "call_id", "agent_id", "site_id", "status", "started_at", "ended_at",
+                    "acw_seconds", "timed_out", "codes", "template_id", "fields", "note",
+                    "guide_version", "rev", "updated_at"},
+        "agent_states": {"agent_id", "state", "started_at", "ended_at"},
+    }  # fmt: skip
+    for table, columns in expected.items():
+        assert columns <= set(db.table(table).columns_dict)
+    assert schema_version(fresh_store.conn) == LATEST
+
+
+def test_every_change_bumps_rev_and_lands_in_the_outbox(desk, clock) -> None:
+    wrapup = desk.call_ended("C1", queue="billing")
+    clock.advance(5)
+    desk.finish(wrapup, __import__("acw_tui.desk").desk.FinishRequest(note="done"))
+    row = desk.store.db.table("wrapups").get(wrapup.id)
+    assert row["rev"] == 2
+    queued = [
+        (r["rev"], json.loads(r["payload"])["status"])
+        for r in desk.store.db.query(
+            "SELECT rev, payload FROM outbox WHERE row_id = ? ORDER BY seq", [wrapup.id]
+        )
+    ]
+    assert queued == [(1, "open"), (2, "done")]
+
+
+def test_drafts_are_not_synced(desk) -> None:
+    wrapup = desk.call_ended("C1")
+    desk.save_draft(wrapup, "half a note")
+    tables = {r["table_name"] for r in desk.store.db.query("SELECT table_name FROM outbox")}
+    assert "drafts" not in tables
+
+
+def test_full_text_search_finds_finished_notes_by_stem(desk, clock) -> None:
+    from acw_tui.desk import FinishRequest
+
+    for n, note in enumerate(["customer asked for a refund", "password reset done"]):
+        wrapup = desk.call_ended(f"C{n}")
+        clock.advance(10)
+        desk.finish(wrapup, FinishRequest(note=note))
+    found = desk.wrapups.search("refunds")
+    assert [w.note for w in found] == ["customer asked for a refund"]
+    # FTS syntax typed by a user is taken as words, not as a query language
+    assert desk.wrapups.search('refund" OR "x') == []
+
+
+def test_a_file_that_is_not_a_database_is_refused_with_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "acw.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as caught:
+        open_store(path)
+    assert str(path) in str(caught.value)
+    assert "damaged" in str(caught.value)
+
+
+def test_a_database_from_a_newer_acw_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "acw.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={LATEST + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this acw"):
+        open_store(path)
+
+
+def test_an_unwritable_folder_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError) as caught:
+        open_store(blocker / "sub" / "acw.db")
+    assert "cannot create the data folder" in str(caught.value)
+
+
+def test_a_locked_database_is_reported_not_raised(tmp_path: Path, monkeypatch) -> None:
+    import acw_tui.store.database as database
+
+    store = open_store(tmp_path / "acw.db")
+    holder = sqlite3.connect(tmp_path / "acw.db")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    store.conn.execute("PRAGMA busy_timeout=100")
+    try:
+        with pytest.raises(StoreError, match="locked"), store.transaction():
+            pass
+    finally:
+        holder.rollback()
+        holder.close()
