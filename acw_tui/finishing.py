@@ -12,7 +12,7 @@ from typing import Any
 from acw_tui.core.clock import AcwClock
 from acw_tui.core.followups import plan_from_fields
 from acw_tui.core.model import Wrapup
-from acw_tui.core.templates.form import FinishedForm, NoteForm
+from acw_tui.core.templates.form import NoteForm
 from acw_tui.desk import Desk, DeskError, FinishRequest
 from acw_tui.store.followups import FollowupRepository
 
@@ -28,17 +28,15 @@ def call_context(wrapup: Wrapup) -> dict[str, Any]:
     }
 
 
-def finish_from_form(
+def request_from_form(
     desk: Desk,
     wrapup: Wrapup,
     form: NoteForm,
-    *,
     notes: str | None = None,
-    guide_version: int | None = None,
-    clock: AcwClock | None = None,
+    *,
     zone: tzinfo | None = None,
-) -> Wrapup:
-    """Refuse (DeskError naming what is missing) or store note, codes, fields, follow-up."""
+) -> FinishRequest:
+    """The FinishRequest of a filled form, or DeskError naming what is still missing."""
     if notes is not None:
         form.notes = notes
     now = desk.clock.now()
@@ -46,30 +44,26 @@ def finish_from_form(
     if refusal:
         raise DeskError(f"cannot finish yet: {refusal}")
     finished = form.finished(call=call_context(wrapup), agent=desk.agent_id, now=now, zone=zone)
-    return store_finished(
-        desk, wrapup, finished, guide_version=guide_version, clock=clock, zone=zone
-    )
-
-
-def store_finished(
-    desk: Desk,
-    wrapup: Wrapup,
-    finished: FinishedForm,
-    *,
-    guide_version: int | None = None,
-    clock: AcwClock | None = None,
-    zone: tzinfo | None = None,
-) -> Wrapup:
-    request = FinishRequest(
+    return FinishRequest(
         note=finished.note,
         codes=finished.codes,
         template_id=finished.template_id,
         template_version=finished.template_version,
         fields=finished.fields,
-        guide_version=guide_version,
         required_complete=finished.required_complete,
     )
-    plan = plan_from_fields(finished.fields, desk.agent_id, _summary(wrapup, finished), zone)
+
+
+def finish_with_followups(
+    desk: Desk,
+    wrapup: Wrapup,
+    request: FinishRequest,
+    clock: AcwClock | None = None,
+    *,
+    zone: tzinfo | None = None,
+) -> Wrapup:
+    """desk.finish, plus the follow-up the fields ask for, in one transaction."""
+    plan = plan_from_fields(request.fields or {}, desk.agent_id, _summary(wrapup, request), zone)
     with desk.store.transaction():
         done = desk.finish(wrapup, request, clock)
         if plan is not None:
@@ -79,8 +73,21 @@ def store_finished(
     return done
 
 
-def _summary(wrapup: Wrapup, finished: FinishedForm) -> str:
+def finish_from_form(
+    desk: Desk,
+    wrapup: Wrapup,
+    form: NoteForm,
+    notes: str | None = None,
+    *,
+    clock: AcwClock | None = None,
+    zone: tzinfo | None = None,
+) -> Wrapup:
+    request = request_from_form(desk, wrapup, form, notes, zone=zone)
+    return finish_with_followups(desk, wrapup, request, clock, zone=zone)
+
+
+def _summary(wrapup: Wrapup, request: FinishRequest) -> str:
     """One line for the follow-ups list: codes, customer, first line of the note."""
-    first_line = next((line for line in finished.note.splitlines() if line.strip()), "")
-    parts = [", ".join(finished.codes), wrapup.call.customer_ref or "", first_line]
+    first_line = next((line for line in request.note.splitlines() if line.strip()), "")
+    parts = [", ".join(request.codes), wrapup.call.customer_ref or "", first_line]
     return " · ".join(p for p in parts if p)[:200]

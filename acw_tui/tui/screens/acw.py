@@ -17,10 +17,13 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
+from acw_tui.finishing import call_context, finish_with_followups, request_from_form
 from acw_tui.tui.screens.dialogs import ExtendDialog
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
+from acw_tui.tui.widgets.note_preview import NotePreview
 from acw_tui.tui.widgets.pending_list import PendingList
+from acw_tui.tui.widgets.wrapup_panel import WrapupPanel, library_for, note_form_for
 
 DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
 TICK_INTERVAL = 0.25  # timer refresh
@@ -38,6 +41,7 @@ class AcwScreen(Screen[None]):
         self.wrapup = wrapup
         self._dirty = False
         self._clock: AcwClock | None = None
+        self._templates_problem: str | None = None
         # Kept as an attribute so the last draft can still be read while unmounting.
         self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
         self.status_line = Label("", id="acw-status")
@@ -55,8 +59,12 @@ class AcwScreen(Screen[None]):
                 yield CallDetails(self.wrapup, id="call-details")
                 yield PendingList(id="acw-pending")
             with Vertical(id="acw-main"):
-                yield Label("Notes", classes="section-title")
-                yield self.notes
+                with Horizontal(id="acw-work"):
+                    yield self.wrapup_panel()
+                    with Vertical(id="acw-note-col"):
+                        yield Label("Notes", classes="section-title")
+                        yield self.notes
+                        yield NotePreview(id="note-preview")
                 yield self.status_line
         yield Footer()
 
@@ -73,6 +81,9 @@ class AcwScreen(Screen[None]):
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
         self.show_pending(self.desk.pending())
+        self.refresh_preview()
+        if self._templates_problem:
+            self.notify(self._templates_problem, title="Templates", severity="warning")
 
     # -- timer and drafts --------------------------------------------------------------
 
@@ -96,12 +107,45 @@ class AcwScreen(Screen[None]):
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
         self._dirty = True
+        self.refresh_preview()
+
+    # -- codes, template form and preview ----------------------------------------------
+
+    def wrapup_panel(self) -> WrapupPanel:
+        library, self._templates_problem = library_for(self.desk.config)
+        self.note_form = note_form_for(self.desk, self.wrapup, library)
+        return WrapupPanel(
+            self.note_form,
+            require_code=self.desk.policy_for(self.wrapup).require_code,
+            now=self.desk.clock.now,
+            id="wrapup-panel",
+        )
+
+    @on(WrapupPanel.Changed)
+    def form_changed(self) -> None:
+        self._dirty = True
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        form = self.note_form
+        form.notes = self.notes.text
+        rendered = form.render(
+            call=call_context(self.wrapup), agent=self.desk.agent_id, now=self.desk.clock.now()
+        )
+        self.query_one(NotePreview).show(rendered)
 
     def save_draft(self) -> None:
         if not self._dirty:
             return
+        form = self.note_form
         try:
-            self.desk.save_draft(self.wrapup, self.notes.text)
+            self.desk.save_draft(
+                self.wrapup,
+                self.notes.text,
+                fields=form.raw,
+                codes=tuple(form.codes),
+                template_id=form.template_id,
+            )
         except AcwError as exc:
             # Keep the text on screen and try again on the next interval.
             self.status_line.update(f"Draft NOT saved: {exc}")
@@ -118,13 +162,17 @@ class AcwScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def finish_request(self) -> FinishRequest:
-        return FinishRequest(note=self.notes.text)
+        """The rendered note with codes and fields; DeskError names what is missing."""
+        return request_from_form(self.desk, self.wrapup, self.note_form, self.notes.text)
 
     def action_finish(self) -> None:
         try:
             self.save_draft()
-            done = self.desk.finish(self.wrapup, self.finish_request(), self._clock)
+            request = self.finish_request()
+            done = finish_with_followups(self.desk, self.wrapup, request, self._clock)
         except AcwError as exc:
+            self.query_one(WrapupPanel).show_refusal()
+            self.status_line.update(str(exc))
             self.notify(str(exc), title="Not finished", severity="error")
             return
         self._dirty = False
