@@ -21,6 +21,7 @@ from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
 from acw_tui.tui.screens.acw import AcwScreen
+from acw_tui.tui.screens.followups import FollowupsScreen
 from acw_tui.tui.screens.history import HistoryScreen
 from acw_tui.tui.screens.pending import PendingScreen
 from acw_tui.tui.screens.ready import ReadyScreen
@@ -36,6 +37,7 @@ class AcwApp(App[None]):
         Binding("f2", "new_wrapup", "Call ended"),
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
+        Binding("f6", "followups", "Follow-ups"),
         Binding("f9", "toggle_break", "Break"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -140,6 +142,10 @@ class AcwApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
+    def action_followups(self) -> None:
+        if not isinstance(self.screen, FollowupsScreen):
+            self.push_screen(FollowupsScreen())
+
     def action_toggle_break(self) -> None:
         current = self.desk.current_state()
         if current is not None and current.state == AgentStateName.BREAK:
@@ -175,6 +181,9 @@ class AcwApp(App[None]):
         )
         yield SystemCommand(
             "History (F4)", "Finished wrap-ups with full-text search", self.action_history
+        )
+        yield SystemCommand(
+            "Follow-ups (F6)", "Callbacks due, overdue first; mark done", self.action_followups
         )
         yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
         if isinstance(screen, AcwScreen):

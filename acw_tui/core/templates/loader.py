@@ -50,11 +50,13 @@ def _toml(text: str, first_line: int) -> dict[str, Any]:
         raise _Bad(f"malformed TOML: {message}", line) from None
 
 
-def _line_of(lines: list[str], pattern: str, first_line: int) -> int | None:
-    """The file line of the first front-matter line matching `pattern` (for messages)."""
+def _line_of(lines: list[str], pattern: str, first_line: int, nth: int = 1) -> int | None:
+    """The file line of the `nth` line matching `pattern` (for messages)."""
     for number, text in enumerate(lines, start=first_line):
         if re.search(pattern, text):
-            return number
+            nth -= 1
+            if nth == 0:
+                return number
     return None
 
 
@@ -197,7 +199,7 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
         if any(f.name == spec.name for f in fields):
             raise _Bad(
                 f"field {spec.name!r} is declared twice",
-                _line_of(lines, rf"name\s*=\s*[\"']{re.escape(spec.name)}[\"']", 2),
+                _line_of(lines, rf"name\s*=\s*[\"']{re.escape(spec.name)}[\"']", 2, 2),
             )
         fields.append(spec)
     return NoteTemplate(
@@ -239,7 +241,10 @@ def parse_codes(
                 exc.line = exc.line or line
                 raise
             if sum(c.code == codes[-1].code for c in codes) > 1:
-                raise _Bad(f"code {codes[-1].code!r} is listed twice", line)
+                pattern = rf"code\s*=\s*[\"']{re.escape(codes[-1].code)}[\"']"
+                raise _Bad(
+                    f"code {codes[-1].code!r} is listed twice", _line_of(lines, pattern, 1, 2)
+                )
         raw_fields = data.get("fields", {})
         if not isinstance(raw_fields, dict):
             raise _Bad("`fields` must be tables ([fields.NAME])")
