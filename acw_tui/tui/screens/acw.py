@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, TextArea
 
 from acw_tui.core.clock import AcwClock
@@ -27,6 +28,7 @@ from acw_tui.tui.widgets.wrapup_panel import WrapupPanel, library_for, note_form
 
 DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
 TICK_INTERVAL = 0.25  # timer refresh
+PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 
 
 class AcwScreen(Screen[None]):
@@ -42,6 +44,7 @@ class AcwScreen(Screen[None]):
         self._dirty = False
         self._clock: AcwClock | None = None
         self._templates_problem: str | None = None
+        self._preview_timer: Timer | None = None
         # Kept as an attribute so the last draft can still be read while unmounting.
         self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
         self.status_line = Label("", id="acw-status")
@@ -107,7 +110,7 @@ class AcwScreen(Screen[None]):
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
         self._dirty = True
-        self.refresh_preview()
+        self.preview_soon()
 
     # -- codes, template form and preview ----------------------------------------------
 
@@ -124,9 +127,15 @@ class AcwScreen(Screen[None]):
     @on(WrapupPanel.Changed)
     def form_changed(self) -> None:
         self._dirty = True
-        self.refresh_preview()
+        self.preview_soon()
+
+    def preview_soon(self) -> None:
+        """Render once typing pauses, not on every keystroke."""
+        if self._preview_timer is None:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self.refresh_preview)
 
     def refresh_preview(self) -> None:
+        self._preview_timer = None
         form = self.note_form
         form.notes = self.notes.text
         rendered = form.render(
