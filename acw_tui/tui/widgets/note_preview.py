@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
@@ -24,7 +26,12 @@ class NotePreview(VerticalScroll):
         error = self.query_one("#preview-error", Label)
         error.display = rendered.error is not None
         if rendered.error:
-            error.update(f"Template problem — storing a plain note instead. {rendered.error}")
+            # The file name is enough on the agent's screen; lint gives the full path.
+            where, _, detail = rendered.error.partition(": ")
+            error.update(
+                f"Template problem in {Path(where).name}: {detail} — a plain note "
+                "(fields and notes) will be stored instead."
+            )
         self.query_one("#preview-text", Static).update(rendered.text or "(empty note)")
         self.set_class(rendered.error is not None, "-broken")
 
