@@ -154,3 +154,16 @@ def test_a_code_makes_its_fields_required_or_adds_them() -> None:
 def test_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match="no such templates folder"):
         load_library(tmp_path / "nope")
+
+
+def test_the_template_core_never_loads_textual() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, acw_tui.core.templates, acw_tui.core.templates.lint, "
+        "acw_tui.core.templates.form, acw_tui.core.followups, acw_tui.finishing; "
+        "print('textual' in sys.modules, 'rich' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, SelectionList
@@ -24,8 +23,6 @@ def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
 
 class CodePicker(Vertical):
     """Codes of the template library; `selected` keeps the order they were picked in."""
-
-    BINDINGS = [Binding("ctrl+u", "clear_codes", "Clear codes", show=False)]
 
     @dataclass
     class Changed(Message):
@@ -150,6 +147,3 @@ class CodePicker(Vertical):
             self.selected = codes
             self._update_title()
             self.post_message(self.Changed(self, tuple(codes)))
-
-    def action_clear_codes(self) -> None:
-        self.set_selected([])
