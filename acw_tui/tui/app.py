@@ -21,9 +21,6 @@ from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
 from acw_tui.tui.screens.acw import AcwScreen
-from acw_tui.tui.screens.followups import FollowupsScreen
-from acw_tui.tui.screens.history import HistoryScreen
-from acw_tui.tui.screens.pending import PendingScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.widgets.pending_list import PendingList
 
@@ -53,9 +50,9 @@ class AcwApp(App[None]):
         pending = self.desk.pending()
         self._known = {w.id for w in pending}
         self._data_version = self.desk.store.data_version()
-        self.push_screen(ReadyScreen())
-        if pending:
-            self.show_wrapup(pending[0])
+        # With a wrap-up waiting, the first thing painted is its ACW screen; the ready
+        # screen is built only when the agent first goes back to it (start-up budget).
+        self.push_screen(AcwScreen(pending[0]) if pending else ReadyScreen())
         self.set_interval(POLL_INTERVAL, self.poll_store)
 
     # -- watching the store ------------------------------------------------------------
@@ -78,7 +75,7 @@ class AcwApp(App[None]):
         screen = self.screen
         if isinstance(screen, ReadyScreen):
             screen.refresh_facts(pending)
-        elif isinstance(screen, AcwScreen | PendingScreen):
+        elif hasattr(screen, "show_pending"):
             screen.show_pending(pending)
         if new:
             if isinstance(self.screen, ReadyScreen):
@@ -89,20 +86,22 @@ class AcwApp(App[None]):
 
     # -- moving between screens --------------------------------------------------------
 
-    def _back_to_ready(self) -> None:
+    def back_to_ready(self) -> None:
         while not isinstance(self.screen, ReadyScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
+        if not isinstance(self.screen, ReadyScreen):
+            self.push_screen(ReadyScreen())
 
     def show_wrapup(self, wrapup: Wrapup) -> None:
         if isinstance(self.screen, AcwScreen):
             if self.screen.wrapup.id == wrapup.id:
                 return
             self.screen.save_draft()
-        self._back_to_ready()
+        self.back_to_ready()
         self.push_screen(AcwScreen(wrapup))
 
     def wrapup_finished(self, done: Wrapup) -> None:
-        self._back_to_ready()
+        self.back_to_ready()
         pending = self.desk.pending()
         self._known = {w.id for w in pending}
         self.notify(f"Call {done.call.external_id} wrapped up.", title="Finished")
@@ -134,15 +133,23 @@ class AcwApp(App[None]):
         self._known.add(wrapup.id)
         self.show_wrapup(wrapup)
 
+    # Screens used later in a shift are imported when first opened, not at start-up.
+
     def action_pending(self) -> None:
+        from acw_tui.tui.screens.pending import PendingScreen
+
         if not isinstance(self.screen, PendingScreen):
             self.push_screen(PendingScreen())
 
     def action_history(self) -> None:
+        from acw_tui.tui.screens.history import HistoryScreen
+
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
     def action_followups(self) -> None:
+        from acw_tui.tui.screens.followups import FollowupsScreen
+
         if not isinstance(self.screen, FollowupsScreen):
             self.push_screen(FollowupsScreen())
 

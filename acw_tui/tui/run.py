@@ -8,7 +8,7 @@ from acw_tui.paths import database_file
 from acw_tui.store import open_store
 
 
-def run_screen() -> None:
+def run_screen(*, headless: bool = False) -> None:
     # Config and store are opened before Textual starts, so a malformed config or a
     # damaged database is reported as one line and the screen never half-opens.
     config = load_config()
@@ -16,6 +16,6 @@ def run_screen() -> None:
     from acw_tui.tui.app import AcwApp
 
     try:
-        AcwApp(Desk(store, config)).run()
+        AcwApp(Desk(store, config)).run(headless=headless)
     finally:
         store.close()

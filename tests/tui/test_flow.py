@@ -62,8 +62,12 @@ async def test_timeout_frees_the_agent_and_keeps_the_draft(make_app, hook, clock
         wrapup = app.desk.wrapups.pending()[0]
         assert wrapup.timed_out and wrapup.acw_seconds == 60
         assert app.desk.current_state().state.value == "ready"
-        await wait_for(pilot, lambda: app.desk.wrapups.draft(wrapup.id) is not None)
-        assert app.desk.wrapups.draft(wrapup.id).note == "long story"
+
+        def saved() -> str | None:
+            draft = app.desk.wrapups.draft(wrapup.id)
+            return draft.note if draft else None
+
+        await wait_for(pilot, lambda: saved() == "long story")
         clock.advance(100)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
@@ -111,7 +115,12 @@ async def test_open_wrapups_come_back_after_a_restart(make_app, hook, clock) -> 
         await wait_for(pilot, acw_open(app))
         await type_text(pilot, "first half")
         clock.advance(40)
-        await wait_for(pilot, lambda: app.desk.wrapups.draft(app.screen.wrapup.id) is not None)
+        await wait_for(
+            pilot,
+            lambda: (
+                getattr(app.desk.wrapups.draft(app.screen.wrapup.id), "note", "") == "first half"
+            ),
+        )
     again = make_app()
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, acw_open(again))

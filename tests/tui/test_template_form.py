@@ -28,6 +28,12 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
+def form_ready(app):
+    """The ACW screen is up and its codes, form and preview are built (after first paint)."""
+    opened = acw_open(app)
+    return lambda: opened() and bool(app.screen.query("#note-preview"))
+
+
 def preview(app) -> str:
     return app.screen.query_one(NotePreview).text
 
@@ -40,7 +46,7 @@ async def test_fill_by_keyboard_refused_until_complete_then_finish(make_app, hoo
     app = make_app("require_code = true")
     async with app.run_test(size=(140, 45)) as pilot:
         hook.call_ended("PBX-1", customer_ref="CU-1", queue="billing")
-        await wait_for(pilot, acw_open(app))
+        await wait_for(pilot, form_ready(app))
         await type_text(pilot, "cb tmrw")
         await wait_for(pilot, lambda: preview(app) == "cb tmrw")
 
@@ -116,7 +122,7 @@ async def test_a_bad_value_is_named_as_it_is_typed(make_app, hook) -> None:
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
         hook.call_ended("PBX-2")
-        await wait_for(pilot, acw_open(app))
+        await wait_for(pilot, form_ready(app))
         app.screen.query_one("#code-filter").focus()
         await type_text(pilot, "sale")
         await pilot.press("enter")
@@ -138,7 +144,7 @@ async def test_the_template_can_be_changed_and_codes_survive_a_restart(
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
         hook.call_ended("PBX-3")
-        await wait_for(pilot, acw_open(app))
+        await wait_for(pilot, form_ready(app))
         app.screen.query_one("#code-filter").focus()
         await type_text(pilot, "compl")
         await pilot.press("enter")
@@ -153,7 +159,7 @@ async def test_the_template_can_be_changed_and_codes_survive_a_restart(
     # A new app on the same store (a restart): codes, template and values are back.
     again = make_app()
     async with again.run_test(size=(140, 45)) as pilot:
-        await wait_for(pilot, acw_open(again))
+        await wait_for(pilot, form_ready(again))
         assert again.screen.note_form.codes == ["complaint"]
         assert again.screen.note_form.template_id == "escalation"
         assert again.screen.query_one("#field-case_ref").value == "C-42"
@@ -168,7 +174,7 @@ async def test_a_template_that_escapes_the_sandbox_keeps_the_screen_working(
     app = make_app(f'[templates]\nfolder = "{folder}"\n')
     async with app.run_test(size=(140, 45)) as pilot:
         hook.call_ended("PBX-4")
-        await wait_for(pilot, acw_open(app))
+        await wait_for(pilot, form_ready(app))
         await type_text(pilot, "tn")
         app.screen.query_one("#code-filter").focus()
         await type_text(pilot, "reso")

@@ -30,6 +30,11 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
+def form_ready(app):
+    opened = acw_open(app)
+    return lambda: opened() and bool(app.screen.query("#note-preview"))
+
+
 def steady_cursors(pilot: Pilot) -> None:
     pilot.app.screen.save_draft()  # the status line then always says "Draft saved"
     for widget in pilot.app.screen.query("Input, TextArea"):
@@ -42,7 +47,7 @@ def test_acw_screen_with_form_and_preview(snap_compare, make_app, hook) -> None:
     hook.call_ended("PBX-7", queue="billing", customer_ref="CU-9", talk_seconds=185)
 
     async def fill(pilot: Pilot) -> None:
-        await wait_for(pilot, acw_open(app))
+        await wait_for(pilot, form_ready(app))
         await type_text(pilot, "cx asked abt refund")
         app.screen.query_one("#code-filter").focus()
         await type_text(pilot, "callb")
@@ -73,7 +78,7 @@ def test_preview_of_a_template_that_breaks_the_rules(
     hook.call_ended("PBX-8")
 
     async def fill(pilot: Pilot) -> None:
-        await wait_for(pilot, acw_open(app))
+        await wait_for(pilot, form_ready(app))
         await type_text(pilot, "typed")
         preview = app.screen.query_one(NotePreview)
         await wait_for(pilot, lambda: preview.has_class("-broken"))

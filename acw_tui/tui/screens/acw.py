@@ -6,6 +6,8 @@ Everything the agent types is saved as a draft within half a second of the last 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,13 +20,12 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
-from acw_tui.finishing import call_context, finish_with_followups, request_from_form
-from acw_tui.tui.screens.dialogs import ExtendDialog
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
-from acw_tui.tui.widgets.note_preview import NotePreview
 from acw_tui.tui.widgets.pending_list import PendingList
-from acw_tui.tui.widgets.wrapup_panel import WrapupPanel, library_for, note_form_for
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates.form import NoteForm
 
 DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
 TICK_INTERVAL = 0.25  # timer refresh
@@ -43,7 +44,9 @@ class AcwScreen(Screen[None]):
         self.wrapup = wrapup
         self._dirty = False
         self._clock: AcwClock | None = None
-        self._templates_problem: str | None = None
+        self._pending: list[Wrapup] = []
+        # Codes, template form and preview come after the first paint (they need Jinja2).
+        self.note_form: NoteForm | None = None
         self._preview_timer: Timer | None = None
         # Kept as an attribute so the last draft can still be read while unmounting.
         self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
@@ -63,11 +66,11 @@ class AcwScreen(Screen[None]):
                 yield PendingList(id="acw-pending")
             with Vertical(id="acw-main"):
                 with Horizontal(id="acw-work"):
-                    yield self.wrapup_panel()
+                    yield Vertical(id="wrapup-slot")
                     with Vertical(id="acw-note-col"):
                         yield Label("Notes", classes="section-title")
                         yield self.notes
-                        yield NotePreview(id="note-preview")
+                        yield Vertical(id="preview-slot")
                 yield self.status_line
         yield Footer()
 
@@ -81,12 +84,11 @@ class AcwScreen(Screen[None]):
         notes.focus()
         self._clock = self.desk.acw_clock(self.wrapup)
         self.set_interval(TICK_INTERVAL, self.tick)
+        self.set_interval(1.0, self.refresh_waiting_times)
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
         self.show_pending(self.desk.pending())
-        self.refresh_preview()
-        if self._templates_problem:
-            self.notify(self._templates_problem, title="Templates", severity="warning")
+        self.call_after_refresh(self.build_wrapup_form)
 
     # -- timer and drafts --------------------------------------------------------------
 
@@ -112,48 +114,18 @@ class AcwScreen(Screen[None]):
         self._dirty = True
         self.preview_soon()
 
-    # -- codes, template form and preview ----------------------------------------------
-
-    def wrapup_panel(self) -> WrapupPanel:
-        library, self._templates_problem = library_for(self.desk.config)
-        self.note_form = note_form_for(self.desk, self.wrapup, library)
-        return WrapupPanel(
-            self.note_form,
-            require_code=self.desk.policy_for(self.wrapup).require_code,
-            now=self.desk.clock.now,
-            id="wrapup-panel",
-        )
-
-    @on(WrapupPanel.Changed)
-    def form_changed(self) -> None:
-        self._dirty = True
-        self.preview_soon()
-
-    def preview_soon(self) -> None:
-        """Render once typing pauses, not on every keystroke."""
-        if self._preview_timer is None:
-            self._preview_timer = self.set_timer(PREVIEW_DELAY, self.refresh_preview)
-
-    def refresh_preview(self) -> None:
-        self._preview_timer = None
-        form = self.note_form
-        form.notes = self.notes.text
-        rendered = form.render(
-            call=call_context(self.wrapup), agent=self.desk.agent_id, now=self.desk.clock.now()
-        )
-        self.query_one(NotePreview).show(rendered)
-
     def save_draft(self) -> None:
         if not self._dirty:
             return
         form = self.note_form
+        draft = self.desk.wrapups.draft(self.wrapup.id) if form is None else None
         try:
             self.desk.save_draft(
                 self.wrapup,
                 self.notes.text,
-                fields=form.raw,
-                codes=tuple(form.codes),
-                template_id=form.template_id,
+                fields=form.raw if form else (draft.fields if draft else None),
+                codes=tuple(form.codes) if form else (draft.codes if draft else ()),
+                template_id=form.template_id if form else (draft.template_id if draft else None),
             )
         except AcwError as exc:
             # Keep the text on screen and try again on the next interval.
@@ -166,21 +138,81 @@ class AcwScreen(Screen[None]):
         self.save_draft()
 
     def show_pending(self, pending: list[Wrapup]) -> None:
+        self._pending = pending
         self.query_one(PendingList).show(pending, self.desk.clock.now(), self.wrapup.id)
+
+    def refresh_waiting_times(self) -> None:
+        """Waiting times in the pending list move on; no store read is needed for that."""
+        self.show_pending(self._pending)
+
+    # -- codes, template form and preview (docs/templates.md) --------------------------
+
+    def load_note_form(self) -> NoteForm:
+        if self.note_form is None:
+            from acw_tui.tui.widgets.wrapup_panel import library_for, note_form_for
+
+            library, problem = library_for(self.desk.config)
+            if problem:
+                self.notify(problem, title="Templates", severity="warning")
+            self.note_form = note_form_for(self.desk, self.wrapup, library)
+        return self.note_form
+
+    async def build_wrapup_form(self) -> None:
+        from acw_tui.tui.widgets.note_preview import NotePreview
+        from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
+
+        if not self.is_attached or self.query("#wrapup-panel"):
+            return  # the screen closed before its first paint, or built already
+        form = self.load_note_form()
+        policy = self.desk.policy_for(self.wrapup)
+        panel = WrapupPanel(
+            form, require_code=policy.require_code, now=self.desk.clock.now, id="wrapup-panel"
+        )
+        await self.query_one("#wrapup-slot").mount(panel)
+        await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
+        self.refresh_preview()
+
+    def on_wrapup_panel_changed(self) -> None:
+        self._dirty = True
+        self.preview_soon()
+
+    def preview_soon(self) -> None:
+        """Render once typing pauses, not on every keystroke."""
+        if self._preview_timer is None:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self.refresh_preview)
+
+    def refresh_preview(self) -> None:
+        from acw_tui.finishing import call_context
+        from acw_tui.tui.widgets.note_preview import NotePreview
+
+        self._preview_timer = None
+        previews = self.query(NotePreview)
+        if self.note_form is None or not previews:
+            return
+        self.note_form.notes = self.notes.text
+        rendered = self.note_form.render(
+            call=call_context(self.wrapup), agent=self.desk.agent_id, now=self.desk.clock.now()
+        )
+        previews.first().show(rendered)
 
     # -- actions -----------------------------------------------------------------------
 
     def finish_request(self) -> FinishRequest:
         """The rendered note with codes and fields; DeskError names what is missing."""
-        return request_from_form(self.desk, self.wrapup, self.note_form, self.notes.text)
+        from acw_tui.finishing import request_from_form
+
+        return request_from_form(self.desk, self.wrapup, self.load_note_form(), self.notes.text)
 
     def action_finish(self) -> None:
+        from acw_tui.finishing import finish_with_followups
+
         try:
             self.save_draft()
             request = self.finish_request()
             done = finish_with_followups(self.desk, self.wrapup, request, self._clock)
         except AcwError as exc:
-            self.query_one(WrapupPanel).show_refusal()
+            for panel in self.query("#wrapup-panel"):
+                panel.show_refusal()  # type: ignore[attr-defined]
             self.status_line.update(str(exc))
             self.notify(str(exc), title="Not finished", severity="error")
             return
@@ -212,9 +244,11 @@ class AcwScreen(Screen[None]):
             self.tick()
             self.notify(f"ACW extended: {reason}")
 
+        from acw_tui.tui.screens.dialogs import ExtendDialog
+
         self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
 
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""
         self.save_draft()
-        self.app.pop_screen()
+        self.app.back_to_ready()  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import on
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 
@@ -47,26 +48,16 @@ class WrapupPanel(Vertical):
         self.require_code = require_code
         self._now = now
         self.zone = zone
-        self.built = False
 
-    def on_mount(self) -> None:
-        # Built after the first paint, so the timer and notes show at once.
-        self.call_after_refresh(self._build)
-
-    async def _build(self) -> None:
-        await self.mount_all(
-            [
-                CodePicker(
-                    self.note_form.library.codes,
-                    locale=self.note_form.locale,
-                    required=self.require_code,
-                    selected=self.note_form.codes,
-                    id="code-picker",
-                ),
-                TemplateForm(self.note_form, now=self._now, zone=self.zone, id="template-form"),
-            ]
+    def compose(self) -> ComposeResult:
+        yield CodePicker(
+            self.note_form.library.codes,
+            locale=self.note_form.locale,
+            required=self.require_code,
+            selected=self.note_form.codes,
+            id="code-picker",
         )
-        self.built = True
+        yield TemplateForm(self.note_form, now=self._now, zone=self.zone, id="template-form")
 
     @property
     def form(self) -> TemplateForm:
@@ -93,8 +84,6 @@ class WrapupPanel(Vertical):
         await self.form.rebuild(force=True)
 
     def show_refusal(self) -> None:
-        if not self.built:
-            return
         check = self.note_form.check(self._now() if self._now else None, self.zone)
         self.form.show_missing(check.missing)
         if self.require_code and not self.note_form.codes:

@@ -1,0 +1,129 @@
+"""The real program in a real terminal (tmux): keyboard only, and a SIGKILL mid-note."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+if shutil.which("tmux") is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("tmux is required in CI for the end-to-end tests")
+    pytest.skip("tmux is not installed", allow_module_level=True)
+
+ACW = str(Path(sys.executable).with_name("acw"))
+
+
+class Terminal:
+    def __init__(self, socket: str, env: dict[str, str]) -> None:
+        self.socket = socket
+        self.env = env
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    def start(self, name: str) -> None:
+        exports = " ".join(f"{k}={v}" for k, v in self.env.items() if k.startswith("ACW_"))
+        self.tmux(
+            "new-session", "-d", "-s", name, "-x", "160", "-y", "45",
+            f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {ACW}",
+        )  # fmt: skip
+
+    def screen(self, name: str) -> str:
+        return self.tmux("capture-pane", "-p", "-t", name)
+
+    def wait_for(self, name: str, text: str, seconds: float = 15.0) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            shown = self.screen(name)
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not on screen after {seconds} s:\n{self.screen(name)}")
+
+    def keys(self, name: str, *keys: str) -> None:
+        self.tmux("send-keys", "-t", name, *keys)
+
+    def pid(self, name: str) -> int:
+        return int(self.tmux("list-panes", "-t", name, "-F", "#{pane_pid}").strip())
+
+    def alive(self, name: str) -> bool:
+        return (
+            subprocess.run(
+                ["tmux", "-L", self.socket, "has-session", "-t", name], capture_output=True
+            ).returncode
+            == 0
+        )
+
+
+@pytest.fixture
+def terminal(acw_home: Path) -> Iterator[Terminal]:
+    env = {**os.environ, "ACW_HOME": str(acw_home), "ACW_AGENT": "ana", "ACW_SITE": "site-1"}
+    term = Terminal(f"acw-test-{os.getpid()}", env)
+    yield term
+    subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+
+
+def hook(terminal: Terminal, *args: str) -> None:
+    subprocess.run([ACW, *args], env=terminal.env, check=True, capture_output=True)
+
+
+def test_a_wrapup_is_finished_by_keyboard_alone(terminal: Terminal, acw_home: Path) -> None:
+    terminal.start("agent")
+    terminal.wait_for("agent", "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-1", "--queue", "billing", "--talk-seconds", "95")
+    terminal.wait_for("agent", "ACW · call E2E-1", seconds=5)
+    terminal.keys("agent", "-l", "Customer asked why the invoice doubled; explained and credited.")
+    terminal.wait_for("agent", "explained and credited.")
+    terminal.keys("agent", "C-s")
+    terminal.wait_for("agent", "Last ACW")
+    terminal.keys("agent", "C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive("agent") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive("agent"), "acw did not quit on ctrl+q"
+    db = sqlite3.connect(acw_home / "acw.db")
+    row = db.execute(
+        "SELECT w.status, w.note, w.acw_seconds > 0, c.queue FROM wrapups w "
+        "JOIN calls c ON c.id = w.call_id WHERE c.external_id = 'E2E-1'"
+    ).fetchone()
+    assert row == (
+        "done",
+        "Customer asked why the invoice doubled; explained and credited.",
+        1,
+        "billing",
+    )
+    last = db.execute(
+        "SELECT state FROM agent_states ORDER BY started_at DESC, rowid DESC LIMIT 1"
+    ).fetchone()
+    assert last == ("logged_out",)
+
+
+def test_sigkill_mid_note_loses_nothing(terminal: Terminal, acw_home: Path) -> None:
+    terminal.start("first")
+    terminal.wait_for("first", "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-KILL")
+    terminal.wait_for("first", "ACW · call E2E-KILL", seconds=5)
+    terminal.keys("first", "-l", "card declined twice, customer will call bank")
+    terminal.wait_for("first", "Draft saved")
+    time.sleep(1.0)  # the at-risk window of SPEC §2; the draft must be on disk after it
+    os.kill(terminal.pid("first"), signal.SIGKILL)
+
+    terminal.start("second")
+    shown = terminal.wait_for("second", "card declined twice, customer will call bank")
+    assert "ACW · call E2E-KILL" in shown
+    db = sqlite3.connect(acw_home / "acw.db")
+    status = db.execute("SELECT status FROM wrapups").fetchall()
+    assert status == [("open",)]
