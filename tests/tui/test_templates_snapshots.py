@@ -37,6 +37,7 @@ def form_ready(app):
 
 def steady_cursors(pilot: Pilot) -> None:
     pilot.app.screen.save_draft()  # the status line then always says "Draft saved"
+    pilot.app.screen.refresh_preview()  # no preview still waiting for a typing pause
     for widget in pilot.app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False

@@ -1,22 +1,32 @@
-"""A live preview of the note as it will be stored: the rendered template and notes."""
+"""A live preview of the note as it will be stored: the rendered template and notes.
+
+The text sits in a read-only TextArea of fixed size, so a new preview repaints only
+itself; the rest of the screen is not laid out again while the agent types.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Label, Static
+from textual.containers import Vertical
+from textual.widgets import Label, TextArea
 
-from acw_tui.core.templates import RenderedNote
+if TYPE_CHECKING:
+    from acw_tui.core.templates import RenderedNote
 
 
-class NotePreview(VerticalScroll):
+class PreviewText(TextArea):
     can_focus = False
 
+
+class NotePreview(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="preview-error", markup=False)
-        yield Static("", id="preview-text", markup=False)
+        yield PreviewText(
+            "", id="preview-text", read_only=True, soft_wrap=True, show_cursor=False, compact=True
+        )
 
     def on_mount(self) -> None:
         self.border_title = "Preview of the stored note"
@@ -24,17 +34,22 @@ class NotePreview(VerticalScroll):
 
     def show(self, rendered: RenderedNote) -> None:
         error = self.query_one("#preview-error", Label)
-        error.display = rendered.error is not None
+        message = ""
         if rendered.error:
             # The file name is enough on the agent's screen; lint gives the full path.
             where, _, detail = rendered.error.partition(": ")
-            error.update(
+            message = (
                 f"Template problem in {Path(where).name}: {detail} — a plain note "
                 "(fields and notes) will be stored instead."
             )
-        self.query_one("#preview-text", Static).update(rendered.text or "(empty note)")
-        self.set_class(rendered.error is not None, "-broken")
+        if str(error.content) != message:
+            error.update(message)
+            error.display = bool(message)
+            self.set_class(bool(message), "-broken")
+        text = self.query_one(PreviewText)
+        if text.text != rendered.text:
+            text.load_text(rendered.text)
 
     @property
     def text(self) -> str:
-        return str(self.query_one("#preview-text", Static).content)
+        return self.query_one(PreviewText).text
