@@ -145,3 +145,24 @@ def test_unknown_names_render_as_nothing(renderer: NoteRenderer) -> None:
     body = "Reason: {{ reason }} {{ nope.deeper }}\nC: {{ missing }}\nplain line"
     note = renderer.render(with_body(body), {"reason": "x"}, "")
     assert note.ok and note.text == "Reason: x\nplain line"
+
+
+def test_a_template_out_of_time_is_not_run_again_on_every_keystroke() -> None:
+    renderer = NoteRenderer(RenderLimits(max_seconds=0.2, max_steps=10**9))
+    slow = with_body(
+        "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    )
+    first = renderer.render(slow, {"reason": "a"}, "")
+    started = time.monotonic()
+    second = renderer.render(slow, {"reason": "b"}, "more")
+    assert time.monotonic() - started < 0.05
+    assert second.error == first.error
+    assert second.text == "Reason: b\n\nmore"
+
+
+def test_a_megabyte_paste_in_the_notes_is_kept_whole(renderer: NoteRenderer) -> None:
+    paste = ("card declined twice, customer will call the bank. " * 21_000).strip()
+    assert len(paste) > 1_000_000
+    note = renderer.render(parse_template(SIMPLE), {"reason": "billing"}, paste)
+    assert note.ok
+    assert note.text == f"Reason: billing\n\n{paste}"

@@ -21,7 +21,13 @@ from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import SecurityError
 
 from acw_tui.core.templates.model import FieldSpec, NoteTemplate
-from acw_tui.core.templates.sandbox import LimitExceeded, NoteSandbox, RenderLimits, work_budget
+from acw_tui.core.templates.sandbox import (
+    LimitExceeded,
+    NoteSandbox,
+    RenderLimits,
+    WorkExhausted,
+    work_budget,
+)
 from acw_tui.core.templates.values import RESERVED_CHARS
 
 EMPTY, FILLED = RESERVED_CHARS[0], RESERVED_CHARS[1]
@@ -63,6 +69,8 @@ class NoteRenderer:
     def __init__(self, limits: RenderLimits | None = None) -> None:
         self.limits = limits or RenderLimits()
         self.env = NoteSandbox(self.limits, finalize=_finalize)
+        # Templates that ran out of steps or time: not tried again on every keystroke.
+        self._exhausted: dict[tuple[str, str], str] = {}
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 — one renderer per screen or command
     def compile(self, body: str, name: str, filename: str) -> tuple[Template, bool]:
@@ -96,9 +104,14 @@ class NoteRenderer:
             "agent": agent,
         }
         form_fields = tuple(fields) if fields is not None else template.fields
+        exhausted = self._exhausted.get((template.key, template.body))
         try:
+            if exhausted:
+                raise _Failure(exhausted)
             text, uses_notes = self._render(template, context)
         except _Failure as failure:
+            if failure.exhausted:
+                self._exhausted[(template.key, template.body)] = str(failure)
             fallback = plain_note(form_fields, values, notes, template.locale)
             return RenderedNote(fallback, f"{template.where}: {failure}")
         # Fields a code added to the form but the template does not print still
@@ -131,19 +144,26 @@ class NoteRenderer:
         context[YES_NO_KEY] = YES_NO.get(template.locale, YES_NO["en"])
         parts: list[str] = []
         size = 0
+        # What the agent typed may be long (a big paste); only the template's own
+        # additions are limited.
+        typed = sum(len(str(v)) for k, v in context.items() if k != YES_NO_KEY)
+        limit = self.limits.max_output + typed
         try:
             with work_budget(self.limits):
                 for chunk in compiled.generate(context):
                     parts.append(chunk)
                     size += len(chunk)
-                    if size > self.limits.max_output:
+                    if size > limit:
                         raise LimitExceeded(
                             f"the note grew past {self.limits.max_output} characters"
                         )
         except SecurityError as exc:
             raise _Failure(f"refused{_at(exc.__traceback__, template)}: {exc}") from None
         except LimitExceeded as exc:
-            raise _Failure(f"stopped{_at(exc.__traceback__, template)}: {exc}") from None
+            raise _Failure(
+                f"stopped{_at(exc.__traceback__, template)}: {exc}",
+                exhausted=isinstance(exc, WorkExhausted),
+            ) from None
         except RecursionError:
             raise _Failure("stopped: macros call themselves too deeply") from None
         except Exception as exc:  # any other mistake of the template's author
@@ -154,7 +174,9 @@ class NoteRenderer:
 
 
 class _Failure(Exception):
-    pass
+    def __init__(self, message: str, exhausted: bool = False) -> None:
+        super().__init__(message)
+        self.exhausted = exhausted
 
 
 def _at(tb: TracebackType | None, template: NoteTemplate) -> str:

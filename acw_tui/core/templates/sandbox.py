@@ -40,6 +40,10 @@ class LimitExceeded(Exception):
     """The template did more work than a note needs; the message says which limit."""
 
 
+class WorkExhausted(LimitExceeded):
+    """Out of steps or time: the template will not do better next time."""
+
+
 class BlankUndefined(Undefined):
     """An unknown name renders as nothing and chains (`call.queue` on no call)."""
 
@@ -194,9 +198,9 @@ def work_budget(limits: RenderLimits) -> Iterator[None]:
         steps += 1
         if steps % 512 == 0 or steps > limits.max_steps:
             if steps > limits.max_steps:
-                raise LimitExceeded(f"took more than {limits.max_steps} steps (an endless loop?)")
+                raise WorkExhausted(f"took more than {limits.max_steps} steps (an endless loop?)")
             if time.monotonic() > deadline:
-                raise LimitExceeded(f"took longer than {limits.max_seconds:g} s (an endless loop?)")
+                raise WorkExhausted(f"took longer than {limits.max_seconds:g} s (an endless loop?)")
         return trace
 
     previous = sys.gettrace()
