@@ -123,7 +123,8 @@ async def test_a_bad_value_is_named_as_it_is_typed(make_app, hook) -> None:
     async with app.run_test(size=(140, 45)) as pilot:
         hook.call_ended("PBX-2")
         await wait_for(pilot, form_ready(app))
-        app.screen.query_one("#code-filter").focus()
+        await pilot.press("f5")
+        assert app.focused.id == "code-filter"
         await type_text(pilot, "sale")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.query("#field-budget"))

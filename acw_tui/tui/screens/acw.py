@@ -35,6 +35,7 @@ PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 class AcwScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", priority=True),
+        Binding("f5", "focus_codes", "Codes"),
         Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
     ]
@@ -171,6 +172,10 @@ class AcwScreen(Screen[None]):
         await self.query_one("#wrapup-slot").mount(panel)
         await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
         self.refresh_preview()
+
+    def action_focus_codes(self) -> None:
+        for field in self.query("#code-filter"):
+            field.focus()
 
     def on_wrapup_panel_changed(self) -> None:
         self._dirty = True
