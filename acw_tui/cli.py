@@ -220,8 +220,11 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
 
 # -- feature commands (one module each in acw_tui/commands/) ------------------------------
 
+from acw_tui.commands.redact import db_scrub, redact_command  # noqa: E402
 from acw_tui.commands.templates import templates_group  # noqa: E402
 
+cli.add_command(redact_command)
+db_group.add_command(db_scrub)
 cli.add_command(templates_group)
 
 

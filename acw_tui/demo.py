@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -71,16 +72,43 @@ DEMO_TIMEOUT, DEMO_EXTEND = 240, 60
 OUTCOME_WEIGHTS = [0.2 if share == 0 else share for _, share, _ in OUTCOMES]
 
 
+# Times are epoch seconds in Python and formatted by SQLite as the store's ISO-8601 text
+# ("…T09:00:00.000Z", as utc_iso writes them): formatting a million datetimes in Python
+# would be most of the demo's run time.
+ISO = "strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch')"
+INSERT_CALL = (
+    "INSERT INTO calls (id, external_id, agent_id, site_id, queue, customer_ref, started_at, "
+    f"ended_at, talk_seconds, rev, updated_at) VALUES (?,?,?,?,?,?,{ISO},{ISO},?,1,{ISO})"
+)
+INSERT_WRAPUP = (
+    "INSERT INTO wrapups (id, call_id, agent_id, site_id, status, started_at, ended_at, "
+    "acw_seconds, timed_out, extensions, codes, template_id, fields, note, finished_at, "
+    f"compliant, rev, updated_at) VALUES (?,?,?,?,'done',{ISO},{ISO},?,?,?,?,?,'{{}}',?,{ISO},?,1,{ISO})"
+)
+INSERT_STATE = (
+    "INSERT INTO agent_states (id, agent_id, site_id, state, started_at, ended_at, rev, "
+    f"updated_at) VALUES (?,?,?,?,{ISO},{ISO},1,{ISO})"
+)
+
+
 @dataclass
 class _Batch:
-    calls: list[tuple]
-    wrapups: list[tuple]
-    states: list[tuple]
+    calls: list[tuple[object, ...]]
+    wrapups: list[tuple[object, ...]]
+    states: list[tuple[object, ...]]
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        conn.executemany(INSERT_CALL, self.calls)
+        conn.executemany(INSERT_WRAPUP, self.wrapups)
+        conn.executemany(INSERT_STATE, self.states)
+        self.calls.clear()
+        self.wrapups.clear()
+        self.states.clear()
 
 
-def _uuid7_at(moment: datetime, rng: random.Random) -> str:
+def _uuid7_at(moment: float, rng: random.Random) -> str:
     """A UUIDv7 for a past moment, so demo ids sort like real ones would."""
-    millis = int(moment.timestamp() * 1000)
+    millis = int(moment * 1000)
     value = (millis & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
     value |= rng.getrandbits(12) << 64
@@ -106,7 +134,7 @@ def generate_demo(
 ) -> str:
     rng = random.Random(seed)
     end = end or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    first_day = end - timedelta(days=days)
+    first_day = (end - timedelta(days=days)).timestamp()
     names = [
         AGENT_NAMES[i % len(AGENT_NAMES)] + ("" if i < len(AGENT_NAMES) else str(i))
         for i in range(agents)
@@ -118,48 +146,33 @@ def generate_demo(
 
     per_slot, extra = divmod(calls, agents * days)
     batch = _Batch([], [], [])
-    made = 0
-    for day in range(days):
-        for index, agent in enumerate(names):
-            count = per_slot + (1 if (day * agents + index) < extra else 0)
-            if count:
-                made += _agent_day(
-                    batch,
-                    rng,
-                    agent,
-                    site_id,
-                    first_day + timedelta(days=day),
-                    count,
-                    habits[agent],
-                    made,
-                )
-
+    made = states = 0
     with store.transaction() as db:
         before = {
             t: db.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
             for t in ("calls", "wrapups", "agent_states")
         }
-        db.conn.executemany(
-            "INSERT INTO calls (id, external_id, agent_id, site_id, queue, customer_ref, started_at, "
-            "ended_at, talk_seconds, rev, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)",
-            batch.calls,
-        )
-        db.conn.executemany(
-            "INSERT INTO wrapups (id, call_id, agent_id, site_id, status, started_at, ended_at, "
-            "acw_seconds, timed_out, extensions, codes, template_id, fields, note, finished_at, "
-            "compliant, rev, updated_at) VALUES (?,?,?,?,'done',?,?,?,?,?,?,?,'{}',?,?,?,1,?)",
-            batch.wrapups,
-        )
-        db.conn.executemany(
-            "INSERT INTO agent_states (id, agent_id, site_id, state, started_at, ended_at, rev, "
-            "updated_at) VALUES (?,?,?,?,?,?,1,?)",
-            batch.states,
-        )
+        for day in range(days):
+            for index, agent in enumerate(names):
+                count = per_slot + (1 if (day * agents + index) < extra else 0)
+                if count:
+                    made += _agent_day(
+                        batch,
+                        rng,
+                        agent,
+                        site_id,
+                        first_day + day * 86400,
+                        count,
+                        habits[agent],
+                        made,
+                    )
+                    states += len(batch.states)
+                    batch.flush(store.conn)
         for table, last in before.items():
             queue_rows(db, table, "rowid > ?", (last,))
     return (
-        f"demo: {len(batch.calls)} calls, {len(batch.wrapups)} wrap-ups, "
-        f"{len(batch.states)} agent states for {agents} agents over {days} days (seed {seed})"
+        f"demo: {made} calls, {made} wrap-ups, "
+        f"{states} agent states for {agents} agents over {days} days (seed {seed})"
     )
 
 
@@ -168,74 +181,60 @@ def _agent_day(
     rng: random.Random,
     agent: str,
     site_id: str,
-    day: datetime,
+    day: float,
     count: int,
     habit: float,
     serial: int,
 ) -> int:
-    t = day + timedelta(hours=8, minutes=rng.uniform(0, 30))
+    t = day + 8 * 3600 + rng.uniform(0, 1800)
 
-    def state(name: str, start: datetime, stop: datetime) -> None:
-        batch.states.append(
-            (
-                _uuid7_at(start, rng),
-                agent,
-                site_id,
-                name,
-                utc_iso(start),
-                utc_iso(stop),
-                utc_iso(stop),
-            )
-        )
+    def state(name: str, start: float, stop: float) -> None:
+        batch.states.append((_uuid7_at(start, rng), agent, site_id, name, start, stop, stop))
 
     queues, weights = list(QUEUES), list(QUEUES.values())
     break_after = count // 2
     for n in range(count):
-        ready = timedelta(seconds=rng.expovariate(1 / 45))
+        ready = rng.expovariate(1 / 45)
         state("ready", t, t + ready)
         t += ready
         talk = max(20.0, _lognormal(rng, 240, 0.5))
-        call_start, call_end = t, t + timedelta(seconds=talk)
+        call_start, call_end = t, t + talk
         state("on_call", call_start, call_end)
         acw = min(900.0, max(5.0, _lognormal(rng, 60 * habit, 0.55)))
         # The demo site's policy: time-out at 4 min, one 1-min extension allowed.
-        limit, extensions = DEMO_TIMEOUT, []
+        limit, extensions = DEMO_TIMEOUT, "[]"
         if acw > limit and rng.random() < 0.5:
             limit += DEMO_EXTEND
-            extensions.append(
-                {
-                    "at": utc_iso(call_end + timedelta(seconds=DEMO_TIMEOUT - 20)),
-                    "reason": "long note",
-                    "seconds": DEMO_EXTEND,
-                }
+            at = datetime.fromtimestamp(call_end + DEMO_TIMEOUT - 20, UTC)
+            extensions = json.dumps(
+                [{"at": utc_iso(at), "reason": "long note", "seconds": DEMO_EXTEND}]
             )
         timed_out = acw > limit
         acw = min(acw, limit)
-        acw_end = call_end + timedelta(seconds=acw)
+        acw_end = call_end + acw
         state("acw", call_end, acw_end)
         code, _, note = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
         call_id = _uuid7_at(call_start, rng)
         batch.calls.append(
             (
                 call_id, f"DEMO-{serial + n + 1:07d}", agent, site_id, rng.choices(queues, weights)[0],
-                f"CUST-{rng.randint(10000, 99999)}", utc_iso(call_start), utc_iso(call_end), round(talk, 1),
-                utc_iso(call_end),
+                f"CUST-{rng.randint(10000, 99999)}", call_start, call_end, round(talk, 1), call_end,
             )
         )  # fmt: skip
-        finished = acw_end + timedelta(seconds=rng.uniform(20, 120) if timed_out else 0)
+        finished = acw_end + (rng.uniform(20, 120) if timed_out else 0)
         batch.wrapups.append(
             (
-                _uuid7_at(call_end, rng), call_id, agent, site_id, utc_iso(call_end), utc_iso(acw_end),
-                round(acw, 1), int(timed_out), json.dumps(extensions), json.dumps([code]), None, note,
-                utc_iso(finished), int(rng.random() > 0.06), utc_iso(finished),
+                _uuid7_at(call_end, rng), call_id, agent, site_id, call_end, acw_end,
+                round(acw, 1), int(timed_out), extensions, f'["{code}"]', None, note,
+                finished, int(rng.random() > 0.06), finished,
             )
         )  # fmt: skip
         t = acw_end
         if n == break_after:
-            pause = timedelta(minutes=rng.uniform(15, 30))
+            pause = rng.uniform(15, 30) * 60
             state("break", t, t + pause)
             t += pause
-    tail = timedelta(seconds=rng.expovariate(1 / 60))
+    tail = rng.expovariate(1 / 60)
     state("ready", t, t + tail)
     state("logged_out", t + tail, t + tail)
     return count

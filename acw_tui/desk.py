@@ -15,10 +15,12 @@ from acw_tui.config import Config
 from acw_tui.core.clock import AcwClock, Clock, SystemClock
 from acw_tui.core.model import AgentState, AgentStateName, Call, Extension, Wrapup
 from acw_tui.core.policy import AcwPolicy
+from acw_tui.core.redaction import policy_from_config, redactor_for
 from acw_tui.errors import AcwError
 from acw_tui.store import Store
 from acw_tui.store.agent_states import AgentStateRepository
 from acw_tui.store.calls import CallRepository
+from acw_tui.store.redaction_audit import RedactionAuditRepository
 from acw_tui.store.wrapups import WrapupRepository
 
 
@@ -52,6 +54,9 @@ class Desk:
         self.calls = CallRepository(store)
         self.wrapups = WrapupRepository(store)
         self.states = AgentStateRepository(store)
+        # Everything the agent types is redacted here, before any write (SPEC §10).
+        self.redactor = redactor_for(policy_from_config(config))
+        self.redaction_audit = RedactionAuditRepository(store)
 
     @property
     def agent_id(self) -> str:
@@ -150,18 +155,19 @@ class Desk:
         codes: tuple[str, ...] = (),
         template_id: str | None = None,
     ) -> None:
+        clean = self.redactor.redact_record(note, fields, drafting=True)
         self.wrapups.save_draft(
             wrapup.id,
-            note=note,
+            note=clean.note,
             now=self.clock.now(),
-            fields=fields,
+            fields=clean.fields,
             codes=codes,
             template_id=template_id,
         )
 
     def extend(self, wrapup: Wrapup, reason: str) -> Wrapup:
         policy = self.policy_for(wrapup)
-        reason = reason.strip()
+        reason = self.redactor.redact(reason.strip()).text
         if not reason:
             raise DeskError("an extension needs a reason")
         if not wrapup.acw_running:
@@ -194,6 +200,7 @@ class Desk:
             raise DeskError("this wrap-up is already finished")
         if self.policy_for(current).require_code and not request.codes:
             raise DeskError("a wrap-up code is required before finishing")
+        clean = self.redactor.redact_record(request.note, request.fields)
         now = self.clock.now()
         ended_at = acw_seconds = None
         if current.acw_running:
@@ -203,16 +210,24 @@ class Desk:
         with self.store.transaction():
             done = self.wrapups.finish(
                 current,
-                note=request.note,
+                note=clean.note,
                 now=now,
                 ended_at=ended_at,
                 acw_seconds=acw_seconds,
                 codes=request.codes,
                 template_id=request.template_id,
                 template_version=request.template_version,
-                fields=request.fields,
+                fields=clean.fields,
                 guide_version=request.guide_version,
                 compliant=request.compliant,
+            )
+            self.redaction_audit.record(
+                wrapup_id=done.id,
+                agent_id=done.agent_id,
+                site_id=done.site_id,
+                findings=clean.findings,
+                policy_version=self.redactor.policy.version,
+                now=now,
             )
             self._after_acw_ended(now)
         return done

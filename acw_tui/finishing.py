@@ -62,10 +62,13 @@ def finish_with_followups(
     *,
     zone: tzinfo | None = None,
 ) -> Wrapup:
-    """desk.finish, plus the follow-up the fields ask for, in one transaction."""
-    plan = plan_from_fields(request.fields or {}, desk.agent_id, _summary(wrapup, request), zone)
+    """desk.finish, plus the follow-up the fields ask for, in one transaction.
+
+    The follow-up is built from what was stored (redacted), never from the request.
+    """
     with desk.store.transaction():
         done = desk.finish(wrapup, request, clock)
+        plan = plan_from_fields(done.fields, desk.agent_id, _summary(done), zone)
         if plan is not None:
             FollowupRepository(desk.store).add(
                 done.id, desk.agent_id, desk.config.site_id, plan, desk.clock.now()
@@ -86,8 +89,8 @@ def finish_from_form(
     return finish_with_followups(desk, wrapup, request, clock, zone=zone)
 
 
-def _summary(wrapup: Wrapup, request: FinishRequest) -> str:
+def _summary(done: Wrapup) -> str:
     """One line for the follow-ups list: codes, customer, first line of the note."""
-    first_line = next((line for line in request.note.splitlines() if line.strip()), "")
-    parts = [", ".join(request.codes), wrapup.call.customer_ref or "", first_line]
+    first_line = next((line for line in done.note.splitlines() if line.strip()), "")
+    parts = [", ".join(done.codes), done.call.customer_ref or "", first_line]
     return " · ".join(p for p in parts if p)[:200]

@@ -21,15 +21,11 @@ class AgentStateRepository:
         self.store = store
 
     def current(self, agent_id: str) -> AgentState | None:
-        with self.store.errors():
-            rows = list(
-                self.store.db.table("agent_states").rows_where(
-                    "agent_id = ? AND ended_at IS NULL",
-                    [agent_id],
-                    order_by="started_at DESC",
-                    limit=1,
-                )
-            )
+        rows = self.store.rows(
+            "SELECT * FROM agent_states WHERE agent_id = ? AND ended_at IS NULL "
+            "ORDER BY started_at DESC LIMIT 1",
+            [agent_id],
+        )
         return agent_state_from_row(rows[0]) if rows else None
 
     def change(
@@ -61,8 +57,8 @@ class AgentStateRepository:
             return agent_state_from_row(row)
 
     def log(self, agent_id: str, limit: int = 50) -> list[AgentState]:
-        with self.store.errors():
-            rows = self.store.db.table("agent_states").rows_where(
-                "agent_id = ?", [agent_id], order_by="started_at DESC", limit=limit
-            )
-            return [agent_state_from_row(row) for row in rows]
+        rows = self.store.rows(
+            "SELECT * FROM agent_states WHERE agent_id = ? ORDER BY started_at DESC LIMIT ?",
+            [agent_id, limit],
+        )
+        return [agent_state_from_row(row) for row in rows]

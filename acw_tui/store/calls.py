@@ -17,17 +17,13 @@ class CallRepository:
         self.store = store
 
     def get(self, call_id: str) -> Call | None:
-        with self.store.errors():
-            rows = list(self.store.db.table("calls").rows_where("id = ?", [call_id]))
+        rows = self.store.rows("SELECT * FROM calls WHERE id = ?", [call_id])
         return call_from_row(rows[0]) if rows else None
 
     def by_external_id(self, site_id: str, external_id: str) -> Call | None:
-        with self.store.errors():
-            rows = list(
-                self.store.db.table("calls").rows_where(
-                    "site_id = ? AND external_id = ?", [site_id, external_id]
-                )
-            )
+        rows = self.store.rows(
+            "SELECT * FROM calls WHERE site_id = ? AND external_id = ?", [site_id, external_id]
+        )
         return call_from_row(rows[0]) if rows else None
 
     def record(

@@ -5,14 +5,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
+from acw_tui.core.ids import warm_up as warm_up_ids
 from acw_tui.errors import AcwError
 from acw_tui.store import migrations
 
-BUSY_TIMEOUT_MS = 15_000
+if TYPE_CHECKING:
+    import sqlite_utils
+
+# A burst of phone-system hooks (every agent's call ending at the top of the hour) queues
+# on the write lock; each waits its turn rather than failing, up to this long.
+BUSY_TIMEOUT_MS = 30_000
 
 # WAL lets the phone-system hook write while the screen reads; FULL makes every commit
 # (a draft, a finished wrap-up) durable against power loss, not only a crash; secure
@@ -49,15 +55,31 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
 
 
 class Store:
-    """One open SQLite store. Writes go through `transaction()`."""
+    """One open SQLite store. Writes go through `transaction()`.
 
-    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
-        self.db = db
+    `conn` is the raw connection; `db` wraps the same connection in sqlite-utils, built
+    on first use so that opening the screen does not pay for importing it (start-up
+    reads use plain SQL).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
         self.path = path
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
+    def rows(
+        self, sql: str, params: list[object] | tuple[object, ...] = ()
+    ) -> list[dict[str, object]]:
+        """Run a query and return its rows as dicts (no sqlite-utils needed)."""
+        with self.errors():
+            cursor = self.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -71,10 +93,15 @@ class Store:
         if conn.in_transaction:
             yield self.db
             return
+        # Build the sqlite-utils wrapper and load the id generator before taking the
+        # write lock: fifty hook processes starting at once must not hold the lock while
+        # importing modules.
+        db = self.db
+        warm_up_ids()
         with self.errors():
             conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield db
         except BaseException:
             if conn.in_transaction:
                 conn.rollback()
@@ -138,7 +165,7 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
         conn = connect(path)
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, path)) from exc
-    store = Store(sqlite_utils.Database(conn, execute_plugins=False), path)
+    store = Store(conn, path)
     try:
         with store.errors():
             # Reading the schema parses the file's first pages: a file that is not a

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from acw_tui.core.timeutil import utc_iso
 
-SYNCED_TABLES = ("calls", "wrapups", "agent_states", "shorthand_usage", "followups")
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SYNCED_TABLES = (
+    "calls",
+    "wrapups",
+    "agent_states",
+    "shorthand_usage",
+    "redaction_audit",
+    "followups",
+)
 
 
 def insert_record(

@@ -39,15 +39,11 @@ class WrapupRepository:
     # -- reading ---------------------------------------------------------------------
 
     def _query(self, where: str = "", params: Iterable[Any] = (), tail: str = "") -> list[Wrapup]:
-        with self.store.errors():
-            cursor = self.store.conn.execute(f"{SELECT_WRAPUPS} {where} {tail}", list(params))
-            names = [d[0] for d in cursor.description]
-            result = []
-            for values in cursor.fetchall():
-                row = dict(zip(names, values, strict=True))
-                call = call_from_row({n: row[f"call_{n}"] for n in _CALL_COLUMNS})
-                result.append(wrapup_from_row(row, call))
-            return result
+        result = []
+        for row in self.store.rows(f"{SELECT_WRAPUPS} {where} {tail}", list(params)):
+            call = call_from_row({n: row[f"call_{n}"] for n in _CALL_COLUMNS})
+            result.append(wrapup_from_row(row, call))
+        return result
 
     def get(self, wrapup_id: str) -> Wrapup:
         found = self._query("WHERE w.id = ?", [wrapup_id])
@@ -91,8 +87,7 @@ class WrapupRepository:
         return found[0] if found else None
 
     def draft(self, wrapup_id: str) -> Draft | None:
-        with self.store.errors():
-            rows = list(self.store.db.table("drafts").rows_where("wrapup_id = ?", [wrapup_id]))
+        rows = self.store.rows("SELECT * FROM drafts WHERE wrapup_id = ?", [wrapup_id])
         return draft_from_row(rows[0]) if rows else None
 
     # -- writing ---------------------------------------------------------------------

@@ -46,14 +46,24 @@ class AcwApp(App[None]):
         self._known: set[str] = set()
 
     def on_mount(self) -> None:
-        self.desk.log_in()
         pending = self.desk.pending()
         self._known = {w.id for w in pending}
         self._data_version = self.desk.store.data_version()
         # With a wrap-up waiting, the first thing painted is its ACW screen; the ready
         # screen is built only when the agent first goes back to it (start-up budget).
         self.push_screen(AcwScreen(pending[0]) if pending else ReadyScreen())
+        # Logging in writes (a durable commit); it waits until the first paint is out.
+        self.call_after_refresh(self.log_in)
         self.set_interval(POLL_INTERVAL, self.poll_store)
+
+    def log_in(self) -> None:
+        try:
+            self.desk.log_in()
+        except AcwError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if isinstance(self.screen, ReadyScreen):
+            self.screen.refresh_facts()
 
     # -- watching the store ------------------------------------------------------------
 

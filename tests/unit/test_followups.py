@@ -132,3 +132,22 @@ def test_urgency_overdue_due_soon_later_done() -> None:
 def test_a_date_only_follow_up_is_due_by_end_of_day() -> None:
     assert due_moment("2026-01-06", UTC) == datetime(2026, 1, 6, 17, 0, tzinfo=UTC)
     assert plan_from_fields({"follow_up_owner": "x"}, "ana") is None
+
+
+def test_the_follow_up_never_holds_a_card_number(desk: Desk, library) -> None:
+    wrapup = desk.call_ended("PBX-14")
+    form = callback_form(
+        library,
+        reason="paid with 4111 1111 1111 1111",
+        outcome="Pending",
+        follow_up_at="+1h",
+        follow_up_owner="ana",
+    )
+    finish_from_form(desk, wrapup, form, zone=UTC)
+    [item] = FollowupRepository(desk.store).open()
+    assert "4111 1111 1111 1111" not in item.note
+    assert "****1111" in item.note
+    payload = desk.store.db.execute(
+        "SELECT group_concat(payload) FROM outbox WHERE table_name IN ('followups', 'wrapups')"
+    ).fetchone()[0]
+    assert "4111 1111 1111 1111" not in payload

@@ -14,30 +14,42 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from acw_tui.store.database import Store
 
 
 @dataclass(frozen=True)
 class Migration:
+    """One step; its module is imported only when the step is needed."""
+
     number: int
     name: str
-    summary: str
-    up: Callable[[sqlite_utils.Database], None]
+    module: str
+
+    def _load(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.module}")
+
+    @property
+    def summary(self) -> str:
+        doc = (self._load().__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+    @property
+    def up(self) -> Callable[[sqlite_utils.Database], None]:
+        return self._load().up  # type: ignore[no-any-return]
 
 
 def _discover() -> tuple[Migration, ...]:
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        if not (info.name.startswith("m") and info.name[1:5].isdigit()):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-        found.append(Migration(int(info.name[1:5]), info.name[6:], summary, module.up))
+    found = [
+        Migration(int(info.name[1:5]), info.name[6:], info.name)
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.startswith("m") and info.name[1:5].isdigit()
+    ]
     found.sort(key=lambda m: m.number)
     numbers = [m.number for m in found]
     if len(set(numbers)) != len(numbers):

@@ -6,6 +6,7 @@ Everything the agent types is saved as a draft within half a second of the last 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -23,6 +24,7 @@ from acw_tui.errors import AcwError
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
 from acw_tui.tui.widgets.pending_list import PendingList
+from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
@@ -71,12 +73,15 @@ class AcwScreen(Screen[None]):
                     with Vertical(id="acw-note-col"):
                         yield Label("Notes", classes="section-title")
                         yield self.notes
+                        yield RedactionStatus(id="redaction-status")
                         yield Vertical(id="preview-slot")
                 yield self.status_line
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = f"ACW · call {self.wrapup.call.external_id}"
+        status = self.query_one(RedactionStatus)
+        self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
         draft = self.desk.wrapups.draft(self.wrapup.id)
         notes = self.notes
         if draft is not None:
@@ -113,6 +118,7 @@ class AcwScreen(Screen[None]):
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
         self._dirty = True
+        self.redaction_marks.note_changed()
         self.preview_soon()
 
     def save_draft(self) -> None:
@@ -198,7 +204,9 @@ class AcwScreen(Screen[None]):
         rendered = self.note_form.render(
             call=call_context(self.wrapup), agent=self.desk.agent_id, now=self.desk.clock.now()
         )
-        previews.first().show(rendered)
+        # Show the note as it will be stored: with card numbers and ids redacted.
+        redacted = self.desk.redactor.redact(rendered.text).text
+        previews.first().show(dataclasses.replace(rendered, text=redacted))
 
     # -- actions -----------------------------------------------------------------------
 

@@ -45,10 +45,16 @@ class AcwTimer(Vertical):
     def _show(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one(Digits).update(clock_text(self.elapsed))
+        # Four times a second: touch the DOM only when something visible changed, since
+        # every class change re-applies styles.
+        text = clock_text(self.elapsed)
+        digits = self.query_one(Digits)
+        if digits.value != text:
+            digits.update(text)
         level = self.policy.level(self.elapsed)
-        for candidate in TimerLevel:
-            self.set_class(candidate is level, f"-{candidate.value}")
+        if not self.has_class(f"-{level.value}"):
+            for candidate in TimerLevel:
+                self.set_class(candidate is level, f"-{candidate.value}")
         self.set_class(self.timed_out, "-timed-out")
         parts = [f"target {format_duration(self.policy.target_seconds)}"]
         limit = self.policy.timeout_after(self.extensions)

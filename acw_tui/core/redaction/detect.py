@@ -1,0 +1,449 @@
+"""Finding card data and personal data in free text.
+
+Shapes are found with regular expressions; whether a shape is really a card number or an
+id is decided by python-stdnum (Luhn, PESEL, DNI/NIE, resident id, SSN, IBAN) and
+phonenumbers — never by a checksum written here. The scan works on a folded copy of the
+text in which full-width digits and letters (as Chinese input methods type them) become
+ASCII one character for one, so every offset found is an offset in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from stdnum import iban, luhn, numdb
+from stdnum.cn import ric
+from stdnum.es import dni, nie
+from stdnum.exceptions import ValidationError
+from stdnum.pl import pesel
+from stdnum.us import ssn
+
+from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
+from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
+from acw_tui.core.redaction.spans import LABELS, Span, fold
+from acw_tui.core.redaction.words import (
+    EXPIRY_WORDS,
+    LINKING_MARKS,
+    LINKING_WORDS,
+    SECURITY_CODE_WORDS,
+    SSN_WORDS,
+)
+
+
+def _lower(folded: str) -> str:
+    """Lower case, one character for one (a few letters lower to two; those stay)."""
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+
+
+# -- shapes ------------------------------------------------------------------------------
+
+# Shapes begin with a character class, and "not preceded by" is checked right after
+# the first character: a pattern that opens with a lookbehind makes the regex engine
+# try every position of the text, three times slower on a long note.
+_HSPACE = "[ \\t\\u00a0\\u2007\\u2009\\u202f]"
+# Between the groups of a card number: one to three spaces, dots or dashes (double
+# spaces and " - " included), or a line break with its indentation.
+_CARD_SEP = rf"(?:[ \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2014]{{1,3}}|{_HSPACE}*\r?\n{_HSPACE}*)"
+_DIGIT_RUN = re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{_CARD_SEP}[0-9]+)*")
+_GROUP = re.compile(r"[0-9]+")
+# Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
+# that code; "card4111…" is still a card.
+_CODE_BEFORE = re.compile(r"[0-9][A-Za-z0-9]*[A-Za-z]\Z")
+# Day-month-year or year-month-day written with 1–2 digit groups: a date, never a card.
+_DATE = re.compile(
+    r"(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)[0-9]{2}"
+    r"|(?:19|20)[0-9]{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12][0-9]|3[01]))(?![0-9])"
+)
+_EXPIRY_DATE = r"(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20[0-9]{2}|[0-9]{2})(?![0-9])"
+_CODE = r"(?<![0-9])(?P<code>[0-9]{3,4})(?![0-9]|[/.\-:][0-9])"
+_CODE_WINDOW = 80  # the end of a draft searched for a code being typed
+_IBAN = re.compile(
+    r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z][0-9]{2}(?:[ \u00a0\-]?[0-9A-Za-z]){11,30}"
+)
+_CN_RIC = re.compile(
+    r"[0-9](?<![0-9A-Za-z][0-9])[0-9]{5}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_PESEL = re.compile(r"[0-9](?<![0-9]{2})[0-9]{10}(?![0-9])")
+_DNI = re.compile(
+    r"[0-9](?<![0-9A-Za-z][0-9])(?:[0-9]{7}|[0-9]\.[0-9]{3}\.[0-9]{3})"
+    r"(?:[ \-]?[A-Z]|[a-z])(?![A-Za-z0-9])"
+)
+_NIE = re.compile(r"[XYZxyz](?<![0-9A-Za-z][XYZxyz])[ \-]?[0-9]{7}[ \-]?[A-Za-z](?![A-Za-z0-9])")
+_SSN = re.compile(r"[0-9](?<![0-9]{2})[0-9]{2}([ \-]?)[0-9]{2}\1[0-9]{4}(?![0-9])")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
+
+
+def _words(words: tuple[str, ...]) -> str:
+    # Latin keywords must stand alone ("cvv", not "xcvv"); CJK ones have no word breaks.
+    return r"(?<![A-Za-z])(?:" + "|".join(words) + r")(?![A-Za-z])"
+
+
+_GAP = r"(?:[\s:：=#\-–—,.()（）'\"]|" + _words(LINKING_WORDS) + "|" + LINKING_MARKS + r"){0,8}?"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    keyword_code: re.Pattern[str]
+    code_being_typed: re.Pattern[str]
+    expiry_code: re.Pattern[str]
+    after_card: re.Pattern[str]
+    ssn_context: re.Pattern[str]
+    allow: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=16)
+def _patterns(policy: RedactionPolicy) -> _Patterns:
+    # Keyword patterns run case-sensitively over a lower-cased copy of the text: three
+    # times faster than IGNORECASE, which defeats the regex engine's first-character scan.
+    code_words = SECURITY_CODE_WORDS + tuple(
+        re.escape(w.lower()) for w in policy.security_code_words
+    )
+    keyword = _words(code_words)
+    expiry = _words(EXPIRY_WORDS)
+    tail_sep = r"[ \t\u00a0,;:/|.\-]*"
+    return _Patterns(
+        keyword_code=re.compile(rf"{keyword}{_GAP}{_CODE}"),
+        code_being_typed=re.compile(rf"{keyword}{_GAP}(?<![0-9])(?P<code>[0-9]{{1,2}})\s*\Z"),
+        expiry_code=re.compile(
+            rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword})?{_GAP}{_CODE}"
+        ),
+        after_card=re.compile(
+            rf"{tail_sep}(?:\r?\n{_HSPACE}*)?"
+            rf"(?:(?:{expiry})?[\s:：]*{_EXPIRY_DATE}{tail_sep})?"
+            # The code ends the run of digits: a second card number typed right after
+            # the first is a card, not a code followed by a leftover.
+            rf"(?:{keyword})?{_GAP}{_CODE}(?!{_CARD_SEP}[0-9])"
+        ),
+        ssn_context=re.compile(
+            _words(SSN_WORDS + tuple(re.escape(w.lower()) for w in policy.ssn_words))
+        ),
+        allow=tuple(re.compile(p) for p in policy.allow),
+    )
+
+
+def _cn_ric_valid(value: str) -> bool:
+    """Check digit, birth date and province, all from python-stdnum.
+
+    Not `ric.is_valid`: it also asks that the county existed in the birth year, and
+    its table has gaps (ids are issued where people live, not where they were born),
+    so a real id would be left showing.
+    """
+    if ric.calc_check_digit(value) != value[-1]:
+        return False
+    ric.get_birth_date(value)
+    return any(props for _, props in numdb.get("cn/loc").info(value[:6]))
+
+
+def _checked(validator: Callable[[str], bool], value: str) -> bool | None:
+    """The validator's verdict; None when it broke (the caller redacts to be safe)."""
+    try:
+        return bool(validator(value))
+    except ValidationError:
+        return False
+    except Exception:
+        return None
+
+
+def _verdict(validator: Callable[[str], bool], value: str, reason: str) -> str | None:
+    """The reason to redact `value`, or None when the validator says it is not one."""
+    verdict = _checked(validator, value)
+    if verdict is None:
+        return f"{reason}; the check failed, so redacted to be safe"
+    return reason if verdict else None
+
+
+# -- the scan ----------------------------------------------------------------------------
+
+
+class _Claims:
+    """Spans taken so far; a later finding overlapping one of them is dropped."""
+
+    def __init__(self) -> None:
+        self.taken: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def take(self, start: int, end: int) -> None:
+        self.taken.append((start, end))
+
+
+class Detector:
+    """Scans text under one policy. Cheap to keep; patterns are compiled once per policy."""
+
+    def __init__(self, policy: RedactionPolicy = DEFAULT_POLICY) -> None:
+        self.policy = policy
+        self.patterns = _patterns(policy)
+
+    def scan(self, text: str, *, drafting: bool = False) -> list[Span]:
+        """Everything to redact in `text`, in order, without overlaps.
+
+        `drafting`: the text is still being typed (a draft saved mid-number), so a card
+        number or security code being typed at the end is taken too. Fifteen digits of
+        a card are the card: Luhn gives the last one away.
+        """
+        folded = fold(text)
+        lowered = _lower(folded)
+        claims = _Claims()
+        spans: list[Span] = []
+
+        def add(found: Iterator[Span]) -> None:
+            for span in found:
+                if claims.free(span.start, span.end):
+                    claims.take(span.start, span.end)
+                    spans.append(span)
+
+        for pattern in self.patterns.allow:
+            for match in pattern.finditer(folded):
+                claims.take(match.start(), match.end())
+        policy = self.policy
+        if policy.iban:
+            add(self._ibans(folded))
+        if policy.cn_ric:
+            add(self._simple(folded, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
+        if policy.cards:
+            add(self._cards(folded, lowered, claims))
+        if policy.pesel:
+            add(self._simple(folded, _PESEL, "pesel", pesel.is_valid, "PESEL"))
+        if policy.dni:
+            add(self._simple(folded, _NIE, "nie", nie.is_valid, "NIE"))
+            add(self._simple(folded, _DNI, "dni", dni.is_valid, "DNI"))
+        if policy.us_ssn:
+            add(self._ssns(folded, lowered))
+        if policy.security_codes:
+            add(self._keyword_codes(lowered))
+        if policy.phones:
+            add(self._phones(folded))
+        if policy.emails:
+            add(
+                Span(m.start(), m.end(), "email", LABELS["email"], "e-mail address")
+                for m in _EMAIL.finditer(folded)
+            )
+        if drafting:
+            if policy.cards:
+                add(self._card_being_typed(folded, claims))
+            if policy.security_codes:
+                add(self._code_being_typed(lowered))
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    # -- cards and their security codes --------------------------------------------------
+
+    def _cards(self, folded: str, lowered: str, claims: _Claims) -> Iterator[Span]:
+        for run in _DIGIT_RUN.finditer(folded):
+            if run.end() - run.start() < 13:
+                continue  # too short to hold 13 digits
+            if _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start()):
+                continue
+            groups = [
+                (m.start() + run.start(), m.end() + run.start())
+                for m in _GROUP.finditer(run.group())
+            ]
+            i = 0
+            while i < len(groups):
+                card = self._card_from(folded, groups, i, claims)
+                if card is None:
+                    i += 1
+                    continue
+                span, last = card
+                yield span
+                code = (
+                    self._code_after_card(lowered, span.end) if self.policy.security_codes else None
+                )
+                if code is not None:
+                    yield code
+                i = last + 1
+
+    def _card_from(
+        self, folded: str, groups: list[tuple[int, int]], first: int, claims: _Claims
+    ) -> tuple[Span, int] | None:
+        """The card number that starts at group `first` and ends on a group end, if any.
+
+        The longest valid one, so no digit of a 19-digit card is left showing — except
+        that a last group of 3–4 digits after a shorter valid number is read as the
+        security code typed after the card, which is removed rather than masked.
+        """
+        found: dict[int, Span] = {}
+        digits = ""
+        for last in range(first, len(groups)):
+            digits += folded[groups[last][0] : groups[last][1]]
+            if len(digits) > 19:
+                break
+            if len(digits) >= 13:
+                span = self._card_span(folded, groups[first][0], groups[last][1], digits, claims)
+                if span is not None:
+                    found[last] = span
+        if not found:
+            return None
+        last = max(found)
+        size = groups[last][1] - groups[last][0]
+        if last - 1 in found and 3 <= size <= 4:
+            last -= 1
+        if not self._stands_alone(folded, groups, first, last):
+            return None
+        return found[last], last
+
+    def _card_span(
+        self, folded: str, start: int, end: int, digits: str, claims: _Claims
+    ) -> Span | None:
+        scheme = card_scheme(digits)
+        if scheme is None or not claims.free(start, end) or _DATE.search(folded, start, end):
+            return None
+        verdict = _checked(luhn.is_valid, digits)
+        if verdict is False:
+            return None
+        reason = f"{len(digits)} digits, {scheme} prefix, Luhn check passed"
+        if verdict is None:
+            reason = f"{len(digits)} digits, {scheme} prefix; the Luhn check failed, so redacted to be safe"
+        return Span(start, end, "card", f"[CARD ****{digits[-4:]}]", reason)
+
+    @staticmethod
+    def _stands_alone(folded: str, groups: list[tuple[int, int]], first: int, last: int) -> bool:
+        """False for a card-looking piece of a longer number of card length.
+
+        A number of 13–19 digits that fails as a whole is not a card with a digit or
+        two around it — unless what follows the card is its security code (one group
+        of 3–4 digits) or the month of its expiry date ("12/27").
+        """
+        total = sum(end - start for start, end in groups)
+        if not 13 <= total <= 19 or (first == 0 and last == len(groups) - 1):
+            return True
+        if first != 0 or last != len(groups) - 2:
+            return False
+        start, end = groups[-1]
+        return 3 <= end - start <= 4 or (end - start <= 2 and folded[end : end + 1] == "/")
+
+    def _card_being_typed(self, folded: str, claims: _Claims) -> Iterator[Span]:
+        tail_start = max(0, len(folded.rstrip()) - 60)
+        runs = list(_DIGIT_RUN.finditer(folded, tail_start))
+        if not runs or folded[runs[-1].end() :].strip():
+            return
+        run = runs[-1]
+        digits = re.sub(r"[^0-9]", "", run.group())
+        start = run.start()
+        if _CODE_BEFORE.search(folded, max(0, start - 40), start):
+            return
+        if (
+            6 < len(digits) <= 19
+            and card_prefix_possible(digits)
+            and claims.free(start, run.end())
+            and not _DATE.search(folded, start, run.end())
+        ):
+            yield Span(
+                start, run.end(), "card", "[CARD ****]", "the start of a card number being typed"
+            )
+
+    def _code_being_typed(self, lowered: str) -> Iterator[Span]:
+        match = self.patterns.code_being_typed.search(lowered, max(0, len(lowered) - _CODE_WINDOW))
+        if match is not None:
+            yield Span(
+                match.start("code"),
+                match.end("code"),
+                "security_code",
+                "",
+                "a security code being typed after a security-code word",
+            )
+
+    def _code_after_card(self, lowered: str, end: int) -> Span | None:
+        match = self.patterns.after_card.match(lowered, end)
+        if match is None:
+            return None
+        return Span(
+            match.start("code"),
+            match.end("code"),
+            "security_code",
+            "",
+            f"{len(match.group('code'))} digits right after a card number",
+        )
+
+    def _keyword_codes(self, lowered: str) -> Iterator[Span]:
+        for pattern, why in (
+            (self.patterns.keyword_code, "after a security-code word"),
+            (self.patterns.expiry_code, "right after an expiry date"),
+        ):
+            for match in pattern.finditer(lowered):
+                digits = len(match.group("code"))
+                yield Span(
+                    match.start("code"),
+                    match.end("code"),
+                    "security_code",
+                    "",
+                    f"{digits} digits {why}",
+                )
+
+    # -- ids -----------------------------------------------------------------------------
+
+    def _simple(
+        self,
+        folded: str,
+        pattern: re.Pattern[str],
+        kind: str,
+        validator: Callable[[str], bool],
+        name: str,
+    ) -> Iterator[Span]:
+        for match in pattern.finditer(folded):
+            value = re.sub(r"[ .\-]", "", match.group()).upper()
+            reason = _verdict(validator, value, f"{name}, check digit valid")
+            if reason is not None:
+                yield Span(match.start(), match.end(), kind, LABELS[kind], reason)
+
+    def _ssns(self, folded: str, lowered: str) -> Iterator[Span]:
+        context = self.patterns.ssn_context
+        for match in _SSN.finditer(folded):
+            before = lowered[max(0, match.start() - 40) : match.start()]
+            after = lowered[match.end() : match.end() + 20]
+            if not (context.search(before) or context.search(after)):
+                continue
+            value = re.sub(r"[ \-]", "", match.group())
+            reason = _verdict(ssn.is_valid, value, "US SSN next to an SSN word, valid ranges")
+            if reason is not None:
+                yield Span(match.start(), match.end(), "ssn", LABELS["ssn"], reason)
+
+    def _ibans(self, folded: str) -> Iterator[Span]:
+        for match in _IBAN.finditer(folded):
+            # The shape can run on into the next word; try each group end, longest first.
+            start = match.start()
+            ends = [
+                i
+                for i in range(match.end(), start, -1)
+                if i == len(folded) or not folded[i].isalnum()
+            ]
+            for end in ends:
+                value = re.sub(r"[ \u00a0\-]", "", folded[start:end]).upper()
+                if len(value) < 15:
+                    break
+                reason = _verdict(iban.is_valid, value, f"IBAN ({value[:2]}), check digits valid")
+                if reason is not None:
+                    yield Span(start, end, "iban", LABELS["iban"], reason)
+                    break
+
+    # -- contact details -------------------------------------------------------------------
+
+    def _phones(self, folded: str) -> Iterator[Span]:
+        import phonenumbers
+
+        for region in self.policy.phone_regions:
+            try:
+                matches = list(
+                    phonenumbers.PhoneNumberMatcher(
+                        folded, region.upper(), leniency=phonenumbers.Leniency.VALID
+                    )
+                )
+            except Exception:
+                continue
+            for match in matches:
+                yield Span(
+                    match.start,
+                    match.end,
+                    "phone",
+                    LABELS["phone"],
+                    f"phone number valid in {region.upper()}",
+                )

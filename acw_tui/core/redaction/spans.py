@@ -1,0 +1,73 @@
+"""What the detector reports, and the folding of full-width text it scans.
+
+Kept apart from `detect` so the rest of acw can name a Span without loading
+python-stdnum, which costs start-up time the screen does not need before the first scan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# What each kind of finding becomes in the stored text ("" = removed entirely).
+LABELS = {
+    "pesel": "[PESEL]",
+    "dni": "[DNI]",
+    "nie": "[NIE]",
+    "cn_ric": "[CN-RIC]",
+    "ssn": "[SSN]",
+    "iban": "[IBAN]",
+    "phone": "[PHONE]",
+    "email": "[EMAIL]",
+    "unchecked": "[REDACTED]",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Something to redact, by its offsets in the text that was scanned."""
+
+    start: int
+    end: int
+    kind: str  # card, security_code, pesel, dni, nie, cn_ric, ssn, iban, phone, email
+    replacement: str  # "" when the text is removed entirely
+    reason: str  # why it was taken, never the value
+
+    @property
+    def action(self) -> str:
+        if not self.replacement:
+            return "removed"
+        return "masked" if self.kind == "card" else "replaced"
+
+
+# -- folding -----------------------------------------------------------------------------
+
+_FOLD = {0xFF10 + i: ord("0") + i for i in range(10)}
+_FOLD |= {0xFF21 + i: ord("A") + i for i in range(26)}
+_FOLD |= {0xFF41 + i: ord("a") + i for i in range(26)}
+_FOLD |= {0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF0F: ord("/")}
+
+
+_NEEDS_FOLD = re.compile("[\u3000\uff0d-\uff5a]")
+
+
+def fold(text: str) -> str:
+    """Full-width digits, letters and separators as ASCII; same length as `text`."""
+    return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
+
+
+_ANY_NUMBER = re.compile(r"[0-9](?:[ \-.]?[0-9]){2,}")
+
+
+def unchecked_spans(text: str) -> list[Span]:
+    """The blunt fallback when a scan itself fails: every number of 3+ digits goes."""
+    return [
+        Span(
+            m.start(),
+            m.end(),
+            "unchecked",
+            LABELS["unchecked"],
+            "the check failed; every number redacted",
+        )
+        for m in _ANY_NUMBER.finditer(fold(text))
+    ]

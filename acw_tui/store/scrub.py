@@ -1,0 +1,110 @@
+"""Re-checking everything already stored against the current redaction policy.
+
+Needed when a policy gains a type or an allow pattern is removed, or for a store written
+before redaction existed. Changed wrap-ups are updated as records (new rev, new outbox
+snapshot, so the hub gets the redacted version too) with audit rows marked `scrub`;
+drafts and unsent outbox snapshots are rewritten in place. Then the full-text index is
+rebuilt (its old segments would still hold the words), the file vacuumed and the WAL
+truncated, so no freed page keeps a copy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from acw_tui.core.redaction import Finding, Redactor
+from acw_tui.store.database import Store
+from acw_tui.store.records import update_record
+from acw_tui.store.redaction_audit import RedactionAuditRepository
+
+
+@dataclass
+class ScrubReport:
+    wrapups: int = 0  # wrap-ups whose note, fields or extension reasons changed
+    drafts: int = 0
+    outbox: int = 0
+    findings: int = 0
+    checked: int = 0  # wrap-ups and drafts looked at
+
+    def line(self, version: int) -> str:
+        return (
+            f"checked {self.checked} notes and drafts under redaction policy version {version}: "
+            f"{self.findings} finding(s); rewrote {self.wrapups} wrap-up(s), {self.drafts} "
+            f"draft(s), {self.outbox} unsent outbox snapshot(s)"
+        )
+
+
+def _clean_text_columns(
+    redactor: Redactor, row: dict[str, Any]
+) -> tuple[dict[str, Any], list[Finding]]:
+    """The changed free-text columns of a wrap-up or draft row (note, fields, extensions)."""
+    changes: dict[str, Any] = {}
+    fields = json.loads(row.get("fields") or "{}")
+    record = redactor.redact_record(row.get("note") or "", fields)
+    findings = list(record.findings)
+    if record.note != (row.get("note") or ""):
+        changes["note"] = record.note
+    if record.fields != fields:
+        changes["fields"] = json.dumps(record.fields, ensure_ascii=False)
+    if "extensions" in row:
+        extensions = json.loads(row["extensions"] or "[]")
+        cleaned, found = redactor.redact_value(extensions, "extensions")
+        if cleaned != extensions:
+            changes["extensions"] = json.dumps(cleaned, ensure_ascii=False)
+            findings += found
+    return changes, findings
+
+
+def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
+    report = ScrubReport()
+    audit = RedactionAuditRepository(store)
+    version = redactor.policy.version
+    with store.transaction() as db:
+        for row in list(db.query("SELECT * FROM wrapups ORDER BY rowid")):
+            report.checked += 1
+            changes, findings = _clean_text_columns(redactor, row)
+            if not changes:
+                continue
+            update_record(db, "wrapups", row["id"], changes, now)
+            report.wrapups += 1
+            report.findings += len(findings)
+            audit.record(
+                wrapup_id=row["id"],
+                agent_id=row["agent_id"],
+                site_id=row["site_id"],
+                findings=findings,
+                policy_version=version,
+                now=now,
+                origin="scrub",
+            )
+        for row in list(db.query("SELECT * FROM drafts")):
+            report.checked += 1
+            changes, findings = _clean_text_columns(redactor, row)
+            if changes:
+                db.table("drafts").update(row["wrapup_id"], changes)
+                report.drafts += 1
+                report.findings += len(findings)
+        for row in list(db.query("SELECT seq, payload FROM outbox WHERE table_name = 'wrapups'")):
+            payload = json.loads(row["payload"])
+            changes, _ = _clean_text_columns(redactor, payload)
+            if changes:
+                db.execute(
+                    "UPDATE outbox SET payload = ? WHERE seq = ?",
+                    [json.dumps({**payload, **changes}, ensure_ascii=False), row["seq"]],
+                )
+                report.outbox += 1
+        # An FTS5 delete only adds a tombstone; the old words stay in older segments
+        # until they are merged. Rebuilding writes the index afresh from the notes.
+        db.execute("INSERT INTO wrapups_fts (wrapups_fts) VALUES ('rebuild')")
+    vacuum(store)
+    return report
+
+
+def vacuum(store: Store) -> None:
+    """Rewrite the file without free pages, then empty the WAL."""
+    with store.errors():
+        store.conn.execute("VACUUM")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,268 @@
+"""What the detector catches and what it leaves alone, case by case."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stdnum import luhn
+from stdnum.pl import pesel
+
+from acw_tui.core.redaction import RedactionPolicy, Redactor, describe, fold, redact
+
+VISA = "4111 1111 1111 1111"
+
+
+def kinds(text: str, policy: RedactionPolicy | None = None) -> list[str]:
+    return [f.kind for f in Redactor(policy or RedactionPolicy()).redact(text).findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        (f"card {VISA} ok", "card [CARD ****1111] ok"),
+        ("card 4111-1111-1111-1111 ok", "card [CARD ****1111] ok"),
+        ("card 4111.1111.1111.1111 ok", "card [CARD ****1111] ok"),
+        ("card 4111\u00a01111\u00a01111\u00a01111 ok", "card [CARD ****1111] ok"),
+        ("card 4111  1111  1111  1111 ok", "card [CARD ****1111] ok"),
+        ("card 4111 1111\n1111 1111 ok", "card [CARD ****1111] ok"),
+        ("卡号４１１１　１１１１　１１１１　１１１１。", "卡号[CARD ****1111]。"),
+        ("卡号４１１１１１１１１１１１１１１１。", "卡号[CARD ****1111]。"),
+        ("mc 2221 0000 0000 0009", "mc [CARD ****0009]"),
+        ("mc 2720 9900 0000 0007", "mc [CARD ****0007]"),
+        ("amex 3782 822463 10005", "amex [CARD ****0005]"),
+        ("19 digits 4000 0000 0000 0000 006", "19 digits [CARD ****0006]"),
+        ("card4111111111111111", "card[CARD ****1111]"),
+    ],
+)
+def test_card_numbers_are_masked_to_their_last_four_digits(text: str, stored: str) -> None:
+    assert redact(text).text == stored
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        (f"card {VISA} cvv 123, thanks", "card [CARD ****1111] cvv, thanks"),
+        (f"card {VISA} 123", "card [CARD ****1111]"),
+        (f"card {VISA}, exp 12/27, 4567", "card [CARD ****1111], exp 12/27,"),
+        ("the CVC is 987.", "the CVC is."),
+        ("kod CVV to 321", "kod CVV to"),
+        ("kod zabezpieczający: 555", "kod zabezpieczający:"),
+        ("código de seguridad 808", "código de seguridad"),
+        ("el CVV es 909", "el CVV es"),
+        ("安全码是１２３，谢谢", "安全码是，谢谢"),
+        ("卡背面三位数 456", "卡背面三位数"),
+        ("exp 04/29 cvv 1234", "exp 04/29 cvv"),
+        ("valid thru 04/2029 777", "valid thru 04/2029"),
+    ],
+)
+def test_security_codes_are_removed_entirely(text: str, stored: str) -> None:
+    result = redact(text)
+    assert result.text == stored
+    assert [f.action for f in result.findings if f.kind == "security_code"] == ["removed"]
+
+
+def test_two_cards_typed_back_to_back_are_two_cards_not_a_card_and_a_code() -> None:
+    assert redact("4111 1111 1111 1111 5500 0000 0000 0004").text == (
+        "[CARD ****1111] [CARD ****0004]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("PESEL 44051401359.", "PESEL [PESEL]."),
+        ("DNI 12345678Z", "DNI [DNI]"),
+        ("DNI 12345678 Z", "DNI [DNI]"),
+        ("DNI 12345678-Z", "DNI [DNI]"),
+        ("NIE X1234567L", "NIE [NIE]"),
+        ("NIE X-1234567-L", "NIE [NIE]"),
+        ("身份证11010519491231002X。", "身份证[CN-RIC]。"),
+        ("SSN 536-90-4399", "SSN [SSN]"),
+        ("social security number: 536 90 4399", "social security number: [SSN]"),
+        ("IBAN PL61 1090 1014 0000 0712 1981 2874 OK", "IBAN [IBAN] OK"),
+        ("IBAN GB82WEST12345698765432", "IBAN [IBAN]"),
+    ],
+)
+def test_national_ids_become_their_type(text: str, stored: str) -> None:
+    assert redact(text).text == stored
+
+
+def test_an_iban_is_one_span_even_when_a_card_number_hides_inside_it() -> None:
+    # The digits after the check digits are a Luhn-valid Visa number.
+    from stdnum import iban
+
+    bban = "4111111111111111" + "00000000"
+    value = "PL" + iban.calc_check_digits("PL00" + bban) + bban
+    result = redact(f"konto {value}")
+    assert [f.kind for f in result.findings] == ["iban"]
+    assert result.text == "konto [IBAN]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "card 4111 1111 1111 1112 declined",  # one digit changed: fails Luhn
+        "ref 7992 7398 7130 0000 0",  # Luhn valid, no card prefix
+        "Reference 0000 0000 0000 0000",
+        "PESEL 44051401358",  # one digit changed
+        "DNI 12345678A",
+        "NIE X1234567A",
+        "IBAN PL61 1090 1014 0000 0712 1981 2875",
+        "callback 2024-01-15 10:30, 25.01.2024 - 25.02.2024",
+        "ticket 536-90-4399 reopened",  # an SSN shape with no SSN word
+        "room 123, 4 people, 15:30",
+        "order 12345678",
+    ],
+)
+def test_near_misses_are_left_alone(text: str) -> None:
+    assert redact(text).text == text
+
+
+def test_an_allow_listed_order_number_is_left_alone_but_a_card_next_to_it_is_not() -> None:
+    policy = RedactionPolicy(allow=(r"ORD-\d{16}",))
+    result = Redactor(policy).redact("ORD-4111111111111111 paid with 4111111111111111")
+    assert result.text == "ORD-4111111111111111 paid with [CARD ****1111]"
+
+
+def test_us_ssn_needs_a_context_word() -> None:
+    assert kinds("caller gave 536-90-4399") == []
+    assert kinds("caller gave SSN 536-90-4399") == ["ssn"]
+    assert kinds("taxpayer id 536-90-4399", RedactionPolicy(ssn_words=("taxpayer id",))) == ["ssn"]
+
+
+def test_phones_and_emails_only_when_the_site_asks() -> None:
+    text = "call +48 601 234 567 or write to jan.kowalski@example.com"
+    assert redact(text).text == text
+    policy = RedactionPolicy(phones=True, emails=True, phone_regions=("PL",))
+    assert Redactor(policy).redact(text).text == "call [PHONE] or write to [EMAIL]"
+
+
+def test_types_can_be_switched_off() -> None:
+    text = f"card {VISA} PESEL 44051401359"
+    assert kinds(text, RedactionPolicy(cards=False)) == ["pesel"]
+    assert kinds(text, RedactionPolicy(pesel=False)) == ["card"]
+
+
+def test_findings_give_type_action_and_position_in_the_redacted_text_never_the_value() -> None:
+    result = redact(f"Card {VISA} cvv 123, PESEL 44051401359")
+    assert result.text == "Card [CARD ****1111] cvv, PESEL [PESEL]"
+    card, code, pid = result.findings
+    assert (card.kind, card.action, result.text[card.start : card.end]) == (
+        "card",
+        "masked",
+        "[CARD ****1111]",
+    )
+    assert (code.kind, code.action, code.start, code.end) == ("security_code", "removed", 24, 24)
+    assert result.text[pid.start : pid.end] == "[PESEL]"
+    for finding in result.findings:
+        assert "4111" not in repr(finding) and "123" not in finding.reason
+
+
+def test_a_validator_that_raises_never_breaks_saving_and_redacts_to_be_safe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(number: str) -> bool:
+        raise RuntimeError("broken table")
+
+    monkeypatch.setattr(pesel, "is_valid", broken)
+    result = Redactor(RedactionPolicy(version=99)).redact("PESEL 44051401359 ok")
+    assert result.text == "PESEL [PESEL] ok"
+    assert "redacted to be safe" in result.findings[0].reason
+
+
+def test_a_scan_that_fails_falls_back_to_redacting_every_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from acw_tui.core.redaction.detect import Detector
+
+    def broken(self: Detector, text: str) -> list[object]:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(Detector, "scan", broken)
+    result = Redactor(RedactionPolicy(version=98)).redact(f"card {VISA} ok, 2 items")
+    assert "1111" not in result.text
+    assert result.text.endswith("ok, 2 items")
+
+
+def test_template_fields_are_redacted_value_by_value() -> None:
+    record = Redactor().redact_record(
+        "note", {"card": VISA, "amount": 12, "items": ["PESEL 44051401359", None]}
+    )
+    assert record.fields == {
+        "card": "[CARD ****1111]",
+        "amount": 12,
+        "items": ["PESEL [PESEL]", None],
+    }
+    assert [(f.location, f.kind) for f in record.findings] == [("card", "card"), ("items", "pesel")]
+
+
+def test_the_status_line_says_what_will_happen() -> None:
+    spans = Redactor().scan(f"card {VISA} cvv 123")
+    assert describe(spans) == (
+        "1 card number will be stored as [CARD ****1111]; 1 security code will be removed"
+    )
+    assert describe([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "draft"),
+    [
+        ("paid with 4111 1111 1111 111", "paid with [CARD ****]"),
+        ("paid with 4111 1111 1111 1111 cvv 7", "paid with [CARD ****1111] cvv"),
+        ("the CVC is 73", "the CVC is"),
+        ("paid with 4111 11", "paid with 4111 11"),  # six digits: no more than a BIN
+        ("callback on 2024-01-15", "callback on 2024-01-15"),
+        ("order 1234567", "order 1234567"),  # 1 is no card prefix
+    ],
+)
+def test_a_draft_saved_mid_number_keeps_no_more_than_a_bin(typed: str, draft: str) -> None:
+    assert Redactor().redact(typed, drafting=True).text == draft
+    # A finished note is only ever redacted for what is complete.
+    assert Redactor().redact(typed).text == typed or "[CARD ****1111]" in draft
+
+
+# -- properties ------------------------------------------------------------------------------
+
+
+SEPARATORS = st.sampled_from([" ", "-", ".", "\u00a0", "  ", "\n", " - ", ""])
+PROSE = st.text(
+    alphabet=st.sampled_from(list("abc xyz,.;:()客户卡号ąęółż ")), min_size=0, max_size=30
+)
+
+
+@st.composite
+def visa_or_mastercard(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(["4", "51", "55", "2221", "2720"]))
+    body = prefix + "".join(
+        draw(
+            st.lists(
+                st.sampled_from("0123456789"), min_size=15 - len(prefix), max_size=15 - len(prefix)
+            )
+        )
+    )
+    return body + luhn.calc_check_digit(body)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=PROSE, after=PROSE, card=visa_or_mastercard(), sep=SEPARATORS, wide=st.booleans())
+def test_no_card_survives_whatever_surrounds_it(
+    before: str, after: str, card: str, sep: str, wide: bool
+) -> None:
+    written = sep.join(card[i : i + 4] for i in range(0, 16, 4))
+    if wide:
+        written = written.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = f"{before} {written} {after}"
+    result = redact(text)
+    digits = "".join(c for c in fold(result.text) if c.isdigit())
+    assert card[:15] not in digits
+    assert any(f.kind == "card" for f in result.findings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=200))
+def test_redaction_never_raises_and_findings_point_inside_the_text(text: str) -> None:
+    result = redact(text)
+    assert isinstance(result.text, str)
+    for finding in result.findings:
+        assert 0 <= finding.start <= finding.end <= len(result.text)
