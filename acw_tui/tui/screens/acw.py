@@ -94,7 +94,9 @@ class AcwScreen(Screen[None]):
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
         self.show_pending(self.desk.pending())
-        self.call_after_refresh(self.build_wrapup_form)
+        # Codes, form and preview (Jinja2, the templates folder) come one frame after
+        # the first paint, so the timer and the notes editor show without waiting.
+        self.call_after_refresh(self.call_after_refresh, self.build_wrapup_form)
 
     # -- timer and drafts --------------------------------------------------------------
 
