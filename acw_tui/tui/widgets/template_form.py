@@ -36,6 +36,8 @@ def field_widget_id(name: str) -> str:
 class TemplateForm(VerticalScroll):
     """Template chooser and one row per field: label, input, hint or problem."""
 
+    can_focus = False  # focus goes to the fields; the form scrolls to the focused one
+
     @dataclass
     class Changed(Message):
         """A value or the template changed; `template_changed` when the fields did."""
