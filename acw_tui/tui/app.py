@@ -35,6 +35,7 @@ class AcwApp(App[None]):
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
         Binding("f6", "followups", "Follow-ups"),
+        Binding("f7", "sync_status", "Sync"),
         Binding("f9", "toggle_break", "Break"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -163,6 +164,12 @@ class AcwApp(App[None]):
         if not isinstance(self.screen, FollowupsScreen):
             self.push_screen(FollowupsScreen())
 
+    def action_sync_status(self) -> None:
+        from acw_tui.tui.screens.sync_status import SyncStatusScreen
+
+        if not isinstance(self.screen, SyncStatusScreen):
+            self.push_screen(SyncStatusScreen())
+
     def action_toggle_break(self) -> None:
         current = self.desk.current_state()
         if current is not None and current.state == AgentStateName.BREAK:
@@ -202,6 +209,9 @@ class AcwApp(App[None]):
         yield SystemCommand(
             "Follow-ups (F6)", "Callbacks due, overdue first; mark done", self.action_followups
         )
+        yield SystemCommand(
+            "Sync status (F7)", "Unsynced records, last sync, sync now", self.action_sync_status
+        )
         yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
         if isinstance(screen, AcwScreen):
             yield SystemCommand(
@@ -212,6 +222,16 @@ class AcwApp(App[None]):
             )
             yield SystemCommand(
                 "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend
+            )
+            yield SystemCommand(
+                "Shorthand guide (ctrl+g)",
+                "Search the guide and insert an entry",
+                screen.action_toggle_guide,
+            )
+            yield SystemCommand(
+                "Expand note (F5)",
+                "Expand all shorthand in the note (after a paste)",
+                screen.action_expand_note,
             )
             yield SystemCommand(
                 "Later (escape)", "Back to ready; the wrap-up stays pending", screen.action_leave

@@ -50,5 +50,9 @@ async def test_fifty_concurrent_hooks_all_land_and_show_within_a_second(
             "SELECT count(*) FROM wrapups WHERE status = 'open'"
         ).fetchone()[0]
         assert count == HOOKS + 1
-        draft = app.desk.wrapups.draft(app.screen.wrapup.id)
-        assert draft is not None and draft.note.startswith("typing")
+        # and the note typed meanwhile is saved in full
+        typed = app.screen.notes.text
+        assert typed.startswith("typing")
+        await wait_for(
+            pilot, lambda: getattr(app.desk.wrapups.draft(app.screen.wrapup.id), "note", "") == typed
+        )

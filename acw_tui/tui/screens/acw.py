@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, TextArea
@@ -21,8 +22,10 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
+from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage, usage_for
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
+from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
@@ -40,6 +43,7 @@ class AcwScreen(Screen[None]):
         Binding("f5", "focus_codes", "Codes"),
         Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
+        Binding("ctrl+g", "toggle_guide", "Guide"),
     ]
 
     def __init__(self, wrapup: Wrapup) -> None:
@@ -52,7 +56,12 @@ class AcwScreen(Screen[None]):
         self.note_form: NoteForm | None = None
         self._preview_timer: Timer | None = None
         # Kept as an attribute so the last draft can still be read while unmounting.
-        self.notes = TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+        self.notes = NotesEditor(
+            id="notes",
+            guide_source=lambda: agent_guide(self.desk.config),
+            usage=usage_for(wrapup.id),
+        )
+        self.hint_line = Label("", id="notes-hint")
         self.status_line = Label("", id="acw-status")
 
     @property
@@ -73,6 +82,7 @@ class AcwScreen(Screen[None]):
                     with Vertical(id="acw-note-col"):
                         yield Label("Notes", classes="section-title")
                         yield self.notes
+                        yield self.hint_line
                         yield RedactionStatus(id="redaction-status")
                         yield Vertical(id="preview-slot")
                 yield self.status_line
@@ -216,7 +226,8 @@ class AcwScreen(Screen[None]):
         """The rendered note with codes and fields; DeskError names what is missing."""
         from acw_tui.finishing import request_from_form
 
-        return request_from_form(self.desk, self.wrapup, self.load_note_form(), self.notes.text)
+        request = request_from_form(self.desk, self.wrapup, self.load_note_form(), self.notes.text)
+        return dataclasses.replace(request, guide_version=self.notes.guide.version)
 
     def action_finish(self) -> None:
         from acw_tui.finishing import finish_with_followups
@@ -232,6 +243,10 @@ class AcwScreen(Screen[None]):
             self.notify(str(exc), title="Not finished", severity="error")
             return
         self._dirty = False
+        try:
+            store_usage(self.desk, done, self.notes.guide, self.notes.reset_usage())
+        except AcwError as exc:
+            self.notify(f"Shorthand usage not stored: {exc}", severity="warning")
         self.app.wrapup_finished(done)  # type: ignore[attr-defined]
 
     def action_extend(self) -> None:
@@ -262,6 +277,45 @@ class AcwScreen(Screen[None]):
         from acw_tui.tui.screens.dialogs import ExtendDialog
 
         self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
+
+    # -- shorthand ---------------------------------------------------------------------
+
+    @on(NotesEditor.HintChanged, "#notes")
+    def show_hint(self, event: NotesEditor.HintChanged) -> None:
+        self.hint_line.update(event.hint)
+
+    @on(NotesEditor.GuideLoaded, "#notes")
+    def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:
+        self.hint_line.update(guide_warning(event.guide))
+        for panel in self.query("#guide-panel"):
+            panel.set_guide(event.guide)  # type: ignore[attr-defined]
+
+    def action_toggle_guide(self) -> None:
+        """Show or hide the guide panel (built on first use: most notes never need it)."""
+        from acw_tui.tui.widgets.guide_panel import GuidePanel
+
+        found = self.query(GuidePanel)
+        if not found:
+            panel = GuidePanel(self.notes.guide, id="guide-panel")
+            self.query_one("#acw-body").mount(panel)
+            self.call_after_refresh(panel.focus_search)
+            return
+        panel = found.first()
+        panel.display = not panel.display
+        if panel.display:
+            panel.focus_search()
+        else:
+            self.notes.focus()
+
+    def action_expand_note(self) -> None:
+        self.notes.action_expand_note()
+
+    def on_guide_panel_entry_chosen(self, event: Message) -> None:
+        self.notes.insert_entry(event.entry)  # type: ignore[attr-defined]
+
+    def on_guide_panel_closed(self) -> None:
+        self.query_one("#guide-panel").display = False
+        self.notes.focus()
 
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""

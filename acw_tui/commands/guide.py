@@ -1,0 +1,384 @@
+"""`acw guide …` (the team lead's tools for the shorthand guide) and `acw expand`.
+
+Every command takes `--guide PATH`; without it the configured guide is used (the
+`[shorthand]` config section and `locale`, see docs/shorthand.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from acw_tui.errors import AcwError
+
+if TYPE_CHECKING:
+    from acw_tui.core.shorthand import Entry, Guide
+
+
+def _guide_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--guide",
+        "guide_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="PATH",
+        help="Guide file (default: the configured guide for your locale).",
+    )(func)
+
+
+def _guide_file(guide_path: Path | None) -> Path:
+    from acw_tui.config import load_config
+    from acw_tui.guides import guide_file
+
+    if guide_path is not None:
+        return guide_path
+    return guide_file(load_config())
+
+
+def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
+    """Load the guide, telling the user (on stderr) about problems that were worked around."""
+    from acw_tui.core.shorthand import load_guide
+
+    guide = load_guide(_guide_file(guide_path))
+    if guide.problems and not quiet:
+        click.echo(
+            f"{guide.source}: {len(guide.problems)} problem(s), run `acw guide lint`", err=True
+        )
+    return guide
+
+
+def _write_atomically(path: Path, text: str | bytes) -> None:
+    """Replace `path` in one step, so a crash never leaves half a guide."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _check_edit(before: Guide, text: str, source: str) -> Guide:
+    """Parse an edited guide; refuse the edit if it brings a problem the file did not have."""
+    from acw_tui.core.shorthand import ShorthandError, parse_guide
+
+    after = parse_guide(text, source)
+    # Compare without line numbers: an edit moves the lines below it.
+    old = {re.sub(r"\d+", "", p.message) for p in before.problems}
+    new = [p for p in after.problems if re.sub(r"\d+", "", p.message) not in old]
+    if new:
+        raise ShorthandError(str(new[0]))
+    return after
+
+
+def _entry_line(entry: Entry) -> str:
+    flags = " (exact case)" if entry.exact else ""
+    return f"{entry.abbr:<12} {entry.expansion}{flags}"
+
+
+@click.group("guide")
+def guide_group() -> None:
+    """The shorthand style guide: list, search, edit, lint, import/export, version."""
+
+
+@guide_group.command("list")
+@_guide_option
+@click.option("--category", metavar="NAME", help="Only this category.")
+def guide_list(guide_path: Path | None, category: str | None) -> None:
+    """List the guide's entries by category."""
+    from acw_tui.core.shorthand.printable import by_category
+
+    guide = _load(guide_path)
+    click.echo(f"{guide.name} · version {guide.version} · {len(guide.entries)} entries")
+    for name, entries in by_category(guide):
+        if category is not None and name.casefold() != category.casefold():
+            continue
+        click.echo(f"\n[{name}]")
+        for entry in entries:
+            click.echo(f"  {_entry_line(entry)}")
+
+
+@guide_group.command("search")
+@_guide_option
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+def guide_search(guide_path: Path | None, query: str, limit: int) -> None:
+    """Fuzzy search over abbreviations, expansions and notes; best matches first."""
+    from acw_tui.core.shorthand.compare import search_guide
+
+    found = search_guide(_load(guide_path), query, limit)
+    if not found:
+        click.echo(f"nothing matches {query!r}", err=True)
+        sys.exit(1)
+    for entry in found:
+        click.echo(_entry_line(entry))
+
+
+@guide_group.command("add")
+@_guide_option
+@click.argument("abbr")
+@click.argument("expansion")
+@click.option("--category", default="", help="Category (people, account, payment, …).")
+@click.option("--note", default="", help="A note for agents (when to use it).")
+@click.option("--exact", is_flag=True, help="Match only with this exact case.")
+def guide_add(
+    guide_path: Path | None, abbr: str, expansion: str, category: str, note: str, exact: bool
+) -> None:
+    """Add an entry (refused if the abbreviation exists or cannot fire)."""
+    from acw_tui.core.shorthand import Entry
+    from acw_tui.core.shorthand.loader import read_text
+    from acw_tui.core.shorthand.writer import add_entry
+
+    path = _guide_file(guide_path)
+    before = _load(path, quiet=True)
+    text = add_entry(read_text(path), Entry(abbr, expansion, category, note, exact))
+    after = _check_edit(before, text, str(path))
+    _write_atomically(path, text)
+    click.echo(f"added {abbr} → {expansion} ({len(after.entries)} entries)")
+
+
+@guide_group.command("remove")
+@_guide_option
+@click.argument("abbr")
+def guide_remove(guide_path: Path | None, abbr: str) -> None:
+    """Remove the entry with this abbreviation."""
+    from acw_tui.core.shorthand.loader import read_text
+    from acw_tui.core.shorthand.writer import remove_entry
+
+    path = _guide_file(guide_path)
+    before = _load(path, quiet=True)
+    text = remove_entry(read_text(path), before, abbr)
+    after = _check_edit(before, text, str(path))
+    _write_atomically(path, text)
+    click.echo(f"removed {abbr} ({len(after.entries)} entries)")
+
+
+@guide_group.command("lint")
+@_guide_option
+@click.option(
+    "--usage/--no-usage",
+    default=True,
+    show_default=True,
+    help="Also flag entries agents often undo (from the local store's usage data).",
+)
+def guide_lint(guide_path: Path | None, usage: bool) -> None:
+    """Check the guide; exits non-zero when an error is found (warnings do not fail)."""
+    from acw_tui.core.shorthand import load_guide
+    from acw_tui.core.shorthand.lint import has_errors, lint_guide
+
+    guide = load_guide(_guide_file(guide_path))
+    figures = _undo_figures(guide.version) if usage else None
+    problems = lint_guide(guide, figures)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(
+        f"{guide.source}: {len(guide.entries)} entries, {errors} error(s), {warnings} warning(s)",
+        err=True,
+    )
+    if has_errors(problems):
+        sys.exit(1)
+
+
+def _undo_figures(guide_version: int) -> dict[str, Any] | None:
+    """Undo counts per entry from the local store, if there is one."""
+    from acw_tui.core.shorthand.lint import UndoFigures
+    from acw_tui.paths import database_file
+    from acw_tui.store import open_store
+    from acw_tui.store.shorthand_usage import usage_by_entry
+
+    path = database_file()
+    if not path.exists():
+        return None
+    try:
+        store = open_store(path)
+        try:
+            totals = usage_by_entry(store)
+        finally:
+            store.close()
+    except AcwError as exc:
+        click.echo(f"usage data not read: {exc}", err=True)
+        return None
+    return {abbr: UndoFigures(t.used, t.undone) for abbr, t in totals.items()}
+
+
+@guide_group.command("import")
+@_guide_option
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Replace all entries (default: add new, update same abbr)."
+)
+def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None:
+    """Import entries from a spreadsheet CSV (UTF-8 with or without BOM; comma or semicolon).
+
+    Columns: abbr, expansion, category, note, case. The guide file is rewritten (its
+    comments are not kept); nothing is written if any row has an error.
+    """
+    from acw_tui.core.shorthand import Guide, ShorthandError, parse_guide
+    from acw_tui.core.shorthand.spreadsheet import read_csv_file
+    from acw_tui.core.shorthand.writer import dump_guide
+
+    path = _guide_file(guide_path)
+    rows = read_csv_file(csv_file)
+    current = _load(path, quiet=True) if path.exists() else Guide(source=str(path))
+    _check_rows(rows, current, str(csv_file))
+    if replace:
+        entries = list(rows)
+    else:
+        incoming = {e.abbr: e for e in rows}
+        entries = [incoming.pop(e.abbr, e) for e in current.entries] + list(incoming.values())
+    merged = Guide.of(
+        entries,
+        name=current.name,
+        version=current.version,
+        locale=current.locale,
+        delimiters=current.delimiters,
+        sigil=current.sigil,
+        changelog=current.changelog,
+    )
+    text = dump_guide(merged)
+    parsed = parse_guide(text, str(path))
+    if len(parsed.entries) != len(merged.entries):  # pragma: no cover - checked row by row
+        raise ShorthandError(f"{csv_file}: some rows could not be imported")
+    _write_atomically(path, text)
+    click.echo(
+        f"imported {len(rows)} row(s) from {csv_file}: {path} has {len(parsed.entries)} entries"
+    )
+
+
+def _check_rows(rows: list[Entry], current: Guide, source: str) -> None:
+    """Every problem of the imported rows, named by the CSV line; raises if there is one."""
+    from acw_tui.core.shorthand import Guide, ShorthandError, parse_guide
+    from acw_tui.core.shorthand.writer import dump_guide
+
+    probe = dump_guide(
+        Guide(entries=tuple(rows), delimiters=current.delimiters, sigil=current.sigil)
+    )
+    parsed = parse_guide(probe, source)
+    entry_lines = [n for n, line in enumerate(probe.splitlines(), 1) if line == "[[entry]]"]
+    messages = []
+    for problem in parsed.problems:
+        if problem.severity != "error":
+            continue
+        index = max((i for i, n in enumerate(entry_lines) if n <= problem.line), default=0)
+        message = problem.message
+        for i, n in enumerate(entry_lines):  # "first at line N" speaks of the CSV too
+            message = message.replace(f"line {n})", f"line {rows[i].line})")
+        messages.append(f"{source}:{rows[index].line}: {message}")
+    if messages:
+        raise ShorthandError(
+            "\n".join(messages)
+            if len(messages) < 2
+            else f"{messages[0]} (and {len(messages) - 1} more)"
+        )
+
+
+@guide_group.command("export")
+@_guide_option
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "md", "html"]))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File (default: stdout).",
+)
+@click.option("--semicolon", is_flag=True, help="CSV: separate with ';' (Excel in many locales).")
+@click.option(
+    "--bom/--no-bom", default=True, show_default=True, help="CSV: start with a UTF-8 BOM."
+)
+def guide_export(
+    guide_path: Path | None, fmt: str, output: Path | None, semicolon: bool, bom: bool
+) -> None:
+    """Export the guide: csv (spreadsheets), md or html (a printable style guide by category)."""
+    from acw_tui.core.shorthand.printable import export_html, export_markdown
+    from acw_tui.core.shorthand.spreadsheet import export_csv
+
+    guide = _load(guide_path)
+    if fmt == "csv":
+        text = export_csv(guide.entries, ";" if semicolon else ",", bom)
+    elif fmt == "md":
+        text = export_markdown(guide)
+    else:
+        text = export_html(guide)
+    if output is None:
+        stream = sys.stdout.buffer
+        stream.write(text.encode("utf-8"))
+        stream.flush()
+    else:
+        _write_atomically(output, text)
+        click.echo(f"wrote {output} ({len(guide.entries)} entries)", err=True)
+
+
+@guide_group.command("bump")
+@_guide_option
+@click.option("-m", "--message", required=True, help="What changed (goes into the changelog).")
+def guide_bump(guide_path: Path | None, message: str) -> None:
+    """Raise the guide's version by one and add a changelog entry."""
+    from datetime import date
+
+    from acw_tui.core.shorthand.loader import read_text
+    from acw_tui.core.shorthand.writer import bump_version
+
+    if not message.strip():
+        raise click.BadParameter("say what changed", param_hint="--message")
+    path = _guide_file(guide_path)
+    before = _load(path, quiet=True)
+    text, version = bump_version(read_text(path), before, message.strip(), date.today())
+    _check_edit(before, text, str(path))
+    _write_atomically(path, text)
+    click.echo(f"{path}: version {before.version} → {version}")
+
+
+@guide_group.command("diff")
+@_guide_option
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def guide_diff(guide_path: Path | None, old: Path, new: Path | None) -> None:
+    """Show what changed between two guide files (NEW defaults to --guide / the configured one).
+
+    Lines start with + (added), - (removed) or ~ (changed).
+    """
+    from acw_tui.core.shorthand import load_guide
+    from acw_tui.core.shorthand.compare import diff_guides
+
+    before = load_guide(old)
+    after = load_guide(new if new is not None else _guide_file(guide_path))
+    click.echo(f"version {before.version} → {after.version}")
+    difference = diff_guides(before, after)
+    for line in difference.lines():
+        click.echo(line)
+    if difference.empty:
+        click.echo("no entry changed")
+    for item in after.changelog:
+        if item.version > before.version:
+            click.echo(f"changelog {item.version} ({item.date}): {item.text}")
+
+
+@click.command("expand")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_guide_option
+def expand(file: Path | None, guide_path: Path | None) -> None:
+    """Expand shorthand in FILE (or stdin) to stdout, at every delimiter, as if typed."""
+    from acw_tui.core.shorthand import expand_text
+
+    guide = _load(guide_path)
+    raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
+    where = str(file) if file is not None else "stdin"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
+    stream = sys.stdout.buffer
+    stream.write(expand_text(text, guide).text.encode("utf-8"))
+    stream.flush()

@@ -1,0 +1,290 @@
+"""`acw sync`, `acw hub …` and the publish commands of `acw guide` / `acw templates`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+HUB_DB_HELP = (
+    "Hub store: sqlite:///path/hub.db (default: hub.db in the data folder) or postgresql://…"
+)
+
+
+@click.command("sync")
+@click.option(
+    "--hub", "hub", metavar="URL", help="Hub URL (default: ACW_HUB_URL or [sync] hub_url)."
+)
+@click.option(
+    "--token", metavar="T", help="The site's token (default: ACW_HUB_TOKEN or [sync] token)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
+    """Send every unsynced record to the hub and fetch newer guides and templates.
+
+    Safe to interrupt at any moment: the next run resumes, and nothing is lost or
+    sent twice. Local work goes on while the hub is down.
+    """
+    from acw_tui.config import load_config
+    from acw_tui.paths import database_file
+    from acw_tui.store import open_store
+    from acw_tui.sync.client import HubClient, Syncer
+    from acw_tui.sync.settings import hub_url, site_token, sync_settings
+
+    config = load_config()
+    settings = sync_settings(config)
+    client = HubClient(
+        hub_url(config, hub),
+        site_token(config, token),
+        timeout=settings.timeout_seconds,
+        retry_for=settings.retry_seconds,
+    )
+    store = open_store(database_file())
+    syncer = Syncer(store, client, batch_records=max(1, settings.batch_records))
+    try:
+        if quiet:
+            summary = syncer.run()
+        else:
+            with _ProgressBar() as progress:
+                summary = syncer.run(progress)
+    finally:
+        client.close()
+        store.close()
+    for line in summary.lines():
+        click.echo(line)
+    if summary.content_errors:
+        raise click.ClickException("; ".join(summary.content_errors))
+
+
+class _ProgressBar:
+    """Records sent, rate and time left, on stderr (rich draws it only on a terminal)."""
+
+    def __enter__(self) -> Any:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("syncing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("records"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("sync", total=None, rate="")
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        task = self.progress.tasks[0]
+        speed = task.speed or 0.0
+        self.progress.update(
+            self.task, completed=done, total=max(total, done), rate=f"{speed:,.0f}/s"
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+# -- the hub ------------------------------------------------------------------------------
+
+
+@click.group("hub")
+def hub_group() -> None:
+    """Run the head-office hub: its store, its sites and leads, and the server."""
+
+
+def _db_option(func: Any) -> Any:
+    return click.option("--db", "db", metavar="URL", help=HUB_DB_HELP)(func)
+
+
+def _store(db: str | None, *, ready: bool = True) -> Any:
+    from acw_tui.sync.hub_store import HubStore
+    from acw_tui.sync.settings import default_hub_db
+
+    store = HubStore(db or default_hub_db())
+    if ready:
+        store.check_ready()
+    return store
+
+
+@hub_group.command("init")
+@_db_option
+def hub_init(db: str | None) -> None:
+    """Create (or upgrade) the hub's store; safe to run again."""
+    store = _store(db, ready=False)
+    done = store.init()
+    click.echo(
+        f"hub store ready at {store.db.describe()}" + (f" ({len(done)} change(s))" if done else "")
+    )
+
+
+@hub_group.group("site")
+def hub_site() -> None:
+    """Sites that sync to this hub."""
+
+
+@hub_site.command("add")
+@_db_option
+@click.argument("name")
+def hub_site_add(db: str | None, name: str) -> None:
+    """Register site NAME (its config's site_id) and print its token, once."""
+    token = _store(db).add("site", _check_name(name))
+    click.echo(f"site {name} added; its token is shown once, put it in the site's [sync] token:")
+    click.echo(token)
+
+
+@hub_group.group("lead")
+def hub_lead() -> None:
+    """Team leads who may publish guides and templates."""
+
+
+@hub_lead.command("add")
+@_db_option
+@click.argument("name")
+def hub_lead_add(db: str | None, name: str) -> None:
+    """Register lead NAME and print a publishing token, once."""
+    token = _store(db).add("lead", _check_name(name))
+    click.echo(f"lead {name} added; the token is shown once, put it in [sync] lead_token:")
+    click.echo(token)
+
+
+@hub_group.group("token")
+def hub_token() -> None:
+    """Tokens of sites and leads."""
+
+
+@hub_token.command("rotate")
+@_db_option
+@click.option("--lead", is_flag=True, help="NAME is a lead, not a site.")
+@click.argument("name")
+def hub_token_rotate(db: str | None, lead: bool, name: str) -> None:
+    """Replace the token of site (or lead) NAME; the old one stops working at once."""
+    role = "lead" if lead else "site"
+    token = _store(db).rotate(role, name)
+    click.echo(f"new token for {role} {name}; the old one no longer works:")
+    click.echo(token)
+
+
+@hub_group.command("serve")
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8787, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@click.option(
+    "--max-body",
+    default=4 << 20,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Largest request body accepted, in bytes (413 above).",
+)
+def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
+    """Serve the hub (FastAPI under uvicorn) until interrupted."""
+    import uvicorn
+
+    from acw_tui.sync.hub_app import create_app
+
+    store = _store(db)
+    store.init()
+    app = create_app(store.db.url, max_body=max_body)
+    click.echo(f"acw hub on http://{host}:{port} (store {store.db.describe()})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _check_name(name: str) -> str:
+    if not name.strip() or any(c.isspace() for c in name):
+        raise click.BadParameter(f"{name!r}: a name is one word, e.g. warsaw-1")
+    return name
+
+
+# -- publishing (attached to `acw guide` and `acw templates`) -----------------------------
+
+
+def _publish(kind: str, source: Path | None, hub: str | None, token: str | None) -> None:
+    from acw_tui import paths
+    from acw_tui.config import load_config
+    from acw_tui.sync.client import HubClient
+    from acw_tui.sync.content import read_bundle
+    from acw_tui.sync.protocol import KIND_LABELS
+    from acw_tui.sync.settings import hub_url, lead_token, sync_settings
+
+    config = load_config()
+    source = source or paths.content_dir(kind)
+    files, version = read_bundle(kind, source)
+    settings = sync_settings(config)
+    client = HubClient(
+        hub_url(config, hub),
+        lead_token(config, token),
+        timeout=settings.timeout_seconds,
+        retry_for=settings.retry_seconds,
+    )
+    try:
+        answer = client.publish(kind, files, version)
+    finally:
+        client.close()
+    label = KIND_LABELS[kind]
+    what = f"{len(files)} file(s) from {source}"
+    if answer.get("unchanged"):
+        click.echo(f"{label}: the hub already has this as release {answer['release']} ({what})")
+    else:
+        click.echo(f"{label}: published release {answer['release']} ({what}, {answer['checksum']})")
+
+
+def _publish_options(func: Any) -> Any:
+    func = click.option(
+        "--token",
+        metavar="T",
+        help="Lead token (default: ACW_HUB_LEAD_TOKEN or [sync] lead_token).",
+    )(func)
+    return click.option(
+        "--hub", metavar="URL", help="Hub URL (default: ACW_HUB_URL or [sync] hub_url)."
+    )(func)
+
+
+@click.command("publish")
+@click.option(
+    "--guide",
+    "source",
+    type=click.Path(path_type=Path),
+    help="Guide file or folder (default: the configured guide).",
+)
+@_publish_options
+def guide_publish(source: Path | None, hub: str | None, token: str | None) -> None:
+    """Publish the guide to the hub (needs a lead token); sites get it on their next sync."""
+    _publish("shorthand", source, hub, token)
+
+
+@click.command("publish")
+@click.option(
+    "--templates",
+    "source",
+    type=click.Path(path_type=Path),
+    help="Templates folder (default: the configured templates).",
+)
+@_publish_options
+def templates_publish(source: Path | None, hub: str | None, token: str | None) -> None:
+    """Publish the templates and codes to the hub (needs a lead token)."""
+    _publish("templates", source, hub, token)
+
+
+def attach_publish(cli: click.Group) -> None:
+    """Add `publish` to the `guide` and `templates` groups, creating bare ones if absent."""
+    for name, command, help_text in (
+        ("guide", guide_publish, "The team's shorthand style guide."),
+        ("templates", templates_publish, "Note templates and wrap-up codes."),
+    ):
+        group = cli.commands.get(name)
+        if not isinstance(group, click.Group):
+            group = click.Group(name, help=help_text)
+            cli.add_command(group)
+        group.add_command(command)

@@ -1,0 +1,108 @@
+"""`acw guide lint`: everything SPEC §3 asks a team lead to be told about a guide.
+
+Problems found while loading (malformed or empty entries, duplicates, entries using a
+delimiter or the sigil) are errors; quality findings (common words, abbreviations no
+shorter than their expansion, two abbreviations for one expansion, entries agents
+often undo) are warnings. Every one names the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from acw_tui.core.shorthand.model import Guide, GuideProblem
+from acw_tui.core.shorthand.rules import script_of
+
+# A Zipf frequency of 4 is about once per 100 000 words: words everybody types.
+COMMON_WORD_ZIPF = 4.0
+OFTEN_UNDONE_MIN = 3  # undone at least this many times ...
+OFTEN_UNDONE_SHARE = 0.2  # ... and in at least this share of its uses
+
+WordFrequency = Callable[[str, str], float]
+
+
+@dataclass(frozen=True)
+class UndoFigures:
+    used: int
+    undone: int
+
+
+def wordfreq_zipf(word: str, locale: str) -> float:
+    """Zipf frequency of `word` in the language of `locale` (0 when unknown)."""
+    from wordfreq import zipf_frequency  # heavy: loads the language's word list
+
+    try:
+        return float(zipf_frequency(word, locale.split("-")[0].split("_")[0]))
+    except (LookupError, ValueError, ImportError):
+        # Chinese and Japanese word lists need an optional tokenizer; without it the
+        # check cannot run for that language.
+        return 0.0
+
+
+def typing_cost(text: str) -> int:
+    """Keystrokes to type `text`: an ideograph takes a pinyin syllable (about 3) in an IME."""
+    return sum(3 if script_of(c) == "CJK" else 1 for c in text)
+
+
+def lint_guide(
+    guide: Guide,
+    undo_figures: Mapping[str, UndoFigures] | None = None,
+    frequency: WordFrequency = wordfreq_zipf,
+) -> list[GuideProblem]:
+    """Every problem of `guide`, in file order (loading problems included)."""
+    source = guide.source or "<guide>"
+    found = list(guide.problems)
+
+    def warn(line: int, abbr: str, check: str, message: str) -> None:
+        found.append(GuideProblem(source, line, message, "warning", abbr, check))
+
+    by_expansion: dict[str, list[str]] = {}
+    first_line: dict[str, int] = {}
+    for entry in guide.entries:
+        # Only plain words: word lists drop `/`, `&` and digits, so `w/` would look like "w".
+        if not entry.matches_exactly and entry.abbr.isalpha():
+            zipf = frequency(entry.abbr.casefold(), guide.locale)
+            if zipf >= COMMON_WORD_ZIPF:
+                warn(
+                    entry.line,
+                    entry.abbr,
+                    "common-word",
+                    f"abbr {entry.abbr!r} is a common {guide.locale} word (Zipf {zipf:.1f}); "
+                    "it will expand where agents mean the word",
+                )
+        if typing_cost(entry.abbr) >= typing_cost(entry.expansion):
+            warn(
+                entry.line,
+                entry.abbr,
+                "not-shorter",
+                f"abbr {entry.abbr!r} is not shorter than its expansion {entry.expansion!r}",
+            )
+        key = entry.expansion.strip().casefold()
+        if key in by_expansion:
+            warn(
+                entry.line,
+                entry.abbr,
+                "same-expansion",
+                f"abbr {entry.abbr!r} expands to the same text as {', '.join(repr(a) for a in by_expansion[key])} "
+                f"(line {first_line[key]})",
+            )
+        by_expansion.setdefault(key, []).append(entry.abbr)
+        first_line.setdefault(key, entry.line)
+        figures = (undo_figures or {}).get(entry.abbr)
+        if figures and figures.undone >= OFTEN_UNDONE_MIN:
+            share = figures.undone / max(figures.used, 1)
+            if share >= OFTEN_UNDONE_SHARE:
+                warn(
+                    entry.line,
+                    entry.abbr,
+                    "often-undone",
+                    f"abbr {entry.abbr!r} was undone {figures.undone} of {figures.used} times "
+                    f"({share:.0%}); agents may not mean it",
+                )
+    found.sort(key=lambda p: (p.line, p.severity != "error"))
+    return found
+
+
+def has_errors(problems: list[GuideProblem]) -> bool:
+    return any(p.severity == "error" for p in problems)

@@ -1,0 +1,295 @@
+"""Reading a guide from TOML, with the file and line of every problem.
+
+A guide with problems still loads: a bad entry is left out, a duplicate keeps its
+first occurrence, a bad setting falls back to the default. Each is reported as a
+`GuideProblem`, so the agent sees a warning while the team lead's `acw guide lint`
+sees an error, and both get the same guide every time.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from acw_tui.core.shorthand.model import (
+    DEFAULT_DELIMITERS,
+    DEFAULT_SIGIL,
+    ChangelogEntry,
+    Entry,
+    Guide,
+    GuideProblem,
+    ShorthandError,
+)
+from acw_tui.core.shorthand.rules import is_token_char
+
+ENTRY_KEYS = ("abbr", "expansion", "category", "note", "case")
+GUIDE_KEYS = ("name", "version", "locale", "delimiters", "sigil", "description")
+_TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\"-]+)\s*=")
+
+
+def read_text(path: Path) -> str:
+    """The guide file's text; a missing file or bad encoding is one clear line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ShorthandError(f"{path}: no such guide file") from None
+    except OSError as exc:
+        raise ShorthandError(f"{path}: cannot read the guide ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ShorthandError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+
+
+def load_guide(path: Path) -> Guide:
+    """Load a guide file; raises ShorthandError only when it cannot be read or parsed."""
+    return parse_guide(read_text(path), str(path))
+
+
+def load_guide_leniently(path: Path) -> Guide:
+    """For the agent's screen: never raises; an unreadable guide is an empty one with a warning."""
+    try:
+        return load_guide(path)
+    except ShorthandError as exc:
+        return Guide(source=str(path), problems=(_problem_from_error(exc, str(path)),))
+
+
+def _problem_from_error(exc: ShorthandError, source: str) -> GuideProblem:
+    message = str(exc)
+    found = re.match(rf"{re.escape(source)}:(\d+): (.*)", message)
+    if found:
+        return GuideProblem(source, int(found.group(1)), found.group(2), check="malformed")
+    return GuideProblem(source, 0, message.removeprefix(f"{source}: "), check="malformed")
+
+
+@dataclass
+class _Lines:
+    """Where tables and keys sit in the file (tomllib does not say)."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        self.tables: dict[str, list[int]] = {}  # table name -> its header lines, in order
+        self.starts: list[int] = []  # every table header line, in order
+        self.keys: dict[int, dict[str, int]] = {}  # table header line -> key -> line
+        current = 0
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if table := _TABLE.match(line):
+                self.tables.setdefault(table.group(1).strip('"'), []).append(number)
+                self.starts.append(number)
+                current = number
+            elif key := _KEY.match(line):
+                self.keys.setdefault(current, {}).setdefault(key.group(1).strip('"'), number)
+
+    def table_line(self, name: str, index: int = 0) -> int:
+        found = self.tables.get(name, [])
+        return found[index] if index < len(found) else 0
+
+    def key_line(self, table_line: int, key: str) -> int:
+        """The line of `key` inside the table starting at `table_line`."""
+        return self.keys.get(table_line, {}).get(key, table_line)
+
+
+def parse_guide(text: str, source: str = "<guide>") -> Guide:
+    """Build a Guide from TOML text; `source` names the file in every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = found.group(1) if found else "1"
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ShorthandError(f"{source}:{line}: malformed TOML: {reason}") from None
+    lines = _Lines(text)
+    problems: list[GuideProblem] = []
+
+    def problem(line: int, message: str, severity: str = "error", **extra: str) -> None:
+        problems.append(GuideProblem(source, line, message, severity, **extra))
+
+    for key in data:
+        if key not in ("guide", "entry", "changelog"):
+            problem(
+                lines.table_line(key) or 1,
+                f"unknown table [{key}] (known: guide, entry, changelog)",
+                "warning",
+            )
+    settings = _settings(data.get("guide", {}), lines, problem)
+    entries = []
+    raw_entries = data.get("entry", [])
+    if not isinstance(raw_entries, list):
+        problem(1, "`entry` must be a list of [[entry]] tables")
+        raw_entries = []
+    for index, raw in enumerate(raw_entries):
+        line = lines.table_line("entry", index) or 1
+        entry = _entry(raw, line, lines, settings, problem)
+        if entry is not None:
+            entries.append(entry)
+    kept = _without_duplicates(entries, problem)
+    changelog = _changelog(data.get("changelog", []), lines, problem)
+    return Guide.of(
+        kept,
+        problems=tuple(sorted(problems, key=lambda p: p.line)),
+        changelog=changelog,
+        source=source,
+        **settings,
+    )
+
+
+def _settings(table: Any, lines: _Lines, problem: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    head = lines.table_line("guide") or 1
+    if not isinstance(table, dict):
+        problem(head, "[guide] must be a table")
+        return settings
+    for key, value in table.items():
+        line = lines.key_line(head, key)
+        if key not in GUIDE_KEYS:
+            problem(line, f"[guide] {key}: unknown key (known: {', '.join(GUIDE_KEYS)})", "warning")
+        elif key == "version":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                settings["version"] = value
+            else:
+                problem(line, f"[guide] version: expected a whole number, got {value!r}")
+        elif not isinstance(value, str):
+            problem(line, f"[guide] {key}: expected text, got {value!r}")
+        elif key in ("name", "locale"):
+            settings[key] = value
+        elif key == "delimiters":
+            bad = [c for c in value if is_token_char(c)]
+            if bad:
+                problem(line, f"[guide] delimiters: {''.join(bad)!r} are token characters; ignored")
+            settings["delimiters"] = "".join(c for c in value if not is_token_char(c))
+        elif key == "sigil":
+            if any(is_token_char(c) or c.isspace() for c in value):
+                problem(
+                    line,
+                    f"[guide] sigil: {value!r} contains a token character or space; using {DEFAULT_SIGIL!r}",
+                )
+            else:
+                settings["sigil"] = value
+    return settings
+
+
+def _entry(
+    raw: Any, line: int, lines: _Lines, settings: dict[str, Any], problem: Any
+) -> Entry | None:
+    if not isinstance(raw, dict):
+        problem(line, "entry is not a table; left out", check="malformed")
+        return None
+    for key in raw:
+        if key not in ENTRY_KEYS:
+            problem(
+                lines.key_line(line, key),
+                f"entry: {key}: unknown key (known: {', '.join(ENTRY_KEYS)})",
+                "warning",
+            )
+    values: dict[str, str] = {}
+    for key in ("abbr", "expansion"):
+        value = raw.get(key)
+        where = lines.key_line(line, key)
+        if value is None:
+            problem(line, f"entry has no {key}; left out", check="malformed")
+            return None
+        if not isinstance(value, str):
+            problem(
+                where, f"entry {key}: expected text, got {value!r}; left out", check="malformed"
+            )
+            return None
+        if not value.strip():
+            problem(where, f"entry {key} is empty; left out", check="empty")
+            return None
+        values[key] = value
+    abbr, expansion = values["abbr"], values["expansion"]
+    where = lines.key_line(line, "abbr")
+    delimiters = settings.get("delimiters", DEFAULT_DELIMITERS)
+    sigil = settings.get("sigil", DEFAULT_SIGIL)
+    used = sorted({c for c in abbr if c in delimiters})
+    if sigil and sigil in abbr:
+        problem(
+            where,
+            f"abbr {abbr!r} contains the sigil {sigil!r}; left out",
+            abbr=abbr,
+            check="delimiter",
+        )
+        return None
+    if used:
+        shown = ", ".join(repr(c) for c in used)
+        problem(
+            where,
+            f"abbr {abbr!r} contains the delimiter {shown}; left out",
+            abbr=abbr,
+            check="delimiter",
+        )
+        return None
+    if not all(is_token_char(c) for c in abbr):
+        odd = ", ".join(repr(c) for c in sorted({c for c in abbr if not is_token_char(c)}))
+        problem(
+            where,
+            f"abbr {abbr!r} contains {odd}, which cannot be part of a token; left out",
+            abbr=abbr,
+            check="malformed",
+        )
+        return None
+    if expansion != expansion.strip():
+        problem(
+            lines.key_line(line, "expansion"),
+            f"entry {abbr!r}: expansion starts or ends with whitespace",
+            "warning",
+            abbr=abbr,
+            check="malformed",
+        )
+    case = raw.get("case", "auto")
+    if case not in ("auto", "exact"):
+        problem(
+            lines.key_line(line, "case"),
+            f'entry {abbr!r}: case must be "exact" or "auto", got {case!r}; using auto',
+            abbr=abbr,
+            check="malformed",
+        )
+        case = "auto"
+    texts = {}
+    for key in ("category", "note"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            problem(lines.key_line(line, key), f"entry {abbr!r}: {key}: expected text", "warning")
+            value = ""
+        texts[key] = value
+    return Entry(abbr, expansion, texts["category"], texts["note"], case == "exact", line)
+
+
+def _without_duplicates(entries: list[Entry], problem: Any) -> list[Entry]:
+    first: dict[tuple[bool, str], Entry] = {}
+    kept = []
+    for entry in entries:
+        key = (entry.matches_exactly, entry.key)
+        if key in first:
+            problem(
+                entry.line,
+                f"duplicate abbr {entry.abbr!r} (first at line {first[key].line}); this one is ignored",
+                abbr=entry.abbr,
+                check="duplicate",
+            )
+            continue
+        first[key] = entry
+        kept.append(entry)
+    return kept
+
+
+def _changelog(raw: Any, lines: _Lines, problem: Any) -> tuple[ChangelogEntry, ...]:
+    if not isinstance(raw, list):
+        problem(lines.table_line("changelog") or 1, "`changelog` must be [[changelog]] tables")
+        return ()
+    result = []
+    for index, item in enumerate(raw):
+        line = lines.table_line("changelog", index) or 1
+        if not isinstance(item, dict) or not isinstance(item.get("version"), int):
+            problem(line, "changelog entry needs a whole-number version", "warning")
+            continue
+        result.append(
+            ChangelogEntry(item["version"], str(item.get("date", "")), str(item.get("text", "")))
+        )
+    return tuple(result)

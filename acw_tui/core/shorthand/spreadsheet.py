@@ -1,0 +1,110 @@
+"""CSV import and export, the way spreadsheets read and write it.
+
+Excel writes UTF-8 with a byte-order mark and, in many European locales, semicolons;
+LibreOffice and Google Sheets write plain UTF-8 with commas. Import accepts all of
+them; export writes a BOM (so Excel shows `ż` and `客户` correctly) and commas unless
+asked otherwise. Export then import gives back the same entries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from acw_tui.core.shorthand.model import Entry, ShorthandError
+
+COLUMNS = ("abbr", "expansion", "category", "note", "case")
+
+
+def export_csv(
+    entries: list[Entry] | tuple[Entry, ...], delimiter: str = ",", bom: bool = True
+) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.abbr,
+                entry.expansion,
+                entry.category,
+                entry.note,
+                "exact" if entry.exact else "",
+            ]
+        )
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def decode_csv(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ShorthandError(
+            f'{source}:{line}: not UTF-8 text (byte {exc.start}); save the sheet as "CSV UTF-8"'
+        ) from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def import_csv(raw: bytes, source: str) -> list[Entry]:
+    """Entries from a spreadsheet's CSV; the header row names the columns (any order)."""
+    text = decode_csv(raw, source)
+    if not text.strip():
+        raise ShorthandError(f"{source}: the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        raise ShorthandError(f"{source}:1: {exc}") from None
+    for needed in ("abbr", "expansion"):
+        if needed not in header:
+            raise ShorthandError(
+                f"{source}:1: no {needed!r} column (the header has: {', '.join(header) or 'nothing'})"
+            )
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise ShorthandError(
+            f"{source}:1: unknown column {unknown[0]!r} (known: {', '.join(COLUMNS)})"
+        )
+    entries = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                raise ShorthandError(
+                    f"{source}:{line}: {len(row)} cells but the header has {len(header)}"
+                )
+            cells = dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
+            case = cells.get("case", "").strip().lower()
+            if case not in ("", "auto", "exact"):
+                raise ShorthandError(
+                    f"{source}:{line}: case must be empty, auto or exact, got {case!r}"
+                )
+            entries.append(
+                Entry(
+                    cells["abbr"],
+                    cells["expansion"],
+                    cells.get("category", ""),
+                    cells.get("note", ""),
+                    case == "exact",
+                    line,
+                )
+            )
+    except csv.Error as exc:
+        raise ShorthandError(f"{source}:{reader.line_num}: {exc}") from None
+    return entries
+
+
+def read_csv_file(path: Path) -> list[Entry]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ShorthandError(f"{path}: cannot read ({exc.strerror})") from None
+    return import_csv(raw, str(path))

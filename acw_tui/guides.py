@@ -1,0 +1,65 @@
+"""Which shorthand guide is in force: the `[shorthand]` config section and the locale.
+
+```toml
+locale = "pl"             # picks shorthand/pl.toml
+
+[shorthand]
+guide = "/srv/acw/guides" # a folder of <locale>.toml guides, or one guide file
+enabled = true            # false: the notes editor does not expand
+```
+
+Without `guide`, the folder is the newest copy received from the hub, else the
+guides shipped with acw (`paths.content_dir`). A locale without a guide falls back to
+English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from acw_tui import paths
+from acw_tui.config import Config, section
+from acw_tui.core.shorthand import Guide, load_guide, load_guide_leniently
+
+
+@dataclass(frozen=True)
+class ShorthandSettings:
+    guide: str = ""
+    enabled: bool = True
+
+
+def settings(config: Config) -> ShorthandSettings:
+    return section(config, "shorthand", ShorthandSettings)
+
+
+def guide_file(config: Config, override: Path | None = None) -> Path:
+    """The guide file for this config: `override`, else `[shorthand] guide`, else by locale."""
+    if override is not None:
+        return override
+    configured = settings(config).guide
+    folder: Path | None = None
+    if configured:
+        path = Path(configured).expanduser()
+        if config.path is not None and not path.is_absolute():
+            path = config.path.parent / path
+        if path.suffix == ".toml" or path.is_file():
+            return path
+        folder = path
+    base = paths.content_dir("shorthand", folder)
+    chosen = base / f"{config.locale}.toml"
+    if not chosen.exists() and (base / "en.toml").exists():
+        return base / "en.toml"
+    return chosen
+
+
+def load_configured_guide(config: Config, override: Path | None = None) -> Guide:
+    """For team-lead commands: problems in the file are reported, unreadable files raise."""
+    return load_guide(guide_file(config, override))
+
+
+def load_agent_guide(config: Config) -> Guide:
+    """For the screen: never raises; an unusable guide is empty, with its problem attached."""
+    if not settings(config).enabled:
+        return Guide()
+    return load_guide_leniently(guide_file(config))

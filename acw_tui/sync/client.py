@@ -1,0 +1,417 @@
+"""`acw sync`: upload the outbox in batches, adopt the hub's mark, fetch new bundles.
+
+Every step can be interrupted. Before a batch is sent its idempotency key and range
+are stored, so the next run re-sends the same bytes under the same key and gets the
+hub's stored answer if it had committed. The hub's mark decides what is dropped here;
+a mark behind ours means the hub lost records, and everything current is sent again.
+Time-outs, refused connections, 5xx and 429 are retried with backoff; 401, 403, 413
+and 422 are not (retrying cannot help), and say why in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from acw_tui.store import Store
+from acw_tui.sync import SyncError, content, site_state
+from acw_tui.sync.protocol import (
+    API,
+    BATCH_BYTES,
+    BATCH_RECORDS,
+    CONTENT_KINDS,
+    KIND_LABELS,
+    OutboxEntry,
+    batch_body,
+)
+
+FAULT_ENV = "ACW_SYNC_FAULT"
+MAX_CONFLICTS = 20  # 409s in a row before giving up
+Progress = Callable[[int, int], None]
+
+
+class Transient(Exception):
+    """A failure a retry may cure (time-out, hub down, 5xx, 429)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Conflict(Exception):
+    """409: the batch does not build on the hub's mark."""
+
+    def __init__(self, mark: int) -> None:
+        super().__init__(f"hub mark is {mark}")
+        self.mark = mark
+
+
+class TooLarge(Exception):
+    """413: the hub will not take a batch this big."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
+    return str(data.get("detail", "")) if isinstance(data, dict) else ""
+
+
+class HubClient:
+    """HTTP to one hub with one token; retries what can be retried."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        retry_for: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise SyncError(f"hub URL {url!r} must start with http:// or https://")
+        if not token:
+            raise SyncError("no hub token: pass --token, set ACW_HUB_TOKEN or [sync] token")
+        self.url = url.rstrip("/")
+        self.retry_for = retry_for
+        self.retries = 0
+        self.http = httpx.Client(
+            base_url=self.url,
+            headers={"authorization": f"Bearer {token}", "user-agent": "acw-sync"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2)(state)
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Transient) and exc.retry_after is not None:
+            return min(max(backoff, exc.retry_after), 30.0)
+        return backoff
+
+    def _count(self, _state: RetryCallState) -> None:
+        self.retries += 1
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried on transient failures; raises SyncError when it gives up."""
+        retrying = Retrying(
+            retry=retry_if_exception(lambda e: isinstance(e, Transient)),
+            wait=self._wait,
+            stop=stop_after_delay(self.retry_for),
+            before_sleep=self._count,
+            reraise=True,
+        )
+        try:
+            return retrying(self._once, method, path, **kwargs)
+        except Transient as exc:
+            raise SyncError(
+                f"hub {self.url} {exc}; gave up after {self.retry_for:g} s. "
+                "Nothing is lost: local work goes on and the next `acw sync` resumes"
+            ) from None
+
+    def _once(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            raise Transient("did not answer in time") from None
+        except httpx.TransportError as exc:
+            raise Transient(f"is unreachable ({type(exc).__name__}: {exc})") from None
+        status = response.status_code
+        if status == 429 or status >= 500:
+            retry_after = response.headers.get("retry-after", "")
+            raise Transient(
+                f"answered {status} {_detail(response)}".rstrip(),
+                float(retry_after) if retry_after.replace(".", "", 1).isdigit() else None,
+            )
+        if status == 409:
+            try:
+                mark = int(response.json()["mark"])
+            except (ValueError, KeyError, TypeError):
+                raise SyncError(
+                    f"hub {self.url} refused the request (409: {_detail(response)})"
+                ) from None
+            raise Conflict(mark)
+        if status == 413:
+            raise TooLarge(_detail(response))
+        if status == 401:
+            raise SyncError(
+                f"hub {self.url} refused the token (401: {_detail(response)}); "
+                "ask the hub admin for the site's current token (`acw hub token rotate`)"
+            )
+        if status >= 400:
+            raise SyncError(f"hub {self.url} refused the request ({status}: {_detail(response)})")
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError:
+            raise SyncError(
+                f"hub {self.url} answered something that is not JSON on {path}; "
+                "is the URL really an acw hub?"
+            ) from None
+
+    def mark(self) -> int:
+        data = self.json("GET", f"{API}/sync/mark")
+        try:
+            return int(data["mark"])
+        except (KeyError, TypeError, ValueError):
+            raise SyncError(f"hub {self.url} answered a mark that is not a number") from None
+
+    def send_batch(self, key: str, body: bytes) -> dict[str, Any]:
+        data = self.json(
+            "POST",
+            f"{API}/sync/batch",
+            content=body,
+            headers={"idempotency-key": key, "content-type": "application/json"},
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("mark"), int):
+            raise SyncError(f"hub {self.url} answered a batch without a mark")
+        return data
+
+    def content_index(self) -> dict[str, Any]:
+        data = self.json("GET", f"{API}/content")
+        return data if isinstance(data, dict) else {}
+
+    def content(self, kind: str, release: int) -> dict[str, Any]:
+        data = self.json("GET", f"{API}/content/{kind}/{release}")
+        if not isinstance(data, dict):
+            raise SyncError(f"hub {self.url} answered a malformed {kind} release")
+        return data
+
+    def publish(self, kind: str, files: dict[str, str], version: int | None) -> dict[str, Any]:
+        from acw_tui.sync.protocol import bundle_checksum
+
+        body = json.dumps(
+            {"files": files, "content_version": version, "checksum": bundle_checksum(files)},
+            ensure_ascii=False,
+        ).encode("utf-8")
+        try:
+            data = self.json(
+                "POST",
+                f"{API}/content/{kind}",
+                content=body,
+                headers={"content-type": "application/json"},
+            )
+        except TooLarge as exc:
+            raise SyncError(f"the hub refused the bundle as too large ({exc.detail})") from None
+        except Conflict:
+            raise SyncError("the hub refused the bundle (409)") from None
+        return data
+
+
+@dataclass
+class SyncSummary:
+    sent: int = 0
+    batches: int = 0
+    dropped: int = 0
+    resent_after_hub_loss: int = 0
+    mark: int = 0
+    seconds: float = 0.0
+    retries: int = 0
+    applied: dict[str, int] = field(default_factory=dict)
+    content_errors: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        rate = self.sent / self.seconds if self.seconds > 0 else 0.0
+        out = [
+            f"sent {self.sent} record(s) in {self.batches} batch(es), {self.seconds:.1f} s"
+            + (f" ({rate:,.0f} records/s)" if self.sent else ""),
+            f"hub mark {self.mark}",
+        ]
+        if self.retries:
+            out.append(f"{self.retries} retry(ies) on the way")
+        if self.resent_after_hub_loss:
+            out.append(
+                f"the hub was behind this site (restored from a backup?): "
+                f"re-sent {self.resent_after_hub_loss} current record(s)"
+            )
+        for kind, release in self.applied.items():
+            out.append(f"received {KIND_LABELS.get(kind, kind)} release {release}")
+        return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class Syncer:
+    """One site store syncing with one hub.
+
+    Its bookkeeping (acks, the batch in flight) goes through a connection of its own
+    with `synchronous=NORMAL`: a power cut may forget the last ack, which only means
+    the batch is answered again from the hub's record, while the agent's own writes
+    keep the store's full durability.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        client: HubClient,
+        *,
+        batch_records: int = BATCH_RECORDS,
+        batch_bytes: int = BATCH_BYTES,
+    ) -> None:
+        from acw_tui.store import open_store
+
+        self.store = open_store(store.path)
+        with self.store.errors():
+            self.store.conn.execute("PRAGMA synchronous=NORMAL")
+        self.client = client
+        self.batch_records = batch_records
+        self.batch_bytes = batch_bytes
+        self.fault = os.environ.get(FAULT_ENV, "")
+
+    def close(self) -> None:
+        self.store.close()
+
+    def reconcile(self, hub_mark: int, summary: SyncSummary) -> int:
+        """Agree with the hub on where to build next; returns the mark to build on."""
+        state = site_state.load_state(self.store)
+        if hub_mark > site_state.last_seq(self.store):
+            raise SyncError(
+                f"hub {self.client.url} holds records up to {hub_mark} from this site, more than "
+                f"this store ever wrote ({site_state.last_seq(self.store)}): is it a restored or new "
+                "store using an old site's token? Ask the hub admin for a new site name"
+            )
+        if hub_mark < state.acked_seq:
+            summary.resent_after_hub_loss += site_state.hub_lost_records(self.store, hub_mark)
+            return hub_mark
+        if hub_mark > state.acked_seq:
+            summary.dropped += site_state.adopt_mark(self.store, hub_mark)
+        return hub_mark
+
+    def _first_batch(self, after: int, limit: int) -> tuple[str, list[OutboxEntry]] | None:
+        """The batch a killed run left in flight (same key, same bytes), or a new one."""
+        state = site_state.load_state(self.store)
+        if state.inflight_key and state.inflight_after == after and state.inflight_last:
+            entries = site_state.read_range(self.store, after, state.inflight_last)
+            if entries:
+                return state.inflight_key, entries
+        entries = site_state.read_entries(self.store, after, limit, self.batch_bytes)
+        if not entries:
+            return None
+        key = uuid.uuid4().hex
+        site_state.begin_batch(self.store, self.client.url, key, after, entries[-1].seq)
+        return key, entries
+
+    def upload(
+        self, progress: Progress | None = None, summary: SyncSummary | None = None
+    ) -> SyncSummary:
+        summary = summary or SyncSummary()
+        after = self.reconcile(self.client.mark(), summary)
+        total = site_state.unsynced(self.store)
+        if progress:
+            progress(0, total)
+        limit = self.batch_records
+        batch = self._first_batch(after, limit)
+        conflicts = 0
+        while batch is not None:
+            key, entries = batch
+            try:
+                answer = self.client.send_batch(key, batch_body(after, entries))
+            except Conflict as conflict:
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise SyncError(
+                        f"hub {self.client.url} keeps moving its mark ({conflict.mark}): "
+                        "is another `acw sync` of this site running?"
+                    ) from None
+                site_state.forget_inflight(self.store)
+                after = self.reconcile(conflict.mark, summary)
+                batch = self._first_batch(after, limit)
+                continue
+            except TooLarge as exc:
+                site_state.forget_inflight(self.store)
+                if len(entries) == 1:
+                    e = entries[0]
+                    raise SyncError(
+                        f"the hub refuses record {e.table}/{e.row_id} as too large ({exc.detail})"
+                    ) from None
+                limit = max(1, len(entries) // 2)
+                batch = self._first_batch(after, limit)
+                continue
+            conflicts = 0
+            if self.fault == f"die-before-ack:{summary.batches + 1}":
+                os._exit(71)
+            after = max(after, int(answer["mark"]))
+            # The ack and the next batch's key are stored in one transaction.
+            upcoming = site_state.read_entries(self.store, after, limit, self.batch_bytes)
+            batch = (uuid.uuid4().hex, upcoming) if upcoming else None
+            summary.dropped += site_state.adopt_mark(
+                self.store,
+                after,
+                begin=(self.client.url, batch[0], after, upcoming[-1].seq) if batch else None,
+            )
+            summary.sent += len(entries)
+            summary.batches += 1
+            if progress:
+                if summary.batches % 25 == 0:  # records written meanwhile join the total
+                    total = max(total, summary.sent + site_state.unsynced(self.store))
+                progress(summary.sent, max(total, summary.sent))
+        summary.mark = after
+        return summary
+
+    def download(self, summary: SyncSummary) -> None:
+        """Fetch and apply every bundle kind the hub has a newer release of."""
+        index = self.client.content_index()
+        for kind in CONTENT_KINDS:
+            entry = index.get(kind)
+            if not isinstance(entry, dict) or not isinstance(entry.get("release"), int):
+                continue
+            release = entry["release"]
+            if release <= content.local_release(kind):
+                continue
+            try:
+                bundle = self.client.content(kind, release)
+                files = content.verify(kind, bundle, entry.get("checksum"))
+            except SyncError as exc:
+                summary.content_errors.append(str(exc))
+                continue
+            content.apply_bundle(kind, release, bundle["checksum"], files)
+            summary.applied[kind] = release
+
+    def run(self, progress: Progress | None = None) -> SyncSummary:
+        started = time.perf_counter()
+        summary = SyncSummary()
+        try:
+            self.upload(progress, summary)
+            self.download(summary)
+        except SyncError as exc:
+            site_state.finish_run(self.store, self.client.url, _now(), f"failed: {exc}")
+            raise
+        finally:
+            summary.seconds = time.perf_counter() - started
+            summary.retries = self.client.retries
+        result = (
+            "ok"
+            if not summary.content_errors
+            else "records ok; " + "; ".join(summary.content_errors)
+        )
+        site_state.finish_run(self.store, self.client.url, _now(), result)
+        return summary

@@ -1,0 +1,158 @@
+"""Guides and templates as versioned file bundles: packed to publish, applied atomically.
+
+A received release is written to `<hub copy>.releases/r<N>/` first (every file, then
+fsync), and only then does the hub copy `paths.hub_copy(kind)` — a symbolic link —
+switch to it with one rename. A reader sees the old release or the new one, never a
+mix; a crash mid-way leaves a stray temporary folder that the next run removes. The
+previous release is kept beside the current one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tomllib
+import uuid
+from pathlib import Path
+from typing import Any
+
+from acw_tui import paths
+from acw_tui.sync import SyncError
+from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, check_file_name
+
+PATTERNS = {"shorthand": ("*.toml",), "templates": ("*.j2", "*.toml")}
+FAULT_ENV = "ACW_SYNC_FAULT"
+
+
+def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
+    """The files to publish from a guide file or a folder, and the guide's version.
+
+    The guide's `[guide] version` must be a whole number (the hub refuses to publish a
+    version that is not newer than the last); templates carry their versions inside.
+    """
+    if source.is_file():
+        found = {source.name: source}
+    elif source.is_dir():
+        found = {
+            path.relative_to(source).as_posix(): path
+            for pattern in PATTERNS[kind]
+            for path in sorted(source.rglob(pattern))
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(source).parts)
+        }
+    else:
+        raise SyncError(f"{source}: no such file or folder to publish")
+    if not found:
+        raise SyncError(f"{source}: nothing to publish (looked for {', '.join(PATTERNS[kind])})")
+    files: dict[str, str] = {}
+    for name, path in sorted(found.items()):
+        why = check_file_name(name)
+        if why:
+            raise SyncError(f"{path}: {why}")
+        try:
+            files[name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise SyncError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    if kind != "shorthand":
+        if not any(name.endswith(".j2") for name in files):
+            raise SyncError(f"{source}: no *.j2 template to publish")
+        return files, None
+    versions = []
+    for name, text in files.items():
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SyncError(f"{found[name]}: malformed TOML: {exc}") from None
+        version = (
+            data.get("guide", {}).get("version") if isinstance(data.get("guide"), dict) else None
+        )
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise SyncError(f"{found[name]}: [guide] version must be a whole number to publish")
+        versions.append(version)
+    return files, max(versions)
+
+
+def _releases_dir(kind: str) -> Path:
+    target = paths.hub_copy(kind)
+    return target.parent / f".{target.name}.releases"
+
+
+def local_release(kind: str) -> int:
+    """The release number of the hub copy in force (0 if none was received)."""
+    target = paths.hub_copy(kind)
+    try:
+        name = os.readlink(target)
+    except OSError:
+        return 0
+    stem = Path(name).name
+    return int(stem[1:]) if stem.startswith("r") and stem[1:].isdigit() else 0
+
+
+def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> dict[str, str]:
+    """The bundle's files, if they match the checksum it came with (and the index's)."""
+    label = KIND_LABELS.get(kind, kind)
+    files = bundle.get("files")
+    release = bundle.get("release")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise SyncError(f"{label} release {release} from the hub is malformed; nothing applied")
+    actual = bundle_checksum(files)
+    for claimed in (bundle.get("checksum"), expected):
+        if claimed is not None and claimed != actual:
+            raise SyncError(
+                f"{label} release {release} from the hub failed its checksum "
+                f"(expected {claimed}, got {actual}); kept the current version"
+            )
+    for name in files:
+        why = check_file_name(name)
+        if why:
+            raise SyncError(f"{label} release {release}: {why}; nothing applied")
+    return files
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def apply_bundle(kind: str, release: int, checksum: str, files: dict[str, str]) -> Path:
+    """Install a verified release and switch the hub copy to it in one rename."""
+    target = paths.hub_copy(kind)
+    releases = _releases_dir(kind)
+    releases.mkdir(parents=True, exist_ok=True)
+    for stray in releases.glob("tmp-*"):
+        shutil.rmtree(stray, ignore_errors=True)
+    temp = releases / f"tmp-{uuid.uuid4().hex}"
+    temp.mkdir()
+    fault = os.environ.get(FAULT_ENV, "")
+    for index, (name, text) in enumerate(sorted(files.items())):
+        path = temp / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if fault == "die-mid-apply" and index == 0:
+            os._exit(71)
+    (temp / ".release.json").write_text(
+        json.dumps({"kind": kind, "release": release, "checksum": checksum}), encoding="utf-8"
+    )
+    _fsync_dir(temp)
+    final = releases / f"r{release}"
+    if final.exists():
+        shutil.rmtree(final)
+    temp.rename(final)
+    previous = local_release(kind)
+    if target.exists() and not target.is_symlink():
+        # A folder put there by hand: keep it as the previous version.
+        target.rename(releases / f"r{previous}-manual-{uuid.uuid4().hex[:8]}")
+    link = target.parent / f".{target.name}.link-{uuid.uuid4().hex}"
+    os.symlink(os.path.relpath(final, target.parent), link)
+    os.replace(link, target)
+    _fsync_dir(target.parent)
+    for old in releases.iterdir():
+        if old.name not in (final.name, f"r{previous}") and old.name.startswith("r"):
+            shutil.rmtree(old, ignore_errors=True)
+    return final

@@ -1,0 +1,165 @@
+"""The hub's database connection: SQLite file or PostgreSQL, one small interface.
+
+Both backends run the same SQL, written with `?` placeholders (turned into `%s` for
+psycopg), so the hub's rules are tested once and hold on both. Connections are kept
+per thread: the web app serves requests from a thread pool and keeps no other state,
+so several hub processes can share one PostgreSQL database behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from acw_tui.sync import HubError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class Tx:
+    """One open transaction: run statements with `?` placeholders."""
+
+    def __init__(self, cursor: Any, postgres: bool) -> None:
+        self._cursor = cursor
+        self._postgres = postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._cursor.execute(self._sql(sql), tuple(params))
+        return self._cursor
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self._sql(sql), rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row = self.execute(sql, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.execute(sql, params).fetchall()]
+
+
+class HubDatabase:
+    """A hub store named by URL: `sqlite:///path/hub.db` or `postgresql://…`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = urlparse(url)
+        if parsed.scheme in ("postgresql", "postgres"):
+            self.postgres = True
+            self.path: Path | None = None
+        elif parsed.scheme == "sqlite":
+            self.postgres = False
+            # sqlite:///relative/hub.db has path "/relative/hub.db"; sqlite:////abs too.
+            raw = unquote(parsed.netloc + parsed.path)
+            if url.startswith("sqlite:///"):
+                raw = unquote(url[len("sqlite:///") :])
+            if not raw:
+                raise HubError(f"{url}: no file named (use sqlite:///path/hub.db)")
+            self.path = Path(raw).expanduser()
+        else:
+            raise HubError(
+                f"{url}: unknown hub store (use sqlite:///path/hub.db or postgresql://…)"
+            )
+        self._local = threading.local()
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.postgres else "sqlite"
+
+    def describe(self) -> str:
+        """The URL without a password, for messages."""
+        parsed = urlparse(self.url)
+        if parsed.password:
+            return self.url.replace(f":{parsed.password}@", ":***@")
+        return self.url
+
+    def _connect(self) -> Any:
+        if self.postgres:
+            import psycopg
+
+            try:
+                return psycopg.connect(self.url, connect_timeout=10)
+            except psycopg.Error as exc:
+                raise HubError(f"{self.describe()}: cannot connect ({exc})") from exc
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(self.path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            # An acknowledged batch must survive a power cut, not only a crash.
+            conn.execute("PRAGMA synchronous=FULL")
+        except (sqlite3.Error, OSError) as exc:
+            raise HubError(f"{self.describe()}: cannot open ({exc})") from exc
+        return conn
+
+    def _connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self.postgres and conn.closed:
+            conn = None
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One write transaction; rolled back if the block raises."""
+        conn = self._connection()
+        if self.postgres:
+            import psycopg
+
+            try:
+                with conn.transaction(), conn.cursor() as cursor:
+                    yield Tx(cursor, postgres=True)
+            except psycopg.OperationalError:
+                # A dropped connection is replaced on the next request.
+                self._local.conn = None
+                raise
+            return
+        cursor = conn.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(cursor, postgres=False)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A read-only look: on SQLite no write lock is taken."""
+        if self.postgres:
+            with self.transaction() as tx:
+                yield tx
+            return
+        cursor = self._connection().cursor()
+        cursor.execute("BEGIN")
+        try:
+            yield Tx(cursor, postgres=False)
+        finally:
+            cursor.execute("COMMIT")
+            cursor.close()
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,458 @@
+"""The hub's store: sites and tokens, mirrored records with every revision, bundles.
+
+Current-state tables (`calls`, `wrapups`, …) are plain mirrors of the site tables, so
+the same report SQL runs here. `hub_history` keeps every revision ever received.
+A batch is applied in one transaction with
+
+    INSERT … ON CONFLICT (id) DO UPDATE SET … WHERE excluded.rev > <table>.rev
+
+so an older revision arriving late never overwrites a newer one, and replays change
+nothing. The site's mark is taken under a row lock (an UPDATE … RETURNING), which
+serialises batches of one site across any number of hub processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from acw_tui.sync import HubError
+from acw_tui.sync.hub_db import HubDatabase, Tx
+from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum
+from acw_tui.sync.tables import SyncedTable, synced_tables
+
+ROLES = ("site", "lead")
+
+HUB_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS hub_sites (
+        site_id TEXT PRIMARY KEY,
+        mark BIGINT NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        last_seen TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS hub_tokens (
+        token_hash TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS hub_batches (
+        site_id TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (site_id, idem_key)
+    )""",
+    """CREATE TABLE IF NOT EXISTS hub_history (
+        table_name TEXT NOT NULL,
+        id TEXT NOT NULL,
+        rev BIGINT NOT NULL,
+        site_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (table_name, id, rev)
+    )""",
+    """CREATE TABLE IF NOT EXISTS hub_content (
+        kind TEXT NOT NULL,
+        release BIGINT NOT NULL,
+        content_version BIGINT,
+        checksum TEXT NOT NULL,
+        files TEXT NOT NULL,
+        published_by TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        PRIMARY KEY (kind, release)
+    )""",
+)
+
+SQL_TYPES = {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"}
+
+
+class Refused(Exception):
+    """The hub refuses a request; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.extra = extra
+
+
+@dataclass(frozen=True)
+class Record:
+    seq: int
+    table: str
+    id: str
+    rev: int
+    row: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Identity:
+    role: str
+    name: str
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def token_hash(token: str) -> str:
+    # Tokens are 256 random bits, so a plain digest is as strong as a slow hash here.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return "acw_" + secrets.token_urlsafe(32)
+
+
+def _upsert_sql(table: SyncedTable) -> str:
+    names = table.column_names
+    columns = ", ".join(names)
+    marks = ", ".join("?" for _ in names)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+    return (
+        f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates} WHERE excluded.rev > {table.name}.rev"
+    )
+
+
+HISTORY_SQL = (
+    "INSERT INTO hub_history (table_name, id, rev, site_id, seq, payload, received_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, id, rev) DO NOTHING"
+)
+
+
+def _cell(value: Any) -> Any:
+    # The site stores JSON columns as text; anything structured is kept as JSON text.
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+class HubStore:
+    def __init__(self, url: str) -> None:
+        self.db = HubDatabase(url)
+        self.tables = synced_tables()
+        self._upserts = {name: _upsert_sql(t) for name, t in self.tables.items()}
+
+    # -- schema -----------------------------------------------------------------------
+
+    def init(self) -> list[str]:
+        """Create what is missing (tables, columns added on sites since); idempotent."""
+        done = []
+        with self.db.transaction() as tx:
+            for statement in HUB_SCHEMA:
+                tx.execute(statement)
+            for table in self.tables.values():
+                existing = self._columns(tx, table.name)
+                if not existing:
+                    columns = ", ".join(
+                        f"{c.name} {SQL_TYPES[c.kind]}" + (" PRIMARY KEY" if c.name == "id" else "")
+                        for c in table.columns
+                    )
+                    tx.execute(f"CREATE TABLE {table.name} ({columns})")
+                    tx.execute(
+                        f"CREATE INDEX IF NOT EXISTS {table.name}_site ON {table.name} (site_id)"
+                    )
+                    done.append(f"table {table.name}")
+                    continue
+                for column in table.columns:
+                    if column.name not in existing:
+                        tx.execute(
+                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {SQL_TYPES[column.kind]}"
+                        )
+                        done.append(f"column {table.name}.{column.name}")
+        return done
+
+    def _columns(self, tx: Tx, table: str) -> set[str]:
+        if self.db.postgres:
+            rows = tx.all(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = ?",
+                [table],
+            )
+        else:
+            rows = tx.all(f"SELECT name FROM pragma_table_info('{table}')")
+        return {r[0] for r in rows}
+
+    def check_ready(self) -> None:
+        """Refuse to serve a store that `acw hub init` has not prepared."""
+        try:
+            with self.db.transaction() as tx:
+                tx.one("SELECT count(*) FROM hub_sites")
+        except HubError:
+            raise
+        except Exception as exc:
+            raise HubError(
+                f"{self.db.describe()}: not a hub store yet ({exc}); run `acw hub init --db URL`"
+            ) from exc
+
+    # -- sites, leads, tokens -----------------------------------------------------------
+
+    def add(self, role: str, name: str) -> str:
+        """Register a site or a lead; returns its token (shown once, stored hashed)."""
+        token = new_token()
+        with self.db.transaction() as tx:
+            if tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
+                raise HubError(
+                    f"{role} {name!r} already exists on {self.db.describe()}; "
+                    f"use `acw hub token rotate {name}`" + (" --lead" if role == "lead" else "")
+                )
+            if role == "site":
+                tx.execute(
+                    "INSERT INTO hub_sites (site_id, mark, created_at) VALUES (?, 0, ?) "
+                    "ON CONFLICT (site_id) DO NOTHING",
+                    [name, now_text()],
+                )
+            tx.execute(
+                "INSERT INTO hub_tokens (token_hash, role, name, created_at) VALUES (?, ?, ?, ?)",
+                [token_hash(token), role, name, now_text()],
+            )
+        return token
+
+    def rotate(self, role: str, name: str) -> str:
+        """A new token for a site or lead; the old one stops working at once."""
+        token = new_token()
+        with self.db.transaction() as tx:
+            if not tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
+                raise HubError(f"no {role} named {name!r} on {self.db.describe()}")
+            tx.execute("DELETE FROM hub_tokens WHERE role = ? AND name = ?", [role, name])
+            tx.execute(
+                "INSERT INTO hub_tokens (token_hash, role, name, created_at) VALUES (?, ?, ?, ?)",
+                [token_hash(token), role, name, now_text()],
+            )
+        return token
+
+    def identify(self, token: str) -> Identity | None:
+        with self.db.reading() as tx:
+            row = tx.one(
+                "SELECT role, name FROM hub_tokens WHERE token_hash = ?", [token_hash(token)]
+            )
+        return Identity(row[0], row[1]) if row else None
+
+    def mark(self, site: str) -> int:
+        with self.db.reading() as tx:
+            row = tx.one("SELECT mark FROM hub_sites WHERE site_id = ?", [site])
+        if row is None:
+            raise Refused(401, f"site {site!r} is not registered on this hub")
+        return int(row[0])
+
+    # -- records ------------------------------------------------------------------------
+
+    def check_records(self, site: str, records: Iterable[Record]) -> None:
+        """Refusals that need no database: unknown tables or columns, another site's rows."""
+        for record in records:
+            table = self.tables.get(record.table)
+            if table is None:
+                raise Refused(
+                    422,
+                    f"record {record.id}: table {record.table!r} is not synced "
+                    f"(synced: {', '.join(self.tables)})",
+                )
+            unknown = set(record.row) - set(table.column_names)
+            if unknown:
+                raise Refused(
+                    422,
+                    f"record {record.table}/{record.id}: unknown column(s) "
+                    f"{', '.join(sorted(unknown))}; upgrade the hub",
+                )
+            if record.row.get("id") != record.id or record.row.get("rev") != record.rev:
+                raise Refused(
+                    422, f"record {record.table}/{record.id}: id or rev disagrees with its row"
+                )
+            owner = record.row.get("site_id")
+            if owner != site:
+                raise Refused(
+                    403,
+                    f"record {record.table}/{record.id} belongs to site {owner!r}, "
+                    f"but the token is site {site!r}'s; nothing was written",
+                )
+
+    def apply_batch(
+        self,
+        site: str,
+        key: str,
+        digest: str,
+        after: int,
+        records: list[Record],
+        *,
+        before_commit: Callable[[], None] | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """Apply one batch in one transaction; returns (answer, replayed)."""
+        received = now_text()
+        with self.db.transaction() as tx:
+            # Locks this site's row until commit: batches of one site go one at a time.
+            row = tx.one(
+                "UPDATE hub_sites SET last_seen = ? WHERE site_id = ? RETURNING mark",
+                [received, site],
+            )
+            if row is None:
+                raise Refused(401, f"site {site!r} is not registered on this hub")
+            mark = int(row[0])
+            stored = tx.one(
+                "SELECT body_hash, answer FROM hub_batches WHERE site_id = ? AND idem_key = ?",
+                [site, key],
+            )
+            if stored is not None:
+                if stored[0] != digest:
+                    raise Refused(
+                        422,
+                        f"idempotency key {key} was already used for a different batch; "
+                        "nothing was written",
+                    )
+                return json.loads(stored[1]), True
+            if after != mark:
+                raise Refused(
+                    409,
+                    f"batch builds on mark {after} but the hub's mark for site {site!r} is {mark}",
+                    mark=mark,
+                )
+            self._refuse_foreign(tx, site, records)
+            self.upsert(tx, records, received)
+            new_mark = records[-1].seq if records else mark
+            tx.execute("UPDATE hub_sites SET mark = ? WHERE site_id = ?", [new_mark, site])
+            answer = {"mark": new_mark, "records": len(records)}
+            tx.execute(
+                "INSERT INTO hub_batches (site_id, idem_key, body_hash, answer, received_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [site, key, digest, json.dumps(answer), received],
+            )
+            if before_commit is not None:
+                before_commit()
+        return answer, False
+
+    def _refuse_foreign(self, tx: Tx, site: str, records: list[Record]) -> None:
+        by_table: dict[str, list[str]] = {}
+        for record in records:
+            by_table.setdefault(record.table, []).append(record.id)
+        for table, ids in by_table.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                row = tx.one(
+                    f"SELECT id, site_id FROM {table} WHERE id IN ({marks}) AND site_id <> ? LIMIT 1",
+                    [*chunk, site],
+                )
+                if row is not None:
+                    raise Refused(
+                        403,
+                        f"record {table}/{row[0]} belongs to site {row[1]!r}; nothing was written",
+                    )
+
+    def upsert(self, tx: Tx, records: list[Record], received: str) -> None:
+        """The bulk write itself: current state plus every revision."""
+        by_table: dict[str, list[tuple[Any, ...]]] = {}
+        history = []
+        for record in records:
+            names = self.tables[record.table].column_names
+            row = record.row
+            by_table.setdefault(record.table, []).append(tuple(_cell(row.get(n)) for n in names))
+            history.append(
+                (
+                    record.table,
+                    record.id,
+                    record.rev,
+                    row.get("site_id"),
+                    record.seq,
+                    json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+                    received,
+                )
+            )
+        for table, rows in by_table.items():
+            tx.executemany(self._upserts[table], rows)
+        tx.executemany(HISTORY_SQL, history)
+
+    def revisions(self, site: str) -> dict[str, set[tuple[str, int]]]:
+        """Every (id, rev) received from a site, per table (for checks and tests)."""
+        found: dict[str, set[tuple[str, int]]] = {t: set() for t in self.tables}
+        with self.db.reading() as tx:
+            for table, row_id, rev in tx.all(
+                "SELECT table_name, id, rev FROM hub_history WHERE site_id = ?", [site]
+            ):
+                found.setdefault(table, set()).add((row_id, int(rev)))
+        return found
+
+    def current(self, site: str) -> dict[str, dict[str, int]]:
+        """id → current rev per table for one site."""
+        found: dict[str, dict[str, int]] = {}
+        with self.db.reading() as tx:
+            for table in self.tables:
+                rows = tx.all(f"SELECT id, rev FROM {table} WHERE site_id = ?", [site])
+                found[table] = {r[0]: int(r[1]) for r in rows}
+        return found
+
+    # -- guides and templates -------------------------------------------------------------
+
+    def latest_content(self) -> dict[str, dict[str, Any]]:
+        with self.db.reading() as tx:
+            rows = tx.all(
+                "SELECT kind, release, checksum, content_version, published_at FROM hub_content c "
+                "WHERE release = (SELECT max(release) FROM hub_content d WHERE d.kind = c.kind)"
+            )
+        return {
+            r[0]: {
+                "release": int(r[1]),
+                "checksum": r[2],
+                "content_version": r[3],
+                "published_at": r[4],
+            }
+            for r in rows
+        }
+
+    def content(self, kind: str, release: int) -> dict[str, Any] | None:
+        with self.db.reading() as tx:
+            row = tx.one(
+                "SELECT release, checksum, content_version, files, published_at FROM hub_content "
+                "WHERE kind = ? AND release = ?",
+                [kind, release],
+            )
+        if row is None:
+            return None
+        return {
+            "kind": kind,
+            "release": int(row[0]),
+            "checksum": row[1],
+            "content_version": row[2],
+            "files": json.loads(row[3]),
+            "published_at": row[4],
+        }
+
+    def publish(
+        self, kind: str, files: dict[str, str], content_version: int | None, lead: str
+    ) -> dict[str, Any]:
+        checksum = bundle_checksum(files)
+        with self.db.transaction() as tx:
+            latest = tx.one(
+                "SELECT release, checksum, content_version FROM hub_content WHERE kind = ? "
+                "ORDER BY release DESC LIMIT 1",
+                [kind],
+            )
+            if latest is not None:
+                if latest[1] == checksum:
+                    return {"release": int(latest[0]), "checksum": checksum, "unchanged": True}
+                if (
+                    content_version is not None
+                    and latest[2] is not None
+                    and content_version <= int(latest[2])
+                ):
+                    raise Refused(
+                        409,
+                        f"{KIND_LABELS.get(kind, kind)} version {content_version} is not newer than the published "
+                        f"version {latest[2]}; raise the version before publishing",
+                    )
+            release = int(latest[0]) + 1 if latest else 1
+            tx.execute(
+                "INSERT INTO hub_content (kind, release, content_version, checksum, files, "
+                "published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [kind, release, content_version, checksum, json.dumps(files), lead, now_text()],
+            )
+        return {"release": release, "checksum": checksum, "unchanged": False}

@@ -1,0 +1,77 @@
+"""The wire format between a site and the hub, shared by both sides.
+
+Upward, `POST /v1/sync/batch` with an `Idempotency-Key` header carries
+
+    {"after": 120, "records": [{"seq": 121, "table": "wrapups", "id": "…", "rev": 3,
+                                "row": {…every column…}}, …]}
+
+`after` is the hub's mark the batch builds on and `seq` the site's outbox sequence;
+the hub applies the batch only if `after` equals its mark, then answers
+`{"mark": <last seq>, "records": <count>}`. Replaying a key gives the very same answer.
+
+Downward, guides and templates are bundles of text files with a release number the
+hub assigns and a checksum both sides compute the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+API = "/v1"
+BATCH_RECORDS = 200
+BATCH_BYTES = 1 << 20  # 1 MiB of payload per batch
+MAX_BODY_BYTES = 4 << 20  # what the hub accepts by default (413 above)
+MAX_BATCH_RECORDS = 2000
+CONTENT_KINDS = ("shorthand", "templates")
+KIND_LABELS = {"shorthand": "guide", "templates": "templates"}
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    seq: int
+    table: str
+    row_id: str
+    rev: int
+    payload: str  # the row's JSON snapshot, as queued
+
+
+def batch_body(after: int, entries: list[OutboxEntry]) -> bytes:
+    """The batch's exact bytes; the same entries always give the same bytes."""
+    parts = [
+        f'{{"seq":{e.seq},"table":{json.dumps(e.table)},"id":{json.dumps(e.row_id)},'
+        f'"rev":{e.rev},"row":{e.payload}}}'
+        for e in entries
+    ]
+    return f'{{"after":{after},"records":[{",".join(parts)}]}}'.encode()
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def check_file_name(name: str) -> str | None:
+    """Why a bundle file name is unsafe (absolute, `..`, odd characters), or None."""
+    if not _SAFE_NAME.match(name) or ".." in name.split("/"):
+        return f"{name!r} is not a plain relative file name"
+    return None
+
+
+def bundle_checksum(files: Mapping[str, str]) -> str:
+    """sha256 over each file's name and the sha256 of its UTF-8 text, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        inner = hashlib.sha256(files[name].encode("utf-8")).hexdigest()
+        digest.update(f"{name}\0{inner}\n".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def problem(detail: str, **extra: Any) -> dict[str, Any]:
+    """An error body: one line a person can read, plus machine-readable extras."""
+    return {"detail": detail, **extra}

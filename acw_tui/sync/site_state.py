@@ -1,0 +1,145 @@
+"""The site's side of sync, in its own store: what the hub has acknowledged.
+
+`acked_seq` is the hub's mark as last adopted: every outbox row up to it has reached
+the hub and has been dropped here. `inflight_*` names the batch being sent, so a run
+that was killed re-sends exactly the same bytes under the same idempotency key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acw_tui.store import Store
+from acw_tui.store.records import SYNCED_TABLES, queue_rows
+from acw_tui.sync.protocol import OutboxEntry
+
+
+@dataclass(frozen=True)
+class SyncState:
+    hub_url: str | None
+    acked_seq: int
+    last_sync_at: str | None
+    last_result: str | None
+    inflight_key: str | None
+    inflight_after: int | None
+    inflight_last: int | None
+
+
+def load_state(store: Store) -> SyncState:
+    with store.errors():
+        row = store.conn.execute(
+            "SELECT hub_url, acked_seq, last_sync_at, last_result, inflight_key, "
+            "inflight_after, inflight_last FROM sync_state WHERE id = 1"
+        ).fetchone()
+    if row is None:
+        return SyncState(None, 0, None, None, None, None, None)
+    return SyncState(*row)
+
+
+def unsynced(store: Store) -> int:
+    with store.errors():
+        return int(store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+
+def last_seq(store: Store) -> int:
+    """The highest outbox sequence this store ever handed out (0 if none)."""
+    with store.errors():
+        row = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+        return int(row[0]) if row else 0
+
+
+def read_entries(
+    store: Store, after: int, limit_records: int, limit_bytes: int
+) -> list[OutboxEntry]:
+    """The next outbox rows after `after`, at most `limit_records` or about `limit_bytes`."""
+    entries: list[OutboxEntry] = []
+    size = 0
+    with store.errors():
+        cursor = store.conn.execute(
+            "SELECT seq, table_name, row_id, rev, payload FROM outbox WHERE seq > ? "
+            "ORDER BY seq LIMIT ?",
+            [after, limit_records],
+        )
+        for seq, table, row_id, rev, payload in cursor:
+            if entries and size + len(payload) > limit_bytes:
+                break
+            entries.append(OutboxEntry(seq, table, row_id, rev, payload))
+            size += len(payload)
+    return entries
+
+
+def read_range(store: Store, after: int, last: int) -> list[OutboxEntry]:
+    with store.errors():
+        rows = store.conn.execute(
+            "SELECT seq, table_name, row_id, rev, payload FROM outbox WHERE seq > ? AND seq <= ? "
+            "ORDER BY seq",
+            [after, last],
+        ).fetchall()
+    return [OutboxEntry(*row) for row in rows]
+
+
+def begin_batch(store: Store, hub_url: str, key: str, after: int, last: int) -> None:
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE sync_state SET hub_url = ?, inflight_key = ?, inflight_after = ?, "
+            "inflight_last = ? WHERE id = 1",
+            [hub_url, key, after, last],
+        )
+
+
+def adopt_mark(store: Store, mark: int, begin: tuple[str, str, int, int] | None = None) -> int:
+    """Take the hub's mark: drop what it holds, forget a batch it has answered.
+
+    `begin` (hub URL, key, after, last) records the next batch in the same
+    transaction. Returns the number of outbox rows dropped. A mark below ours is
+    handled by `hub_lost_records`, never here: the acknowledged mark only moves forward.
+    """
+    with store.transaction() as db:
+        acked = int(db.execute("SELECT acked_seq FROM sync_state WHERE id = 1").fetchone()[0])
+        mark = max(mark, acked)
+        dropped = db.execute("DELETE FROM outbox WHERE seq <= ?", [mark]).rowcount
+        db.execute(
+            "UPDATE sync_state SET acked_seq = ?, inflight_key = CASE WHEN inflight_last <= ? "
+            "THEN NULL ELSE inflight_key END WHERE id = 1",
+            [mark, mark],
+        )
+        if begin is not None:
+            db.execute(
+                "UPDATE sync_state SET hub_url = ?, inflight_key = ?, inflight_after = ?, "
+                "inflight_last = ? WHERE id = 1",
+                list(begin),
+            )
+    return int(dropped)
+
+
+def forget_inflight(store: Store) -> None:
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE sync_state SET inflight_key = NULL, inflight_after = NULL, "
+            "inflight_last = NULL WHERE id = 1"
+        )
+
+
+def hub_lost_records(store: Store, hub_mark: int) -> int:
+    """The hub's mark is behind ours (restored from an older backup, or a new hub).
+
+    Rows we dropped after its mark may be gone there, so every current row is queued
+    again (rev comparisons make that harmless for rows the hub still has), and we
+    build on the hub's mark from now on. Returns the number of rows queued.
+    """
+    with store.transaction() as db:
+        queued = sum(queue_rows(db, table) for table in SYNCED_TABLES)
+        db.execute(
+            "UPDATE sync_state SET acked_seq = ?, inflight_key = NULL, inflight_after = NULL, "
+            "inflight_last = NULL WHERE id = 1",
+            [hub_mark],
+        )
+    return queued
+
+
+def finish_run(store: Store, hub_url: str, at: str, result: str) -> None:
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE sync_state SET hub_url = ?, last_sync_at = ?, last_result = ? WHERE id = 1",
+            [hub_url, at, result],
+        )

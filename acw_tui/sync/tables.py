@@ -1,0 +1,65 @@
+"""Which tables travel to the hub, and with which columns.
+
+One place decides: `SYNCED_TABLES` of the site's store. The hub mirrors each of those
+tables under the same name with the same column names, read from the site's own
+migrations, so a table or column added on the site reaches the hub without any change
+to the protocol, and reports can run the same SQL against either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import sqlite_utils
+
+from acw_tui.store import migrations
+from acw_tui.store.records import SYNCED_TABLES
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "text", "integer" or "real": how the hub declares it
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _kind(declared: str) -> str:
+    declared = declared.upper()
+    if "INT" in declared:
+        return "integer"
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB", "NUM")):
+        return "real"
+    return "text"
+
+
+@cache
+def synced_tables() -> dict[str, SyncedTable]:
+    """The synced tables as the newest site schema defines them (built once, in memory)."""
+    db = sqlite_utils.Database(memory=True)
+    for migration in migrations.MIGRATIONS:
+        migration.up(db)
+    found = {}
+    for name in SYNCED_TABLES:
+        columns = tuple(Column(c.name, _kind(c.type)) for c in db.table(name).columns)
+        names = {c.name for c in columns}
+        missing = {"id", "rev", "site_id"} - names
+        if missing:
+            # The hub needs `id` to upsert, `rev` to order and `site_id` to know whose
+            # record it is; a synced table without them cannot be mirrored safely.
+            raise RuntimeError(
+                f"synced table {name} has no {', '.join(sorted(missing))} column; "
+                "every table in SYNCED_TABLES needs id, rev and site_id"
+            )
+        found[name] = SyncedTable(name, columns)
+    db.close()
+    return found

@@ -1,0 +1,104 @@
+"""The searchable guide panel: fuzzy search over abbreviations and expansions.
+
+Type to filter, up/down to pick, Enter to insert the entry's expansion into the notes,
+Escape to close. The panel posts `EntryChosen` and `Closed`; the screen decides where
+the text goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from acw_tui.core.shorthand import Entry, Guide
+from acw_tui.core.shorthand.compare import search_guide
+
+SHOWN = 200  # rows in the list at most; the search itself covers the whole guide
+
+
+class GuidePanel(Vertical):
+    DEFAULT_CSS = """
+    GuidePanel {
+        width: 44;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    GuidePanel #guide-list { height: 1fr; }
+    GuidePanel #guide-title { text-style: bold; }
+    GuidePanel #guide-warning { color: $warning; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close guide", show=True)]
+
+    @dataclass
+    class EntryChosen(Message):
+        entry: Entry
+
+    class Closed(Message):
+        """The agent closed the panel (Escape)."""
+
+    def __init__(self, guide: Guide, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self.guide = guide
+        self._shown: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"{self.guide.name} · v{self.guide.version}", id="guide-title")
+        if self.guide.problems:
+            yield Label(
+                f"{len(self.guide.problems)} problem(s): {self.guide.problems[0]}",
+                id="guide-warning",
+            )
+        yield Input(placeholder="Search abbreviations and expansions", id="guide-search")
+        yield OptionList(id="guide-list")
+
+    def on_mount(self) -> None:
+        self.show_matches("")
+
+    def set_guide(self, guide: Guide) -> None:
+        self.guide = guide
+        self.show_matches(self.query_one("#guide-search", Input).value)
+
+    def focus_search(self) -> None:
+        self.query_one("#guide-search", Input).focus()
+
+    def show_matches(self, query: str) -> None:
+        self._shown = search_guide(self.guide, query, SHOWN)
+        options = self.query_one("#guide-list", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(Text.assemble((f"{e.abbr:<8}", "bold"), " ", e.expansion)) for e in self._shown
+        )
+        if self._shown:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#guide-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.show_matches(event.value)
+
+    @on(Input.Submitted, "#guide-search")
+    def _submit(self) -> None:
+        options = self.query_one("#guide-list", OptionList)
+        if options.highlighted is not None and self._shown:
+            self.post_message(self.EntryChosen(self._shown[options.highlighted]))
+
+    @on(OptionList.OptionSelected, "#guide-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.EntryChosen(self._shown[event.option_index]))
+
+    def key_down(self) -> None:
+        self.query_one("#guide-list", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        self.query_one("#guide-list", OptionList).action_cursor_up()
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())

@@ -1,0 +1,298 @@
+"""The notes editor: a plain TextArea that expands the team's shorthand as the agent types.
+
+The rules live in `acw_tui.core.shorthand`; this widget only feeds them the text left
+of the cursor when a delimiter is typed, and does the edits so that:
+
+- the expansion is one undo step (ctrl+z gives back exactly what was typed);
+- backspace right after an expansion restores what was typed, and that token does not
+  fire again there;
+- a paste is never expanded ("Expand note", F5, does a whole note on purpose);
+- a hint (`cx → customer`) is posted while a known token is being typed;
+- uses, undos and phrases typed in full are counted per entry for the wrap-up.
+
+The keystroke path is one short scan of the current line and one dictionary hit.
+`keystroke_hook` (optional) runs after every key: live redaction plugs in there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, Selection
+
+from acw_tui.core.shorthand import (
+    DoneExpansion,
+    Entry,
+    Guide,
+    GuideProblem,
+    PhraseIndex,
+    UndoBook,
+    UsageTally,
+    apply_case,
+    decide_expansion,
+    entry_being_typed,
+    expand_text,
+)
+
+# Keys that must not forget the last expansion: they are the ways to take it back.
+_UNDO_KEYS = frozenset({"backspace", "ctrl+z", "super+z"})
+
+
+class NotesEditor(TextArea):
+    BINDINGS = [Binding("f5", "expand_note", "Expand note")]
+
+    @dataclass
+    class HintChanged(Message):
+        """What a delimiter would expand right now (`cx → customer`), or "" for nothing."""
+
+        editor: NotesEditor
+        hint: str
+        entry: Entry | None
+
+        @property
+        def control(self) -> NotesEditor:
+            return self.editor
+
+    @dataclass
+    class GuideLoaded(Message):
+        """The guide from `guide_source` is in place (it loads after the first paint)."""
+
+        editor: NotesEditor
+        guide: Guide
+
+        @property
+        def control(self) -> NotesEditor:
+            return self.editor
+
+    @dataclass
+    class Expanded(Message):
+        """One or more expansions were made (or, with `undone`, one was taken back)."""
+
+        editor: NotesEditor
+        entry: Entry | None
+        count: int = 1
+        undone: bool = False
+
+        @property
+        def control(self) -> NotesEditor:
+            return self.editor
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        guide: Guide | None = None,
+        guide_source: Callable[[], Guide] | None = None,
+        usage: UsageTally | None = None,
+        keystroke_hook: Callable[[NotesEditor], None] | None = None,
+        **kwargs: object,
+    ) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("tab_behavior", "focus")
+        super().__init__(text, language=None, **kwargs)  # type: ignore[arg-type]
+        self.usage = usage if usage is not None else UsageTally()
+        self.keystroke_hook = keystroke_hook
+        self._book = UndoBook()
+        self._hint = ""
+        self.guide = guide or Guide()
+        self._guide_source = guide_source
+
+    def on_mount(self) -> None:
+        if self._guide_source is not None:
+            # Reading and parsing the guide file is kept off the way to the first paint.
+            self.run_worker(self._load_guide, thread=True, exclusive=True, group="guide")
+
+    def _load_guide(self) -> None:
+        assert self._guide_source is not None
+        try:
+            guide = self._guide_source()
+        except Exception as exc:  # a guide must never take the notes down
+            guide = Guide(problems=(GuideProblem("shorthand guide", 0, f"not loaded: {exc}"),))
+        with suppress(RuntimeError):  # the app closed while the guide was loading
+            self.app.call_from_thread(self._guide_ready, guide)
+
+    def _guide_ready(self, guide: Guide) -> None:
+        self.guide = guide
+        self.post_message(self.GuideLoaded(self, guide))
+
+    # -- the guide and the counts ------------------------------------------------------
+
+    @property
+    def guide(self) -> Guide:
+        return self._guide
+
+    @guide.setter
+    def guide(self, guide: Guide) -> None:
+        self._guide = guide
+        self._phrases = PhraseIndex(guide)
+        self._book.clear()
+
+    def reset_usage(self) -> UsageTally:
+        """Start counting afresh (a new wrap-up); returns the counts so far."""
+        done, self.usage = self.usage, UsageTally()
+        return done
+
+    def load_text(self, text: str) -> None:
+        super().load_text(text)
+        self._book.clear()
+
+    # -- typing ------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key not in _UNDO_KEYS:
+            self._book.forget()
+        if self.read_only:
+            await super()._on_key(event)
+            return
+        char = "\n" if event.key == "enter" else event.character if event.is_printable else None
+        if (
+            char is not None
+            and char in self._guide.delimiter_set
+            and self.selection.is_empty
+            and self._guide.entries
+        ):
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            self._type_delimiter(char)
+        else:
+            await super()._on_key(event)
+        self._after_keystroke()
+
+    def _line_before_cursor(self) -> tuple[int, int, str]:
+        """(row, column of the window's start, the window of text left of the cursor)."""
+        row, column = self.cursor_location
+        start = max(0, column - self._guide.context_chars)
+        return row, start, self.document[row][start:column]
+
+    def _type_delimiter(self, char: str) -> None:
+        row, offset, before = self._line_before_cursor()
+        found = decide_expansion(before, char, self._guide)
+        if found is not None and self._book.is_suppressed((row, offset + found.start), found.typed):
+            found = None
+        if found is None:
+            self._replace_via_keyboard(char, *self.selection)
+            self._count_missed(row, offset + len(before))
+            return
+        start, end = (row, offset + found.start), (row, offset + found.end)
+        after_delimiter = (row + 1, 0) if char == "\n" else (row, end[1] + 1)
+        # One edit puts in the expansion and the delimiter (a keystroke stays one edit
+        # of the document, as cheap as in a bare TextArea) ...
+        edit = Edit(found.replacement + char, start, end, maintain_selection_offset=True)
+        self.history.checkpoint()  # the expansion is an undo step of its own
+        self.edit(edit)
+        self.history.checkpoint()
+        # ... recorded as if the delimiter had been typed first: ctrl+z gives back the
+        # token and its delimiter, with the cursor after them, and ctrl+y redoes it.
+        edit.to_location = after_delimiter
+        edit._original_selection = Selection.cursor(after_delimiter)
+        if edit._edit_result is not None:
+            edit._edit_result.replaced_text = found.typed + char
+        cursor = self.cursor_location
+        self._book.expanded(
+            DoneExpansion(
+                found.entry,
+                start,
+                cursor,
+                found.typed + char,
+                found.replacement + char,
+                found.typed,
+            )
+        )
+        self.usage.used(found.entry, found.typed, found.replacement)
+        self.post_message(self.Expanded(self, found.entry))
+
+    def _count_missed(self, row: int, column: int) -> None:
+        if self._phrases.by_last_word:
+            start = max(0, column - self._phrases.longest_phrase - 1)
+            entry = self._phrases.missed_at(self.document[row][start:column])
+            if entry is not None:
+                self.usage.missed(entry)
+
+    def _after_keystroke(self) -> None:
+        if self._guide.entries:
+            _, _, before = self._line_before_cursor()
+            typing = entry_being_typed(before, self._guide)
+            hint = ""
+            entry = None
+            if typing is not None:
+                token, entry = typing
+                hint = f"{token} → {apply_case(token, entry)}"
+            if hint != self._hint:
+                self._hint = hint
+                self.post_message(self.HintChanged(self, hint, entry))
+        if self.keystroke_hook is not None:
+            self.keystroke_hook(self)
+
+    # -- taking an expansion back ------------------------------------------------------
+
+    def _expansion_to_take_back(self) -> DoneExpansion | None:
+        if not self.selection.is_empty:
+            self._book.forget()
+            return None
+        done = self._book.take_back(self.cursor_location)
+        if done is None or self.get_text_range(done.start, done.end) != done.inserted:
+            return None
+        return done
+
+    def action_delete_left(self) -> None:
+        done = self._expansion_to_take_back()
+        if done is None:
+            super().action_delete_left()
+            return
+        self.history.checkpoint()
+        result = self.replace(done.typed, done.start, done.end, maintain_selection_offset=False)
+        self.history.checkpoint()
+        self.selection = Selection.cursor(result.end_location)
+        self._counted_undo(done)
+
+    def action_undo(self) -> None:
+        done = self._expansion_to_take_back()
+        super().action_undo()
+        if done is not None:
+            self._counted_undo(done)
+
+    def _counted_undo(self, done: DoneExpansion) -> None:
+        # `typed` and `inserted` both end with the one delimiter character.
+        self.usage.undone(done.entry, done.token, done.inserted[:-1])
+        self.post_message(self.Expanded(self, done.entry, undone=True))
+
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        self._book.forget()  # a click is a cursor move: backspace is ordinary again
+        await super()._on_mouse_down(event)
+
+    # -- paste and the whole note ------------------------------------------------------
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        self._book.forget()  # a paste is never expanded (SPEC §3 rule 6)
+        await super()._on_paste(event)
+
+    def action_expand_note(self) -> int:
+        """Expand the whole note by the same rules (for pasted text); one undo step."""
+        result = expand_text(self.text, self._guide)
+        if not result.expansions:
+            self.notify("Nothing to expand in this note.")
+            return 0
+        self._book.forget()
+        self.history.checkpoint()
+        self.replace(result.text, (0, 0), self.document.end, maintain_selection_offset=False)
+        self.history.checkpoint()
+        for found in result.expansions:
+            self.usage.used(found.entry, found.typed, found.replacement)
+        self.post_message(self.Expanded(self, None, len(result.expansions)))
+        self.notify(f"Expanded {len(result.expansions)} abbreviation(s).")
+        return len(result.expansions)
+
+    def insert_entry(self, entry: Entry) -> None:
+        """Insert an entry's expansion at the cursor (chosen from the guide panel)."""
+        self._book.forget()
+        self.history.checkpoint()
+        self.insert(entry.expansion)
+        self.history.checkpoint()
+        self.focus()

@@ -1,0 +1,46 @@
+"""A URL that is not an acw hub: one clear line, never a traceback or a retry loop.
+
+The far end here is someone else's server, so it is played by httpx's MockTransport.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from acw_tui.store import Store
+from acw_tui.sync import SyncError
+from acw_tui.sync.client import HubClient, Syncer
+
+
+def _client(handler, **kwargs) -> HubClient:
+    return HubClient(
+        "http://hub.invalid", "acw_x", transport=httpx.MockTransport(handler), **kwargs
+    )
+
+
+def test_a_web_page_instead_of_a_hub(fresh_store: Store) -> None:
+    client = _client(lambda request: httpx.Response(200, text="<html>welcome</html>"))
+    with pytest.raises(SyncError, match=r"not JSON.*really an acw hub"):
+        Syncer(fresh_store, client).run()
+    assert client.retries == 0
+
+
+def test_a_server_that_keeps_failing_is_given_up_on(fresh_store: Store) -> None:
+    calls = []
+
+    def failing(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(502, text="Bad Gateway", headers={"retry-after": "0"})
+
+    client = _client(failing, retry_for=0.5)
+    with pytest.raises(SyncError, match=r"answered 502 Bad Gateway; gave up after 0\.5 s"):
+        Syncer(fresh_store, client).run()
+    assert 2 <= len(calls) < 20
+
+
+def test_hub_url_and_token_are_checked_before_anything_is_sent() -> None:
+    with pytest.raises(SyncError, match="must start with http"):
+        HubClient("hub.example.com", "acw_x")
+    with pytest.raises(SyncError, match="no hub token"):
+        HubClient("http://hub.example.com", "")

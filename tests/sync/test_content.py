@@ -1,0 +1,121 @@
+"""Guides and templates coming back from the hub: checksummed, atomic, previous kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from acw_tui import paths
+from acw_tui.sync import SyncError, content
+from acw_tui.sync.client import HubClient
+
+from .conftest import HubProcess, Site, run_acw
+
+GUIDE = '[guide]\nname = "Support"\nversion = {version}\nlocale = "en"\n\n[[entry]]\nabbr = "cx"\nexpansion = "{word}"\n'
+
+
+pytestmark = pytest.mark.usefixtures("no_releases")
+
+
+def _lead(hub: HubProcess) -> HubClient:
+    import uuid
+
+    return HubClient(hub.url, hub.store.add("lead", f"lead-{uuid.uuid4().hex[:6]}"), retry_for=2)
+
+
+def _publish_guide(hub: HubProcess, tmp: Path, version: int, word: str) -> int:
+    folder = tmp / f"guide-{version}-{word}"
+    folder.mkdir()
+    (folder / "en.toml").write_text(GUIDE.format(version=version, word=word), encoding="utf-8")
+    files, content_version = content.read_bundle("shorthand", folder)
+    return int(_lead(hub).publish("shorthand", files, content_version)["release"])
+
+
+def _guide_in_force() -> str:
+    return (paths.content_dir("shorthand") / "en.toml").read_text(encoding="utf-8")
+
+
+def test_new_guide_and_templates_arrive_and_the_previous_is_kept(
+    site: Site, tmp_path: Path
+) -> None:
+    hub = site.hub
+    first = _publish_guide(hub, tmp_path, 12, "customer")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "general.j2").write_text(
+        "+++\nid = 'general'\nversion = 3\n+++\n{{ note }}\n", encoding="utf-8"
+    )
+    (templates / "codes.toml").write_text("[[code]]\ncode = 'resolved'\n", encoding="utf-8")
+    files, _ = content.read_bundle("templates", templates)
+    _lead(hub).publish("templates", files, None)
+    summary = site.sync()
+    assert summary.applied == {"shorthand": first, "templates": 1}
+    assert 'expansion = "customer"' in _guide_in_force()
+    assert (paths.content_dir("templates") / "general.j2").exists()
+
+    second = _publish_guide(hub, tmp_path, 13, "client")
+    assert site.sync().applied == {"shorthand": second}
+    assert 'expansion = "client"' in _guide_in_force()
+    releases = sorted(
+        p.name for p in paths.hub_copy("shorthand").parent.glob(".shorthand.releases/r*")
+    )
+    assert releases == [f"r{first}", f"r{second}"]
+    assert site.sync().applied == {}
+
+
+def test_an_older_guide_version_is_refused_by_the_hub(site: Site, tmp_path: Path) -> None:
+    _publish_guide(site.hub, tmp_path, 12, "customer")
+    with pytest.raises(
+        SyncError, match="guide version 11 is not newer than the published version 12"
+    ):
+        _publish_guide(site.hub, tmp_path, 11, "client")
+
+
+def test_site_token_cannot_publish(site: Site) -> None:
+    client = HubClient(site.hub.url, site.token, retry_for=2)
+    with pytest.raises(SyncError, match="403: publishing needs a lead token"):
+        client.publish("shorthand", {"en.toml": GUIDE.format(version=1, word="x")}, 1)
+
+
+@pytest.mark.parametrize("fault", ["cut-download", "bad-checksum"])
+def test_a_spoiled_download_is_never_applied_and_the_next_sync_converges(
+    site: Site, tmp_path: Path, fault: str
+) -> None:
+    hub = site.hub
+    _publish_guide(hub, tmp_path, 1, "customer")
+    site.sync()
+    latest = _publish_guide(hub, tmp_path, 2, "client")
+    hub.arm(site.name, fault, count=1000)
+    summary = site.sync(retry_for=0.5)
+    expected = "failed its checksum" if fault == "bad-checksum" else "peer closed connection"
+    assert expected in summary.content_errors[0]
+    assert summary.applied == {}
+    assert 'expansion = "customer"' in _guide_in_force()
+    assert content.local_release("shorthand") == latest - 1
+    hub.arm(site.name, fault, count=0)
+    assert site.sync().applied == {"shorthand": latest}
+    assert 'expansion = "client"' in _guide_in_force()
+
+
+def test_a_site_killed_while_applying_keeps_the_old_guide(site: Site, tmp_path: Path) -> None:
+    hub = site.hub
+    _publish_guide(hub, tmp_path, 1, "customer")
+    site.sync()
+    _publish_guide(hub, tmp_path, 2, "client")
+    proc = run_acw(site.home, "sync", "--quiet", env={"ACW_SYNC_FAULT": "die-mid-apply"})
+    proc.communicate(timeout=60)
+    assert proc.returncode == 71
+    assert 'expansion = "customer"' in _guide_in_force()
+    site.sync()
+    assert 'expansion = "client"' in _guide_in_force()
+    assert not list(paths.hub_copy("shorthand").parent.glob(".shorthand.releases/tmp-*"))
+
+
+def test_bundle_names_that_escape_the_folder_are_refused(site: Site) -> None:
+    lead = _lead(site.hub)
+    for name in ("../evil.toml", "/etc/evil.toml", "a/../../b.toml"):
+        with pytest.raises(SyncError, match="422"):
+            lead.publish("shorthand", {name: "x = 1\n"}, None)
+    assert os.environ.get("ACW_HOME")

@@ -1,0 +1,49 @@
+"""The hub's mirror tables follow the site's schema, from one list of synced tables."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from acw_tui.store import open_store
+from acw_tui.store.records import SYNCED_TABLES
+from acw_tui.sync.hub_store import HubStore
+from acw_tui.sync.tables import synced_tables
+
+from .conftest import _pg_admin, _pg_url_for, pg_base_url
+
+
+def test_every_synced_table_can_be_mirrored(tmp_path: Path) -> None:
+    """Each synced table has `id`, `rev` and `site_id` (whose record is it?)."""
+    tables = synced_tables()
+    assert tuple(tables) == SYNCED_TABLES
+    store = open_store(tmp_path / "site.db")
+    for name, table in tables.items():
+        site_columns = [c.name for c in store.db.table(name).columns]
+        assert list(table.column_names) == site_columns
+    store.close()
+
+
+@pytest.fixture
+def hub_url(backend: str, tmp_path: Path):
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hub.db'}"
+        return
+    base = pg_base_url()
+    name = f"acw_schema_{uuid.uuid4().hex[:10]}"
+    _pg_admin(base, f"CREATE DATABASE {name}")
+    yield _pg_url_for(base, name)
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_hub_init_adds_what_a_newer_site_schema_has(hub_url: str) -> None:
+    hub = HubStore(hub_url)
+    created = hub.init()
+    assert {f"table {t}" for t in SYNCED_TABLES} <= set(created)
+    with hub.db.transaction() as tx:
+        tx.execute("ALTER TABLE calls DROP COLUMN customer_ref")  # as an older acw made it
+    assert hub.init() == ["column calls.customer_ref"]
+    assert hub.init() == []
+    hub.db.close()

@@ -1,0 +1,152 @@
+"""Edits, dropped requests and answers, duplicates, reorders and client kills, mixed.
+
+Whatever the order, a record the site wrote is always either on the hub or still in
+the outbox (never lost), the hub holds each revision once and nothing the site did not
+write (never duplicated or invented), the hub's mark never goes back, and when the
+site syncs in peace the hub equals the site.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from acw_tui.sync import site_state
+from acw_tui.sync.client import Conflict, Syncer
+from acw_tui.sync.protocol import batch_body
+
+from .conftest import HubProcess, Site, make_site
+
+
+def _machine(hub: HubProcess, root: Path) -> type[RuleBasedStateMachine]:
+    class SyncMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.site: Site = make_site(hub, root / uuid.uuid4().hex[:8])
+            self.client = self.site.client(retry_for=2)
+            self.sent: list[tuple[str, bytes]] = []
+            self.highest_mark = 0
+
+        def teardown(self) -> None:
+            self.client.close()
+            self.site.store.close()
+
+        def _next(self, size: int) -> tuple[str, bytes] | None:
+            after = site_state.load_state(self.site.store).acked_seq
+            entries = site_state.read_entries(self.site.store, after, size, 1 << 30)
+            if not entries:
+                return None
+            key = uuid.uuid4().hex
+            site_state.begin_batch(self.site.store, hub.url, key, after, entries[-1].seq)
+            return key, batch_body(after, entries)
+
+        def _send(self, key: str, body: bytes, adopt: bool) -> None:
+            try:
+                answer = self.client.send_batch(key, body)
+            except Conflict as conflict:
+                assert conflict.mark >= self.highest_mark
+                return
+            if adopt:
+                site_state.adopt_mark(self.site.store, answer["mark"])
+
+        @rule(count=st.integers(1, 4))
+        def write_new_records(self, count: int) -> None:
+            self.site.add_calls(count)
+
+        @precondition(lambda self: bool(self.site.current()["calls"]))
+        @rule(pick=st.integers(0, 10_000))
+        def edit_a_record(self, pick: int) -> None:
+            ids = sorted(self.site.current()["calls"])
+            self.site.edit(ids[pick % len(ids)])
+
+        @rule(
+            size=st.integers(1, 6),
+            fate=st.sampled_from(["delivered", "request lost", "answer lost"]),
+        )
+        def send_a_batch(self, size: int, fate: str) -> None:
+            batch = self._next(size)
+            if batch is None:
+                return
+            if fate != "request lost":
+                self._send(*batch, adopt=fate == "delivered")
+            self.sent.append(batch)
+
+        @precondition(lambda self: bool(self.sent))
+        @rule(pick=st.integers(0, 10_000), adopt=st.booleans())
+        def replay_an_old_batch(self, pick: int, adopt: bool) -> None:
+            key, body = self.sent[pick % len(self.sent)]
+            self._send(key, body, adopt)
+
+        @rule(skip=st.integers(1, 3))
+        def send_a_batch_ahead_of_its_turn(self, skip: int) -> None:
+            after = site_state.load_state(self.site.store).acked_seq
+            entries = site_state.read_entries(self.site.store, after, skip + 3, 1 << 30)
+            if len(entries) <= skip:
+                return
+            self._send(
+                uuid.uuid4().hex, batch_body(entries[skip - 1].seq, entries[skip:]), adopt=True
+            )
+
+        @rule()
+        def sync_in_peace(self) -> None:
+            Syncer(self.site.store, self.client, batch_records=5).run()
+            self.site.assert_hub_equal()
+            assert self.site.outbox() == 0
+
+        @invariant()
+        def nothing_lost_nothing_invented(self) -> None:
+            written = self.site.all_revisions()
+            on_hub = hub.store.revisions(self.site.name)
+            queued: dict[str, set[tuple[str, int]]] = {}
+            for table, row_id, rev in self.site.store.conn.execute(
+                "SELECT table_name, row_id, rev FROM outbox"
+            ):
+                queued.setdefault(table, set()).add((row_id, rev))
+            for table, revisions in written.items():
+                assert on_hub.get(table, set()) <= revisions
+                assert revisions <= on_hub.get(table, set()) | queued.get(table, set())
+            current = hub.store.current(self.site.name)
+            site_current = self.site.current()
+            for table, rows in current.items():
+                for row_id, rev in rows.items():
+                    assert rev <= site_current[table][row_id]
+
+        @invariant()
+        def mark_never_goes_back(self) -> None:
+            mark = hub.store.mark(self.site.name)
+            assert mark >= self.highest_mark
+            self.highest_mark = mark
+
+    return SyncMachine
+
+
+def test_sync_never_loses_or_duplicates_a_record(
+    hub: HubProcess, tmp_path: Path, backend: str
+) -> None:
+    machine = _machine(hub, tmp_path)
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=10 if backend == "postgres" else 15,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _home(acw_home: Path) -> None:
+    """Every site of the machine keeps its files under this test's ACW_HOME."""

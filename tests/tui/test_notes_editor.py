@@ -1,0 +1,337 @@
+"""The notes editor, driven by Pilot: real sentences, undo, ctrl+z, paste, the guide panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Label
+
+from acw_tui.core.shorthand import Entry, Guide, load_guide
+from acw_tui.paths import bundled
+from acw_tui.tui.widgets.guide_panel import GuidePanel
+from acw_tui.tui.widgets.notes_editor import NotesEditor
+
+GUIDE = Guide.of(
+    [
+        Entry("cx", "customer", "people"),
+        Entry("cb", "callback", "actions"),
+        Entry("w/", "with"),
+        Entry("acct", "account", "account"),
+        Entry("nfa", "no further action", "outcomes"),
+        Entry("kh", "客户"),
+        Entry("zd", "账单"),
+        Entry("tmrw", "tomorrow", "time"),
+    ]
+)
+
+
+class EditorApp(App[None]):
+    """A small host for the widgets, like the ACW screen."""
+
+    def __init__(self, guide: Guide = GUIDE) -> None:
+        super().__init__()
+        self.guide = guide
+        self.hints: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield NotesEditor(id="notes", guide=self.guide)
+        yield Label("", id="hint")
+        yield GuidePanel(self.guide, id="panel")
+
+    def on_mount(self) -> None:
+        self.query_one(NotesEditor).focus()
+
+    @on(NotesEditor.HintChanged)
+    def hint(self, event: NotesEditor.HintChanged) -> None:
+        self.hints.append(event.hint)
+        self.query_one("#hint", Label).update(event.hint)
+
+    @on(GuidePanel.EntryChosen)
+    def chosen(self, event: GuidePanel.EntryChosen) -> None:
+        self.query_one(NotesEditor).insert_entry(event.entry)
+
+
+KEYS = {" ": "space", "\n": "enter", ".": "full_stop", ",": "comma", "/": "slash"}
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*[KEYS.get(char, char) for char in text])
+
+
+def editor(app: EditorApp) -> NotesEditor:
+    return app.query_one(NotesEditor)
+
+
+async def test_typing_a_real_sentence_expands_as_it_goes() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "Cx asked for a cb tmrw w/ acct details. nfa")
+        await pilot.pause()
+        assert editor(app).text == (
+            "Customer asked for a callback tomorrow with account details. nfa"
+        )
+        await type_text(pilot, ".")
+        assert editor(app).text.endswith("details. no further action.")
+        rows = {r.abbr: r for r in editor(app).usage.rows()}
+        assert rows["cx"].used == 1 and rows["nfa"].used == 1
+
+
+async def test_backspace_right_after_restores_exactly_what_was_typed_and_does_not_refire() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "the cx ")
+        assert editor(app).text == "the customer "
+        await pilot.press("backspace")
+        assert editor(app).text == "the cx "
+        assert editor(app).cursor_location == (0, 7)
+        # Retyping the delimiter at the same token does not expand it again.
+        await pilot.press("backspace")
+        await type_text(pilot, " ok")
+        assert editor(app).text == "the cx ok"
+        assert editor(app).usage.entries["cx"].undone == 1
+
+
+async def test_backspace_after_another_key_is_an_ordinary_backspace() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "cx ")
+        await pilot.press("left", "right", "backspace")
+        assert editor(app).text == "customer"
+
+
+async def test_ctrl_z_undoes_the_expansion_as_one_step() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "hello cx,")
+        assert editor(app).text == "hello customer,"
+        await pilot.press("ctrl+z")
+        assert editor(app).text == "hello cx,"
+        assert editor(app).usage.entries["cx"].undone == 1
+        await pilot.press("ctrl+y")
+        assert editor(app).text == "hello customer,"
+
+
+async def test_enter_is_a_delimiter_and_the_newline_is_kept() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "cb\nnext")
+        assert editor(app).text == "callback\nnext"
+        assert editor(app).cursor_location == (1, 4)
+
+
+async def test_a_token_inside_a_word_does_not_fire() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "xcx e-cx cx1 mail cx@acme.com ")
+        assert editor(app).text == "xcx e-cx cx1 mail cx@acme.com "
+
+
+async def test_sigil_in_chinese_text() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        editor(app).insert("客户")
+        await type_text(pilot, ";zd ")
+        assert editor(app).text == "客户账单 "
+
+
+async def test_paste_is_never_expanded_but_expand_note_is_one_undo_step() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        pasted = "cx called, cb tmrw. "
+        await editor(app)._on_paste(events.Paste(pasted))
+        await pilot.pause()
+        assert editor(app).text == pasted
+        await pilot.press("f5")
+        assert editor(app).text == "customer called, callback tomorrow. "
+        assert editor(app).usage.entries["cb"].used == 1
+        await pilot.press("ctrl+z")
+        assert editor(app).text == pasted
+
+
+async def test_hint_shows_the_known_token_being_typed() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "C")
+        await type_text(pilot, "x")
+        await pilot.pause()
+        assert str(app.query_one("#hint", Label).render()) == "Cx → Customer"
+        await type_text(pilot, "y")
+        await pilot.pause()
+        assert str(app.query_one("#hint", Label).render()) == ""
+
+
+async def test_phrase_typed_in_full_counts_as_missed() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "the customer wants a callback.")
+        rows = {r.abbr: r for r in editor(app).usage.rows()}
+        assert rows["cx"].missed == 1
+        assert rows["cb"].missed == 1
+        assert rows["cx"].used == 0
+
+
+async def test_guide_panel_searches_fuzzily_and_inserts_the_chosen_entry() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "called ")
+        app.query_one(GuidePanel).focus_search()
+        await type_text(pilot, "clbk")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert editor(app).text == "called callback"
+        assert app.focused is editor(app)
+
+
+async def test_editor_has_no_syntax_highlighting() -> None:
+    app = EditorApp()
+    async with app.run_test():
+        assert editor(app).language is None
+
+
+async def test_real_english_guide_in_the_editor() -> None:
+    guide = load_guide(bundled("shorthand") / "en.toml")
+    app = EditorApp(guide)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "cx cld abt pwd rst. ")
+        assert editor(app).text == "customer called about password reset. "
+
+
+# -- on the ACW screen -----------------------------------------------------------------
+
+
+async def test_acw_screen_expands_hints_and_stores_usage_and_guide_version(
+    make_app: Callable[..., object], hook: object, acw_home: Path
+) -> None:
+    from acw_tui.tui.screens.ready import ReadyScreen
+    from tests.tui.conftest import acw_open, wait_for
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        hook.call_ended("PBX-7")  # type: ignore[attr-defined]
+        await wait_for(pilot, acw_open(app))
+        notes = app.screen.query_one(NotesEditor)  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: bool(notes.guide.entries))  # loads after the first paint
+        assert notes.guide.name.startswith("Contact-center shorthand")
+        await type_text(pilot, "cx")
+        await wait_for(
+            pilot, lambda: "cx → customer" in str(app.screen.query_one("#notes-hint").render())
+        )  # type: ignore[attr-defined]
+        await type_text(pilot, " asked for a callback, cb ")
+        await pilot.press("backspace")
+        await type_text(pilot, "tmrw.")
+        assert notes.text == "customer asked for a callback, cb tomorrow."
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))  # type: ignore[attr-defined]
+        panel = app.screen.query_one(GuidePanel)  # type: ignore[attr-defined]
+        assert panel.display
+        await type_text(pilot, "no further")
+        await pilot.press("enter")
+        assert notes.text == "customer asked for a callback, cb tomorrow.no further action"
+        await pilot.press("ctrl+g")
+        assert not panel.display
+        wrapup_id = app.desk.pending()[0].id  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))  # type: ignore[attr-defined]
+        store = app.desk.store  # type: ignore[attr-defined]
+        row = store.conn.execute(
+            "SELECT guide_version FROM wrapups WHERE id = ?", [wrapup_id]
+        ).fetchone()
+        assert row[0] == 1
+        usage = {
+            r[0]: r[1:]
+            for r in store.conn.execute(
+                "SELECT abbr, used, undone, missed FROM shorthand_usage WHERE wrapup_id = ?",
+                [wrapup_id],
+            )
+        }
+        assert usage == {"cx": (1, 0, 0), "cb": (1, 1, 1), "tmrw": (1, 0, 0)}
+
+
+async def test_ctrl_z_after_enter_expansion_gives_back_token_newline_and_cursor() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "ok cb\n")
+        assert editor(app).text == "ok callback\n"
+        await pilot.press("ctrl+z")
+        assert editor(app).text == "ok cb\n"
+        assert editor(app).cursor_location == (1, 0)
+        await type_text(pilot, "x")
+        assert editor(app).text == "ok cb\nx"
+
+
+async def test_cursor_stays_after_the_delimiter_in_mid_text() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        editor(app).load_text("start  end")
+        editor(app).move_cursor((0, 6))
+        await type_text(pilot, "cx,")
+        assert editor(app).text == "start customer, end"
+        assert editor(app).cursor_location == (0, 15)
+        await pilot.press("backspace")
+        assert editor(app).text == "start cx, end"
+        assert editor(app).cursor_location == (0, 9)
+
+
+async def test_acw_screen_with_a_broken_guide_warns_and_keeps_the_note(
+    make_app: Callable[..., object], hook: object, acw_home: Path
+) -> None:
+    from tests.tui.conftest import acw_open, wait_for
+
+    bad = acw_home / "broken.toml"
+    bad.write_text('[guide]\nname = "x"\n[[entry]]\nabbr = "cx"\nexpansion = \n', encoding="utf-8")
+    app = make_app(f'\n[shorthand]\nguide = "{bad}"')
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        hook.call_ended("PBX-8")  # type: ignore[attr-defined]
+        await wait_for(pilot, acw_open(app))
+        hint = app.screen.query_one("#notes-hint")  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "malformed TOML" in str(hint.render()))
+        assert f"{bad}:5" in str(hint.render())
+        await type_text(pilot, "cx called ")
+        assert app.screen.query_one(NotesEditor).text == "cx called "  # type: ignore[attr-defined]
+
+
+async def test_backspace_after_every_expansion_gives_back_exactly_what_was_typed() -> None:
+    """A property over seeded random notes, typed key by key into the real widget."""
+    import random
+
+    pieces = [
+        "cx",
+        "Cx",
+        "CX",
+        "cb",
+        "w/",
+        "acct",
+        "nfa",
+        "kh",
+        "xcx",
+        "cx1",
+        "e-cx",
+        "ok",
+        "客户",
+        ";zd",
+    ]
+    delimiters = [" ", ",", ".", "\n", ")", "'", ";", "!"]
+    rng = random.Random(2026)
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        notes = editor(app)
+        for _ in range(25):
+            await pilot.pause()  # let the hint messages of the last round through
+            notes.load_text("")
+            typed = ""
+            for _ in range(rng.randint(1, 12)):
+                for char in rng.choice(pieces) + rng.choice(delimiters):
+                    before = notes.text
+                    key = KEYS.get(char, "semicolon" if char == ";" else char)
+                    await notes._on_key(events.Key(key, char))
+                    typed += char
+                    if notes.text != before + char:  # an expansion happened
+                        assert notes.text.endswith(char)
+                        notes.action_delete_left()
+                    assert notes.text == typed
+        await pilot.pause()
+        assert sum(row.undone for row in notes.usage.rows()) > 30  # it did expand, often
