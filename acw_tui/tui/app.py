@@ -218,7 +218,7 @@ class AcwApp(App[None]):
                 "Finish wrap-up (ctrl+s)", "Store the note and timing", screen.action_finish
             )
             yield SystemCommand(
-                "Pick wrap-up codes (F5)", "Type to filter, Enter picks", screen.action_focus_codes
+                "Pick wrap-up codes (F10)", "Type to filter, Enter picks", screen.action_focus_codes
             )
             yield SystemCommand(
                 "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend

@@ -40,7 +40,7 @@ PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 class AcwScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", priority=True),
-        Binding("f5", "focus_codes", "Codes"),
+        Binding("f10", "focus_codes", "Codes"),
         Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
         Binding("ctrl+g", "toggle_guide", "Guide"),
