@@ -177,11 +177,14 @@ class AcwScreen(Screen[None]):
         return self.note_form
 
     async def build_wrapup_form(self) -> None:
+        # Not when the screen closed (or the app is quitting) before its first paint.
+        if not self.is_attached or getattr(self.app, "_exit", False):
+            return
+        if self.query("#wrapup-panel"):
+            return
         from acw_tui.tui.widgets.note_preview import NotePreview
         from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
 
-        if not self.is_attached or self.query("#wrapup-panel"):
-            return  # the screen closed before its first paint, or built already
         form = self.load_note_form()
         policy = self.desk.policy_for(self.wrapup)
         panel = WrapupPanel(
@@ -205,12 +208,14 @@ class AcwScreen(Screen[None]):
             self._preview_timer = self.set_timer(PREVIEW_DELAY, self.refresh_preview)
 
     def refresh_preview(self) -> None:
+        self._preview_timer = None
+        if self.note_form is None:
+            return  # the form is not built yet; it renders the preview when it is
         from acw_tui.finishing import call_context
         from acw_tui.tui.widgets.note_preview import NotePreview
 
-        self._preview_timer = None
         previews = self.query(NotePreview)
-        if self.note_form is None or not previews:
+        if not previews:
             return
         self.note_form.notes = self.notes.text
         rendered = self.note_form.render(
