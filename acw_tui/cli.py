@@ -222,6 +222,7 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
 
 from acw_tui.commands.guide import expand, guide_group  # noqa: E402
 from acw_tui.commands.redact import db_scrub, redact_command  # noqa: E402
+from acw_tui.commands.report import report  # noqa: E402
 from acw_tui.commands.sync import attach_publish, hub_group, sync_command  # noqa: E402
 from acw_tui.commands.templates import templates_group  # noqa: E402
 
@@ -230,6 +231,7 @@ cli.add_command(expand)
 cli.add_command(redact_command)
 db_group.add_command(db_scrub)
 cli.add_command(templates_group)
+cli.add_command(report)
 cli.add_command(sync_command)
 cli.add_command(hub_group)
 # Last: `publish` joins the `guide` and `templates` groups registered above.

@@ -146,6 +146,10 @@ class Desk:
     def pending(self) -> list[Wrapup]:
         return self.wrapups.pending(self.agent_id)
 
+    def acw_running(self) -> bool:
+        """Is the agent still in ACW for some wrap-up?"""
+        return self.wrapups.acw_running(self.agent_id)
+
     def save_draft(
         self,
         wrapup: Wrapup,
@@ -236,7 +240,7 @@ class Desk:
 
     def _after_acw_ended(self, now: datetime) -> None:
         """Ready again once no wrap-up is holding the agent in ACW."""
-        if not any(w.acw_running for w in self.pending()):
+        if not self.acw_running():
             current = self.states.current(self.agent_id)
             if current is None or current.state == AgentStateName.ACW:
                 self.set_state(AgentStateName.READY)
@@ -250,11 +254,11 @@ class Desk:
         current = self.states.current(self.agent_id)
         if current is not None and current.state not in (AgentStateName.LOGGED_OUT,):
             return current
-        running = any(w.acw_running for w in self.pending())
+        running = self.acw_running()
         return self.set_state(AgentStateName.ACW if running else AgentStateName.READY)
 
     def log_in_after_break(self) -> AgentState:
-        running = any(w.acw_running for w in self.pending())
+        running = self.acw_running()
         return self.set_state(AgentStateName.ACW if running else AgentStateName.READY)
 
     def log_out(self) -> AgentState:

@@ -63,6 +63,16 @@ class WrapupRepository:
             params.append(agent_id)
         return self._query(where, params, "ORDER BY w.started_at, w.id")
 
+    def acw_running(self, agent_id: str) -> bool:
+        """Is any wrap-up still holding the agent in ACW (open, time not ended)?"""
+        return bool(
+            self.store.rows(
+                "SELECT 1 FROM wrapups WHERE agent_id = ? AND status = 'open' "
+                "AND ended_at IS NULL LIMIT 1",
+                [agent_id],
+            )
+        )
+
     def recent(self, limit: int = 200, agent_id: str | None = None) -> list[Wrapup]:
         where, params = "WHERE w.status = 'done'", []
         if agent_id is not None:

@@ -34,9 +34,10 @@ class AcwApp(App[None]):
         Binding("f2", "new_wrapup", "Call ended"),
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
-        Binding("f6", "followups", "Follow-ups"),
+        Binding("f6", "reports", "Reports"),
         Binding("f7", "sync_status", "Sync"),
         Binding("f9", "toggle_break", "Break"),
+        Binding("f12", "followups", "Follow-ups"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -158,6 +159,11 @@ class AcwApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
+    def action_reports(self) -> None:
+        from acw_tui.tui.screens.reports import open_reports
+
+        open_reports(self)
+
     def action_followups(self) -> None:
         from acw_tui.tui.screens.followups import FollowupsScreen
 
@@ -176,7 +182,7 @@ class AcwApp(App[None]):
             self.desk.log_in_after_break()
             self.notify("Back from break.")
         else:
-            if any(w.acw_running for w in self.desk.pending()):
+            if self.desk.acw_running():
                 self.notify(
                     "Finish or leave ACW first: a wrap-up is still timing.", severity="warning"
                 )
@@ -207,7 +213,10 @@ class AcwApp(App[None]):
             "History (F4)", "Finished wrap-ups with full-text search", self.action_history
         )
         yield SystemCommand(
-            "Follow-ups (F6)", "Callbacks due, overdue first; mark done", self.action_followups
+            "Reports (F6)", "ACW figures, charts and outliers for leads", self.action_reports
+        )
+        yield SystemCommand(
+            "Follow-ups (F12)", "Callbacks due, overdue first; mark done", self.action_followups
         )
         yield SystemCommand(
             "Sync status (F7)", "Unsynced records, last sync, sync now", self.action_sync_status

@@ -107,7 +107,7 @@ async def test_fill_by_keyboard_refused_until_complete_then_finish(make_app, hoo
         }
         assert row[4] == expected and row[5] == 1
 
-        await pilot.press("f6")
+        await pilot.press("f12")
         await wait_for(pilot, lambda: isinstance(app.screen, FollowupsScreen))
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1

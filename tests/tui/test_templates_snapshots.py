@@ -106,7 +106,7 @@ def test_followups_screen_highlights_overdue_and_due_soon(snap_compare, make_app
         finish_with_followups(hook, wrapup, request, zone=UTC)
 
     async def open_followups(pilot: Pilot) -> None:
-        await pilot.press("f6")
+        await pilot.press("f12")
         await wait_for(pilot, lambda: app.screen.query("#followups-table"))
         await pilot.pause()
 

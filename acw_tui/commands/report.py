@@ -1,0 +1,98 @@
+"""`acw report`: ACW figures for team leads, with the formula behind each one (SPEC §9)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+GROUPINGS = ("agent", "team", "queue", "code", "template", "day", "hour")
+FORMATS = ("table", "csv", "json", "md", "html")
+
+
+@click.command("report")
+@click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    help="One row per agent, team (site), queue, code, template, day or hour (UTC).",
+)
+@click.option("--since", metavar="AGE", help="Only the last AGE: 30m, 12h, 7d, 2w.")
+@click.option("--from", "start", metavar="DATE", help="Start of the range (ISO date or time, UTC).")
+@click.option(
+    "--to", "end", metavar="DATE", help="End of the range; a bare date includes that day."
+)
+@click.option(
+    "--agent", "agents", multiple=True, metavar="ID", help="Only this agent (repeatable)."
+)
+@click.option("--queue", "queues", multiple=True, metavar="Q", help="Only this queue (repeatable).")
+@click.option("--site", "sites", multiple=True, metavar="SITE", help="Only this site (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="html is one self-contained file with charts.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.option(
+    "--hub-db",
+    metavar="URL",
+    help="Read the hub's store (all sites): sqlite:///path/hub.db or postgresql://…",
+)
+@click.option(
+    "--outlier-factor",
+    type=click.FloatRange(min=1.0),
+    help="Override [report] outlier_factor (default 1.5).",
+)
+@click.option("--now", "now_text", metavar="ISO-TIME", help="Make the report as of this time.")
+def report(
+    by: str | None,
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    agents: tuple[str, ...],
+    queues: tuple[str, ...],
+    sites: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    hub_db: str | None,
+    outlier_factor: float | None,
+    now_text: str | None,
+) -> None:
+    """ACW figures (calls, total/average/median/p90 ACW, ACW %, AHT, compliance,
+    time-outs, extensions), outliers against the team median and shorthand use.
+
+    Every figure is printed with its formula. Reads the local store, or the hub's store
+    with --hub-db. Example: acw report --since 7d --by agent --format html -o week.html
+    """
+    from acw_tui import config as config_module
+    from acw_tui.paths import database_file
+    from acw_tui.reports.assemble import build_report
+    from acw_tui.reports.options import ReportSettings, parse_bound, report_range
+    from acw_tui.reports.queries import Selection
+    from acw_tui.reports.render import render
+    from acw_tui.reports.source import opened
+
+    settings = config_module.section(config_module.load_config(), "report", ReportSettings)
+    now = parse_bound(now_text, "--now", end=False) if now_text else datetime.now(UTC)
+    begin, finish = report_range(since, start, end, now)
+    selection = Selection(begin, finish, agents, queues, sites)
+    with opened(hub_db, database_file()) as source:
+        made = build_report(
+            source,
+            selection,
+            now,
+            by=by,
+            outlier_factor=outlier_factor or settings.outlier_factor,
+            charts=fmt == "html",
+        )
+    text = render(made, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"report written to {output}", err=True)

@@ -1,0 +1,228 @@
+"""The figures of a report (SPEC §9) and the formula behind each one.
+
+The store sums, counts and ranks in SQL; these pure functions turn those totals into
+the figures a team lead reads, so every formula lives in exactly one place and its
+text is printed beside the figure it produces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# Percentiles are interpolated linearly between the two nearest ranks (like
+# PostgreSQL's percentile_cont and Python's statistics.quantiles(method="inclusive")).
+MEDIAN = 50
+P90 = 90
+
+FORMULAS: dict[str, str] = {
+    "calls": "calls handled = wrap-ups whose ACW ended in the range (by ACW start)",
+    "acw_total_s": "total ACW = sum of ACW seconds of the calls handled",
+    "acw_avg_s": "average ACW = total ACW ÷ calls handled",
+    "acw_median_s": "median ACW = 50th percentile of ACW seconds (linear between ranks)",
+    "acw_p90_s": "90th percentile ACW = 90th percentile of ACW seconds (linear between ranks)",
+    "acw_pct": (
+        "ACW % = total ACW ÷ total logged-in time × 100; logged-in time = agent states "
+        "other than logged_out, clipped to the range (gaps in the state log count as "
+        "logged out); by queue, code or template there is no logged-in time, so none"
+    ),
+    "aht_s": (
+        "AHT = (talk + hold + ACW) ÷ calls with known talk time; hold = 0 "
+        "(the store keeps no hold time)"
+    ),
+    "compliance_pct": (
+        "compliance = wrap-ups finished with a code and every required field ÷ "
+        "wrap-ups finished × 100"
+    ),
+    "timeout_rate": "time-out rate = wrap-ups timed out ÷ calls handled",
+    "extension_rate": "extension rate = wrap-ups extended at least once ÷ calls handled",
+}
+
+OUTLIER_FORMULA = "outlier = agent's median ACW > factor × median ACW of the agent's team (site)"
+SHORTHAND_FORMULAS: dict[str, str] = {
+    "used": "expansions used = entries expanded and kept or undone",
+    "undo_rate": "undo rate = expansions undone ÷ expansions used, per entry",
+    "missed": "missed = times an agent typed the full phrase of an entry instead of its abbreviation",
+    "keystrokes_saved": "keystrokes saved = sum of (expansion length − abbreviation length) kept",
+}
+CODE_GROUP_NOTE = "by code: a wrap-up with two codes counts in both groups"
+
+METRIC_NAMES = tuple(FORMULAS)
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """What SQL sums up for one group of wrap-ups (and the logged-in time beside it)."""
+
+    group: str
+    calls: int
+    acw_total_s: float
+    acw_median_s: float | None
+    acw_p90_s: float | None
+    talk_known_calls: int = 0
+    talk_plus_acw_s: float = 0.0
+    finished: int = 0
+    compliant: int = 0
+    timed_out: int = 0
+    extended: int = 0
+    logged_in_s: float | None = None  # None: logged-in time does not apply to this grouping
+
+
+@dataclass(frozen=True)
+class MetricsRow:
+    group: str
+    calls: int
+    acw_total_s: float
+    acw_avg_s: float | None
+    acw_median_s: float | None
+    acw_p90_s: float | None
+    acw_pct: float | None
+    aht_s: float | None
+    compliance_pct: float | None
+    timeout_rate: float | None
+    extension_rate: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"group": self.group, **{name: getattr(self, name) for name in METRIC_NAMES}}
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """part ÷ whole, or None when there is nothing to divide by."""
+    return part / whole if whole else None
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def metrics_row(totals: GroupTotals) -> MetricsRow:
+    """The figures of one group, following FORMULAS."""
+    acw_pct = None
+    if totals.logged_in_s is not None:
+        share = ratio(totals.acw_total_s, totals.logged_in_s)
+        acw_pct = None if share is None else share * 100
+    compliance = ratio(totals.compliant, totals.finished)
+    return MetricsRow(
+        group=totals.group,
+        calls=totals.calls,
+        acw_total_s=round(totals.acw_total_s, 1),
+        acw_avg_s=_rounded(ratio(totals.acw_total_s, totals.calls), 1),
+        acw_median_s=_rounded(totals.acw_median_s, 1),
+        acw_p90_s=_rounded(totals.acw_p90_s, 1),
+        acw_pct=_rounded(acw_pct, 1),
+        aht_s=_rounded(ratio(totals.talk_plus_acw_s, totals.talk_known_calls), 1),
+        compliance_pct=_rounded(None if compliance is None else compliance * 100, 1),
+        timeout_rate=_rounded(ratio(totals.timed_out, totals.calls), 4),
+        extension_rate=_rounded(ratio(totals.extended, totals.calls), 4),
+    )
+
+
+def percentile(sorted_values: Sequence[float], pct: int) -> float | None:
+    """The pct-th percentile of already sorted values, linear between ranks.
+
+    The SQL computes the same thing with window functions; this is the reference the
+    tests and the small in-memory callers use.
+    """
+    n = len(sorted_values)
+    if not n:
+        return None
+    position = pct * (n - 1)
+    low, rest = divmod(position, 100)
+    value = sorted_values[low]
+    if rest:
+        value += (sorted_values[low + 1] - value) * rest / 100
+    return value
+
+
+@dataclass(frozen=True)
+class AgentMedian:
+    agent_id: str
+    site_id: str
+    calls: int
+    median_s: float
+
+
+@dataclass(frozen=True)
+class Outlier:
+    agent_id: str
+    site_id: str
+    median_s: float
+    team_median_s: float
+
+    @property
+    def times_team(self) -> float:
+        return self.median_s / self.team_median_s
+
+
+def find_outliers(
+    agents: Iterable[AgentMedian], team_medians: dict[str, float], factor: float
+) -> list[Outlier]:
+    """Agents whose median ACW exceeds their team's median by more than `factor`.
+
+    A fixed limit punishes a team whose calls are simply harder; comparing with the
+    team's own median does not.
+    """
+    found = []
+    for agent in agents:
+        team = team_medians.get(agent.site_id)
+        if team and agent.median_s > factor * team:
+            found.append(Outlier(agent.agent_id, agent.site_id, agent.median_s, team))
+    return sorted(found, key=lambda o: -o.times_team)
+
+
+@dataclass(frozen=True)
+class ShorthandEntry:
+    abbr: str
+    expansion: str
+    used: int
+    undone: int
+    missed: int
+    keystrokes_saved: int
+    top_missers: tuple[tuple[str, int], ...] = ()  # (agent, times missed), most first
+
+    @property
+    def undo_rate(self) -> float | None:
+        return ratio(self.undone, self.used)
+
+
+@dataclass(frozen=True)
+class ShorthandSummary:
+    entries: tuple[ShorthandEntry, ...]
+
+    @property
+    def used(self) -> int:
+        return sum(e.used for e in self.entries)
+
+    @property
+    def undone(self) -> int:
+        return sum(e.undone for e in self.entries)
+
+    @property
+    def missed(self) -> int:
+        return sum(e.missed for e in self.entries)
+
+    @property
+    def keystrokes_saved(self) -> int:
+        return sum(e.keystrokes_saved for e in self.entries)
+
+    @property
+    def undo_rate(self) -> float | None:
+        return ratio(self.undone, self.used)
+
+
+def format_seconds(value: float | None) -> str:
+    """Seconds as m:ss (or h:mm:ss) for tables; a dash when there is no figure."""
+    if value is None:
+        return "–"
+    whole = round(value)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
+
+
+def format_percent(value: float | None, *, fraction: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value * 100 if fraction else value:.1f}%"

@@ -1,0 +1,314 @@
+"""A whole report: the grouped figures, outliers, shorthand use and what the charts draw."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from acw_tui.core import metrics
+from acw_tui.core.metrics import (
+    AgentMedian,
+    GroupTotals,
+    MetricsRow,
+    Outlier,
+    ShorthandEntry,
+    ShorthandSummary,
+)
+from acw_tui.reports import queries
+from acw_tui.reports.queries import Selection
+from acw_tui.reports.source import ReportError, ReportSource
+
+HISTOGRAM_WIDTH_S = 30
+HISTOGRAM_BUCKETS = 21  # 0:00–10:00 in 30 s steps, then "10:00 and more"
+TOP_MISSERS = 3
+
+
+@dataclass(frozen=True)
+class Bucket:
+    low_s: int
+    high_s: int | None  # None: open-ended
+    wrapups: int
+
+    @property
+    def label(self) -> str:
+        low = metrics.format_seconds(self.low_s)
+        return f"{low}+" if self.high_s is None else low
+
+
+@dataclass(frozen=True)
+class Report:
+    by: str | None
+    selection: Selection
+    now: datetime
+    source: str
+    outlier_factor: float
+    rows: list[MetricsRow]
+    agent_medians: list[AgentMedian]
+    team_medians: dict[str, float]
+    outliers: list[Outlier]
+    shorthand: ShorthandSummary
+    distribution: list[Bucket] = field(default_factory=list)
+    trend: list[MetricsRow] = field(default_factory=list)
+
+    @property
+    def formulas(self) -> dict[str, str]:
+        found = dict(metrics.FORMULAS)
+        if self.by == "code":
+            found["group"] = metrics.CODE_GROUP_NOTE
+        return found
+
+    total_calls: int = 0  # wrap-ups covered (a wrap-up with two codes counts once here)
+
+
+def _f(value: object) -> float:
+    return float(value) if value is not None else 0.0  # type: ignore[arg-type]
+
+
+def _opt(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+Key = tuple[str, ...]
+Percentiles = dict[Key, tuple[int, float | None, float | None]]
+
+
+def _percentiles(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    keys: list[str],
+    code_join: bool = False,
+) -> Percentiles:
+    width = len(keys)
+    return {
+        tuple(str(k) for k in row[:width]): (
+            int(row[width]),
+            _opt(row[width + 1]),
+            _opt(row[width + 2]),
+        )
+        for row in queries.percentiles(source, selection, now, keys, code_join)
+    }
+
+
+@dataclass(frozen=True)
+class _Figures:
+    rows: list[MetricsRow]
+    agents: list[AgentMedian]
+    teams: dict[str, float]
+    total_calls: int
+
+
+def _per_agent(source: ReportSource, selection: Selection, now: datetime) -> Percentiles:
+    """Median ACW per (site, agent). Ranked agent first: the store's index on agent_id
+    leaves SQLite only each agent's own rows to sort."""
+    ranked = _percentiles(source, selection, now, ["w.agent_id", "w.site_id"])
+    return {(site, agent): figures for (agent, site), figures in ranked.items()}
+
+
+@dataclass(frozen=True)
+class _SideWork:
+    """What the second connection computes while the first sums and ranks the groups."""
+
+    logged_in: dict[str, float] | None
+    per_agent: Percentiles | None  # by (site, agent); None: the main half ranks agents
+    per_site: Percentiles | None  # None: the team medians come from the main half
+    shorthand: ShorthandSummary
+
+
+def _side_work(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> _SideWork:
+    # By agent the main half ranks agents already; with one row for everything it ranks
+    # all wrap-ups, which for a single site is the team's median too.
+    per_agent = None
+    if by != "agent":
+        per_agent = _per_agent(source, selection, now)
+    per_site = None if by in ("team", None) else _percentiles(source, selection, now, ["w.site_id"])
+    return _SideWork(
+        logged_in=queries.logged_in_seconds(source, selection, now, by),
+        per_agent=per_agent,
+        per_site=per_site,
+        shorthand=shorthand_summary(source, selection, now),
+    )
+
+
+def _side_in_parallel(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> Future[_SideWork] | _SideWork:
+    """Start the side work on a second connection (two cores, half the wait); without
+    one, do it here."""
+    if source.reopen is None:
+        return _side_work(source, selection, now, by)
+    side = source.reopen()
+
+    def work() -> _SideWork:
+        try:
+            return _side_work(side, selection, now, by)
+        finally:
+            side.close()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-report")
+    future = pool.submit(work)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _figures(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> tuple[_Figures, ShorthandSummary]:
+    """The grouped rows, each agent's median and each team's median.
+
+    Each percentile needs a sorting pass, so the passes are split over two connections
+    and reused where one grouping answers another (by agent, by team, one site).
+    """
+    if by is not None and by not in queries.GROUPINGS:
+        raise ReportError(f"--by {by!r}: expected one of {', '.join(queries.GROUPINGS)}")
+    pending = _side_in_parallel(source, selection, now, by)
+    try:
+        key = queries.group_expression(by)
+        code_join = by == "code"
+        summed = queries.sums(source, selection, now, [key], code_join)
+        per_group = _percentiles(source, selection, now, [key], code_join)
+    finally:
+        side = pending.result() if isinstance(pending, Future) else pending
+
+    per_agent = side.per_agent
+    if per_agent is None:  # by agent: this half ranked them
+        if all(row[-2] == row[-1] for row in summed):
+            site_of = {str(row[0]): str(row[-2]) for row in summed}
+            per_agent = {(site_of[agent], agent): fig for (agent,), fig in per_group.items()}
+        else:  # an agent at two sites: rank (agent, site) pairs after all
+            per_agent = _per_agent(source, selection, now)
+    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
+    if by == "team":
+        per_site = per_group
+    elif by is None and single_site:
+        per_site = {(str(summed[0][-2]),): figures for figures in per_group.values()}
+    else:
+        per_site = side.per_site or _percentiles(source, selection, now, ["w.site_id"])
+    teams = {site: p50 for (site,), (_n, p50, _p90) in per_site.items() if p50 is not None}
+    agents = [
+        AgentMedian(agent, site, n, p50)
+        for (site, agent), (n, p50, _p90) in per_agent.items()
+        if p50 is not None
+    ]
+    logged_in = side.logged_in
+
+    rows = []
+    for group, calls, total, talk_n, talk_acw, done, ok, late, ext, _low, _high in summed:
+        _n, median, p90 = per_group.get((str(group),), (0, None, None))
+        totals = GroupTotals(
+            group=str(group),
+            calls=int(calls),
+            acw_total_s=_f(total),
+            acw_median_s=median,
+            acw_p90_s=p90,
+            talk_known_calls=int(talk_n or 0),
+            talk_plus_acw_s=_f(talk_acw),
+            finished=int(done or 0),
+            compliant=int(ok or 0),
+            timed_out=int(late or 0),
+            extended=int(ext or 0),
+            logged_in_s=None if logged_in is None else logged_in.get(str(group), 0.0),
+        )
+        rows.append(metrics.metrics_row(totals))
+    # An agent (or day, or hour) with logged-in time but no calls still gets a row: a
+    # lead wants to see who was logged in and handled nothing.
+    seen = {row.group for row in rows}
+    for group, seconds in (logged_in or {}).items():
+        if by is not None and group not in seen and seconds > 0:
+            rows.append(
+                metrics.metrics_row(GroupTotals(group, 0, 0.0, None, None, logged_in_s=seconds))
+            )
+    rows.sort(key=lambda row: row.group)
+    if by is None and not rows:
+        empty = None if logged_in is None else logged_in.get(queries.EVERYTHING)
+        rows.append(
+            metrics.metrics_row(
+                GroupTotals(queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=empty)
+            )
+        )
+    figures = _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
+    return figures, side.shorthand
+
+
+def shorthand_summary(
+    source: ReportSource, selection: Selection, now: datetime
+) -> ShorthandSummary:
+    missers: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for abbr, agent, missed in queries.shorthand_missers(source, selection, now):
+        if len(missers[abbr]) < TOP_MISSERS:
+            missers[abbr].append((str(agent), int(missed)))
+    entries = tuple(
+        ShorthandEntry(
+            abbr=str(abbr),
+            expansion=str(expansion),
+            used=int(used or 0),
+            undone=int(undone or 0),
+            missed=int(missed or 0),
+            keystrokes_saved=int(saved or 0),
+            top_missers=tuple(missers.get(abbr, ())),
+        )
+        for abbr, expansion, used, undone, missed, saved in queries.shorthand_entries(
+            source, selection, now
+        )
+    )
+    return ShorthandSummary(entries)
+
+
+def daily_trend(source: ReportSource, selection: Selection, now: datetime) -> list[MetricsRow]:
+    """Calls, average and median ACW per day, for the trend chart."""
+    key = queries.group_expression("day")
+    per_day = _percentiles(source, selection, now, [key])
+    rows = []
+    for day, calls, total, *_rest in queries.sums(source, selection, now, [key]):
+        _n, median, p90 = per_day.get((str(day),), (0, None, None))
+        rows.append(metrics.metrics_row(GroupTotals(str(day), int(calls), _f(total), median, p90)))
+    return rows
+
+
+def acw_distribution(source: ReportSource, selection: Selection, now: datetime) -> list[Bucket]:
+    counts = dict(
+        queries.distribution(source, selection, now, HISTOGRAM_WIDTH_S, HISTOGRAM_BUCKETS)
+    )
+    last = HISTOGRAM_BUCKETS - 1
+    return [
+        Bucket(
+            index * HISTOGRAM_WIDTH_S,
+            None if index == last else (index + 1) * HISTOGRAM_WIDTH_S,
+            counts.get(index, 0),
+        )
+        for index in range(HISTOGRAM_BUCKETS)
+    ]
+
+
+def build_report(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    *,
+    by: str | None = None,
+    outlier_factor: float = 1.5,
+    charts: bool = False,
+) -> Report:
+    """Everything `acw report` prints; `charts` adds the distribution and the daily trend."""
+    if selection.start and selection.end and selection.start >= selection.end:
+        raise ReportError("the range is empty: --from must be before --to")
+    figures, shorthand = _figures(source, selection, now, by)
+    return Report(
+        by=by,
+        selection=selection,
+        now=now,
+        source=source.label,
+        outlier_factor=outlier_factor,
+        rows=figures.rows,
+        agent_medians=figures.agents,
+        team_medians=figures.teams,
+        outliers=metrics.find_outliers(figures.agents, figures.teams, outlier_factor),
+        shorthand=shorthand,
+        distribution=acw_distribution(source, selection, now) if charts else [],
+        trend=daily_trend(source, selection, now) if charts else [],
+        total_calls=figures.total_calls,
+    )

@@ -1,0 +1,306 @@
+"""The SQL of a report: every sum, count and percentile is computed by the database.
+
+Each function returns rows of a few numbers per group; Python never sees individual
+wrap-ups (except the drill-down list, which is limited). Medians and 90th percentiles
+come from window functions (SQLite 3.40 has no percentile()); the same text runs on
+PostgreSQL, with the few differences kept in `Dialect`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from acw_tui.core.metrics import MEDIAN, P90
+from acw_tui.core.timeutil import utc_iso
+from acw_tui.reports.source import Dialect, ReportSource
+
+GROUPINGS = ("agent", "team", "queue", "code", "template", "day", "hour")
+EVERYTHING = "all"
+# Reading the far past as a fixed early date keeps the SQL free of "no start" branches.
+BEGINNING = "0001-01-01T00:00:00.000Z"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which wrap-ups a report covers: a range of ACW start times and optional filters."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    agents: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+
+    def bounds(self, now: datetime) -> tuple[str, str]:
+        end = now if self.end is None or self.end > now else self.end
+        return (BEGINNING if self.start is None else utc_iso(self.start), utc_iso(end))
+
+
+def _in_list(column: str, name: str, values: Sequence[str], params: dict[str, Any]) -> str:
+    names = []
+    for index, value in enumerate(values):
+        params[f"{name}_{index}"] = value
+        names.append(f":{name}_{index}")
+    return f" AND {column} IN ({', '.join(names)})"
+
+
+def group_expression(by: str | None) -> str:
+    """The SQL expression naming a wrap-up's group (`w` wrap-up, `c` call, `k` code)."""
+    return {
+        None: f"'{EVERYTHING}'",
+        "agent": "w.agent_id",
+        "team": "w.site_id",
+        "queue": "COALESCE(c.queue, '(no queue)')",
+        "code": "COALESCE(k.value, '(no code)')",
+        "template": "COALESCE(w.template_id, '(no template)')",
+        "day": "substr(w.started_at, 1, 10)",
+        "hour": "substr(w.started_at, 12, 2)",
+    }[by]
+
+
+def selected_wrapups(
+    dialect: Dialect,
+    selection: Selection,
+    now: datetime,
+    keys: Sequence[str],
+    columns: str,
+    code_join: bool,
+) -> tuple[str, dict[str, Any]]:
+    """A SELECT of the covered wrap-ups: group keys k0…kn, then `columns`.
+
+    A range bound is only written when the lead gave one, so an unbounded report scans
+    the table instead of walking the started_at index row by row.
+    """
+    params: dict[str, Any] = {}
+    where = "w.acw_seconds IS NOT NULL"
+    if selection.start is not None:
+        params["start"] = utc_iso(selection.start)
+        where += " AND w.started_at >= :start"
+    if selection.end is not None and selection.end < now:
+        params["end"] = utc_iso(selection.end)
+        where += " AND w.started_at < :end"
+    if selection.agents:
+        where += _in_list("w.agent_id", "agent", selection.agents, params)
+    if selection.sites:
+        where += _in_list("w.site_id", "site", selection.sites, params)
+    if selection.queues:
+        where += _in_list("c.queue", "queue", selection.queues, params)
+    key_columns = ", ".join(f"{key} AS k{index}" for index, key in enumerate(keys))
+    needs_call = "c." in columns or "c." in "".join(keys) or bool(selection.queues)
+    sql = (
+        f"SELECT {key_columns}, {columns} FROM wrapups w "
+        f"{'LEFT JOIN calls c ON c.id = w.call_id ' if needs_call else ''}"
+        f"{dialect.json_items('w.codes', 'k') + ' ' if code_join else ''}WHERE {where}"
+    )
+    return sql, params
+
+
+def _key_names(keys: Sequence[str]) -> str:
+    return ", ".join(f"k{index}" for index in range(len(keys)))
+
+
+def sums(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    keys: Sequence[str],
+    code_join: bool = False,
+) -> list[tuple]:
+    """Per group: calls, ACW total, AHT parts, finished, compliant, timed out, extended, and
+    the lowest and highest site (equal when the group lies within one site)."""
+    dialect = source.dialect
+    extended = f"CASE WHEN {dialect.json_length('w.extensions')} > 0 THEN 1 ELSE 0 END"
+    columns = (
+        "w.acw_seconds AS acw, c.talk_seconds AS talk, w.status, w.compliant, w.timed_out, "
+        f"{extended} AS extended, w.site_id AS site"
+    )
+    inner, params = selected_wrapups(dialect, selection, now, keys, columns, code_join)
+    names = _key_names(keys)
+    sql = (
+        f"SELECT {names}, COUNT(*), SUM(acw), COUNT(talk), "
+        "SUM(CASE WHEN talk IS NOT NULL THEN talk + acw ELSE 0 END), "
+        "SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN status = 'done' AND compliant = 1 THEN 1 ELSE 0 END), "
+        f"SUM(timed_out), SUM(extended), MIN(site), MAX(site) FROM ({inner}) sel "
+        f"GROUP BY {names} ORDER BY {names}"
+    )
+    return source.query(sql, params)
+
+
+def _percentile_sum(pct: int) -> str:
+    """Linear interpolation between ranks, in integer arithmetic both dialects share."""
+    low = f"({pct} * (n - 1)) / 100"
+    rest = f"(({pct} * (n - 1)) % 100)"
+    return (
+        f"SUM(CASE WHEN rn = {low} + 1 THEN acw * (100 - {rest}) / 100.0 "
+        f"WHEN rn = {low} + 2 THEN acw * {rest} / 100.0 ELSE 0 END)"
+    )
+
+
+def _partition(keys: Sequence[str]) -> str:
+    # PostgreSQL refuses a constant in PARTITION BY; one group needs no partition at all.
+    constant = all(key.startswith("'") for key in keys)
+    return "" if constant else f"PARTITION BY {', '.join(keys)} "
+
+
+def percentiles(
+    source: ReportSource,
+    selection: Selection,
+    now: datetime,
+    keys: Sequence[str],
+    code_join: bool = False,
+) -> list[tuple]:
+    """Per group: wrap-ups, median and 90th percentile ACW.
+
+    Only the keys and the ACW seconds are ranked (narrow rows sort fast); the group
+    sizes come from a plain GROUP BY, looked up per ranked row (CROSS JOIN keeps that
+    order in SQLite), which is cheaper than a second, whole-partition window; only the
+    rows at the two ranks around each percentile reach the final sums.
+    """
+    dialect = source.dialect
+    ranked, params = selected_wrapups(
+        dialect,
+        selection,
+        now,
+        keys,
+        f"w.acw_seconds AS acw, row_number() OVER ({_partition(keys)}ORDER BY w.acw_seconds) AS rn",
+        code_join,
+    )
+    counted, _ = selected_wrapups(dialect, selection, now, keys, "1 AS one", code_join)
+    names = _key_names(keys)
+    outer = ", ".join(f"r.k{index}" for index in range(len(keys)))
+    same_group = " AND ".join(f"g.k{index} = r.k{index}" for index in range(len(keys)))
+    ranks = ", ".join(
+        f"({pct} * (n - 1)) / 100 + {step}" for pct in (MEDIAN, P90) for step in (1, 2)
+    )
+    sql = (
+        f"SELECT {outer}, MAX(n), {_percentile_sum(MEDIAN)}, {_percentile_sum(P90)} "
+        f"FROM ({ranked}) r CROSS JOIN "
+        f"(SELECT {names}, COUNT(*) AS n FROM ({counted}) counted GROUP BY {names}) g "
+        f"WHERE {same_group} AND rn IN ({ranks}) GROUP BY {outer}"
+    )
+    return source.query(sql, params)
+
+
+def logged_in_seconds(
+    source: ReportSource, selection: Selection, now: datetime, by: str | None
+) -> dict[str, float] | None:
+    """Logged-in seconds per group, or None where logged-in time has no such group.
+
+    Every state except logged_out counts, clipped to the range; a state still running
+    counts until now; gaps between states count as nothing. By day or hour a state
+    crossing a boundary is split there (a recursive query walks the boundaries).
+    """
+    if by in ("queue", "code", "template"):
+        return None
+    dialect = source.dialect
+    start, end = selection.bounds(now)
+    params: dict[str, Any] = {"start": start, "end": end, "now": utc_iso(now)}
+    filters = ""
+    if selection.agents:
+        filters += _in_list("agent_id", "agent", selection.agents, params)
+    if selection.sites:
+        filters += _in_list("site_id", "site", selection.sites, params)
+    if selection.start is None and selection.end is None:
+        # Nothing to clip against but "now": a cheaper pass over a large state log.
+        clipped = (
+            "SELECT agent_id, site_id, started_at AS s, COALESCE(ended_at, :now) AS e "
+            f"FROM agent_states WHERE state <> 'logged_out'{filters}"
+        )
+    else:
+        clipped = (
+            "SELECT agent_id, site_id, "
+            "CASE WHEN started_at < :start THEN :start ELSE started_at END AS s, "
+            "CASE WHEN COALESCE(ended_at, :now) > :end THEN :end ELSE COALESCE(ended_at, :now) END AS e "
+            "FROM agent_states WHERE state <> 'logged_out' AND started_at < :end "
+            f"AND COALESCE(ended_at, :now) > :start{filters}"
+        )
+    seconds = dialect.seconds_between("s", "e")
+    if by in ("day", "hour"):
+        width, key = (10, "substr(s, 1, 10)") if by == "day" else (13, "substr(s, 12, 2)")
+        boundary = dialect.next_boundary("s", by)
+        later = dialect.next_boundary("p.e", by)
+        sql = (
+            f"WITH RECURSIVE clipped AS ({clipped}), "
+            f"crossing AS (SELECT s, e FROM clipped WHERE substr(s, 1, {width}) <> substr(e, 1, {width}) AND e > s), "
+            "pieces(s, e, rest) AS ("
+            f"SELECT s, CASE WHEN e > {boundary} THEN {boundary} ELSE e END, e FROM crossing "
+            f"UNION ALL SELECT p.e, CASE WHEN p.rest > {later} THEN {later} ELSE p.rest END, p.rest "
+            "FROM pieces p WHERE p.rest > p.e), "
+            f"whole AS (SELECT s, e FROM clipped WHERE substr(s, 1, {width}) = substr(e, 1, {width}) AND e > s "
+            "UNION ALL SELECT s, e FROM pieces) "
+            f"SELECT {key} AS g, SUM({seconds}) FROM whole GROUP BY {key}"
+        )
+    else:
+        key = {None: f"'{EVERYTHING}'", "agent": "agent_id", "team": "site_id"}[by]
+        group_by = "" if by is None else f" GROUP BY {key}"  # PostgreSQL refuses GROUP BY 'all'
+        sql = f"SELECT {key} AS g, SUM({seconds}) FROM ({clipped}) cl WHERE e > s{group_by}"
+    return {str(group): float(total or 0) for group, total in source.query(sql, params)}
+
+
+def distribution(
+    source: ReportSource, selection: Selection, now: datetime, width: int, buckets: int
+) -> list[tuple[int, int]]:
+    """(bucket, wrap-ups) of ACW seconds in `width`-second buckets; the last is open-ended."""
+    inner, params = selected_wrapups(
+        source.dialect, selection, now, ["1"], "w.acw_seconds AS acw", code_join=False
+    )
+    bucket = (
+        f"CASE WHEN acw >= {width * (buckets - 1)} THEN {buckets - 1} "
+        f"ELSE {source.dialect.floor(f'acw / {width}')} END"
+    )
+    sql = f"SELECT {bucket} AS b, COUNT(*) FROM ({inner}) sel GROUP BY {bucket} ORDER BY 1"
+    return [(int(b), int(n)) for b, n in source.query(sql, params)]
+
+
+def shorthand_entries(source: ReportSource, selection: Selection, now: datetime) -> list[tuple]:
+    where, params = _shorthand_where(selection, now)
+    sql = (
+        "SELECT abbr, MAX(expansion), SUM(used), SUM(undone), SUM(missed), SUM(keystrokes_saved) "
+        f"FROM shorthand_usage WHERE {where} GROUP BY abbr ORDER BY SUM(used) DESC, abbr"
+    )
+    return source.query(sql, params)
+
+
+def shorthand_missers(source: ReportSource, selection: Selection, now: datetime) -> list[tuple]:
+    where, params = _shorthand_where(selection, now)
+    sql = (
+        "SELECT abbr, agent_id, SUM(missed) FROM shorthand_usage "
+        f"WHERE {where} AND missed > 0 GROUP BY abbr, agent_id ORDER BY abbr, SUM(missed) DESC, agent_id"
+    )
+    return source.query(sql, params)
+
+
+def _shorthand_where(selection: Selection, now: datetime) -> tuple[str, dict[str, Any]]:
+    start, end = selection.bounds(now)
+    params: dict[str, Any] = {"start": start, "end": end}
+    where = "created_at >= :start AND created_at < :end"
+    if selection.agents:
+        where += _in_list("agent_id", "agent", selection.agents, params)
+    if selection.sites:
+        where += _in_list("site_id", "site", selection.sites, params)
+    return where, params
+
+
+def agent_wrapups(
+    source: ReportSource, selection: Selection, now: datetime, agent_id: str, limit: int = 200
+) -> list[tuple]:
+    """The newest wrap-ups of one agent in the selection, for the drill-down."""
+    inner_selection = Selection(
+        selection.start, selection.end, (agent_id,), selection.queues, selection.sites
+    )
+    start, end = inner_selection.bounds(now)
+    params: dict[str, Any] = {"start": start, "end": end, "agent": agent_id, "limit": limit}
+    where = "w.agent_id = :agent AND w.started_at >= :start AND w.started_at < :end"
+    if selection.sites:
+        where += _in_list("w.site_id", "site", selection.sites, params)
+    if selection.queues:
+        where += _in_list("c.queue", "queue", selection.queues, params)
+    sql = (
+        "SELECT w.started_at, w.acw_seconds, c.queue, w.codes, w.timed_out, w.extensions, "
+        "w.status, w.compliant, w.note FROM wrapups w LEFT JOIN calls c ON c.id = w.call_id "
+        f"WHERE {where} ORDER BY w.started_at DESC LIMIT :limit"
+    )
+    return source.query(sql, params)

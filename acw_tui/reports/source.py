@@ -1,0 +1,156 @@
+"""Where a report reads from: the local SQLite store or the hub's store (SQLite or PostgreSQL).
+
+The hub keeps current-state tables with the same names and columns as a site (calls,
+wrapups, agent_states, shorthand_usage; timestamps as ISO-8601 UTC text, JSON as text),
+so one set of queries serves both. The few spots where the two SQL dialects differ are
+the small functions of `Dialect`; queries are written with `:name` parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from acw_tui.errors import AcwError
+
+
+class ReportError(AcwError):
+    """A report cannot be made; the message names the source or the option at fault."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # "sqlite" or "postgres"
+
+    def seconds_between(self, start: str, end: str) -> str:
+        """Seconds from `start` to `end`, both ISO-8601 text expressions."""
+        if self.name == "sqlite":
+            return f"((julianday({end}) - julianday({start})) * 86400.0)"
+        return f"EXTRACT(EPOCH FROM (CAST({end} AS timestamptz) - CAST({start} AS timestamptz)))"
+
+    def json_length(self, column: str) -> str:
+        if self.name == "sqlite":
+            return f"json_array_length({column})"
+        return f"jsonb_array_length(CAST({column} AS jsonb))"
+
+    def json_items(self, column: str, alias: str) -> str:
+        """A LEFT JOIN yielding one row per item of a JSON list (`alias.value`)."""
+        if self.name == "sqlite":
+            return f"LEFT JOIN json_each({column}) AS {alias} ON 1 = 1"
+        return (
+            f"LEFT JOIN LATERAL jsonb_array_elements_text(CAST({column} AS jsonb)) "
+            f"AS {alias}(value) ON true"
+        )
+
+    def floor(self, expression: str) -> str:
+        if self.name == "sqlite":  # truncation is floor for the non-negative values we bucket
+            return f"CAST({expression} AS INTEGER)"
+        return f"CAST(floor({expression}) AS INTEGER)"
+
+    def next_boundary(self, expression: str, unit: str) -> str:
+        """The start of the next UTC day or hour after `expression`, as stored text."""
+        if self.name == "sqlite":
+            if unit == "day":
+                return f"strftime('%Y-%m-%dT00:00:00.000Z', {expression}, '+1 day')"
+            return f"strftime('%Y-%m-%dT%H:00:00.000Z', {expression}, '+1 hour')"
+        return (
+            f"to_char(date_trunc('{unit}', CAST({expression} AS timestamptz) AT TIME ZONE 'UTC') "
+            f"+ interval '1 {unit}', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+        )
+
+
+_PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+
+
+class ReportSource:
+    """A read-only DB-API connection and its dialect."""
+
+    def __init__(
+        self,
+        conn: Any,
+        dialect: Dialect,
+        label: str,
+        reopen: Callable[[], ReportSource] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.dialect = dialect
+        self.label = label
+        # Another connection to the same store, so independent queries can run at once.
+        self.reopen = reopen
+
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        params = dict(params or {})
+        if self.dialect.name == "postgres":
+            sql = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+        try:
+            cursor = self.conn.cursor()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            cursor.close()
+        except Exception as exc:  # sqlite3.Error or psycopg.Error: both become one line
+            if self.dialect.name == "postgres":
+                self.conn.rollback()
+            raise ReportError(f"{self.label}: {_first_line(exc)}") from exc
+        return rows
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def sqlite_source(path: Path) -> ReportSource:
+    if not path.exists():
+        raise ReportError(f"{path}: no such database file")
+    try:
+        # Read-only: a report never writes, even by accident. as_uri() escapes ? and #.
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        conn.execute("PRAGMA busy_timeout=15000")
+        conn.execute("SELECT count(*) FROM wrapups").fetchone()
+    except sqlite3.Error as exc:
+        raise ReportError(f"{path}: cannot read a store here ({exc})") from exc
+    return ReportSource(conn, Dialect("sqlite"), str(path), lambda: sqlite_source(path))
+
+
+def postgres_source(url: str) -> ReportSource:
+    import psycopg
+
+    shown = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)  # never print a password
+    try:
+        conn = psycopg.connect(url, connect_timeout=10)
+        conn.read_only = True
+    except psycopg.Error as exc:
+        raise ReportError(f"{shown}: cannot connect ({_first_line(exc)})") from exc
+    return ReportSource(conn, Dialect("postgres"), shown, lambda: postgres_source(url))
+
+
+def open_source(hub_db: str | None, local_path: Path) -> ReportSource:
+    """The hub's store named by `hub_db` (`sqlite:///path` or `postgresql://…`), else the local one."""
+    if hub_db is None:
+        return sqlite_source(local_path)
+    if hub_db.startswith("sqlite:///"):
+        return sqlite_source(Path(hub_db.removeprefix("sqlite:///")))
+    if hub_db.startswith(("postgresql://", "postgres://")):
+        return postgres_source(hub_db)
+    raise ReportError(
+        f"--hub-db {hub_db!r}: expected sqlite:///path/hub.db or postgresql://user@host/db"
+    )
+
+
+@contextmanager
+def opened(hub_db: str | None, local_path: Path) -> Iterator[ReportSource]:
+    source = open_source(hub_db, local_path)
+    try:
+        yield source
+    finally:
+        source.close()

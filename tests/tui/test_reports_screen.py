@@ -1,0 +1,132 @@
+"""The reports screen on a seeded demo store with a fixed "now"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Select, Static
+
+from acw_tui.demo import generate_demo
+from acw_tui.reports.source import sqlite_source
+from acw_tui.store import open_store
+from acw_tui.tui.screens.reports import AgentWrapupsScreen, ReportsScreen
+from tests.tui.conftest import wait_for
+
+END = datetime(2026, 3, 10, tzinfo=UTC)
+NOW = END  # midnight: "last 7 days" is exactly the last seven demo days
+SIZE = (140, 48)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    store = open_store(path)
+    generate_demo(store, calls=700, agents=5, days=10, seed=3, end=END)
+    store.close()
+    return path
+
+
+class ReportsApp(App[None]):
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportsScreen(lambda: sqlite_source(self.path), now=lambda: NOW))
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_shows_the_figures_of_the_last_seven_days(demo_db: Path) -> None:
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.report is not None
+        (row,) = screen.report.rows
+        assert row.calls == 490  # 7 of the 10 days, 70 calls a day
+        table = screen.query_one("#figures", DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[1] == "490"
+        outliers = str(screen.query_one("#outliers", Static).render())
+        assert "Outliers" in outliers and "elena" in outliers  # the demo's slow writer
+
+
+async def test_grouping_and_range_switch_and_drill_down(demo_db: Path) -> None:
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await pilot.press("g")  # everything → by agent
+        await settle(pilot)
+        assert screen.report is not None and screen.report.by == "agent"
+        assert [row.group for row in screen.report.rows] == [
+            "ana",
+            "bartek",
+            "carmen",
+            "dawid",
+            "elena",
+        ]
+        await pilot.press("r")  # last 7 days → last 30 days (all ten days)
+        await settle(pilot)
+        assert sum(row.calls for row in screen.report.rows) == 700
+        assert screen.query_one("#range", Select).value == "30"
+
+        table = screen.query_one("#figures", DataTable)
+        table.focus()
+        await pilot.press("down", "enter")  # bartek
+        await settle(pilot)
+        drill = app.screen
+        assert isinstance(drill, AgentWrapupsScreen)
+        assert drill.agent_id == "bartek"
+        assert drill.query_one(DataTable).row_count == 140
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_a_broken_store_is_one_notification(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database", encoding="utf-8")
+    app = ReportsApp(bad)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (note,) = app._notifications
+        assert "bad.db" in note.message
+        assert note.severity == "error"
+
+
+def test_snapshot_everything(demo_db: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(ReportsApp(demo_db), terminal_size=SIZE, run_before=settle)
+
+
+def test_snapshot_by_agent(demo_db: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def by_agent(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+
+    assert snap_compare(ReportsApp(demo_db), terminal_size=SIZE, run_before=by_agent)
+
+
+async def test_f6_opens_reports_over_the_apps_store(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert app.screen.report is not None
+        assert app.screen.report.rows[0].calls == 0
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ReportsScreen))
