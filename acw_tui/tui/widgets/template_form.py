@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
@@ -27,6 +27,20 @@ from acw_tui.core.templates.values import DATE_HINT
 
 NO_TEMPLATE = "__none__"
 FIELD_PREFIX = "field-"
+
+
+class FormSelect(Select[Any]):
+    """A Select that tolerates the screen closing while it is being mounted.
+
+    Select looks up its own overlay when mounted; when the app quits during the form's
+    build that overlay is already gone, and the lookup would fail on the way out.
+    """
+
+    def _on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # the base handlers are called here, once
+        with contextlib.suppress(NoMatches):
+            Select._on_mount(self, event)
+        Widget._on_mount(self, event)
 
 
 def field_widget_id(name: str) -> str:
@@ -67,7 +81,7 @@ class TemplateForm(VerticalScroll):
         library = self.note_form.library
         options = [(t.title, t.id) for t in library.for_locale(self.note_form.locale)]
         yield Label("Template", classes="section-title")
-        yield Select(
+        yield FormSelect(
             [("— none: notes only —", NO_TEMPLATE), *options],
             value=self.note_form.template_id or NO_TEMPLATE,
             allow_blank=False,
@@ -114,7 +128,7 @@ class TemplateForm(VerticalScroll):
         if spec.type is FieldType.BOOL:
             widget = Checkbox(label, value=bool(value), id=wid)
         elif spec.type is FieldType.CHOICE:
-            widget = Select(
+            widget = FormSelect(
                 [(c, c) for c in spec.choices],
                 value=value if value in spec.choices else Select.NULL,
                 prompt="choose…",
