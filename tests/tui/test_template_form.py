@@ -194,3 +194,18 @@ async def test_a_template_that_escapes_the_sandbox_keeps_the_screen_working(
         await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
         note = app.desk.store.db.execute("SELECT note FROM wrapups").fetchone()[0]
         assert note == "Reason: b\n\ntn"
+
+
+async def test_finishing_before_the_form_is_built_is_safe(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        hook.call_ended("PBX-5")
+        await wait_for(pilot, acw_open(app))
+        await pilot.press("x", "ctrl+s")  # before or while codes and form are built
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        for _ in range(5):
+            await pilot.pause()
+        assert app.desk.store.db.execute("SELECT status, note FROM wrapups").fetchone() == (
+            "done",
+            "x",
+        )

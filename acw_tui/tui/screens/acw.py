@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -190,9 +191,13 @@ class AcwScreen(Screen[None]):
         panel = WrapupPanel(
             form, require_code=policy.require_code, now=self.desk.clock.now, id="wrapup-panel"
         )
-        await self.query_one("#wrapup-slot").mount(panel)
-        await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
-        self.refresh_preview()
+        try:
+            await self.query_one("#wrapup-slot").mount(panel)
+            await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
+        except NoMatches:
+            return  # the wrap-up was finished or left while the form was being built
+        if self.is_attached:
+            self.refresh_preview()
 
     def action_focus_codes(self) -> None:
         for field in self.query("#code-filter"):

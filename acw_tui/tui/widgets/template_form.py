@@ -97,6 +97,10 @@ class TemplateForm(VerticalScroll):
 
     async def rebuild(self, force: bool = False) -> None:
         """Lay out the fields of the current template (after a template or code change)."""
+        with contextlib.suppress(NoMatches):  # the screen is closing: nothing to lay out
+            await self._rebuild(force)
+
+    async def _rebuild(self, force: bool) -> None:
         fields = self.note_form.fields()
         select = self.query_one("#template-select", Select)
         wanted = self.note_form.template_id or NO_TEMPLATE
