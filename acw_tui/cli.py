@@ -20,7 +20,23 @@ from acw_tui.errors import AcwError
 
 
 class AcwGroup(click.Group):
-    """A click group that reports AcwError (and stray SQLite errors) as one line."""
+    """A click group that reports AcwError (and stray SQLite errors) as one line.
+
+    Feature commands are registered by name with a loader and imported only when run
+    or listed, so a bare `acw` (the screen) and the phone-system hook start fast.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, Callable[[], click.Command]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            self.add_command(self.lazy[name](), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -144,7 +160,7 @@ def show(call_id: str) -> None:
 # -- the store ----------------------------------------------------------------------------
 
 
-@cli.group("db")
+@cli.group("db", cls=AcwGroup)
 def db_group() -> None:
     """Inspect and upgrade the local store."""
 
@@ -220,22 +236,73 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
 
 # -- feature commands (one module each in acw_tui/commands/) ------------------------------
 
-from acw_tui.commands.guide import expand, guide_group  # noqa: E402
-from acw_tui.commands.redact import db_scrub, redact_command  # noqa: E402
-from acw_tui.commands.report import report  # noqa: E402
-from acw_tui.commands.sync import attach_publish, hub_group, sync_command  # noqa: E402
-from acw_tui.commands.templates import templates_group  # noqa: E402
 
-cli.add_command(guide_group)
-cli.add_command(expand)
-cli.add_command(redact_command)
-db_group.add_command(db_scrub)
-cli.add_command(templates_group)
-cli.add_command(report)
-cli.add_command(sync_command)
-cli.add_command(hub_group)
-# Last: `publish` joins the `guide` and `templates` groups registered above.
-attach_publish(cli)
+def _with_publish(group: click.Group, kind: str) -> click.Group:
+    """`acw guide publish` and `acw templates publish` live with the sync commands."""
+    from acw_tui.commands import sync
+
+    group.add_command(sync.guide_publish if kind == "guide" else sync.templates_publish)
+    return group
+
+
+def _guide() -> click.Command:
+    from acw_tui.commands.guide import guide_group
+
+    return _with_publish(guide_group, "guide")
+
+
+def _templates() -> click.Command:
+    from acw_tui.commands.templates import templates_group
+
+    return _with_publish(templates_group, "templates")
+
+
+def _expand() -> click.Command:
+    from acw_tui.commands.guide import expand
+
+    return expand
+
+
+def _redact() -> click.Command:
+    from acw_tui.commands.redact import redact_command
+
+    return redact_command
+
+
+def _scrub() -> click.Command:
+    from acw_tui.commands.redact import db_scrub
+
+    return db_scrub
+
+
+def _report() -> click.Command:
+    from acw_tui.commands.report import report
+
+    return report
+
+
+def _sync() -> click.Command:
+    from acw_tui.commands.sync import sync_command
+
+    return sync_command
+
+
+def _hub() -> click.Command:
+    from acw_tui.commands.sync import hub_group
+
+    return hub_group
+
+
+cli.lazy.update(  # type: ignore[attr-defined]
+    guide=_guide,
+    templates=_templates,
+    expand=_expand,
+    redact=_redact,
+    report=_report,
+    sync=_sync,
+    hub=_hub,
+)
+db_group.lazy.update(scrub=_scrub)  # type: ignore[attr-defined]
 
 
 def main() -> None:

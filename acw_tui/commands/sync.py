@@ -275,16 +275,3 @@ def guide_publish(source: Path | None, hub: str | None, token: str | None) -> No
 def templates_publish(source: Path | None, hub: str | None, token: str | None) -> None:
     """Publish the templates and codes to the hub (needs a lead token)."""
     _publish("templates", source, hub, token)
-
-
-def attach_publish(cli: click.Group) -> None:
-    """Add `publish` to the `guide` and `templates` groups, creating bare ones if absent."""
-    for name, command, help_text in (
-        ("guide", guide_publish, "The team's shorthand style guide."),
-        ("templates", templates_publish, "Note templates and wrap-up codes."),
-    ):
-        group = cli.commands.get(name)
-        if not isinstance(group, click.Group):
-            group = click.Group(name, help=help_text)
-            cli.add_command(group)
-        group.add_command(command)

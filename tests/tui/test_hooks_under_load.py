@@ -54,5 +54,6 @@ async def test_fifty_concurrent_hooks_all_land_and_show_within_a_second(
         typed = app.screen.notes.text
         assert typed.startswith("typing")
         await wait_for(
-            pilot, lambda: getattr(app.desk.wrapups.draft(app.screen.wrapup.id), "note", "") == typed
+            pilot,
+            lambda: getattr(app.desk.wrapups.draft(app.screen.wrapup.id), "note", "") == typed,
         )

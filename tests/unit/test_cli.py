@@ -137,7 +137,8 @@ def test_every_command_has_help() -> None:
     def walk(command: click.Command, path: tuple[str, ...]) -> None:
         assert command.help or command.short_help, f"`acw {' '.join(path)}` has no help text"
         if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                walk(sub, (*path, name))
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                walk(command.get_command(ctx, name), (*path, name))
 
     walk(cli, ())
