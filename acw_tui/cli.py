@@ -252,8 +252,9 @@ def _guide() -> click.Command:
 
 
 def _templates() -> click.Command:
-    group = click.Group("templates", help="Note templates and wrap-up codes.")
-    return _with_publish(group, "templates")
+    from acw_tui.commands.templates import templates_group
+
+    return _with_publish(templates_group, "templates")
 
 
 def _expand() -> click.Command:

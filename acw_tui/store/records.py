@@ -16,7 +16,14 @@ from acw_tui.core.timeutil import utc_iso
 if TYPE_CHECKING:
     import sqlite_utils
 
-SYNCED_TABLES = ("calls", "wrapups", "agent_states", "shorthand_usage", "redaction_audit")
+SYNCED_TABLES = (
+    "calls",
+    "wrapups",
+    "agent_states",
+    "shorthand_usage",
+    "redaction_audit",
+    "followups",
+)
 
 
 def insert_record(

@@ -37,6 +37,7 @@ class AcwApp(App[None]):
         Binding("f6", "reports", "Reports"),
         Binding("f7", "sync_status", "Sync"),
         Binding("f9", "toggle_break", "Break"),
+        Binding("f12", "followups", "Follow-ups"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -163,6 +164,12 @@ class AcwApp(App[None]):
 
         open_reports(self)
 
+    def action_followups(self) -> None:
+        from acw_tui.tui.screens.followups import FollowupsScreen
+
+        if not isinstance(self.screen, FollowupsScreen):
+            self.push_screen(FollowupsScreen())
+
     def action_sync_status(self) -> None:
         from acw_tui.tui.screens.sync_status import SyncStatusScreen
 
@@ -209,12 +216,18 @@ class AcwApp(App[None]):
             "Reports (F6)", "ACW figures, charts and outliers for leads", self.action_reports
         )
         yield SystemCommand(
+            "Follow-ups (F12)", "Callbacks due, overdue first; mark done", self.action_followups
+        )
+        yield SystemCommand(
             "Sync status (F7)", "Unsynced records, last sync, sync now", self.action_sync_status
         )
         yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
         if isinstance(screen, AcwScreen):
             yield SystemCommand(
                 "Finish wrap-up (ctrl+s)", "Store the note and timing", screen.action_finish
+            )
+            yield SystemCommand(
+                "Pick wrap-up codes (F10)", "Type to filter, Enter picks", screen.action_focus_codes
             )
             yield SystemCommand(
                 "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend

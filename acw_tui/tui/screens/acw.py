@@ -6,12 +6,17 @@ Everything the agent types is saved as a draft within half a second of the last 
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, TextArea
 
 from acw_tui.core.clock import AcwClock
@@ -25,13 +30,18 @@ from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
+if TYPE_CHECKING:
+    from acw_tui.core.templates.form import NoteForm
+
 DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
 TICK_INTERVAL = 0.25  # timer refresh
+PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 
 
 class AcwScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", priority=True),
+        Binding("f10", "focus_codes", "Codes"),
         Binding("f8", "extend", "Extend"),
         Binding("escape", "leave", "Later"),
         Binding("ctrl+g", "toggle_guide", "Guide"),
@@ -43,6 +53,9 @@ class AcwScreen(Screen[None]):
         self._dirty = False
         self._clock: AcwClock | None = None
         self._pending: list[Wrapup] = []
+        # Codes, template form and preview come after the first paint (they need Jinja2).
+        self.note_form: NoteForm | None = None
+        self._preview_timer: Timer | None = None
         # Kept as an attribute so the last draft can still be read while unmounting.
         self.notes = NotesEditor(
             id="notes",
@@ -65,10 +78,14 @@ class AcwScreen(Screen[None]):
                 yield CallDetails(self.wrapup, id="call-details")
                 yield PendingList(id="acw-pending")
             with Vertical(id="acw-main"):
-                yield Label("Notes", classes="section-title")
-                yield self.notes
-                yield self.hint_line
-                yield RedactionStatus(id="redaction-status")
+                with Horizontal(id="acw-work"):
+                    yield Vertical(id="wrapup-slot")
+                    with Vertical(id="acw-note-col"):
+                        yield Label("Notes", classes="section-title")
+                        yield self.notes
+                        yield self.hint_line
+                        yield RedactionStatus(id="redaction-status")
+                        yield Vertical(id="preview-slot")
                 yield self.status_line
         yield Footer()
 
@@ -88,6 +105,9 @@ class AcwScreen(Screen[None]):
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
         self.show_pending(self.desk.pending())
+        # Codes, form and preview (Jinja2, the templates folder) come one frame after
+        # the first paint, so the timer and the notes editor show without waiting.
+        self.call_after_refresh(self.call_after_refresh, self.build_wrapup_form)
 
     # -- timer and drafts --------------------------------------------------------------
 
@@ -112,12 +132,21 @@ class AcwScreen(Screen[None]):
     def note_changed(self) -> None:
         self._dirty = True
         self.redaction_marks.note_changed()
+        self.preview_soon()
 
     def save_draft(self) -> None:
         if not self._dirty:
             return
+        form = self.note_form
+        draft = self.desk.wrapups.draft(self.wrapup.id) if form is None else None
         try:
-            self.desk.save_draft(self.wrapup, self.notes.text)
+            self.desk.save_draft(
+                self.wrapup,
+                self.notes.text,
+                fields=form.raw if form else (draft.fields if draft else None),
+                codes=tuple(form.codes) if form else (draft.codes if draft else ()),
+                template_id=form.template_id if form else (draft.template_id if draft else None),
+            )
         except AcwError as exc:
             # Keep the text on screen and try again on the next interval.
             self.status_line.update(f"Draft NOT saved: {exc}")
@@ -136,16 +165,91 @@ class AcwScreen(Screen[None]):
         """Waiting times in the pending list move on; no store read is needed for that."""
         self.show_pending(self._pending)
 
+    # -- codes, template form and preview (docs/templates.md) --------------------------
+
+    def load_note_form(self) -> NoteForm:
+        if self.note_form is None:
+            from acw_tui.tui.widgets.wrapup_panel import library_for, note_form_for
+
+            library, problem = library_for(self.desk.config)
+            if problem:
+                self.notify(problem, title="Templates", severity="warning")
+            self.note_form = note_form_for(self.desk, self.wrapup, library)
+        return self.note_form
+
+    async def build_wrapup_form(self) -> None:
+        # Not when the screen closed (or the app is quitting) before its first paint.
+        if not self.is_attached or getattr(self.app, "_exit", False):
+            return
+        if self.query("#wrapup-panel"):
+            return
+        from acw_tui.tui.widgets.note_preview import NotePreview
+        from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
+
+        form = self.load_note_form()
+        policy = self.desk.policy_for(self.wrapup)
+        panel = WrapupPanel(
+            form, require_code=policy.require_code, now=self.desk.clock.now, id="wrapup-panel"
+        )
+        try:
+            await self.query_one("#wrapup-slot").mount(panel)
+            await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
+        except NoMatches:
+            return  # the wrap-up was finished or left while the form was being built
+        if self.is_attached:
+            self.refresh_preview()
+
+    def action_focus_codes(self) -> None:
+        for field in self.query("#code-filter"):
+            field.focus()
+
+    def on_wrapup_panel_changed(self) -> None:
+        self._dirty = True
+        self.preview_soon()
+
+    def preview_soon(self) -> None:
+        """Render once typing pauses, not on every keystroke."""
+        if self._preview_timer is None:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self.refresh_preview)
+
+    def refresh_preview(self) -> None:
+        self._preview_timer = None
+        if self.note_form is None:
+            return  # the form is not built yet; it renders the preview when it is
+        from acw_tui.finishing import call_context
+        from acw_tui.tui.widgets.note_preview import NotePreview
+
+        previews = self.query(NotePreview)
+        if not previews:
+            return
+        self.note_form.notes = self.notes.text
+        rendered = self.note_form.render(
+            call=call_context(self.wrapup), agent=self.desk.agent_id, now=self.desk.clock.now()
+        )
+        # Show the note as it will be stored: with card numbers and ids redacted.
+        redacted = self.desk.redactor.redact(rendered.text).text
+        previews.first().show(dataclasses.replace(rendered, text=redacted))
+
     # -- actions -----------------------------------------------------------------------
 
     def finish_request(self) -> FinishRequest:
-        return FinishRequest(note=self.notes.text, guide_version=self.notes.guide.version)
+        """The rendered note with codes and fields; DeskError names what is missing."""
+        from acw_tui.finishing import request_from_form
+
+        request = request_from_form(self.desk, self.wrapup, self.load_note_form(), self.notes.text)
+        return dataclasses.replace(request, guide_version=self.notes.guide.version)
 
     def action_finish(self) -> None:
+        from acw_tui.finishing import finish_with_followups
+
         try:
             self.save_draft()
-            done = self.desk.finish(self.wrapup, self.finish_request(), self._clock)
+            request = self.finish_request()
+            done = finish_with_followups(self.desk, self.wrapup, request, self._clock)
         except AcwError as exc:
+            for panel in self.query("#wrapup-panel"):
+                panel.show_refusal()  # type: ignore[attr-defined]
+            self.status_line.update(str(exc))
             self.notify(str(exc), title="Not finished", severity="error")
             return
         self._dirty = False

@@ -1,0 +1,164 @@
+"""`acw templates list|lint|render`: the team lead's tools for note templates."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+_TEMPLATES_OPTION = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Templates folder (default: the configured one).",
+)
+
+
+def _library(templates_dir: Path | None) -> Any:
+    from acw_tui.config import load_config
+    from acw_tui.template_settings import load_configured_library
+
+    return load_configured_library(load_config(), templates_dir)
+
+
+@click.group("templates")
+def templates_group() -> None:
+    """Note templates and wrap-up codes: list, lint, render."""
+
+
+@templates_group.command("list")
+@_TEMPLATES_OPTION
+@click.option("--codes", "show_codes", is_flag=True, help="List the wrap-up codes instead.")
+def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
+    """List templates (id, languages, version, fields) or wrap-up codes."""
+    library = _library(templates_dir)
+    if show_codes:
+        for code in library.codes:
+            needs = f"  requires {', '.join(code.requires)}" if code.requires else ""
+            click.echo(f"{code.code:<16} {code.label:<28} → {code.template or '–'}{needs}")
+        return
+    for template_id in library.ids():
+        first = library.get(template_id)
+        versions = [t for t in library.templates if t.id == template_id]
+        locales = ",".join(t.locale for t in versions)
+        required = sum(f.required for f in first.fields)
+        click.echo(
+            f"{template_id:<18} v{first.version:<3} {locales:<12} {len(first.fields)} fields "
+            f"({required} required)  {first.title}"
+        )
+    for problem in library.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(library.ids())} templates, {len(library.codes)} codes in {library.folder}")
+
+
+@templates_group.command("lint")
+@_TEMPLATES_OPTION
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+def lint_templates(templates_dir: Path | None, strict: bool) -> None:
+    """Check every template and codes.toml; prints FILE:LINE: severity: problem.
+
+    Exits 1 when an error is found (with --strict, a warning too), else 0.
+    """
+    from acw_tui.core.templates.lint import lint_library
+
+    library = _library(templates_dir)
+    problems = lint_library(library)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(
+        f"{len(library.templates)} template files, {len(library.codes)} codes: "
+        f"{errors} error(s), {warnings} warning(s)",
+        err=True,
+    )
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _read_data(data: str | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    source = "--data"
+    if data == "-":
+        data, source = sys.stdin.read(), "stdin"
+    elif data.startswith("@"):
+        path = Path(data[1:])
+        try:
+            data, source = path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"{path}: cannot read ({exc})") from None
+    try:
+        value = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(
+            f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(value, dict):
+        raise click.BadParameter(f"{source}: expected a JSON object of field values")
+    return value
+
+
+@templates_group.command("render")
+@click.argument("template_id")
+@_TEMPLATES_OPTION
+@click.option(
+    "--data",
+    metavar="JSON",
+    help='Field values as a JSON object, @FILE or - for stdin, e.g. \'{"reason": "billing"}\'.',
+)
+@click.option("--locale", metavar="LANG", help="Language (default: the configured one).")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="A wrap-up code (repeatable).")
+@click.option("--notes", default="", metavar="TEXT", help="The agent's free notes.")
+def render_template(
+    template_id: str,
+    templates_dir: Path | None,
+    data: str | None,
+    locale: str | None,
+    codes: tuple[str, ...],
+    notes: str,
+) -> None:
+    """Render TEMPLATE_ID with field values and print the note.
+
+    Values are checked as the form checks them; a missing required field or a bad
+    value is reported (exit 1) after the note is printed.
+    """
+    from acw_tui.config import load_config
+    from acw_tui.core.templates import TemplateError
+    from acw_tui.core.templates.form import NoteForm
+    from acw_tui.template_settings import load_configured_library
+
+    config = load_config()
+    library = load_configured_library(config, templates_dir)
+    values = _read_data(data)
+    locale = locale or config.locale
+    library.get(template_id, locale)  # unknown id: one clear line
+    for code in codes:
+        if library.code(code) is None:
+            known = ", ".join(c.code for c in library.codes)
+            raise TemplateError(f"unknown code {code!r} (known: {known})")
+    form = NoteForm(library, locale)
+    form.set_codes(codes)
+    form.choose_template(template_id)
+    known_fields = {f.name for f in form.fields()}
+    for name, value in values.items():
+        if name not in known_fields:
+            raise click.BadParameter(
+                f"--data: {template_id} has no field {name!r} "
+                f"(fields: {', '.join(sorted(known_fields))})"
+            )
+        form.set_value(name, value)
+    form.notes = notes
+    check = form.check()
+    rendered = form.render(check)
+    click.echo(rendered.text)
+    if rendered.error:
+        click.echo(f"error: {rendered.error} (printed a plain note instead)", err=True)
+    for problem in check.problems():
+        click.echo(f"{template_id}: {problem}", err=True)
+    if rendered.error or not check.ok:
+        sys.exit(1)

@@ -1,0 +1,41 @@
+"""Note templates and wrap-up codes (SPEC §4): loading, checking, rendering, lint.
+
+Pure Python over Jinja2's sandbox: no Textual, no SQL.
+"""
+
+from acw_tui.core.templates.loader import load_library, parse_codes, parse_template
+from acw_tui.core.templates.model import (
+    BUILTIN_NAMES,
+    FieldSpec,
+    FieldType,
+    NoteTemplate,
+    Problem,
+    TemplateError,
+    TemplateLibrary,
+    WrapupCode,
+)
+from acw_tui.core.templates.render import NoteRenderer, RenderedNote, plain_note
+from acw_tui.core.templates.sandbox import RenderLimits
+from acw_tui.core.templates.values import FormCheck, ValueProblem, check_form, check_value
+
+__all__ = [
+    "BUILTIN_NAMES",
+    "FieldSpec",
+    "FieldType",
+    "FormCheck",
+    "NoteRenderer",
+    "NoteTemplate",
+    "Problem",
+    "RenderLimits",
+    "RenderedNote",
+    "TemplateError",
+    "TemplateLibrary",
+    "ValueProblem",
+    "WrapupCode",
+    "check_form",
+    "check_value",
+    "load_library",
+    "parse_codes",
+    "parse_template",
+    "plain_note",
+]

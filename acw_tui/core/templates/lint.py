@@ -1,0 +1,208 @@
+"""`acw templates lint`: what is wrong with a templates folder, by file and line.
+
+Errors make a template unusable or wrong (syntax, a name no field declares, a reach
+for Python internals, an unknown code, a trial render that fails); warnings point at
+likely mistakes (a field declared but never printed, notes not printed, a language
+missing, fields that differ between languages).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError, nodes
+
+from acw_tui.core.templates.loader import load_library
+from acw_tui.core.templates.model import (
+    BUILTIN_NAMES,
+    FieldType,
+    NoteTemplate,
+    Problem,
+    TemplateLibrary,
+)
+from acw_tui.core.templates.render import NoteRenderer
+
+LOCALES = ("en", "pl", "es", "zh")
+_SAMPLE = {
+    FieldType.TEXT: "sample",
+    FieldType.MULTILINE: "first line\nsecond line",
+    FieldType.BOOL: True,
+    FieldType.DATE: "2026-01-05 10:00",
+    FieldType.NUMBER: 42,
+}
+
+
+def lint_folder(folder: Path, locales: Iterable[str] = LOCALES) -> list[Problem]:
+    library = load_library(folder)
+    return lint_library(library, locales)
+
+
+def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> list[Problem]:
+    problems = list(library.problems)
+    renderer = NoteRenderer()
+    known_codes = {c.code for c in library.codes}
+    for template in library.templates:
+        problems += _lint_template(template, library, renderer, known_codes)
+    problems += _lint_codes(library)
+    problems += _lint_languages(library, tuple(locales))
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
+
+
+def _front_line(template: NoteTemplate, pattern: str) -> int | None:
+    if template.path is None:
+        return None
+    for number, text in enumerate(template.path.read_text("utf-8").splitlines(), start=1):
+        if number >= template.body_line:
+            break
+        if re.search(pattern, text):
+            return number
+    return None
+
+
+def _lint_template(
+    template: NoteTemplate,
+    library: TemplateLibrary,
+    renderer: NoteRenderer,
+    known_codes: set[str],
+) -> list[Problem]:
+    where = template.where
+    offset = template.body_line - 1
+    found: list[Problem] = []
+
+    def add(line: int | None, message: str, severity: str = "error") -> None:
+        found.append(Problem(where, line, message, severity))
+
+    try:
+        ast = renderer.env.parse(template.body)
+    except TemplateSyntaxError as exc:
+        add((exc.lineno or 1) + offset, f"syntax error: {exc.message}")
+        return found
+
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else None
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            attr = node.arg.value if isinstance(node.arg.value, str) else None
+        if attr and attr.startswith("_"):
+            add(node.lineno + offset, f"reaches for Python internals ({attr!r}); not allowed")
+
+    declared = {f.name for f in template.fields}
+    allowed = declared | set(BUILTIN_NAMES) | set(library.shared_fields) | set(renderer.env.globals)
+    first_use: dict[str, int] = {}
+    assigned: set[str] = set()
+    for name_node in ast.find_all(nodes.Name):
+        if name_node.ctx == "load":
+            first_use.setdefault(name_node.name, name_node.lineno)
+        else:
+            assigned.add(name_node.name)
+    macros = {m.name for m in ast.find_all(nodes.Macro)}
+    for name, line in sorted(first_use.items(), key=lambda item: item[1]):
+        if name not in allowed and name not in assigned and name not in macros:
+            add(line + offset, f"`{name}` is used but no field declares it")
+    for spec in template.fields:
+        if spec.name not in first_use:
+            add(
+                _front_line(template, rf"name\s*=\s*[\"']{re.escape(spec.name)}[\"']"),
+                f"field `{spec.name}` is declared but never printed",
+                "warning",
+            )
+    if "notes" not in first_use:
+        add(
+            template.body_line,
+            "does not print `{{ notes }}`; the agent's notes are added at the end",
+            "warning",
+        )
+    for code in template.codes:
+        if code not in known_codes:
+            add(
+                _front_line(template, r"^\s*codes\s*="),
+                f"unknown code `{code}` (not in codes.toml)",
+            )
+
+    sample = {
+        spec.name: spec.default
+        if spec.default is not None
+        else (spec.choices[0] if spec.choices else _SAMPLE.get(spec.type, "sample"))
+        for spec in template.fields
+    }
+    rendered = renderer.render(template, sample, "sample notes", codes=template.codes[:1])
+    if rendered.error:
+        detail = rendered.error.removeprefix(f"{where}: ")
+        match = re.search(r" at line (\d+)", detail)
+        add(
+            int(match.group(1)) if match else None,
+            f"a trial render {detail.replace(match.group(0), '') if match else detail}",
+        )
+    return found
+
+
+def _lint_codes(library: TemplateLibrary) -> list[Problem]:
+    found: list[Problem] = []
+    if library.codes_path is None:
+        return found
+    where = str(library.codes_path)
+    lines = library.codes_path.read_text("utf-8").splitlines()
+
+    def line_of(code: str) -> int | None:
+        for number, text in enumerate(lines, start=1):
+            if re.search(rf"code\s*=\s*[\"']{re.escape(code)}[\"']", text):
+                return number
+        return None
+
+    ids = set(library.ids())
+    for code in library.codes:
+        if code.template and code.template not in ids:
+            found.append(
+                Problem(
+                    where,
+                    line_of(code.code),
+                    f"code `{code.code}`: unknown template `{code.template}`",
+                )
+            )
+            continue
+        for name in code.requires:
+            if name in library.shared_fields:
+                continue
+            suggested = [t for t in library.templates if t.id == code.template]
+            if not suggested or any(t.field(name) is None for t in suggested):
+                found.append(
+                    Problem(
+                        where,
+                        line_of(code.code),
+                        f"code `{code.code}` requires field `{name}`, which neither its "
+                        "template nor [fields] in codes.toml declares",
+                    )
+                )
+    return found
+
+
+def _lint_languages(library: TemplateLibrary, locales: tuple[str, ...]) -> list[Problem]:
+    found: list[Problem] = []
+    for template_id in library.ids():
+        versions = [t for t in library.templates if t.id == template_id]
+        have = {t.locale for t in versions}
+        first = versions[0]
+        missing = [loc for loc in locales if loc not in have]
+        if missing:
+            found.append(
+                Problem(
+                    first.where,
+                    1,
+                    f"`{template_id}` has no {', '.join(missing)} version",
+                    "warning",
+                )
+            )
+        names = [f.name for f in first.fields]
+        for other in versions[1:]:
+            if [f.name for f in other.fields] != names:
+                found.append(
+                    Problem(
+                        other.where,
+                        1,
+                        f"fields differ from {first.key} ({', '.join(names)}), so stored "
+                        "values will not compare across languages",
+                        "warning",
+                    )
+                )
+    return found

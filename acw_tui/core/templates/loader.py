@@ -1,0 +1,340 @@
+"""Reading `templates/*.j2` (TOML front matter between `+++` lines) and `codes.toml`.
+
+A folder is read leniently: a broken file is left out and reported as a Problem, so
+one bad template written by a team lead never takes the agent's screen down. Lint
+reads the same way and adds its own deeper checks.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from acw_tui.core.templates.model import (
+    FieldSpec,
+    FieldType,
+    NoteTemplate,
+    Problem,
+    TemplateError,
+    TemplateLibrary,
+    WrapupCode,
+)
+
+FENCE = "+++"
+CODES_FILE = "codes.toml"
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TOML_LINE = re.compile(r"line (\d+)")
+_TEMPLATE_KEYS = {"id", "title", "locale", "version", "codes", "fields"}
+_FIELD_KEYS = {"name", "label", "labels", "type", "required", "choices", "default", "help"}
+_CODE_KEYS = {"code", "label", "labels", "template", "requires", "help"}
+
+
+class _Bad(Exception):
+    """A problem at a line of the file being read."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _toml(text: str, first_line: int) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        line = first_line + int(match.group(1)) - 1 if match else first_line
+        message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
+        raise _Bad(f"malformed TOML: {message}", line) from None
+
+
+def _line_of(lines: list[str], pattern: str, first_line: int, nth: int = 1) -> int | None:
+    """The file line of the `nth` line matching `pattern` (for messages)."""
+    for number, text in enumerate(lines, start=first_line):
+        if re.search(pattern, text):
+            nth -= 1
+            if nth == 0:
+                return number
+    return None
+
+
+def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise _Bad(f"{where}: missing `{key}`")
+        return ""
+    if not isinstance(value, str):
+        raise _Bad(f"{where}: `{key}` must be text, got {value!r}")
+    if required and not value.strip():
+        raise _Bad(f"{where}: `{key}` must not be empty")
+    return value.strip()
+
+
+def _texts(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Bad(f"{where}: `{key}` must be a list of text, got {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def _labels(table: Mapping[str, Any], where: str) -> dict[str, str]:
+    value = table.get("labels", {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise _Bad(f"{where}: `labels` must be a table of text per language")
+    return dict(value)
+
+
+def _unknown_keys(table: Mapping[str, Any], known: set[str], where: str) -> None:
+    for key in table:
+        if key not in known:
+            raise _Bad(f"{where}: unknown key `{key}` (known: {', '.join(sorted(known))})")
+
+
+def parse_field(table: Any, where: str) -> FieldSpec:
+    if not isinstance(table, dict):
+        raise _Bad(f"{where}: a field must be a table")
+    _unknown_keys(table, _FIELD_KEYS, where)
+    name = _text(table, "name", where)
+    where = f"field {name!r}"
+    if not _NAME.match(name):
+        raise _Bad(f"{where}: a field name is letters, digits and _ (not starting with a digit)")
+    kind = table.get("type", "text")
+    try:
+        field_type = FieldType(kind)
+    except ValueError:
+        known = ", ".join(t.value for t in FieldType)
+        raise _Bad(f"{where}: unknown type {kind!r} (known: {known})") from None
+    required = table.get("required", False)
+    if not isinstance(required, bool):
+        raise _Bad(f"{where}: `required` must be true or false")
+    choices = _texts(table, "choices", where)
+    if field_type is FieldType.CHOICE and not choices:
+        raise _Bad(f"{where}: a choice field needs `choices`")
+    if choices and field_type is not FieldType.CHOICE:
+        raise _Bad(f"{where}: only a choice field has `choices`")
+    spec = FieldSpec(
+        name=name,
+        label=_text(table, "label", where, required=False) or name.replace("_", " ").capitalize(),
+        type=field_type,
+        required=required,
+        choices=choices,
+        default=table.get("default"),
+        help=_text(table, "help", where, required=False),
+        labels=_labels(table, where),
+    )
+    _check_default(spec, where)
+    return spec
+
+
+def _check_default(spec: FieldSpec, where: str) -> None:
+    value = spec.default
+    if value is None:
+        return
+    expected: tuple[type, ...] = {
+        FieldType.BOOL: (bool,),
+        FieldType.NUMBER: (int, float),
+    }.get(spec.type, (str,))
+    if not isinstance(value, expected) or (
+        spec.type is FieldType.NUMBER and isinstance(value, bool)
+    ):
+        raise _Bad(f"{where}: default {value!r} does not suit a {spec.type} field")
+    if spec.type is FieldType.CHOICE and value not in spec.choices:
+        raise _Bad(f"{where}: default {value!r} is not one of its choices")
+
+
+def split_front_matter(source: str) -> tuple[str, str, int]:
+    """(front matter, body, file line where the body starts)."""
+    lines = source.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FENCE:
+        raise _Bad(f"the file must start with a `{FENCE}` line and TOML front matter", 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FENCE:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    raise _Bad(f"the front matter has no closing `{FENCE}` line", 1)
+
+
+def parse_template(source: str, path: Path | None = None) -> NoteTemplate:
+    """One template file; raises TemplateError naming the file and line."""
+    where = str(path) if path else "<template>"
+    try:
+        return _parse_template(source, path)
+    except _Bad as exc:
+        line = f":{exc.line}" if exc.line else ""
+        raise TemplateError(f"{where}{line}: {exc}") from None
+
+
+def _parse_template(source: str, path: Path | None) -> NoteTemplate:
+    front, body, body_line = split_front_matter(source)
+    meta = _toml(front, 2)
+    lines = front.splitlines()
+    try:
+        _unknown_keys(meta, _TEMPLATE_KEYS, "front matter")
+        template_id = _text(meta, "id", "front matter")
+        locale = _text(meta, "locale", "front matter")
+        version = meta.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise _Bad(f"front matter: `version` must be a whole number ≥ 1, got {version!r}")
+        raw_fields = meta.get("fields", [])
+        if not isinstance(raw_fields, list):
+            raise _Bad("front matter: `fields` must be an array of tables ([[fields]])")
+    except _Bad as exc:
+        key = re.search(r"`(\w+)`", str(exc))
+        exc.line = exc.line or (_line_of(lines, rf"^\s*{key.group(1)}\s*=", 2) if key else None)
+        raise
+    fields: list[FieldSpec] = []
+    for number, table in enumerate(raw_fields, start=1):
+        name = table.get("name") if isinstance(table, dict) else None
+        try:
+            spec = parse_field(table, f"field #{number}")
+        except _Bad as exc:
+            exc.line = exc.line or (
+                _line_of(lines, rf"name\s*=\s*[\"']{re.escape(name)}[\"']", 2)
+                if isinstance(name, str)
+                else None
+            )
+            raise
+        if any(f.name == spec.name for f in fields):
+            raise _Bad(
+                f"field {spec.name!r} is declared twice",
+                _line_of(lines, rf"name\s*=\s*[\"']{re.escape(spec.name)}[\"']", 2, 2),
+            )
+        fields.append(spec)
+    return NoteTemplate(
+        id=template_id,
+        title=_text(meta, "title", "front matter", required=False) or template_id,
+        locale=locale,
+        version=version,
+        codes=_texts(meta, "codes", "front matter"),
+        fields=tuple(fields),
+        body=body,
+        path=path,
+        body_line=body_line,
+    )
+
+
+def parse_codes(
+    source: str, path: Path | None = None
+) -> tuple[tuple[WrapupCode, ...], dict[str, FieldSpec]]:
+    """`codes.toml`: `[[codes]]` entries and shared `[fields.NAME]` a code may require."""
+    where = str(path) if path else CODES_FILE
+    lines = source.splitlines()
+    try:
+        data = _toml(source, 1)
+        _unknown_keys(data, {"codes", "fields"}, "codes file")
+        raw_codes = data.get("codes", [])
+        if not isinstance(raw_codes, list):
+            raise _Bad("`codes` must be an array of tables ([[codes]])")
+        codes: list[WrapupCode] = []
+        for number, table in enumerate(raw_codes, start=1):
+            name = table.get("code") if isinstance(table, dict) else None
+            line = (
+                _line_of(lines, rf"code\s*=\s*[\"']{re.escape(name)}[\"']", 1)
+                if isinstance(name, str)
+                else None
+            )
+            try:
+                codes.append(_parse_code(table, f"code #{number}"))
+            except _Bad as exc:
+                exc.line = exc.line or line
+                raise
+            if sum(c.code == codes[-1].code for c in codes) > 1:
+                pattern = rf"code\s*=\s*[\"']{re.escape(codes[-1].code)}[\"']"
+                raise _Bad(
+                    f"code {codes[-1].code!r} is listed twice", _line_of(lines, pattern, 1, 2)
+                )
+        raw_fields = data.get("fields", {})
+        if not isinstance(raw_fields, dict):
+            raise _Bad("`fields` must be tables ([fields.NAME])")
+        shared: dict[str, FieldSpec] = {}
+        for name, table in raw_fields.items():
+            line = _line_of(lines, rf"^\s*\[fields\.{re.escape(name)}\]", 1)
+            try:
+                shared[name] = parse_field(
+                    {"name": name, **(table if isinstance(table, dict) else {})},
+                    f"field {name!r}",
+                )
+            except _Bad as exc:
+                exc.line = exc.line or line
+                raise
+    except _Bad as exc:
+        line_text = f":{exc.line}" if exc.line else ""
+        raise TemplateError(f"{where}{line_text}: {exc}") from None
+    return tuple(codes), shared
+
+
+def _parse_code(table: Any, where: str) -> WrapupCode:
+    if not isinstance(table, dict):
+        raise _Bad(f"{where}: a code must be a table")
+    _unknown_keys(table, _CODE_KEYS, where)
+    code = _text(table, "code", where)
+    if not re.match(r"^[a-z0-9][a-z0-9_-]*$", code):
+        raise _Bad(f"code {code!r}: a code is lower-case letters, digits, - and _")
+    where = f"code {code!r}"
+    return WrapupCode(
+        code=code,
+        label=_text(table, "label", where, required=False) or code,
+        template=_text(table, "template", where, required=False) or None,
+        requires=_texts(table, "requires", where),
+        labels=_labels(table, where),
+        help=_text(table, "help", where, required=False),
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def load_library(folder: Path) -> TemplateLibrary:
+    """Every template and code in `folder`; broken files become problems, not errors."""
+    if not folder.is_dir():
+        raise TemplateError(f"{folder}: no such templates folder")
+    problems: list[Problem] = []
+    templates: list[NoteTemplate] = []
+    for path in sorted(folder.glob("*.j2")):
+        try:
+            template = parse_template(_read(path), path)
+        except TemplateError as exc:
+            problems.append(_problem(str(exc), path))
+            continue
+        twin = next((t for t in templates if t.key == template.key), None)
+        if twin is not None:
+            problems.append(Problem(str(path), 1, f"{template.key} is also defined in {twin.path}"))
+            continue
+        templates.append(template)
+    codes: tuple[WrapupCode, ...] = ()
+    shared: dict[str, FieldSpec] = {}
+    codes_path = folder / CODES_FILE
+    if codes_path.is_file():
+        try:
+            codes, shared = parse_codes(_read(codes_path), codes_path)
+        except TemplateError as exc:
+            problems.append(_problem(str(exc), codes_path))
+    else:
+        problems.append(
+            Problem(str(codes_path), None, "no codes file: no wrap-up codes", "warning")
+        )
+    return TemplateLibrary(
+        folder=folder,
+        templates=tuple(templates),
+        codes=codes,
+        shared_fields=shared,
+        problems=tuple(problems),
+        codes_path=codes_path if codes_path.is_file() else None,
+    )
+
+
+def _problem(message: str, path: Path) -> Problem:
+    """Turn a TemplateError's "path:line: text" back into a Problem."""
+    rest = message.removeprefix(str(path))
+    match = re.match(r"^:(\d+): (.*)$", rest, re.S)
+    if match:
+        return Problem(str(path), int(match.group(1)), match.group(2))
+    return Problem(str(path), None, rest.removeprefix(": "))

@@ -1,0 +1,163 @@
+"""Note templates and wrap-up codes as the rest of acw sees them (SPEC §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from acw_tui.errors import AcwError
+
+# Variables every template may use without declaring them as fields.
+BUILTIN_NAMES = ("notes", "codes", "code_labels", "call", "agent")
+FALLBACK_LOCALE = "en"
+
+
+class TemplateError(AcwError):
+    """A template or codes file is broken; the message names the file and line."""
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    MULTILINE = "multiline"
+    CHOICE = "choice"
+    BOOL = "bool"
+    DATE = "date"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    help: str = ""
+    # Labels in other languages (codes.toml's shared fields carry them).
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def localized(self, locale: str) -> FieldSpec:
+        label = self.labels.get(locale)
+        return replace(self, label=label) if label else self
+
+    def as_required(self) -> FieldSpec:
+        return self if self.required else replace(self, required=True)
+
+
+@dataclass(frozen=True)
+class NoteTemplate:
+    id: str
+    title: str
+    locale: str
+    version: int
+    codes: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    body: str
+    path: Path | None = None
+    body_line: int = 1  # line of the file where the Jinja2 body starts
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}.{self.locale}"
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else f"template {self.key}"
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class WrapupCode:
+    code: str
+    label: str
+    template: str | None = None  # the template id it suggests
+    requires: tuple[str, ...] = ()  # field names that must be filled with this code
+    labels: Mapping[str, str] = field(default_factory=dict)
+    help: str = ""
+
+    def label_in(self, locale: str) -> str:
+        return self.labels.get(locale) or self.label
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the loader or of lint: file, line, what is wrong."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class TemplateLibrary:
+    """Every template and code of one folder; broken files are left out and reported."""
+
+    folder: Path
+    templates: tuple[NoteTemplate, ...] = ()
+    codes: tuple[WrapupCode, ...] = ()
+    shared_fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    codes_path: Path | None = None
+
+    def ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for template in self.templates:
+            seen.setdefault(template.id, None)
+        return list(seen)
+
+    def locales_of(self, template_id: str) -> list[str]:
+        return [t.locale for t in self.templates if t.id == template_id]
+
+    def get(self, template_id: str, locale: str = FALLBACK_LOCALE) -> NoteTemplate:
+        """The template in `locale`, else in English, else in any language it has."""
+        found = [t for t in self.templates if t.id == template_id]
+        if not found:
+            known = ", ".join(self.ids()) or "none"
+            raise TemplateError(f"{self.folder}: no template {template_id!r} (known: {known})")
+        for wanted in (locale, FALLBACK_LOCALE):
+            for template in found:
+                if template.locale == wanted:
+                    return template
+        return found[0]
+
+    def for_locale(self, locale: str) -> list[NoteTemplate]:
+        """One template per id, in the agent's language where there is one."""
+        return [self.get(template_id, locale) for template_id in self.ids()]
+
+    def code(self, code: str) -> WrapupCode | None:
+        return next((c for c in self.codes if c.code == code), None)
+
+    def suggested_template(self, codes: tuple[str, ...] | list[str]) -> str | None:
+        """The template the first chosen code suggests."""
+        for code in codes:
+            found = self.code(code)
+            if found is not None and found.template:
+                return found.template
+        return None
+
+    def form_fields(
+        self, template: NoteTemplate, codes: tuple[str, ...] | list[str] = ()
+    ) -> tuple[FieldSpec, ...]:
+        """The template's fields, made required (or added) where a chosen code needs them."""
+        needed: dict[str, None] = {}
+        for code in codes:
+            found = self.code(code)
+            for name in found.requires if found else ():
+                needed.setdefault(name, None)
+        fields = [f.as_required() if f.name in needed else f for f in template.fields]
+        declared = {f.name for f in fields}
+        for name in needed:
+            if name not in declared and name in self.shared_fields:
+                fields.append(self.shared_fields[name].localized(template.locale).as_required())
+        return tuple(fields)

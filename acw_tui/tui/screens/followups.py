@@ -1,0 +1,161 @@
+"""Follow-ups due: callbacks promised on finished wrap-ups, soonest first.
+
+Overdue ones are shown in red, those due within `[templates] due_soon_minutes` in
+amber; Enter (or d) marks the highlighted one done, again to undo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from acw_tui.core.followups import Followup, Urgency
+from acw_tui.core.templates.values import local_zone
+from acw_tui.desk import Desk
+from acw_tui.errors import AcwError
+from acw_tui.store.followups import FollowupRepository
+from acw_tui.template_settings import templates_config
+
+REFRESH_SECONDS = 30.0
+STYLES = {
+    Urgency.OVERDUE: "bold red",
+    Urgency.DUE_SOON: "yellow",
+    Urgency.LATER: "",
+    Urgency.DONE: "dim strike",
+}
+WORDS = {
+    Urgency.OVERDUE: "overdue",
+    Urgency.DUE_SOON: "due soon",
+    Urgency.LATER: "",
+    Urgency.DONE: "done",
+}
+
+
+def due_text(due: datetime, now: datetime) -> str:
+    """Local due time; the date only when it is not today."""
+    local, local_now = due.astimezone(local_zone()), now.astimezone(local_zone())
+    if local.date() == local_now.date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+class FollowupsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("d", "toggle_done", "Done / undo"),
+        Binding("a", "toggle_all", "Show done"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_done = False
+        self._rows: dict[str, Followup] = {}
+
+    @property
+    def desk(self) -> Desk:
+        return self.app.desk  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def due_soon(self) -> timedelta:
+        try:
+            return timedelta(minutes=templates_config(self.desk.config).due_soon_minutes)
+        except AcwError:
+            return timedelta(hours=1)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="followups-summary")
+        yield DataTable(id="followups-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Follow-ups"
+        table = self.query_one(DataTable)
+        table.add_column("Due", key="due")
+        table.add_column("State", key="state")
+        table.add_column("Owner", key="owner")
+        table.add_column("Queue", key="queue")
+        table.add_column("Customer", key="customer")
+        table.add_column("Note", key="note")
+        self.reload()
+        table.focus()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    def reload(self) -> None:
+        repo = FollowupRepository(self.desk.store)
+        now = self.desk.clock.now()
+        try:
+            items = repo.open(self.desk.config.site_id)
+            if self.show_done:
+                items += repo.recently_done(now - timedelta(days=1), self.desk.config.site_id)
+        except AcwError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self._rows = {f.id: f for f in items}
+        counts = {u: 0 for u in Urgency}
+        for item in items:
+            urgency = item.urgency(now, self.due_soon)
+            counts[urgency] += 1
+            style = STYLES[urgency]
+            table.add_row(
+                Text(due_text(item.due_at, now), style=style),
+                Text(WORDS[urgency], style=style),
+                Text(item.owner),
+                Text(item.queue or "–"),
+                Text(item.customer_ref or "–"),
+                Text(item.note[:80]),
+                key=item.id,
+            )
+        if items:
+            table.move_cursor(row=min(keep, len(items) - 1))
+        summary = (
+            f"{counts[Urgency.OVERDUE]} overdue · {counts[Urgency.DUE_SOON]} due soon · "
+            f"{counts[Urgency.LATER]} later"
+        )
+        if self.show_done:
+            summary += f" · {counts[Urgency.DONE]} done today"
+        self.query_one("#followups-summary", Label).update(
+            summary if items else "No follow-ups waiting."
+        )
+
+    def _current(self) -> Followup | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._rows.get(key or "")
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_toggle_done()
+
+    def action_toggle_done(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        repo = FollowupRepository(self.desk.store)
+        now = self.desk.clock.now()
+        try:
+            if item.is_done:
+                repo.reopen(item.id, now)
+                self.notify("Follow-up open again.")
+            else:
+                repo.mark_done(item.id, now)
+                self.notify(f"Follow-up for {item.customer_ref or item.owner} done.")
+        except AcwError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload()
+
+    def action_toggle_all(self) -> None:
+        self.show_done = not self.show_done
+        self.reload()

@@ -1,0 +1,55 @@
+"""A live preview of the note as it will be stored: the rendered template and notes.
+
+The text sits in a read-only TextArea of fixed size, so a new preview repaints only
+itself; the rest of the screen is not laid out again while the agent types.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, TextArea
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates import RenderedNote
+
+
+class PreviewText(TextArea):
+    can_focus = False
+
+
+class NotePreview(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Label("", id="preview-error", markup=False)
+        yield PreviewText(
+            "", id="preview-text", read_only=True, soft_wrap=True, show_cursor=False, compact=True
+        )
+
+    def on_mount(self) -> None:
+        self.border_title = "Preview of the stored note"
+        self.query_one("#preview-error", Label).display = False
+
+    def show(self, rendered: RenderedNote) -> None:
+        error = self.query_one("#preview-error", Label)
+        message = ""
+        if rendered.error:
+            # The file name is enough on the agent's screen; lint gives the full path.
+            where, _, detail = rendered.error.partition(": ")
+            message = (
+                f"Template problem in {Path(where).name}: {detail} — a plain note "
+                "(fields and notes) will be stored instead."
+            )
+        if str(error.content) != message:
+            error.update(message)
+            error.display = bool(message)
+            self.set_class(bool(message), "-broken")
+        text = self.query_one(PreviewText)
+        if text.text != rendered.text:
+            text.load_text(rendered.text)
+
+    @property
+    def text(self) -> str:
+        return self.query_one(PreviewText).text

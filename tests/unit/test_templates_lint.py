@@ -1,0 +1,90 @@
+"""Lint names file, line and problem, errors apart from warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from acw_tui.core.templates.lint import lint_folder
+from tests.unit.templates_helpers import CODES, SIMPLE, write_folder
+
+
+def found(folder: Path) -> list[str]:
+    return [str(p).replace(str(folder) + "/", "") for p in lint_folder(folder, locales=("en",))]
+
+
+def test_a_clean_folder_has_nothing_to_say(tmp_path: Path) -> None:
+    assert found(write_folder(tmp_path, {"simple.en.j2": SIMPLE, "codes.toml": CODES})) == []
+
+
+def test_syntax_error_at_its_line(tmp_path: Path) -> None:
+    broken = SIMPLE.replace("Budget: {{ budget }}", "Budget: {% if budget %}{{ budget }}")
+    folder = write_folder(tmp_path, {"simple.en.j2": broken, "codes.toml": CODES})
+    problems = found(folder)
+    assert len(problems) == 1
+    assert problems[0].startswith("simple.en.j2:")
+    assert "error: syntax error: Unexpected end of template" in problems[0]
+
+
+def test_undeclared_unused_unknown_code_and_internals(tmp_path: Path) -> None:
+    text = SIMPLE.replace('codes = ["resolved"]', 'codes = ["resolved", "refnud"]').replace(
+        "Budget: {{ budget }}", "Product: {{ product }}\n{{ reason.__class__ }}"
+    )
+    folder = write_folder(tmp_path, {"simple.en.j2": text, "codes.toml": CODES})
+    assert found(folder) == [
+        "simple.en.j2:6: error: unknown code `refnud` (not in codes.toml)",
+        "simple.en.j2:14: warning: field `budget` is declared but never printed",
+        "simple.en.j2:19: error: `product` is used but no field declares it",
+        "simple.en.j2:20: error: a trial render refused: access to attribute '__class__' "
+        "of a 'str' object is not allowed",
+        "simple.en.j2:20: error: reaches for Python internals ('__class__'); not allowed",
+    ]
+
+
+def test_loop_variables_macros_and_builtins_are_not_undeclared(tmp_path: Path) -> None:
+    body = (
+        "{% macro row(k, v) %}{{ k }}: {{ v }}{% endmacro %}\n"
+        "{% for c in code_labels %}{{ row('Code', c) }}{% endfor %}\n"
+        "{% set who = agent %}{{ who }} {{ call.queue }} {{ reason }} {{ budget }}\n"
+        "{{ notes }}"
+    )
+    text = SIMPLE.split("+++\n")[1]
+    folder = write_folder(
+        tmp_path, {"simple.en.j2": f"+++\n{text}+++\n{body}", "codes.toml": CODES}
+    )
+    assert found(folder) == []
+
+
+def test_notes_not_printed_and_missing_languages_are_warnings(tmp_path: Path) -> None:
+    no_notes = SIMPLE.replace("{{ notes }}", "")
+    folder = write_folder(tmp_path, {"simple.en.j2": no_notes, "codes.toml": CODES})
+    problems = [str(p) for p in lint_folder(folder, locales=("en", "pl"))]
+    assert any("warning: does not print `{{ notes }}`" in p for p in problems)
+    assert any("warning: `simple` has no pl version" in p for p in problems)
+    assert not any(": error:" in p for p in problems)
+
+
+def test_codes_file_references_are_checked(tmp_path: Path) -> None:
+    codes = CODES + (
+        '\n[[codes]]\ncode = "callback"\ntemplate = "missing"\n'
+        '\n[[codes]]\ncode = "other"\ntemplate = "simple"\nrequires = ["due"]\n'
+    )
+    folder = write_folder(tmp_path, {"simple.en.j2": SIMPLE, "codes.toml": codes})
+    assert found(folder) == [
+        "codes.toml:8: error: code `callback`: unknown template `missing`",
+        "codes.toml:12: error: code `other` requires field `due`, which neither its template "
+        "nor [fields] in codes.toml declares",
+    ]
+
+
+def test_broken_files_and_duplicates_are_errors(tmp_path: Path) -> None:
+    folder = write_folder(
+        tmp_path,
+        {
+            "simple.en.j2": SIMPLE,
+            "simple-copy.en.j2": SIMPLE,
+            "codes.toml": "[[codes]\n",
+        },
+    )
+    problems = found(folder)
+    assert any(p.startswith("codes.toml:1: error: malformed TOML") for p in problems)
+    assert any("simple.en is also defined in" in p for p in problems)
