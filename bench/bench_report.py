@@ -1,8 +1,7 @@
 """A full report over 1 000 000 wrap-ups vs one hand-written SQL GROUP BY (SPEC §11: ≤ 2×).
 
 The store comes from `acw demo` (40 agents, 90 days, seed 1) and is cached between runs
-under the temp folder (or ACW_BENCH_CACHE), keyed by its parameters, because making it
-takes minutes. `--quick` uses 100 000 wrap-ups.
+(bench/demo_cache.py) because making it takes minutes. `--quick` uses 100 000 wrap-ups.
 
 The floor is what a lead would otherwise type: one GROUP BY per agent over the same
 wrap-ups and calls, summing ACW and talk time and counting compliance, time-outs and
@@ -12,15 +11,9 @@ state log (ACW %), outliers against the team median and shorthand use.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from datetime import UTC, datetime
-from pathlib import Path
-
 from bench.common import Result, best_of
+from bench.demo_cache import END, demo_store
 
-END = datetime(2026, 11, 1, tzinfo=UTC)
 FLOOR_SQL = """
 SELECT w.agent_id, COUNT(*), SUM(w.acw_seconds), AVG(w.acw_seconds),
        SUM(CASE WHEN c.talk_seconds IS NOT NULL THEN c.talk_seconds + w.acw_seconds END),
@@ -30,36 +23,6 @@ FROM wrapups w LEFT JOIN calls c ON c.id = w.call_id
 WHERE w.acw_seconds IS NOT NULL
 GROUP BY w.agent_id
 """
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("ACW_BENCH_CACHE")
-    folder = Path(configured) if configured else Path(tempfile.gettempdir()) / "acw-bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def demo_store(calls: int, agents: int = 40, days: int = 90, seed: int = 1) -> Path:
-    """The demo store for these parameters, generated once and reused."""
-    import acw_tui.demo
-    from acw_tui.demo import generate_demo
-    from acw_tui.store import open_store
-
-    # The generator's own text is part of the key: a changed demo makes a new store.
-    generator = hashlib.sha256(Path(acw_tui.demo.__file__).read_bytes()).hexdigest()[:8]
-    path = cache_dir() / f"report-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}.db"
-    if path.exists():
-        return path
-    partial = path.with_suffix(".partial")
-    for leftover in partial.parent.glob(partial.name + "*"):
-        leftover.unlink()
-    store = open_store(partial)
-    print(f"   generating {calls} wrap-ups into {path} (cached for next time)…", flush=True)
-    generate_demo(store, calls=calls, agents=agents, days=days, seed=seed, end=END)
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    partial.rename(path)
-    return path
 
 
 def run(quick: bool) -> list[Result]:

@@ -1,30 +1,50 @@
-"""Large demo stores for benchmarks, generated once and kept in the user cache folder."""
+"""Large demo stores for benchmarks, generated once and kept between runs.
+
+They live in the user cache folder (or ACW_BENCH_CACHE), keyed by their parameters and
+by the demo generator's own text, so a changed generator makes a new store. History
+ends at a fixed moment so every run sees the same rows.
+"""
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
 
-from acw_tui.store import open_store
+END = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("ACW_BENCH_CACHE")
+    folder = (
+        Path(configured)
+        if configured
+        else Path(platformdirs.user_cache_dir("acw-bench", appauthor=False))
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def demo_store(calls: int, *, agents: int = 40, days: int = 90, seed: int = 1) -> Path:
     """Path of a store holding `acw demo` history of this size (made on first use)."""
-    cache = Path(platformdirs.user_cache_dir("acw-bench", appauthor=False))
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"demo-{calls}-{agents}-{days}-{seed}.db"
-    if not path.exists():
-        from acw_tui.demo import generate_demo
+    import acw_tui.demo
+    from acw_tui.demo import generate_demo
+    from acw_tui.store import open_store
 
-        partial = path.with_suffix(".partial")
-        for leftover in cache.glob(partial.name + "*"):
-            leftover.unlink()
-        store = open_store(partial)
-        print(f"   generating a {calls}-call demo store (once; cached in {cache})", flush=True)
-        generate_demo(store, calls=calls, agents=agents, days=days, seed=seed)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.close()
-        shutil.move(partial, path)
+    generator = hashlib.sha256(Path(acw_tui.demo.__file__).read_bytes()).hexdigest()[:8]
+    path = cache_dir() / f"demo-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}.db"
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial")
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    print(f"   generating {calls} calls into {path} (once; cached for next time)", flush=True)
+    store = open_store(partial)
+    generate_demo(store, calls=calls, agents=agents, days=days, seed=seed, end=END)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    partial.rename(path)
     return path
