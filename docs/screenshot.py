@@ -33,11 +33,14 @@ async def main() -> None:
         desk.call_ended("PBX-20940", queue="support", at=clock.now() - timedelta(seconds=5))
         clock.advance(44)
         app = AcwApp(desk)
-        async with app.run_test(size=(110, 32)) as pilot:
+        async with app.run_test(size=(130, 36)) as pilot:
             await pilot.pause(0.5)
-            await pilot.press(*"Customer asked why the March invoice was charged twice. ")
-            await pilot.press(*"Verified account, refund of 49.90 issued.")
-            await pilot.pause(0.6)
+            await pilot.press(*"cx asked why the March inv was charged twice. ")
+            await pilot.press(*"Verified acct, rfd of 49.90 issued. ")
+            await pilot.press("f10", "enter")  # the code "Resolved" suggests its template
+            await pilot.pause(1.0)
+            await pilot.resize_terminal(130, 36)  # one more full repaint before the picture
+            await pilot.pause(0.5)
             app.save_screenshot(str(OUT))
     print(f"wrote {OUT}")
 
