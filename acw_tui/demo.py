@@ -3,7 +3,10 @@
 Agents work shifts of calls: ready → on call → ACW → ready, with a break mid-shift. ACW
 times are log-normal around the team's habit, one agent is noticeably slower (so the
 outlier report has someone to find), some wrap-ups time out or are extended, and notes
-are written in the team's shorthand. The same seed always gives the same store.
+are written in the team's shorthand. Each wrap-up carries its code's template and the
+fields an agent would fill; callbacks promise follow-ups (the last days' still open, some
+overdue); a sample of wrap-ups records shorthand use (expansions, undos, missed
+abbreviations) for the coaching report. The same seed always gives the same store.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from acw_tui.core.timeutil import utc_iso
+from acw_tui.paths import bundled
 from acw_tui.store import Store
 from acw_tui.store.records import queue_rows
 
@@ -69,6 +74,20 @@ OUTCOMES = [
     ("account-update", 0.05, "cx upd addr & phone. id&v ok, kyc docs rcvd, acct upd."),
 ]
 DEMO_TIMEOUT, DEMO_EXTEND = 240, 60
+# The template each shipped code suggests (templates/codes.toml), and what it records.
+TEMPLATE_OF = {
+    "resolved": "general-inquiry", "callback": "general-inquiry", "info-sent": "general-inquiry",
+    "escalated": "escalation", "sale": "sales-lead", "complaint": "complaint",
+    "payment": "order-payment", "account-update": "account-kyc",
+}  # fmt: skip
+REASONS = {
+    "resolved": "Billing question", "callback": "Refund status", "info-sent": "Contract copy",
+    "escalated": "Repeated outage", "sale": "Premium plan", "complaint": "Technician no-show",
+    "payment": "Overdue balance", "account-update": "Address change",
+}  # fmt: skip
+GUIDE_VERSION = 1  # the demo history was written with version 1 of the team's guide
+USAGE_SHARE = 0.15  # wrap-ups that record shorthand use (keeps a million-call demo quick)
+FOLLOWUP_DAYS = 3  # callbacks of the last days still have their follow-up open
 OUTCOME_WEIGHTS = [0.2 if share == 0 else share for _, share, _ in OUTCOMES]
 
 
@@ -82,8 +101,18 @@ INSERT_CALL = (
 )
 INSERT_WRAPUP = (
     "INSERT INTO wrapups (id, call_id, agent_id, site_id, status, started_at, ended_at, "
-    "acw_seconds, timed_out, extensions, codes, template_id, fields, note, finished_at, "
-    f"compliant, rev, updated_at) VALUES (?,?,?,?,'done',{ISO},{ISO},?,?,?,?,?,'{{}}',?,{ISO},?,1,{ISO})"
+    "acw_seconds, timed_out, extensions, codes, template_id, template_version, fields, note, "
+    "guide_version, finished_at, compliant, rev, updated_at) "
+    f"VALUES (?,?,?,?,'done',{ISO},{ISO},?,?,?,?,?,1,?,?,?,{ISO},?,1,{ISO})"
+)
+INSERT_FOLLOWUP = (
+    "INSERT INTO followups (id, wrapup_id, agent_id, site_id, due_at, owner, note, done_at, "
+    f"rev, updated_at) VALUES (?,?,?,?,{ISO},?,?,CASE WHEN ? IS NULL THEN NULL ELSE {ISO} END,1,{ISO})"
+)
+INSERT_USAGE = (
+    "INSERT INTO shorthand_usage (id, wrapup_id, agent_id, site_id, abbr, expansion, used, "
+    "undone, missed, keystrokes_saved, guide_version, created_at, rev, updated_at) "
+    f"VALUES (?,?,?,?,?,?,?,?,?,?,?,{ISO},1,{ISO})"
 )
 INSERT_STATE = (
     "INSERT INTO agent_states (id, agent_id, site_id, state, started_at, ended_at, rev, "
@@ -93,17 +122,22 @@ INSERT_STATE = (
 
 @dataclass
 class _Batch:
-    calls: list[tuple[object, ...]]
-    wrapups: list[tuple[object, ...]]
-    states: list[tuple[object, ...]]
+    calls: list[tuple[object, ...]] = field(default_factory=list)
+    wrapups: list[tuple[object, ...]] = field(default_factory=list)
+    states: list[tuple[object, ...]] = field(default_factory=list)
+    followups: list[tuple[object, ...]] = field(default_factory=list)
+    usage: list[tuple[object, ...]] = field(default_factory=list)
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        conn.executemany(INSERT_CALL, self.calls)
-        conn.executemany(INSERT_WRAPUP, self.wrapups)
-        conn.executemany(INSERT_STATE, self.states)
-        self.calls.clear()
-        self.wrapups.clear()
-        self.states.clear()
+        for sql, rows in (
+            (INSERT_CALL, self.calls),
+            (INSERT_WRAPUP, self.wrapups),
+            (INSERT_STATE, self.states),
+            (INSERT_FOLLOWUP, self.followups),
+            (INSERT_USAGE, self.usage),
+        ):
+            conn.executemany(sql, rows)
+            rows.clear()
 
 
 def _uuid7_at(moment: float, rng: random.Random) -> str:
@@ -145,12 +179,13 @@ def generate_demo(
         habits[names[-1]] = 1.9
 
     per_slot, extra = divmod(calls, agents * days)
-    batch = _Batch([], [], [])
+    batch = _Batch()
+    terms = _shorthand_in_notes()
     made = states = 0
     with store.transaction() as db:
         before = {
             t: db.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
-            for t in ("calls", "wrapups", "agent_states")
+            for t in ("calls", "wrapups", "agent_states", "followups", "shorthand_usage")
         }
         for day in range(days):
             for index, agent in enumerate(names):
@@ -165,6 +200,8 @@ def generate_demo(
                         count,
                         habits[agent],
                         made,
+                        end.timestamp(),
+                        terms,
                     )
                     states += len(batch.states)
                     batch.flush(store.conn)
@@ -185,6 +222,8 @@ def _agent_day(
     count: int,
     habit: float,
     serial: int,
+    end: float,
+    terms: dict[str, list[tuple[str, str]]],
 ) -> int:
     t = day + 8 * 3600 + rng.uniform(0, 1800)
 
@@ -222,13 +261,41 @@ def _agent_day(
             )
         )  # fmt: skip
         finished = acw_end + (rng.uniform(20, 120) if timed_out else 0)
+        wrapup_id = _uuid7_at(call_end, rng)
+        fields: dict[str, object] = {
+            "reason": REASONS[code],
+            "outcome": "Pending" if code in ("callback", "escalated") else "Resolved",
+        }
+        if code == "callback":
+            due = finished + rng.uniform(2, 30) * 3600
+            fields.update(
+                follow_up_at=utc_iso(datetime.fromtimestamp(due, UTC)), follow_up_owner=agent
+            )
+            # Callbacks of the last days are still open (some overdue, some due soon).
+            done = None if due > end - FOLLOWUP_DAYS * 86400 else due - rng.uniform(0, 3600)
+            batch.followups.append(
+                (
+                    _uuid7_at(finished, rng),
+                    wrapup_id,
+                    agent,
+                    site_id,
+                    due,
+                    agent,
+                    REASONS[code],
+                    done,
+                    done,
+                    finished,
+                )
+            )
         batch.wrapups.append(
             (
-                _uuid7_at(call_end, rng), call_id, agent, site_id, call_end, acw_end,
-                round(acw, 1), int(timed_out), extensions, f'["{code}"]', None, note,
-                finished, int(rng.random() > 0.06), finished,
+                wrapup_id, call_id, agent, site_id, call_end, acw_end,
+                round(acw, 1), int(timed_out), extensions, f'["{code}"]', TEMPLATE_OF[code],
+                json.dumps(fields), note, GUIDE_VERSION, finished, int(rng.random() > 0.06), finished,
             )
         )  # fmt: skip
+        if terms and rng.random() < USAGE_SHARE:
+            _usage(batch, rng, wrapup_id, agent, site_id, finished, terms.get(note, []), habit)
         t = acw_end
         if n == break_after:
             pause = rng.uniform(15, 30) * 60
@@ -238,3 +305,43 @@ def _agent_day(
     state("ready", t, t + tail)
     state("logged_out", t + tail, t + tail)
     return count
+
+
+def _usage(
+    batch: _Batch,
+    rng: random.Random,
+    wrapup_id: str,
+    agent: str,
+    site_id: str,
+    at: float,
+    terms: list[tuple[str, str]],
+    habit: float,
+) -> None:
+    """How the agent used the guide on this note: slower writers miss more entries."""
+    for abbr, expansion in terms:
+        missed = rng.random() < 0.04 * habit
+        undone = not missed and rng.random() < 0.03
+        used = 0 if missed else 1
+        saved = (len(expansion) - len(abbr)) * used * (not undone)
+        batch.usage.append(
+            (
+                _uuid7_at(at, rng), wrapup_id, agent, site_id, abbr, expansion, used,
+                int(undone), int(missed), saved, GUIDE_VERSION, at, at,
+            )
+        )  # fmt: skip
+
+
+def _shorthand_in_notes() -> dict[str, list[tuple[str, str]]]:
+    """The shipped English guide's entries each demo note uses, as (abbr, expansion)."""
+    from acw_tui.core.shorthand import load_guide_leniently
+
+    guide = load_guide_leniently(bundled("shorthand") / "en.toml")
+    found: dict[str, list[tuple[str, str]]] = {}
+    for _, _, note in OUTCOMES:
+        terms = []
+        for token in re.findall(r"[\w/&#+-]+", note):
+            entry = guide.lookup(token)
+            if entry is not None and (entry.abbr, entry.expansion) not in terms:
+                terms.append((entry.abbr, entry.expansion))
+        found[note] = terms
+    return found
