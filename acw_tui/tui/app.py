@@ -147,17 +147,20 @@ class AcwApp(App[None]):
 
     # Screens used later in a shift are imported when first opened, not at start-up.
 
+    def open_once(self, screen_type: type[Screen[None]]) -> None:
+        """Open a screen unless it is the one showing already."""
+        if not isinstance(self.screen, screen_type):
+            self.push_screen(screen_type())
+
     def action_pending(self) -> None:
         from acw_tui.tui.screens.pending import PendingScreen
 
-        if not isinstance(self.screen, PendingScreen):
-            self.push_screen(PendingScreen())
+        self.open_once(PendingScreen)
 
     def action_history(self) -> None:
         from acw_tui.tui.screens.history import HistoryScreen
 
-        if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen())
+        self.open_once(HistoryScreen)
 
     def action_reports(self) -> None:
         from acw_tui.tui.screens.reports import open_reports
@@ -167,14 +170,12 @@ class AcwApp(App[None]):
     def action_followups(self) -> None:
         from acw_tui.tui.screens.followups import FollowupsScreen
 
-        if not isinstance(self.screen, FollowupsScreen):
-            self.push_screen(FollowupsScreen())
+        self.open_once(FollowupsScreen)
 
     def action_sync_status(self) -> None:
         from acw_tui.tui.screens.sync_status import SyncStatusScreen
 
-        if not isinstance(self.screen, SyncStatusScreen):
-            self.push_screen(SyncStatusScreen())
+        self.open_once(SyncStatusScreen)
 
     def action_toggle_break(self) -> None:
         current = self.desk.current_state()
