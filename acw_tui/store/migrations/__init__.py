@@ -61,6 +61,14 @@ MIGRATIONS = _discover()
 LATEST = MIGRATIONS[-1].number if MIGRATIONS else 0
 
 
+def execute_statements(db: sqlite_utils.Database, script: str) -> None:
+    """Run `;`-separated DDL one statement at a time, inside the migration's transaction
+    (`executescript` would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 

@@ -2,6 +2,8 @@
 
 import sqlite_utils
 
+from acw_tui.store.migrations import execute_statements
+
 SCHEMA = """
 CREATE TABLE calls (
     id TEXT PRIMARY KEY,
@@ -69,6 +71,4 @@ CREATE INDEX agent_states_agent_started ON agent_states (agent_id, started_at);
 
 
 def up(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    execute_statements(db, SCHEMA)

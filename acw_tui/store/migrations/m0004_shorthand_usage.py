@@ -2,6 +2,8 @@
 
 import sqlite_utils
 
+from acw_tui.store.migrations import execute_statements
+
 SCHEMA = """
 CREATE TABLE shorthand_usage (
     id TEXT PRIMARY KEY,
@@ -25,6 +27,4 @@ CREATE INDEX shorthand_usage_abbr ON shorthand_usage (abbr)
 
 
 def up(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    execute_statements(db, SCHEMA)

@@ -2,6 +2,8 @@
 
 import sqlite_utils
 
+from acw_tui.store.migrations import execute_statements
+
 SCHEMA = """
 CREATE TABLE followups (
     id TEXT PRIMARY KEY,
@@ -21,6 +23,4 @@ CREATE INDEX followups_wrapup ON followups (wrapup_id)
 
 
 def up(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    execute_statements(db, SCHEMA)

@@ -6,6 +6,8 @@ Never the value, part of it or a hash of it: type, action and position in the st
 
 import sqlite_utils
 
+from acw_tui.store.migrations import execute_statements
+
 SCHEMA = """
 CREATE TABLE redaction_audit (
     id TEXT PRIMARY KEY,
@@ -28,6 +30,4 @@ CREATE INDEX redaction_audit_created ON redaction_audit (created_at)
 
 
 def up(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    execute_statements(db, SCHEMA)
