@@ -108,7 +108,9 @@ def test_a_wrapup_is_finished_by_keyboard_alone(terminal: Terminal, acw_home: Pa
     last = db.execute(
         "SELECT state FROM agent_states ORDER BY started_at DESC, rowid DESC LIMIT 1"
     ).fetchone()
-    assert last == ("logged_out",)
+    assert last == ("logged_out",), db.execute(
+        "SELECT state, started_at, ended_at, rowid FROM agent_states ORDER BY rowid"
+    ).fetchall()
 
 
 def test_sigkill_mid_note_loses_nothing(terminal: Terminal, acw_home: Path) -> None:
