@@ -65,10 +65,6 @@ def _queue(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:
     )
 
 
-def unsynced_count(db: sqlite_utils.Database) -> int:
-    return int(db.execute("SELECT count(*) FROM outbox").fetchone()[0])
-
-
 def queue_rows(db: sqlite_utils.Database, table: str, where: str = "1", params: tuple = ()) -> int:
     """Queue the current snapshot of many rows at once (bulk loads, first migration)."""
     columns = [c.name for c in db.table(table).columns]
