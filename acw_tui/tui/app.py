@@ -26,6 +26,24 @@ from acw_tui.tui.widgets.pending_list import PendingList
 
 POLL_INTERVAL = 0.5
 
+APP_COMMANDS = [
+    ("Call ended (F2)", "Open a wrap-up for a call that just ended", "new_wrapup"),
+    ("Pending wrap-ups (F3)", "Open wrap-ups, oldest first", "pending"),
+    ("History (F4)", "Finished wrap-ups with full-text search", "history"),
+    ("Reports (F6)", "ACW figures, charts and outliers for leads", "reports"),
+    ("Follow-ups (F12)", "Callbacks due, overdue first; mark done", "followups"),
+    ("Sync status (F7)", "Unsynced records, last sync, sync now", "sync_status"),
+    ("Break / back (F9)", "Toggle the break state", "toggle_break"),
+]
+ACW_COMMANDS = [
+    ("Finish wrap-up (ctrl+s)", "Store the note and timing", "finish"),
+    ("Pick wrap-up codes (F10)", "Type to filter, Enter picks", "focus_codes"),
+    ("Extend ACW (F8)", "More ACW time, with a reason", "extend"),
+    ("Shorthand guide (ctrl+g)", "Search the guide and insert an entry", "toggle_guide"),
+    ("Expand note (F5)", "Expand all shorthand in the note (after a paste)", "expand_note"),
+    ("Later (escape)", "Back to ready; the wrap-up stays pending", "leave"),
+]
+
 
 class AcwApp(App[None]):
     TITLE = "acw"
@@ -204,46 +222,12 @@ class AcwApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Call ended (F2)", "Open a wrap-up for a call that just ended", self.action_new_wrapup
-        )
-        yield SystemCommand(
-            "Pending wrap-ups (F3)", "Open wrap-ups, oldest first", self.action_pending
-        )
-        yield SystemCommand(
-            "History (F4)", "Finished wrap-ups with full-text search", self.action_history
-        )
-        yield SystemCommand(
-            "Reports (F6)", "ACW figures, charts and outliers for leads", self.action_reports
-        )
-        yield SystemCommand(
-            "Follow-ups (F12)", "Callbacks due, overdue first; mark done", self.action_followups
-        )
-        yield SystemCommand(
-            "Sync status (F7)", "Unsynced records, last sync, sync now", self.action_sync_status
-        )
-        yield SystemCommand("Break / back (F9)", "Toggle the break state", self.action_toggle_break)
+        # (title, help, action name): app actions everywhere, ACW actions on its screen.
+        commands = list(APP_COMMANDS)
         if isinstance(screen, AcwScreen):
-            yield SystemCommand(
-                "Finish wrap-up (ctrl+s)", "Store the note and timing", screen.action_finish
-            )
-            yield SystemCommand(
-                "Pick wrap-up codes (F10)", "Type to filter, Enter picks", screen.action_focus_codes
-            )
-            yield SystemCommand(
-                "Extend ACW (F8)", "More ACW time, with a reason", screen.action_extend
-            )
-            yield SystemCommand(
-                "Shorthand guide (ctrl+g)",
-                "Search the guide and insert an entry",
-                screen.action_toggle_guide,
-            )
-            yield SystemCommand(
-                "Expand note (F5)",
-                "Expand all shorthand in the note (after a paste)",
-                screen.action_expand_note,
-            )
-            yield SystemCommand(
-                "Later (escape)", "Back to ready; the wrap-up stays pending", screen.action_leave
-            )
-        yield SystemCommand("Quit (ctrl+q)", "Save drafts, log out and quit", self.action_quit)
+            commands += [(title, help, f"screen.{name}") for title, help, name in ACW_COMMANDS]
+        commands.append(("Quit (ctrl+q)", "Save drafts, log out and quit", "quit"))
+        for title, help, name in commands:
+            target = screen if name.startswith("screen.") else self
+            action = getattr(target, f"action_{name.removeprefix('screen.')}")
+            yield SystemCommand(title, help, action)
