@@ -2,16 +2,38 @@
 
 `python -m bench.startup_probe acw` starts acw the way `acw` does (config, store, the ACW
 screen of the pending wrap-up); `floor` starts a minimal Textual app (Header, TextArea,
-Footer). The parent times the whole process, interpreter start included, for both.
+Footer). Each is a new process, so interpreter start-up counts for both.
 `acw-tour` goes on from the ACW screen to the history screen before exiting (for the
-memory benchmark). Each prints its peak resident memory in KiB on exit.
+memory benchmark).
+
+At the first paint each notes the process's CPU seconds so far (interpreter start-up
+included) and the monotonic clock, and prints them as `paint CPU MONOTONIC`: tearing the
+app down afterwards is not part of starting it. On exit each prints its peak resident
+memory in KiB as the last line.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib.abc
+import importlib.util
 import resource
 import sys
+import time
+from collections.abc import Callable
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import Any
+
+paints: list[str] = []
+
+
+def first_paint() -> None:
+    paints.append(f"paint {time.process_time():.6f} {time.monotonic():.6f}")
+
+
+def report() -> None:
+    print(*paints, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, sep="\n")
 
 
 def floor() -> None:
@@ -25,47 +47,83 @@ def floor() -> None:
             yield Footer()
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            first_paint()
+            self.exit()
 
     Floor().run(headless=True, size=(120, 40))
 
 
-def acw() -> None:
-    import acw_tui.cli  # noqa: F401 - the `acw` command loads it before opening the screen
-    from acw_tui.tui.run import run_screen
-    from acw_tui.tui.screens.acw import AcwScreen
+class AfterImport(importlib.abc.MetaPathFinder):
+    """Calls `then(module)` once `name` is imported by acw itself.
 
-    mount = AcwScreen.on_mount
+    The probe must not import acw's screens ahead of it: acw controls what happens
+    around its own imports (the garbage collector waits), and an import made here
+    first would be timed outside that.
+    """
 
-    def mounted_then_exit(screen: AcwScreen) -> None:
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> ModuleSpec | None:
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.loader is not None
+        exec_module = spec.loader.exec_module
+
+        def exec_then_patch(module: ModuleType) -> None:
+            exec_module(module)
+            self.then(module)
+
+        spec.loader.exec_module = exec_then_patch  # type: ignore[method-assign]
+        return spec
+
+
+def when_imported(name: str, then: Callable[[ModuleType], None]) -> None:
+    sys.meta_path.insert(0, AfterImport(name, then))
+
+
+def after_mount(screen_class: Any, then: Callable[[Any], None]) -> None:
+    """Run `then(screen)` one refresh after the screen's own on_mount."""
+    mount = screen_class.on_mount
+
+    def mounted(screen: Any) -> None:
         mount(screen)
-        screen.call_after_refresh(screen.app.exit)
+        screen.call_after_refresh(then, screen)
 
-    AcwScreen.on_mount = mounted_then_exit  # type: ignore[method-assign]
-    run_screen(headless=True)
+    screen_class.on_mount = mounted
+
+
+def paint_then_exit(screen: Any) -> None:
+    first_paint()
+    screen.app.exit()
+
+
+def acw() -> None:
+    from acw_tui.launch import open_screen  # what a bare `acw` runs
+
+    when_imported("acw_tui.tui.screens.acw", lambda m: after_mount(m.AcwScreen, paint_then_exit))
+    open_screen(headless=True)
 
 
 def acw_tour() -> None:
-    import acw_tui.cli  # noqa: F401
-    from acw_tui.tui.run import run_screen
-    from acw_tui.tui.screens.acw import AcwScreen
-    from acw_tui.tui.screens.history import HistoryScreen
+    from acw_tui.launch import open_screen
 
-    acw_mount, history_mount = AcwScreen.on_mount, HistoryScreen.on_mount
-
-    def then_history(screen: AcwScreen) -> None:
-        acw_mount(screen)
-        screen.call_after_refresh(screen.app.action_history)
-
-    def then_exit(screen: HistoryScreen) -> None:
-        history_mount(screen)
-        screen.call_after_refresh(screen.app.exit)
-
-    AcwScreen.on_mount = then_history  # type: ignore[method-assign]
-    HistoryScreen.on_mount = then_exit  # type: ignore[method-assign]
-    run_screen(headless=True)
+    when_imported(
+        "acw_tui.tui.screens.acw",
+        lambda m: after_mount(m.AcwScreen, lambda screen: screen.app.action_history()),
+    )
+    when_imported(
+        "acw_tui.tui.screens.history",
+        lambda m: after_mount(m.HistoryScreen, lambda screen: screen.app.exit()),
+    )
+    open_screen(headless=True)
 
 
 if __name__ == "__main__":
-    atexit.register(lambda: print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    atexit.register(report)
     {"acw": acw, "acw-tour": acw_tour, "floor": floor}[sys.argv[1]]()
