@@ -1,3 +1,3 @@
-from acw_tui.cli import main
+from acw_tui.launch import main
 
 main()

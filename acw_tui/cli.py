@@ -7,7 +7,6 @@ can cause comes out as one line on stderr and a non-zero exit, never a traceback
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -17,10 +16,11 @@ import click
 
 from acw_tui import __version__
 from acw_tui.errors import AcwError
+from acw_tui.user_errors import USER_ERRORS, one_line
 
 
 class AcwGroup(click.Group):
-    """A click group that reports AcwError (and stray SQLite errors) as one line.
+    """A click group that reports every user error (user_errors.USER_ERRORS) as one line.
 
     Feature commands are registered by name with a loader and imported only when run
     or listed, so a bare `acw` (the screen) and the phone-system hook start fast.
@@ -41,13 +41,8 @@ class AcwGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except AcwError as exc:
-            raise click.ClickException(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise click.ClickException(f"database error: {exc}") from None
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except USER_ERRORS as exc:
+            raise click.ClickException(one_line(exc)) from None
 
 
 def iso_time(value: str | None) -> datetime | None:

@@ -131,6 +131,15 @@ def test_no_traceback_from_the_real_program(acw_home: Path) -> None:
     assert "acw.target_seconds: expected a whole number" in proc.stderr
 
 
+def test_a_bare_acw_refuses_a_bad_store_in_one_line(acw_home: Path) -> None:
+    """The screen launcher skips the command line; its refusals read the same."""
+    (acw_home / "acw.db").write_bytes(b"this is not a database" * 100)
+    proc = subprocess.run([sys.executable, "-m", "acw_tui"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: ") and proc.stderr.strip().count("\n") == 0, proc.stderr
+    assert "acw.db" in proc.stderr
+
+
 def test_every_command_has_help() -> None:
     import click
 

@@ -35,4 +35,4 @@ def test_the_wheel_ships_the_default_guide_and_templates(tmp_path: Path) -> None
         assert in_repo <= shipped, f"{folder}: missing from the wheel: {in_repo - shipped}"
     assert "acw_tui/tui/app.tcss" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "acw = acw_tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "acw = acw_tui.launch:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -1,0 +1,22 @@
+"""What the command line and the screen launcher tell the user when something they can
+fix goes wrong: one line, naming the file where there is one, never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from acw_tui.errors import AcwError
+
+# Besides our own: SQLite refusing a file acw did not check first, and the operating
+# system refusing a path (permissions, a full disk, a folder where a file should be).
+USER_ERRORS = (AcwError, sqlite3.Error, OSError)
+
+
+def one_line(exc: BaseException) -> str:
+    """The message for one of USER_ERRORS."""
+    if isinstance(exc, sqlite3.Error) and not isinstance(exc, AcwError):
+        return f"database error: {exc}"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return str(exc)
