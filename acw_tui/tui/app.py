@@ -71,7 +71,7 @@ class AcwApp(App[None]):
         self._data_version = self.desk.store.data_version()
         # With a wrap-up waiting, the first thing painted is its ACW screen; the ready
         # screen is built only when the agent first goes back to it (start-up budget).
-        self.push_screen(AcwScreen(pending[0]) if pending else ReadyScreen())
+        self.push_screen(AcwScreen(pending[0], pending) if pending else ReadyScreen())
         # Logging in writes (a durable commit); it waits until the first paint is out.
         self.call_after_refresh(self.log_in)
         self.set_interval(POLL_INTERVAL, self.poll_store)

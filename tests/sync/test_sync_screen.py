@@ -45,6 +45,7 @@ async def test_sync_now_runs_in_the_background_and_updates_the_screen(
         Desk(open_store(acw_home / "acw.db"), load_config(acw_home / "config.toml"), ManualClock())
     )
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.desk.current_state() is not None)  # logged in
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncStatusScreen))
         waiting = site.outbox()  # the calls, and the agent's log-in

@@ -17,7 +17,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, TextArea
+from textual.widgets import Header, Label, TextArea
 
 from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
@@ -26,6 +26,7 @@ from acw_tui.errors import AcwError
 from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage, usage_for
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
+from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
@@ -47,11 +48,13 @@ class AcwScreen(Screen[None]):
         Binding("ctrl+g", "toggle_guide", "Guide"),
     ]
 
-    def __init__(self, wrapup: Wrapup) -> None:
+    def __init__(self, wrapup: Wrapup, pending: list[Wrapup] | None = None) -> None:
+        """`pending`: the open wrap-ups if the caller has just read them (start-up has)."""
         super().__init__()
         self.wrapup = wrapup
         self._dirty = False
         self._clock: AcwClock | None = None
+        self._pending_given = pending
         self._pending: list[Wrapup] = []
         # Codes, template form and preview come after the first paint (they need Jinja2).
         self.note_form: NoteForm | None = None
@@ -71,23 +74,30 @@ class AcwScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         policy = self.desk.policy_for(self.wrapup)
+        self._clock = self.desk.acw_clock(self.wrapup)
         yield Header()
+        # Kept shallow on purpose: every container is paid for on the way to the first
+        # paint. The two slots hold the space of what is built right after it.
         with Horizontal(id="acw-body"):
             with Vertical(id="acw-side"):
-                yield AcwTimer(policy, len(self.wrapup.extensions), id="acw-timer")
+                yield AcwTimer(
+                    policy,
+                    len(self.wrapup.extensions),
+                    elapsed=self.elapsed(),
+                    timed_out=self.wrapup.timed_out,
+                    id="acw-timer",
+                )
                 yield CallDetails(self.wrapup, id="call-details")
                 yield PendingList(id="acw-pending")
-            with Vertical(id="acw-main"):
-                with Horizontal(id="acw-work"):
-                    yield Vertical(id="wrapup-slot")
-                    with Vertical(id="acw-note-col"):
-                        yield Label("Notes", classes="section-title")
-                        yield self.notes
-                        yield self.hint_line
-                        yield RedactionStatus(id="redaction-status")
-                        yield Vertical(id="preview-slot")
+            yield Vertical(id="wrapup-slot")
+            with Vertical(id="acw-note-col"):
+                yield Label("Notes", classes="section-title")
+                yield self.notes
+                yield self.hint_line
+                yield RedactionStatus(id="redaction-status")
+                yield Vertical(id="preview-slot")
                 yield self.status_line
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"ACW · call {self.wrapup.call.external_id}"
@@ -99,12 +109,12 @@ class AcwScreen(Screen[None]):
             notes.load_text(draft.note)
             notes.move_cursor(notes.document.end)
         notes.focus()
-        self._clock = self.desk.acw_clock(self.wrapup)
         self.set_interval(TICK_INTERVAL, self.tick)
         self.set_interval(1.0, self.refresh_waiting_times)
         self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
-        self.show_pending(self.desk.pending())
+        given, self._pending_given = self._pending_given, None
+        self.show_pending(self.desk.pending() if given is None else given)
         # Codes, form and preview (Jinja2, the templates folder) come one frame after
         # the first paint, so the timer and the notes editor show without waiting.
         self.call_after_refresh(self.call_after_refresh, self.build_wrapup_form)
@@ -122,11 +132,14 @@ class AcwScreen(Screen[None]):
                     title="ACW timed out",
                     severity="warning",
                 )
-        if self.wrapup.acw_running and self._clock is not None:
-            timer.elapsed = self._clock.elapsed()
-        else:
-            timer.elapsed = self.wrapup.acw_seconds or 0.0
+        timer.elapsed = self.elapsed()
         timer.timed_out = self.wrapup.timed_out
+
+    def elapsed(self) -> float:
+        """ACW seconds so far (running) or as stored (ended)."""
+        if self.wrapup.acw_running and self._clock is not None:
+            return self._clock.elapsed()
+        return self.wrapup.acw_seconds or 0.0
 
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,8 @@ from acw_tui.desk import format_duration
 
 class ExtendDialog(ModalScreen[str | None]):
     """Asks why the agent needs more ACW time; the reason is stored with the extension."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -38,6 +42,8 @@ class ExtendDialog(ModalScreen[str | None]):
 
 class NoteDialog(ModalScreen[None]):
     """A finished wrap-up, read-only."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
 
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("q", "dismiss", "Close")]
 

@@ -7,13 +7,14 @@ amber; Enter (or d) marks the highlighted one done, again to undo.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from acw_tui.core.followups import Followup, Urgency
 from acw_tui.core.templates.values import local_zone
@@ -21,6 +22,7 @@ from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
 from acw_tui.store.followups import FollowupRepository
 from acw_tui.template_settings import templates_config
+from acw_tui.tui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 30.0
 STYLES = {
@@ -46,6 +48,7 @@ def due_text(due: datetime, now: datetime) -> str:
 
 
 class FollowupsScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("d", "toggle_done", "Done / undo"),
@@ -72,7 +75,7 @@ class FollowupsScreen(Screen[None]):
         yield Header()
         yield Label("", id="followups-summary")
         yield DataTable(id="followups-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Follow-ups"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import format_duration
 from acw_tui.tui.screens.dialogs import NoteDialog
+from acw_tui.tui.widgets.key_bar import KeyBar
 
 RESULT_LIMIT = 200
 
@@ -21,6 +24,7 @@ def first_line(text: str, width: int = 60) -> str:
 
 
 class HistoryScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+f", "focus_search", "Search"),
@@ -34,7 +38,7 @@ class HistoryScreen(Screen[None]):
         yield Header()
         yield Input(placeholder="Search notes (words, e.g. refund card)", id="history-search")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "History"

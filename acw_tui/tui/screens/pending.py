@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from acw_tui.core.model import Wrapup
+from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.pending_list import PendingList
 
 
 class PendingScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Open wrap-ups, oldest first. Enter opens one.", id="pending-hint")
         yield PendingList(id="pending-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Pending wrap-ups"

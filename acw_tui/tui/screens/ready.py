@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from acw_tui.core.model import Wrapup
 from acw_tui.desk import format_duration
+from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.pending_list import PendingList
 
 STATE_LABELS = {
@@ -21,6 +24,8 @@ STATE_LABELS = {
 
 
 class ReadyScreen(Screen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="ready-body"):
@@ -32,7 +37,7 @@ class ReadyScreen(Screen[None]):
                 id="ready-hint",
             )
             yield PendingList(id="ready-pending")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_facts()

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from acw_tui.core import metrics
 from acw_tui.reports import queries
@@ -26,6 +26,7 @@ from acw_tui.reports.assemble import Report, build_report
 from acw_tui.reports.queries import Selection
 from acw_tui.reports.render import COLUMNS, title
 from acw_tui.reports.source import ReportError, ReportSource
+from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.report_charts import AgentsChart, DistributionChart, TrendChart
 
 GROUP_CHOICES: list[tuple[str, str]] = [("everything", "all")] + [
@@ -69,7 +70,7 @@ class AgentWrapupsScreen(Screen[None]):
             id="agent-title",
         )
         yield DataTable(id="agent-wrapups", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -140,7 +141,7 @@ class ReportsScreen(Screen[None]):
             yield TrendChart(id="trend")
             yield AgentsChart(id="agents")
         yield Static("", id="outliers")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load(self.view)

@@ -17,9 +17,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
+from acw_tui.tui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 2.0
 
@@ -44,7 +45,7 @@ class SyncStatusScreen(Screen[None]):
             yield Static(id="sync-facts")
             yield ProgressBar(id="sync-progress", show_eta=True)
             yield Static(id="sync-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Sync"

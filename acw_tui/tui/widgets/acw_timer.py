@@ -23,23 +23,37 @@ class AcwTimer(Vertical):
 
     elapsed: reactive[float] = reactive(0.0)
     timed_out: reactive[bool] = reactive(False)
+    extensions: reactive[int] = reactive(0)
 
-    def __init__(self, policy: AcwPolicy, extensions: int = 0, **kwargs: object) -> None:
+    def __init__(
+        self,
+        policy: AcwPolicy,
+        extensions: int = 0,
+        *,
+        elapsed: float = 0.0,
+        timed_out: bool = False,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.policy = policy
-        self.extensions = extensions
+        self.set_reactive(AcwTimer.extensions, extensions)
+        # Start with the right time and colour, so showing the screen does not restyle.
+        self.set_reactive(AcwTimer.elapsed, elapsed)
+        self.set_reactive(AcwTimer.timed_out, timed_out)
+        self.set_class(True, f"-{policy.level(elapsed).value}", update=False)
+        self.set_class(timed_out, "-timed-out", update=False)
 
     def compose(self) -> ComposeResult:
-        yield Digits("00:00", id="acw-digits")
-        yield Label("", id="acw-target")
-
-    def on_mount(self) -> None:
-        self._show()
+        yield Digits(clock_text(self.elapsed), id="acw-digits")
+        yield Label(self.target_text(), id="acw-target")
 
     def watch_elapsed(self) -> None:
         self._show()
 
     def watch_timed_out(self) -> None:
+        self._show()
+
+    def watch_extensions(self) -> None:
         self._show()
 
     def _show(self) -> None:
@@ -56,6 +70,9 @@ class AcwTimer(Vertical):
             for candidate in TimerLevel:
                 self.set_class(candidate is level, f"-{candidate.value}")
         self.set_class(self.timed_out, "-timed-out")
+        self.query_one("#acw-target", Label).update(self.target_text())
+
+    def target_text(self) -> str:
         parts = [f"target {format_duration(self.policy.target_seconds)}"]
         limit = self.policy.timeout_after(self.extensions)
         if self.timed_out:
@@ -64,4 +81,4 @@ class AcwTimer(Vertical):
             parts.append(f"time-out {format_duration(limit)}")
         if self.extensions:
             parts.append(f"extended ×{self.extensions}")
-        self.query_one("#acw-target", Label).update("  ·  ".join(parts))
+        return "  ·  ".join(parts)

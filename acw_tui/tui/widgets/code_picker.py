@@ -24,6 +24,22 @@ def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
 class CodePicker(Vertical):
     """Codes of the template library; `selected` keeps the order they were picked in."""
 
+    DEFAULT_CSS = """
+    CodePicker {
+        height: auto;
+    }
+    #code-list {
+        height: auto;
+        max-height: 6;
+    }
+    #code-title.-missing {
+        color: $warning;
+    }
+    #code-filter {
+        background: $boost;
+    }
+    """
+
     @dataclass
     class Changed(Message):
         picker: CodePicker

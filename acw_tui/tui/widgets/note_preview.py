@@ -22,6 +22,27 @@ class PreviewText(TextArea):
 
 
 class NotePreview(Vertical):
+    DEFAULT_CSS = """
+    NotePreview {
+        height: 1fr;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    NotePreview.-broken {
+        border: round $error;
+    }
+    #preview-text {
+        height: 1fr;
+        background: transparent;
+    }
+    #preview-error {
+        color: $error;
+        width: 100%;
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Label("", id="preview-error", markup=False)
         yield PreviewText(

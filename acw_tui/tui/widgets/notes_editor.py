@@ -105,8 +105,16 @@ class NotesEditor(TextArea):
 
     def on_mount(self) -> None:
         if self._guide_source is not None:
-            # Reading and parsing the guide file is kept off the way to the first paint.
-            self.run_worker(self._load_guide, thread=True, exclusive=True, group="guide")
+            # Reading and parsing the guide file waits until the screen is painted; it
+            # then runs on a thread. Until it is in, the notes take text unexpanded.
+            self.call_after_refresh(
+                self.call_after_refresh,
+                self.run_worker,
+                self._load_guide,
+                thread=True,
+                exclusive=True,
+                group="guide",
+            )
 
     def _load_guide(self) -> None:
         assert self._guide_source is not None

@@ -50,6 +50,29 @@ def field_widget_id(name: str) -> str:
 class TemplateForm(VerticalScroll):
     """Template chooser and one row per field: label, input, hint or problem."""
 
+    DEFAULT_CSS = """
+    TemplateForm {
+        height: 1fr;
+    }
+    .field-row {
+        height: auto;
+        margin-bottom: 1;
+    }
+    .field-row TextArea {
+        height: 3;
+    }
+    .field-row Input, .field-row TextArea {
+        background: $boost;
+    }
+    .field-hint {
+        color: $text-muted;
+        height: auto;
+    }
+    .field-row.-invalid .field-hint, .field-row.-invalid .field-label {
+        color: $error;
+    }
+    """
+
     can_focus = False  # focus goes to the fields; the form scrolls to the focused one
 
     @dataclass

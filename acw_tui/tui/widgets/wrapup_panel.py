@@ -30,6 +30,12 @@ from acw_tui.tui.widgets.template_form import TemplateForm
 
 
 class WrapupPanel(Vertical):
+    DEFAULT_CSS = """
+    WrapupPanel {
+        height: 1fr;
+    }
+    """
+
     @dataclass
     class Changed(Message):
         panel: WrapupPanel
