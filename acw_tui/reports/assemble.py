@@ -6,6 +6,7 @@ from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from acw_tui.core import metrics
 from acw_tui.core.metrics import (
@@ -237,25 +238,33 @@ def _figures(
 def shorthand_summary(
     source: ReportSource, selection: Selection, now: datetime
 ) -> ShorthandSummary:
+    totals: dict[str, list[Any]] = {}  # abbr -> [expansion, used, undone, missed, saved]
     missers: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for abbr, agent, missed in queries.shorthand_missers(source, selection, now):
-        if len(missers[abbr]) < TOP_MISSERS:
-            missers[abbr].append((str(agent), int(missed)))
-    entries = tuple(
+    for agent, abbr, expansion, used, undone, missed, saved in queries.shorthand_by_agent(
+        source, selection, now
+    ):
+        entry = totals.setdefault(str(abbr), ["", 0, 0, 0, 0])
+        entry[0] = max(entry[0], str(expansion))
+        for index, count in enumerate((used, undone, missed, saved), start=1):
+            entry[index] += int(count or 0)
+        if missed:
+            missers[str(abbr)].append((str(agent), int(missed)))
+    entries = [
         ShorthandEntry(
-            abbr=str(abbr),
-            expansion=str(expansion),
-            used=int(used or 0),
-            undone=int(undone or 0),
-            missed=int(missed or 0),
-            keystrokes_saved=int(saved or 0),
-            top_missers=tuple(missers.get(abbr, ())),
+            abbr=abbr,
+            expansion=expansion,
+            used=used,
+            undone=undone,
+            missed=missed,
+            keystrokes_saved=saved,
+            top_missers=tuple(
+                sorted(missers.get(abbr, ()), key=lambda m: (-m[1], m[0]))[:TOP_MISSERS]
+            ),
         )
-        for abbr, expansion, used, undone, missed, saved in queries.shorthand_entries(
-            source, selection, now
-        )
-    )
-    return ShorthandSummary(entries)
+        for abbr, (expansion, used, undone, missed, saved) in totals.items()
+    ]
+    entries.sort(key=lambda entry: (-entry.used, entry.abbr))
+    return ShorthandSummary(tuple(entries))
 
 
 def daily_trend(source: ReportSource, selection: Selection, now: datetime) -> list[MetricsRow]:
