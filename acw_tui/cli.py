@@ -41,6 +41,8 @@ class AcwGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader stopped early (`acw guide list | head`); click ends quietly
         except USER_ERRORS as exc:
             raise click.ClickException(one_line(exc)) from None
 

@@ -1,5 +1,6 @@
 """The command line: hooks, db commands, demo, and one clear line for every error."""
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -138,6 +139,22 @@ def test_a_bare_acw_refuses_a_bad_store_in_one_line(acw_home: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: ") and proc.stderr.strip().count("\n") == 0, proc.stderr
     assert "acw.db" in proc.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(acw_home: Path) -> None:
+    """`acw guide list | head`: the pipe closes before acw writes; nothing on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "acw_tui", "guide", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.stderr == ""
 
 
 def test_every_command_has_help() -> None:
