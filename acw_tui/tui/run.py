@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Nearly all that start-up makes (modules, classes, the config) lives as long as the
+    program, so the garbage collector would walk it again and again for nothing: it
+    waits until start-up is done, then leaves those objects out for good (freeze)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def run_screen(*, headless: bool = False) -> None:
-    # Nearly all that start-up makes (modules, classes, the config) lives as long as the
-    # program, so the garbage collector would walk it again and again for nothing: it
-    # waits until the app is built, then leaves those objects out for good (freeze).
-    gc.disable()
-    try:
+    with collector_paused():
         from acw_tui.config import load_config
         from acw_tui.desk import Desk
         from acw_tui.paths import database_file
         from acw_tui.store import open_store
+        from acw_tui.tui.app import AcwApp
 
-        # Config and store are opened before Textual starts, so a malformed config or a
+        # Config and store are opened before the app starts, so a malformed config or a
         # damaged database is reported as one line and the screen never half-opens.
         config = load_config()
         store = open_store(database_file())
-        try:
-            from acw_tui.tui.app import AcwApp
-
-            app = AcwApp(Desk(store, config))
-        except BaseException:
-            store.close()
-            raise
-    finally:
-        gc.freeze()
-        gc.enable()
     try:
-        app.run(headless=headless)
+        AcwApp(Desk(store, config)).run(headless=headless)
     finally:
         store.close()
