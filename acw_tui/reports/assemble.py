@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from acw_tui.core import metrics
 from acw_tui.core.metrics import (
@@ -238,30 +237,33 @@ def _figures(
 def shorthand_summary(
     source: ReportSource, selection: Selection, now: datetime
 ) -> ShorthandSummary:
-    totals: dict[str, list[Any]] = {}  # abbr -> [expansion, used, undone, missed, saved]
+    expansions: dict[str, str] = {}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
     missers: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for agent, abbr, expansion, used, undone, missed, saved in queries.shorthand_by_agent(
         source, selection, now
     ):
-        entry = totals.setdefault(str(abbr), ["", 0, 0, 0, 0])
-        entry[0] = max(entry[0], str(expansion))
-        for index, count in enumerate((used, undone, missed, saved), start=1):
-            entry[index] += int(count or 0)
+        abbr = str(abbr)
+        expansions[abbr] = max(expansions.get(abbr, ""), str(expansion))
+        counts[abbr].update(
+            used=int(used or 0),
+            undone=int(undone or 0),
+            missed=int(missed or 0),
+            saved=int(saved or 0),
+        )
         if missed:
-            missers[str(abbr)].append((str(agent), int(missed)))
+            missers[abbr].append((str(agent), int(missed)))
     entries = [
         ShorthandEntry(
             abbr=abbr,
-            expansion=expansion,
-            used=used,
-            undone=undone,
-            missed=missed,
-            keystrokes_saved=saved,
-            top_missers=tuple(
-                sorted(missers.get(abbr, ()), key=lambda m: (-m[1], m[0]))[:TOP_MISSERS]
-            ),
+            expansion=expansions[abbr],
+            used=count["used"],
+            undone=count["undone"],
+            missed=count["missed"],
+            keystrokes_saved=count["saved"],
+            top_missers=tuple(sorted(missers[abbr], key=lambda m: (-m[1], m[0]))[:TOP_MISSERS]),
         )
-        for abbr, (expansion, used, undone, missed, saved) in totals.items()
+        for abbr, count in counts.items()
     ]
     entries.sort(key=lambda entry: (-entry.used, entry.abbr))
     return ShorthandSummary(tuple(entries))
