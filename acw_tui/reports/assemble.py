@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from acw_tui.core import metrics
 from acw_tui.core.metrics import (
@@ -107,52 +109,31 @@ def _per_agent(source: ReportSource, selection: Selection, now: datetime) -> Per
     return {(site, agent): figures for (agent, site), figures in ranked.items()}
 
 
-@dataclass(frozen=True)
-class _SideWork:
-    """What the second connection computes while the first sums and ranks the groups."""
-
-    logged_in: dict[str, float] | None
-    per_agent: Percentiles | None  # by (site, agent); None: the main half ranks agents
-    per_site: Percentiles | None  # None: the team medians come from the main half
-    shorthand: ShorthandSummary
+# Independent queries of one report run at once, each on its own connection: SQLite and
+# PostgreSQL both answer several connections in parallel, so the report waits for its
+# longest pass rather than for their sum. Three keeps two cores busy while one pass
+# waits on the disk.
+PARALLEL_QUERIES = 3
 
 
-def _side_work(
-    source: ReportSource, selection: Selection, now: datetime, by: str | None
-) -> _SideWork:
-    # By agent the main half ranks agents already; with one row for everything it ranks
-    # all wrap-ups, which for a single site is the team's median too.
-    per_agent = None
-    if by != "agent":
-        per_agent = _per_agent(source, selection, now)
-    per_site = None if by in ("team", None) else _percentiles(source, selection, now, ["w.site_id"])
-    return _SideWork(
-        logged_in=queries.logged_in_seconds(source, selection, now, by),
-        per_agent=per_agent,
-        per_site=per_site,
-        shorthand=shorthand_summary(source, selection, now),
-    )
+def _run_all(
+    source: ReportSource, jobs: dict[str, Callable[[ReportSource], Any]]
+) -> dict[str, Any]:
+    """Each job's answer; jobs are started in the order given (longest first pays)."""
+    reopen = source.reopen
+    if reopen is None:
+        return {name: job(source) for name, job in jobs.items()}
 
-
-def _side_in_parallel(
-    source: ReportSource, selection: Selection, now: datetime, by: str | None
-) -> Future[_SideWork] | _SideWork:
-    """Start the side work on a second connection (two cores, half the wait); without
-    one, do it here."""
-    if source.reopen is None:
-        return _side_work(source, selection, now, by)
-    side = source.reopen()
-
-    def work() -> _SideWork:
+    def on_own_connection(job: Callable[[ReportSource], Any]) -> Any:
+        own = reopen()
         try:
-            return _side_work(side, selection, now, by)
+            return job(own)
         finally:
-            side.close()
+            own.close()
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-report")
-    future = pool.submit(work)
-    pool.shutdown(wait=False)
-    return future
+    with ThreadPoolExecutor(PARALLEL_QUERIES, thread_name_prefix="acw-report") as pool:
+        running = {name: pool.submit(on_own_connection, job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in running.items()}
 
 
 def _figures(
@@ -160,22 +141,30 @@ def _figures(
 ) -> tuple[_Figures, ShorthandSummary]:
     """The grouped rows, each agent's median and each team's median.
 
-    Each percentile needs a sorting pass, so the passes are split over two connections
-    and reused where one grouping answers another (by agent, by team, one site).
+    Each percentile needs a sorting pass; passes that one grouping answers for another
+    (by agent, by team, one site) are not run twice.
     """
     if by is not None and by not in queries.GROUPINGS:
         raise ReportError(f"--by {by!r}: expected one of {', '.join(queries.GROUPINGS)}")
-    pending = _side_in_parallel(source, selection, now, by)
-    try:
-        key = queries.group_expression(by)
-        code_join = by == "code"
-        summed = queries.sums(source, selection, now, [key], code_join)
-        per_group = _percentiles(source, selection, now, [key], code_join)
-    finally:
-        side = pending.result() if isinstance(pending, Future) else pending
+    key = queries.group_expression(by)
+    code_join = by == "code"
+    jobs: dict[str, Callable[[ReportSource], Any]] = {
+        "per_group": lambda s: _percentiles(s, selection, now, [key], code_join),
+    }
+    # By agent the grouped pass ranks agents already; with one row for everything it ranks
+    # all wrap-ups, which for a single site is the team's median too.
+    if by != "agent":
+        jobs["per_agent"] = lambda s: _per_agent(s, selection, now)
+    if by not in ("team", None):
+        jobs["per_site"] = lambda s: _percentiles(s, selection, now, ["w.site_id"])
+    jobs["summed"] = lambda s: queries.sums(s, selection, now, [key], code_join)
+    jobs["logged_in"] = lambda s: queries.logged_in_seconds(s, selection, now, by)
+    jobs["shorthand"] = lambda s: shorthand_summary(s, selection, now)
+    answers = _run_all(source, jobs)
+    summed, per_group = answers["summed"], answers["per_group"]
 
-    per_agent = side.per_agent
-    if per_agent is None:  # by agent: this half ranked them
+    per_agent = answers.get("per_agent")
+    if per_agent is None:  # by agent: the grouped pass ranked them
         if all(row[-2] == row[-1] for row in summed):
             site_of = {str(row[0]): str(row[-2]) for row in summed}
             per_agent = {(site_of[agent], agent): fig for (agent,), fig in per_group.items()}
@@ -187,14 +176,14 @@ def _figures(
     elif by is None and single_site:
         per_site = {(str(summed[0][-2]),): figures for figures in per_group.values()}
     else:
-        per_site = side.per_site or _percentiles(source, selection, now, ["w.site_id"])
+        per_site = answers.get("per_site") or _percentiles(source, selection, now, ["w.site_id"])
     teams = {site: p50 for (site,), (_n, p50, _p90) in per_site.items() if p50 is not None}
     agents = [
         AgentMedian(agent, site, n, p50)
         for (site, agent), (n, p50, _p90) in per_agent.items()
         if p50 is not None
     ]
-    logged_in = side.logged_in
+    logged_in = answers["logged_in"]
 
     rows = []
     for group, calls, total, talk_n, talk_acw, done, ok, late, ext, _low, _high in summed:
@@ -231,7 +220,7 @@ def _figures(
             )
         )
     figures = _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
-    return figures, side.shorthand
+    return figures, answers["shorthand"]
 
 
 def shorthand_summary(

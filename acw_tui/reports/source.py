@@ -116,7 +116,7 @@ def sqlite_source(path: Path) -> ReportSource:
             f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
         conn.execute("PRAGMA busy_timeout=15000")
-        conn.execute("SELECT count(*) FROM wrapups").fetchone()
+        conn.execute("SELECT 1 FROM wrapups LIMIT 1").fetchone()  # a store, readable
     except sqlite3.Error as exc:
         raise ReportError(f"{path}: cannot read a store here ({exc})") from exc
     return ReportSource(conn, Dialect("sqlite"), str(path), lambda: sqlite_source(path))
