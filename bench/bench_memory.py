@@ -16,19 +16,13 @@ from pathlib import Path
 
 from bench.common import Result
 from bench.demo_cache import demo_store
+from bench.startup_probe import run_probe
 
 BUDGET_MIB = 60.0
 
 
 def _peak_kib(kind: str, env: dict[str, str]) -> int:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.startup_probe", kind],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return int(out.strip().splitlines()[-1])
+    return run_probe(kind, env).peak_kib
 
 
 def run(quick: bool) -> list[Result]:

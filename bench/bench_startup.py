@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bench.common import Result
+from bench.startup_probe import run_probe
 
 BUDGET = 1.25
 
@@ -40,16 +41,9 @@ def _prepare(home: Path, calls: int) -> dict[str, str]:
 def _once(kind: str, env: dict[str, str]) -> tuple[float, float]:
     """Wall-clock and CPU seconds from process start to first paint."""
     start = time.monotonic()
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.startup_probe", kind],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    paint = next(line for line in out.splitlines() if line.startswith("paint "))
-    _, cpu, painted_at = paint.split()
-    return float(painted_at) - start, float(cpu)
+    probe = run_probe(kind, env)
+    assert probe.painted_at is not None and probe.cpu_at_paint is not None, f"{kind}: no paint"
+    return probe.painted_at - start, probe.cpu_at_paint
 
 
 def run(quick: bool) -> list[Result]:

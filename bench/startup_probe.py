@@ -18,9 +18,11 @@ import atexit
 import importlib.abc
 import importlib.util
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
@@ -44,6 +46,32 @@ def peak_kib() -> int:
 
 def report() -> None:
     print(*paints, peak_kib(), sep="\n")
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    """What one probe process printed, read back by the benchmarks."""
+
+    cpu_at_paint: float | None  # CPU seconds at the first paint (None: never painted)
+    painted_at: float | None  # monotonic clock at the first paint
+    peak_kib: int
+
+
+def run_probe(kind: str, env: dict[str, str]) -> ProbeRun:
+    """Start one probe of `kind` as a new process and read what it printed."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.startup_probe", kind],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    paint = next((line.split() for line in out if line.startswith("paint ")), None)
+    return ProbeRun(
+        cpu_at_paint=float(paint[1]) if paint else None,
+        painted_at=float(paint[2]) if paint else None,
+        peak_kib=int(out[-1]),
+    )
 
 
 def floor() -> None:
