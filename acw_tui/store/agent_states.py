@@ -20,10 +20,12 @@ class AgentStateRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    # Changes in the same millisecond (a call answered as the agent logs in) share a start
+    # time; rowid keeps them in the order they were made.
     def current(self, agent_id: str) -> AgentState | None:
         rows = self.store.rows(
             "SELECT * FROM agent_states WHERE agent_id = ? AND ended_at IS NULL "
-            "ORDER BY started_at DESC LIMIT 1",
+            "ORDER BY started_at DESC, rowid DESC LIMIT 1",
             [agent_id],
         )
         return agent_state_from_row(rows[0]) if rows else None
@@ -58,7 +60,8 @@ class AgentStateRepository:
 
     def log(self, agent_id: str, limit: int = 50) -> list[AgentState]:
         rows = self.store.rows(
-            "SELECT * FROM agent_states WHERE agent_id = ? ORDER BY started_at DESC LIMIT ?",
+            "SELECT * FROM agent_states WHERE agent_id = ? "
+            "ORDER BY started_at DESC, rowid DESC LIMIT ?",
             [agent_id, limit],
         )
         return [agent_state_from_row(row) for row in rows]
