@@ -1,8 +1,10 @@
 """Large demo stores for benchmarks, generated once and kept between runs.
 
 They live in the user cache folder (or ACW_BENCH_CACHE), keyed by their parameters and
-by the demo generator's own text, so a changed generator makes a new store. History
-ends at a fixed moment so every run sees the same rows.
+by the demo generator's own text, so a changed generator makes a new store; a cached
+store is brought up to the current schema (new indexes, say) before each use, as acw
+itself would on opening it. History ends at a fixed moment so every run sees the same
+rows.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def demo_store(calls: int, *, agents: int = 40, days: int = 90, seed: int = 1) -
     generator = hashlib.sha256(Path(acw_tui.demo.__file__).read_bytes()).hexdigest()[:8]
     path = cache_dir() / f"demo-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}.db"
     if path.exists():
+        open_store(path).close()  # applies any migration newer than the cached store
         return path
     partial = path.with_suffix(".partial")
     for leftover in partial.parent.glob(partial.name + "*"):

@@ -117,21 +117,32 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
     )
 
 
+def rank_below(n: int, pct: int) -> int:
+    """The 0-based rank of the value at or just below the pct-th percentile of n values.
+
+    The store fetches the values at this rank and the next; `between_ranks` makes the
+    percentile of them.
+    """
+    return pct * (n - 1) // 100
+
+
+def between_ranks(n: int, pct: int, low_value: float, high_value: float) -> float:
+    """The pct-th percentile of n values, from the values at `rank_below` and the next."""
+    rest = pct * (n - 1) % 100
+    return low_value + (high_value - low_value) * rest / 100 if rest else low_value
+
+
 def percentile(sorted_values: Sequence[float], pct: int) -> float | None:
     """The pct-th percentile of already sorted values, linear between ranks.
 
-    The SQL computes the same thing with window functions; this is the reference the
-    tests and the small in-memory callers use.
+    The reference the tests and the small in-memory callers use; reports fetch only the
+    two values around each percentile from the store and call `between_ranks` likewise.
     """
     n = len(sorted_values)
     if not n:
         return None
-    position = pct * (n - 1)
-    low, rest = divmod(position, 100)
-    value = sorted_values[low]
-    if rest:
-        value += (sorted_values[low + 1] - value) * rest / 100
-    return value
+    low = rank_below(n, pct)
+    return between_ranks(n, pct, sorted_values[low], sorted_values[min(low + 1, n - 1)])
 
 
 @dataclass(frozen=True)

@@ -103,10 +103,8 @@ class _Figures:
 
 
 def _per_agent(source: ReportSource, selection: Selection, now: datetime) -> Percentiles:
-    """Median ACW per (site, agent). Ranked agent first: the store's index on agent_id
-    leaves SQLite only each agent's own rows to sort."""
-    ranked = _percentiles(source, selection, now, ["w.agent_id", "w.site_id"])
-    return {(site, agent): figures for (agent, site), figures in ranked.items()}
+    """Median ACW per (site, agent): an agent who moved site is compared with each team."""
+    return _percentiles(source, selection, now, ["w.site_id", "w.agent_id"])
 
 
 # Independent queries of one report run at once, each on its own connection: SQLite and
@@ -141,42 +139,35 @@ def _figures(
 ) -> tuple[_Figures, ShorthandSummary]:
     """The grouped rows, each agent's median and each team's median.
 
-    Each percentile needs a sorting pass; passes that one grouping answers for another
-    (by agent, by team, one site) are not run twice.
+    Each percentile needs its own pass; by agent and by team the grouped figures are
+    the agents' and the teams' own, so those passes are not run twice.
     """
     if by is not None and by not in queries.GROUPINGS:
         raise ReportError(f"--by {by!r}: expected one of {', '.join(queries.GROUPINGS)}")
     key = queries.group_expression(by)
     code_join = by == "code"
     jobs: dict[str, Callable[[ReportSource], Any]] = {
-        "per_group": lambda s: _percentiles(s, selection, now, [key], code_join),
+        "summed": lambda s: queries.sums(s, selection, now, [key], code_join),
+        "logged_in": lambda s: queries.logged_in_seconds(s, selection, now, by),
+        "shorthand": lambda s: shorthand_summary(s, selection, now),
+        "per_agent": lambda s: _per_agent(s, selection, now),
+        "per_site": lambda s: _percentiles(s, selection, now, ["w.site_id"]),
     }
-    # By agent the grouped pass ranks agents already; with one row for everything it ranks
-    # all wrap-ups, which for a single site is the team's median too.
-    if by != "agent":
-        jobs["per_agent"] = lambda s: _per_agent(s, selection, now)
-    if by not in ("team", None):
-        jobs["per_site"] = lambda s: _percentiles(s, selection, now, ["w.site_id"])
-    jobs["summed"] = lambda s: queries.sums(s, selection, now, [key], code_join)
-    jobs["logged_in"] = lambda s: queries.logged_in_seconds(s, selection, now, by)
-    jobs["shorthand"] = lambda s: shorthand_summary(s, selection, now)
+    if by not in ("agent", "team"):
+        jobs["per_group"] = lambda s: _percentiles(s, selection, now, [key], code_join)
     answers = _run_all(source, jobs)
-    summed, per_group = answers["summed"], answers["per_group"]
+    summed, per_agent, per_site = answers["summed"], answers["per_agent"], answers["per_site"]
 
-    per_agent = answers.get("per_agent")
-    if per_agent is None:  # by agent: the grouped pass ranked them
-        if all(row[-2] == row[-1] for row in summed):
-            site_of = {str(row[0]): str(row[-2]) for row in summed}
-            per_agent = {(site_of[agent], agent): fig for (agent,), fig in per_group.items()}
-        else:  # an agent at two sites: rank (agent, site) pairs after all
-            per_agent = _per_agent(source, selection, now)
-    single_site = len(summed) == 1 and summed[0][-2] == summed[0][-1]
     if by == "team":
-        per_site = per_group
-    elif by is None and single_site:
-        per_site = {(str(summed[0][-2]),): figures for figures in per_group.values()}
+        per_group = per_site
+    elif by == "agent":
+        sites = Counter(agent for _site, agent in per_agent)
+        if all(count == 1 for count in sites.values()):
+            per_group = {(agent,): figures for (_site, agent), figures in per_agent.items()}
+        else:  # an agent who worked at two sites: rank all their wrap-ups together
+            per_group = _percentiles(source, selection, now, [key])
     else:
-        per_site = answers.get("per_site") or _percentiles(source, selection, now, ["w.site_id"])
+        per_group = answers["per_group"]
     teams = {site: p50 for (site,), (_n, p50, _p90) in per_site.items() if p50 is not None}
     agents = [
         AgentMedian(agent, site, n, p50)

@@ -73,6 +73,16 @@ HUB_SCHEMA = (
 
 SQL_TYPES = {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"}
 
+# A SQLite hub store gets the indexes a site's store has for reports (store migration 8):
+# reports read medians by walking the ACW-order ones (reports/queries.py) and logged-in
+# time from the covering one. PostgreSQL ranks by sorting and needs none of them.
+SQLITE_REPORT_INDEXES = {
+    "wrapups_acw_order": "wrapups (acw_seconds, started_at, site_id, agent_id)",
+    "wrapups_site_acw_order": "wrapups (site_id, acw_seconds, started_at, agent_id)",
+    "wrapups_site_agent_acw_order": "wrapups (site_id, agent_id, acw_seconds, started_at)",
+    "agent_states_by_agent": "agent_states (agent_id, started_at, state, ended_at, site_id)",
+}
+
 
 class Refused(Exception):
     """The hub refuses a request; `status` is the HTTP status to answer with."""
@@ -171,6 +181,14 @@ class HubStore:
                             f"ALTER TABLE {table.name} ADD COLUMN {column.name} {SQL_TYPES[column.kind]}"
                         )
                         done.append(f"column {table.name}.{column.name}")
+            if not self.db.postgres:
+                indexes = {
+                    r[0] for r in tx.all("SELECT name FROM sqlite_master WHERE type = 'index'")
+                }
+                for name, target in SQLITE_REPORT_INDEXES.items():
+                    if name not in indexes:
+                        tx.execute(f"CREATE INDEX {name} ON {target}")
+                        done.append(f"index {name}")
         return done
 
     def _columns(self, tx: Tx, table: str) -> set[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from acw_tui.store import open_store
 from acw_tui.store.records import SYNCED_TABLES
-from acw_tui.sync.hub_store import HubStore
+from acw_tui.sync.hub_store import SQLITE_REPORT_INDEXES, HubStore
 from acw_tui.sync.tables import synced_tables
 
 from .conftest import _pg_admin, _pg_url_for, pg_base_url
@@ -42,8 +42,30 @@ def test_hub_init_adds_what_a_newer_site_schema_has(hub_url: str) -> None:
     hub = HubStore(hub_url)
     created = hub.init()
     assert {f"table {t}" for t in SYNCED_TABLES} <= set(created)
+    # A SQLite hub gets the site store's report indexes (reports read medians from them);
+    # PostgreSQL ranks by sorting.
+    indexes = {f"index {name}" for name in SQLITE_REPORT_INDEXES}
+    assert indexes <= set(created) if hub_url.startswith("sqlite") else not indexes & set(created)
     with hub.db.transaction() as tx:
         tx.execute("ALTER TABLE calls DROP COLUMN customer_ref")  # as an older acw made it
     assert hub.init() == ["column calls.customer_ref"]
     assert hub.init() == []
     hub.db.close()
+
+
+def test_a_sqlite_hub_has_the_report_indexes_of_a_site_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    site = open_store(tmp_path / "site.db")
+    hub = HubStore(f"sqlite:///{tmp_path / 'hub.db'}")
+    hub.init()
+    hub.db.close()
+    mirror = sqlite3.connect(tmp_path / "hub.db")
+
+    def columns(conn: sqlite3.Connection, index: str) -> list[str]:
+        return [row[2] for row in conn.execute(f"PRAGMA index_info({index})")]
+
+    for name in SQLITE_REPORT_INDEXES:
+        assert columns(mirror, name) == columns(site.conn, name) != []
+    mirror.close()
+    site.close()
