@@ -25,13 +25,20 @@ ACW = str(Path(sys.executable).with_name("acw"))
 
 
 class Terminal:
-    def __init__(self, socket: str, env: dict[str, str]) -> None:
+    def __init__(self, socket: str, env: dict[str, str], config: Path) -> None:
         self.socket = socket
         self.env = env
+        # A tmux server exits with its last session; killing the only acw would race the
+        # next new-session against that exit ("server exited unexpectedly").
+        config.write_text("set -g exit-empty off\n", encoding="utf-8")
+        self.config = str(config)
 
     def tmux(self, *args: str) -> str:
         return subprocess.run(
-            ["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True
+            ["tmux", "-L", self.socket, "-f", self.config, *args],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
     def start(self, name: str) -> None:
@@ -71,7 +78,7 @@ class Terminal:
 @pytest.fixture
 def terminal(acw_home: Path) -> Iterator[Terminal]:
     env = {**os.environ, "ACW_HOME": str(acw_home), "ACW_AGENT": "ana", "ACW_SITE": "site-1"}
-    term = Terminal(f"acw-test-{os.getpid()}", env)
+    term = Terminal(f"acw-test-{os.getpid()}", env, acw_home.parent / "tmux.conf")
     yield term
     subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
 
