@@ -177,7 +177,7 @@ def _figures(
     logged_in = answers["logged_in"]
 
     rows = []
-    for group, calls, total, talk_n, talk_acw, done, ok, late, ext, _low, _high in summed:
+    for group, calls, total, talk_n, talk_acw, done, ok, late, ext in summed:
         _n, median, p90 = per_group.get((str(group),), (0, None, None))
         totals = GroupTotals(
             group=str(group),

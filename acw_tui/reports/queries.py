@@ -119,13 +119,12 @@ def sums(
     keys: Sequence[str],
     code_join: bool = False,
 ) -> list[tuple]:
-    """Per group: calls, ACW total, AHT parts, finished, compliant, timed out, extended, and
-    the lowest and highest site (equal when the group lies within one site)."""
+    """Per group: calls, ACW total, AHT parts, finished, compliant, timed out, extended."""
     dialect = source.dialect
     extended = f"CASE WHEN {dialect.json_length('w.extensions')} > 0 THEN 1 ELSE 0 END"
     columns = (
         "w.acw_seconds AS acw, c.talk_seconds AS talk, w.status, w.compliant, w.timed_out, "
-        f"{extended} AS extended, w.site_id AS site"
+        f"{extended} AS extended"
     )
     inner, params = selected_wrapups(dialect, selection, now, keys, columns, code_join)
     names = _key_names(keys)
@@ -134,7 +133,7 @@ def sums(
         "SUM(CASE WHEN talk IS NOT NULL THEN talk + acw ELSE 0 END), "
         "SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN status = 'done' AND compliant = 1 THEN 1 ELSE 0 END), "
-        f"SUM(timed_out), SUM(extended), MIN(site), MAX(site) FROM ({inner}) sel "
+        f"SUM(timed_out), SUM(extended) FROM ({inner}) sel "
         f"GROUP BY {names} ORDER BY {names}"
     )
     return source.query(sql, params)
