@@ -94,18 +94,22 @@ def selected_wrapups(
 ) -> tuple[str, dict[str, Any]]:
     """A SELECT of the covered wrap-ups: group keys k0…kn, then `columns`."""
     where, params = _wrapup_filters(selection, now)
-    key_columns = ", ".join(f"{key} AS k{index}" for index, key in enumerate(keys))
     needs_call = "c." in columns or "c." in "".join(keys) or bool(selection.queues)
     # Rows read for their call or codes are read whole, so read them in table order:
     # walking an ACW-order index instead would fetch each row at random (10× slower).
     # Otherwise an index may answer alone, and narrower than the table.
     table = dialect.whole_table("wrapups", "w") if needs_call or code_join else "wrapups w"
     sql = (
-        f"SELECT {key_columns}, {columns} FROM {table} "
+        f"SELECT {_key_columns(keys)}, {columns} FROM {table} "
         f"{'LEFT JOIN calls c ON c.id = w.call_id ' if needs_call else ''}"
         f"{dialect.json_items('w.codes', 'k') + ' ' if code_join else ''}WHERE {where}"
     )
     return sql, params
+
+
+def _key_columns(keys: Sequence[str]) -> str:
+    """The group keys selected as k0…kn."""
+    return ", ".join(f"{key} AS k{index}" for index, key in enumerate(keys))
 
 
 def _key_names(keys: Sequence[str]) -> str:
@@ -242,10 +246,9 @@ def ranks_from_index(
     where, params = _wrapup_filters(selection, now)
     # INDEXED BY asserts the plan: the walks are only short down this index.
     table = f"wrapups w INDEXED BY {index_name}"
-    key_columns = ", ".join(f"{key} AS k{index}" for index, key in enumerate(keys))
     group_by = f" GROUP BY {', '.join(key for _, key in grouped)}" if grouped else ""
     counts = source.query(
-        f"SELECT {key_columns}, COUNT(*) FROM {table} WHERE {where}{group_by}", params
+        f"SELECT {_key_columns(keys)}, COUNT(*) FROM {table} WHERE {where}{group_by}", params
     )
     in_group = "".join(f" AND {key} = :k{index}" for index, key in grouped)
     walk = (
