@@ -61,9 +61,9 @@ def iso_time(value: str | None) -> datetime | None:
 
 
 def open_desk() -> Any:
-    from acw_tui.config import load_config
-    from acw_tui.desk import Desk
-    from acw_tui.paths import database_file
+    from acw_tui.service.desk import Desk
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
 
     config = load_config()
@@ -135,7 +135,7 @@ def call_ended(
 @click.argument("call_id")
 def show(call_id: str) -> None:
     """Print the wrap-up of a call (by the phone system's call id)."""
-    from acw_tui.desk import DeskError, format_duration
+    from acw_tui.service.desk import DeskError, format_duration
 
     desk = open_desk()
     call = desk.calls.by_external_id(desk.config.site_id, call_id)
@@ -165,7 +165,7 @@ def db_group() -> None:
 @db_group.command("path")
 def db_path() -> None:
     """Print the database file's path."""
-    from acw_tui.paths import database_file
+    from acw_tui.settings.paths import database_file
 
     click.echo(str(database_file()))
 
@@ -173,7 +173,7 @@ def db_path() -> None:
 @db_group.command("migrate")
 def db_migrate() -> None:
     """Upgrade the database schema in place; nothing is lost."""
-    from acw_tui.paths import database_file
+    from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
     from acw_tui.store.migrations import LATEST, migrate
 
@@ -187,7 +187,7 @@ def db_migrate() -> None:
 @db_group.command("check")
 def db_check() -> None:
     """Check the database file for damage; exits non-zero if any is found."""
-    from acw_tui.paths import database_file
+    from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
     from acw_tui.store.migrations import pending, schema_version
 
@@ -222,9 +222,9 @@ def db_check() -> None:
 )
 def demo(calls: int, agents: int, days: int, seed: int) -> None:
     """Fill the store with realistic, seeded history so every screen has something to show."""
-    from acw_tui.demo import generate_demo
-    from acw_tui.paths import database_file
+    from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
+    from acw_tui.store.demo import generate_demo
 
     store = open_store(database_file())
     summary = generate_demo(store, calls=calls, agents=agents, days=days, seed=seed)

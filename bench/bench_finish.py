@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from acw_tui.config import Config
-from acw_tui.desk import Desk, FinishRequest
+from acw_tui.service.desk import Desk, FinishRequest
+from acw_tui.settings.config import Config
 from acw_tui.store import open_store
 from acw_tui.store.database import PRAGMAS
 from bench.common import Result

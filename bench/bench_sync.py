@@ -39,8 +39,8 @@ print(json.dumps({"seconds": elapsed, "sent": summary.sent, "batches": summary.b
 
 
 def _site_store(folder: Path, wrapups: int) -> Path:
-    from acw_tui.demo import generate_demo
     from acw_tui.store import open_store
+    from acw_tui.store.demo import generate_demo
 
     path = folder / "site.db"
     store = open_store(path)

@@ -32,11 +32,11 @@ def cache_dir() -> Path:
 
 def demo_store(calls: int, *, agents: int = 40, days: int = 90, seed: int = 1) -> Path:
     """Path of a store holding `acw demo` history of this size (made on first use)."""
-    import acw_tui.demo
-    from acw_tui.demo import generate_demo
+    import acw_tui.store.demo
     from acw_tui.store import open_store
+    from acw_tui.store.demo import generate_demo
 
-    generator = hashlib.sha256(Path(acw_tui.demo.__file__).read_bytes()).hexdigest()[:8]
+    generator = hashlib.sha256(Path(acw_tui.store.demo.__file__).read_bytes()).hexdigest()[:8]
     path = cache_dir() / f"demo-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}.db"
     if path.exists():
         open_store(path).close()  # applies any migration newer than the cached store

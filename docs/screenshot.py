@@ -10,11 +10,11 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from acw_tui.config import Config
 from acw_tui.core.clock import ManualClock
-from acw_tui.demo import generate_demo
-from acw_tui.desk import Desk
+from acw_tui.service.desk import Desk
+from acw_tui.settings.config import Config
 from acw_tui.store import open_store
+from acw_tui.store.demo import generate_demo
 from acw_tui.tui.app import AcwApp
 
 OUT = Path(__file__).with_name("acw-screen.svg")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui.config import Config, load_config
 from acw_tui.core.clock import ManualClock
-from acw_tui.desk import Desk
+from acw_tui.service.desk import Desk
+from acw_tui.settings.config import Config, load_config
 from acw_tui.store import Store, open_store
 
 

@@ -33,8 +33,8 @@ def _guide_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _guide_file(guide_path: Path | None) -> Path:
-    from acw_tui.config import load_config
-    from acw_tui.guides import guide_file
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.shorthand import guide_file
 
     if guide_path is not None:
         return guide_path
@@ -193,7 +193,7 @@ def guide_lint(guide_path: Path | None, usage: bool) -> None:
 def _undo_figures(guide_version: int) -> dict[str, Any] | None:
     """Undo counts per entry from the local store, if there is one."""
     from acw_tui.core.shorthand.lint import UndoFigures
-    from acw_tui.paths import database_file
+    from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
     from acw_tui.store.shorthand_usage import usage_by_entry
 

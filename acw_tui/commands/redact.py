@@ -45,8 +45,8 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _policy() -> RedactionPolicy:
-    from acw_tui.config import load_config
     from acw_tui.core.redaction import policy_from_config
+    from acw_tui.settings.config import load_config
 
     return policy_from_config(load_config())
 
@@ -98,7 +98,7 @@ def db_scrub() -> None:
     """
     from acw_tui.core.clock import SystemClock
     from acw_tui.core.redaction import redactor_for
-    from acw_tui.paths import database_file
+    from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
     from acw_tui.store.scrub import scrub_store
 

@@ -69,13 +69,13 @@ def report(
     Every figure is printed with its formula. Reads the local store, or the hub's store
     with --hub-db. Example: acw report --since 7d --by agent --format html -o week.html
     """
-    from acw_tui import config as config_module
-    from acw_tui.paths import database_file
     from acw_tui.reports.assemble import build_report
     from acw_tui.reports.options import ReportSettings, parse_bound, report_range
     from acw_tui.reports.queries import Selection
     from acw_tui.reports.render import render
     from acw_tui.reports.source import opened
+    from acw_tui.settings import config as config_module
+    from acw_tui.settings.paths import database_file
 
     settings = config_module.section(config_module.load_config(), "report", ReportSettings)
     now = parse_bound(now_text, "--now", end=False) if now_text else datetime.now(UTC)

@@ -26,11 +26,11 @@ def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
     Safe to interrupt at any moment: the next run resumes, and nothing is lost or
     sent twice. Local work goes on while the hub is down.
     """
-    from acw_tui.config import load_config
-    from acw_tui.paths import database_file
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.paths import database_file
+    from acw_tui.settings.sync import hub_url, site_token, sync_settings
     from acw_tui.store import open_store
     from acw_tui.sync.client import HubClient, Syncer
-    from acw_tui.sync.settings import hub_url, site_token, sync_settings
 
     config = load_config()
     settings = sync_settings(config)
@@ -108,8 +108,8 @@ def _db_option(func: Any) -> Any:
 
 
 def _store(db: str | None, *, ready: bool = True) -> Any:
+    from acw_tui.settings.sync import default_hub_db
     from acw_tui.sync.hub_store import HubStore
-    from acw_tui.sync.settings import default_hub_db
 
     store = HubStore(db or default_hub_db())
     if ready:
@@ -211,12 +211,12 @@ def _check_name(name: str) -> str:
 
 
 def _publish(kind: str, source: Path | None, hub: str | None, token: str | None) -> None:
-    from acw_tui import paths
-    from acw_tui.config import load_config
+    from acw_tui.settings import paths
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.sync import hub_url, lead_token, sync_settings
     from acw_tui.sync.client import HubClient
     from acw_tui.sync.content import read_bundle
     from acw_tui.sync.protocol import KIND_LABELS
-    from acw_tui.sync.settings import hub_url, lead_token, sync_settings
 
     config = load_config()
     source = source or paths.content_dir(kind)

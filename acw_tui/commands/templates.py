@@ -19,8 +19,8 @@ _TEMPLATES_OPTION = click.option(
 
 
 def _library(templates_dir: Path | None) -> Any:
-    from acw_tui.config import load_config
-    from acw_tui.template_settings import load_configured_library
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.templates import load_configured_library
 
     return load_configured_library(load_config(), templates_dir)
 
@@ -127,10 +127,10 @@ def render_template(
     Values are checked as the form checks them; a missing required field or a bad
     value is reported (exit 1) after the note is printed.
     """
-    from acw_tui.config import load_config
     from acw_tui.core.templates import TemplateError
     from acw_tui.core.templates.form import NoteForm
-    from acw_tui.template_settings import load_configured_library
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.templates import load_configured_library
 
     config = load_config()
     library = load_configured_library(config, templates_dir)

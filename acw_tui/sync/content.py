@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from acw_tui import paths
+from acw_tui.settings import paths
 from acw_tui.sync import SyncError
 from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, check_file_name
 

@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 
 from acw_tui.core.model import AgentStateName, Wrapup
-from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
+from acw_tui.service.desk import Desk
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.widgets.pending_list import PendingList

@@ -22,9 +22,9 @@ def collector_paused() -> Iterator[None]:
 
 def run_screen(*, headless: bool = False) -> None:
     with collector_paused():
-        from acw_tui.config import load_config
-        from acw_tui.desk import Desk
-        from acw_tui.paths import database_file
+        from acw_tui.service.desk import Desk
+        from acw_tui.settings.config import load_config
+        from acw_tui.settings.paths import database_file
         from acw_tui.store import open_store
         from acw_tui.tui.app import AcwApp
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acw_tui.config import Config
 from acw_tui.core.model import Wrapup
 from acw_tui.core.shorthand import Guide, GuideProblem, UsageTally
-from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
+from acw_tui.service.desk import Desk
+from acw_tui.settings.config import Config
 
 _cache: dict[tuple[Path, int], Guide] = {}
 # Counts per open wrap-up, kept while the program runs: leaving a wrap-up for later
@@ -26,7 +26,7 @@ def agent_guide(config: Config) -> Guide:
     Cached by file and modification time, so each new wrap-up does not re-read it and
     a guide received from the hub is picked up by the next one.
     """
-    from acw_tui.guides import guide_file, load_agent_guide
+    from acw_tui.settings.shorthand import guide_file, load_agent_guide
 
     try:
         path = guide_file(config)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui import paths
+from acw_tui.settings import paths
 from acw_tui.sync import SyncError, content
 from acw_tui.sync.client import HubClient
 

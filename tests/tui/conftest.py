@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from acw_tui.config import load_config
 from acw_tui.core.clock import ManualClock
-from acw_tui.desk import Desk
+from acw_tui.service.desk import Desk
+from acw_tui.settings.config import load_config
 from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
 

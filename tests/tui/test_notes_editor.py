@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Label
 
 from acw_tui.core.shorthand import Entry, Guide, load_guide
-from acw_tui.paths import bundled
+from acw_tui.settings.paths import bundled
 from acw_tui.tui.widgets.guide_panel import GuidePanel
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 

@@ -9,9 +9,9 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Select, Static
 
-from acw_tui.demo import generate_demo
 from acw_tui.reports.source import sqlite_source
 from acw_tui.store import open_store
+from acw_tui.store.demo import generate_demo
 from acw_tui.tui.screens.reports import AgentWrapupsScreen, ReportsScreen
 from tests.tui.conftest import wait_for
 

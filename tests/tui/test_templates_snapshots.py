@@ -13,8 +13,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from acw_tui.desk import FinishRequest
-from acw_tui.finishing import finish_with_followups
+from acw_tui.service.desk import FinishRequest
+from acw_tui.service.finishing import finish_with_followups
 from acw_tui.tui.widgets.note_preview import NotePreview
 from tests.tui.conftest import acw_open, type_text, wait_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acw_tui.paths import bundled
+from acw_tui.settings.paths import bundled
 
 SHIPPED = bundled("templates")
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui.config import ConfigError, load_config
+from acw_tui.settings.config import ConfigError, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

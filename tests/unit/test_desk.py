@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui.config import load_config
 from acw_tui.core.model import AgentStateName
-from acw_tui.desk import Desk, DeskError, FinishRequest
+from acw_tui.service.desk import Desk, DeskError, FinishRequest
+from acw_tui.settings.config import load_config
 
 
 def policy_desk(acw_home: Path, fresh_store, clock, acw_table: str) -> Desk:

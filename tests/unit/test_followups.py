@@ -9,8 +9,8 @@ import pytest
 from acw_tui.core.followups import Followup, Urgency, due_moment, plan_from_fields
 from acw_tui.core.templates import load_library
 from acw_tui.core.templates.form import NoteForm
-from acw_tui.desk import Desk, DeskError, FinishRequest
-from acw_tui.finishing import finish_from_form, finish_with_followups
+from acw_tui.service.desk import Desk, DeskError, FinishRequest
+from acw_tui.service.finishing import finish_from_form, finish_with_followups
 from acw_tui.store.followups import FollowupRepository
 from acw_tui.store.records import SYNCED_TABLES
 from tests.unit.templates_helpers import SHIPPED

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from acw_tui.cli import cli
 from acw_tui.core.shorthand import load_guide
-from acw_tui.paths import bundled
+from acw_tui.settings.paths import bundled
 
 
 def run(*args: str, stdin: bytes | str | None = None) -> tuple[int, str, str]:

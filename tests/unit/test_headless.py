@@ -9,7 +9,7 @@ import acw_tui.core as core, acw_tui.store as store
 for package in (core, store):
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(module.name)
-import acw_tui.desk, acw_tui.cli
+import acw_tui.service.desk, acw_tui.cli
 print(sorted(m for m in ("textual", "rich", "fastapi", "uvicorn") if m in sys.modules))
 """
 

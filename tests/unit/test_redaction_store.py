@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui.config import ConfigError, load_config
 from acw_tui.core.clock import ManualClock
-from acw_tui.desk import Desk, FinishRequest
+from acw_tui.service.desk import Desk, FinishRequest
+from acw_tui.settings.config import ConfigError, load_config
 from acw_tui.store import Store
 from acw_tui.store.records import SYNCED_TABLES
 from acw_tui.store.redaction_audit import RedactionAuditRepository

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from acw_tui.config import load_config
-from acw_tui.guides import guide_file, load_agent_guide
-from acw_tui.paths import bundled
+from acw_tui.settings.config import load_config
+from acw_tui.settings.paths import bundled
+from acw_tui.settings.shorthand import guide_file, load_agent_guide
 
 
 def write_config(home: Path, text: str) -> Path:

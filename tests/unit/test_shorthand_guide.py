@@ -8,7 +8,7 @@ import pytest
 
 from acw_tui.core.shorthand import ShorthandError, load_guide, load_guide_leniently, parse_guide
 from acw_tui.core.shorthand.lint import has_errors, lint_guide
-from acw_tui.paths import bundled
+from acw_tui.settings.paths import bundled
 
 GOOD = """\
 [guide]

@@ -13,7 +13,7 @@ from acw_tui.core.shorthand import (
     UsageTally,
     expand_text,
 )
-from acw_tui.desk import Desk
+from acw_tui.service.desk import Desk
 from acw_tui.store import Store
 from acw_tui.store.shorthand_usage import record_usage, usage_by_entry
 

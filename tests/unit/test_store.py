@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from acw_tui.service.desk import FinishRequest
 from acw_tui.store import StoreError, open_store
 from acw_tui.store.migrations import LATEST, schema_version
 
@@ -35,7 +36,7 @@ def test_tables_and_columns_of_the_spec_exist(fresh_store) -> None:
 def test_every_change_bumps_rev_and_lands_in_the_outbox(desk, clock) -> None:
     wrapup = desk.call_ended("C1", queue="billing")
     clock.advance(5)
-    desk.finish(wrapup, __import__("acw_tui.desk").desk.FinishRequest(note="done"))
+    desk.finish(wrapup, FinishRequest(note="done"))
     row = desk.store.db.table("wrapups").get(wrapup.id)
     assert row["rev"] == 2
     queued = [
@@ -55,7 +56,7 @@ def test_drafts_are_not_synced(desk) -> None:
 
 
 def test_full_text_search_finds_finished_notes_by_stem(desk, clock) -> None:
-    from acw_tui.desk import FinishRequest
+    from acw_tui.service.desk import FinishRequest
 
     for n, note in enumerate(["customer asked for a refund", "password reset done"]):
         wrapup = desk.call_ended(f"C{n}")

@@ -9,7 +9,7 @@ import pytest
 from acw_tui.core.templates import FieldType, TemplateError, load_library, parse_codes
 from acw_tui.core.templates.lint import lint_folder
 from acw_tui.core.templates.loader import parse_template
-from acw_tui.demo import OUTCOMES
+from acw_tui.store.demo import OUTCOMES
 from tests.unit.templates_helpers import CODES, SHIPPED, SIMPLE, write_folder
 
 SIX = {"general-inquiry", "complaint", "sales-lead", "order-payment", "escalation", "account-kyc"}
@@ -162,7 +162,7 @@ def test_the_template_core_never_loads_textual() -> None:
 
     code = (
         "import sys, acw_tui.core.templates, acw_tui.core.templates.lint, "
-        "acw_tui.core.templates.form, acw_tui.core.followups, acw_tui.finishing; "
+        "acw_tui.core.templates.form, acw_tui.core.followups, acw_tui.service.finishing; "
         "print('textual' in sys.modules, 'rich' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

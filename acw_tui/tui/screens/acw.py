@@ -21,8 +21,8 @@ from textual.widgets import Header, Label, TextArea
 
 from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Wrapup
-from acw_tui.desk import Desk, FinishRequest
 from acw_tui.errors import AcwError
+from acw_tui.service.desk import Desk, FinishRequest
 from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage, usage_for
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
@@ -229,7 +229,7 @@ class AcwScreen(Screen[None]):
         self._preview_timer = None
         if self.note_form is None:
             return  # the form is not built yet; it renders the preview when it is
-        from acw_tui.finishing import call_context
+        from acw_tui.service.finishing import call_context
         from acw_tui.tui.widgets.note_preview import NotePreview
 
         previews = self.query(NotePreview)
@@ -247,13 +247,13 @@ class AcwScreen(Screen[None]):
 
     def finish_request(self) -> FinishRequest:
         """The rendered note with codes and fields; DeskError names what is missing."""
-        from acw_tui.finishing import request_from_form
+        from acw_tui.service.finishing import request_from_form
 
         request = request_from_form(self.desk, self.wrapup, self.load_note_form(), self.notes.text)
         return dataclasses.replace(request, guide_version=self.notes.guide.version)
 
     def action_finish(self) -> None:
-        from acw_tui.finishing import finish_with_followups
+        from acw_tui.service.finishing import finish_with_followups
 
         try:
             self.save_draft()

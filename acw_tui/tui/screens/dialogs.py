@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
 from acw_tui.core.model import Wrapup
-from acw_tui.desk import format_duration
+from acw_tui.service.desk import format_duration
 
 
 class ExtendDialog(ModalScreen[str | None]):

@@ -18,10 +18,10 @@ from textual.widgets import DataTable, Header, Label
 
 from acw_tui.core.followups import Followup, Urgency
 from acw_tui.core.templates.values import local_zone
-from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
+from acw_tui.service.desk import Desk
+from acw_tui.settings.templates import templates_config
 from acw_tui.store.followups import FollowupRepository
-from acw_tui.template_settings import templates_config
 from acw_tui.tui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 30.0

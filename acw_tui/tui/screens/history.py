@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
 from acw_tui.core.model import Wrapup
-from acw_tui.desk import format_duration
+from acw_tui.service.desk import format_duration
 from acw_tui.tui.screens.dialogs import NoteDialog
 from acw_tui.tui.widgets.key_bar import KeyBar
 

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
 from acw_tui.core.model import Wrapup
-from acw_tui.desk import format_duration
+from acw_tui.service.desk import format_duration
 from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.pending_list import PendingList
 

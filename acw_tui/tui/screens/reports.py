@@ -248,10 +248,10 @@ class ReportsScreen(Screen[None]):
 
 def open_reports(app: App[None]) -> None:
     """Open the reports screen over the app's own store (F6, or the command palette)."""
-    from acw_tui import config as config_module
     from acw_tui.errors import AcwError
     from acw_tui.reports.options import ReportSettings
     from acw_tui.reports.source import sqlite_source
+    from acw_tui.settings import config as config_module
 
     if isinstance(app.screen, ReportsScreen):
         return

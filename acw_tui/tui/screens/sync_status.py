@@ -55,8 +55,8 @@ class SyncStatusScreen(Screen[None]):
         self.set_interval(REFRESH_SECONDS, self.refresh_facts)
 
     def refresh_facts(self) -> None:
+        from acw_tui.settings.sync import sync_settings
         from acw_tui.sync import content, site_state
-        from acw_tui.sync.settings import sync_settings
 
         desk = self.app.desk  # type: ignore[attr-defined]
         try:
@@ -93,8 +93,8 @@ class SyncStatusScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="sync")
     def run_sync(self) -> None:
+        from acw_tui.settings.sync import hub_url, site_token, sync_settings
         from acw_tui.sync.client import HubClient, Syncer
-        from acw_tui.sync.settings import hub_url, site_token, sync_settings
 
         desk = self.app.desk  # type: ignore[attr-defined]
         try:

@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Digits, Label
 
 from acw_tui.core.policy import AcwPolicy, TimerLevel
-from acw_tui.desk import format_duration
+from acw_tui.service.desk import format_duration
 
 
 def clock_text(seconds: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from acw_tui.core.model import Wrapup
-from acw_tui.desk import format_duration
+from acw_tui.service.desk import format_duration
 
 
 def call_summary(wrapup: Wrapup) -> str:

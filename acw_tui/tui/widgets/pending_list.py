@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from acw_tui.core.model import Wrapup
-from acw_tui.desk import format_duration
+from acw_tui.service.desk import format_duration
 
 
 def pending_label(wrapup: Wrapup, now: datetime) -> str:

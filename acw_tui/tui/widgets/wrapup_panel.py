@@ -18,13 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 
-from acw_tui.config import Config
 from acw_tui.core.model import Wrapup
 from acw_tui.core.templates import TemplateLibrary
 from acw_tui.core.templates.form import NoteForm
-from acw_tui.desk import Desk
 from acw_tui.errors import AcwError
-from acw_tui.template_settings import load_configured_library, templates_config, templates_folder
+from acw_tui.service.desk import Desk
+from acw_tui.settings.config import Config
+from acw_tui.settings.templates import load_configured_library, templates_config, templates_folder
 from acw_tui.tui.widgets.code_picker import CodePicker
 from acw_tui.tui.widgets.template_form import TemplateForm
 

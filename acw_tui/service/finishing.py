@@ -13,7 +13,7 @@ from acw_tui.core.clock import AcwClock
 from acw_tui.core.followups import plan_from_fields
 from acw_tui.core.model import Wrapup
 from acw_tui.core.templates.form import NoteForm
-from acw_tui.desk import Desk, DeskError, FinishRequest
+from acw_tui.service.desk import Desk, DeskError, FinishRequest
 from acw_tui.store.followups import FollowupRepository
 
 

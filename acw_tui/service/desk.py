@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from acw_tui.config import Config
 from acw_tui.core.clock import AcwClock, Clock, SystemClock
 from acw_tui.core.model import AgentState, AgentStateName, Call, Extension, Wrapup
 from acw_tui.core.policy import AcwPolicy
 from acw_tui.core.redaction import policy_from_config, redactor_for
 from acw_tui.errors import AcwError
+from acw_tui.settings.config import Config
 from acw_tui.store import Store
 from acw_tui.store.agent_states import AgentStateRepository
 from acw_tui.store.calls import CallRepository

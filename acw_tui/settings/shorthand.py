@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from acw_tui import paths
-from acw_tui.config import Config, section
 from acw_tui.core.shorthand import Guide, load_guide, load_guide_leniently
+from acw_tui.settings import paths
+from acw_tui.settings.config import Config, section
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from acw_tui import paths
 from acw_tui.core.policy import AcwPolicy, SitePolicy
 from acw_tui.errors import AcwError
+from acw_tui.settings import paths
 
 LOCALES = ("en", "pl", "es", "zh")
 # Tables owned by a feature: config.py only checks they are tables; the feature reads

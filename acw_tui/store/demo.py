@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from acw_tui.core.timeutil import utc_iso
-from acw_tui.paths import bundled
+from acw_tui.settings.paths import bundled
 from acw_tui.store import Store
 from acw_tui.store.records import queue_rows
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from acw_tui import paths
-from acw_tui.config import Config, ConfigError, section
 from acw_tui.core.templates import TemplateLibrary, load_library
+from acw_tui.settings import paths
+from acw_tui.settings.config import Config, ConfigError, section
 
 
 @dataclass(frozen=True)

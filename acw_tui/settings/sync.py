@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from acw_tui import paths
-from acw_tui.config import Config, section
+from acw_tui.settings import paths
+from acw_tui.settings.config import Config, section
 from acw_tui.sync import SyncError
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "acw"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # acw_tui/
 
 
 def home() -> Path | None:

@@ -1,0 +1,1 @@
+"""The one API under the screen, the phone hook and the listeners (no Textual here)."""
