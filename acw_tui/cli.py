@@ -135,22 +135,17 @@ def call_ended(
 @click.argument("call_id")
 def show(call_id: str) -> None:
     """Print the wrap-up of a call (by the phone system's call id)."""
-    from acw_tui.service.desk import DeskError, format_duration
+    from acw_tui.core.durations import format_duration
 
-    desk = open_desk()
-    call = desk.calls.by_external_id(desk.config.site_id, call_id)
-    wrapup = desk.wrapups.for_call(call.id) if call else None
-    if wrapup is None:
-        raise DeskError(f"unknown call id {call_id!r} at site {desk.config.site_id}")
+    wrapup, draft = open_desk().for_call(call_id)
     click.echo(
-        f"call      {call_id}  queue {wrapup.call.queue or '–'}  customer {wrapup.call.customer_ref or '–'}"
+        f"call      {wrapup.call.external_id}  queue {wrapup.call.queue or '–'}  customer {wrapup.call.customer_ref or '–'}"
     )
     click.echo(f"status    {wrapup.status}{'  (timed out)' if wrapup.timed_out else ''}")
     click.echo(f"ACW       {format_duration(wrapup.acw_seconds)}")
     if wrapup.codes:
         click.echo(f"codes     {', '.join(wrapup.codes)}")
     click.echo("")
-    draft = desk.wrapups.draft(wrapup.id)
     click.echo(wrapup.note if wrapup.status == "done" else (draft.note if draft else ""))
 
 

@@ -25,6 +25,8 @@ def open_screen(*, headless: bool = False) -> None:
     from acw_tui.user_errors import USER_ERRORS, one_line
 
     try:
-        run_screen(headless=headless)
+        status = run_screen(headless=headless)
     except USER_ERRORS as exc:
         sys.exit(f"Error: {one_line(exc)}")
+    if status:
+        sys.exit(status)

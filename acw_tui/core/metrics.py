@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from acw_tui.core.durations import format_duration
+
 # Percentiles are interpolated linearly between the two nearest ranks (like
 # PostgreSQL's percentile_cont and Python's statistics.quantiles(method="inclusive")).
 MEDIAN = 50
@@ -223,14 +225,7 @@ class ShorthandSummary:
 
 def format_seconds(value: float | None) -> str:
     """Seconds as m:ss (or h:mm:ss) for tables; a dash when there is no figure."""
-    if value is None:
-        return "–"
-    whole = round(value)
-    hours, rest = divmod(whole, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"
+    return format_duration(value)
 
 
 def format_percent(value: float | None, *, fraction: bool = False) -> str:

@@ -42,7 +42,7 @@ class Wrapup:
     call: Call
     agent_id: str
     site_id: str
-    status: str  # "open" or "done"
+    status: str  # "open", "done" or "discarded" (opened by mistake; counts nowhere)
     started_at: datetime
     ended_at: datetime | None  # when the agent's ACW time ended (finish or time-out)
     acw_seconds: float | None
@@ -77,6 +77,17 @@ class Draft:
     codes: tuple[str, ...]
     template_id: str | None
     saved_at: datetime
+    # What redaction took out of the draft while the agent typed (kind, action,
+    # location, position: never the value), for the audit of the finished wrap-up.
+    findings: tuple[RedactionMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class RedactionMark:
+    kind: str
+    action: str
+    location: str
+    position: int
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,88 @@
 """The agent's desk: the wrap-up lifecycle of SPEC §2 over the store.
 
-Both the phone-system hook (`acw call-ended`) and the screen go through a Desk, so the
-rules — when ACW starts, when it times out, what finishing stores, how the agent state
-log moves — live in one place. It never imports Textual.
+The phone-system hook (`acw call-ended`), the command line and the screen all go through
+a Desk, so the rules — when ACW starts, when it times out, what may be extended, when a
+break may start, what finishing stores, how the agent state log moves — live in one
+place. It returns core dataclasses and raises one error type, `DeskError`, whatever
+went wrong underneath (a rule, the store, the disk). It never imports Textual.
+
+Reads go to `reader` when one is given: the screen passes a second connection, so that
+reading the pending list never waits behind a write that is waiting for a busy store.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+import functools
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from acw_tui.core.clock import AcwClock, Clock, SystemClock
-from acw_tui.core.model import AgentState, AgentStateName, Call, Extension, Wrapup
+from acw_tui.core.model import (
+    AgentState,
+    AgentStateName,
+    Call,
+    Draft,
+    Extension,
+    RedactionMark,
+    Wrapup,
+)
 from acw_tui.core.policy import AcwPolicy
-from acw_tui.core.redaction import policy_from_config, redactor_for
+from acw_tui.core.redaction import Finding, policy_from_config, redactor_for
+from acw_tui.core.shorthand import UsageTally
 from acw_tui.errors import AcwError
 from acw_tui.settings.config import Config
 from acw_tui.store import Store
 from acw_tui.store.agent_states import AgentStateRepository
 from acw_tui.store.calls import CallRepository
 from acw_tui.store.redaction_audit import RedactionAuditRepository
+from acw_tui.store.shorthand_usage import record_usage
 from acw_tui.store.wrapups import WrapupRepository
+
+if TYPE_CHECKING:
+    # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
+    # desk (the phone hook and the screen's first paint never need them).
+    from acw_tui.core.followups import Followup
+    from acw_tui.core.shorthand import Guide
+    from acw_tui.core.templates import TemplateLibrary
+    from acw_tui.core.templates.form import NoteForm
+    from acw_tui.reports.options import ReportSettings
+    from acw_tui.reports.source import ReportSource
+    from acw_tui.service.syncing import SyncFacts, SyncOutcome
+    from acw_tui.store.followups import FollowupRepository
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# A call id longer than this is not one a phone system sends; it would only bloat rows.
+MAX_CALL_ID = 200
+# How far an event time may lie ahead of this machine's clock (clock skew, not 2030).
+MAX_FUTURE = timedelta(minutes=5)
+MAX_PAST = timedelta(days=366)
+MAX_TALK_SECONDS = 7 * 24 * 3600
 
 
 class DeskError(AcwError):
-    """A lifecycle rule refused the action; the message says which and why."""
+    """The desk refused or could not do what was asked; the message says what and why."""
+
+
+def service_call(method: Callable[P, R]) -> Callable[P, R]:
+    """Whatever fails underneath reaches the caller as one DeskError with its message."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except DeskError:
+            raise
+        except (AcwError, sqlite3.Error, OSError) as exc:
+            from acw_tui.user_errors import one_line
+
+            raise DeskError(one_line(exc)) from exc
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -39,6 +96,10 @@ class FinishRequest:
     # False when the template form still lacks a required field (finishing is then
     # refused by the screen, but a hook or a script may still store it as incomplete).
     required_complete: bool = True
+    # Shorthand counts of this wrap-up, stored with it.
+    usage: UsageTally | None = None
+    # One line for the follow-ups list (codes, customer, first line of the note).
+    summary: str = ""
 
     @property
     def compliant(self) -> bool:
@@ -46,21 +107,82 @@ class FinishRequest:
         return bool(self.codes) and self.required_complete
 
 
+@dataclass(frozen=True)
+class DraftContent:
+    """What the agent has on screen for one wrap-up, as it would be saved."""
+
+    note: str
+    fields: dict[str, Any] | None = None
+    codes: tuple[str, ...] = ()
+    template_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadyFacts:
+    """What the ready screen shows between calls."""
+
+    agent_id: str
+    site_id: str
+    state: AgentStateName
+    last_acw_seconds: float | None
+    pending: list[Wrapup] = field(default_factory=list)
+
+
 class Desk:
-    def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        clock: Clock | None = None,
+        *,
+        reader: Store | None = None,
+    ) -> None:
         self.store = store
         self.config = config
         self.clock = clock or SystemClock()
         self.calls = CallRepository(store)
         self.wrapups = WrapupRepository(store)
         self.states = AgentStateRepository(store)
-        # Everything the agent types is redacted here, before any write (SPEC §10).
-        self.redactor = redactor_for(policy_from_config(config))
         self.redaction_audit = RedactionAuditRepository(store)
+        self._use_reader(reader or store)
+        # Everything anyone types is redacted here, before any write (SPEC §10).
+        self.redactor = redactor_for(policy_from_config(config))
+
+    # Follow-ups read due times as the templates do (Jinja2): loaded on first use.
+    @functools.cached_property
+    def _write_followups(self) -> FollowupRepository:
+        from acw_tui.store.followups import FollowupRepository
+
+        return FollowupRepository(self.store)
+
+    @functools.cached_property
+    def _read_followups(self) -> FollowupRepository:
+        from acw_tui.store.followups import FollowupRepository
+
+        return FollowupRepository(self.reader)
+
+    def _use_reader(self, reader: Store) -> None:
+        self.reader = reader
+        self._read_wrapups = WrapupRepository(reader)
+        self._read_states = AgentStateRepository(reader)
+        self.__dict__.pop("_read_followups", None)
+
+    def with_own_reader(self) -> Desk:
+        """Give reads a connection of their own (the screen's writes run on another
+        thread and may wait for a busy store; its reads must not wait with them)."""
+        if self.reader is self.store:
+            from acw_tui.store import open_store
+
+            self._use_reader(open_store(self.store.path, migrate=False))
+        return self
 
     @property
     def agent_id(self) -> str:
         return self.config.agent_id
+
+    @property
+    def site_id(self) -> str:
+        return self.config.site_id
 
     def policy_for(self, wrapup: Wrapup) -> AcwPolicy:
         return self.config.policy.for_queue(wrapup.call.queue)
@@ -68,8 +190,42 @@ class Desk:
     def acw_clock(self, wrapup: Wrapup) -> AcwClock:
         return AcwClock(wrapup.started_at, self.clock)
 
+    def close(self) -> None:
+        if self.reader is not self.store:
+            self.reader.close()
+        self.store.close()
+
     # -- the phone-system hook --------------------------------------------------------
 
+    def _clean(self, text: str | None) -> str | None:
+        """A hook field as it may be stored: card numbers and ids redacted, like a note."""
+        if text is None:
+            return None
+        return self.redactor.redact(text).text
+
+    def _call_id(self, external_id: str) -> str:
+        external_id = external_id.strip()
+        if not external_id:
+            raise DeskError("call id: empty; the phone system must name the call")
+        if len(external_id) > MAX_CALL_ID:
+            raise DeskError(f"call id: {len(external_id)} characters; at most {MAX_CALL_ID}")
+        if any(ord(c) < 32 or ord(c) == 127 for c in external_id):
+            raise DeskError("call id: contains control characters")
+        return self._clean(external_id) or ""
+
+    def _event_time(self, at: datetime | None, now: datetime, what: str) -> datetime:
+        if at is None:
+            return now
+        if at > now + MAX_FUTURE:
+            raise DeskError(f"{what}: {at.isoformat()} is in the future (now {now.isoformat()})")
+        if at < now - MAX_PAST:
+            raise DeskError(
+                f"{what}: {at.isoformat()} is more than {MAX_PAST.days} days ago; "
+                "ACW is recorded when the call ends"
+            )
+        return at
+
+    @service_call
     def call_started(
         self,
         external_id: str,
@@ -79,23 +235,25 @@ class Desk:
         at: datetime | None = None,
     ) -> Call:
         now = self.clock.now()
-        at = at or now
-        existing = self.calls.by_external_id(self.config.site_id, external_id)
-        if existing is not None and existing.ended_at is not None:
-            raise DeskError(f"call {external_id}: already ended; a call id is used once")
+        external_id = self._call_id(external_id)
+        at = self._event_time(at, now, "start time")
         with self.store.transaction():
+            existing = self.calls.by_external_id(self.site_id, external_id)
+            if existing is not None and existing.ended_at is not None:
+                raise DeskError(f"call {external_id}: already ended; a call id is used once")
             call = self.calls.record(
                 external_id=external_id,
                 agent_id=self.agent_id,
-                site_id=self.config.site_id,
+                site_id=self.site_id,
                 now=now,
-                queue=queue,
-                customer_ref=customer_ref,
+                queue=self._clean(queue),
+                customer_ref=self._clean(customer_ref),
                 started_at=at,
             )
-            self.states.change(self.agent_id, self.config.site_id, AgentStateName.ON_CALL, at, now)
+            self.states.change(self.agent_id, self.site_id, AgentStateName.ON_CALL, at, now)
         return call
 
+    @service_call
     def call_ended(
         self,
         external_id: str,
@@ -107,9 +265,14 @@ class Desk:
     ) -> Wrapup:
         """The call is over: record it and open its wrap-up with the ACW clock at `at`."""
         now = self.clock.now()
-        ended_at = at or now
+        external_id = self._call_id(external_id)
+        ended_at = self._event_time(at, now, "end time")
+        if talk_seconds is not None and not 0 <= talk_seconds <= MAX_TALK_SECONDS:
+            raise DeskError(
+                f"talk seconds: {talk_seconds} is not a duration between 0 and {MAX_TALK_SECONDS}"
+            )
         with self.store.transaction():
-            existing = self.calls.by_external_id(self.config.site_id, external_id)
+            existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and self.wrapups.for_call(existing.id) is not None:
                 raise DeskError(f"call {external_id}: already ended; its wrap-up exists")
             if existing is not None and existing.started_at is not None:
@@ -123,95 +286,281 @@ class Desk:
             call = self.calls.record(
                 external_id=external_id,
                 agent_id=self.agent_id,
-                site_id=self.config.site_id,
+                site_id=self.site_id,
                 now=now,
-                queue=queue,
-                customer_ref=customer_ref,
+                queue=self._clean(queue),
+                customer_ref=self._clean(customer_ref),
                 ended_at=ended_at,
                 talk_seconds=talk_seconds,
             )
             wrapup = self.wrapups.open(call, ended_at, now)
-            self.states.change(
-                self.agent_id, self.config.site_id, AgentStateName.ACW, ended_at, now
-            )
+            self.states.change(self.agent_id, self.site_id, AgentStateName.ACW, ended_at, now)
         return wrapup
 
+    @service_call
     def open_by_hand(self) -> Wrapup:
         """F2: a call just ended and no phone hook told us; make up a local call id."""
         now = self.clock.now()
         return self.call_ended(f"manual-{now.strftime('%Y%m%d-%H%M%S-%f')}", at=now)
 
-    # -- while the agent writes --------------------------------------------------------
+    @service_call
+    def for_call(self, external_id: str) -> tuple[Wrapup, Draft | None]:
+        """The wrap-up of a call by the phone system's id (`acw show`), with its draft."""
+        external_id = self._call_id(external_id)
+        call = self.calls.by_external_id(self.site_id, external_id)
+        wrapup = self.wrapups.for_call(call.id) if call else None
+        if wrapup is None:
+            raise DeskError(f"unknown call id {external_id!r} at site {self.site_id}")
+        return wrapup, self.wrapups.draft(wrapup.id)
 
+    # -- reading, for the screen ---------------------------------------------------------
+
+    @service_call
     def pending(self) -> list[Wrapup]:
-        return self.wrapups.pending(self.agent_id)
+        """Open wrap-ups, oldest first."""
+        return self._read_wrapups.pending(self.agent_id)
 
+    @service_call
+    def resume_order(self, pending: list[Wrapup]) -> list[Wrapup]:
+        """Which wrap-up to show first after a start: the one with the newest draft."""
+        return self._read_wrapups.newest_draft_first(pending)
+
+    @service_call
+    def draft(self, wrapup_id: str) -> Draft | None:
+        return self._read_wrapups.draft(wrapup_id)
+
+    @service_call
+    def wrapup(self, wrapup_id: str) -> Wrapup:
+        return self._read_wrapups.get(wrapup_id)
+
+    @service_call
+    def ready_facts(self) -> ReadyFacts:
+        state = self._read_states.current(self.agent_id)
+        last = self._read_wrapups.last_finished(self.agent_id)
+        return ReadyFacts(
+            agent_id=self.agent_id,
+            site_id=self.site_id,
+            state=state.state if state else AgentStateName.LOGGED_OUT,
+            last_acw_seconds=last.acw_seconds if last else None,
+            pending=self._read_wrapups.pending(self.agent_id),
+        )
+
+    @service_call
+    def history(self, search: str = "", limit: int = 200) -> list[Wrapup]:
+        """Finished wrap-ups, newest first, or those whose note matches `search`."""
+        if search.strip():
+            return self._read_wrapups.search(search, limit)
+        return self._read_wrapups.recent(limit)
+
+    @service_call
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (the hook, or our own writes)."""
+        return self.reader.data_version()
+
+    @service_call
+    def current_state(self) -> AgentState | None:
+        return self._read_states.current(self.agent_id)
+
+    @service_call
     def acw_running(self) -> bool:
         """Is the agent still in ACW for some wrap-up?"""
-        return self.wrapups.acw_running(self.agent_id)
+        return self._read_wrapups.acw_running(self.agent_id)
 
+    @service_call
+    def last_acw_seconds(self) -> float | None:
+        last = self._read_wrapups.last_finished(self.agent_id)
+        return last.acw_seconds if last else None
+
+    # -- the guide and templates in force -------------------------------------------------
+
+    def agent_guide(self) -> Guide:
+        """Never raises: problems ride along on the guide (see `content.guide_warning`)."""
+        from acw_tui.service import content
+
+        return content.agent_guide(self.config)
+
+    def template_library(self) -> tuple[TemplateLibrary, str | None]:
+        """The templates in force and, when some or all are unusable, one line why."""
+        from acw_tui.service import content
+
+        return content.template_library(self.config)
+
+    @service_call
+    def note_form(self, wrapup: Wrapup, library: TemplateLibrary) -> NoteForm:
+        """The note form of a wrap-up, restored from its draft."""
+        from acw_tui.service import content
+
+        return content.note_form(self.config, library, self._read_wrapups.draft(wrapup.id))
+
+    # -- follow-ups ----------------------------------------------------------------------
+
+    @service_call
+    def open_followups(self, *, with_done_today: bool = False) -> list[Followup]:
+        items = self._read_followups.open(self.site_id)
+        if with_done_today:
+            since = self.clock.now() - timedelta(days=1)
+            items += self._read_followups.recently_done(since, self.site_id)
+        return items
+
+    @service_call
+    def toggle_followup(self, item: Followup) -> Followup:
+        """Done, or open again if it was done."""
+        now = self.clock.now()
+        if item.is_done:
+            return self._write_followups.reopen(item.id, now)
+        return self._write_followups.mark_done(item.id, now)
+
+    def followup_due_soon(self) -> timedelta:
+        """Follow-ups due within this are highlighted (`[templates] due_soon_minutes`)."""
+        from acw_tui.settings.templates import templates_config
+
+        try:
+            return timedelta(minutes=templates_config(self.config).due_soon_minutes)
+        except AcwError:
+            return timedelta(hours=1)
+
+    # -- sync ----------------------------------------------------------------------------
+
+    @service_call
+    def sync_facts(self) -> SyncFacts:
+        from acw_tui.service.syncing import sync_facts
+
+        return sync_facts(self.reader, self.config)
+
+    @service_call
+    def sync_now(self, progress: Callable[[int, int], None]) -> SyncOutcome:
+        """Send the outbox and take newer guide and templates (minutes: run it off the
+        screen's thread); it opens its own connection to the store."""
+        from acw_tui.service.syncing import sync_now
+
+        return sync_now(self.store, self.config, progress)
+
+    # -- reports -------------------------------------------------------------------------
+
+    @service_call
+    def report_settings(self) -> ReportSettings:
+        from acw_tui.reports.options import ReportSettings
+        from acw_tui.settings.config import section
+
+        return section(self.config, "report", ReportSettings)
+
+    def report_source(self) -> ReportSource:
+        """A new connection for one report (reports run on worker threads)."""
+        from acw_tui.reports.source import sqlite_source
+
+        return sqlite_source(self.store.path)
+
+    # -- while the agent writes ----------------------------------------------------------
+
+    def _draft_findings(self, findings: tuple[Finding, ...]) -> list[RedactionMark]:
+        return [RedactionMark(f.kind, f.action, f.location, f.start) for f in findings]
+
+    @service_call
     def save_draft(
-        self,
-        wrapup: Wrapup,
-        note: str,
-        *,
-        fields: dict[str, Any] | None = None,
-        codes: tuple[str, ...] = (),
-        template_id: str | None = None,
-    ) -> None:
-        clean = self.redactor.redact_record(note, fields, drafting=True)
+        self, wrapup: Wrapup, content: DraftContent, *, still_typing: bool = False
+    ) -> bool:
+        """Keep what the agent has typed; False when the save waits for the next one.
+
+        A draft is redacted exactly as the finished note would be, so saving never
+        changes text the final note keeps. `still_typing` says the text changed in the
+        last moments: if a card number or security code may be being typed at its end,
+        the save waits (at most one more draft interval) rather than store its first
+        digits.
+        """
+        redactor = self.redactor
+        if still_typing and len(redactor.scan(content.note, drafting=True)) > len(
+            redactor.scan(content.note)
+        ):
+            return False
+        clean = redactor.redact_record(content.note, content.fields)
         self.wrapups.save_draft(
             wrapup.id,
             note=clean.note,
             now=self.clock.now(),
             fields=clean.fields,
-            codes=codes,
-            template_id=template_id,
+            codes=content.codes,
+            template_id=content.template_id,
+            findings=self._draft_findings(clean.findings),
         )
+        return True
 
-    def extend(self, wrapup: Wrapup, reason: str) -> Wrapup:
+    @service_call
+    def extension_refusal(self, wrapup: Wrapup) -> str | None:
+        """Why ACW for this wrap-up cannot be extended now; None when it can."""
         policy = self.policy_for(wrapup)
+        if not wrapup.acw_running:
+            return "ACW time for this wrap-up has already ended"
+        if policy.timeout_seconds <= 0:
+            return "ACW has no time-out here, so there is nothing to extend"
+        if not policy.can_extend(len(wrapup.extensions)):
+            return f"no more extensions: the limit is {policy.max_extensions}"
+        return None
+
+    @service_call
+    def extend(self, wrapup: Wrapup, reason: str) -> Wrapup:
         reason = self.redactor.redact(reason.strip()).text
         if not reason:
             raise DeskError("an extension needs a reason")
-        if not wrapup.acw_running:
-            raise DeskError("ACW time for this wrap-up has already ended")
-        if not policy.can_extend(len(wrapup.extensions)):
-            if policy.timeout_seconds <= 0:
-                raise DeskError("ACW has no time-out here, so there is nothing to extend")
-            raise DeskError(f"no more extensions: the limit is {policy.max_extensions}")
-        extension = Extension(self.clock.now(), reason, policy.extend_seconds)
-        return self.wrapups.extend(wrapup, extension, self.clock.now())
-
-    def check_timeout(self, wrapup: Wrapup, clock: AcwClock) -> Wrapup:
-        """End the agent's ACW time if the time-out has passed; the note stays open."""
-        if not wrapup.acw_running:
-            return wrapup
-        limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
-        if limit is None or clock.elapsed() < limit:
-            return wrapup
+        current = self.wrapups.get(wrapup.id)
+        refusal = self.extension_refusal(current)
+        if refusal:
+            raise DeskError(refusal)
         now = self.clock.now()
-        ended = self.wrapups.end_acw(wrapup, clock.moment_at(limit), limit, True, now)
-        self._after_acw_ended(now)
+        extension = Extension(now, reason, self.policy_for(current).extend_seconds)
+        return self.wrapups.extend(current, extension, now)
+
+    def timeout_due(self, wrapup: Wrapup) -> bool:
+        """Has this wrap-up's ACW time-out passed? (no store access: cheap to ask often)"""
+        if not wrapup.is_open or not wrapup.acw_running:
+            return False
+        limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
+        return limit is not None and self.acw_clock(wrapup).elapsed() >= limit
+
+    @service_call
+    def check_timeouts(self) -> list[Wrapup]:
+        """End the agent's ACW time for every open wrap-up whose time-out has passed,
+        on screen or not; the notes stay open. Returns the wrap-ups that timed out."""
+        ended = []
+        with self.store.transaction():
+            for wrapup in self.wrapups.pending(self.agent_id):
+                if not self.timeout_due(wrapup):
+                    continue
+                limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
+                assert limit is not None
+                now = self.clock.now()
+                moment = self.acw_clock(wrapup).moment_at(limit)
+                ended.append(self.wrapups.end_acw(wrapup, moment, limit, True, now))
+            if ended:
+                self._after_acw_ended(self.clock.now())
         return ended
 
+    @service_call
     def finish(
-        self, wrapup: Wrapup, request: FinishRequest, clock: AcwClock | None = None
+        self,
+        wrapup: Wrapup,
+        request: FinishRequest,
+        clock: AcwClock | None = None,
+        *,
+        zone: tzinfo | None = None,
     ) -> Wrapup:
-        """Store the final note; ends the ACW time too unless it had timed out already."""
-        current = self.wrapups.get(wrapup.id)
-        if not current.is_open:
-            raise DeskError("this wrap-up is already finished")
-        if self.policy_for(current).require_code and not request.codes:
-            raise DeskError("a wrap-up code is required before finishing")
-        clean = self.redactor.redact_record(request.note, request.fields)
+        """Store the final note with everything that belongs to it, in one transaction
+        and one durable commit: note, fields, codes, follow-up, shorthand counts,
+        redaction audit (the draft's too) and the agent's state. Ends the ACW time unless
+        it had timed out already."""
         now = self.clock.now()
-        ended_at = acw_seconds = None
-        if current.acw_running:
-            clock = clock or self.acw_clock(current)
-            acw_seconds = clock.elapsed()
-            ended_at = clock.moment_at(acw_seconds)
         with self.store.transaction():
+            current = self.wrapups.get(wrapup.id)
+            if not current.is_open:
+                raise DeskError("this wrap-up is already finished")
+            if self.policy_for(current).require_code and not request.codes:
+                raise DeskError("a wrap-up code is required before finishing")
+            clean = self.redactor.redact_record(request.note, request.fields)
+            draft = self.wrapups.draft(current.id)
+            ended_at = acw_seconds = None
+            if current.acw_running:
+                clock = clock or self.acw_clock(current)
+                acw_seconds = clock.elapsed()
+                ended_at = clock.moment_at(acw_seconds)
             done = self.wrapups.finish(
                 current,
                 note=clean.note,
@@ -225,14 +574,86 @@ class Desk:
                 guide_version=request.guide_version,
                 compliant=request.compliant,
             )
-            self.redaction_audit.record(
-                wrapup_id=done.id,
-                agent_id=done.agent_id,
-                site_id=done.site_id,
-                findings=clean.findings,
-                policy_version=self.redactor.policy.version,
-                now=now,
-            )
+            self._audit(done, clean.findings, draft, now)
+            from acw_tui.core.followups import plan_from_fields
+
+            summary = request.summary or _summary(done)
+            plan = plan_from_fields(done.fields, self.agent_id, summary, zone)
+            if plan is not None:
+                self._write_followups.add(done.id, self.agent_id, self.site_id, plan, now)
+            if request.usage:
+                record_usage(
+                    self.store,
+                    done.id,
+                    self.agent_id,
+                    self.site_id,
+                    request.guide_version,
+                    request.usage.rows(),
+                    now,
+                )
+            self._after_acw_ended(now)
+        return done
+
+    @service_call
+    def finish_form(
+        self,
+        wrapup: Wrapup,
+        form: NoteForm,
+        *,
+        usage: UsageTally | None = None,
+        guide_version: int | None = None,
+        clock: AcwClock | None = None,
+        allow_empty: bool = False,
+        zone: tzinfo | None = None,
+    ) -> Wrapup:
+        """Finish from the screen's note form: refused (DeskError) while a required code or
+        field is missing, and (EmptyNote) when nothing was written unless `allow_empty`."""
+        from acw_tui.service.finishing import request_from_form
+
+        current = self.wrapups.get(wrapup.id)
+        request = request_from_form(
+            current,
+            form,
+            agent_id=self.agent_id,
+            require_code=self.policy_for(current).require_code,
+            now=self.clock.now(),
+            zone=zone,
+            usage=usage,
+            guide_version=guide_version,
+            allow_empty=allow_empty,
+        )
+        return self.finish(current, request, clock, zone=zone)
+
+    def _audit(
+        self, done: Wrapup, findings: tuple[Finding, ...], draft: Draft | None, now: datetime
+    ) -> None:
+        final = self._draft_findings(findings)
+        earlier = [m for m in (draft.findings if draft else ()) if m not in final]
+        marks = final + earlier
+        if not marks:
+            return
+        self.redaction_audit.record(
+            wrapup_id=done.id,
+            agent_id=done.agent_id,
+            site_id=done.site_id,
+            findings=[Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks],
+            policy_version=self.redactor.policy.version,
+            now=now,
+        )
+
+    @service_call
+    def discard(self, wrapup: Wrapup, reason: str) -> Wrapup:
+        """A wrap-up opened by mistake (F2 pressed for no call): it leaves the pending
+        list and every report; the row stays, with the reason, as the record of it."""
+        reason = self.redactor.redact(reason.strip()).text
+        if not reason:
+            raise DeskError("discarding a wrap-up needs a reason")
+        now = self.clock.now()
+        with self.store.transaction():
+            current = self.wrapups.get(wrapup.id)
+            if not current.is_open:
+                raise DeskError("this wrap-up is already finished")
+            done = self.wrapups.discard(current, reason, now)
             self._after_acw_ended(now)
         return done
 
@@ -240,39 +661,48 @@ class Desk:
 
     def _after_acw_ended(self, now: datetime) -> None:
         """Ready again once no wrap-up is holding the agent in ACW."""
-        if not self.acw_running():
+        if not self.wrapups.acw_running(self.agent_id):
             current = self.states.current(self.agent_id)
             if current is None or current.state == AgentStateName.ACW:
-                self.set_state(AgentStateName.READY)
+                self._set_state(AgentStateName.READY)
 
-    def set_state(self, state: AgentStateName) -> AgentState:
+    def _set_state(self, state: AgentStateName) -> AgentState:
         now = self.clock.now()
-        return self.states.change(self.agent_id, self.config.site_id, state, now, now)
+        return self.states.change(self.agent_id, self.site_id, state, now, now)
 
+    @service_call
+    def set_state(self, state: AgentStateName) -> AgentState:
+        return self._set_state(state)
+
+    @service_call
     def log_in(self) -> AgentState:
         """On opening the screen: ACW if wrap-ups are still running, else ready."""
-        current = self.states.current(self.agent_id)
-        if current is not None and current.state not in (AgentStateName.LOGGED_OUT,):
-            return current
-        running = self.acw_running()
-        return self.set_state(AgentStateName.ACW if running else AgentStateName.READY)
+        with self.store.transaction():
+            current = self.states.current(self.agent_id)
+            if current is not None and current.state != AgentStateName.LOGGED_OUT:
+                return current
+            running = self.wrapups.acw_running(self.agent_id)
+            return self._set_state(AgentStateName.ACW if running else AgentStateName.READY)
 
-    def log_in_after_break(self) -> AgentState:
-        running = self.acw_running()
-        return self.set_state(AgentStateName.ACW if running else AgentStateName.READY)
+    @service_call
+    def toggle_break(self) -> AgentState:
+        """F9: on a break, or back from it. No break while a wrap-up's ACW is timing."""
+        with self.store.transaction():
+            current = self.states.current(self.agent_id)
+            running = self.wrapups.acw_running(self.agent_id)
+            if current is not None and current.state == AgentStateName.BREAK:
+                return self._set_state(AgentStateName.ACW if running else AgentStateName.READY)
+            if running:
+                raise DeskError("finish or leave ACW first: a wrap-up is still timing")
+            return self._set_state(AgentStateName.BREAK)
 
+    @service_call
     def log_out(self) -> AgentState:
-        return self.set_state(AgentStateName.LOGGED_OUT)
-
-    def current_state(self) -> AgentState | None:
-        return self.states.current(self.agent_id)
-
-    def last_acw_seconds(self) -> float | None:
-        last = self.wrapups.last_finished(self.agent_id)
-        return last.acw_seconds if last else None
+        return self._set_state(AgentStateName.LOGGED_OUT)
 
 
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    return str(timedelta(seconds=int(seconds))).removeprefix("0:")
+def _summary(done: Wrapup) -> str:
+    """One line for the follow-ups list: codes, customer, first line of the note."""
+    first_line = next((line for line in done.note.splitlines() if line.strip()), "")
+    parts = [", ".join(done.codes), done.call.customer_ref or "", first_line]
+    return " · ".join(p for p in parts if p)[:200]

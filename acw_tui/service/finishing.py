@@ -1,20 +1,18 @@
-"""Finishing a wrap-up from its note form: the note and its follow-up, stored together.
-
-The follow-up (a callback's due time and owner) is written in the same transaction as
-the finished wrap-up, so a crash never leaves a promised callback without its row.
-"""
+"""From a filled note form to what finishing stores (the form itself is pure core)."""
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
-from acw_tui.core.clock import AcwClock
-from acw_tui.core.followups import plan_from_fields
 from acw_tui.core.model import Wrapup
+from acw_tui.core.shorthand import UsageTally
 from acw_tui.core.templates.form import NoteForm
-from acw_tui.service.desk import Desk, DeskError, FinishRequest
-from acw_tui.store.followups import FollowupRepository
+from acw_tui.service.desk import DeskError, FinishRequest
+
+
+class EmptyNote(DeskError):
+    """The note to finish holds nothing the agent wrote; finishing needs a confirmation."""
 
 
 def call_context(wrapup: Wrapup) -> dict[str, Any]:
@@ -29,21 +27,26 @@ def call_context(wrapup: Wrapup) -> dict[str, Any]:
 
 
 def request_from_form(
-    desk: Desk,
     wrapup: Wrapup,
     form: NoteForm,
-    notes: str | None = None,
     *,
+    agent_id: str,
+    require_code: bool,
+    now: datetime,
     zone: tzinfo | None = None,
+    usage: UsageTally | None = None,
+    guide_version: int | None = None,
+    allow_empty: bool = False,
 ) -> FinishRequest:
-    """The FinishRequest of a filled form, or DeskError naming what is still missing."""
-    if notes is not None:
-        form.notes = notes
-    now = desk.clock.now()
-    refusal = form.refusal(desk.policy_for(wrapup).require_code, now, zone)
+    """The FinishRequest of a filled form; DeskError names what is still missing, and
+    EmptyNote says the agent wrote nothing (no notes, no field filled in)."""
+    refusal = form.refusal(require_code, now, zone)
     if refusal:
         raise DeskError(f"cannot finish yet: {refusal}")
-    finished = form.finished(call=call_context(wrapup), agent=desk.agent_id, now=now, zone=zone)
+    finished = form.finished(call=call_context(wrapup), agent=agent_id, now=now, zone=zone)
+    written = form.notes.strip() or any(v not in (None, "", False) for v in finished.fields.values())
+    if not written and not allow_empty:
+        raise EmptyNote(f"call {wrapup.call.external_id}: the note is empty")
     return FinishRequest(
         note=finished.note,
         codes=finished.codes,
@@ -51,46 +54,6 @@ def request_from_form(
         template_version=finished.template_version,
         fields=finished.fields,
         required_complete=finished.required_complete,
+        usage=usage,
+        guide_version=guide_version,
     )
-
-
-def finish_with_followups(
-    desk: Desk,
-    wrapup: Wrapup,
-    request: FinishRequest,
-    clock: AcwClock | None = None,
-    *,
-    zone: tzinfo | None = None,
-) -> Wrapup:
-    """desk.finish, plus the follow-up the fields ask for, in one transaction.
-
-    The follow-up is built from what was stored (redacted), never from the request.
-    """
-    with desk.store.transaction():
-        done = desk.finish(wrapup, request, clock)
-        plan = plan_from_fields(done.fields, desk.agent_id, _summary(done), zone)
-        if plan is not None:
-            FollowupRepository(desk.store).add(
-                done.id, desk.agent_id, desk.config.site_id, plan, desk.clock.now()
-            )
-    return done
-
-
-def finish_from_form(
-    desk: Desk,
-    wrapup: Wrapup,
-    form: NoteForm,
-    notes: str | None = None,
-    *,
-    clock: AcwClock | None = None,
-    zone: tzinfo | None = None,
-) -> Wrapup:
-    request = request_from_form(desk, wrapup, form, notes, zone=zone)
-    return finish_with_followups(desk, wrapup, request, clock, zone=zone)
-
-
-def _summary(done: Wrapup) -> str:
-    """One line for the follow-ups list: codes, customer, first line of the note."""
-    first_line = next((line for line in done.note.splitlines() if line.strip()), "")
-    parts = [", ".join(done.codes), done.call.customer_ref or "", first_line]
-    return " · ".join(p for p in parts if p)[:200]

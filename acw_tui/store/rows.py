@@ -13,6 +13,7 @@ from acw_tui.core.model import (
     Call,
     Draft,
     Extension,
+    RedactionMark,
     Wrapup,
 )
 from acw_tui.core.timeutil import parse_iso, utc_iso
@@ -77,6 +78,7 @@ def draft_from_row(row: Mapping[str, Any]) -> Draft:
         codes=tuple(json.loads(row["codes"] or "[]")),
         template_id=row["template_id"],
         saved_at=parse_iso(row["saved_at"]),
+        findings=tuple(RedactionMark(**mark) for mark in json.loads(row.get("findings") or "[]")),
     )
 
 

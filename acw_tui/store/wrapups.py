@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from acw_tui.core.ids import new_id
-from acw_tui.core.model import Call, Draft, Extension, Wrapup
+from acw_tui.core.model import Call, Draft, Extension, RedactionMark, Wrapup
 from acw_tui.core.timeutil import utc_iso
 from acw_tui.store.database import Store, StoreError
 from acw_tui.store.records import insert_record, update_record
@@ -133,9 +133,16 @@ class WrapupRepository:
         fields: dict[str, Any] | None = None,
         codes: Iterable[str] = (),
         template_id: str | None = None,
+        findings: Iterable[RedactionMark] = (),
     ) -> None:
-        """Keep what the agent typed so far; drafts stay local and are not synced."""
+        """Keep what the agent typed so far; drafts stay local and are not synced.
+
+        `findings` are added to those of earlier saves of the same draft.
+        """
         with self.store.transaction() as db:
+            before = self.draft(wrapup_id)
+            marks = list(before.findings) if before else []
+            marks += [m for m in findings if m not in marks]
             db.table("drafts").upsert(
                 {
                     "wrapup_id": wrapup_id,
@@ -144,9 +151,26 @@ class WrapupRepository:
                     "codes": json.dumps(list(codes), ensure_ascii=False),
                     "template_id": template_id,
                     "saved_at": utc_iso(now),
+                    "findings": json.dumps([vars(m) for m in marks], ensure_ascii=False),
                 },
                 pk="wrapup_id",
             )
+
+    def newest_draft_first(self, wrapups: list[Wrapup]) -> list[Wrapup]:
+        """The same wrap-ups, the one whose draft was saved last first (then oldest first):
+        after a restart the agent is back in the note they were writing."""
+        if not wrapups:
+            return wrapups
+        marks = ", ".join("?" for _ in wrapups)
+        saved = {
+            str(row["wrapup_id"]): str(row["saved_at"])
+            for row in self.store.rows(
+                f"SELECT wrapup_id, saved_at FROM drafts WHERE wrapup_id IN ({marks})",
+                [w.id for w in wrapups],
+            )
+        }
+        newest = max(saved, key=lambda k: saved[k], default=None)
+        return sorted(wrapups, key=lambda w: w.id != newest)
 
     def extend(self, wrapup: Wrapup, extension: Extension, now: datetime) -> Wrapup:
         with self.store.transaction() as db:
@@ -172,6 +196,21 @@ class WrapupRepository:
                 },
                 now,
             )
+        return self.get(wrapup.id)
+
+    def discard(self, wrapup: Wrapup, reason: str, now: datetime) -> Wrapup:
+        """A wrap-up opened by mistake: out of the pending list and of every report (no ACW
+        time is stored), with the reason kept on the row; the draft goes."""
+        changes = {
+            "status": "discarded",
+            "ended_at": utc_iso(now) if wrapup.ended_at is None else utc_iso(wrapup.ended_at),
+            "acw_seconds": None,
+            "fields": json.dumps({"discard_reason": reason}, ensure_ascii=False),
+            "finished_at": utc_iso(now),
+        }
+        with self.store.transaction() as db:
+            update_record(db, "wrapups", wrapup.id, changes, now)
+            db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
         return self.get(wrapup.id)
 
     def finish(

@@ -4,36 +4,60 @@ The phone-system hook runs as a separate process and writes to the same SQLite f
 Twice a second the app asks SQLite whether another connection has committed
 (`PRAGMA data_version`, no table read); only then does it reload the pending list, so a
 new wrap-up shows within a second at almost no cost.
+
+Every call into the desk goes through `self.calls` (see `desk_calls`); what the agent
+typed waits in `self.drafts` until a save succeeds; anything unexpected is written to a
+crash report while the notes are saved, and the screen goes on.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import OptionList
 
 from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.errors import AcwError
-from acw_tui.service.desk import Desk
+from acw_tui.service.desk import Desk, DraftContent
+from acw_tui.service.drafts import DraftKeeper
+from acw_tui.tui.compat import LastResort, guard_dispatch
+from acw_tui.tui.desk_calls import DeskCalls
+from acw_tui.tui.messages import (
+    AgentStateChanged,
+    DraftSaved,
+    HubContentReceived,
+    LeaveWrapup,
+    PendingChanged,
+    WrapupChanged,
+    WrapupFinished,
+)
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.widgets.pending_list import PendingList
 
 POLL_INTERVAL = 0.5
+DRAFT_INTERVAL = 0.5  # at most this much typing is only in memory (SPEC §2: ≤ 1 s)
+TIMEOUT_INTERVAL = 1.0
+# The same message again within this many seconds is not shown again.
+REPEAT_AFTER = 10.0
+# More unexpected errors than this within a minute: going on is not safe.
+MAX_UNEXPECTED_PER_MINUTE = 5
 
 APP_COMMANDS = [
     ("Call ended (F2)", "Open a wrap-up for a call that just ended", "new_wrapup"),
     ("Pending wrap-ups (F3)", "Open wrap-ups, oldest first", "pending"),
     ("History (F4)", "Finished wrap-ups with full-text search", "history"),
     ("Reports (F6)", "ACW figures, charts and outliers for leads", "reports"),
-    ("Follow-ups (F12)", "Callbacks due, overdue first; mark done", "followups"),
     ("Sync status (F7)", "Unsynced records, last sync, sync now", "sync_status"),
     ("Break / back (F9)", "Toggle the break state", "toggle_break"),
+    ("Follow-ups (F12)", "Callbacks due, overdue first; mark done", "followups"),
+    ("Keys (F1)", "Show or hide the keys of the focused part of the screen", "toggle_keys"),
 ]
 ACW_COMMANDS = [
     ("Finish wrap-up (ctrl+s)", "Store the note and timing", "finish"),
@@ -41,14 +65,20 @@ ACW_COMMANDS = [
     ("Extend ACW (F8)", "More ACW time, with a reason", "extend"),
     ("Shorthand guide (ctrl+g)", "Search the guide and insert an entry", "toggle_guide"),
     ("Expand note (F5)", "Expand all shorthand in the note (after a paste)", "expand_note"),
+    ("Discard wrap-up", "Opened by mistake: drop it from pending and reports", "discard"),
     ("Later (escape)", "Back to ready; the wrap-up stays pending", "leave"),
 ]
+# Textual's own palette entries that acw replaces with its own (quit saves drafts and
+# logs out; keys toggles and closes with escape) or that cannot work in a terminal
+# session without a writable working folder (screenshot).
+REPLACED_SYSTEM_COMMANDS = {"Quit", "Keys", "Screenshot"}
 
 
-class AcwApp(App[None]):
+class AcwApp(LastResort):
     TITLE = "acw"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
+        Binding("f1", "toggle_keys", "Keys", show=False),
         Binding("f2", "new_wrapup", "Call ended"),
         Binding("f3", "pending", "Pending"),
         Binding("f4", "history", "History"),
@@ -57,117 +87,269 @@ class AcwApp(App[None]):
         Binding("f9", "toggle_break", "Break"),
         Binding("f12", "followups", "Follow-ups"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("escape", "hide_keys", show=False, priority=True),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, *, crash_folder: Path | None = None) -> None:
         super().__init__()
-        self.desk = desk
+        guard_dispatch()
+        self.desk = desk.with_own_reader()
+        self.calls = DeskCalls(self)
+        self.drafts = DraftKeeper()
+        self.crash_folder = crash_folder
+        self.unexpected: list[BaseException] = []
+        self._unexpected_at: list[float] = []
+        self.crash_reports: list[Path] = []
         self._data_version = -1
-        self._known: set[str] = set()
+        self._pending: list[Wrapup] = []
+        self._saving: set[str] = set()
+        self._timeouts_checking = False
+        self._shown: dict[str, float] = {}
+
+    # -- the error path ------------------------------------------------------------------
+
+    def show_problem(self, error: AcwError, what: str = "") -> None:
+        """A DeskError (or any acw error) as one message; the same one not over and over."""
+        text = f"{what}: {error}" if what else str(error)
+        now = time.monotonic()
+        if now - self._shown.get(text, -REPEAT_AFTER) < REPEAT_AFTER:
+            return
+        self._shown[text] = now
+        self.notify(text, title="Not done", severity="error", markup=False)
+
+    def unexpected_error(self, error: BaseException, what: str = "") -> None:
+        """A bug, not the agent's doing: save the notes, write a report, go on if safe."""
+        self.unexpected.append(error)
+        self._save_drafts_now()
+        report = self._write_crash_report(error, what)
+        if report is not None:
+            self.crash_reports.append(report)
+        where = f" Report: {report}" if report else ""
+        if self._too_many_recently():
+            self.exit(
+                return_code=70,
+                message=f"acw stopped after repeated unexpected errors. Your notes are saved.{where}",
+            )
+            return
+        self.notify(
+            f"Something went wrong inside acw; your notes are saved.{where}",
+            title="Unexpected error",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    def _too_many_recently(self) -> bool:
+        now = time.monotonic()
+        self._unexpected_at = [t for t in self._unexpected_at if now - t < 60] + [now]
+        return len(self._unexpected_at) > MAX_UNEXPECTED_PER_MINUTE
+
+    def _write_crash_report(self, error: BaseException, what: str) -> Path | None:
+        from acw_tui.service.crash import write_crash_report
+        from acw_tui.settings.paths import data_dir
+
+        folder = self.crash_folder or data_dir() / "crash-reports"
+        return write_crash_report(folder, error, self.desk.redactor, what)
+
+    # -- start and the watch on the store -------------------------------------------------
 
     def on_mount(self) -> None:
-        pending = self.desk.pending()
-        self._known = {w.id for w in pending}
-        self._data_version = self.desk.store.data_version()
+        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
+        self._pending = pending
+        self._data_version = self.calls.read(self.desk.data_version) or -1
+        order = self.calls.read(lambda: self.desk.resume_order(pending)) or pending
         # With a wrap-up waiting, the first thing painted is its ACW screen; the ready
         # screen is built only when the agent first goes back to it (start-up budget).
-        self.push_screen(AcwScreen(pending[0], pending) if pending else ReadyScreen())
+        self.push_screen(AcwScreen(order[0], pending) if order else ReadyScreen())
         # Logging in writes (a durable commit); it waits until the first paint is out.
         self.call_after_refresh(self.log_in)
         self.set_interval(POLL_INTERVAL, self.poll_store)
+        self.set_interval(DRAFT_INTERVAL, self.save_drafts)
+        self.set_interval(TIMEOUT_INTERVAL, self.check_timeouts)
 
     def log_in(self) -> None:
-        try:
-            self.desk.log_in()
-        except AcwError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if isinstance(self.screen, ReadyScreen):
-            self.screen.refresh_facts()
+        self.calls.write(self.desk.log_in, done=lambda _: self._state_changed(), what="log-in")
 
-    # -- watching the store ------------------------------------------------------------
+    def _state_changed(self) -> None:
+        self.screen.post_message(AgentStateChanged())
 
     def poll_store(self) -> None:
-        try:
-            version = self.desk.store.data_version()
-        except AcwError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if version == self._data_version:
+        version = self.calls.read(self.desk.data_version, what="watching the store")
+        if version is None or version == self._data_version:
             return
         self._data_version = version
         self.refresh_pending()
 
     def refresh_pending(self) -> None:
-        pending = self.desk.pending()
-        new = [w for w in pending if w.id not in self._known]
-        self._known = {w.id for w in pending}
-        screen = self.screen
-        if isinstance(screen, ReadyScreen):
-            screen.refresh_facts(pending)
-        elif hasattr(screen, "show_pending"):
-            screen.show_pending(pending)
+        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups")
+        if pending is None:
+            return
+        known = {w.id for w in self._pending}
+        new = [w for w in pending if w.id not in known]
+        self._pending = pending
+        self.screen.post_message(PendingChanged(pending))
         if new:
             if isinstance(self.screen, ReadyScreen):
                 self.show_wrapup(new[0])
-            else:
+            elif not any(w.id == getattr(self.screen, "wrapup_id", None) for w in new):
                 calls = ", ".join(w.call.external_id for w in new)
-                self.notify(f"New wrap-up pending: call {calls}", title="Call ended")
+                self.notify(f"New wrap-up pending: call {calls}", title="Call ended", markup=False)
 
-    # -- moving between screens --------------------------------------------------------
+    # -- drafts: what was typed waits in memory until the store has it --------------------
+
+    def collect_draft(self) -> None:
+        """The ACW screen's current content into the keeper, if it changed."""
+        for screen in self.screen_stack:
+            if isinstance(screen, AcwScreen):
+                screen.hand_over_draft(self.drafts)
+
+    def save_drafts(self, *, still_typing: bool = True) -> None:
+        self.collect_draft()
+        for wrapup_id, content, version in self.drafts.take():
+            if wrapup_id in self._saving:
+                continue
+            self._save_one(wrapup_id, content, version, still_typing)
+
+    def _save_one(self, wrapup_id: str, content: DraftContent, version: int, typing: bool) -> None:
+        wrapup = next((w for w in self._pending if w.id == wrapup_id), None)
+        if wrapup is None:
+            wrapup = self.calls.read(lambda: self.desk.wrapup(wrapup_id))
+            if wrapup is None or not wrapup.is_open:
+                self.drafts.forget(wrapup_id)
+                return
+        self._saving.add(wrapup_id)
+        # A save that waited once is made on the next tick whatever is being typed.
+        typing = typing and self.drafts.fresh(wrapup_id, version)
+
+        def saved(stored: bool) -> None:
+            self._saving.discard(wrapup_id)
+            if stored:
+                self.drafts.saved(wrapup_id, version)
+                self.screen.post_message(DraftSaved(wrapup_id))
+
+        def refused(error: AcwError) -> None:
+            self._saving.discard(wrapup_id)
+            self.screen.post_message(DraftSaved(wrapup_id, str(error)))
+            self.show_problem(error, "Draft not saved (kept on screen, retrying)")
+
+        self.calls.write(
+            lambda: self.desk.save_draft(wrapup, content, still_typing=typing),
+            done=saved,
+            failed=refused,
+        )
+
+    def _save_drafts_now(self) -> list[str]:
+        """Save every unsaved draft and wait (quitting, a crash); problems, one per line."""
+        try:
+            self.collect_draft()
+        except Exception as exc:  # a broken screen must not stop the rest being saved
+            problems = [f"reading the screen: {exc}"]
+        else:
+            problems = []
+        for wrapup_id, content, version in self.drafts.take():
+            try:
+                wrapup = self.desk.wrapup(wrapup_id)
+                if wrapup.is_open:
+                    self.calls.run_now(lambda w=wrapup, c=content: self.desk.save_draft(w, c))
+                self.drafts.saved(wrapup_id, version)
+            except Exception as exc:
+                problems.append(str(exc))
+        return problems
+
+    # -- time-outs, on screen or not --------------------------------------------------------
+
+    def check_timeouts(self) -> None:
+        if self._timeouts_checking or not any(self.desk.timeout_due(w) for w in self._pending):
+            return
+        self._timeouts_checking = True
+
+        def ended(wrapups: list[Wrapup]) -> None:
+            self._timeouts_checking = False
+            for wrapup in wrapups:
+                self.screen.post_message(WrapupChanged(wrapup))
+            if wrapups:
+                self.notify(
+                    "ACW time is over for call "
+                    + ", ".join(w.call.external_id for w in wrapups)
+                    + "; you are available. The note stays open as a draft.",
+                    title="ACW timed out",
+                    severity="warning",
+                    markup=False,
+                )
+                self.refresh_pending()
+
+        def failed(error: AcwError) -> None:
+            self._timeouts_checking = False
+            self.show_problem(error, "ACW time-out not recorded (retrying)")
+
+        self.calls.write(self.desk.check_timeouts, done=ended, failed=failed)
+
+    # -- moving between screens ------------------------------------------------------------
 
     def back_to_ready(self) -> None:
+        self.collect_draft()
         while not isinstance(self.screen, ReadyScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         if not isinstance(self.screen, ReadyScreen):
             self.push_screen(ReadyScreen())
+        self.save_drafts(still_typing=False)
 
     def show_wrapup(self, wrapup: Wrapup) -> None:
-        if isinstance(self.screen, AcwScreen):
-            if self.screen.wrapup.id == wrapup.id:
-                return
-            self.screen.save_draft()
+        if isinstance(self.screen, AcwScreen) and self.screen.wrapup_id == wrapup.id:
+            return
         self.back_to_ready()
-        self.push_screen(AcwScreen(wrapup))
+        self.push_screen(AcwScreen(wrapup, self._pending))
 
-    def wrapup_finished(self, done: Wrapup) -> None:
+    @on(LeaveWrapup)
+    def leave_wrapup(self) -> None:
         self.back_to_ready()
-        pending = self.desk.pending()
-        self._known = {w.id for w in pending}
-        self.notify(f"Call {done.call.external_id} wrapped up.", title="Finished")
+        self.refresh_pending()
+
+    @on(WrapupFinished)
+    def wrapup_finished(self, event: WrapupFinished) -> None:
+        done = event.wrapup
+        self.drafts.forget(done.id)
+        self.back_to_ready()
+        word = "discarded" if done.status == "discarded" else "wrapped up"
+        self.notify(f"Call {done.call.external_id} {word}.", title="Finished", markup=False)
+        pending = self.calls.read(self.desk.pending) or []
+        self._pending = pending
+        self.screen.post_message(PendingChanged(pending))
+        self.screen.post_message(AgentStateChanged())
         if pending:
             self.show_wrapup(pending[0])
-        else:
-            screen = self.screen
-            if isinstance(screen, ReadyScreen):
-                screen.refresh_facts(pending)
 
     @on(OptionList.OptionSelected)
     def pending_selected(self, event: OptionList.OptionSelected) -> None:
         if not isinstance(event.option_list, PendingList) or event.option.id is None:
             return
-        for wrapup in self.desk.pending():
+        for wrapup in self._pending:
             if wrapup.id == event.option.id:
                 self.show_wrapup(wrapup)
                 return
 
-    # -- actions -----------------------------------------------------------------------
+    @on(HubContentReceived)
+    def hub_content(self, event: HubContentReceived) -> None:
+        names = " and ".join("guide" if k == "shorthand" else k for k in event.kinds)
+        self.notify(f"New {names} from the hub: in use from the next wrap-up.", markup=False)
+
+    # -- actions ---------------------------------------------------------------------------
 
     def action_new_wrapup(self) -> None:
         """F2: the call just ended and no phone hook told us."""
-        try:
-            wrapup = self.desk.open_by_hand()
-        except AcwError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._known.add(wrapup.id)
-        self.show_wrapup(wrapup)
+
+        def opened(wrapup: Wrapup) -> None:
+            self._pending = [*self._pending, wrapup]
+            self.show_wrapup(wrapup)
+
+        self.calls.write(self.desk.open_by_hand, done=opened, what="Call ended (F2)")
 
     # Screens used later in a shift are imported when first opened, not at start-up.
 
     def open_once(self, screen_type: type[Screen[None]]) -> None:
         """Open a screen unless it is the one showing already."""
         if not isinstance(self.screen, screen_type):
+            self.collect_draft()
             self.push_screen(screen_type())
 
     def action_pending(self) -> None:
@@ -183,6 +365,7 @@ class AcwApp(App[None]):
     def action_reports(self) -> None:
         from acw_tui.tui.screens.reports import open_reports
 
+        self.collect_draft()
         open_reports(self)
 
     def action_followups(self) -> None:
@@ -196,32 +379,66 @@ class AcwApp(App[None]):
         self.open_once(SyncStatusScreen)
 
     def action_toggle_break(self) -> None:
-        current = self.desk.current_state()
-        if current is not None and current.state == AgentStateName.BREAK:
-            self.desk.log_in_after_break()
-            self.notify("Back from break.")
+        def changed(state: object) -> None:
+            on_break = getattr(state, "state", None) == AgentStateName.BREAK
+            self.notify("On a break. F9 again to come back." if on_break else "Back from break.")
+            self._state_changed()
+
+        self.calls.write(self.desk.toggle_break, done=changed, what="Break (F9)")
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
         else:
-            if self.desk.acw_running():
-                self.notify(
-                    "Finish or leave ACW first: a wrap-up is still timing.", severity="warning"
-                )
-                return
-            self.desk.set_state(AgentStateName.BREAK)
-            self.notify("On a break. F9 again to come back.")
-        if isinstance(self.screen, ReadyScreen):
-            self.screen.refresh_facts()
+            self.action_show_help_panel()
+
+    def action_hide_keys(self) -> None:
+        self.action_hide_help_panel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":
+            # Escape closes the keys panel; otherwise it belongs to the screen (Later).
+            return bool(self.screen.query("HelpPanel"))
+        return True
 
     async def action_quit(self) -> None:
-        if isinstance(self.screen, AcwScreen):
-            self.screen.save_draft()
+        problems = self._save_drafts_now()
+        if problems:
+            unsaved = self._keep_unsaved_text()
+            self.exit(
+                return_code=1,
+                message="Drafts could not be saved to the store ("
+                + "; ".join(problems)
+                + (f"). The text is kept in {unsaved}." if unsaved else ")."),
+            )
+            return
         try:
-            self.desk.log_out()
+            self.calls.run_now(self.desk.log_out)
         except AcwError as exc:
-            self.notify(str(exc), severity="error")
+            self.show_problem(exc, "log-out")
         self.exit()
 
+    def _keep_unsaved_text(self) -> Path | None:
+        """The store refused the drafts: their text (redacted) goes to a file instead."""
+        from acw_tui.settings.paths import data_dir
+
+        folder = data_dir() / "unsaved-drafts"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for wrapup_id, content, _ in self.drafts.take():
+                text = self.desk.redactor.redact(content.note).text
+                (folder / f"{wrapup_id}.txt").write_text(text, encoding="utf-8")
+        except OSError:
+            return None
+        return folder
+
+    def on_unmount(self) -> None:
+        self.calls.close()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in REPLACED_SYSTEM_COMMANDS:
+                yield command
         # (title, help, action name): app actions everywhere, ACW actions on its screen.
         commands = list(APP_COMMANDS)
         if isinstance(screen, AcwScreen):

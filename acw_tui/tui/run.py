@@ -20,7 +20,8 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def run_screen(*, headless: bool = False) -> None:
+def run_screen(*, headless: bool = False) -> int:
+    """Run the screen; the exit status (non-zero after an error the app stopped for)."""
     with collector_paused():
         from acw_tui.service.desk import Desk
         from acw_tui.settings.config import load_config
@@ -31,8 +32,10 @@ def run_screen(*, headless: bool = False) -> None:
         # Config and store are opened before the app starts, so a malformed config or a
         # damaged database is reported as one line and the screen never half-opens.
         config = load_config()
-        store = open_store(database_file())
+        desk = Desk(open_store(database_file()), config)
     try:
-        AcwApp(Desk(store, config)).run(headless=headless)
+        app = AcwApp(desk)
+        app.run(headless=headless)
     finally:
-        store.close()
+        desk.close()
+    return app.return_code or 0

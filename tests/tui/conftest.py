@@ -38,7 +38,7 @@ def hook(acw_home: Path, clock: ManualClock) -> Desk:
     return Desk(open_store(acw_home / "acw.db"), load_config(path), clock)
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], seconds: float = 3.0) -> None:
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], seconds: float = 10.0) -> None:
     """Let the app run until `condition` holds (polls the app, never a blind sleep)."""
     steps = int(seconds / 0.05)
     for _ in range(steps):
@@ -66,3 +66,12 @@ def acw_open(app: object, call_id: str | None = None) -> Callable[[], bool]:
         )
 
     return ready
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the app save what is on screen and finish every write it has asked for."""
+    app = pilot.app
+    await pilot.pause()
+    app.save_drafts(still_typing=False)  # type: ignore[attr-defined]
+    await app.calls.settled()  # type: ignore[attr-defined]
+    await pilot.pause()

@@ -138,6 +138,7 @@ async def test_a_second_call_waits_in_the_pending_list(make_app, hook, clock) ->
         hook.call_ended("PBX-B")
         await wait_for(pilot, lambda: app.screen.query_one("#acw-pending").option_count == 2)
         assert app.screen.wrapup.call.external_id == "PBX-A"
+        await type_text(pilot, "done")
         await pilot.press("ctrl+s")
         await wait_for(
             pilot,

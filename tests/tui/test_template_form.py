@@ -14,7 +14,7 @@ from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.followups import FollowupsScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.widgets.note_preview import NotePreview
-from tests.tui.conftest import acw_open, type_text, wait_for
+from tests.tui.conftest import acw_open, settle, type_text, wait_for
 from tests.unit.templates_helpers import CODES, SIMPLE, write_folder
 
 
@@ -157,7 +157,7 @@ async def test_the_template_can_be_changed_and_codes_survive_a_restart(
         app.screen.query_one("#field-case_ref").focus()
         await type_text(pilot, "C-42")
         await wait_for(pilot, lambda: "Case reference: C-42" in preview(app))
-        app.screen.save_draft()
+        await settle(pilot)
     # A new app on the same store (a restart): codes, template and values are back.
     again = make_app()
     async with again.run_test(size=(140, 45)) as pilot:

@@ -14,9 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from acw_tui.service.desk import FinishRequest
-from acw_tui.service.finishing import finish_with_followups
 from acw_tui.tui.widgets.note_preview import NotePreview
-from tests.tui.conftest import acw_open, type_text, wait_for
+from tests.tui.conftest import acw_open, settle, type_text, wait_for
 
 SIZE = (140, 42)
 
@@ -35,8 +34,8 @@ def form_ready(app):
     return lambda: opened() and bool(app.screen.query("#note-preview"))
 
 
-def steady_cursors(pilot: Pilot) -> None:
-    pilot.app.screen.save_draft()  # the status line then always says "Draft saved"
+async def steady_cursors(pilot: Pilot) -> None:
+    await settle(pilot)  # the status line then always says "Draft saved"
     pilot.app.screen.refresh_preview()  # no preview still waiting for a typing pause
     for widget in pilot.app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
@@ -60,7 +59,7 @@ def test_acw_screen_with_form_and_preview(snap_compare, make_app, hook) -> None:
         await type_text(pilot, "+2h")
         await wait_for(pilot, lambda: "Follow-up due" in app.screen.query_one(NotePreview).text)
         app.screen.query_one("#notes").focus()
-        steady_cursors(pilot)
+        await steady_cursors(pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fill)
@@ -83,7 +82,7 @@ def test_preview_of_a_template_that_breaks_the_rules(
         await type_text(pilot, "typed")
         preview = app.screen.query_one(NotePreview)
         await wait_for(pilot, lambda: preview.has_class("-broken"))
-        steady_cursors(pilot)
+        await steady_cursors(pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fill)
@@ -103,7 +102,7 @@ def test_followups_screen_highlights_overdue_and_due_soon(snap_compare, make_app
             codes=("callback",),
             fields={"follow_up_at": due, "follow_up_owner": "ana"},
         )
-        finish_with_followups(hook, wrapup, request, zone=UTC)
+        hook.finish(wrapup, request, zone=UTC)
 
     async def open_followups(pilot: Pilot) -> None:
         await pilot.press("f12")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from acw_tui.core.model import AgentStateName
-from acw_tui.service.desk import Desk, DeskError, FinishRequest
+from acw_tui.service.desk import Desk, DeskError, DraftContent, FinishRequest
 from acw_tui.settings.config import load_config
 
 
@@ -50,12 +50,11 @@ def test_the_clock_starts_at_the_reported_call_end(desk, clock) -> None:
 def test_timeout_ends_acw_time_but_keeps_the_note_open(acw_home, fresh_store, clock) -> None:
     desk = policy_desk(acw_home, fresh_store, clock, "timeout_seconds = 60")
     wrapup = desk.call_ended("C1")
-    desk.save_draft(wrapup, "half a note")
-    acw = desk.acw_clock(wrapup)
+    desk.save_draft(wrapup, DraftContent("half a note"))
     clock.advance(59)
-    assert desk.check_timeout(wrapup, acw).acw_running
+    assert desk.check_timeouts() == []
     clock.advance(5)
-    timed = desk.check_timeout(wrapup, acw)
+    [timed] = desk.check_timeouts()
     assert timed.timed_out and timed.is_open
     assert timed.acw_seconds == 60
     assert desk.current_state().state is AgentStateName.READY  # available again
@@ -81,11 +80,11 @@ def test_extension_needs_a_reason_is_stored_and_bounded(acw_home, fresh_store, c
     assert [e.reason for e in wrapup.extensions] == ["long complaint"]
     with pytest.raises(DeskError, match="limit is 1"):
         desk.extend(wrapup, "again")
-    acw = desk.acw_clock(wrapup)
     clock.advance(75)
-    assert desk.check_timeout(wrapup, acw).acw_running  # 60 + 30 s now
+    assert desk.check_timeouts() == []  # 60 + 30 s now
     clock.advance(20)
-    assert desk.check_timeout(wrapup, acw).acw_seconds == 90
+    [timed] = desk.check_timeouts()
+    assert timed.acw_seconds == 90
 
 
 def test_a_wall_clock_jump_does_not_corrupt_the_stored_duration(desk, clock) -> None:

@@ -10,7 +10,6 @@ from acw_tui.core.followups import Followup, Urgency, due_moment, plan_from_fiel
 from acw_tui.core.templates import load_library
 from acw_tui.core.templates.form import NoteForm
 from acw_tui.service.desk import Desk, DeskError, FinishRequest
-from acw_tui.service.finishing import finish_from_form, finish_with_followups
 from acw_tui.store.followups import FollowupRepository
 from acw_tui.store.records import SYNCED_TABLES
 from tests.unit.templates_helpers import SHIPPED
@@ -42,7 +41,8 @@ def test_finishing_a_callback_stores_note_fields_and_follow_up(desk: Desk, libra
         follow_up_at="tomorrow 10:00",
         follow_up_owner="finance team",
     )
-    done = finish_from_form(desk, wrapup, form, "chkd w/ fin team", zone=UTC)
+    form.notes = "chkd w/ fin team"
+    done = desk.finish_form(wrapup, form, zone=UTC)
     assert done.codes == ("callback",)
     assert (done.template_id, done.template_version) == ("general-inquiry", 1)
     assert done.fields == {
@@ -73,7 +73,8 @@ def test_a_missing_required_field_refuses_and_names_it(desk: Desk, library) -> N
     wrapup = desk.call_ended("PBX-10")
     form = callback_form(library, reason="refund", outcome="Pending")
     with pytest.raises(DeskError, match="required: Follow-up due, Follow-up owner"):
-        finish_from_form(desk, wrapup, form, "notes")
+        form.notes = "notes"
+        desk.finish_form(wrapup, form)
     assert desk.wrapups.get(wrapup.id).is_open
     assert FollowupRepository(desk.store).open() == []
 
@@ -82,7 +83,7 @@ def test_without_code_or_template_the_note_is_the_notes(desk: Desk, library) -> 
     wrapup = desk.call_ended("PBX-11")
     form = NoteForm(library, "en")
     form.notes = "just notes"
-    done = finish_from_form(desk, wrapup, form)
+    done = desk.finish_form(wrapup, form)
     assert done.note == "just notes" and done.codes == () and done.template_id is None
     row = desk.store.db.execute("SELECT compliant FROM wrapups WHERE id = ?", [done.id]).fetchone()
     assert row == (0,)  # no code: finished but not compliant
@@ -91,16 +92,16 @@ def test_without_code_or_template_the_note_is_the_notes(desk: Desk, library) -> 
 def test_follow_up_and_wrapup_are_stored_together_or_not_at_all(desk: Desk) -> None:
     wrapup = desk.call_ended("PBX-12")
     request = FinishRequest(note="n", fields={"follow_up_at": "2026-01-06", "follow_up_owner": "x"})
-    finish_with_followups(desk, wrapup, request, zone=UTC)
+    desk.finish(wrapup, request, zone=UTC)
     with pytest.raises(DeskError, match="already finished"):
-        finish_with_followups(desk, wrapup, request, zone=UTC)
+        desk.finish(wrapup, request, zone=UTC)
     assert len(FollowupRepository(desk.store).for_wrapup(wrapup.id)) == 1
 
 
 def test_mark_done_and_reopen_bump_the_revision(desk: Desk, clock) -> None:
     wrapup = desk.call_ended("PBX-13")
     request = FinishRequest(note="n", fields={"follow_up_at": "2026-01-05 09:30"})
-    finish_with_followups(desk, wrapup, request, zone=UTC)
+    desk.finish(wrapup, request, zone=UTC)
     repo = FollowupRepository(desk.store)
     [item] = repo.open()
     assert item.owner == "ana"  # no owner given: the agent
@@ -143,7 +144,7 @@ def test_the_follow_up_never_holds_a_card_number(desk: Desk, library) -> None:
         follow_up_at="+1h",
         follow_up_owner="ana",
     )
-    finish_from_form(desk, wrapup, form, zone=UTC)
+    desk.finish_form(wrapup, form, zone=UTC)
     [item] = FollowupRepository(desk.store).open()
     assert "4111 1111 1111 1111" not in item.note
     assert "****1111" in item.note

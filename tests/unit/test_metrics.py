@@ -83,7 +83,9 @@ def test_shorthand_undo_rate_per_entry_and_in_all() -> None:
 
 def test_formatting() -> None:
     assert metrics.format_seconds(None) == "–"
-    assert metrics.format_seconds(59.6) == "1:00"
+    # Whole seconds counted down, as the timer shows them (one rule everywhere).
+    assert metrics.format_seconds(59.6) == "0:59"
+    assert metrics.format_seconds(64.6) == "1:04"
     assert metrics.format_seconds(3_725) == "1:02:05"
     assert metrics.format_percent(0.125, fraction=True) == "12.5%"
     assert metrics.format_percent(None) == "–"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from acw_tui.core.clock import ManualClock
-from acw_tui.service.desk import Desk, FinishRequest
+from acw_tui.service.desk import Desk, DraftContent, FinishRequest
 from acw_tui.settings.config import ConfigError, load_config
 from acw_tui.store import Store
 from acw_tui.store.records import SYNCED_TABLES
@@ -32,7 +32,7 @@ def assert_nothing_raw(home: Path) -> None:
 
 def test_a_draft_is_stored_redacted(desk: Desk, acw_home: Path) -> None:
     wrapup = desk.call_ended("c1")
-    desk.save_draft(wrapup, NOTE, fields={"card": CARD, "count": 2})
+    desk.save_draft(wrapup, DraftContent(NOTE, {"card": CARD, "count": 2}))
     draft = desk.wrapups.draft(wrapup.id)
     assert draft is not None
     assert draft.note == "Customer paid with [CARD ****1111] cvv, PESEL [PESEL]"
@@ -44,7 +44,7 @@ def test_finishing_stores_redacted_note_fields_and_outbox_snapshot(
     desk: Desk, fresh_store: Store, acw_home: Path
 ) -> None:
     wrapup = desk.call_ended("c1")
-    desk.save_draft(wrapup, NOTE)
+    desk.save_draft(wrapup, DraftContent(NOTE))
     done = desk.finish(
         wrapup, FinishRequest(note=NOTE, codes=("refund",), fields={"card": f"Visa {CARD}"})
     )
@@ -96,7 +96,7 @@ def test_finishing_writes_one_audit_row_per_finding_and_never_the_value(
 def test_drafts_leave_no_audit_rows(desk: Desk, fresh_store: Store) -> None:
     wrapup = desk.call_ended("c1")
     for _ in range(3):
-        desk.save_draft(wrapup, NOTE)
+        desk.save_draft(wrapup, DraftContent(NOTE))
     assert RedactionAuditRepository(fresh_store).for_wrapup(wrapup.id) == []
 
 

@@ -40,7 +40,7 @@ def test_shorthand_can_be_switched_off(acw_home: Path) -> None:
 
 
 def test_agent_sees_a_warning_not_a_crash_for_a_broken_guide(acw_home: Path) -> None:
-    from acw_tui.tui.shorthand import agent_guide, guide_warning
+    from acw_tui.service.content import agent_guide, guide_warning
 
     bad = acw_home / "bad.toml"
     bad.write_text(
@@ -71,10 +71,15 @@ def test_the_engine_does_not_load_textual() -> None:
 
 def test_usage_counts_survive_leaving_a_wrapup_until_it_is_finished(desk) -> None:  # type: ignore[no-untyped-def]
     from acw_tui.core.shorthand import Entry
-    from acw_tui.tui.shorthand import store_usage, usage_for
+    from acw_tui.service.desk import FinishRequest
+    from acw_tui.service.drafts import DraftKeeper
+    from acw_tui.store.shorthand_usage import usage_by_entry
 
+    keeper = DraftKeeper()
     wrapup = desk.call_ended("PBX-9")
-    usage_for(wrapup.id).used(Entry("cx", "customer"), "cx", "customer")
-    assert usage_for(wrapup.id).entries["cx"].used == 1  # the screen was left and reopened
-    assert store_usage(desk, wrapup, load_agent_guide(desk.config), usage_for(wrapup.id)) == 1
-    assert not usage_for(wrapup.id)
+    keeper.usage(wrapup.id).used(Entry("cx", "customer"), "cx", "customer")
+    assert keeper.usage(wrapup.id).entries["cx"].used == 1  # the screen was left and reopened
+    desk.finish(wrapup, FinishRequest(note="customer", usage=keeper.usage(wrapup.id)))
+    assert usage_by_entry(desk.store)["cx"].used == 1  # stored with the wrap-up
+    keeper.forget(wrapup.id)
+    assert not keeper.usage(wrapup.id)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui.service.desk import FinishRequest
+from acw_tui.service.desk import DraftContent, FinishRequest
 from acw_tui.store import StoreError, open_store
 from acw_tui.store.migrations import LATEST, schema_version
 
@@ -50,7 +50,7 @@ def test_every_change_bumps_rev_and_lands_in_the_outbox(desk, clock) -> None:
 
 def test_drafts_are_not_synced(desk) -> None:
     wrapup = desk.call_ended("C1")
-    desk.save_draft(wrapup, "half a note")
+    desk.save_draft(wrapup, DraftContent("half a note"))
     tables = {r["table_name"] for r in desk.store.db.query("SELECT table_name FROM outbox")}
     assert "drafts" not in tables
 

@@ -1,7 +1,9 @@
 """The ACW screen: timer, call details, notes, pending list; ctrl+s finishes.
 
-Everything the agent types is saved as a draft within half a second of the last change
-(SPEC §2: at most 1 s of typing at risk), so a crash or a kill loses nothing that matters.
+What the agent types is handed to the app's draft keeper and saved within half a second
+of the last change (SPEC §2: at most 1 s of typing at risk); if the store refuses, the
+text stays in memory and the next save tries again. Finishing runs on the store thread
+and stores everything in one commit; until it is back, ctrl+s does nothing more.
 """
 
 from __future__ import annotations
@@ -15,15 +17,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Label, TextArea
 
 from acw_tui.core.clock import AcwClock
-from acw_tui.core.model import Wrapup
+from acw_tui.core.model import Draft, Wrapup
 from acw_tui.errors import AcwError
-from acw_tui.service.desk import Desk, FinishRequest
-from acw_tui.tui.shorthand import agent_guide, guide_warning, store_usage, usage_for
+from acw_tui.service.desk import DraftContent
+from acw_tui.service.drafts import DraftKeeper
+from acw_tui.tui.messages import (
+    DraftSaved,
+    LeaveWrapup,
+    PendingChanged,
+    WrapupChanged,
+    WrapupFinished,
+)
+from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
 from acw_tui.tui.widgets.key_bar import KeyBar
@@ -34,12 +43,11 @@ from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
 
-DRAFT_INTERVAL = 0.5  # seconds between draft saves while the note is changing
 TICK_INTERVAL = 0.25  # timer refresh
 PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 
 
-class AcwScreen(Screen[None]):
+class AcwScreen(DeskScreen):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", priority=True),
         Binding("f10", "focus_codes", "Codes"),
@@ -49,32 +57,32 @@ class AcwScreen(Screen[None]):
     ]
 
     def __init__(self, wrapup: Wrapup, pending: list[Wrapup] | None = None) -> None:
-        """`pending`: the open wrap-ups if the caller has just read them (start-up has)."""
+        """`pending`: the open wrap-ups as the app last read them."""
         super().__init__()
         self.wrapup = wrapup
+        self._pending = list(pending or [])
         self._dirty = False
+        self._finishing = False
         self._clock: AcwClock | None = None
-        self._pending_given = pending
-        self._pending: list[Wrapup] = []
+        self._draft: Draft | DraftContent | None = None
         # Codes, template form and preview come after the first paint (they need Jinja2).
         self.note_form: NoteForm | None = None
         self._preview_timer: Timer | None = None
-        # Kept as an attribute so the last draft can still be read while unmounting.
-        self.notes = NotesEditor(
-            id="notes",
-            guide_source=lambda: agent_guide(self.desk.config),
-            usage=usage_for(wrapup.id),
-        )
-        self.hint_line = Label("", id="notes-hint")
-        self.status_line = Label("", id="acw-status")
+        self.hint_line = Label("", id="notes-hint", markup=False)
+        self.status_line = Label("", id="acw-status", markup=False)
 
     @property
-    def desk(self) -> Desk:
-        return self.app.desk  # type: ignore[attr-defined, no-any-return]
+    def wrapup_id(self) -> str:
+        return self.wrapup.id
 
     def compose(self) -> ComposeResult:
         policy = self.desk.policy_for(self.wrapup)
         self._clock = self.desk.acw_clock(self.wrapup)
+        self.notes = NotesEditor(
+            id="notes",
+            guide_source=self.desk.agent_guide,
+            usage=self.acw_app.drafts.usage(self.wrapup.id),
+        )
         yield Header()
         # Kept shallow on purpose: every container is paid for on the way to the first
         # paint. The two slots hold the space of what is built right after it.
@@ -103,18 +111,17 @@ class AcwScreen(Screen[None]):
         self.title = f"ACW · call {self.wrapup.call.external_id}"
         status = self.query_one(RedactionStatus)
         self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
-        draft = self.desk.wrapups.draft(self.wrapup.id)
-        notes = self.notes
-        if draft is not None:
-            notes.load_text(draft.note)
-            notes.move_cursor(notes.document.end)
-        notes.focus()
+        # What the keeper holds is newer than the store (a save may have failed).
+        self._draft = self.acw_app.drafts.get(self.wrapup.id) or self.calls.read(
+            lambda: self.desk.draft(self.wrapup.id), what="reading the draft"
+        )
+        if self._draft is not None and self._draft.note:
+            self.notes.load_text(self._draft.note)
+            self.notes.move_cursor(self.notes.document.end)
+        self.notes.focus()
         self.set_interval(TICK_INTERVAL, self.tick)
-        self.set_interval(1.0, self.refresh_waiting_times)
-        self.set_interval(DRAFT_INTERVAL, self.save_draft)
         self.tick()
-        given, self._pending_given = self._pending_given, None
-        self.show_pending(self.desk.pending() if given is None else given)
+        self.query_one(PendingList).show(self._pending, self.desk.clock.now, self.wrapup.id)
         # Codes, form and preview (Jinja2, the templates folder) come one frame after
         # the first paint, so the timer and the notes editor show without waiting.
         self.call_after_refresh(self.call_after_refresh, self.build_wrapup_form)
@@ -123,17 +130,10 @@ class AcwScreen(Screen[None]):
 
     def tick(self) -> None:
         timer = self.query_one(AcwTimer)
-        if self.wrapup.acw_running and self._clock is not None:
-            self.wrapup = self.desk.check_timeout(self.wrapup, self._clock)
-            if not self.wrapup.acw_running:
-                self.notify(
-                    "ACW time is over for this call; you are available. "
-                    "The note stays open as a draft — finish it when you can.",
-                    title="ACW timed out",
-                    severity="warning",
-                )
         timer.elapsed = self.elapsed()
         timer.timed_out = self.wrapup.timed_out
+        if self.wrapup.acw_running and self.desk.timeout_due(self.wrapup):
+            self.acw_app.check_timeouts()
 
     def elapsed(self) -> float:
         """ACW seconds so far (running) or as stored (ended)."""
@@ -141,60 +141,76 @@ class AcwScreen(Screen[None]):
             return self._clock.elapsed()
         return self.wrapup.acw_seconds or 0.0
 
+    @on(WrapupChanged)
+    def wrapup_changed(self, event: WrapupChanged) -> None:
+        if event.wrapup.id != self.wrapup.id:
+            return
+        self.wrapup = event.wrapup
+        self.query_one(AcwTimer).extensions = len(self.wrapup.extensions)
+        self.tick()
+
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
         self._dirty = True
         self.redaction_marks.note_changed()
         self.preview_soon()
 
-    def save_draft(self) -> None:
-        if not self._dirty:
-            return
-        form = self.note_form
-        draft = self.desk.wrapups.draft(self.wrapup.id) if form is None else None
-        try:
-            self.desk.save_draft(
-                self.wrapup,
-                self.notes.text,
-                fields=form.raw if form else (draft.fields if draft else None),
-                codes=tuple(form.codes) if form else (draft.codes if draft else ()),
-                template_id=form.template_id if form else (draft.template_id if draft else None),
+    def draft_content(self) -> DraftContent:
+        """What is on screen now, as a draft."""
+        form, draft = self.note_form, self._draft
+        if form is not None:
+            return DraftContent(
+                self.notes.text, dict(form.raw), tuple(form.codes), form.template_id
             )
-        except AcwError as exc:
-            # Keep the text on screen and try again on the next interval.
-            self.status_line.update(f"Draft NOT saved: {exc}")
-            return
-        self._dirty = False
-        self.status_line.update("Draft saved")
+        return DraftContent(
+            self.notes.text,
+            dict(draft.fields) if draft and draft.fields is not None else None,
+            tuple(draft.codes) if draft else (),
+            draft.template_id if draft else None,
+        )
+
+    def hand_over_draft(self, keeper: DraftKeeper) -> None:
+        """Give what changed since the last hand-over to the keeper, which saves it."""
+        if self._dirty and not self._finishing and self.is_mounted:
+            keeper.put(self.wrapup.id, self.draft_content())
+            self._dirty = False
+
+    @on(DraftSaved)
+    def draft_saved(self, event: DraftSaved) -> None:
+        if event.wrapup_id == self.wrapup.id:
+            text = f"Draft NOT saved: {event.problem}" if event.problem else "Draft saved"
+            self.status_line.update(text)
 
     def on_unmount(self) -> None:
-        self.save_draft()
+        self.hand_over_draft(self.acw_app.drafts)
 
-    def show_pending(self, pending: list[Wrapup]) -> None:
-        self._pending = pending
-        self.query_one(PendingList).show(pending, self.desk.clock.now(), self.wrapup.id)
-
-    def refresh_waiting_times(self) -> None:
-        """Waiting times in the pending list move on; no store read is needed for that."""
-        self.show_pending(self._pending)
+    @on(PendingChanged)
+    def show_pending(self, event: PendingChanged) -> None:
+        self._pending = event.pending
+        self.query_one(PendingList).show(event.pending, self.desk.clock.now, self.wrapup.id)
 
     # -- codes, template form and preview (docs/templates.md) --------------------------
 
     def load_note_form(self) -> NoteForm:
         if self.note_form is None:
-            from acw_tui.tui.widgets.wrapup_panel import library_for, note_form_for
-
-            library, problem = library_for(self.desk.config)
+            library, problem = self.desk.template_library()
             if problem:
-                self.notify(problem, title="Templates", severity="warning")
-            self.note_form = note_form_for(self.desk, self.wrapup, library)
+                self.notify(problem, title="Templates", severity="warning", markup=False)
+            form = self.calls.read(lambda: self.desk.note_form(self.wrapup, library))
+            if form is None:
+                from acw_tui.core.templates.form import NoteForm
+
+                form = NoteForm(library, self.desk.config.locale)
+            if isinstance(self._draft, DraftContent):
+                form.restore(
+                    self._draft.codes, self._draft.template_id, self._draft.fields or {}, ""
+                )
+            self.note_form = form
         return self.note_form
 
     async def build_wrapup_form(self) -> None:
         # Not when the screen closed (or the app is quitting) before its first paint.
-        if not self.is_attached or getattr(self.app, "_exit", False):
-            return
-        if self.query("#wrapup-panel"):
+        if not self.is_attached or not self.is_mounted or self.query("#wrapup-panel"):
             return
         from acw_tui.tui.widgets.note_preview import NotePreview
         from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
@@ -227,7 +243,7 @@ class AcwScreen(Screen[None]):
 
     def refresh_preview(self) -> None:
         self._preview_timer = None
-        if self.note_form is None:
+        if self.note_form is None or not self.is_mounted:
             return  # the form is not built yet; it renders the preview when it is
         from acw_tui.service.finishing import call_context
         from acw_tui.tui.widgets.note_preview import NotePreview
@@ -243,63 +259,112 @@ class AcwScreen(Screen[None]):
         redacted = self.desk.redactor.redact(rendered.text).text
         previews.first().show(dataclasses.replace(rendered, text=redacted))
 
-    # -- actions -----------------------------------------------------------------------
+    # -- finishing ---------------------------------------------------------------------
 
-    def finish_request(self) -> FinishRequest:
-        """The rendered note with codes and fields; DeskError names what is missing."""
-        from acw_tui.service.finishing import request_from_form
+    def action_finish(self, allow_empty: bool = False) -> None:
+        if self._finishing:
+            return  # ctrl+s again while the first is being stored
+        from acw_tui.service.finishing import EmptyNote
 
-        request = request_from_form(self.desk, self.wrapup, self.load_note_form(), self.notes.text)
-        return dataclasses.replace(request, guide_version=self.notes.guide.version)
+        form = self.load_note_form()
+        form.notes = self.notes.text
+        usage = self.acw_app.drafts.usage(self.wrapup.id)
+        guide_version = self.notes.guide.version
+        wrapup, clock = self.wrapup, self._clock
+        self._finishing = True
 
-    def action_finish(self) -> None:
-        from acw_tui.service.finishing import finish_with_followups
+        def finished(done: Wrapup) -> None:
+            self._finishing = False
+            self._dirty = False
+            self.acw_app.post_message(WrapupFinished(done))
 
-        try:
-            self.save_draft()
-            request = self.finish_request()
-            done = finish_with_followups(self.desk, self.wrapup, request, self._clock)
-        except AcwError as exc:
+        def refused(error: AcwError) -> None:
+            self._finishing = False
+            if isinstance(error, EmptyNote):
+                self.confirm_empty()
+                return
             for panel in self.query("#wrapup-panel"):
                 panel.show_refusal()  # type: ignore[attr-defined]
-            self.status_line.update(str(exc))
-            self.notify(str(exc), title="Not finished", severity="error")
+            self.status_line.update(str(error))
+            self.notify(str(error), title="Not finished", severity="error", markup=False)
+
+        self.calls.write(
+            lambda: self.desk.finish_form(
+                wrapup,
+                form,
+                usage=usage,
+                guide_version=guide_version,
+                clock=clock,
+                allow_empty=allow_empty,
+            ),
+            done=finished,
+            failed=refused,
+        )
+
+    def confirm_empty(self) -> None:
+        from acw_tui.tui.screens.dialogs import EmptyNoteDialog
+
+        def answered(choice: str | None) -> None:
+            if choice == "finish":
+                self.action_finish(allow_empty=True)
+            elif choice == "discard":
+                self.discard("opened by mistake (empty note)")
+            else:
+                self.notes.focus()
+
+        self.app.push_screen(EmptyNoteDialog(self.wrapup.call.external_id), answered)
+
+    def action_discard(self) -> None:
+        from acw_tui.tui.screens.dialogs import ReasonDialog
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.discard(reason)
+
+        self.app.push_screen(
+            ReasonDialog("Discard this wrap-up (no real call) — why?", "e.g. F2 by mistake"),
+            answered,
+        )
+
+    def discard(self, reason: str) -> None:
+        if self._finishing:
             return
-        self._dirty = False
-        try:
-            store_usage(self.desk, done, self.notes.guide, self.notes.reset_usage())
-        except AcwError as exc:
-            self.notify(f"Shorthand usage not stored: {exc}", severity="warning")
-        self.app.wrapup_finished(done)  # type: ignore[attr-defined]
+        self._finishing = True
+
+        def discarded(done: Wrapup) -> None:
+            self._finishing = False
+            self.acw_app.post_message(WrapupFinished(done))
+
+        def refused(error: AcwError) -> None:
+            self._finishing = False
+            self.acw_app.show_problem(error, "Not discarded")
+
+        wrapup = self.wrapup
+        self.calls.write(lambda: self.desk.discard(wrapup, reason), done=discarded, failed=refused)
+
+    # -- extending ---------------------------------------------------------------------
 
     def action_extend(self) -> None:
-        policy = self.desk.policy_for(self.wrapup)
-        if not policy.can_extend(len(self.wrapup.extensions)) or not self.wrapup.acw_running:
-            reason = (
-                "ACW has no time-out here"
-                if policy.timeout_seconds <= 0
-                else "ACW time already ended"
-                if not self.wrapup.acw_running
-                else f"the limit of {policy.max_extensions} extensions is reached"
-            )
-            self.notify(f"Cannot extend: {reason}.", severity="warning")
+        refusal = self.calls.read(lambda: self.desk.extension_refusal(self.wrapup))
+        if refusal:
+            self.notify(f"Cannot extend: {refusal}.", severity="warning", markup=False)
             return
+        policy = self.desk.policy_for(self.wrapup)
 
-        def extended(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                self.wrapup = self.desk.extend(self.wrapup, reason)
-            except AcwError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.query_one(AcwTimer).extensions = len(self.wrapup.extensions)
-            self.tick()
-            self.notify(f"ACW extended: {reason}")
+        def extended(wrapup: Wrapup) -> None:
+            self.post_message(WrapupChanged(wrapup))
+            self.notify(f"ACW extended: {wrapup.extensions[-1].reason}", markup=False)
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                wrapup = self.wrapup
+                self.calls.write(
+                    lambda: self.desk.extend(wrapup, reason), done=extended, what="Not extended"
+                )
 
         from acw_tui.tui.screens.dialogs import ExtendDialog
 
-        self.app.push_screen(ExtendDialog(policy.extend_seconds), extended)
+        self.app.push_screen(ExtendDialog(policy.extend_seconds), answered)
 
     # -- shorthand ---------------------------------------------------------------------
 
@@ -309,19 +374,23 @@ class AcwScreen(Screen[None]):
 
     @on(NotesEditor.GuideLoaded, "#notes")
     def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:
+        from acw_tui.service.content import guide_warning
+
         self.hint_line.update(guide_warning(event.guide))
         for panel in self.query("#guide-panel"):
             panel.set_guide(event.guide)  # type: ignore[attr-defined]
 
-    def action_toggle_guide(self) -> None:
+    async def action_toggle_guide(self) -> None:
         """Show or hide the guide panel (built on first use: most notes never need it)."""
         from acw_tui.tui.widgets.guide_panel import GuidePanel
 
         found = self.query(GuidePanel)
         if not found:
             panel = GuidePanel(self.notes.guide, id="guide-panel")
-            self.query_one("#acw-body").mount(panel)
-            self.call_after_refresh(panel.focus_search)
+            await self.query_one("#acw-body").mount(panel)
+            # The agent may have left the screen (F2) while the panel was being built.
+            if panel.is_attached and panel.query("#guide-search"):
+                panel.focus_search()
             return
         panel = found.first()
         panel.display = not panel.display
@@ -337,10 +406,10 @@ class AcwScreen(Screen[None]):
         self.notes.insert_entry(event.entry)  # type: ignore[attr-defined]
 
     def on_guide_panel_closed(self) -> None:
-        self.query_one("#guide-panel").display = False
+        for panel in self.query("#guide-panel"):
+            panel.display = False
         self.notes.focus()
 
     def action_leave(self) -> None:
         """Back to the ready screen; the wrap-up stays pending and its clock runs on."""
-        self.save_draft()
-        self.app.back_to_ready()  # type: ignore[attr-defined]
+        self.acw_app.post_message(LeaveWrapup())

@@ -1,4 +1,4 @@
-"""Small modal dialogs: the reason for an extension, a read-only note."""
+"""Small modal dialogs: a reason (extension, discard), an empty note, a read-only note."""
 
 from __future__ import annotations
 
@@ -11,33 +11,71 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
+from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
-from acw_tui.service.desk import format_duration
 
 
-class ExtendDialog(ModalScreen[str | None]):
-    """Asks why the agent needs more ACW time; the reason is stored with the extension."""
+class ReasonDialog(ModalScreen[str | None]):
+    """Asks why; the answer is stored with what it is for (an extension, a discard)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, extend_seconds: int) -> None:
+    def __init__(self, question: str, example: str, action: str = "confirm") -> None:
         super().__init__()
-        self.extend_seconds = extend_seconds
+        self.question = question
+        self.example = example
+        self.action = action
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Extend ACW by {format_duration(self.extend_seconds)} — why?")
-            yield Input(placeholder="reason (required), e.g. long complaint note", id="reason")
-            yield Label("Enter to extend · Escape to cancel", classes="dialog-hint")
+            yield Label(self.question, markup=False)
+            yield Input(placeholder=f"reason (required), {self.example}", id="reason")
+            yield Label(f"Enter to {self.action} · Escape to cancel", classes="dialog-hint")
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
         else:
-            self.notify("An extension needs a reason.", severity="warning")
+            self.notify("A reason is needed.", severity="warning")
+
+
+class ExtendDialog(ReasonDialog):
+    """Asks why the agent needs more ACW time; the reason is stored with the extension."""
+
+    def __init__(self, extend_seconds: int) -> None:
+        super().__init__(
+            f"Extend ACW by {format_duration(extend_seconds)} — why?",
+            "e.g. long complaint note",
+            "extend",
+        )
+
+
+class EmptyNoteDialog(ModalScreen[str | None]):
+    """The note is empty: finish anyway, discard the wrap-up (no real call), or go back."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back to the note"),
+        Binding("enter,f", "dismiss('finish')", "Finish empty"),
+        Binding("d", "dismiss('discard')", "Discard"),
+    ]
+
+    def __init__(self, call_id: str) -> None:
+        super().__init__()
+        self.call_id = call_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"The note for call {self.call_id} is empty.", markup=False)
+            yield Label(
+                "Enter / f: finish it empty · d: discard (opened by mistake) · "
+                "Escape: back to the note",
+                classes="dialog-hint",
+            )
 
 
 class NoteDialog(ModalScreen[None]):
@@ -61,6 +99,6 @@ class NoteDialog(ModalScreen[None]):
             + (f" · {', '.join(w.codes)}" if w.codes else "")
         )
         with Vertical(classes="dialog note-dialog"):
-            yield Label(heading)
+            yield Label(heading, markup=False)
             yield TextArea(w.note, read_only=True, id="note-view")
             yield Label("Escape to close", classes="dialog-hint")

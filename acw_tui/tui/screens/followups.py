@@ -13,15 +13,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
 from acw_tui.core.followups import Followup, Urgency
 from acw_tui.core.templates.values import local_zone
-from acw_tui.errors import AcwError
-from acw_tui.service.desk import Desk
-from acw_tui.settings.templates import templates_config
-from acw_tui.store.followups import FollowupRepository
+from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 30.0
@@ -47,7 +43,7 @@ def due_text(due: datetime, now: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-class FollowupsScreen(Screen[None]):
+class FollowupsScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -61,15 +57,8 @@ class FollowupsScreen(Screen[None]):
         self._rows: dict[str, Followup] = {}
 
     @property
-    def desk(self) -> Desk:
-        return self.app.desk  # type: ignore[attr-defined, no-any-return]
-
-    @property
     def due_soon(self) -> timedelta:
-        try:
-            return timedelta(minutes=templates_config(self.desk.config).due_soon_minutes)
-        except AcwError:
-            return timedelta(hours=1)
+        return self.desk.followup_due_soon()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,14 +80,12 @@ class FollowupsScreen(Screen[None]):
         self.set_interval(REFRESH_SECONDS, self.reload)
 
     def reload(self) -> None:
-        repo = FollowupRepository(self.desk.store)
         now = self.desk.clock.now()
-        try:
-            items = repo.open(self.desk.config.site_id)
-            if self.show_done:
-                items += repo.recently_done(now - timedelta(days=1), self.desk.config.site_id)
-        except AcwError as exc:
-            self.notify(str(exc), severity="error")
+        items = self.calls.read(
+            lambda: self.desk.open_followups(with_done_today=self.show_done),
+            what="Follow-ups could not be read",
+        )
+        if items is None:
             return
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -145,19 +132,17 @@ class FollowupsScreen(Screen[None]):
         item = self._current()
         if item is None:
             return
-        repo = FollowupRepository(self.desk.store)
-        now = self.desk.clock.now()
-        try:
-            if item.is_done:
-                repo.reopen(item.id, now)
-                self.notify("Follow-up open again.")
-            else:
-                repo.mark_done(item.id, now)
-                self.notify(f"Follow-up for {item.customer_ref or item.owner} done.")
-        except AcwError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.reload()
+        def toggled(changed: Followup) -> None:
+            who = changed.customer_ref or changed.owner
+            self.notify(
+                f"Follow-up for {who} done." if changed.is_done else "Follow-up open again.",
+                markup=False,
+            )
+            self.reload()
+
+        self.calls.write(
+            lambda: self.desk.toggle_followup(item), done=toggled, what="Follow-up not changed"
+        )
 
     def action_toggle_all(self) -> None:
         self.show_done = not self.show_done

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
+from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
-from acw_tui.service.desk import format_duration
+from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.screens.dialogs import NoteDialog
 from acw_tui.tui.widgets.key_bar import KeyBar
 
@@ -23,7 +24,7 @@ def first_line(text: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -44,8 +45,18 @@ class HistoryScreen(Screen[None]):
         self.title = "History"
         table = self.query_one(DataTable)
         table.add_columns("Finished", "Call", "Queue", "Codes", "ACW", "Note")
-        self.show(self.app.desk.wrapups.recent(RESULT_LIMIT))  # type: ignore[attr-defined]
+        self.search_for("")
         self.query_one(Input).focus()
+
+    def search_for(self, text: str) -> None:
+        """Newest first, or the notes matching `text`; a store that cannot be read says
+        so above an empty table instead of taking the screen down."""
+        found = self.calls.read(
+            lambda: self.desk.history(text, RESULT_LIMIT), what="History could not be read"
+        )
+        self.show(found or [])
+        if found is None:
+            self.sub_title = "could not read the history (see the message)"
 
     def show(self, wrapups: list[Wrapup]) -> None:
         table = self.query_one(DataTable)
@@ -53,20 +64,27 @@ class HistoryScreen(Screen[None]):
         self._shown = {w.id: w for w in wrapups}
         for w in wrapups:
             finished = w.finished_at.astimezone().strftime("%m-%d %H:%M") if w.finished_at else "–"
+            # Notes and call fields are the agent's and the phone system's text:
+            # shown as written, never read as markup.
             table.add_row(
-                finished,
-                w.call.external_id,
-                w.call.queue or "–",
-                ", ".join(w.codes),
-                format_duration(w.acw_seconds) + ("!" if w.timed_out else ""),
-                first_line(w.note),
+                *(
+                    Text(cell)
+                    for cell in (
+                        finished,
+                        w.call.external_id,
+                        w.call.queue or "–",
+                        ", ".join(w.codes),
+                        format_duration(w.acw_seconds) + ("!" if w.timed_out else ""),
+                        first_line(w.note),
+                    )
+                ),
                 key=w.id,
             )
         self.sub_title = f"{len(wrapups)} shown" + (" (newest first)" if wrapups else "")
 
     @on(Input.Changed, "#history-search")
     def search(self, event: Input.Changed) -> None:
-        self.show(self.app.desk.wrapups.search(event.value, RESULT_LIMIT))  # type: ignore[attr-defined]
+        self.search_for(event.value)
 
     @on(Input.Submitted, "#history-search")
     def to_results(self) -> None:

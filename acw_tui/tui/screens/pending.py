@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Label
 
-from acw_tui.core.model import Wrapup
+from acw_tui.tui.messages import PendingChanged
+from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.pending_list import PendingList
 
 
-class PendingScreen(Screen[None]):
+class PendingScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -26,8 +27,10 @@ class PendingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Pending wrap-ups"
-        self.show_pending(self.app.desk.pending())  # type: ignore[attr-defined]
+        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
+        self.query_one(PendingList).show(pending, self.desk.clock.now)
         self.query_one(PendingList).focus()
 
-    def show_pending(self, pending: list[Wrapup]) -> None:
-        self.query_one(PendingList).show(pending, self.app.desk.clock.now())  # type: ignore[attr-defined]
+    @on(PendingChanged)
+    def show_pending(self, event: PendingChanged) -> None:
+        self.query_one(PendingList).show(event.pending, self.desk.clock.now)

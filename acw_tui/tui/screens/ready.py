@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from acw_tui.core.model import Wrapup
-from acw_tui.service.desk import format_duration
+from acw_tui.core.durations import format_duration
+from acw_tui.service.desk import ReadyFacts
+from acw_tui.tui.messages import AgentStateChanged, PendingChanged
+from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.pending_list import PendingList
 
@@ -23,7 +26,20 @@ STATE_LABELS = {
 }
 
 
-class ReadyScreen(Screen[None]):
+def facts_text(facts: ReadyFacts) -> Text:
+    text = Text()
+    for label, value, end in (
+        ("Agent ", facts.agent_id, "   "),
+        ("Site ", facts.site_id, "\n"),
+        ("Last ACW ", format_duration(facts.last_acw_seconds), "\n"),
+        ("Pending wrap-ups ", str(len(facts.pending)), ""),
+    ):
+        text.append(label, style="bold")
+        text.append(value + end)
+    return text
+
+
+class ReadyScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
     def compose(self) -> ComposeResult:
@@ -40,24 +56,23 @@ class ReadyScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.refresh_facts()
+        self.reload()
 
     def on_screen_resume(self) -> None:
-        self.refresh_facts()
+        self.reload()
 
-    def refresh_facts(self, pending: list[Wrapup] | None = None) -> None:
-        desk = self.app.desk  # type: ignore[attr-defined]
-        pending = desk.pending() if pending is None else pending
-        state = desk.current_state()
-        name = state.state.value if state else "logged_out"
+    @on(PendingChanged)
+    @on(AgentStateChanged)
+    def reload(self) -> None:
+        facts = self.calls.read(self.desk.ready_facts, what="reading the agent's state")
+        if facts is not None:
+            self.show(facts)
+
+    def show(self, facts: ReadyFacts) -> None:
+        name = facts.state.value
         label = self.query_one("#ready-state", Label)
         label.update(STATE_LABELS[name])
         for key in STATE_LABELS:
             label.set_class(key == name, f"-{key}")
-        facts = [
-            f"[b]Agent[/b] {desk.agent_id}   [b]Site[/b] {desk.config.site_id}",
-            f"[b]Last ACW[/b] {format_duration(desk.last_acw_seconds())}",
-            f"[b]Pending wrap-ups[/b] {len(pending)}",
-        ]
-        self.query_one("#ready-facts", Static).update("\n".join(facts))
-        self.query_one(PendingList).show(pending, desk.clock.now())
+        self.query_one("#ready-facts", Static).update(facts_text(facts))
+        self.query_one(PendingList).show(facts.pending, self.desk.clock.now)

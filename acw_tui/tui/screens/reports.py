@@ -11,22 +11,29 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Select, Static
 
 from acw_tui.core import metrics
+from acw_tui.errors import AcwError
 from acw_tui.reports import queries
 from acw_tui.reports.assemble import Report, build_report
 from acw_tui.reports.queries import Selection
 from acw_tui.reports.render import COLUMNS, title
-from acw_tui.reports.source import ReportError, ReportSource
+from acw_tui.reports.source import ReportSource
 from acw_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from acw_tui.tui.app import AcwApp
 from acw_tui.tui.widgets.report_charts import AgentsChart, DistributionChart, TrendChart
 
 GROUP_CHOICES: list[tuple[str, str]] = [("everything", "all")] + [
@@ -39,6 +46,23 @@ RANGE_CHOICES: list[tuple[str, str]] = [
     ("last 90 days", "90"),
     ("all time", "all"),
 ]
+
+
+@dataclass
+class ReportReady(Message):
+    report: Report
+
+
+@dataclass
+class ReportFailed(Message):
+    text: str
+    error: Exception | None = None
+
+
+@dataclass
+class AgentWrapupsReady(Message):
+    agent_id: str
+    rows: list[tuple]
 
 
 @dataclass(frozen=True)
@@ -86,11 +110,11 @@ class AgentWrapupsScreen(Screen[None]):
             table.add_row(
                 str(started)[:16].replace("T", " "),
                 metrics.format_seconds(None if acw is None else float(acw)),
-                queue or "–",
-                ", ".join(json.loads(codes or "[]")) or "–",
+                Text(queue or "–"),
+                Text(", ".join(json.loads(codes or "[]")) or "–"),
                 ", ".join(flags) or "–",
                 status,
-                " ".join(str(note).split())[:60],
+                Text(" ".join(str(note).split())[:60]),
             )
         table.focus()
 
@@ -179,7 +203,7 @@ class ReportsScreen(Screen[None]):
         start = None if view.days is None else self.now() - timedelta(days=view.days)
         return Selection(start=start)
 
-    @work(thread=True, exclusive=True, group="report")
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def load(self, view: ReportView) -> None:
         now = self.now()
         try:
@@ -195,10 +219,26 @@ class ReportsScreen(Screen[None]):
                 )
             finally:
                 source.close()
-        except ReportError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+        except AcwError as exc:
+            self.post_message(ReportFailed(str(exc)))
             return
-        self.app.call_from_thread(self.show_report, made)
+        except Exception as exc:  # a bug in a report must not take the screen down
+            self.post_message(ReportFailed("the report could not be built", exc))
+            return
+        self.post_message(ReportReady(made))
+
+    @on(ReportFailed)
+    def report_failed(self, event: ReportFailed) -> None:
+        if event.error is not None:
+            unexpected = getattr(self.app, "unexpected_error", None)
+            if unexpected is not None:
+                unexpected(event.error, "building a report")
+                return
+        self.notify(event.text, title="Report", severity="error", timeout=10, markup=False)
+
+    @on(ReportReady)
+    def report_ready(self, event: ReportReady) -> None:
+        self.show_report(event.report)
 
     def show_report(self, made: Report) -> None:
         self.report = made
@@ -208,7 +248,7 @@ class ReportsScreen(Screen[None]):
         table.add_columns("group" if made.by else "", *(heading for _, heading, _ in COLUMNS))
         for row in made.rows:
             table.add_row(
-                row.group,
+                Text(row.group),
                 *(show(getattr(row, name)) for name, _, show in COLUMNS),
                 key=row.group,
             )
@@ -230,41 +270,44 @@ class ReportsScreen(Screen[None]):
             return
         self.drill_down(event.row_key.value)
 
-    @work(thread=True, exclusive=True, group="drill-down")
+    @work(thread=True, exclusive=True, group="drill-down", exit_on_error=False)
     def drill_down(self, agent_id: str) -> None:
         report = self.report
         if report is None:
             return
-        source = self.open_source()
         try:
-            rows = queries.agent_wrapups(source, report.selection, report.now, agent_id)
-        finally:
-            source.close()
+            source = self.open_source()
+            try:
+                rows = queries.agent_wrapups(source, report.selection, report.now, agent_id)
+            finally:
+                source.close()
+        except AcwError as exc:
+            self.post_message(ReportFailed(str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(ReportFailed("the wrap-ups could not be read", exc))
+            return
+        self.post_message(AgentWrapupsReady(agent_id, rows))
+
+    @on(AgentWrapupsReady)
+    def show_agent_wrapups(self, event: AgentWrapupsReady) -> None:
         from acw_tui.reports.render import describe_range
 
-        screen = AgentWrapupsScreen(agent_id, rows, describe_range(report))
-        self.app.call_from_thread(self.app.push_screen, screen)
+        if self.report is not None and self.is_current:
+            screen = AgentWrapupsScreen(event.agent_id, event.rows, describe_range(self.report))
+            self.app.push_screen(screen)
 
 
-def open_reports(app: App[None]) -> None:
+def open_reports(app: AcwApp) -> None:
     """Open the reports screen over the app's own store (F6, or the command palette)."""
-    from acw_tui.errors import AcwError
-    from acw_tui.reports.options import ReportSettings
-    from acw_tui.reports.source import sqlite_source
-    from acw_tui.settings import config as config_module
-
     if isinstance(app.screen, ReportsScreen):
         return
-    desk = app.desk  # type: ignore[attr-defined]
-    try:
-        settings = config_module.section(desk.config, "report", ReportSettings)
-    except AcwError as exc:
-        app.notify(str(exc), severity="error")
+    settings = app.calls.read(app.desk.report_settings, what="Reports")
+    if settings is None:
         return
-    path = desk.store.path
     app.push_screen(
         ReportsScreen(
-            lambda: sqlite_source(path),
+            app.desk.report_source,
             now=lambda: datetime.now(UTC),
             outlier_factor=settings.outlier_factor,
         )

@@ -1,9 +1,9 @@
 """Sync status: what is waiting to reach the hub, the last sync, and a sync on demand.
 
-The sync runs in a thread worker on its own store connection, so the agent can keep
-working (or leave the screen) while it runs; progress comes back through
-`call_from_thread`. When a newer guide or templates arrive, the app is told with
-`HubContentReceived` so screens can reload them without a restart.
+The sync runs in a thread worker (on its own store connection), so the agent can keep
+working or leave the screen while it runs. The worker posts messages: progress to this
+screen (dropped if it was left), the outcome to the app, which tells the agent wherever
+they are, and passes it on to this screen if it is still open.
 """
 
 from __future__ import annotations
@@ -11,72 +11,84 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
+from acw_tui.service.syncing import SyncFacts
+from acw_tui.tui.messages import HubContentReceived
+from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 2.0
 
 
 @dataclass
-class HubContentReceived(Message):
-    """A newer guide (`shorthand`) and/or `templates` release was applied from the hub."""
+class SyncProgress(Message):
+    done: int
+    total: int
 
-    kinds: tuple[str, ...]
+
+@dataclass
+class SyncFinished(Message):
+    text: str
+    severity: str
 
 
-class SyncStatusScreen(Screen[None]):
+def facts_lines(facts: SyncFacts) -> str:
+    last = facts.last_sync_at or "never"
+    if facts.last_result:
+        last += f"  ({facts.last_result})"
+    return "\n".join(
+        [
+            f"Hub            {facts.hub}",
+            f"Unsynced       {facts.unsynced} record(s)",
+            f"Last sync      {last}",
+            f"Hub has up to  #{facts.acked_seq}",
+            f"Guide          release {facts.guide_release or '– (shipped)'}",
+            f"Templates      release {facts.templates_release or '– (shipped)'}",
+        ]
+    )
+
+
+class SyncStatusScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("s", "sync_now", "Sync now"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.running = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="sync-status"):
-            yield Static(id="sync-facts")
+            # Hub URLs, results and hints hold brackets ([sync]): text, not markup.
+            yield Static(id="sync-facts", markup=False)
             yield ProgressBar(id="sync-progress", show_eta=True)
-            yield Static(id="sync-message")
+            yield Static(id="sync-message", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Sync"
-        self.running = False
         self.refresh_facts()
         # New wrap-ups keep arriving while this screen is open.
         self.set_interval(REFRESH_SECONDS, self.refresh_facts)
 
     def refresh_facts(self) -> None:
-        from acw_tui.settings.sync import sync_settings
-        from acw_tui.sync import content, site_state
-
-        desk = self.app.desk  # type: ignore[attr-defined]
         try:
-            state = site_state.load_state(desk.store)
-            waiting = site_state.unsynced(desk.store)
-            hub = sync_settings(desk.config).hub_url or state.hub_url or "none set ([sync] hub_url)"
+            facts = self.desk.sync_facts()
         except AcwError as exc:
             self.query_one("#sync-facts", Static).update(str(exc))
             return
-        lines = [
-            f"Hub            {hub}",
-            f"Unsynced       {waiting} record(s)",
-            f"Last sync      {state.last_sync_at or 'never'}"
-            + (f"  ({state.last_result})" if state.last_result else ""),
-            f"Hub has up to  #{state.acked_seq}",
-            f"Guide          release {content.local_release('shorthand') or '– (shipped)'}",
-            f"Templates      release {content.local_release('templates') or '– (shipped)'}",
-        ]
-        self.query_one("#sync-facts", Static).update("\n".join(lines))
-        self.sub_title = f"{waiting} unsynced"
+        self.query_one("#sync-facts", Static).update(facts_lines(facts))
+        self.sub_title = f"{facts.unsynced} unsynced"
 
     def action_sync_now(self) -> None:
         if self.running:
@@ -86,45 +98,39 @@ class SyncStatusScreen(Screen[None]):
         self.query_one("#sync-message", Static).update("Syncing…")
         self.run_sync()
 
-    def _progress(self, done: int, total: int) -> None:
-        self.app.call_from_thread(
-            self.query_one("#sync-progress", ProgressBar).update, total=max(total, 1), progress=done
-        )
-
-    @work(thread=True, exclusive=True, group="sync")
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def run_sync(self) -> None:
-        from acw_tui.settings.sync import hub_url, site_token, sync_settings
-        from acw_tui.sync.client import HubClient, Syncer
-
-        desk = self.app.desk  # type: ignore[attr-defined]
+        app = self.app
         try:
-            settings = sync_settings(desk.config)
-            client = HubClient(
-                hub_url(desk.config, None),
-                site_token(desk.config, None),
-                timeout=settings.timeout_seconds,
-                retry_for=settings.retry_seconds,
-            )
-            try:
-                summary = Syncer(
-                    desk.store, client, batch_records=max(1, settings.batch_records)
-                ).run(self._progress)
-            finally:
-                client.close()
+            outcome = self.desk.sync_now(lambda d, t: self.post_message(SyncProgress(d, t)))
         except AcwError as exc:
-            self.app.call_from_thread(self._finished, str(exc), (), "error")
-            return
-        problems = "; ".join(summary.content_errors)
-        text = "\n".join(summary.lines()) + (f"\n{problems}" if problems else "")
-        self.app.call_from_thread(
-            self._finished, text, tuple(summary.applied), "warning" if problems else "information"
+            finished = SyncFinished(str(exc), "error")
+        except Exception as exc:  # a bug in sync must not take the agent's screen down
+            app.call_from_thread(self.acw_app.unexpected_error, exc, "sync")
+            finished = SyncFinished("Sync stopped by an unexpected error.", "error")
+        else:
+            problems = "; ".join(outcome.problems)
+            text = "\n".join(outcome.lines) + (f"\n{problems}" if problems else "")
+            finished = SyncFinished(text, "warning" if problems else "information")
+            if outcome.applied:
+                app.post_message(HubContentReceived(outcome.applied))
+        # The outcome reaches the agent even if this screen was left meanwhile.
+        if not self.post_message(finished):
+            app.call_from_thread(self.tell, finished)
+
+    @on(SyncProgress)
+    def progress(self, event: SyncProgress) -> None:
+        self.query_one("#sync-progress", ProgressBar).update(
+            total=max(event.total, 1), progress=event.done
         )
 
-    def _finished(self, text: str, applied: tuple[str, ...], severity: str) -> None:
+    @on(SyncFinished)
+    def finished(self, event: SyncFinished) -> None:
         self.running = False
-        self.query_one("#sync-message", Static).update(text)
+        self.query_one("#sync-message", Static).update(event.text)
         self.refresh_facts()
-        first = text.splitlines()[0] if text else ""
-        self.notify(first, title="Sync", severity=severity)  # type: ignore[arg-type]
-        if applied:
-            self.app.post_message(HubContentReceived(applied))
+        self.tell(event)
+
+    def tell(self, event: SyncFinished) -> None:
+        first = event.text.splitlines()[0] if event.text else ""
+        self.app.notify(first, title="Sync", severity=event.severity, markup=False)  # type: ignore[arg-type]

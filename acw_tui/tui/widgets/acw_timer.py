@@ -7,15 +7,8 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Digits, Label
 
+from acw_tui.core.durations import format_duration
 from acw_tui.core.policy import AcwPolicy, TimerLevel
-from acw_tui.service.desk import format_duration
-
-
-def clock_text(seconds: float) -> str:
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 class AcwTimer(Vertical):
@@ -44,7 +37,7 @@ class AcwTimer(Vertical):
         self.set_class(timed_out, "-timed-out", update=False)
 
     def compose(self) -> ComposeResult:
-        yield Digits(clock_text(self.elapsed), id="acw-digits")
+        yield Digits(format_duration(self.elapsed), id="acw-digits")
         yield Label(self.target_text(), id="acw-target")
 
     def watch_elapsed(self) -> None:
@@ -61,7 +54,7 @@ class AcwTimer(Vertical):
             return
         # Four times a second: touch the DOM only when something visible changed, since
         # every class change re-applies styles.
-        text = clock_text(self.elapsed)
+        text = format_duration(self.elapsed)
         digits = self.query_one(Digits)
         if digits.value != text:
             digits.update(text)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
+from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
-from acw_tui.service.desk import format_duration
 
 
-def call_summary(wrapup: Wrapup) -> str:
+def call_summary(wrapup: Wrapup) -> Text:
     call = wrapup.call
     rows = [
         ("Call", call.external_id),
@@ -17,7 +18,12 @@ def call_summary(wrapup: Wrapup) -> str:
         ("Talk", format_duration(call.talk_seconds)),
         ("Ended", wrapup.started_at.astimezone().strftime("%H:%M:%S")),
     ]
-    return "\n".join(f"[b]{label:<9}[/b]{value}" for label, value in rows)
+    # Values come from the phone system: shown as text, never read as markup.
+    text = Text()
+    for n, (label, value) in enumerate(rows):
+        text.append(f"{label:<9}", style="bold")
+        text.append(value + ("\n" if n < len(rows) - 1 else ""))
+    return text
 
 
 class CallDetails(Static):

@@ -1,14 +1,18 @@
-"""Open wrap-ups, oldest first, with how long each has been waiting."""
+"""Open wrap-ups, oldest first, with how long each has been waiting (ticking)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
-from acw_tui.service.desk import format_duration
+
+TICK_SECONDS = 1.0
 
 
 def pending_label(wrapup: Wrapup, now: datetime) -> str:
@@ -21,16 +25,35 @@ def pending_label(wrapup: Wrapup, now: datetime) -> str:
 class PendingList(OptionList):
     """Selecting an entry opens that wrap-up (the app listens for OptionSelected)."""
 
-    def show(self, pending: list[Wrapup], now: datetime, current_id: str | None = None) -> None:
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._pending: list[Wrapup] = []
+        self._now: Callable[[], datetime] | None = None
+        self._current: str | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(TICK_SECONDS, self._redraw)
+
+    def show(
+        self, pending: list[Wrapup], now: Callable[[], datetime], current_id: str | None = None
+    ) -> None:
+        """Show these wrap-ups; their waiting times then move on by themselves."""
+        self._pending, self._now, self._current = list(pending), now, current_id
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self._now is None:
+            return
+        now = self._now()
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(
             Option(
-                ("▶ " if w.id == current_id else "  ") + pending_label(w, now),
+                Text(("▶ " if w.id == self._current else "  ") + pending_label(w, now)),
                 id=w.id,
             )
-            for w in pending
+            for w in self._pending
         )
-        if pending:
-            self.highlighted = min(highlighted or 0, len(pending) - 1)
-        self.border_title = f"Pending ({len(pending)})"
+        if self._pending:
+            self.highlighted = min(highlighted or 0, len(self._pending) - 1)
+        self.border_title = f"Pending ({len(self._pending)})"

@@ -1,0 +1,86 @@
+"""The guide and the templates in force for this agent, read again only when a file
+changed (a guide or templates received from the hub are picked up by the next wrap-up).
+
+Neither ever raises: a broken guide or templates folder leaves the agent with plain
+notes and one line saying why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from acw_tui.core.model import Draft
+from acw_tui.core.shorthand import Guide, GuideProblem
+from acw_tui.core.templates import TemplateLibrary
+from acw_tui.core.templates.form import NoteForm
+from acw_tui.errors import AcwError
+from acw_tui.settings.config import Config
+
+_GUIDES: dict[tuple[Path, int], Guide] = {}
+_LIBRARIES: dict[tuple[str, tuple[tuple[str, float], ...]], TemplateLibrary] = {}
+
+
+def agent_guide(config: Config) -> Guide:
+    """The guide for this agent's locale; problems ride along as warnings."""
+    from acw_tui.settings.shorthand import guide_file, load_agent_guide
+
+    try:
+        path = guide_file(config)
+        key = (path, path.stat().st_mtime_ns if path.exists() else 0)
+        if key not in _GUIDES:
+            _GUIDES.clear()
+            _GUIDES[key] = load_agent_guide(config)
+        return _GUIDES[key]
+    except (AcwError, OSError, ValueError) as exc:
+        return Guide(problems=(GuideProblem(str(config.path or "config"), 0, str(exc)),))
+
+
+def guide_warning(guide: Guide) -> str:
+    """One line for the agent when the guide loaded with problems ("" when it is fine)."""
+    if not guide.problems:
+        return ""
+    more = f" (+{len(guide.problems) - 1} more)" if len(guide.problems) > 1 else ""
+    return f"Shorthand guide: {guide.problems[0]}{more}"
+
+
+def _signature(folder: Path) -> tuple[tuple[str, float], ...]:
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()))
+    except OSError:
+        return ()
+
+
+def template_library(config: Config) -> tuple[TemplateLibrary, str | None]:
+    """The templates in force, or why there are none / some were left out."""
+    from acw_tui.settings.templates import load_configured_library, templates_folder
+
+    try:
+        folder = templates_folder(config)
+        key = (str(folder), _signature(folder))
+        if key not in _LIBRARIES:
+            _LIBRARIES.clear()
+            _LIBRARIES[key] = load_configured_library(config)
+        library = _LIBRARIES[key]
+    except (AcwError, OSError, ValueError) as exc:
+        return TemplateLibrary(folder=Path(".")), str(exc)
+    broken = [p for p in library.problems if p.severity == "error"]
+    if broken:
+        return library, f"{len(broken)} template file(s) left out: {broken[0]}"
+    return library, None
+
+
+def note_form(config: Config, library: TemplateLibrary, draft: Draft | None) -> NoteForm:
+    """A NoteForm for a wrap-up: its saved draft if any, else the configured default."""
+    from acw_tui.settings.templates import templates_config
+
+    form = NoteForm(library, config.locale)
+    if draft is not None and (draft.codes or draft.template_id or draft.fields):
+        form.restore(draft.codes, draft.template_id, draft.fields, draft.note)
+        return form
+    try:
+        default = templates_config(config).default
+    except AcwError:
+        default = ""
+    if default in library.ids():
+        form.template_id = default
+    return form

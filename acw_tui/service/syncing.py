@@ -1,0 +1,71 @@
+"""Sync as the screen sees it: what is waiting, the last result, and a sync on demand.
+
+A sync runs on its own connection to the store (it takes minutes on a big outbox and
+must not hold the connection the screen writes drafts through).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from acw_tui.settings.config import Config
+from acw_tui.store import Store, open_store
+
+
+@dataclass(frozen=True)
+class SyncFacts:
+    hub: str
+    unsynced: int
+    last_sync_at: str | None
+    last_result: str | None
+    acked_seq: int
+    guide_release: int | None
+    templates_release: int | None
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    lines: list[str]
+    problems: list[str]
+    applied: tuple[str, ...]
+
+
+def sync_facts(reader: Store, config: Config) -> SyncFacts:
+    from acw_tui.settings.sync import sync_settings
+    from acw_tui.sync import content, site_state
+
+    state = site_state.load_state(reader)
+    return SyncFacts(
+        hub=sync_settings(config).hub_url or state.hub_url or "none set ([sync] hub_url)",
+        unsynced=site_state.unsynced(reader),
+        last_sync_at=state.last_sync_at,
+        last_result=state.last_result,
+        acked_seq=state.acked_seq,
+        guide_release=content.local_release("shorthand") or None,
+        templates_release=content.local_release("templates") or None,
+    )
+
+
+def sync_now(store: Store, config: Config, progress: Callable[[int, int], None]) -> SyncOutcome:
+    from acw_tui.settings.sync import hub_url, site_token, sync_settings
+    from acw_tui.sync.client import HubClient, Syncer
+
+    settings = sync_settings(config)
+    own = open_store(store.path, migrate=False)
+    try:
+        client = HubClient(
+            hub_url(config, None),
+            site_token(config, None),
+            timeout=settings.timeout_seconds,
+            retry_for=settings.retry_seconds,
+        )
+        try:
+            summary = Syncer(own, client, batch_records=max(1, settings.batch_records)).run(
+                progress
+            )
+        finally:
+            client.close()
+    finally:
+        own.close()
+    return SyncOutcome(summary.lines(), list(summary.content_errors), tuple(summary.applied))

@@ -1,0 +1,95 @@
+"""The one path from the screen to the desk.
+
+Reads run at once on the screen's thread (their own connection, which never waits on a
+write lock under WAL). Writes run one after another on a single store thread, so a
+store that is locked or slow makes a write wait there, never the typing. Either way a
+DeskError becomes one visible message, and anything unexpected goes to the app's crash
+path; no handler, timer or worker lets an exception reach Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from acw_tui.errors import AcwError
+
+if TYPE_CHECKING:
+    from acw_tui.tui.app import AcwApp
+
+T = TypeVar("T")
+
+
+class DeskCalls:
+    def __init__(self, app: AcwApp) -> None:
+        self.app = app
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-store")
+        self._in_flight: set[asyncio.Future[Any]] = set()
+
+    def read(self, call: Callable[[], T], *, what: str = "") -> T | None:
+        """The call's result, or None after showing why it failed."""
+        try:
+            return call()
+        except AcwError as exc:
+            self.app.show_problem(exc, what)
+            return None
+
+    def write(
+        self,
+        call: Callable[[], T],
+        *,
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[AcwError], None] | None = None,
+        what: str = "",
+    ) -> asyncio.Future[T]:
+        """Run `call` on the store thread; `done` or `failed` then run on the screen's
+        thread. Without `failed`, a DeskError is shown as a message."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.run_in_executor(self._writer, call)
+        self._in_flight.add(future)
+        future.add_done_callback(functools.partial(self._finished, done, failed, what))
+        return future
+
+    def _finished(
+        self,
+        done: Callable[[Any], None] | None,
+        failed: Callable[[AcwError], None] | None,
+        what: str,
+        future: asyncio.Future[Any],
+    ) -> None:
+        self._in_flight.discard(future)
+        try:
+            try:
+                result = future.result()
+            except AcwError as exc:
+                if failed is not None:
+                    failed(exc)
+                else:
+                    self.app.show_problem(exc, what)
+                return
+            if done is not None:
+                done(result)
+        except asyncio.CancelledError:
+            return
+        except Exception as error:
+            self.app.unexpected_error(error, what)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._in_flight)
+
+    async def settled(self) -> None:
+        """Wait until every write asked for so far (and those they led to) is done."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+            await asyncio.sleep(0)
+
+    def run_now(self, call: Callable[[], T]) -> T:
+        """Run on the store thread and wait (only when leaving: quitting, a crash)."""
+        return self._writer.submit(call).result()
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
