@@ -45,8 +45,8 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _policy() -> RedactionPolicy:
-    from acw_tui.core.redaction import policy_from_config
     from acw_tui.settings.config import load_config
+    from acw_tui.settings.redaction import policy_from_config
 
     return policy_from_config(load_config())
 

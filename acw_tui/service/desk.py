@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from acw_tui.core.clock import AcwClock, Clock, SystemClock
@@ -30,10 +31,11 @@ from acw_tui.core.model import (
     Wrapup,
 )
 from acw_tui.core.policy import AcwPolicy
-from acw_tui.core.redaction import Finding, policy_from_config, redactor_for
+from acw_tui.core.redaction import Finding, redactor_for
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.errors import AcwError
 from acw_tui.settings.config import Config
+from acw_tui.settings.redaction import policy_from_config
 from acw_tui.store import Store
 from acw_tui.store.agent_states import AgentStateRepository
 from acw_tui.store.calls import CallRepository
@@ -160,6 +162,13 @@ class Desk:
         from acw_tui.store.followups import FollowupRepository
 
         return FollowupRepository(self.reader)
+
+    @classmethod
+    def open(cls, config: Config, path: Path) -> Desk:
+        """A desk over the store at `path` (created or upgraded as needed)."""
+        from acw_tui.store import open_store
+
+        return cls(open_store(path), config)
 
     def _use_reader(self, reader: Store) -> None:
         self.reader = reader

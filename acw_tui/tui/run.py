@@ -26,13 +26,12 @@ def run_screen(*, headless: bool = False) -> int:
         from acw_tui.service.desk import Desk
         from acw_tui.settings.config import load_config
         from acw_tui.settings.paths import database_file
-        from acw_tui.store import open_store
         from acw_tui.tui.app import AcwApp
 
         # Config and store are opened before the app starts, so a malformed config or a
         # damaged database is reported as one line and the screen never half-opens.
         config = load_config()
-        desk = Desk(open_store(database_file()), config)
+        desk = Desk.open(config, database_file())
     try:
         app = AcwApp(desk)
         app.run(headless=headless)

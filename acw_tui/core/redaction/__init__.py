@@ -15,7 +15,7 @@ from acw_tui.core.redaction.engine import (
     redact,
     redactor_for,
 )
-from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy, policy_from_config
+from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
 from acw_tui.core.redaction.spans import Span, fold
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "apply_spans",
     "describe",
     "fold",
-    "policy_from_config",
     "redact",
     "redactor_for",
 ]

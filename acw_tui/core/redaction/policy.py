@@ -24,10 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from acw_tui.settings.config import Config
 
 # The types a site may switch on or off, by their config key.
 TYPE_KEYS = (
@@ -91,14 +87,3 @@ class RedactionPolicy:
 
 
 DEFAULT_POLICY = RedactionPolicy()
-
-
-def policy_from_config(config: Config) -> RedactionPolicy:
-    """The `[redaction]` table of `config`; a bad value is refused naming the key."""
-    from acw_tui.settings.config import ConfigError, section
-    from acw_tui.settings.paths import config_file
-
-    policy = section(config, "redaction", RedactionPolicy)
-    for key, reason in policy.problems():
-        raise ConfigError(f"{config.path or config_file()}: redaction.{key}: {reason}")
-    return policy

@@ -1,0 +1,54 @@
+"""The layers of STYLE.md, checked on every import in the code (function-level too):
+the screen reaches the store and the hub only through the service, and the core is
+pure: it imports nothing of acw above it, nor Textual or SQL."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "acw_tui"
+
+
+def imports_of(folder: Path) -> list[tuple[str, int, str]]:
+    """(file, line, module) for every import statement under `folder`."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [(str(path.relative_to(PACKAGE)), node.lineno, a.name) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append((str(path.relative_to(PACKAGE)), node.lineno, node.module))
+    return found
+
+
+def offenders(folder: str, refused: tuple[str, ...], allowed: tuple[str, ...] = ()) -> list[str]:
+    return [
+        f"{file}:{line} imports {module}"
+        for file, line, module in imports_of(PACKAGE / folder)
+        if module.startswith(refused) and not module.startswith(allowed)
+    ]
+
+
+def test_the_screen_reaches_store_and_sync_only_through_the_service() -> None:
+    assert offenders("tui", ("acw_tui.store", "acw_tui.sync")) == []
+
+
+def test_the_core_imports_nothing_of_acw_above_it() -> None:
+    assert offenders("core", ("acw_tui.",), ("acw_tui.core", "acw_tui.errors")) == []
+
+
+@pytest.mark.parametrize("library", ["textual", "rich", "sqlite3", "sqlite_utils", "psycopg"])
+def test_the_core_and_the_service_never_import_the_screen_or_sql(library: str) -> None:
+    assert offenders("core", (library,)) == []
+    if library in ("textual", "rich"):
+        assert offenders("service", (library,)) == []
+
+
+def test_the_check_sees_function_level_imports(tmp_path: Path) -> None:
+    sample = PACKAGE / "tui" / "app.py"
+    modules = [module for file, _, module in imports_of(sample.parent) if file == "tui/app.py"]
+    assert "acw_tui.tui.screens.pending" in modules  # imported inside an action
