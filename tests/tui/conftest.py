@@ -75,3 +75,8 @@ async def settle(pilot: Pilot) -> None:
     app.save_drafts(still_typing=False)  # type: ignore[attr-defined]
     await app.calls.settled()  # type: ignore[attr-defined]
     await pilot.pause()
+
+
+def notices(app: object) -> list[str]:
+    """The texts of the notifications the app is showing (Textual keeps them privately)."""
+    return [n.message for n in app._notifications]  # type: ignore[attr-defined]

@@ -1,0 +1,271 @@
+"""The screen survives ordinary paths a new user takes and a store that fails under it:
+each test here once found a crash, a freeze or an altered note."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from acw_tui.core.model import AgentStateName
+from acw_tui.store.redaction_audit import RedactionAuditRepository
+from acw_tui.tui.screens.acw import AcwScreen
+from acw_tui.tui.screens.dialogs import EmptyNoteDialog
+from acw_tui.tui.screens.history import HistoryScreen
+from acw_tui.tui.screens.ready import ReadyScreen
+from tests.tui.conftest import acw_open, notices, settle, type_text, wait_for
+
+
+def alive(app) -> bool:
+    return app.is_running and app.unexpected == []
+
+
+async def test_a_hook_before_the_screen_opens_then_finishing_shows_ready(make_app, hook) -> None:
+    hook.call_ended("X")  # the first call of a shift, before acw is opened
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "X"))
+        await type_text(pilot, "first call")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await settle(pilot)
+        assert str(app.screen.query_one("#ready-state").render()) == "Ready"
+        assert alive(app)
+
+
+async def test_ctrl_s_twice_does_not_finish_the_next_wrapup_unseen(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("A")
+        await wait_for(pilot, acw_open(app, "A"))
+        hook.call_ended("B")
+        await wait_for(pilot, lambda: len(app.desk.pending()) == 2)
+        await type_text(pilot, "note for A")
+        await pilot.press("ctrl+s", "ctrl+s")
+        await settle(pilot)
+        await wait_for(
+            pilot, lambda: acw_open(app, "B")() or isinstance(app.screen, EmptyNoteDialog)
+        )
+        await settle(pilot)
+        [left] = app.desk.pending()
+        assert left.call.external_id == "B"  # still open: nobody wrote its note
+        assert alive(app)
+
+
+async def test_an_empty_note_asks_first_and_can_be_discarded(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f2")  # by mistake
+        await wait_for(pilot, acw_open(app))
+        wrapup = app.screen.wrapup
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmptyNoteDialog))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await settle(pilot)
+        stored = app.desk.wrapup(wrapup.id)
+        assert stored.status == "discarded" and stored.acw_seconds is None
+        assert stored.fields == {"discard_reason": "opened by mistake (empty note)"}
+        assert app.desk.pending() == []
+        assert app.desk.current_state().state is AgentStateName.READY
+        assert alive(app)
+
+
+async def test_after_a_restart_the_wrapup_being_written_opens(make_app, hook, clock) -> None:
+    hook.call_ended("OLD")
+    clock.advance(5)
+    hook.call_ended("NEW")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "OLD"))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: app.screen.query("#pending-list"))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, acw_open(app, "NEW"))
+        await type_text(pilot, "writing this one")
+        await pilot.press("ctrl+q")
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(again, "NEW"))
+        assert again.screen.notes.text == "writing this one"
+
+
+async def test_a_left_wrapup_still_times_out_and_waiting_times_tick(make_app, hook, clock) -> None:
+    app = make_app("timeout_seconds = 60")
+    async with app.run_test(size=(120, 40)) as pilot:
+        wrapup = hook.call_ended("T1")
+        await wait_for(pilot, acw_open(app, "T1"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        pending = app.screen.query_one("#ready-pending")
+        first = str(pending.get_option_at_index(0).prompt)
+        clock.advance(61)
+        await wait_for(pilot, lambda: app.desk.wrapup(wrapup.id).timed_out)
+        assert app.desk.current_state().state is AgentStateName.READY
+        await wait_for(pilot, lambda: str(pending.get_option_at_index(0).prompt) != first)
+        assert alive(app)
+
+
+async def test_the_last_number_of_a_draft_is_kept_as_typed(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        wrapup = hook.call_ended("N1")
+        await wait_for(pilot, acw_open(app, "N1"))
+        await type_text(pilot, "number 4111111111")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await settle(pilot)
+        assert app.desk.draft(wrapup.id).note == "number 4111111111"
+
+
+async def test_what_a_left_draft_redacted_is_in_the_audit(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        wrapup = hook.call_ended("P1")
+        await wait_for(pilot, acw_open(app, "P1"))
+        await type_text(pilot, "paid with 4111 1111 1111 1111 ok")
+        await pilot.press("ctrl+q")
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(again, "P1"))
+        assert "[CARD ****1111]" in again.screen.notes.text
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(again.screen, ReadyScreen))
+        await settle(pilot)
+        audit = RedactionAuditRepository(again.desk.store).for_wrapup(wrapup.id)
+        assert [a.type for a in audit] == ["card"]
+
+
+async def test_f9_on_a_store_that_cannot_be_written_says_so(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.desk.store.conn.execute("PRAGMA query_only = ON")  # as a read-only file does
+        await pilot.press("f9")
+        await settle(pilot)
+        assert any("Break (F9)" in text for text in notices(app))
+        assert alive(app)
+        app.desk.store.conn.execute("PRAGMA query_only = OFF")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.desk.current_state().state is AgentStateName.BREAK
+
+
+async def test_a_locked_store_never_freezes_typing_and_nothing_is_lost(
+    make_app, hook, acw_home: Path, clock
+) -> None:
+    app = make_app("timeout_seconds = 30")
+    async with app.run_test(size=(120, 40)) as pilot:
+        wrapup = hook.call_ended("L1")
+        await wait_for(pilot, acw_open(app, "L1"))
+        await type_text(pilot, "before ")
+        await settle(pilot)
+        other = sqlite3.connect(acw_home / "acw.db", isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")  # another program holds the store
+        try:
+            clock.advance(31)  # the time-out write now waits for the lock ...
+            started = time.monotonic()
+            await type_text(pilot, "while locked")
+            await pilot.pause(1.2)  # ... and so do two draft saves
+            assert app.screen.notes.text == "before while locked"
+            assert time.monotonic() - started < 10  # typing went on (busy timeout: 30 s)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await wait_for(pilot, lambda: app.desk.wrapup(wrapup.id).timed_out)
+        await settle(pilot)
+        assert app.desk.draft(wrapup.id).note == "before while locked"
+        assert alive(app)
+
+
+async def test_a_failed_draft_save_keeps_the_text_and_retries(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        wrapup = hook.call_ended("R1")
+        await wait_for(pilot, acw_open(app, "R1"))
+        app.desk.store.conn.execute("PRAGMA query_only = ON")
+        await type_text(pilot, "kept in memory")
+        await settle(pilot)
+        assert "Draft NOT saved" in str(app.screen.status_line.render())
+        await pilot.press("escape")  # leaving does not lose it either
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        app.desk.store.conn.execute("PRAGMA query_only = OFF")
+        await settle(pilot)
+        assert app.desk.draft(wrapup.id).note == "kept in memory"
+        assert alive(app)
+
+
+async def test_history_on_a_damaged_search_index_says_so(make_app, hook, acw_home) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("H1")
+        await wait_for(pilot, acw_open(app, "H1"))
+        await type_text(pilot, "refund done")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        damage = sqlite3.connect(acw_home / "acw.db")
+        damage.execute("DROP TABLE wrapups_fts")
+        damage.commit()
+        damage.close()
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await type_text(pilot, "refund")
+        await settle(pilot)
+        assert any("History could not be read" in text for text in notices(app))
+        assert alive(app)
+
+
+async def test_messages_show_brackets_as_written(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: app.screen.query("#sync-facts"))
+        await settle(pilot)
+        assert "[sync] hub_url" in str(app.screen.query_one("#sync-facts").render())
+        from acw_tui.service.desk import DeskError
+
+        app.show_problem(DeskError("set hub_url in [sync] of config.toml"))
+        await pilot.pause()
+        assert any("[sync]" in text for text in notices(app))
+
+
+async def test_the_palette_lists_quit_once_and_no_broken_commands(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles.count("Quit (ctrl+q)") == 1 and "Quit" not in titles
+        assert "Screenshot" not in titles
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: bool(app.screen.query("HelpPanel")))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.screen.query("HelpPanel"))
+        assert isinstance(app.screen, ReadyScreen)
+
+
+async def test_paging_an_empty_command_list_does_not_crash(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "zzzzqqq")  # nothing matches
+        await pilot.pause(0.3)
+        await pilot.press("pagedown", "pageup", "down", "end")
+        await pilot.pause(0.3)
+        assert alive(app), app.unexpected
+
+
+async def test_leaving_the_acw_screen_with_the_guide_opening_is_safe(make_app, hook) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("G1")
+        await wait_for(pilot, acw_open(app, "G1"))
+        await pilot.press("ctrl+g", "f2")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, AcwScreen) and app.screen.wrapup.call.external_id != "G1"
+            ),
+        )
+        await settle(pilot)
+        assert alive(app), app.unexpected
