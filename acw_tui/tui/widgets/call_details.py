@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Static
 
 from acw_tui.core.model import Wrapup
 from acw_tui.service.desk import format_duration
 
 
-def call_summary(wrapup: Wrapup) -> str:
+def call_summary(wrapup: Wrapup) -> Content:
+    """Label and value per line; the values (from the phone system) are shown as sent."""
     call = wrapup.call
     rows = [
         ("Call", call.external_id),
@@ -17,7 +19,9 @@ def call_summary(wrapup: Wrapup) -> str:
         ("Talk", format_duration(call.talk_seconds)),
         ("Ended", wrapup.started_at.astimezone().strftime("%H:%M:%S")),
     ]
-    return "\n".join(f"[b]{label:<9}[/b]{value}" for label, value in rows)
+    return Content("\n").join(
+        Content.assemble((f"{label:<9}", "bold"), value) for label, value in rows
+    )
 
 
 class CallDetails(Static):

@@ -154,7 +154,7 @@ class CodePicker(Vertical):
         event.stop()
         matches = self.visible(event.value)
         if not matches:
-            self.notify(f"No code matches {event.value!r}", severity="warning")
+            self.notify(f"No code matches {event.value!r}", severity="warning", markup=False)
             return
         highlighted = self.query_one("#code-list", CodeList).highlighted_option
         wanted = {c.code for c in matches}

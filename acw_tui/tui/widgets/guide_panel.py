@@ -50,14 +50,16 @@ class GuidePanel(Vertical):
         self._shown: list[Entry] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(f"{self.guide.name} · v{self.guide.version}", id="guide-title")
+        # Names, entries and problems come from the guide file: shown as written.
+        yield Label(f"{self.guide.name} · v{self.guide.version}", id="guide-title", markup=False)
         if self.guide.problems:
             yield Label(
                 f"{len(self.guide.problems)} problem(s): {self.guide.problems[0]}",
                 id="guide-warning",
+                markup=False,
             )
         yield Input(placeholder="Search abbreviations and expansions", id="guide-search")
-        yield OptionList(id="guide-list")
+        yield OptionList(id="guide-list", markup=False)
 
     def on_mount(self) -> None:
         self.show_matches("")
