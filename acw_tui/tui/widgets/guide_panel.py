@@ -27,7 +27,8 @@ SHOWN = 200  # rows in the list at most; the search itself covers the whole guid
 class GuidePanel(Vertical):
     DEFAULT_CSS = """
     GuidePanel {
-        width: 44;
+        width: 1fr;
+        max-width: 44;
         border: round $primary 50%;
         padding: 0 1;
     }
