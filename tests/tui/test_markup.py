@@ -87,7 +87,7 @@ async def test_code_picker_labels_are_shown_as_written() -> None:
         assert f"[x] Sync {BRACKETS}  (sync)" in shown
 
 
-FORM = f'''+++
+FORM = f"""+++
 id = "t"
 title = "Title {BRACKETS}"
 locale = "en"
@@ -111,7 +111,7 @@ choices = ["[sync]", "[b]x"]
 default = "[sync]"
 +++
 {{{{ reason }}}}
-'''
+"""
 
 
 async def test_template_form_labels_help_and_choices_are_shown_as_written(
