@@ -401,3 +401,18 @@ async def test_on_the_acw_screen_f6_and_f7_from_the_notes_are_the_app_keys(
         assert active["f6"].binding.action == "reports"
         assert active["f7"].binding.action == "sync_status"
         assert active["f6"].node is app and active["f7"].node is app
+
+
+async def test_guide_panel_calls_before_it_is_composed_or_after_it_is_gone_are_safe() -> None:
+    """ctrl+g then F2 at once: the screen's deferred focus_search finds no panel."""
+    early = GuidePanel(GUIDE)
+    early.focus_search()
+    early.set_guide(GUIDE)
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(GuidePanel)
+        await panel.remove()
+        panel.focus_search()
+        panel.set_guide(GUIDE)
+        await pilot.pause()
+        assert app.is_running

@@ -65,16 +65,26 @@ class GuidePanel(Vertical):
     def on_mount(self) -> None:
         self.show_matches("")
 
+    # The screen calls these from timers and after a refresh: by then the panel may not
+    # be composed yet, or already gone with its screen (ctrl+g then F2). Then they wait
+    # for the mount (which shows the guide) or do nothing.
+
     def set_guide(self, guide: Guide) -> None:
         self.guide = guide
-        self.show_matches(self.query_one("#guide-search", Input).value)
+        for search in self.query("#guide-search").results(Input):
+            self.show_matches(search.value)
 
     def focus_search(self) -> None:
-        self.query_one("#guide-search", Input).focus()
+        if self.is_attached:
+            for search in self.query("#guide-search").results(Input):
+                search.focus()
 
     def show_matches(self, query: str) -> None:
         self._shown = search_guide(self.guide, query, SHOWN)
-        options = self.query_one("#guide-list", OptionList)
+        found = self.query("#guide-list").results(OptionList)
+        options = next(iter(found), None)
+        if options is None:
+            return
         options.clear_options()
         options.add_options(
             Option(Text.assemble((f"{e.abbr:<8}", "bold"), " ", e.expansion)) for e in self._shown
