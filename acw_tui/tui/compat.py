@@ -1,11 +1,17 @@
-"""The only place that touches Textual's private API. `tests/tui/test_compat.py` fails
-loudly, naming the attribute, when a Textual upgrade changes one of these.
+"""The one place acw touches Textual's private API.
 
-- `MessagePump._dispatch_message`: an exception in a handler ends that widget's or
-  screen's message loop for good. `guard_dispatch` turns it into a call to the app's
-  `unexpected_error` instead, and the loop goes on: the agent keeps a working screen.
-- `App._handle_exception`: where Textual sends what escapes timers, workers and
-  start-up; `LastResort` routes it to the same place instead of exiting at once.
+Each function says what acw needs in its own words and does it with the underscored
+name Textual has for it today. `tests/tui/test_compat.py` checks every name used here
+against the installed Textual and fails by name when an upgrade changed one; a test
+also keeps the rest of `acw_tui` from reaching past this module.
+
+Used by the notes editor (an expansion recorded as one undoable edit, the cursor
+blink), the live redaction marks (drawn as TextArea highlights) and the template
+form's Select (mounted while the screen may be closing), and by the app: an exception
+in a handler would end that widget's message loop for good (`guard_dispatch` turns it
+into a call to the app's `unexpected_error`, and the loop goes on), and what escapes
+timers, workers and start-up goes to `App._handle_exception` (`LastResort` routes it
+to the same place instead of exiting at once).
 """
 
 from __future__ import annotations
@@ -14,9 +20,72 @@ from asyncio import CancelledError
 from typing import Any
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.widgets import Select, TextArea
+from textual.widgets.text_area import Edit, Selection, TextAreaTheme
 
+# A TextArea highlight: start byte, end byte (None: to the end of the line), style name.
+Highlight = tuple[int, int | None, str]
+
+# The children Select composes for itself (by CSS type name) and queries when mounted.
+SELECT_PARTS = ("SelectCurrent", "SelectOverlay")
+
+
+# -- TextArea: typing ---------------------------------------------------------------------
+
+
+def restart_cursor_blink(text_area: TextArea) -> None:
+    """Show the cursor and start its blink again, as TextArea does for a key it takes."""
+    text_area._restart_blink()
+
+
+def record_edit_as_typed(edit: Edit, selection_before: Selection, replaced_text: str) -> None:
+    """Make undoing `edit` put back `replaced_text` with the cursor at `selection_before`.
+
+    Call after `TextArea.edit(edit)`. The notes editor replaces a token and its
+    delimiter in one edit, and undo must give back the token as typed.
+    """
+    edit._original_selection = selection_before
+    if edit._edit_result is not None:
+        edit._edit_result.replaced_text = replaced_text
+
+
+# -- TextArea: extra highlights --------------------------------------------------------------
+
+
+def highlights(text_area: TextArea) -> dict[int, list[Highlight]]:
+    """The TextArea's highlights by line (rebuilt by TextArea on every edit)."""
+    return text_area._highlights
+
+
+def forget_drawn_lines(text_area: TextArea) -> None:
+    """Drop the lines TextArea keeps drawn, so changed highlights show at the next paint."""
+    text_area._line_cache.clear()
+
+
+def theme_in_use(text_area: TextArea) -> TextAreaTheme | None:
+    """The TextArea's own copy of its theme (its `syntax_styles` name highlight styles)."""
+    return text_area._theme
+
+
+# -- Select ------------------------------------------------------------------------------------
+
+
+def select_parts_missing(select: Select[object]) -> bool:
+    """Whether the parts Select looks up when it is mounted are already gone.
+
+    That happens when the app quits while a form is being built: Select's own mount
+    handler would then raise `NoMatches` on the way out.
+    """
+    try:
+        return any(not select.query(part) for part in SELECT_PARTS)
+    except NoMatches:
+        return True
+
+
+# -- the app: exceptions that would end a message loop or the app -------------------------
 _original_dispatch = MessagePump._dispatch_message
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual import events, on
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widgets import Input, Label
 
 from acw_tui.core.shorthand import Entry, Guide, load_guide
@@ -141,7 +142,7 @@ async def test_paste_is_never_expanded_but_expand_note_is_one_undo_step() -> Non
     app = EditorApp()
     async with app.run_test() as pilot:
         pasted = "cx called, cb tmrw. "
-        await editor(app)._on_paste(events.Paste(pasted))
+        app.post_message(events.Paste(pasted))  # as the terminal driver sends it
         await pilot.pause()
         assert editor(app).text == pasted
         await pilot.press("f5")
@@ -324,14 +325,94 @@ async def test_backspace_after_every_expansion_gives_back_exactly_what_was_typed
             notes.load_text("")
             typed = ""
             for _ in range(rng.randint(1, 12)):
-                for char in rng.choice(pieces) + rng.choice(delimiters):
-                    before = notes.text
-                    key = KEYS.get(char, "semicolon" if char == ";" else char)
-                    await notes._on_key(events.Key(key, char))
-                    typed += char
-                    if notes.text != before + char:  # an expansion happened
-                        assert notes.text.endswith(char)
-                        notes.action_delete_left()
-                    assert notes.text == typed
+                piece = rng.choice(pieces) + rng.choice(delimiters)
+                before = notes.text
+                for char in piece:  # the keys straight to the editor, as fast as it takes them
+                    key = "enter" if char == "\n" else KEYS.get(char, char)
+                    notes.post_message(events.Key(key, char))
+                await pilot.pause()
+                typed += piece
+                if notes.text != before + piece:  # an expansion happened (at the delimiter)
+                    assert notes.text.endswith(piece[-1])
+                    notes.action_delete_left()
+                assert notes.text == typed
         await pilot.pause()
         assert sum(row.undone for row in notes.usage.rows()) > 30  # it did expand, often
+
+
+# -- screen keys -------------------------------------------------------------------------
+
+
+class KeysApp(EditorApp):
+    """A host that answers F6 and F7 itself, as the real app does (reports, sync)."""
+
+    BINDINGS = [
+        Binding("f6", "screen_key('f6')", "Reports"),
+        Binding("f7", "screen_key('f7')", "Sync"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.screen_keys: list[str] = []
+
+    def action_screen_key(self, key: str) -> None:
+        self.screen_keys.append(key)
+
+
+async def test_screen_keys_reach_the_screen_and_never_select_the_note() -> None:
+    app = KeysApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "cx wants a cb")
+        typed = editor(app).text
+        assert typed == "customer wants a cb"
+        await pilot.press("f7")
+        assert editor(app).selection.is_empty
+        await type_text(pilot, "x")
+        assert editor(app).text == typed + "x"  # F7 selected all, and "x" replaced the note
+        await pilot.press("f6")
+        assert editor(app).selection.is_empty
+        await type_text(pilot, "y")
+        assert editor(app).text == typed + "xy"
+        assert app.screen_keys == ["f7", "f6"]
+
+
+def test_the_editor_keeps_no_function_key_but_its_own() -> None:
+    from textual.widgets import TextArea
+
+    editor_keys = NotesEditor._merge_bindings().key_to_bindings
+    function_keys = {key for key in editor_keys if key[:1] == "f" and key[1:].isdigit()}
+    assert function_keys == {"f5"}
+    # Everything else TextArea binds is still there, to the same action.
+    for key, bindings in TextArea._merge_bindings().key_to_bindings.items():
+        if key not in ("f6", "f7"):
+            assert [b.action for b in editor_keys[key]] == [b.action for b in bindings], key
+
+
+async def test_on_the_acw_screen_f6_and_f7_from_the_notes_are_the_app_keys(
+    make_app: Callable[..., object], hook: object
+) -> None:
+    from tests.tui.conftest import acw_open, wait_for
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        hook.call_ended("PBX-9")  # type: ignore[attr-defined]
+        await wait_for(pilot, acw_open(app))
+        active = app.screen.active_bindings  # type: ignore[attr-defined]
+        assert active["f6"].binding.action == "reports"
+        assert active["f7"].binding.action == "sync_status"
+        assert active["f6"].node is app and active["f7"].node is app
+
+
+async def test_guide_panel_calls_before_it_is_composed_or_after_it_is_gone_are_safe() -> None:
+    """ctrl+g then F2 at once: the screen's deferred focus_search finds no panel."""
+    early = GuidePanel(GUIDE)
+    early.focus_search()
+    early.set_guide(GUIDE)
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(GuidePanel)
+        await panel.remove()
+        panel.focus_search()
+        panel.set_guide(GUIDE)
+        await pilot.pause()
+        assert app.is_running

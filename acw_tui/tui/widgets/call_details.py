@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
-from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
+from acw_tui.core.durations import format_duration
 
 
-def call_summary(wrapup: Wrapup) -> Text:
+def call_summary(wrapup: Wrapup) -> Content:
+    """Label and value per line; the values (from the phone system) are shown as sent."""
     call = wrapup.call
     rows = [
         ("Call", call.external_id),
@@ -18,12 +19,9 @@ def call_summary(wrapup: Wrapup) -> Text:
         ("Talk", format_duration(call.talk_seconds)),
         ("Ended", wrapup.started_at.astimezone().strftime("%H:%M:%S")),
     ]
-    # Values come from the phone system: shown as text, never read as markup.
-    text = Text()
-    for n, (label, value) in enumerate(rows):
-        text.append(f"{label:<9}", style="bold")
-        text.append(value + ("\n" if n < len(rows) - 1 else ""))
-    return text
+    return Content("\n").join(
+        Content.assemble((f"{label:<9}", "bold"), value) for label, value in rows
+    )
 
 
 class CallDetails(Static):

@@ -1,16 +1,24 @@
-"""Picking wrap-up codes: type to filter, Enter picks the first match, several allowed."""
+"""Picking wrap-up codes: type to filter, Enter picks the first match, several allowed.
+
+The list is a plain `OptionList` whose rows show their own check mark: the picker keeps
+the picked codes itself, and every message the list sends carries the option it is
+about. (A `SelectionList` turns each highlight into a message that looks its option up
+by index later, when the agent typing on may already have filtered that index away.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, SelectionList
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 from acw_tui.core.templates import WrapupCode
 
@@ -19,6 +27,16 @@ def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
     """Every typed word appears in the code, its label or its help text."""
     haystack = f"{code.code} {code.label} {code.label_in(locale)} {code.help}".casefold()
     return all(word in haystack for word in text.casefold().split())
+
+
+PICKED = "[x] "
+NOT_PICKED = "[ ] "
+
+
+class CodeList(OptionList):
+    """The codes shown for the filter; Space or Enter toggles the highlighted one."""
+
+    BINDINGS = [Binding("space", "select", "Toggle code", show=False)]
 
 
 class CodePicker(Vertical):
@@ -61,11 +79,11 @@ class CodePicker(Vertical):
         self.selected: list[str] = [c for c in selected if any(k.code == c for k in self.codes)]
 
     def compose(self) -> ComposeResult:
-        yield Label(self._title(), id="code-title", classes="section-title")
+        yield Label(self._title(), id="code-title", classes="section-title", markup=False)
         yield Input(
             placeholder="Type to filter codes · Enter picks", id="code-filter", compact=True
         )
-        yield SelectionList[str](id="code-list", compact=True)
+        yield CodeList(id="code-list", compact=True, markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -90,17 +108,23 @@ class CodePicker(Vertical):
     def visible(self, text: str) -> list[WrapupCode]:
         return [c for c in self.codes if code_matches(c, text, self.locale)]
 
+    def _row(self, code: WrapupCode) -> Option:
+        mark = PICKED if code.code in self.selected else NOT_PICKED
+        return Option(Text(f"{mark}{code.label_in(self.locale)}  ({code.code})"), id=code.code)
+
     def _fill(self, text: str) -> None:
-        options = self.query_one("#code-list", SelectionList)
+        """Show the codes matching `text`, keeping the highlight on the same code if shown."""
+        options = self.query_one("#code-list", CodeList)
+        current = options.highlighted_option
+        keep = current.id if current is not None else None
+        shown = self.visible(text)
         options.clear_options()
-        options.add_options(
-            [
-                Selection(f"{c.label_in(self.locale)}  ({c.code})", c.code, c.code in self.selected)
-                for c in self.visible(text)
-            ]
-        )
-        if options.option_count:
-            options.highlighted = 0
+        options.add_options([self._row(c) for c in shown])
+        ids = [c.code for c in shown]
+        if ids:
+            # An index of the list just filled, so whatever the highlight message
+            # carries exists.
+            options.highlighted = ids.index(keep) if keep in ids else 0
 
     # -- changing ------------------------------------------------------------------------
 
@@ -130,36 +154,32 @@ class CodePicker(Vertical):
         event.stop()
         matches = self.visible(event.value)
         if not matches:
-            self.notify(f"No code matches {event.value!r}", severity="warning")
+            self.notify(f"No code matches {event.value!r}", severity="warning", markup=False)
             return
-        options = self.query_one("#code-list", SelectionList)
-        index = options.highlighted if options.highlighted is not None else 0
-        code = matches[min(index, len(matches) - 1)].code
+        highlighted = self.query_one("#code-list", CodeList).highlighted_option
+        wanted = {c.code for c in matches}
+        code = (
+            highlighted.id
+            if highlighted is not None and highlighted.id in wanted
+            else matches[0].code
+        )
         event.input.value = ""
         self.toggle(code)
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Down from the filter walks the list of matches without leaving the filter.
-        key = getattr(event, "key", "")
         filter_input = self.query_one("#code-filter", Input)
-        if not filter_input.has_focus or key not in ("down", "up"):
+        if not filter_input.has_focus or event.key not in ("down", "up"):
             return
-        options = self.query_one("#code-list", SelectionList)
+        options = self.query_one("#code-list", CodeList)
         if options.option_count:
             current = options.highlighted or 0
-            step = 1 if key == "down" else -1
+            step = 1 if event.key == "down" else -1
             options.highlighted = max(0, min(options.option_count - 1, current + step))
-        event.stop()  # type: ignore[attr-defined]
-
-    @on(SelectionList.SelectedChanged, "#code-list")
-    def _list_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
-        options = event.selection_list
-        shown = {options.get_option_at_index(i).value for i in range(options.option_count)}
-        now_selected = set(options.selected)
-        codes = [c for c in self.selected if c not in shown or c in now_selected]
-        codes += [c for c in options.selected if c not in codes]
-        if codes != self.selected:
-            self.selected = codes
-            self._update_title()
-            self.post_message(self.Changed(self, tuple(codes)))
+
+    @on(OptionList.OptionSelected, "#code-list")
+    def _list_toggled(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.toggle(event.option.id)

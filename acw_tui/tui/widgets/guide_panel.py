@@ -27,7 +27,8 @@ SHOWN = 200  # rows in the list at most; the search itself covers the whole guid
 class GuidePanel(Vertical):
     DEFAULT_CSS = """
     GuidePanel {
-        width: 44;
+        width: 1fr;
+        max-width: 44;
         border: round $primary 50%;
         padding: 0 1;
     }
@@ -50,28 +51,40 @@ class GuidePanel(Vertical):
         self._shown: list[Entry] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(f"{self.guide.name} · v{self.guide.version}", id="guide-title")
+        # Names, entries and problems come from the guide file: shown as written.
+        yield Label(f"{self.guide.name} · v{self.guide.version}", id="guide-title", markup=False)
         if self.guide.problems:
             yield Label(
                 f"{len(self.guide.problems)} problem(s): {self.guide.problems[0]}",
                 id="guide-warning",
+                markup=False,
             )
         yield Input(placeholder="Search abbreviations and expansions", id="guide-search")
-        yield OptionList(id="guide-list")
+        yield OptionList(id="guide-list", markup=False)
 
     def on_mount(self) -> None:
         self.show_matches("")
 
+    # The screen calls these from timers and after a refresh: by then the panel may not
+    # be composed yet, or already gone with its screen (ctrl+g then F2). Then they wait
+    # for the mount (which shows the guide) or do nothing.
+
     def set_guide(self, guide: Guide) -> None:
         self.guide = guide
-        self.show_matches(self.query_one("#guide-search", Input).value)
+        for search in self.query("#guide-search").results(Input):
+            self.show_matches(search.value)
 
     def focus_search(self) -> None:
-        self.query_one("#guide-search", Input).focus()
+        if self.is_attached:
+            for search in self.query("#guide-search").results(Input):
+                search.focus()
 
     def show_matches(self, query: str) -> None:
         self._shown = search_guide(self.guide, query, SHOWN)
-        options = self.query_one("#guide-list", OptionList)
+        found = self.query("#guide-list").results(OptionList)
+        options = next(iter(found), None)
+        if options is None:
+            return
         options.clear_options()
         options.add_options(
             Option(Text.assemble((f"{e.abbr:<8}", "bold"), " ", e.expansion)) for e in self._shown

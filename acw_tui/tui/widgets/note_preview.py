@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Label, TextArea
 
 if TYPE_CHECKING:
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
 
 class PreviewText(TextArea):
     can_focus = False
+
+    def load_text(self, text: str) -> None:
+        super().load_text(text)
+        # TextArea repaints after `load_text` only when its size or cursor moved: a
+        # field corrected in place (`12abc` → `12ab`) would stay on the screen.
+        self.refresh()
 
 
 class NotePreview(Vertical):
@@ -54,7 +61,18 @@ class NotePreview(Vertical):
         self.query_one("#preview-error", Label).display = False
 
     def show(self, rendered: RenderedNote) -> None:
-        error = self.query_one("#preview-error", Label)
+        """Show `rendered`; dropped when the preview is not (or no longer) on a screen.
+
+        The screen renders after a pause in typing, from a timer that can fire after
+        the wrap-up was finished or left.
+        """
+        if not self.is_attached:
+            return
+        try:
+            error = self.query_one("#preview-error", Label)
+            text = self.query_one(PreviewText)
+        except NoMatches:  # not composed yet, or being removed
+            return
         message = ""
         if rendered.error:
             # The file name is enough on the agent's screen; lint gives the full path.
@@ -67,10 +85,11 @@ class NotePreview(Vertical):
             error.update(message)
             error.display = bool(message)
             self.set_class(bool(message), "-broken")
-        text = self.query_one(PreviewText)
         if text.text != rendered.text:
             text.load_text(rendered.text)
 
     @property
     def text(self) -> str:
-        return self.query_one(PreviewText).text
+        """The text shown ("" before it is composed or after it was removed)."""
+        found = self.query(PreviewText)
+        return found.first().text if found else ""

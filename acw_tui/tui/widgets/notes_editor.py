@@ -12,11 +12,17 @@ of the cursor when a delimiter is typed, and does the edits so that:
 
 The keystroke path is one short scan of the current line and one dictionary hit.
 `keystroke_hook` (optional) runs after every key: live redaction plugs in there.
+
+Function keys belong to the screens (F6 reports, F7 sync, …): the editor keeps none
+of TextArea's own (F6 selects the line, F7 selects all, and the next key would have
+replaced the whole note). Its handlers use Textual's public event order: a widget's
+`on_<event>` runs before the `_on_<event>` of the class it extends, which runs unless
+the event's default is prevented. Textual internals go through `acw_tui.tui.compat`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -39,13 +45,34 @@ from acw_tui.core.shorthand import (
     entry_being_typed,
     expand_text,
 )
+from acw_tui.tui.compat import record_edit_as_typed, restart_cursor_blink
 
 # Keys that must not forget the last expansion: they are the ways to take it back.
 _UNDO_KEYS = frozenset({"backspace", "ctrl+z", "super+z"})
 
+# Keys the screens answer to, whatever has the focus.
+SCREEN_KEYS = frozenset(f"f{n}" for n in range(1, 25))
 
-class NotesEditor(TextArea):
-    BINDINGS = [Binding("f5", "expand_note", "Expand note")]
+
+def bindings_without(keys: frozenset[str], classes: Iterable[type]) -> list[Binding]:
+    """The bindings `classes` declare, merged as Textual merges a widget's base classes
+    (base first, a later class's key replacing an earlier one's), minus `keys`."""
+    by_key: dict[str, list[Binding]] = {}
+    for cls in classes:
+        declared: dict[str, list[Binding]] = {}
+        for binding in Binding.make_bindings(vars(cls).get("BINDINGS", [])):
+            declared.setdefault(binding.key, []).append(binding)
+        by_key.update(declared)
+    return [binding for key, found in by_key.items() if key not in keys for binding in found]
+
+
+class NotesEditor(TextArea, inherit_bindings=False):
+    # TextArea's bindings without the screen keys: F6 and F7 (select line, select
+    # all) reach the screen from the notes, and no screen key can select the note.
+    BINDINGS = [
+        *bindings_without(SCREEN_KEYS, reversed(TextArea.__mro__)),
+        Binding("f5", "expand_note", "Expand note"),
+    ]
 
     @dataclass
     class HintChanged(Message):
@@ -149,14 +176,19 @@ class NotesEditor(TextArea):
     def load_text(self, text: str) -> None:
         super().load_text(text)
         self._book.clear()
+        self.refresh()  # TextArea repaints only if its size or the cursor moved
 
     # -- typing ------------------------------------------------------------------------
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Runs before TextArea's own key handler, which inserts a typed character.
+
+        A delimiter is typed here (with its expansion) and TextArea's handler is
+        skipped; any other key goes on to it. Hint and hook run once the key is done.
+        """
         if event.key not in _UNDO_KEYS:
             self._book.forget()
         if self.read_only:
-            await super()._on_key(event)
             return
         char = "\n" if event.key == "enter" else event.character if event.is_printable else None
         if (
@@ -166,12 +198,10 @@ class NotesEditor(TextArea):
             and self._guide.entries
         ):
             event.stop()
-            event.prevent_default()
-            self._restart_blink()
+            event.prevent_default()  # TextArea would insert the delimiter a second time
+            restart_cursor_blink(self)
             self._type_delimiter(char)
-        else:
-            await super()._on_key(event)
-        self._after_keystroke()
+        self.call_next(self._after_keystroke)
 
     def _line_before_cursor(self) -> tuple[int, int, str]:
         """(row, column of the window's start, the window of text left of the cursor)."""
@@ -185,7 +215,8 @@ class NotesEditor(TextArea):
         if found is not None and self._book.is_suppressed((row, offset + found.start), found.typed):
             found = None
         if found is None:
-            self._replace_via_keyboard(char, *self.selection)
+            start, end = self.selection
+            self.replace(char, start, end, maintain_selection_offset=False)
             self._count_missed(row, offset + len(before))
             return
         start, end = (row, offset + found.start), (row, offset + found.end)
@@ -199,9 +230,7 @@ class NotesEditor(TextArea):
         # ... recorded as if the delimiter had been typed first: ctrl+z gives back the
         # token and its delimiter, with the cursor after them, and ctrl+y redoes it.
         edit.to_location = after_delimiter
-        edit._original_selection = Selection.cursor(after_delimiter)
-        if edit._edit_result is not None:
-            edit._edit_result.replaced_text = found.typed + char
+        record_edit_as_typed(edit, Selection.cursor(after_delimiter), found.typed + char)
         cursor = self.cursor_location
         self._book.expanded(
             DoneExpansion(
@@ -271,15 +300,15 @@ class NotesEditor(TextArea):
         self.usage.undone(done.entry, done.token, done.inserted[:-1])
         self.post_message(self.Expanded(self, done.entry, undone=True))
 
-    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+    def on_mouse_down(self) -> None:
+        # TextArea's own handler moves the cursor right after this one.
         self._book.forget()  # a click is a cursor move: backspace is ordinary again
-        await super()._on_mouse_down(event)
 
     # -- paste and the whole note ------------------------------------------------------
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self) -> None:
+        # TextArea's own handler inserts the text, once, right after this one.
         self._book.forget()  # a paste is never expanded (SPEC §3 rule 6)
-        await super()._on_paste(event)
 
     def action_expand_note(self) -> int:
         """Expand the whole note by the same rules (for pasted text); one undo step."""

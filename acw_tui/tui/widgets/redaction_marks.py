@@ -6,8 +6,9 @@ handler. That call only records the time; the scan runs from a timer once typing
 paused, so a keystroke never waits for it. Saving always re-checks (the desk redacts
 before writing), so a mark that lags a keystroke behind can never let anything through.
 
-Textual's TextArea draws highlights from `_highlights` (per line: start byte, end byte,
-name) with styles looked up by name in its theme's `syntax_styles`. A TextArea without
+Textual's TextArea draws highlights kept per line (start byte, end byte, name) with
+styles looked up by name in its theme's `syntax_styles` (reached through
+`acw_tui.tui.compat`, the one module that touches Textual internals). A TextArea without
 a language has no highlights of its own, and with one the map is rebuilt on every edit;
 either way our marks are added after the pause and wiped by the next edit, so they are
 never drawn at stale offsets.
@@ -25,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from acw_tui.core.redaction import DEFAULT_POLICY, Redactor, Span, describe, redactor_for
+from acw_tui.tui.compat import forget_drawn_lines, highlights, theme_in_use
 
 MARK_PREFIX = "redaction."
 MARK_STYLES = {
@@ -50,7 +52,8 @@ class RedactionStatus(Static):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("", id=id, classes=classes)
+        # The message quotes what the agent typed ("[CARD ****1111]"): never markup.
+        super().__init__("", id=id, classes=classes, markup=False)
         self.add_class("-clear")
         self.message = ""
 
@@ -120,13 +123,13 @@ class RedactionMarks:
 
     def _apply(self, text: str, spans: list[Span]) -> None:
         area = self.text_area
-        highlights = area._highlights
+        by_row = highlights(area)
         for row in self._rows:
-            kept = [h for h in highlights.get(row, ()) if not h[2].startswith(MARK_PREFIX)]
+            kept = [h for h in by_row.get(row, ()) if not h[2].startswith(MARK_PREFIX)]
             if kept:
-                highlights[row] = kept
+                by_row[row] = kept
             else:
-                highlights.pop(row, None)
+                by_row.pop(row, None)
         self._rows = set()
         self._ensure_styles()
         lines = text.split(area.document.newline)
@@ -143,16 +146,17 @@ class RedactionMarks:
                 end = min(span.end - starts[row], len(line))
                 if end <= begin:
                     continue
-                highlights[row].append((len(line[:begin].encode()), len(line[:end].encode()), name))
+                marks = by_row.setdefault(row, [])
+                marks.append((len(line[:begin].encode()), len(line[:end].encode()), name))
                 self._rows.add(row)
-        area._line_cache.clear()
+        forget_drawn_lines(area)
         area.refresh()
 
     def _ensure_styles(self) -> None:
         # The theme object is a shallow copy of a shared one: give it its own dict
         # rather than writing into the shared styles. A theme change drops them; the
         # next scan puts them back.
-        theme = self.text_area._theme
+        theme = theme_in_use(self.text_area)
         if theme is not None and not set(MARK_STYLES) <= theme.syntax_styles.keys():
             theme.syntax_styles = {**theme.syntax_styles, **MARK_STYLES}
 
@@ -160,7 +164,7 @@ class RedactionMarks:
         """(row, start byte, end byte, name) of the marks drawn now; for tests and tools."""
         return sorted(
             (row, start, end or -1, name)
-            for row, items in self.text_area._highlights.items()
+            for row, items in highlights(self.text_area).items()
             for start, end, name in items
             if name.startswith(MARK_PREFIX)
         )

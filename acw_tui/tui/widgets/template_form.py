@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
@@ -24,6 +26,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from acw_tui.core.templates import FieldSpec, FieldType, ValueProblem, check_value
 from acw_tui.core.templates.form import NoteForm
 from acw_tui.core.templates.values import DATE_HINT
+from acw_tui.tui.compat import select_parts_missing
 
 NO_TEMPLATE = "__none__"
 FIELD_PREFIX = "field-"
@@ -36,11 +39,10 @@ class FormSelect(Select[Any]):
     build that overlay is already gone, and the lookup would fail on the way out.
     """
 
-    def _on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # the base handlers are called here, once
-        with contextlib.suppress(NoMatches):
-            Select._on_mount(self, event)
-        Widget._on_mount(self, event)
+    def on_mount(self, event: events.Mount) -> None:
+        # Runs before Select's own mount handler, which is skipped when it would fail.
+        if select_parts_missing(self):
+            event.prevent_default()
 
 
 def field_widget_id(name: str) -> str:
@@ -102,7 +104,8 @@ class TemplateForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         library = self.note_form.library
-        options = [(t.title, t.id) for t in library.for_locale(self.note_form.locale)]
+        # Titles, labels, choices and help come from template files: shown as written.
+        options = [(Text(t.title), t.id) for t in library.for_locale(self.note_form.locale)]
         yield Label("Template", classes="section-title")
         yield FormSelect(
             [("— none: notes only —", NO_TEMPLATE), *options],
@@ -153,10 +156,10 @@ class TemplateForm(VerticalScroll):
         widget: Widget
         wid = field_widget_id(spec.name)
         if spec.type is FieldType.BOOL:
-            widget = Checkbox(label, value=bool(value), id=wid)
+            widget = Checkbox(Content(label), value=bool(value), id=wid)
         elif spec.type is FieldType.CHOICE:
             widget = FormSelect(
-                [(c, c) for c in spec.choices],
+                [(Text(c), c) for c in spec.choices],
                 value=value if value in spec.choices else Select.NULL,
                 prompt="choose…",
                 id=wid,
@@ -179,10 +182,10 @@ class TemplateForm(VerticalScroll):
                 select_on_focus=False,
                 compact=True,
             )
-        widget.tooltip = spec.help or None
+        widget.tooltip = Content(spec.help) if spec.help else None
         children: list[Widget] = []
         if spec.type is not FieldType.BOOL:
-            children.append(Label(label, classes="field-label"))
+            children.append(Label(label, classes="field-label", markup=False))
         children += [widget, Static("", classes="field-hint", markup=False)]
         row = Vertical(*children, classes=f"field-row -{spec.type}")
         row.set_class(spec.required, "-required")

@@ -1,0 +1,59 @@
+"""The notes editor, the thing the agent is there for, keeps its room on small terminals.
+
+At least half the width at any size, never hidden; the timer strip, the wrap-up panel
+and the guide panel share what is left.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from acw_tui.tui.widgets.acw_timer import AcwTimer
+from acw_tui.tui.widgets.notes_editor import NotesEditor
+from tests.tui.conftest import acw_open, type_text, wait_for
+
+
+def form_ready(app):  # type: ignore[no-untyped-def]
+    opened = acw_open(app)
+    return lambda: opened() and bool(app.screen.query("#note-preview"))
+
+
+def sizes(app) -> str:  # type: ignore[no-untyped-def]
+    """Where the space went, for the failure message."""
+    return ", ".join(
+        f"#{w.id}={w.region.width}x{w.region.height}"
+        for w in app.screen.query("#acw-side, #wrapup-slot, #acw-note-col, #notes, #guide-panel")
+    )
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (120, 40), (200, 50)])
+async def test_the_notes_keep_half_the_width_and_stay_usable(make_app, hook, size) -> None:
+    width, _ = size
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        hook.call_ended("PBX-1", customer_ref="CU-12345", queue="billing")
+        await wait_for(pilot, form_ready(app))
+        await pilot.pause()
+        notes = app.screen.query_one(NotesEditor)
+        assert notes.size.width >= width // 2, sizes(app)
+        assert notes.size.height >= 3, sizes(app)  # room for a few lines of text
+        assert app.screen.query_one(AcwTimer).region.width > 0, sizes(app)
+        await type_text(pilot, "cx called")
+        assert notes.text == "customer called"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_guide_panel_does_not_squeeze_the_notes(make_app, hook, size) -> None:
+    width, _ = size
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        hook.call_ended("PBX-1")
+        await wait_for(pilot, form_ready(app))
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: bool(app.screen.query("#guide-search")))
+        await pilot.pause()
+        notes = app.screen.query_one(NotesEditor)
+        panel = app.screen.query_one("#guide-panel")
+        assert notes.size.width >= width // 2, sizes(app)
+        assert notes.size.height >= 3, sizes(app)
+        assert panel.region.width >= 12, sizes(app)  # the panel is there to be used
