@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -17,6 +17,26 @@ import click
 from acw_tui import __version__
 from acw_tui.errors import AcwError
 from acw_tui.user_errors import USER_ERRORS, one_line
+
+
+class OneLineUsageError(click.UsageError):
+    """click's usage errors (unknown option, bad value, missing argument) in one line:
+    what, where, and where to look, instead of usage, hint, blank line and error."""
+
+    def show(self, file: Any = None) -> None:
+        where = self.ctx.command_path if self.ctx is not None else "acw"
+        click.echo(
+            f"Error: {where}: {self.format_message()} (see `{where} --help`)",
+            file=file,
+            err=file is None,
+        )
+
+
+def _one_line_usage(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, OneLineUsageError):
+        return exc
+    message = " ".join(exc.format_message().split())
+    return OneLineUsageError(message, exc.ctx)
 
 
 class AcwGroup(click.Group):
@@ -35,29 +55,142 @@ class AcwGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in self.lazy:
-            self.add_command(self.lazy[name](), name)
+            self.add_command(utf8_only(self.lazy[name]()), name)
         return super().get_command(ctx, name)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.format_message())
+            raise click.exceptions.Exit(0) from None
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             raise  # the reader stopped early (`acw guide list | head`); click ends quietly
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.format_message())  # `acw guide`: its commands, on stdout
+            raise click.exceptions.Exit(0) from None
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except USER_ERRORS as exc:
             raise click.ClickException(one_line(exc)) from None
+        except RecursionError:
+            raise click.ClickException("the input is nested too deeply to read") from None
+        except MemoryError:
+            raise click.ClickException("the input is too large to handle in memory") from None
+        except Exception as exc:
+            # A mistake of ours, not the user's: still one line, saying what to report.
+            raise click.ClickException(
+                f"internal error ({type(exc).__name__}: {exc}); please report it"
+            ) from None
 
 
-def iso_time(value: str | None) -> datetime | None:
-    from acw_tui.core.timeutil import parse_iso
+class Checked(click.ParamType):
+    """A click parameter checked by one of core/inputs.py's functions, so the message
+    is the same one the service would give, naming the option."""
+
+    def __init__(self, check: Callable[[Any, str], Any], name: str = "value") -> None:
+        self.check = check
+        self.name = name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from acw_tui.core.inputs import InputError
+
+        if not isinstance(value, str):
+            return value  # a default already checked
+        what = (param.opts[0] if param.opts and param.param_type_name == "option" else None) or (
+            (param.human_readable_name if param is not None else None) or self.name
+        )
+        try:
+            return self.check(value, what)
+        except InputError as exc:
+            # The message already names the option; click's "Invalid value for" is not repeated.
+            raise click.UsageError(str(exc), ctx) from None
+
+
+def _text(value: str, what: str) -> str:
+    from acw_tui.core.inputs import text
+
+    return text(value, what)
+
+
+def _call_id(value: str, what: str) -> str:
+    from acw_tui.core.inputs import call_id
+
+    return call_id(value, what)
+
+
+def _seconds(value: str, what: str) -> float:
+    from acw_tui.core.inputs import seconds
+
+    return seconds(value, what)
+
+
+def _moment(value: str, what: str) -> datetime:
+    from acw_tui.core.inputs import moment
+
+    return moment(value, what)
+
+
+TEXT = Checked(_text, "text")
+CALL_ID = Checked(_call_id, "call id")
+SECONDS = Checked(_seconds, "seconds")
+TIME = Checked(_moment, "time")
+
+
+def _utf8(value: str, what: str) -> str:
+    from acw_tui.core.inputs import InputError
+
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise InputError(f"{what}: not UTF-8 text (check the terminal's or hook's encoding)")
+    return value
+
+
+UTF8 = Checked(_utf8, "text")
+
+
+def utf8_only(command: click.Command) -> click.Command:
+    """Give every plain text option and argument of `command` (and its subcommands) the
+    UTF-8 check: bytes that are not UTF-8 become one line naming the option, not a
+    UnicodeEncodeError deep inside the store or the terminal."""
+    for param in command.params:
+        if param.type is click.STRING:
+            param.type = UTF8
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            utf8_only(sub)
+    return command
+
+
+def whole_number(minimum: int, maximum: int) -> Checked:
+    def check(value: str, what: str) -> int:
+        from acw_tui.core.inputs import whole
+
+        return whole(value, what, minimum=minimum, maximum=maximum)
+
+    return Checked(check, "number")
+
+
+def event_time(value: datetime | None, what: str = "--at") -> datetime | None:
+    """A hook's --at, checked against now (not years away, not in the future)."""
+    from acw_tui.core.inputs import event_time as checked
 
     if value is None:
         return None
-    try:
-        return parse_iso(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO-8601 time (e.g. 2026-05-04T10:15:00Z)"
-        ) from None
+    return checked(value, datetime.now(UTC), what)
 
 
 def open_desk() -> Any:
@@ -71,6 +204,7 @@ def open_desk() -> Any:
 
 
 @click.group(
+    "acw",
     cls=AcwGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -92,47 +226,51 @@ def cli(ctx: click.Context) -> None:
 
 
 def _call_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--at", "at", metavar="ISO-TIME", help="When it happened (default: now).")(
+    func = click.option(
+        "--at", "at", type=TIME, metavar="ISO-TIME", help="When it happened (default: now)."
+    )(func)
+    func = click.option("--customer", type=TEXT, metavar="REF", help="Customer reference.")(func)
+    func = click.option("--queue", type=TEXT, metavar="Q", help="Queue the call came through.")(
         func
     )
-    func = click.option("--customer", metavar="REF", help="Customer reference.")(func)
-    func = click.option("--queue", metavar="Q", help="Queue the call came through.")(func)
     return click.option(
-        "--call-id", required=True, metavar="ID", help="The phone system's call id."
+        "--call-id", required=True, type=CALL_ID, metavar="ID", help="The phone system's call id."
     )(func)
 
 
 @cli.command("call-started")
 @_call_options
-def call_started(call_id: str, queue: str | None, customer: str | None, at: str | None) -> None:
+def call_started(
+    call_id: str, queue: str | None, customer: str | None, at: datetime | None
+) -> None:
     """Phone-system hook: a call was answered (the agent is on a call)."""
+    when = event_time(at)
     desk = open_desk()
-    call = desk.call_started(call_id, queue=queue, customer_ref=customer, at=iso_time(at))
+    call = desk.call_started(call_id, queue=queue, customer_ref=customer, at=when)
     click.echo(f"call {call.external_id} started")
 
 
 @cli.command("call-ended")
 @_call_options
-@click.option(
-    "--talk-seconds", type=click.FloatRange(min=0), metavar="N", help="Talk time in seconds."
-)
+@click.option("--talk-seconds", type=SECONDS, metavar="N", help="Talk time in seconds.")
 def call_ended(
     call_id: str,
     queue: str | None,
     customer: str | None,
-    at: str | None,
+    at: datetime | None,
     talk_seconds: float | None,
 ) -> None:
     """Phone-system hook: a call ended; opens its wrap-up with the ACW clock running."""
+    when = event_time(at)
     desk = open_desk()
     wrapup = desk.call_ended(
-        call_id, queue=queue, customer_ref=customer, talk_seconds=talk_seconds, at=iso_time(at)
+        call_id, queue=queue, customer_ref=customer, talk_seconds=talk_seconds, at=when
     )
     click.echo(f"wrap-up {wrapup.id} open for call {call_id}")
 
 
 @cli.command("show")
-@click.argument("call_id")
+@click.argument("call_id", type=CALL_ID)
 def show(call_id: str) -> None:
     """Print the wrap-up of a call (by the phone system's call id)."""
     from acw_tui.service.desk import DeskError, format_duration
@@ -300,6 +438,9 @@ cli.lazy.update(  # type: ignore[attr-defined]
     hub=_hub,
 )
 db_group.lazy.update(scrub=_scrub)  # type: ignore[attr-defined]
+
+
+utf8_only(cli)
 
 
 def main() -> None:

@@ -80,6 +80,23 @@ def lint_templates(templates_dir: Path | None, strict: bool) -> None:
         sys.exit(1)
 
 
+MAX_DEPTH = 16  # field values are texts, numbers and short lists; no deeper
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value (counted without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                todo.extend(
+                    (v, level + 1) for v in (item.values() if isinstance(item, dict) else item)
+                )
+    return deepest
+
+
 def _read_data(data: str | None) -> dict[str, Any]:
     if data is None:
         return {}
@@ -98,6 +115,12 @@ def _read_data(data: str | None) -> dict[str, Any]:
         raise click.BadParameter(
             f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise click.BadParameter(
+            f"{source}: JSON nested more than {MAX_DEPTH} levels deep"
+        ) from None
+    if _depth(value) > MAX_DEPTH:
+        raise click.BadParameter(f"{source}: JSON nested more than {MAX_DEPTH} levels deep")
     if not isinstance(value, dict):
         raise click.BadParameter(f"{source}: expected a JSON object of field values")
     return value

@@ -38,6 +38,8 @@ _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _shown(value: object) -> str:
     """The value as the message quotes it: repr, cut short, safe to print."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
     text = repr(value)
     return text if len(text) <= 60 else f"{text[:57]}…'"
 
@@ -216,7 +218,7 @@ def day_or_time(value: object, what: str, *, end: bool = False) -> datetime:
         if "outside" in str(exc):
             raise
         raise InputError(
-            f"{what}: {_shown(value)}: expected an ISO date or time, "
+            f"{what} {_shown(value)}: expected an ISO date or time, "
             "e.g. 2026-05-04 or 2026-05-04T10:00Z"
         ) from None
 
@@ -226,7 +228,7 @@ def age(value: object, what: str = "--since") -> timedelta:
     match = _AGE.match(value) if isinstance(value, str) else None
     if not match:
         raise InputError(
-            f"{what}: {_shown(value)}: expected a number and a unit, e.g. 30m, 12h, 7d, 2w"
+            f"{what} {_shown(value)}: expected a number and a unit, e.g. 30m, 12h, 7d, 2w"
         )
     amount, unit = int(match.group(1)), match.group(2)
     seconds_per = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}[unit]

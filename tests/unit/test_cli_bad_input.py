@@ -1,0 +1,154 @@
+"""Issue 14: every bad value on the command line is one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from acw_tui.cli import cli
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def acw_bytes(
+    *args: bytes, env: dict[str, bytes] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The real program with arguments and environment as raw bytes (not UTF-8)."""
+    environ = {os.fsencode(k): os.fsencode(v) for k, v in os.environ.items()}
+    environ.update({k.encode(): v for k, v in (env or {}).items()})
+    return subprocess.run(
+        [os.fsencode(sys.executable), b"-m", b"acw_tui", *args],
+        capture_output=True,
+        env=environ,
+        timeout=60,
+    )
+
+
+def one_line(err: str | bytes) -> str:
+    text = err.decode("utf-8", "replace") if isinstance(err, bytes) else err
+    assert "Traceback" not in text
+    assert "internal error" not in text
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "names"),
+    [
+        ((b"call-ended", b"--call-id", b"A1", b"--customer", b"M\xfcller"), {}, "--customer"),
+        ((b"call-ended", b"--call-id", b"\xff"), {}, "--call-id"),
+        ((b"call-started", b"--call-id", b"\xff"), {}, "--call-id"),
+        ((b"show", b"\xff"), {}, "CALL_ID"),
+        ((b"call-ended", b"--call-id", b"A2"), {"ACW_AGENT": b"\xff"}, "ACW_AGENT"),
+        ((b"call-started", b"--call-id", b"A3"), {"ACW_SITE": b"x\xfey"}, "ACW_SITE"),
+        ((b"report", b"--agent", b"\xff"), {}, "--agent"),
+        ((b"guide", b"search", b"\xff"), {}, "QUERY"),
+        ((b"templates", b"render", b"\xff"), {}, "TEMPLATE_ID"),
+    ],
+)
+def test_non_utf8_bytes_in_arguments_or_environment(
+    acw_home: Path, args: tuple[bytes, ...], env: dict[str, bytes], names: str
+) -> None:
+    proc = acw_bytes(*args, env=env)
+    assert proc.returncode != 0
+    line = one_line(proc.stderr)
+    assert names in line and "not UTF-8" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (("report", "--since", "99999999999d"), "--since"),
+        (("report", "--from", "0001-01-01", "--to", "9999-12-31"), "--from"),
+        (("report", "--to", "9999-12-31"), "--to"),
+        (("report", "--now", "0001-01-01", "--since", "2d"), "--now"),
+        (("report", "--outlier-factor", "nan"), "--outlier-factor"),
+        (("report", "--outlier-factor", "inf"), "--outlier-factor"),
+        (("report", "--since", ""), "--since"),
+        (("call-ended", "--call-id", "A", "--talk-seconds", "inf"), "--talk-seconds"),
+        (("call-ended", "--call-id", "A", "--talk-seconds", "1e26"), "--talk-seconds"),
+        (("call-ended", "--call-id", "A", "--talk-seconds", "nan"), "--talk-seconds"),
+        (("call-ended", "--call-id", "A", "--at", "9999-12-31T23:59:59Z"), "--at"),
+        (("call-ended", "--call-id", "A", "--at", "0001-01-01"), "--at"),
+        (("call-ended", "--call-id", "A", "--at", "2030-01-01"), "--at"),
+        (("call-started", "--call-id", "A", "--at", "2030-01-01"), "--at"),
+        (("call-ended", "--call-id", ""), "--call-id"),
+        (("call-ended", "--call-id", "x" * 100_000), "--call-id"),
+        (("call-ended", "--call-id", "a\x00b"), "--call-id"),
+        (("sync", "--token", "tökén", "--hub", "http://127.0.0.1:9"), "--token"),
+        (("sync", "--hub", "http://[::1", "--token", "abc"), "--hub"),
+        (("sync", "--hub", "http://x:99999", "--token", "abc"), "--hub"),
+    ],
+)
+def test_poisoned_values_are_refused_naming_the_option(
+    acw_home: Path, args: tuple[str, ...], names: str
+) -> None:
+    code, out, err = run(*args)
+    assert code != 0
+    assert names in one_line(err)
+    assert not (acw_home / "acw.db").exists() or "wrap-up" not in out
+
+
+def test_nothing_was_stored_for_refused_talk_time(acw_home: Path) -> None:
+    import sqlite3
+
+    for value in ("inf", "nan", "1e26", "-1"):
+        assert run("call-ended", "--call-id", f"A-{value}", "--talk-seconds", value)[0] != 0
+    if (acw_home / "acw.db").exists():
+        db = sqlite3.connect(acw_home / "acw.db")
+        assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[sync]\ntimeout_seconds = 0\n", "sync.timeout_seconds"),
+        ("[sync]\nbatch_records = 0\n", "sync.batch_records"),
+        ("[report]\noutlier_factor = nan\n", "report.outlier_factor"),
+        ("[report]\noutlier_factor = inf\n", "report.outlier_factor"),
+        ("[report]\noutlier_factor = 0.0\n", "outlier_factor"),
+    ],
+)
+def test_poisoned_config_numbers(acw_home: Path, table: str, message: str) -> None:
+    (acw_home / "config.toml").write_text(table, encoding="utf-8")
+    command = ("sync", "--hub", "http://127.0.0.1:9", "--token", "abc")
+    if "report" in table:
+        command = ("report",)
+    code, _, err = run(*command)
+    assert code != 0
+    assert message in one_line(err)
+
+
+def test_click_usage_errors_take_one_line(acw_home: Path) -> None:
+    for args in (("call-ended",), ("call-ended", "--bogus"), ("nope",), ("report", "--by", "x")):
+        code, _, err = run(*args)
+        assert code == 2
+        line = one_line(err)
+        assert line.startswith("Error: acw") and "--help" in line
+
+
+def test_a_group_without_command_lists_its_commands(acw_home: Path) -> None:
+    code, out, err = run("guide")
+    assert code == 0 and "Commands:" in out and not err
+
+
+def test_deeply_nested_json_data(acw_home: Path) -> None:
+    code, _, err = run("templates", "render", "general-inquiry", "--data", "[" * 100_000)
+    assert code != 0
+    assert "--data" in one_line(err)
+
+
+def test_a_second_demo_says_what_to_do(acw_home: Path) -> None:
+    assert run("demo", "--calls", "10", "--days", "1")[0] == 0
+    code, _, err = run("demo", "--calls", "10", "--days", "1")
+    line = one_line(err)
+    assert code == 1 and "UNIQUE" not in line and "already holds demo" in line
