@@ -125,5 +125,7 @@ def report(
     if output is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    from acw_tui.files import write_file
+
+    write_file(output, text)
     click.echo(f"report written to {output}", err=True)

@@ -7,6 +7,7 @@ text is printed beside the figure it produces.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -92,7 +93,11 @@ def ratio(part: float, whole: float) -> float | None:
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    """Rounded for output; a figure that is not finite (a stored time of `inf` from an
+    older acw, a sum that overflowed) is no figure, never `Infinity` in JSON."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, digits)
 
 
 def metrics_row(totals: GroupTotals) -> MetricsRow:
@@ -105,7 +110,7 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
     return MetricsRow(
         group=totals.group,
         calls=totals.calls,
-        acw_total_s=round(totals.acw_total_s, 1),
+        acw_total_s=_rounded(totals.acw_total_s, 1) or 0.0,
         acw_avg_s=_rounded(ratio(totals.acw_total_s, totals.calls), 1),
         acw_median_s=_rounded(totals.acw_median_s, 1),
         acw_p90_s=_rounded(totals.acw_p90_s, 1),
@@ -223,7 +228,7 @@ class ShorthandSummary:
 
 def format_seconds(value: float | None) -> str:
     """Seconds as m:ss (or h:mm:ss) for tables; a dash when there is no figure."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     whole = round(value)
     hours, rest = divmod(whole, 3600)
@@ -234,6 +239,6 @@ def format_seconds(value: float | None) -> str:
 
 
 def format_percent(value: float | None, *, fraction: bool = False) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     return f"{value * 100 if fraction else value:.1f}%"

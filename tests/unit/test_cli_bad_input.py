@@ -152,3 +152,25 @@ def test_a_second_demo_says_what_to_do(acw_home: Path) -> None:
     code, _, err = run("demo", "--calls", "10", "--days", "1")
     line = one_line(err)
     assert code == 1 and "UNIQUE" not in line and "already holds demo" in line
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "md", "html"])
+def test_reports_survive_a_stored_infinite_talk_time(acw_home: Path, fmt: str) -> None:
+    """A store written by an older acw may hold talk_seconds = inf: no crash, no Infinity."""
+    import json
+    import sqlite3
+
+    from acw_tui.store import open_store
+    from tests.report_seed import seed
+
+    store = open_store(acw_home / "acw.db")
+    seed(store)
+    store.close()
+    db = sqlite3.connect(acw_home / "acw.db")
+    db.execute("UPDATE calls SET talk_seconds = 9e999")
+    db.commit()
+    code, out, err = run("report", "--format", fmt, "--now", "2026-03-03T00:30:00Z")
+    assert code == 0, err
+    assert "Infinity" not in out and "inf" not in out.replace("info", "")
+    if fmt == "json":
+        json.loads(out, parse_constant=lambda name: pytest.fail(name))
