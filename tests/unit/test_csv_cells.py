@@ -55,7 +55,7 @@ def test_unterminated_quote_is_refused() -> None:
 
 
 def test_duplicate_column_is_refused() -> None:
-    with pytest.raises(ShorthandError, match="g.csv:1: the column 'expansion' appears twice"):
+    with pytest.raises(ShorthandError, match=r"g\.csv:1: the column 'expansion' appears twice"):
         import_csv(b"abbr,expansion,expansion\ncx,customer,client\n", "g.csv")
 
 
