@@ -37,6 +37,17 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
     """List templates (id, languages, version, fields) or wrap-up codes."""
     library = _library(templates_dir)
     if show_codes:
+        from acw_tui.core.templates import TemplateError
+
+        broken = [
+            p
+            for p in library.problems
+            if p.severity == "error"
+            and library.codes_path is not None
+            and p.path == str(library.codes_path)
+        ]
+        if broken:
+            raise TemplateError(f"{broken[0]} (no codes listed)")
         for code in library.codes:
             needs = f"  requires {', '.join(code.requires)}" if code.requires else ""
             click.echo(f"{code.code:<16} {code.label:<28} → {code.template or '–'}{needs}")
@@ -178,7 +189,11 @@ def render_template(
     form.notes = notes
     check = form.check()
     rendered = form.render(check)
-    click.echo(rendered.text)
+    # What is printed is what finishing would store: card data redacted under the
+    # site's policy, as the screen does.
+    from acw_tui.core.redaction import policy_from_config, redactor_for
+
+    click.echo(redactor_for(policy_from_config(config)).redact(rendered.text).text)
     if rendered.error:
         click.echo(f"error: {rendered.error} (printed a plain note instead)", err=True)
     for problem in check.problems():

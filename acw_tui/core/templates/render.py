@@ -149,7 +149,7 @@ class NoteRenderer:
         typed = sum(len(str(v)) for k, v in context.items() if k != YES_NO_KEY)
         limit = self.limits.max_output + typed
         try:
-            with work_budget(self.limits):
+            with work_budget(self.limits, typed):
                 for chunk in compiled.generate(context):
                     parts.append(chunk)
                     size += len(chunk)
