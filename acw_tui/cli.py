@@ -315,7 +315,14 @@ def db_migrate() -> None:
     from acw_tui.store import open_store
     from acw_tui.store.migrations import LATEST, migrate
 
-    store = open_store(database_file(), migrate=False)
+    path = database_file()
+    store = open_store(path, migrate=False)
+    problems = store.quick_problems()
+    if problems:
+        raise AcwError(
+            f"{path}: the database file is damaged ({problems[0]}); not migrated: "
+            "restore a backup or move the file aside"
+        )
     applied = migrate(store)
     for step in applied:
         click.echo(f"applied {step.number:04d} {step.name}: {step.summary}")
@@ -327,12 +334,20 @@ def db_check() -> None:
     """Check the database file for damage; exits non-zero if any is found."""
     from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
+    from acw_tui.store.database import StoreDamaged
     from acw_tui.store.migrations import pending, schema_version
 
     path = database_file()
     if not path.exists():
         raise AcwError(f"{path}: no database yet (it is created on first use)")
-    store = open_store(path, migrate=False)
+    try:
+        store = open_store(path, migrate=False)
+    except StoreDamaged as exc:
+        reason = exc.__cause__ or exc
+        raise AcwError(
+            f"{path}: the database file is damaged ({reason}); "
+            "restore a backup or move the file aside"
+        ) from None
     problems = store.integrity_problems()
     version = schema_version(store.conn)
     waiting = pending(store.conn)

@@ -174,3 +174,49 @@ def test_reports_survive_a_stored_infinite_talk_time(acw_home: Path, fmt: str) -
     assert "Infinity" not in out and "inf" not in out.replace("info", "")
     if fmt == "json":
         json.loads(out, parse_constant=lambda name: pytest.fail(name))
+
+
+def _damage_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for offset in range(len(data) // 2, len(data), 8192):
+        data[offset + 100 : offset + 400] = bytes(range(256)) + bytes(44)
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def test_db_migrate_refuses_a_damaged_file(acw_home: Path) -> None:
+    from acw_tui.store import open_store
+    from acw_tui.store.demo import generate_demo
+
+    store = open_store(acw_home / "acw.db")
+    generate_demo(store, calls=300, agents=3, days=2, seed=1)
+    store.close()
+    _damage_pages(acw_home / "acw.db")
+    code, out, err = run("db", "migrate")
+    assert code == 1 and "already current" not in out
+    line = one_line(err)
+    assert "acw.db: the database file is damaged" in line and "not migrated" in line
+
+
+def test_db_check_on_an_unreadable_file_does_not_advise_db_check(acw_home: Path) -> None:
+    (acw_home / "acw.db").write_bytes(b"\x00garbage" * 4096)
+    code, _, err = run("db", "check")
+    line = one_line(err)
+    assert code == 1 and "damaged" in line and "acw db check" not in line
+
+
+def test_database_errors_name_the_file(acw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write refused by SQLite inside a transaction names the database file."""
+    import sqlite3
+
+    from acw_tui.store import open_store
+    from acw_tui.store.database import StoreError
+
+    store = open_store(acw_home / "acw.db")
+    refused = pytest.raises(StoreError, match=r"acw\.db: the database cannot be written")
+    with refused, store.transaction():
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+    with pytest.raises(StoreError, match=r"acw\.db: the disk is full"), store.transaction():
+        raise sqlite3.OperationalError("database or disk is full")
+    store.close()
