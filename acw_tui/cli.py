@@ -364,14 +364,28 @@ def db_check() -> None:
 
 @cli.command("demo")
 @click.option(
-    "--calls", default=2000, show_default=True, type=click.IntRange(min=1), help="Calls to create."
+    "--calls",
+    default=2000,
+    show_default=True,
+    type=whole_number(1, 5_000_000),
+    help="Calls to create.",
 )
-@click.option("--agents", default=8, show_default=True, type=click.IntRange(min=1), help="Agents.")
 @click.option(
-    "--days", default=14, show_default=True, type=click.IntRange(min=1), help="Days of history."
+    "--agents", default=8, show_default=True, type=whole_number(1, 10_000), help="Agents."
 )
 @click.option(
-    "--seed", default=7, show_default=True, type=int, help="Random seed (same seed, same data)."
+    "--days",
+    default=14,
+    show_default=True,
+    type=whole_number(1, 3660),
+    help="Days of history (at most ten years).",
+)
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    type=whole_number(-(2**63), 2**63 - 1),
+    help="Random seed (same seed, same data).",
 )
 def demo(calls: int, agents: int, days: int, seed: int) -> None:
     """Fill the store with realistic, seeded history so every screen has something to show."""

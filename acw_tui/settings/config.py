@@ -116,6 +116,23 @@ def section(config: Config, name: str, cls: type[T]) -> T:
     return read_table(cls, dict(config.sections.get(name, {})), where)
 
 
+# Sane ranges of the ACW policy: a target of 0 s would show every wrap-up red at once,
+# a day-long time-out or extension is a typo.
+POLICY_RANGES = {
+    "target_seconds": (1, 86_400),
+    "timeout_seconds": (0, 86_400),
+    "extend_seconds": (0, 86_400),
+    "max_extensions": (0, 100),
+}
+
+
+def _check_policy(policy: AcwPolicy, where: str) -> None:
+    for key, (low, high) in POLICY_RANGES.items():
+        value = getattr(policy, key)
+        if not low <= value <= high:
+            raise ConfigError(f"{where}.{key}: must be between {low} and {high}, got {value}")
+
+
 def parse_config(data: dict[str, Any], source: str) -> Config:
     """Build a Config from parsed TOML; `source` names the file in error messages."""
     top_keys = {"agent_id", "site_id", "locale", "acw", *FEATURE_SECTIONS}
@@ -138,12 +155,13 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     default = read_table(
         AcwPolicy, {k: v for k, v in acw.items() if k != "queues"}, f"{source}: acw"
     )
+    _check_policy(default, f"{source}: acw")
     queues = []
     for queue, table in queues_table.items():
         where = f"{source}: acw.queues.{queue}"
-        queues.append(
-            (queue, read_table(AcwPolicy, _check_type(table, dict, where), where, default))
-        )
+        policy = read_table(AcwPolicy, _check_type(table, dict, where), where, default)
+        _check_policy(policy, where)
+        queues.append((queue, policy))
     sections = {
         name: _check_type(data[name], dict, f"{source}: [{name}]")
         for name in FEATURE_SECTIONS

@@ -220,3 +220,31 @@ def test_database_errors_name_the_file(acw_home: Path, monkeypatch: pytest.Monke
     with pytest.raises(StoreError, match=r"acw\.db: the disk is full"), store.transaction():
         raise sqlite3.OperationalError("database or disk is full")
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("[acw]\ntarget_seconds = 0\n", "acw.target_seconds"),
+        ("[acw]\ntimeout_seconds = 99999999999\n", "acw.timeout_seconds"),
+        ("[acw.queues.billing]\ntarget_seconds = 0\n", "acw.queues.billing.target_seconds"),
+    ],
+)
+def test_poisoned_acw_policy(acw_home: Path, table: str, key: str) -> None:
+    (acw_home / "config.toml").write_text(table, encoding="utf-8")
+    code, _, err = run("call-ended", "--call-id", "X")
+    assert code == 1 and key in one_line(err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("demo", "--days", "99999999"),
+        ("demo", "--calls", "99999999999999"),
+        ("demo", "--seed", "9" * 40),
+        ("demo", "--agents", "0"),
+    ],
+)
+def test_demo_sizes_are_bounded(acw_home: Path, args: tuple[str, ...]) -> None:
+    code, _, err = run(*args)
+    assert code == 2 and args[1] in one_line(err)
