@@ -19,6 +19,24 @@ from acw_tui.errors import AcwError
 from acw_tui.user_errors import USER_ERRORS, one_line
 
 
+def flat(text: str) -> str:
+    """`text` as one printable line: line breaks and other control characters (a file
+    name or value that holds them) are shown escaped, never broken over lines."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text
+    )
+
+
+class OneLineError(click.ClickException):
+    """An error the user can act on, printed as one line whatever the message holds."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {flat(self.format_message())}", file=file, err=file is None)
+
+
 class OneLineUsageError(click.UsageError):
     """click's usage errors (unknown option, bad value, missing argument) in one line:
     what, where, and where to look, instead of usage, hint, blank line and error."""
@@ -26,7 +44,7 @@ class OneLineUsageError(click.UsageError):
     def show(self, file: Any = None) -> None:
         where = self.ctx.command_path if self.ctx is not None else "acw"
         click.echo(
-            f"Error: {where}: {self.format_message()} (see `{where} --help`)",
+            flat(f"Error: {where}: {self.format_message()} (see `{where} --help`)"),
             file=file,
             err=file is None,
         )
@@ -83,17 +101,21 @@ class AcwGroup(click.Group):
             raise click.exceptions.Exit(0) from None
         except click.UsageError as exc:
             raise _one_line_usage(exc) from None
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except OneLineError:
+            raise
+        except click.ClickException as exc:
+            raise OneLineError(exc.format_message()) from None
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except USER_ERRORS as exc:
-            raise click.ClickException(one_line(exc)) from None
+            raise OneLineError(one_line(exc)) from None
         except RecursionError:
-            raise click.ClickException("the input is nested too deeply to read") from None
+            raise OneLineError("the input is nested too deeply to read") from None
         except MemoryError:
-            raise click.ClickException("the input is too large to handle in memory") from None
+            raise OneLineError("the input is too large to handle in memory") from None
         except Exception as exc:
             # A mistake of ours, not the user's: still one line, saying what to report.
-            raise click.ClickException(
+            raise OneLineError(
                 f"internal error ({type(exc).__name__}: {exc}); please report it"
             ) from None
 
@@ -352,8 +374,9 @@ def db_check() -> None:
     version = schema_version(store.conn)
     waiting = pending(store.conn)
     for problem in problems:
-        click.echo(f"{path}: {problem}", err=True)
+        click.echo(f"{path}: {problem}")
     if problems:
+        click.echo(flat(f"{path}: damaged: {len(problems)} problem(s) found"), err=True)
         sys.exit(1)
     note = f", {len(waiting)} migration(s) pending: run `acw db migrate`" if waiting else ""
     click.echo(f"{path}: ok (schema version {version}{note})")

@@ -167,8 +167,12 @@ def guide_lint(guide_path: Path | None, usage: bool) -> None:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    from acw_tui.cli import flat
+
     click.echo(
-        f"{guide.source}: {len(guide.entries)} entries, {errors} error(s), {warnings} warning(s)",
+        flat(
+            f"{guide.source}: {len(guide.entries)} entries, {errors} error(s), {warnings} warning(s)"
+        ),
         err=True,
     )
     if has_errors(problems):

@@ -113,7 +113,11 @@ def _read_data(data: str | None) -> dict[str, Any]:
         return {}
     source = "--data"
     if data == "-":
-        data, source = sys.stdin.read(), "stdin"
+        raw, source = sys.stdin.buffer.read(), "stdin"
+        try:
+            data = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(f"stdin: not UTF-8 text (byte {exc.start})") from None
     elif data.startswith("@"):
         path = Path(data[1:])
         try:
@@ -194,9 +198,12 @@ def render_template(
     from acw_tui.core.redaction import policy_from_config, redactor_for
 
     click.echo(redactor_for(policy_from_config(config)).redact(rendered.text).text)
+    # Everything wrong, in one line on stderr (the note itself is on stdout).
+    wrong = [f"{template_id}: {problem}" for problem in check.problems()]
     if rendered.error:
-        click.echo(f"error: {rendered.error} (printed a plain note instead)", err=True)
-    for problem in check.problems():
-        click.echo(f"{template_id}: {problem}", err=True)
-    if rendered.error or not check.ok:
+        wrong.insert(0, f"error: {rendered.error} (printed a plain note instead)")
+    if wrong:
+        from acw_tui.cli import flat
+
+        click.echo(flat("; ".join(wrong)), err=True)
         sys.exit(1)
