@@ -23,9 +23,10 @@ FORMULAS: dict[str, str] = {
     "acw_median_s": "median ACW = 50th percentile of ACW seconds (linear between ranks)",
     "acw_p90_s": "90th percentile ACW = 90th percentile of ACW seconds (linear between ranks)",
     "acw_pct": (
-        "ACW % = total ACW ÷ total logged-in time × 100; logged-in time = agent states "
-        "other than logged_out, clipped to the range (gaps in the state log count as "
-        "logged out); by queue, code or template there is no logged-in time, so none"
+        "ACW % = total ACW ÷ total logged-in time × 100, at most 100 (wrap-ups pending "
+        "at once overlap, and their overlap is ACW time only once); logged-in time = "
+        "agent states other than logged_out, clipped to the range (gaps in the state log "
+        "count as logged out); by queue, code or template there is no logged-in time, so none"
     ),
     "aht_s": (
         "AHT = (talk + hold + ACW) ÷ calls with known talk time; hold = 0 "
@@ -105,7 +106,9 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
     acw_pct = None
     if totals.logged_in_s is not None:
         share = ratio(totals.acw_total_s, totals.logged_in_s)
-        acw_pct = None if share is None else share * 100
+        # Several wrap-ups pending at once each count their own ACW seconds, so their
+        # sum can exceed the time the agent was logged in; ACW time cannot.
+        acw_pct = None if share is None else min(share, 1.0) * 100
     compliance = ratio(totals.compliant, totals.finished)
     return MetricsRow(
         group=totals.group,

@@ -21,6 +21,7 @@ sixth as many).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
@@ -136,7 +137,7 @@ def _pool(param: click.Parameter) -> st.SearchStrategy[str]:
         return st.one_of(st.sampled_from(TOKENS), text)
     if name in ("db", "hub-db"):
         return st.sampled_from(
-            ["sqlite:///{home}/hub.db", "sqlite:////nowhere/hub.db", "mysql://x", "", "{binary}"]
+            ["sqlite:///{home}/hub.db", "sqlite:///{ws}/missing-dir/hub.db", "mysql://x", "", "{binary}"]
         )
     if name == "data":
         return st.sampled_from(DATA)
@@ -274,6 +275,7 @@ def _seeded() -> Path:
     from tests.report_seed import seed
 
     folder = Path(tempfile.mkdtemp(prefix="acw-fuzz-seed-"))
+    atexit.register(shutil.rmtree, folder, True)
     store = open_store(folder / "acw.db")
     seed(store)
     desk = Desk(store, parse_config({"agent_id": "ana", "site_id": "warsaw-1"}, "fuzz"))
