@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 from acw_tui.cli import cli
 from acw_tui.settings.paths import PACKAGE_DIR, bundled
 
-EXAMPLES = int(os.environ.get("ACW_FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("ACW_FUZZ_EXAMPLES", "300"))
 PROCESS_EXAMPLES = max(8, EXAMPLES // 6)
 SKIPPED = {("hub", "serve")}  # serves until stopped; the bare `acw` opens the screen
 REPO = PACKAGE_DIR.parent
