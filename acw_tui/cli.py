@@ -174,11 +174,9 @@ TIME = Checked(_moment, "time")
 
 
 def _utf8(value: str, what: str) -> str:
-    from acw_tui.core.inputs import InputError
+    from acw_tui.core.inputs import utf8
 
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise InputError(f"{what}: not UTF-8 text (check the terminal's or hook's encoding)")
-    return value
+    return utf8(value, what)
 
 
 UTF8 = Checked(_utf8, "text")

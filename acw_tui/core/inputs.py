@@ -112,6 +112,14 @@ def factor(value: object, what: str, *, minimum: float = 1.0, maximum: float = 1
 # -- text ----------------------------------------------------------------------------------
 
 
+def utf8(value: str, what: str) -> str:
+    """`value` if it came as UTF-8; bytes that were not (a command-line argument or an
+    environment variable in another encoding) arrive as lone surrogates and are refused."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise InputError(f"{what}: not UTF-8 text (check the terminal's or hook's encoding)")
+    return value
+
+
 def text(
     value: object,
     what: str,
@@ -124,8 +132,7 @@ def text(
     (line breaks only when not `single_line`), at most `max_length` characters."""
     if not isinstance(value, str):
         raise InputError(f"{what}: {_shown(value)} is not text")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise InputError(f"{what}: not UTF-8 text (check the terminal's or hook's encoding)")
+    utf8(value, what)
     if len(value) > max_length:
         raise InputError(f"{what}: {len(value)} characters long (at most {max_length})")
     allowed = "" if single_line else "\n\t"
