@@ -126,3 +126,32 @@ def test_templates_list_codes_with_a_malformed_codes_file(tmp_path: Path, acw_ho
     result = CliRunner().invoke(cli, ["templates", "list", "--codes", "--templates", str(folder)])
     assert result.exit_code == 1
     assert "codes.toml" in result.stderr and result.stderr.count("\n") == 1
+
+
+SHARED = "{% set l = ['a'*99999]*99999 %}"
+PRINTING = [
+    SHARED + "{{ l }}",
+    SHARED + "{{ l|string|length }}",
+    SHARED + "{{ l|tojson|length }}",
+    SHARED + "{{ (l ~ '')|length }}",
+    SHARED + "{{ l|replace('a', 'b')|length }}",
+    "{% set l = [['a'*999]*999]*999 %}{{ l|upper|length }}",
+    "{% set ns = namespace(l=['a'*99999]*99999) %}{{ ns }}",
+]
+
+
+@pytest.mark.parametrize("body", PRINTING, ids=[b[len(SHARED) :][:30] or b[:30] for b in PRINTING])
+def test_printing_a_list_of_shared_texts_is_sized_first(body: str) -> None:
+    tracemalloc.start()
+    try:
+        note = NoteRenderer().render(with_body(body), {"reason": "billing"}, "")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20
+    assert note.error is not None and "would be over" in note.error
+
+
+def test_counting_a_big_list_is_not_printing_it() -> None:
+    note = NoteRenderer().render(with_body(SHARED + "{{ l|length }} {{ l|first|length }}"), {})
+    assert note.ok and note.text.startswith("99999 99999")

@@ -35,6 +35,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,44 @@ def _size(value: Any) -> int | None:
     return len(value) if isinstance(value, str | bytes | list | tuple | dict | set) else None
 
 
+def printed_size(value: Any, limit: int) -> int:
+    """About how long `str(value)` would be, worked out without building it, stopping
+    once past `limit`. A list holding one big text 99 999 times (`[t]*99999`) costs one
+    look at the text: an object seen before is counted again from memory."""
+    seen: dict[int, int] = {}
+
+    def size(item: Any, depth: int) -> int:
+        if isinstance(item, str | bytes):
+            return len(item) + 3
+        if item is None or isinstance(item, bool | int | float):
+            return 24 if not isinstance(item, int) or abs(item) < 10**20 else len(str(item))
+        key = id(item)
+        if key in seen:
+            return seen[key]
+        if depth > 50:
+            raise LimitExceeded("values nested more than 50 deep")
+        if isinstance(item, dict):
+            parts: Any = (p for pair in item.items() for p in pair)
+        elif isinstance(item, list | tuple | set | frozenset):
+            parts = iter(item)
+        elif isinstance(item, Namespace):
+            parts = iter(item._Namespace__attrs.items())  # type: ignore[attr-defined]
+        else:
+            return 80  # Undefined, cycler, loop: short reprs
+        total = 2
+        for part in parts:
+            total += size(part, depth + 1) + 2
+            if total > limit:
+                break
+        seen[key] = total
+        return total
+
+    return size(value, 0)
+
+
 def _text_size(value: Any) -> int:
     """Length of `value` as a template would print it (cheap for texts)."""
-    return len(value) if isinstance(value, str) else len(str(value))
+    return len(value) if isinstance(value, str) else printed_size(value, 10**9)
 
 
 def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: str, default: Any) -> Any:
@@ -111,7 +147,7 @@ def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: str, d
 
 
 def _replace_size(text: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
-    source = str(text)
+    source = text if isinstance(text, str) else str(text)  # printed size checked before
     old, new = str(_arg(args, kwargs, 0, "old", "")), str(_arg(args, kwargs, 1, "new", ""))
     count = _arg(args, kwargs, 2, "count", None)
     times = source.count(old) if old else len(source) + 1
@@ -152,6 +188,17 @@ def _short_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) 
     if not (0 <= n <= 20 and 1 <= min <= max <= 200):
         raise LimitExceeded("lipsum() asks for more filler text than a note needs")
     return str(generate_lorem_ipsum(n, html, min, max))
+
+
+# Filters that turn their value into text first: given a list or a dict, its text may
+# be far longer than the value looks (`['x'*99999]*99999` is 99 999 references).
+PRINTING_FILTERS = frozenset(
+    {
+        "string", "e", "escape", "forceescape", "tojson", "pprint", "upper", "lower",
+        "capitalize", "title", "trim", "striptags", "truncate", "wordcount", "wordwrap",
+        "center", "indent", "replace", "urlencode", "urlize", "xmlattr", "safe",
+    }
+)  # fmt: skip
 
 
 class NoteSandbox(ImmutableSandboxedEnvironment):
@@ -232,6 +279,8 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
             return args
         value, rest = args[skip - 1], args[skip:]
         what = f"the result of the `{name}` filter"
+        if name in PRINTING_FILTERS and not isinstance(value, str | int | float | Undefined):
+            self.check_printable(value, what)
         if name == "replace":
             self._check_size(_replace_size(value, rest, kwargs), what)
         elif name == "indent":
@@ -280,7 +329,18 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
             self._check_size(len(owner) + owner.count("\t") * max(width, 0), what)
         return args
 
+    def check_printable(self, value: Any, what: str) -> None:
+        """Refuse to print a value (a list, a dict) whose text would be too long."""
+        allowance = _ALLOWANCE.get()
+        most = allowance.size if allowance is not None else self.limits.max_size
+        size = printed_size(value, most)
+        if size > most:
+            raise LimitExceeded(f"{what} would be over {most} long")
+
     def bounded_concat(self, parts: tuple[Any, ...]) -> str:
+        for part in parts:
+            if not isinstance(part, str):
+                self.check_printable(part, "a joined text")
         texts = [str(part) for part in parts]
         self._check_size(sum(map(len, texts)), "a joined text")
         return "".join(texts)
