@@ -29,6 +29,8 @@ BLOWUPS = [
     "{% set l = ['a'*999] %}{% for i in range(40) %}{% set _ = l.extend(l) %}{% endfor %}{{ l|length }}",
     "{% for i in range(9999) %}{% set x = ('a'*99999)|replace('a', 'b') %}{% endfor %}",
     "{{ lipsum(100000) }}",
+    "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set block %}{{ ns.s }}"
+    "{{ ns.s }}{% endset %}{% set ns.s = block %}{% endfor %}{{ ns.s|length }}",
 ]
 
 

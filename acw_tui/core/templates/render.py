@@ -60,10 +60,11 @@ def _finalize(context: Context, value: Any) -> str:
     if isinstance(value, bool):
         yes, no = context.get(YES_NO_KEY, YES_NO["en"])
         return FILLED + (yes if value else no)
-    if not isinstance(value, str):
-        env = context.environment
-        if isinstance(env, NoteSandbox):
-            env.check_printable(value, "a printed value")
+    env = context.environment
+    if isinstance(env, NoteSandbox):
+        # Printed text is built text too: a block `{% set %}` that prints a value twice
+        # per loop would otherwise double it unchecked.
+        env.check_printed(value)
     return FILLED + str(value)
 
 

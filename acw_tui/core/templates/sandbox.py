@@ -337,6 +337,13 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
         if size > most:
             raise LimitExceeded(f"{what} would be over {most} long")
 
+    def check_printed(self, value: Any) -> None:
+        """Count a value the template prints against the render's allowances."""
+        if isinstance(value, str):
+            self._check_size(len(value), "a printed value")
+        else:
+            self.check_printable(value, "a printed value")
+
     def bounded_concat(self, parts: tuple[Any, ...]) -> str:
         for part in parts:
             if not isinstance(part, str):
