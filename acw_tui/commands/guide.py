@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from acw_tui.cli import whole_number
 from acw_tui.errors import AcwError
 from acw_tui.files import write_file
 
@@ -95,7 +96,13 @@ def guide_list(guide_path: Path | None, category: str | None) -> None:
 @guide_group.command("search")
 @_guide_option
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=whole_number(1, 10_000),
+    help="At most this many.",
+)
 def guide_search(guide_path: Path | None, query: str, limit: int) -> None:
     """Fuzzy search over abbreviations, expansions and notes; best matches first."""
     from acw_tui.core.shorthand.compare import search_guide
