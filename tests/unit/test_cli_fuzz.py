@@ -389,6 +389,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.timeout(max(120, EXAMPLES))  # the whole run, not one example
 @FUZZ
 @given(cases())
 def test_every_command_answers_hostile_input_in_one_line(case: Case) -> None:
@@ -427,6 +428,7 @@ BYTE_COMMANDS = [
 ]  # fmt: skip
 
 
+@pytest.mark.timeout(max(120, PROCESS_EXAMPLES * 3))
 @settings(
     max_examples=PROCESS_EXAMPLES,
     deadline=None,
