@@ -6,17 +6,17 @@ Every command takes `--guide PATH`; without it the configured guide is used (the
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from acw_tui.cli import whole_number
 from acw_tui.errors import AcwError
+from acw_tui.files import write_file
 
 if TYPE_CHECKING:
     from acw_tui.core.shorthand import Entry, Guide
@@ -51,20 +51,6 @@ def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
             f"{guide.source}: {len(guide.problems)} problem(s), run `acw guide lint`", err=True
         )
     return guide
-
-
-def _write_atomically(path: Path, text: str | bytes) -> None:
-    """Replace `path` in one step, so a crash never leaves half a guide."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _check_edit(before: Guide, text: str, source: str) -> Guide:
@@ -110,7 +96,13 @@ def guide_list(guide_path: Path | None, category: str | None) -> None:
 @guide_group.command("search")
 @_guide_option
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=whole_number(1, 10_000),
+    help="At most this many.",
+)
 def guide_search(guide_path: Path | None, query: str, limit: int) -> None:
     """Fuzzy search over abbreviations, expansions and notes; best matches first."""
     from acw_tui.core.shorthand.compare import search_guide
@@ -142,7 +134,7 @@ def guide_add(
     before = _load(path, quiet=True)
     text = add_entry(read_text(path), Entry(abbr, expansion, category, note, exact))
     after = _check_edit(before, text, str(path))
-    _write_atomically(path, text)
+    write_file(path, text, make_folder=True)
     click.echo(f"added {abbr} → {expansion} ({len(after.entries)} entries)")
 
 
@@ -158,7 +150,7 @@ def guide_remove(guide_path: Path | None, abbr: str) -> None:
     before = _load(path, quiet=True)
     text = remove_entry(read_text(path), before, abbr)
     after = _check_edit(before, text, str(path))
-    _write_atomically(path, text)
+    write_file(path, text, make_folder=True)
     click.echo(f"removed {abbr} ({len(after.entries)} entries)")
 
 
@@ -182,8 +174,12 @@ def guide_lint(guide_path: Path | None, usage: bool) -> None:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    from acw_tui.cli import flat
+
     click.echo(
-        f"{guide.source}: {len(guide.entries)} entries, {errors} error(s), {warnings} warning(s)",
+        flat(
+            f"{guide.source}: {len(guide.entries)} entries, {errors} error(s), {warnings} warning(s)"
+        ),
         err=True,
     )
     if has_errors(problems):
@@ -229,7 +225,8 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
     from acw_tui.core.shorthand.writer import dump_guide
 
     path = _guide_file(guide_path)
-    rows = read_csv_file(csv_file)
+    flagged: list[str] = []
+    rows = read_csv_file(csv_file, flagged)
     current = _load(path, quiet=True) if path.exists() else Guide(source=str(path))
     _check_rows(rows, current, str(csv_file))
     if replace:
@@ -250,7 +247,10 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
     parsed = parse_guide(text, str(path))
     if len(parsed.entries) != len(merged.entries):  # pragma: no cover - checked row by row
         raise ShorthandError(f"{csv_file}: some rows could not be imported")
-    _write_atomically(path, text)
+    write_file(path, text, make_folder=True)
+    if flagged:
+        more = f" (and {len(flagged) - 1} more)" if len(flagged) > 1 else ""
+        click.echo(f"warning: {flagged[0]}{more}", err=True)
     click.echo(
         f"imported {len(rows)} row(s) from {csv_file}: {path} has {len(parsed.entries)} entries"
     )
@@ -315,7 +315,7 @@ def guide_export(
         stream.write(text.encode("utf-8"))
         stream.flush()
     else:
-        _write_atomically(output, text)
+        write_file(output, text)
         click.echo(f"wrote {output} ({len(guide.entries)} entries)", err=True)
 
 
@@ -335,7 +335,7 @@ def guide_bump(guide_path: Path | None, message: str) -> None:
     before = _load(path, quiet=True)
     text, version = bump_version(read_text(path), before, message.strip(), date.today())
     _check_edit(before, text, str(path))
-    _write_atomically(path, text)
+    write_file(path, text, make_folder=True)
     click.echo(f"{path}: version {before.version} → {version}")
 
 

@@ -7,6 +7,15 @@ from pathlib import Path
 
 import click
 
+from acw_tui.cli import TEXT, Checked
+
+
+def _factor(value: str, what: str) -> float:
+    from acw_tui.core.inputs import factor
+
+    return factor(value, what)
+
+
 GROUPINGS = ("agent", "team", "queue", "code", "template", "day", "hour")
 FORMATS = ("table", "csv", "json", "md", "html")
 
@@ -17,16 +26,31 @@ FORMATS = ("table", "csv", "json", "md", "html")
     type=click.Choice(GROUPINGS),
     help="One row per agent, team (site), queue, code, template, day or hour (UTC).",
 )
-@click.option("--since", metavar="AGE", help="Only the last AGE: 30m, 12h, 7d, 2w.")
-@click.option("--from", "start", metavar="DATE", help="Start of the range (ISO date or time, UTC).")
+@click.option("--since", type=TEXT, metavar="AGE", help="Only the last AGE: 30m, 12h, 7d, 2w.")
 @click.option(
-    "--to", "end", metavar="DATE", help="End of the range; a bare date includes that day."
+    "--from", "start", type=TEXT, metavar="DATE", help="Start of the range (ISO date or time, UTC)."
 )
 @click.option(
-    "--agent", "agents", multiple=True, metavar="ID", help="Only this agent (repeatable)."
+    "--to",
+    "end",
+    type=TEXT,
+    metavar="DATE",
+    help="End of the range; a bare date includes that day.",
 )
-@click.option("--queue", "queues", multiple=True, metavar="Q", help="Only this queue (repeatable).")
-@click.option("--site", "sites", multiple=True, metavar="SITE", help="Only this site (repeatable).")
+@click.option(
+    "--agent",
+    "agents",
+    multiple=True,
+    type=TEXT,
+    metavar="ID",
+    help="Only this agent (repeatable).",
+)
+@click.option(
+    "--queue", "queues", multiple=True, type=TEXT, metavar="Q", help="Only this queue (repeatable)."
+)
+@click.option(
+    "--site", "sites", multiple=True, type=TEXT, metavar="SITE", help="Only this site (repeatable)."
+)
 @click.option(
     "--format",
     "fmt",
@@ -45,10 +69,12 @@ FORMATS = ("table", "csv", "json", "md", "html")
 )
 @click.option(
     "--outlier-factor",
-    type=click.FloatRange(min=1.0),
+    type=Checked(_factor),
     help="Override [report] outlier_factor (default 1.5).",
 )
-@click.option("--now", "now_text", metavar="ISO-TIME", help="Make the report as of this time.")
+@click.option(
+    "--now", "now_text", type=TEXT, metavar="ISO-TIME", help="Make the report as of this time."
+)
 def report(
     by: str | None,
     since: str | None,
@@ -80,6 +106,11 @@ def report(
     settings = config_module.section(config_module.load_config(), "report", ReportSettings)
     now = parse_bound(now_text, "--now", end=False) if now_text else datetime.now(UTC)
     begin, finish = report_range(since, start, end, now)
+    factor = (
+        outlier_factor
+        if outlier_factor is not None
+        else _factor(settings.outlier_factor, "[report] outlier_factor")
+    )
     selection = Selection(begin, finish, agents, queues, sites)
     with opened(hub_db, database_file()) as source:
         made = build_report(
@@ -87,12 +118,14 @@ def report(
             selection,
             now,
             by=by,
-            outlier_factor=outlier_factor or settings.outlier_factor,
+            outlier_factor=factor,
             charts=fmt == "html",
         )
     text = render(made, fmt)
     if output is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    from acw_tui.files import write_file
+
+    write_file(output, text)
     click.echo(f"report written to {output}", err=True)

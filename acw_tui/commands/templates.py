@@ -37,6 +37,17 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
     """List templates (id, languages, version, fields) or wrap-up codes."""
     library = _library(templates_dir)
     if show_codes:
+        from acw_tui.core.templates import TemplateError
+
+        broken = [
+            p
+            for p in library.problems
+            if p.severity == "error"
+            and library.codes_path is not None
+            and p.path == str(library.codes_path)
+        ]
+        if broken:
+            raise TemplateError(f"{broken[0]} (no codes listed)")
         for code in library.codes:
             needs = f"  requires {', '.join(code.requires)}" if code.requires else ""
             click.echo(f"{code.code:<16} {code.label:<28} → {code.template or '–'}{needs}")
@@ -80,12 +91,33 @@ def lint_templates(templates_dir: Path | None, strict: bool) -> None:
         sys.exit(1)
 
 
+MAX_DEPTH = 16  # field values are texts, numbers and short lists; no deeper
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value (counted without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                todo.extend(
+                    (v, level + 1) for v in (item.values() if isinstance(item, dict) else item)
+                )
+    return deepest
+
+
 def _read_data(data: str | None) -> dict[str, Any]:
     if data is None:
         return {}
     source = "--data"
     if data == "-":
-        data, source = sys.stdin.read(), "stdin"
+        raw, source = sys.stdin.buffer.read(), "stdin"
+        try:
+            data = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(f"stdin: not UTF-8 text (byte {exc.start})") from None
     elif data.startswith("@"):
         path = Path(data[1:])
         try:
@@ -98,6 +130,12 @@ def _read_data(data: str | None) -> dict[str, Any]:
         raise click.BadParameter(
             f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise click.BadParameter(
+            f"{source}: JSON nested more than {MAX_DEPTH} levels deep"
+        ) from None
+    if _depth(value) > MAX_DEPTH:
+        raise click.BadParameter(f"{source}: JSON nested more than {MAX_DEPTH} levels deep")
     if not isinstance(value, dict):
         raise click.BadParameter(f"{source}: expected a JSON object of field values")
     return value
@@ -155,10 +193,18 @@ def render_template(
     form.notes = notes
     check = form.check()
     rendered = form.render(check)
-    click.echo(rendered.text)
+    # What is printed is what finishing would store: card data redacted under the
+    # site's policy, as the screen does.
+    from acw_tui.core.redaction import redactor_for
+    from acw_tui.settings.redaction import policy_from_config
+
+    click.echo(redactor_for(policy_from_config(config)).redact(rendered.text).text)
+    # Everything wrong, in one line on stderr (the note itself is on stdout).
+    wrong = [f"{template_id}: {problem}" for problem in check.problems()]
     if rendered.error:
-        click.echo(f"error: {rendered.error} (printed a plain note instead)", err=True)
-    for problem in check.problems():
-        click.echo(f"{template_id}: {problem}", err=True)
-    if rendered.error or not check.ok:
+        wrong.insert(0, f"error: {rendered.error} (printed a plain note instead)")
+    if wrong:
+        from acw_tui.cli import flat
+
+        click.echo(flat("; ".join(wrong)), err=True)
         sys.exit(1)

@@ -7,6 +7,7 @@ text is printed beside the figure it produces.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,9 +25,10 @@ FORMULAS: dict[str, str] = {
     "acw_median_s": "median ACW = 50th percentile of ACW seconds (linear between ranks)",
     "acw_p90_s": "90th percentile ACW = 90th percentile of ACW seconds (linear between ranks)",
     "acw_pct": (
-        "ACW % = total ACW ÷ total logged-in time × 100; logged-in time = agent states "
-        "other than logged_out, clipped to the range (gaps in the state log count as "
-        "logged out); by queue, code or template there is no logged-in time, so none"
+        "ACW % = total ACW ÷ total logged-in time × 100, at most 100 (wrap-ups pending "
+        "at once overlap, and their overlap is ACW time only once); logged-in time = "
+        "agent states other than logged_out, clipped to the range (gaps in the state log "
+        "count as logged out); by queue, code or template there is no logged-in time, so none"
     ),
     "aht_s": (
         "AHT = (talk + hold + ACW) ÷ calls with known talk time; hold = 0 "
@@ -94,7 +96,11 @@ def ratio(part: float, whole: float) -> float | None:
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    """Rounded for output; a figure that is not finite (a stored time of `inf` from an
+    older acw, a sum that overflowed) is no figure, never `Infinity` in JSON."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, digits)
 
 
 def metrics_row(totals: GroupTotals) -> MetricsRow:
@@ -102,12 +108,14 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
     acw_pct = None
     if totals.logged_in_s is not None:
         share = ratio(totals.acw_total_s, totals.logged_in_s)
-        acw_pct = None if share is None else share * 100
+        # Several wrap-ups pending at once each count their own ACW seconds, so their
+        # sum can exceed the time the agent was logged in; ACW time cannot.
+        acw_pct = None if share is None else min(share, 1.0) * 100
     compliance = ratio(totals.compliant, totals.finished)
     return MetricsRow(
         group=totals.group,
         calls=totals.calls,
-        acw_total_s=round(totals.acw_total_s, 1),
+        acw_total_s=_rounded(totals.acw_total_s, 1) or 0.0,
         acw_avg_s=_rounded(ratio(totals.acw_total_s, totals.calls), 1),
         acw_median_s=_rounded(totals.acw_median_s, 1),
         acw_p90_s=_rounded(totals.acw_p90_s, 1),
@@ -229,6 +237,6 @@ def format_seconds(value: float | None) -> str:
 
 
 def format_percent(value: float | None, *, fraction: bool = False) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     return f"{value * 100 if fraction else value:.1f}%"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from acw_tui.core import metrics
+from acw_tui.core.csv_cells import neutralise
 from acw_tui.core.metrics import MetricsRow
 from acw_tui.reports.assemble import Report
 
@@ -169,7 +170,7 @@ def as_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["group", *metrics.METRIC_NAMES])
     for row in report.rows:
-        writer.writerow(["" if v is None else v for v in row.as_dict().values()])
+        writer.writerow([neutralise("" if v is None else v) for v in row.as_dict().values()])
     return out.getvalue()
 
 

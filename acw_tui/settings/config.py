@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
+import math
 import os
 import tomllib
 import typing
@@ -102,6 +103,8 @@ def read_table(cls: type[T], table: dict[str, Any], where: str, base: T | None =
             values[key] = tuple(_check_type(i, str, f"{where}.{key}") for i in items)
             continue
         values[key] = _check_type(value, expected, f"{where}.{key}")
+        if expected is float and not math.isfinite(values[key]):
+            raise ConfigError(f"{where}.{key}: must be a finite number, got {value}")
         if expected in (int, float) and values[key] < 0:
             raise ConfigError(f"{where}.{key}: must not be negative, got {value}")
     return dataclasses.replace(base if base is not None else cls(), **values)  # type: ignore[type-var]
@@ -111,6 +114,23 @@ def section(config: Config, name: str, cls: type[T]) -> T:
     """The feature section `[name]` of the config file, read into `cls`."""
     where = f"{config.path or paths.config_file()}: {name}"
     return read_table(cls, dict(config.sections.get(name, {})), where)
+
+
+# Sane ranges of the ACW policy: a target of 0 s would show every wrap-up red at once,
+# a day-long time-out or extension is a typo.
+POLICY_RANGES = {
+    "target_seconds": (1, 86_400),
+    "timeout_seconds": (0, 86_400),
+    "extend_seconds": (0, 86_400),
+    "max_extensions": (0, 100),
+}
+
+
+def _check_policy(policy: AcwPolicy, where: str) -> None:
+    for key, (low, high) in POLICY_RANGES.items():
+        value = getattr(policy, key)
+        if not low <= value <= high:
+            raise ConfigError(f"{where}.{key}: must be between {low} and {high}, got {value}")
 
 
 def parse_config(data: dict[str, Any], source: str) -> Config:
@@ -135,24 +155,41 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     default = read_table(
         AcwPolicy, {k: v for k, v in acw.items() if k != "queues"}, f"{source}: acw"
     )
+    _check_policy(default, f"{source}: acw")
     queues = []
     for queue, table in queues_table.items():
         where = f"{source}: acw.queues.{queue}"
-        queues.append(
-            (queue, read_table(AcwPolicy, _check_type(table, dict, where), where, default))
-        )
+        policy = read_table(AcwPolicy, _check_type(table, dict, where), where, default)
+        _check_policy(policy, where)
+        queues.append((queue, policy))
     sections = {
         name: _check_type(data[name], dict, f"{source}: [{name}]")
         for name in FEATURE_SECTIONS
         if name in data
     }
     return Config(
-        agent_id=os.environ.get("ACW_AGENT") or agent_id,
-        site_id=os.environ.get("ACW_SITE") or site_id,
+        agent_id=_who("ACW_AGENT", agent_id, f"{source}: agent_id"),
+        site_id=_who("ACW_SITE", site_id, f"{source}: site_id"),
         locale=locale,
         policy=SitePolicy(default=default, queues=tuple(queues)),
         sections=sections,
     )
+
+
+def _who(variable: str, configured: str, where: str) -> str:
+    """The agent or site id: the environment's if set, else the file's; checked as text
+    (a non-UTF-8 byte in ACW_AGENT would otherwise fail deep inside the store)."""
+    from acw_tui.core.inputs import InputError, text
+
+    given = os.environ.get(variable)
+    try:
+        return (
+            text(given, variable, max_length=200)
+            if given
+            else text(configured, where, max_length=200)
+        )
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -32,25 +32,87 @@ class SyncSettings:
 
 
 def sync_settings(config: Config) -> SyncSettings:
-    return section(config, "sync", SyncSettings)
+    """The `[sync]` table; a time-out, retry time or batch size of zero is refused."""
+    settings = section(config, "sync", SyncSettings)
+    where = f"{config.path or paths.config_file()}: sync"
+    for key, low, high in (
+        ("timeout_seconds", 0.5, 3600.0),
+        ("retry_seconds", 0.0, 86_400.0),
+        ("batch_records", 1, 100_000),
+    ):
+        value = getattr(settings, key)
+        if not low <= value <= high:
+            raise SyncError(f"{where}.{key}: must be between {low:g} and {high:g}, got {value:g}")
+    return settings
+
+
+def _from(
+    given: str | None, option: str, variable: str, settings: SyncSettings, key: str
+) -> tuple[str, str]:
+    """(value, where it came from) for an option that the environment and the config
+    file can also set."""
+    if given:
+        return given, option
+    if os.environ.get(variable):
+        return os.environ[variable], variable
+    return getattr(settings, key), f"[sync] {key}"
+
+
+def _checked_url(url: str, where: str) -> str:
+    from urllib.parse import urlsplit
+
+    problem = ""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https"):
+            problem = "expected http:// or https://"
+        elif not parts.hostname:
+            problem = "no host name"
+    if not problem and (not (url.isascii() and url.isprintable()) or " " in url):
+        problem = "spaces, control characters or non-ASCII text"
+    if problem:
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        raise SyncError(
+            f"{where}: {shown.encode('utf-8', 'backslashreplace').decode()!r} is not a hub URL "
+            f"({problem}; e.g. https://hub.example.com)"
+        )
+    return url
+
+
+def _checked_token(token: str, where: str) -> str:
+    # A token goes into an HTTP header: printable ASCII without spaces, as the hub made it.
+    if token and not (token.isascii() and token.isprintable() and " " not in token):
+        raise SyncError(
+            f"{where}: not a hub token (tokens are printable ASCII without spaces, "
+            "as `acw hub site add` printed it)"
+        )
+    return token
 
 
 def hub_url(config: Config, given: str | None) -> str:
-    url = given or os.environ.get("ACW_HUB_URL") or sync_settings(config).hub_url
+    url, where = _from(given, "--hub", "ACW_HUB_URL", sync_settings(config), "hub_url")
     if not url:
         raise SyncError(
             "no hub named: pass --hub URL, set ACW_HUB_URL, or hub_url in [sync] of "
             f"{config.path or paths.config_file()}"
         )
-    return url
+    return _checked_url(url, where)
 
 
 def site_token(config: Config, given: str | None) -> str:
-    return given or os.environ.get("ACW_HUB_TOKEN") or sync_settings(config).token
+    token, where = _from(given, "--token", "ACW_HUB_TOKEN", sync_settings(config), "token")
+    return _checked_token(token, where)
 
 
 def lead_token(config: Config, given: str | None) -> str:
-    token = given or os.environ.get("ACW_HUB_LEAD_TOKEN") or sync_settings(config).lead_token
+    token, where = _from(
+        given, "--token", "ACW_HUB_LEAD_TOKEN", sync_settings(config), "lead_token"
+    )
+    _checked_token(token, where)
     if not token:
         raise SyncError(
             "publishing needs a lead token: pass --token, set ACW_HUB_LEAD_TOKEN or "

@@ -35,12 +35,27 @@ class StoreError(AcwError):
     """The store cannot be opened, read or written; the message names the file."""
 
 
+class StoreDamaged(StoreError):
+    """The file is not a database, or its pages are damaged."""
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    lowered = str(exc).lower()
+    return "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered
+
+
+def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """SQLite's error as one StoreError naming the file (StoreDamaged for damage)."""
+    kind = StoreDamaged if is_damage(exc) else StoreError
+    return kind(describe_sqlite_error(exc, path))
+
+
 def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
     text = str(exc)
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return f"{path}: database is locked by another program (waited {BUSY_TIMEOUT_MS // 1000} s)"
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+    if is_damage(exc):
         return (
             f"{path}: the database file is damaged ({text}); "
             "run `acw db check`, restore a backup, or move the file aside"
@@ -102,9 +117,11 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
         try:
             yield db
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.rollback()
+            if isinstance(exc, sqlite3.Error):  # a read-only file, a full disk: name it
+                raise store_error(exc, self.path) from exc
             raise
         else:
             with self.errors():
@@ -121,7 +138,7 @@ class Store:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(describe_sqlite_error(exc, self.path)) from exc
+            raise store_error(exc, self.path) from exc
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: a cheap "anything new?" probe."""
@@ -137,6 +154,15 @@ class Store:
                 for row in self.conn.execute("PRAGMA foreign_key_check").fetchall()
             ]
         return problems
+
+    def quick_problems(self) -> list[str]:
+        """SQLite's quick check (page structure, no index contents): what is damaged."""
+        try:
+            rows = self.conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.Error as exc:
+            return [str(exc)]
+        lines = [line for row in rows for line in str(row[0]).splitlines()]
+        return [line for line in lines if line != "ok" and not line.startswith("***")]
 
     def close(self) -> None:
         self.conn.close()
@@ -164,7 +190,7 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
     try:
         conn = connect(path)
     except sqlite3.Error as exc:
-        raise StoreError(describe_sqlite_error(exc, path)) from exc
+        raise store_error(exc, path) from exc
     store = Store(conn, path)
     try:
         with store.errors():

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from acw_tui.core.timeutil import utc_iso
 from acw_tui.settings.paths import bundled
 from acw_tui.store import Store
+from acw_tui.store.database import StoreError
 from acw_tui.store.records import queue_rows
 
 AGENT_NAMES = [
@@ -183,6 +184,16 @@ def generate_demo(
     terms = _shorthand_in_notes()
     made = states = 0
     with store.transaction() as db:
+        already = db.execute(
+            "SELECT count(*) FROM calls WHERE site_id = ? AND external_id LIKE 'DEMO-%'",
+            (site_id,),
+        ).fetchone()[0]
+        if already:
+            raise StoreError(
+                f"{store.path}: already holds demo history ({already} calls at site {site_id}); "
+                "a second demo would double every agent's day: use a new file "
+                "(ACW_DB=other.db acw demo) or move this one aside"
+            )
         before = {
             t: db.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
             for t in ("calls", "wrapups", "agent_states", "followups", "shorthand_usage")

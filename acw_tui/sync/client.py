@@ -61,11 +61,11 @@ class Conflict(Exception):
         self.mark = mark
 
 
-class TooLarge(Exception):
-    """413: the hub will not take a batch this big."""
+class TooLarge(SyncError):
+    """413: the hub will not take a batch this big (a SyncError where nobody splits)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail)
+        super().__init__(f"the hub refused the request as too large (413: {detail})")
         self.detail = detail
 
 
@@ -110,6 +110,14 @@ class HubClient:
         backoff = wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2)(state)
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, Transient) and exc.retry_after is not None:
+            left = self.retry_for - state.seconds_since_start
+            if 0 < left < exc.retry_after:
+                # Waiting as asked would outlast the retry time: say so now, honestly.
+                raise SyncError(
+                    f"hub {self.url} {exc} and asks to retry in {exc.retry_after:g} s, "
+                    f"later than the {self.retry_for:g} s of retrying allowed; gave up. "
+                    "Nothing is lost: local work goes on and the next `acw sync` resumes"
+                )
             return min(max(backoff, exc.retry_after), 30.0)
         return backoff
 

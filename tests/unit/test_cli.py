@@ -4,6 +4,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ def test_version(acw_home: Path) -> None:
 
 
 def test_hooks_record_the_call_and_open_its_wrapup(acw_home: Path) -> None:
+    day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     assert (
         run(
             "call-started",
@@ -31,12 +33,12 @@ def test_hooks_record_the_call_and_open_its_wrapup(acw_home: Path) -> None:
             "--queue",
             "billing",
             "--at",
-            "2026-03-02T10:00:00Z",
+            f"{day}T10:00:00Z",
         )[0]
         == 0
     )
     code, out, _ = run(
-        "call-ended", "--call-id", "PBX-1", "--customer", "CU-1", "--at", "2026-03-02T10:03:30Z"
+        "call-ended", "--call-id", "PBX-1", "--customer", "CU-1", "--at", f"{day}T10:03:30Z"
     )
     assert code == 0 and "wrap-up" in out
     db = sqlite3.connect(acw_home / "acw.db")
@@ -44,7 +46,7 @@ def test_hooks_record_the_call_and_open_its_wrapup(acw_home: Path) -> None:
         "SELECT c.queue, c.customer_ref, c.talk_seconds, w.status, w.started_at "
         "FROM wrapups w JOIN calls c ON c.id = w.call_id"
     ).fetchone()
-    assert row == ("billing", "CU-1", 210.0, "open", "2026-03-02T10:03:30.000Z")
+    assert row == ("billing", "CU-1", 210.0, "open", f"{day}T10:03:30.000Z")
     code, out, _ = run("show", "PBX-1")
     assert code == 0 and "status    open" in out
 

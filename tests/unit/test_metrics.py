@@ -98,3 +98,11 @@ def test_core_metrics_imports_neither_textual_nor_sql() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_acw_percent_never_exceeds_100_when_wrapups_overlap() -> None:
+    from acw_tui.core.metrics import GroupTotals, metrics_row
+
+    # Two wrap-ups pending at once for 10 minutes each, in 12 minutes logged in.
+    row = metrics_row(GroupTotals("ana", 2, 1200.0, 600.0, 600.0, logged_in_s=720.0))
+    assert row.acw_pct == 100.0

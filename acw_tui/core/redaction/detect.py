@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from stdnum import iban, luhn, numdb
 from stdnum.cn import ric
 from stdnum.es import dni, nie
@@ -96,7 +97,7 @@ class _Patterns:
     expiry_code: re.Pattern[str]
     after_card: re.Pattern[str]
     ssn_context: re.Pattern[str]
-    allow: tuple[re.Pattern[str], ...]
+    allow: tuple[regex.Pattern[str], ...]
 
 
 @lru_cache(maxsize=16)
@@ -125,7 +126,9 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
         ssn_context=re.compile(
             _words(SSN_WORDS + tuple(re.escape(w.lower()) for w in policy.ssn_words))
         ),
-        allow=tuple(re.compile(p) for p in policy.allow),
+        # A site's own patterns run in the `regex` engine with a time limit: a pattern
+        # like `(a|aa)+$` must not hang the screen or `acw redact` (see _allowed).
+        allow=tuple(regex.compile(p) for p in policy.allow),
     )
 
 
@@ -163,17 +166,28 @@ def _verdict(validator: Callable[[str], bool], value: str, reason: str) -> str |
 # -- the scan ----------------------------------------------------------------------------
 
 
-class _Claims:
-    """Spans taken so far; a later finding overlapping one of them is dropped."""
+# How long a site's allow-list pattern may run over a text: enough for any sane
+# pattern over a long note, never long enough to freeze the screen.
+ALLOW_SECONDS = 0.1
+ALLOW_SECONDS_PER_MB = 1.0
 
-    def __init__(self) -> None:
-        self.taken: list[tuple[int, int]] = []
+
+class _Claims:
+    """Spans taken so far; a later finding overlapping one of them is dropped.
+
+    One mark per character of the text, so asking costs the length of the span asked
+    about, not the number of spans taken before (a note full of numbers stays linear).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.taken = bytearray(size)
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.taken)
+        return self.taken.find(1, start, end) < 0
 
     def take(self, start: int, end: int) -> None:
-        self.taken.append((start, end))
+        if end > start:
+            self.taken[start:end] = b"\x01" * (end - start)
 
 
 class Detector:
@@ -192,7 +206,7 @@ class Detector:
         """
         folded = fold(text)
         lowered = _lower(folded)
-        claims = _Claims()
+        claims = _Claims(len(folded))
         spans: list[Span] = []
 
         def add(found: Iterator[Span]) -> None:
@@ -201,9 +215,8 @@ class Detector:
                     claims.take(span.start, span.end)
                     spans.append(span)
 
-        for pattern in self.patterns.allow:
-            for match in pattern.finditer(folded):
-                claims.take(match.start(), match.end())
+        for start, end in self._allowed(folded):
+            claims.take(start, end)
         policy = self.policy
         if policy.iban:
             add(self._ibans(folded))
@@ -235,6 +248,17 @@ class Detector:
         spans.sort(key=lambda s: s.start)
         return spans
 
+    def _allowed(self, folded: str) -> Iterator[tuple[int, int]]:
+        """Where the site's allow-list patterns match; a pattern that runs out of time
+        allows nothing more (redacting too much is the safe side)."""
+        limit = ALLOW_SECONDS + ALLOW_SECONDS_PER_MB * len(folded) / 1_000_000
+        for pattern in self.patterns.allow:
+            try:
+                for match in pattern.finditer(folded, timeout=limit):
+                    yield match.start(), match.end()
+            except TimeoutError:
+                continue
+
     # -- cards and their security codes --------------------------------------------------
 
     def _cards(self, folded: str, lowered: str, claims: _Claims) -> Iterator[Span]:
@@ -247,9 +271,10 @@ class Detector:
                 (m.start() + run.start(), m.end() + run.start())
                 for m in _GROUP.finditer(run.group())
             ]
+            total = sum(end - start for start, end in groups)
             i = 0
             while i < len(groups):
-                card = self._card_from(folded, groups, i, claims)
+                card = self._card_from(folded, groups, i, claims, total)
                 if card is None:
                     i += 1
                     continue
@@ -263,7 +288,12 @@ class Detector:
                 i = last + 1
 
     def _card_from(
-        self, folded: str, groups: list[tuple[int, int]], first: int, claims: _Claims
+        self,
+        folded: str,
+        groups: list[tuple[int, int]],
+        first: int,
+        claims: _Claims,
+        total: int,
     ) -> tuple[Span, int] | None:
         """The card number that starts at group `first` and ends on a group end, if any.
 
@@ -287,7 +317,7 @@ class Detector:
         size = groups[last][1] - groups[last][0]
         if last - 1 in found and 3 <= size <= 4:
             last -= 1
-        if not self._stands_alone(folded, groups, first, last):
+        if not self._stands_alone(folded, groups, first, last, total):
             return None
         return found[last], last
 
@@ -306,14 +336,16 @@ class Detector:
         return Span(start, end, "card", f"[CARD ****{digits[-4:]}]", reason)
 
     @staticmethod
-    def _stands_alone(folded: str, groups: list[tuple[int, int]], first: int, last: int) -> bool:
+    def _stands_alone(
+        folded: str, groups: list[tuple[int, int]], first: int, last: int, total: int
+    ) -> bool:
         """False for a card-looking piece of a longer number of card length.
 
         A number of 13–19 digits that fails as a whole is not a card with a digit or
         two around it — unless what follows the card is its security code (one group
-        of 3–4 digits) or the month of its expiry date ("12/27").
+        of 3–4 digits) or the month of its expiry date ("12/27"). `total` is the
+        number of digits in all the groups (counted once per run of digits).
         """
-        total = sum(end - start for start, end in groups)
         if not 13 <= total <= 19 or (first == 0 and last == len(groups) - 1):
             return True
         if first != 0 or last != len(groups) - 2:

@@ -13,7 +13,8 @@ iban = true                      # bank account numbers -> [IBAN]
 phones = false                   # phone numbers -> [PHONE]
 emails = false                   # e-mail addresses -> [EMAIL]
 phone_regions = ["PL", "ES", "CN", "US", "GB"]
-allow = ['ORD-\d{16}']           # never redact text matching these (Python regex)
+allow = ['ORD-\d{16}']           # never redact text matching these (Python regex syntax;
+                                 # each runs with a time limit, see detect.ALLOW_SECONDS)
 security_code_words = ["pin karty"]   # extra words that announce a security code
 ssn_words = ["taxpayer id"]      # extra words that announce a US SSN
 pause_ms = 300                   # live marks: pause after typing before checking
@@ -22,7 +23,6 @@ pause_ms = 300                   # live marks: pause after typing before checkin
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 # The types a site may switch on or off, by their config key.
@@ -60,10 +60,12 @@ class RedactionPolicy:
     def problems(self) -> list[tuple[str, str]]:
         """(key, reason) for every value that cannot work; empty when all is well."""
         found = []
+        import regex
+
         for index, pattern in enumerate(self.allow):
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                regex.compile(pattern)
+            except regex.error as exc:
                 found.append((f"allow[{index}]", f"{pattern!r} is not a valid pattern ({exc})"))
         if self.phones:
             import phonenumbers

@@ -4,6 +4,10 @@ Excel writes UTF-8 with a byte-order mark and, in many European locales, semicol
 LibreOffice and Google Sheets write plain UTF-8 with commas. Import accepts all of
 them; export writes a BOM (so Excel shows `ż` and `客户` correctly) and commas unless
 asked otherwise. Export then import gives back the same entries.
+
+Cells that a spreadsheet would run as a formula are quoted on export and flagged on
+import (core/csv_cells.py); a quote left open, a duplicate column or a row longer than
+the header is refused with the line, never read into an expansion.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import csv
 import io
 from pathlib import Path
 
+from acw_tui.core.csv_cells import looks_like_formula, neutralise, restore
 from acw_tui.core.shorthand.model import Entry, ShorthandError
 
 COLUMNS = ("abbr", "expansion", "category", "note", "case")
@@ -26,10 +31,10 @@ def export_csv(
     for entry in entries:
         writer.writerow(
             [
-                entry.abbr,
-                entry.expansion,
-                entry.category,
-                entry.note,
+                neutralise(entry.abbr),
+                neutralise(entry.expansion),
+                neutralise(entry.category),
+                neutralise(entry.note),
                 "exact" if entry.exact else "",
             ]
         )
@@ -51,12 +56,20 @@ def _sniff_delimiter(text: str) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def import_csv(raw: bytes, source: str) -> list[Entry]:
-    """Entries from a spreadsheet's CSV; the header row names the columns (any order)."""
+def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> list[Entry]:
+    """Entries from a spreadsheet's CSV; the header row names the columns (any order).
+
+    Cells that look like spreadsheet formulas are imported as text and described in
+    `flagged` (one line each, naming file, line and column)."""
     text = decode_csv(raw, source)
     if not text.strip():
         raise ShorthandError(f"{source}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ShorthandError(f"{source}:{line}: a NUL character; this is not a CSV text file")
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True
+    )
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
@@ -66,6 +79,9 @@ def import_csv(raw: bytes, source: str) -> list[Entry]:
             raise ShorthandError(
                 f"{source}:1: no {needed!r} column (the header has: {', '.join(header) or 'nothing'})"
             )
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ShorthandError(f"{source}:1: the column {twice[0]!r} appears twice")
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise ShorthandError(
@@ -81,7 +97,15 @@ def import_csv(raw: bytes, source: str) -> list[Entry]:
                 raise ShorthandError(
                     f"{source}:{line}: {len(row)} cells but the header has {len(header)}"
                 )
+            row = [restore(cell) for cell in row]
             cells = dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
+            if flagged is not None:
+                flagged.extend(
+                    f"{source}:{line}: {name} {cells[name][:30]!r} starts like a spreadsheet "
+                    "formula; imported as text"
+                    for name in header
+                    if looks_like_formula(cells[name])
+                )
             case = cells.get("case", "").strip().lower()
             if case not in ("", "auto", "exact"):
                 raise ShorthandError(
@@ -98,13 +122,16 @@ def import_csv(raw: bytes, source: str) -> list[Entry]:
                 )
             )
     except csv.Error as exc:
-        raise ShorthandError(f"{source}:{reader.line_num}: {exc}") from None
+        reason = str(exc)
+        if "end of data" in reason or "expected after" in reason:
+            reason = 'a quoted cell is not closed properly (a " without its pair)'
+        raise ShorthandError(f"{source}:{reader.line_num}: {reason}") from None
     return entries
 
 
-def read_csv_file(path: Path) -> list[Entry]:
+def read_csv_file(path: Path, flagged: list[str] | None = None) -> list[Entry]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ShorthandError(f"{path}: cannot read ({exc.strerror})") from None
-    return import_csv(raw, str(path))
+    return import_csv(raw, str(path), flagged)

@@ -60,6 +60,11 @@ def _finalize(context: Context, value: Any) -> str:
     if isinstance(value, bool):
         yes, no = context.get(YES_NO_KEY, YES_NO["en"])
         return FILLED + (yes if value else no)
+    env = context.environment
+    if isinstance(env, NoteSandbox):
+        # Printed text is built text too: a block `{% set %}` that prints a value twice
+        # per loop would otherwise double it unchecked.
+        env.check_printed(value)
     return FILLED + str(value)
 
 
@@ -149,7 +154,7 @@ class NoteRenderer:
         typed = sum(len(str(v)) for k, v in context.items() if k != YES_NO_KEY)
         limit = self.limits.max_output + typed
         try:
-            with work_budget(self.limits):
+            with work_budget(self.limits, typed):
                 for chunk in compiled.generate(context):
                     parts.append(chunk)
                     size += len(chunk)

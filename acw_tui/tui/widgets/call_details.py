@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from acw_tui.core.model import Wrapup
 from acw_tui.core.durations import format_duration
+from acw_tui.core.model import Wrapup
 
 
 def call_summary(wrapup: Wrapup) -> Content:

@@ -1,0 +1,254 @@
+"""Numbers, times, durations and identifiers as a person or a phone system gives them.
+
+Every command, the phone hook and the service check what they are given here, so a
+value is refused the same way wherever it comes in: finite, within a range that makes
+sense for a contact center, and with one message that names the option or field
+(`--talk-seconds: 'inf' is not a finite number`). Pure Python: no click, no SQL.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+
+from acw_tui.errors import AcwError
+
+
+class InputError(AcwError):
+    """A value given by a person or a phone system is unusable; the message names it."""
+
+
+# -- ranges -------------------------------------------------------------------------------
+
+MAX_TALK_SECONDS = 86_400.0  # one day on the phone; anything longer is a broken hook
+MAX_ID_LENGTH = 200  # phone systems' call ids are 10–64 characters
+MAX_LABEL_LENGTH = 500  # queue names, customer references
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # report bounds and stored times
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+EVENT_PAST = timedelta(days=7)  # a hook replayed after an outage, not older
+EVENT_FUTURE = timedelta(minutes=5)  # clock skew between the phone system and this desk
+MAX_AGE = LATEST - EARLIEST  # the longest --since that can mean anything
+
+_AGE = re.compile(r"^\s*(\d{1,12})\s*([mhdw])\s*$")
+_AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _shown(value: object) -> str:
+    """The value as the message quotes it: repr, cut short, safe to print."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}…'"
+
+
+# -- numbers -------------------------------------------------------------------------------
+
+
+def number(
+    value: object,
+    what: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+) -> float:
+    """A finite number within [minimum, maximum] (and > above); refused naming `what`."""
+    if isinstance(value, bool):
+        raise InputError(f"{what}: {_shown(value)} is not a number")
+    if isinstance(value, int | float):
+        result = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
+    elif isinstance(value, str):
+        try:
+            result = float(value.strip())
+        except ValueError:
+            raise InputError(f"{what}: {_shown(value)} is not a number") from None
+    else:
+        raise InputError(f"{what}: {_shown(value)} is not a number")
+    if not math.isfinite(result):
+        raise InputError(f"{what}: {_shown(value)} is not a finite number")
+    if minimum is not None and result < minimum:
+        raise InputError(f"{what}: {_shown(value)} is below {minimum:g}")
+    if above is not None and result <= above:
+        raise InputError(f"{what}: {_shown(value)} must be more than {above:g}")
+    if maximum is not None and result > maximum:
+        raise InputError(f"{what}: {_shown(value)} is above {maximum:g}")
+    return result
+
+
+def whole(
+    value: object, what: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole number within [minimum, maximum]; refused naming `what`."""
+    if isinstance(value, bool):
+        raise InputError(f"{what}: {_shown(value)} is not a whole number")
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,30}\s*", value):
+        result = int(value)
+    else:
+        raise InputError(f"{what}: {_shown(value)} is not a whole number")
+    if minimum is not None and result < minimum:
+        raise InputError(f"{what}: {_shown(value)} is below {minimum}")
+    if maximum is not None and result > maximum:
+        raise InputError(f"{what}: {_shown(value)} is above {maximum}")
+    return result
+
+
+def seconds(
+    value: object, what: str = "talk seconds", *, maximum: float = MAX_TALK_SECONDS
+) -> float:
+    """A duration in seconds: finite, not negative, at most `maximum` (one day for talk)."""
+    return number(value, what, minimum=0.0, maximum=maximum)
+
+
+def factor(value: object, what: str, *, minimum: float = 1.0, maximum: float = 1000.0) -> float:
+    """A multiplier such as the report's outlier factor."""
+    return number(value, what, minimum=minimum, maximum=maximum)
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def utf8(value: str, what: str) -> str:
+    """`value` if it came as UTF-8; bytes that were not (a command-line argument or an
+    environment variable in another encoding) arrive as lone surrogates and are refused."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise InputError(f"{what}: not UTF-8 text (check the terminal's or hook's encoding)")
+    return value
+
+
+def text(
+    value: object,
+    what: str,
+    *,
+    max_length: int = MAX_LABEL_LENGTH,
+    allow_empty: bool = True,
+    single_line: bool = True,
+) -> str:
+    """Text a person or a phone system typed: valid Unicode, no control characters
+    (line breaks only when not `single_line`), at most `max_length` characters."""
+    if not isinstance(value, str):
+        raise InputError(f"{what}: {_shown(value)} is not text")
+    utf8(value, what)
+    if len(value) > max_length:
+        raise InputError(f"{what}: {len(value)} characters long (at most {max_length})")
+    allowed = "" if single_line else "\n\t"
+    for char in value:
+        if char not in allowed and unicodedata.category(char) == "Cc":
+            raise InputError(f"{what}: contains the control character U+{ord(char):04X}")
+    if not allow_empty and not value.strip():
+        raise InputError(f"{what}: must not be empty")
+    return value
+
+
+def call_id(value: object, what: str = "call id") -> str:
+    """A phone system's call id: 1–200 printable characters, kept as given."""
+    return text(value, what, max_length=MAX_ID_LENGTH, allow_empty=False)
+
+
+def label(value: object | None, what: str) -> str | None:
+    """An optional short text (queue, customer reference); None stays None."""
+    if value is None:
+        return None
+    return text(value, what)
+
+
+# -- times ---------------------------------------------------------------------------------
+
+
+def _within(moment: datetime, what: str, shown: str) -> datetime:
+    if not EARLIEST <= moment < LATEST:
+        raise InputError(
+            f"{what}: {shown} is outside {EARLIEST:%Y-%m-%d} … {LATEST - timedelta(days=1):%Y-%m-%d}"
+        )
+    return moment
+
+
+def moment(value: object, what: str) -> datetime:
+    """An ISO-8601 time (UTC when it gives no offset) between 1970 and 2999."""
+    if isinstance(value, datetime):
+        parsed = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return _within(parsed.astimezone(UTC), what, parsed.isoformat())
+    if not isinstance(value, str):
+        raise InputError(f"{what}: {_shown(value)} is not a time")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"{what}: {_shown(value)} is not an ISO-8601 time (e.g. 2026-05-04T10:15:00Z)"
+        ) from None
+    return _within(parsed, what, _shown(value))
+
+
+def event_time(
+    value: object,
+    now: datetime,
+    what: str = "event time",
+    *,
+    past: timedelta = EVENT_PAST,
+    future: timedelta = EVENT_FUTURE,
+) -> datetime:
+    """When a call started or ended: an ISO time no earlier than `past` before `now`
+    and no later than `future` after it (a wrap-up dated next year would never close)."""
+    when = moment(value, what)
+    if when > now + future:
+        raise InputError(
+            f"{what}: {_shown(value)} is in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})"
+        )
+    if when < now - past:
+        raise InputError(
+            f"{what}: {_shown(value)} is more than {past.days} days ago "
+            f"(now is {now:%Y-%m-%dT%H:%M:%SZ})"
+        )
+    return when
+
+
+def day_or_time(value: object, what: str, *, end: bool = False) -> datetime:
+    """A report bound: an ISO date or time; a bare date given as an `end` means the end
+    of that day."""
+    if isinstance(value, str) and _BARE_DATE.fullmatch(value.strip()):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(f"{what}: {_shown(value)} is not a date (e.g. 2026-05-04)") from None
+        start = _within(datetime(day.year, day.month, day.day, tzinfo=UTC), what, _shown(value))
+        return start + timedelta(days=1) if end else start
+    try:
+        return moment(value, what)
+    except InputError as exc:
+        if "outside" in str(exc):
+            raise
+        raise InputError(
+            f"{what} {_shown(value)}: expected an ISO date or time, "
+            "e.g. 2026-05-04 or 2026-05-04T10:00Z"
+        ) from None
+
+
+def age(value: object, what: str = "--since") -> timedelta:
+    """`30m`, `12h`, `7d`, `2w`: a span of time back from now."""
+    match = _AGE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise InputError(
+            f"{what} {_shown(value)}: expected a number and a unit, e.g. 30m, 12h, 7d, 2w"
+        )
+    amount, unit = int(match.group(1)), match.group(2)
+    seconds_per = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}[unit]
+    if amount * seconds_per > MAX_AGE.total_seconds():
+        raise InputError(f"{what}: {_shown(value)} reaches back before {EARLIEST:%Y}")
+    return timedelta(**{_AGE_UNITS[unit]: amount})
+
+
+def since(value: object, now: datetime, what: str = "--since") -> datetime:
+    """The moment `value` (an age such as 7d) before `now`, not before 1970."""
+    span = age(value, what)
+    try:
+        start = now - span
+    except OverflowError:
+        start = EARLIEST - timedelta(days=1)
+    return _within(start, what, f"{_shown(value)} before {now:%Y-%m-%d}")

@@ -1,0 +1,95 @@
+"""The one place numbers, times, durations and ids are checked (core/inputs.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from acw_tui.core import inputs
+from acw_tui.core.inputs import InputError
+from acw_tui.errors import AcwError
+
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+
+
+def test_input_errors_are_acw_errors() -> None:
+    assert issubclass(InputError, AcwError)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["inf", "-inf", "nan", "1e26", "-1", float("inf"), float("nan"), 10**400, True, "", "x"],
+)
+def test_talk_seconds_refuses_poisoned_numbers(value: object) -> None:
+    with pytest.raises(InputError, match=r"^--talk-seconds: "):
+        inputs.seconds(value, "--talk-seconds")
+
+
+@pytest.mark.parametrize("value", ["0", "12.5", 90, 86_400])
+def test_talk_seconds_accepts_sane_durations(value: object) -> None:
+    assert inputs.seconds(value) == float(value)
+
+
+@pytest.mark.parametrize("value", ["", "   ", "x" * 100_000, "a\x00b", "a\nb", "\udcff"])
+def test_call_id_refuses_empty_huge_and_binary(value: str) -> None:
+    with pytest.raises(InputError, match=r"^call id: "):
+        inputs.call_id(value)
+
+
+def test_call_id_keeps_what_the_phone_system_sent() -> None:
+    assert inputs.call_id("1714811112.42") == "1714811112.42"
+    assert inputs.call_id("Müller-客户") == "Müller-客户"
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31T23:59:59Z", "0001-01-01", "2030-01-01", "2026-04-01T00:00Z", "yesterday"]
+)
+def test_event_time_refuses_far_past_and_future(value: str) -> None:
+    with pytest.raises(InputError, match=r"^--at: "):
+        inputs.event_time(value, NOW, "--at")
+
+
+def test_event_time_accepts_recent_and_small_skew() -> None:
+    assert inputs.event_time("2026-05-04T09:59:00Z", NOW) == NOW - timedelta(minutes=1)
+    assert inputs.event_time("2026-05-04T10:02:00+00:00", NOW) == NOW + timedelta(minutes=2)
+    assert inputs.event_time(NOW - timedelta(days=2), NOW) == NOW - timedelta(days=2)
+
+
+@pytest.mark.parametrize("value", ["99999999999d", "", "7", "d", "-2d", "1e3d"])
+def test_age_refuses_overflow_and_garbage(value: str) -> None:
+    with pytest.raises(InputError, match=r"^--since[: ]"):
+        inputs.since(value, NOW)
+
+
+def test_since_from_the_start_of_time_is_refused() -> None:
+    with pytest.raises(InputError, match=r"^--since[: ]"):
+        inputs.since("2d", datetime(1, 1, 1, tzinfo=UTC))
+
+
+def test_since_gives_the_moment_back() -> None:
+    assert inputs.since("7d", NOW) == NOW - timedelta(days=7)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "2026-02-30", "soon"])
+def test_report_bounds_refuse_out_of_range(value: str) -> None:
+    with pytest.raises(InputError, match=r"^--to[: ]"):
+        inputs.day_or_time(value, "--to", end=True)
+
+
+def test_report_bound_end_of_day() -> None:
+    assert inputs.day_or_time("2026-05-04", "--to", end=True) == datetime(2026, 5, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0.5", "1e400"])
+def test_factor_refuses(value: str) -> None:
+    with pytest.raises(InputError, match=r"^--outlier-factor: "):
+        inputs.factor(value, "--outlier-factor")
+
+
+def test_whole_numbers() -> None:
+    assert inputs.whole("12", "--calls", minimum=1) == 12
+    with pytest.raises(InputError, match="--calls"):
+        inputs.whole("1" * 40, "--calls", minimum=1)
+    with pytest.raises(InputError, match="--calls"):
+        inputs.whole("0", "--calls", minimum=1)

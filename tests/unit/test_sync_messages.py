@@ -1,0 +1,34 @@
+"""Issue 14: a hub answering 413 to the mark request, or Retry-After far beyond the
+retry time, is one honest line (acw_tui/sync/client.py)."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from acw_tui.sync import SyncError
+from acw_tui.sync.client import HubClient
+
+
+def client(handler, retry_for: float = 6.0) -> HubClient:
+    return HubClient(
+        "http://hub.test", "tok", retry_for=retry_for, transport=httpx.MockTransport(handler)
+    )
+
+
+def test_413_to_the_mark_request_is_a_sync_error() -> None:
+    hub = client(lambda request: httpx.Response(413, text="Request Entity Too Large"))
+    with pytest.raises(SyncError, match=r"too large \(413: Request Entity Too Large\)"):
+        hub.mark()
+
+
+def test_retry_after_beyond_the_retry_time_gives_up_at_once_and_says_why() -> None:
+    hub = client(
+        lambda request: httpx.Response(503, text="busy", headers={"retry-after": "999999999"})
+    )
+    started = time.monotonic()
+    with pytest.raises(SyncError, match=r"asks to retry in 1e\+09 s, later than the 6 s"):
+        hub.mark()
+    assert time.monotonic() - started < 3
