@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from acw_tui.core import inputs
 from acw_tui.core.clock import AcwClock, Clock, SystemClock
 from acw_tui.core.model import (
     AgentState,
@@ -57,13 +58,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-# A call id longer than this is not one a phone system sends; it would only bloat rows.
-MAX_CALL_ID = 200
-# How far an event time may lie ahead of this machine's clock (clock skew, not 2030).
-MAX_FUTURE = timedelta(minutes=5)
-MAX_PAST = timedelta(days=366)
-MAX_TALK_SECONDS = 7 * 24 * 3600
 
 
 class DeskError(AcwError):
@@ -213,26 +207,11 @@ class Desk:
         return self.redactor.redact(text).text
 
     def _call_id(self, external_id: str) -> str:
-        external_id = external_id.strip()
-        if not external_id:
-            raise DeskError("call id: empty; the phone system must name the call")
-        if len(external_id) > MAX_CALL_ID:
-            raise DeskError(f"call id: {len(external_id)} characters; at most {MAX_CALL_ID}")
-        if any(ord(c) < 32 or ord(c) == 127 for c in external_id):
-            raise DeskError("call id: contains control characters")
-        return self._clean(external_id) or ""
+        """The call id as stored: checked as every door checks it, then redacted."""
+        return self._clean(inputs.call_id(external_id)) or ""
 
-    def _event_time(self, at: datetime | None, now: datetime, what: str) -> datetime:
-        if at is None:
-            return now
-        if at > now + MAX_FUTURE:
-            raise DeskError(f"{what}: {at.isoformat()} is in the future (now {now.isoformat()})")
-        if at < now - MAX_PAST:
-            raise DeskError(
-                f"{what}: {at.isoformat()} is more than {MAX_PAST.days} days ago; "
-                "ACW is recorded when the call ends"
-            )
-        return at
+    def _label(self, value: str | None, what: str) -> str | None:
+        return self._clean(inputs.label(value, what))
 
     @service_call
     def call_started(
@@ -245,7 +224,7 @@ class Desk:
     ) -> Call:
         now = self.clock.now()
         external_id = self._call_id(external_id)
-        at = self._event_time(at, now, "start time")
+        at = now if at is None else inputs.event_time(at, now, "start time")
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and existing.ended_at is not None:
@@ -255,8 +234,8 @@ class Desk:
                 agent_id=self.agent_id,
                 site_id=self.site_id,
                 now=now,
-                queue=self._clean(queue),
-                customer_ref=self._clean(customer_ref),
+                queue=self._label(queue, "queue"),
+                customer_ref=self._label(customer_ref, "customer"),
                 started_at=at,
             )
             self.states.change(self.agent_id, self.site_id, AgentStateName.ON_CALL, at, now)
@@ -275,11 +254,9 @@ class Desk:
         """The call is over: record it and open its wrap-up with the ACW clock at `at`."""
         now = self.clock.now()
         external_id = self._call_id(external_id)
-        ended_at = self._event_time(at, now, "end time")
-        if talk_seconds is not None and not 0 <= talk_seconds <= MAX_TALK_SECONDS:
-            raise DeskError(
-                f"talk seconds: {talk_seconds} is not a duration between 0 and {MAX_TALK_SECONDS}"
-            )
+        ended_at = now if at is None else inputs.event_time(at, now, "end time")
+        if talk_seconds is not None:
+            talk_seconds = inputs.seconds(talk_seconds, "talk seconds")
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and self.wrapups.for_call(existing.id) is not None:
@@ -297,8 +274,8 @@ class Desk:
                 agent_id=self.agent_id,
                 site_id=self.site_id,
                 now=now,
-                queue=self._clean(queue),
-                customer_ref=self._clean(customer_ref),
+                queue=self._label(queue, "queue"),
+                customer_ref=self._label(customer_ref, "customer"),
                 ended_at=ended_at,
                 talk_seconds=talk_seconds,
             )
