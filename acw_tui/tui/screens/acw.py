@@ -65,6 +65,10 @@ class AcwScreen(DeskScreen):
         self._finishing = False
         self._clock: AcwClock | None = None
         self._draft: Draft | DraftContent | None = None
+        # Why finishing was refused stays in the status line until the agent changes
+        # something; a draft saved meanwhile does not hide it.
+        self._refusal = ""
+        self._draft_state = ""
         # Codes, template form and preview come after the first paint (they need Jinja2).
         self.note_form: NoteForm | None = None
         self._preview_timer: Timer | None = None
@@ -149,8 +153,12 @@ class AcwScreen(DeskScreen):
         self.query_one(AcwTimer).extensions = len(self.wrapup.extensions)
         self.tick()
 
+    def _show_status(self) -> None:
+        self.status_line.update(self._refusal or self._draft_state)
+
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
+        self._refusal = ""
         self._dirty = True
         self.redaction_marks.note_changed()
         self.preview_soon()
@@ -178,8 +186,10 @@ class AcwScreen(DeskScreen):
     @on(DraftSaved)
     def draft_saved(self, event: DraftSaved) -> None:
         if event.wrapup_id == self.wrapup.id:
-            text = f"Draft NOT saved: {event.problem}" if event.problem else "Draft saved"
-            self.status_line.update(text)
+            self._draft_state = (
+                f"Draft NOT saved: {event.problem}" if event.problem else "Draft saved"
+            )
+            self._show_status()
 
     def on_unmount(self) -> None:
         self.hand_over_draft(self.acw_app.drafts)
@@ -233,6 +243,7 @@ class AcwScreen(DeskScreen):
             field.focus()
 
     def on_wrapup_panel_changed(self) -> None:
+        self._refusal = ""
         self._dirty = True
         self.preview_soon()
 
@@ -285,7 +296,8 @@ class AcwScreen(DeskScreen):
                 return
             for panel in self.query("#wrapup-panel"):
                 panel.show_refusal()  # type: ignore[attr-defined]
-            self.status_line.update(str(error))
+            self._refusal = str(error)
+            self._show_status()
             self.notify(str(error), title="Not finished", severity="error", markup=False)
 
         self.calls.write(
