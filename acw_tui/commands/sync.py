@@ -202,8 +202,11 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
 
 
 def _check_name(name: str) -> str:
-    if not name.strip() or any(c.isspace() for c in name):
-        raise click.BadParameter(f"{name!r}: a name is one word, e.g. warsaw-1")
+    from acw_tui.sync.hub_store import check_name
+
+    why = check_name(name)
+    if why:
+        raise click.BadParameter(why)
     return name
 
 
@@ -214,13 +217,22 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
     from acw_tui.settings import paths
     from acw_tui.settings.config import load_config
     from acw_tui.settings.sync import hub_url, lead_token, sync_settings
+    from acw_tui.sync import SyncError
     from acw_tui.sync.client import HubClient
-    from acw_tui.sync.content import read_bundle
+    from acw_tui.sync.content import lint_errors, read_bundle
     from acw_tui.sync.protocol import KIND_LABELS
 
     config = load_config()
     source = source or paths.content_dir(kind)
     files, version = read_bundle(kind, source)
+    errors = lint_errors(kind, files)
+    if errors:
+        for error in errors:
+            click.echo(f"{source}/{error}" if source.is_dir() else error, err=True)
+        raise SyncError(
+            f"{source}: {len(errors)} lint error(s); fix them before publishing "
+            f"(`acw {'guide' if kind == 'shorthand' else 'templates'} lint`), nothing was sent"
+        )
     settings = sync_settings(config)
     client = HubClient(
         hub_url(config, hub),
