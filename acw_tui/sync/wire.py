@@ -123,10 +123,44 @@ def row_problem(table: str, row_id: str, rev: int, row: dict[str, Any]) -> str |
     return None
 
 
+_EXAMPLE_ROW = {
+    "id": "0196a3c2-7f00-7000-8000-000000000001",
+    "external_id": "C-1001",
+    "agent_id": "ana",
+    "site_id": "warsaw-1",
+    "queue": "billing",
+    "customer_ref": None,
+    "started_at": "2026-05-04T10:00:00.000Z",
+    "ended_at": "2026-05-04T10:04:00.000Z",
+    "talk_seconds": 240.0,
+    "rev": 1,
+    "updated_at": "2026-05-04T10:04:00.000Z",
+}
+
+
 class BatchIn(BaseModel):
     """`POST /v1/sync/batch`: outbox entries after the hub's mark, in sequence order."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "after": 0,
+                    "records": [
+                        {
+                            "seq": 1,
+                            "table": "calls",
+                            "id": _EXAMPLE_ROW["id"],
+                            "rev": 1,
+                            "row": _EXAMPLE_ROW,
+                        }
+                    ],
+                }
+            ]
+        },
+    )
 
     after: Count
     records: Annotated[list[RecordIn], Field(max_length=MAX_BATCH_RECORDS)]
