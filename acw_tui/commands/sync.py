@@ -45,7 +45,9 @@ def sync_command(ctx: click.Context, hub: str | None, token: str | None, quiet: 
         retry_for=settings.retry_seconds,
     )
     store = open_store(database_file())
-    syncer = Syncer(store, client, batch_records=max(1, settings.batch_records))
+    syncer = Syncer(
+        store, client, batch_records=max(1, settings.batch_records), site_id=config.site_id
+    )
     try:
         if quiet:
             summary = syncer.run()

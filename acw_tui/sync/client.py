@@ -318,6 +318,7 @@ class Syncer:
         *,
         batch_records: int = BATCH_RECORDS,
         batch_bytes: int = BATCH_BYTES,
+        site_id: str | None = None,
     ) -> None:
         from acw_tui.store import open_store
 
@@ -328,6 +329,7 @@ class Syncer:
         self.batch_records = batch_records
         self.batch_bytes = batch_bytes
         self.fault = os.environ.get(FAULT_ENV, "")
+        self.site_id = site_id  # the configured site, if known: must be the token's
         self.site = ""  # the token's site on the hub, learnt from its mark
         self._requeued = False
         self._deadline = 0.0
@@ -443,6 +445,13 @@ class Syncer:
         self._requeued = False
         self._deadline = time.monotonic() + self.client.retry_for
         self.site, hub_mark = self.client.whoami()
+        if self.site_id is not None and self.site_id != self.site:
+            # Otherwise every record would be set aside as another site's.
+            raise SyncError(
+                f"the hub knows this token as site {self.site!r}, but this store's site_id is "
+                f"{self.site_id!r}: set site_id in config.toml to the name the hub admin "
+                "registered (or use that site's token)"
+            )
         after = self.reconcile(hub_mark, summary)
         total = site_state.unsynced(self.store)
         if progress:

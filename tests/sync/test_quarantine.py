@@ -189,3 +189,18 @@ def test_many_refused_records_among_many_good_ones(site: Site, batch_records: in
     assert {q.row_id for q in quarantine.listing(site.store)} == set(refused)
     state = site_state.load_state(site.store)
     assert state.acked_seq == site.hub.store.mark(site.name)
+
+
+def test_a_site_id_the_hub_does_not_know_stops_before_anything_is_set_aside(site: Site) -> None:
+    site.add_calls(3)
+    config = site.home / "config.toml"
+    config.write_text(
+        config.read_text().replace(f'site_id = "{site.name}"', 'site_id = "warsaw-typo"'),
+        encoding="utf-8",
+    )
+    result = _run("sync", "--quiet")
+    assert result.exit_code == 1
+    assert (
+        f"the hub knows this token as site {site.name!r}, but this store's site_id" in result.output
+    )
+    assert quarantine.listing(site.store) == [] and site.outbox() == 3
