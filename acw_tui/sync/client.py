@@ -424,6 +424,8 @@ class Syncer:
     def _stalled(self, stalls: int, mark: int, entries: list[OutboxEntry]) -> None:
         """The hub answered 200 with a mark short of the batch: wait, or give up."""
         last = entries[-1].seq
+        if stalls == 1:  # the first of a run of them: retry_seconds counts from here
+            self._deadline = time.monotonic() + self.client.retry_for
         if mark > last:
             raise SyncError(
                 f"hub {self.client.url} acknowledged up to {mark} for a batch ending at {last}; "
@@ -443,7 +445,6 @@ class Syncer:
     ) -> SyncSummary:
         summary = summary or SyncSummary()
         self._requeued = False
-        self._deadline = time.monotonic() + self.client.retry_for
         self.site, hub_mark = self.client.whoami()
         if self.site_id is not None and self.site_id != self.site:
             # Otherwise every record would be set aside as another site's.

@@ -150,3 +150,16 @@ def test_a_mark_that_goes_back_twice_requeues_only_once(fresh_store: Store) -> N
         Syncer(fresh_store, client, batch_records=10).run()
     assert len(requests) == 3
     assert _outbox(fresh_store) == 10  # queued again once; the 10 acknowledged are dropped
+
+
+def test_retry_seconds_bounds_the_tries_on_a_mark_that_never_moves(fresh_store: Store) -> None:
+    _calls(fresh_store, 10)
+    fake = FakeHub(batch_mark=0)
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=0.5, transport=httpx.MockTransport(fake)
+    )
+    started = time.monotonic()
+    with pytest.raises(SyncError, match="mark stayed at 0"):
+        Syncer(fresh_store, client, batch_records=10).run()
+    assert time.monotonic() - started < 3
+    assert len(fake.requests) <= 5
