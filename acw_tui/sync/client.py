@@ -438,7 +438,7 @@ class Syncer:
                 "ask the hub admin to check its store, then run `acw sync` again"
             )
         self.client.retries += 1
-        time.sleep(min(0.2 * 2**stalls, 5.0, max(0.0, self._deadline - time.monotonic())))
+        time.sleep(min(0.1 * 2**stalls, 2.0, max(0.0, self._deadline - time.monotonic())))
 
     def upload(
         self, progress: Progress | None = None, summary: SyncSummary | None = None

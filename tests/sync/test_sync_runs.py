@@ -122,7 +122,7 @@ def test_a_409_naming_the_mark_the_batch_builds_on_is_not_retried_for_ever(
     _calls(fresh_store, 20)
     fake = FakeHub(batch_mark=None)  # every batch: 409, mark 0
     client = HubClient(
-        "http://hub.invalid", "acw_x", retry_for=30, transport=httpx.MockTransport(fake)
+        "http://hub.invalid", "acw_x", retry_for=3, transport=httpx.MockTransport(fake)
     )
     with pytest.raises(SyncError, match="mark stayed at 0"):
         Syncer(fresh_store, client, batch_records=10).run()
