@@ -12,7 +12,7 @@ HUB_DB_HELP = (
 )
 
 
-@click.command("sync")
+@click.group("sync", invoke_without_command=True)
 @click.option(
     "--hub", "hub", metavar="URL", help="Hub URL (default: ACW_HUB_URL or [sync] hub_url)."
 )
@@ -20,12 +20,16 @@ HUB_DB_HELP = (
     "--token", metavar="T", help="The site's token (default: ACW_HUB_TOKEN or [sync] token)."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
+@click.pass_context
+def sync_command(ctx: click.Context, hub: str | None, token: str | None, quiet: bool) -> None:
     """Send every unsynced record to the hub and fetch newer guides and templates.
 
     Safe to interrupt at any moment: the next run resumes, and nothing is lost or
-    sent twice. Local work goes on while the hub is down.
+    sent twice. Local work goes on while the hub is down. A record the hub refuses is
+    set aside (`acw sync quarantine`) and everything after it is still sent.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from acw_tui.settings.config import load_config
     from acw_tui.settings.paths import database_file
     from acw_tui.settings.sync import hub_url, site_token, sync_settings
@@ -41,7 +45,9 @@ def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
         retry_for=settings.retry_seconds,
     )
     store = open_store(database_file())
-    syncer = Syncer(store, client, batch_records=max(1, settings.batch_records))
+    syncer = Syncer(
+        store, client, batch_records=max(1, settings.batch_records), site_id=config.site_id
+    )
     try:
         if quiet:
             summary = syncer.run()
@@ -49,12 +55,105 @@ def sync_command(hub: str | None, token: str | None, quiet: bool) -> None:
             with _ProgressBar() as progress:
                 summary = syncer.run(progress)
     finally:
+        syncer.close()
         client.close()
         store.close()
     for line in summary.lines():
         click.echo(line)
-    if summary.content_errors:
-        raise click.ClickException("; ".join(summary.content_errors))
+    problems = list(summary.content_errors)
+    if summary.set_aside:
+        problems.append(summary.quarantine_line())
+    if problems:
+        raise click.ClickException("; ".join(problems))
+
+
+@sync_command.group("quarantine")
+def quarantine_group() -> None:
+    """Records the hub refuses, set aside so that everything after them is still sent.
+
+    `list` shows them with the reason, `retry` queues them again (after you fixed the
+    cause), `drop` gives up on them. Every action is logged in the store
+    (table sync_quarantine_log).
+    """
+
+
+def _site_store() -> Any:
+    from acw_tui.settings.paths import database_file
+    from acw_tui.store import open_store
+
+    return open_store(database_file())
+
+
+@quarantine_group.command("list")
+@click.option("--log", "show_log", is_flag=True, help="Show the log of quarantine actions instead.")
+def quarantine_list(show_log: bool) -> None:
+    """List the records set aside: number, table/id, revision and why."""
+    from acw_tui.sync import quarantine
+
+    store = _site_store()
+    try:
+        if show_log:
+            for at, action, seq, detail in quarantine.log(store):
+                click.echo(f"{at}  {action:<9} {seq if seq is not None else '-':>8}  {detail}")
+            return
+        items = quarantine.listing(store)
+    finally:
+        store.close()
+    for item in items:
+        click.echo(item.line())
+    click.echo(
+        f"{len(items)} record(s) in quarantine"
+        + ("; `acw sync quarantine retry N…` or `drop N…` (or --all)" if items else ""),
+        err=True,
+    )
+
+
+_SEQS = click.argument("seqs", metavar="[N]...", nargs=-1, type=click.IntRange(min=1))
+_ALL = click.option("--all", "everything", is_flag=True, help="Every record in quarantine.")
+
+
+@quarantine_group.command("retry")
+@_SEQS
+@_ALL
+@click.option(
+    "--claim",
+    is_flag=True,
+    help="Rewrite a site_id that is not this site's (rows written before site_id was set).",
+)
+def quarantine_retry(seqs: tuple[int, ...], everything: bool, claim: bool) -> None:
+    """Queue records N… again (their current rows), to be sent by the next sync.
+
+    NUL characters, which the hub cannot store, are removed first. Fix other causes
+    (the hub's size limit, a newer hub for new columns) before retrying.
+    """
+    from acw_tui.settings.config import load_config
+    from acw_tui.sync import quarantine
+
+    site = load_config().site_id if claim else None
+    store = _site_store()
+    try:
+        lines = quarantine.retry(store, seqs, everything=everything, claim=site)
+    finally:
+        store.close()
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} record(s) queued again; run `acw sync`", err=True)
+
+
+@quarantine_group.command("drop")
+@_SEQS
+@_ALL
+def quarantine_drop(seqs: tuple[int, ...], everything: bool) -> None:
+    """Give up sending records N… to the hub (the rows stay in this store)."""
+    from acw_tui.sync import quarantine
+
+    store = _site_store()
+    try:
+        lines = quarantine.drop(store, seqs, everything=everything)
+    finally:
+        store.close()
+    for line in lines:
+        click.echo(line)
 
 
 class _ProgressBar:
@@ -202,8 +301,11 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
 
 
 def _check_name(name: str) -> str:
-    if not name.strip() or any(c.isspace() for c in name):
-        raise click.BadParameter(f"{name!r}: a name is one word, e.g. warsaw-1")
+    from acw_tui.sync.hub_store import check_name
+
+    why = check_name(name)
+    if why:
+        raise click.BadParameter(why)
     return name
 
 
@@ -214,13 +316,22 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
     from acw_tui.settings import paths
     from acw_tui.settings.config import load_config
     from acw_tui.settings.sync import hub_url, lead_token, sync_settings
+    from acw_tui.sync import SyncError
     from acw_tui.sync.client import HubClient
-    from acw_tui.sync.content import read_bundle
+    from acw_tui.sync.content import lint_errors, read_bundle
     from acw_tui.sync.protocol import KIND_LABELS
 
     config = load_config()
     source = source or paths.content_dir(kind)
     files, version = read_bundle(kind, source)
+    errors = lint_errors(kind, files)
+    if errors:
+        for error in errors:
+            click.echo(f"{source}/{error}" if source.is_dir() else error, err=True)
+        raise SyncError(
+            f"{source}: {len(errors)} lint error(s); fix them before publishing "
+            f"(`acw {'guide' if kind == 'shorthand' else 'templates'} lint`), nothing was sent"
+        )
     settings = sync_settings(config)
     client = HubClient(
         hub_url(config, hub),

@@ -30,7 +30,7 @@ def insert_record(
     db: sqlite_utils.Database, table: str, row: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     """Insert a new syncable row at rev 1; must run inside a transaction."""
-    row = {**row, "rev": 1, "updated_at": utc_iso(now)}
+    row = {**_storable(row), "rev": 1, "updated_at": utc_iso(now)}
     # Plain SQL rather than sqlite-utils' insert: this is on the path of every finish and
     # hook, and introspecting the table each time cost more than the insert.
     columns = ", ".join(f"[{column}]" for column in row)
@@ -44,6 +44,7 @@ def update_record(
     db: sqlite_utils.Database, table: str, row_id: str, changes: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     """Apply `changes` to one row, bump its rev and queue the new snapshot."""
+    changes = _storable(changes)
     assignments = ", ".join(f"[{column}] = ?" for column in changes)
     cursor = db.conn.execute(
         f"UPDATE [{table}] SET {assignments}, rev = rev + 1, updated_at = ? WHERE id = ? RETURNING *",
@@ -56,6 +57,14 @@ def update_record(
     cursor.fetchall()  # finish the statement so the change is complete
     _queue(db, table, row)
     return row
+
+
+def _storable(values: dict[str, Any]) -> dict[str, Any]:
+    """NUL characters removed from text: they mean nothing in a note, and the hub's
+    PostgreSQL store cannot hold them, so a record carrying one would never sync."""
+    if not any(isinstance(v, str) and "\x00" in v for v in values.values()):
+        return values
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
 
 
 def _queue(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:

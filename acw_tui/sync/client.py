@@ -6,6 +6,13 @@ hub's stored answer if it had committed. The hub's mark decides what is dropped 
 a mark behind ours means the hub lost records, and everything current is sent again.
 Time-outs, refused connections, 5xx and 429 are retried with backoff; 401, 403, 413
 and 422 are not (retrying cannot help), and say why in one line.
+
+A record the hub would refuse never holds back the ones after it: the site checks each
+entry with the hub's own rules before sending (`wire.entry_problem`), and a refusal
+that names records (another site's id, a value the store cannot hold, a record too
+large) sets those aside in quarantine; the batch is then sent without them. One sync
+runs per store at a time (`lock.SyncLock`), and a hub whose mark does not advance, or
+goes back more than once in a run, is an error after a bounded number of tries.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from tenacity import (
 )
 
 from acw_tui.store import Store
-from acw_tui.sync import SyncError, content, site_state
+from acw_tui.sync import SyncError, content, quarantine, site_state
+from acw_tui.sync.lock import SyncLock
 from acw_tui.sync.protocol import (
     API,
     BATCH_BYTES,
@@ -39,9 +47,11 @@ from acw_tui.sync.protocol import (
     OutboxEntry,
     batch_body,
 )
+from acw_tui.sync.wire import entry_problem
 
 FAULT_ENV = "ACW_SYNC_FAULT"
 MAX_CONFLICTS = 20  # 409s in a row before giving up
+MAX_STALLS = 5  # answers in a row whose mark does not cover the batch sent
 Progress = Callable[[int, int], None]
 
 
@@ -59,6 +69,16 @@ class Conflict(Exception):
     def __init__(self, mark: int) -> None:
         super().__init__(f"hub mark is {mark}")
         self.mark = mark
+
+
+class RecordsRefused(SyncError):
+    """403 or 422 naming records of the batch (`records`; empty: "some record, send fewer")."""
+
+    def __init__(self, url: str, status: int, detail: str, records: list[dict[str, Any]]) -> None:
+        super().__init__(f"hub {url} refused the request ({status}: {detail})")
+        self.status = status
+        self.detail = detail
+        self.records = records
 
 
 class TooLarge(SyncError):
@@ -165,6 +185,14 @@ class HubClient:
             raise Conflict(mark)
         if status == 413:
             raise TooLarge(_detail(response))
+        if status in (403, 422):
+            try:
+                data = response.json()
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and isinstance(data.get("records"), list):
+                named = [r for r in data["records"] if isinstance(r, dict)]
+                raise RecordsRefused(self.url, status, _detail(response), named)
         if status == 401:
             raise SyncError(
                 f"hub {self.url} refused the token (401: {_detail(response)}); "
@@ -185,9 +213,13 @@ class HubClient:
             ) from None
 
     def mark(self) -> int:
+        return self.whoami()[1]
+
+    def whoami(self) -> tuple[str, int]:
+        """The site the token belongs to on the hub, and the hub's mark for it."""
         data = self.json("GET", f"{API}/sync/mark")
         try:
-            return int(data["mark"])
+            return str(data["site"]), int(data["mark"])
         except (KeyError, TypeError, ValueError):
             raise SyncError(f"hub {self.url} answered a mark that is not a number") from None
 
@@ -244,6 +276,8 @@ class SyncSummary:
     retries: int = 0
     applied: dict[str, int] = field(default_factory=dict)
     content_errors: list[str] = field(default_factory=list)
+    set_aside: int = 0  # records put in quarantine by this run
+    quarantined: int = 0  # records in quarantine after it
 
     def lines(self) -> list[str]:
         rate = self.sent / self.seconds if self.seconds > 0 else 0.0
@@ -261,7 +295,15 @@ class SyncSummary:
             )
         for kind, release in self.applied.items():
             out.append(f"received {KIND_LABELS.get(kind, kind)} release {release}")
+        if self.quarantined:
+            out.append(self.quarantine_line())
         return out
+
+    def quarantine_line(self) -> str:
+        new = f"set aside {self.set_aside} record(s) the hub refuses; " if self.set_aside else ""
+        return (
+            f"{new}{self.quarantined} record(s) wait in quarantine: see `acw sync quarantine list`"
+        )
 
 
 def _now() -> str:
@@ -284,6 +326,7 @@ class Syncer:
         *,
         batch_records: int = BATCH_RECORDS,
         batch_bytes: int = BATCH_BYTES,
+        site_id: str | None = None,
     ) -> None:
         from acw_tui.store import open_store
 
@@ -294,6 +337,10 @@ class Syncer:
         self.batch_records = batch_records
         self.batch_bytes = batch_bytes
         self.fault = os.environ.get(FAULT_ENV, "")
+        self.site_id = site_id  # the configured site, if known: must be the token's
+        self.site = ""  # the token's site on the hub, learnt from its mark
+        self._requeued = False
+        self._deadline = 0.0
 
     def close(self) -> None:
         self.store.close()
@@ -308,73 +355,177 @@ class Syncer:
                 "store using an old site's token? Ask the hub admin for a new site name"
             )
         if hub_mark < state.acked_seq:
+            if self._requeued:
+                # A hub restored from a backup loses records once; losing them again
+                # within one run means it does not keep what it acknowledges.
+                raise SyncError(
+                    f"hub {self.client.url} went back to mark {hub_mark} a second time in this "
+                    f"run (this site had {state.acked_seq} acknowledged): it is not keeping "
+                    "what it acknowledges. Nothing is lost here; ask the hub admin to check it"
+                )
+            self._requeued = True
             summary.resent_after_hub_loss += site_state.hub_lost_records(self.store, hub_mark)
             return hub_mark
         if hub_mark > state.acked_seq:
             summary.dropped += site_state.adopt_mark(self.store, hub_mark)
         return hub_mark
 
-    def _first_batch(self, after: int, limit: int) -> tuple[str, list[OutboxEntry]] | None:
+    def _checked(self, entries: list[OutboxEntry], summary: SyncSummary) -> bool:
+        """Set aside the entries the hub would refuse; True if all of them pass."""
+        refused = []
+        for entry in entries:
+            why = entry_problem(entry.table, entry.row_id, entry.rev, entry.payload, self.site)
+            if why:
+                refused.append((entry, why))
+        if refused:
+            summary.set_aside += quarantine.set_aside(self.store, refused)
+        return not refused
+
+    def _first_batch(
+        self, after: int, limit: int, summary: SyncSummary
+    ) -> tuple[str, list[OutboxEntry]] | None:
         """The batch a killed run left in flight (same key, same bytes), or a new one."""
         state = site_state.load_state(self.store)
         if state.inflight_key and state.inflight_after == after and state.inflight_last:
             entries = site_state.read_range(self.store, after, state.inflight_last)
-            if entries:
+            if entries and self._checked(entries, summary):
                 return state.inflight_key, entries
-        entries = site_state.read_entries(self.store, after, limit, self.batch_bytes)
-        if not entries:
-            return None
+            site_state.forget_inflight(self.store)
+        while True:
+            entries = site_state.read_entries(self.store, after, limit, self.batch_bytes)
+            if not entries:
+                return None
+            if self._checked(entries, summary):
+                break
         key = uuid.uuid4().hex
         site_state.begin_batch(self.store, self.client.url, key, after, entries[-1].seq)
         return key, entries
+
+    def _next_batch(
+        self, after: int, limit: int, summary: SyncSummary
+    ) -> tuple[str, list[OutboxEntry]] | None:
+        while True:
+            upcoming = site_state.read_entries(self.store, after, limit, self.batch_bytes)
+            if not upcoming or self._checked(upcoming, summary):
+                return (uuid.uuid4().hex, upcoming) if upcoming else None
+
+    def _refused(
+        self, refusal: RecordsRefused, entries: list[OutboxEntry], summary: SyncSummary
+    ) -> bool:
+        """Set aside the records a refusal names; False if it named none of them."""
+        reasons = {
+            r["seq"]: str(r.get("reason") or refusal.detail)
+            for r in refusal.records
+            if isinstance(r.get("seq"), int)
+        }
+        named = [
+            (e, f"hub refused ({refusal.status}): {reasons[e.seq]}")
+            for e in entries
+            if e.seq in reasons
+        ]
+        if not named and len(entries) == 1:
+            named = [(entries[0], f"hub refused ({refusal.status}): {refusal.detail}")]
+        if named:
+            summary.set_aside += quarantine.set_aside(self.store, named)
+        return bool(named)
+
+    def _stalled(self, stalls: int, mark: int, entries: list[OutboxEntry]) -> None:
+        """The hub answered 200 with a mark short of the batch: wait, or give up."""
+        last = entries[-1].seq
+        if stalls == 1:  # the first of a run of them: retry_seconds counts from here
+            self._deadline = time.monotonic() + self.client.retry_for
+        if mark > last:
+            raise SyncError(
+                f"hub {self.client.url} acknowledged up to {mark} for a batch ending at {last}; "
+                "nothing was dropped here (it would lose records the hub was never sent)"
+            )
+        if stalls > MAX_STALLS or time.monotonic() > self._deadline:
+            raise SyncError(
+                f"hub {self.client.url} answered {stalls} batch(es) ending at {last} but its mark "
+                f"stayed at {mark}: it is not keeping what it accepts. Nothing is lost here; "
+                "ask the hub admin to check its store, then run `acw sync` again"
+            )
+        self.client.retries += 1
+        time.sleep(min(0.1 * 2**stalls, 2.0, max(0.0, self._deadline - time.monotonic())))
 
     def upload(
         self, progress: Progress | None = None, summary: SyncSummary | None = None
     ) -> SyncSummary:
         summary = summary or SyncSummary()
-        after = self.reconcile(self.client.mark(), summary)
+        self._requeued = False
+        self.site, hub_mark = self.client.whoami()
+        if self.site_id is not None and self.site_id != self.site:
+            # Otherwise every record would be set aside as another site's.
+            raise SyncError(
+                f"the hub knows this token as site {self.site!r}, but this store's site_id is "
+                f"{self.site_id!r}: set site_id in config.toml to the name the hub admin "
+                "registered (or use that site's token)"
+            )
+        after = self.reconcile(hub_mark, summary)
         total = site_state.unsynced(self.store)
         if progress:
             progress(0, total)
         limit = self.batch_records
-        batch = self._first_batch(after, limit)
+        batch = self._first_batch(after, limit, summary)
         conflicts = 0
+        stalls = 0
         while batch is not None:
             key, entries = batch
             try:
                 answer = self.client.send_batch(key, batch_body(after, entries))
             except Conflict as conflict:
+                if conflict.mark == after:
+                    # "Not your mark" while naming the very mark the batch builds on:
+                    # the hub contradicts itself, and asking again at once will not help.
+                    stalls += 1
+                    self._stalled(stalls, conflict.mark, entries)
+                    site_state.forget_inflight(self.store)
+                    batch = self._first_batch(after, limit, summary)
+                    continue
                 conflicts += 1
                 if conflicts > MAX_CONFLICTS:
                     raise SyncError(
                         f"hub {self.client.url} keeps moving its mark ({conflict.mark}): "
-                        "is another `acw sync` of this site running?"
+                        "is another `acw sync` of this site running on another machine?"
                     ) from None
                 site_state.forget_inflight(self.store)
                 after = self.reconcile(conflict.mark, summary)
-                batch = self._first_batch(after, limit)
+                batch = self._first_batch(after, limit, summary)
+                continue
+            except RecordsRefused as refusal:
+                site_state.forget_inflight(self.store)
+                if not self._refused(refusal, entries, summary):
+                    limit = max(1, len(entries) // 2)  # find the record by sending fewer
+                batch = self._first_batch(after, limit, summary)
                 continue
             except TooLarge as exc:
                 site_state.forget_inflight(self.store)
                 if len(entries) == 1:
-                    e = entries[0]
-                    raise SyncError(
-                        f"the hub refuses record {e.table}/{e.row_id} as too large ({exc.detail})"
-                    ) from None
-                limit = max(1, len(entries) // 2)
-                batch = self._first_batch(after, limit)
+                    summary.set_aside += quarantine.set_aside(
+                        self.store, [(entries[0], f"too large for the hub ({exc.detail})")]
+                    )
+                else:
+                    limit = max(1, len(entries) // 2)
+                batch = self._first_batch(after, limit, summary)
                 continue
             conflicts = 0
+            mark = int(answer["mark"])
+            if mark != entries[-1].seq:
+                stalls += 1
+                self._stalled(stalls, mark, entries)
+                site_state.forget_inflight(self.store)
+                batch = self._first_batch(after, limit, summary)
+                continue
+            stalls = 0
             if self.fault == f"die-before-ack:{summary.batches + 1}":
                 os._exit(71)
-            after = max(after, int(answer["mark"]))
+            after = mark
             # The ack and the next batch's key are stored in one transaction.
-            upcoming = site_state.read_entries(self.store, after, limit, self.batch_bytes)
-            batch = (uuid.uuid4().hex, upcoming) if upcoming else None
+            batch = self._next_batch(after, limit, summary)
             summary.dropped += site_state.adopt_mark(
                 self.store,
                 after,
-                begin=(self.client.url, batch[0], after, upcoming[-1].seq) if batch else None,
+                begin=(self.client.url, batch[0], after, batch[1][-1].seq) if batch else None,
             )
             summary.sent += len(entries)
             summary.batches += 1
@@ -407,19 +558,23 @@ class Syncer:
     def run(self, progress: Progress | None = None) -> SyncSummary:
         started = time.perf_counter()
         summary = SyncSummary()
-        try:
-            self.upload(progress, summary)
-            self.download(summary)
-        except SyncError as exc:
-            site_state.finish_run(self.store, self.client.url, _now(), f"failed: {exc}")
-            raise
-        finally:
-            summary.seconds = time.perf_counter() - started
-            summary.retries = self.client.retries
+        with SyncLock(self.store.path):
+            try:
+                self.upload(progress, summary)
+                self.download(summary)
+            except SyncError as exc:
+                site_state.finish_run(self.store, self.client.url, _now(), f"failed: {exc}")
+                raise
+            finally:
+                summary.seconds = time.perf_counter() - started
+                summary.retries = self.client.retries
+                summary.quarantined = quarantine.count(self.store)
         result = (
             "ok"
             if not summary.content_errors
             else "records ok; " + "; ".join(summary.content_errors)
         )
+        if summary.quarantined:
+            result += f"; {summary.quarantined} record(s) in quarantine"
         site_state.finish_run(self.store, self.client.url, _now(), result)
         return summary

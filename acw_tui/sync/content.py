@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import tomllib
 import uuid
 from pathlib import Path
@@ -70,6 +71,49 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
             raise SyncError(f"{found[name]}: [guide] version must be a whole number to publish")
         versions.append(version)
     return files, max(versions)
+
+
+def lint_errors(kind: str, files: dict[str, str]) -> list[str]:
+    """Every lint error of a bundle, as `FILE:LINE: problem` (warnings do not count).
+
+    The same checks as `acw guide lint` and `acw templates lint`, including a trial
+    render of each template in the bounded sandbox, so a template that would exhaust
+    memory or loop when rendered is caught here. Publishing runs it before sending and
+    the hub runs it again on what it receives.
+    """
+    if kind == "shorthand":
+        return _guide_errors(files)
+    from acw_tui.core.templates.lint import lint_folder
+    from acw_tui.core.templates.model import TemplateError
+
+    with tempfile.TemporaryDirectory(prefix="acw-lint-") as folder:
+        root = Path(folder)
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        try:
+            problems = lint_folder(root)
+        except TemplateError as exc:
+            return [str(exc).replace(f"{root}/", "")]
+        return [str(p).replace(f"{root}/", "") for p in problems if p.severity == "error"]
+
+
+def _guide_errors(files: dict[str, str]) -> list[str]:
+    from acw_tui.core.shorthand import ShorthandError, parse_guide
+    from acw_tui.core.shorthand.lint import lint_guide
+
+    found = []
+    for name, text in sorted(files.items()):
+        try:
+            guide = parse_guide(text, name)
+        except ShorthandError as exc:
+            found.append(str(exc))
+            continue
+        # Word frequencies only give warnings; skip loading the word lists.
+        problems = lint_guide(guide, None, frequency=lambda _word, _locale: 0.0)
+        found += [str(p) for p in problems if p.severity == "error"]
+    return found
 
 
 def _releases_dir(kind: str) -> Path:

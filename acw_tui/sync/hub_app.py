@@ -10,6 +10,11 @@ Endpoints (all under /v1, bearer token required except /v1/health):
 - `GET  /v1/content`                newest release of each bundle kind
 - `GET  /v1/content/{kind}/{n}`     one release with its files and checksum
 - `POST /v1/content/{kind}`         publish a release (lead token)
+- `GET  /v1/openapi.json`           the schema of all of the above
+
+Every body is checked against the request models of `wire` before the store is
+touched, and every refusal is a `Problem` with a one-line `detail`: bad input is a 4xx
+with a reason, the same on both backends, never a 500 or 503 that a site would retry.
 
 With `ACW_HUB_TEST_FAULTS=1` in its environment the hub also accepts
 `POST /_test/fault`, which arms a fault for one site: the test suite uses it to kill the
@@ -23,26 +28,40 @@ import json
 import os
 import threading
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from acw_tui import __version__
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Record, Refused
-from acw_tui.sync.protocol import (
-    API,
-    CONTENT_KINDS,
-    MAX_BATCH_RECORDS,
-    MAX_BODY_BYTES,
-    body_hash,
-    bundle_checksum,
-    check_file_name,
-    problem,
+from acw_tui.sync.protocol import API, MAX_BODY_BYTES, body_hash, bundle_checksum, problem
+from acw_tui.sync.wire import (
+    INT64_MAX,
+    BatchIn,
+    BatchOut,
+    BundleIn,
+    BundleOut,
+    ContentKind,
+    Invalid,
+    MarkOut,
+    Problem,
+    PublishOut,
+    ReleaseInfo,
+    parse_batch,
+    parse_bundle,
 )
 
 FAULTS_ENV = "ACW_HUB_TEST_FAULTS"
+
+# Module level: with postponed annotations FastAPI resolves these names in the module.
+_bearer = HTTPBearer(auto_error=False, description="The site's or the lead's token")
+Token = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 class Faults:
@@ -79,21 +98,41 @@ def _die() -> None:
     os._exit(70)
 
 
+def _refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": Problem} for status in statuses}
+
+
+def _body_schema(model: type) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
 def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
     store = HubStore(db_url)
     faults = Faults(os.environ.get(FAULTS_ENV) == "1")
-    app = FastAPI(title="acw hub", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="acw hub",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=f"{API}/openapi.json",
+    )
     app.state.store = store
 
     def refused(exc: Refused) -> JSONResponse:
         return JSONResponse(problem(exc.detail, **exc.extra), status_code=exc.status)
 
-    async def identify(request: Request, role: str) -> Identity:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+    async def identify(credentials: HTTPAuthorizationCredentials | None, role: str) -> Identity:
+        token = credentials.credentials.strip() if credentials else ""
+        if not token:
             raise Refused(401, "no bearer token; pass the site's token")
-        who = await run_in_threadpool(store.identify, token.strip())
+        who = await run_in_threadpool(store.identify, token)
         if who is None:
             raise Refused(401, "the token is not valid on this hub (revoked or mistyped)")
         if role == "lead" and who.role != "lead":
@@ -129,26 +168,55 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
         return JSONResponse(problem(f"hub store unavailable: {exc}"), status_code=503)
 
-    @app.get(f"{API}/health")
-    async def health() -> dict[str, Any]:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        error = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        return JSONResponse(problem(f"{where}: {error.get('msg')}"), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            problem(str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.get(f"{API}/health", openapi_extra={"security": []})
+    async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    @app.get(f"{API}/sync/mark")
-    async def get_mark(request: Request) -> dict[str, Any]:
-        who = await identify(request, "site")
+    @app.get(
+        f"{API}/sync/mark",
+        response_model=MarkOut,
+        responses=_refusals(401, 403, 503),
+    )
+    async def get_mark(credentials: Token) -> dict[str, Any]:
+        """The hub's mark for the token's site: the highest outbox sequence it holds."""
+        who = await identify(credentials, "site")
         if faults.take(who.name, "unavailable"):
             raise Refused(503, "hub unavailable (test fault)")
         return {"site": who.name, "mark": await run_in_threadpool(store.mark, who.name)}
 
-    @app.post(f"{API}/sync/batch")
-    async def post_batch(request: Request) -> Response:
-        who = await identify(request, "site")
+    @app.post(
+        f"{API}/sync/batch",
+        response_model=BatchOut,
+        responses=_refusals(401, 403, 409, 413, 422, 503),
+        openapi_extra=_body_schema(BatchIn),
+    )
+    async def post_batch(
+        request: Request,
+        credentials: Token,
+        idempotency_key: Annotated[
+            str, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+        ],
+    ) -> Response:
+        """Apply one batch in one transaction, if it builds on the hub's mark."""
+        who = await identify(credentials, "site")
         site = who.name
         if faults.take(site, "unavailable"):
             return JSONResponse(problem("hub unavailable (test fault)"), status_code=503)
-        key = request.headers.get("idempotency-key", "").strip()
-        if not key or len(key) > 200:
-            raise Refused(422, "missing or overlong Idempotency-Key header")
+        key = idempotency_key.strip()
+        if not key:
+            raise Refused(422, "missing or blank Idempotency-Key header")
         body = await read_body(request)
         die_mid = faults.take(site, "die-mid-batch")
         # Parsing and writing run off the event loop, so one big batch never stalls
@@ -165,14 +233,28 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return JSONResponse(answer, headers=headers)
 
-    @app.get(f"{API}/content")
-    async def content_list(request: Request) -> dict[str, Any]:
-        await identify(request, "any")
+    @app.get(
+        f"{API}/content",
+        response_model=dict[str, ReleaseInfo],
+        responses=_refusals(401, 503),
+    )
+    async def content_list(credentials: Token) -> dict[str, Any]:
+        """The newest release of each bundle kind."""
+        await identify(credentials, "any")
         return await run_in_threadpool(store.latest_content)
 
-    @app.get(f"{API}/content/{{kind}}/{{release}}")
-    async def content_get(request: Request, kind: str, release: int) -> Response:
-        who = await identify(request, "any")
+    @app.get(
+        f"{API}/content/{{kind}}/{{release}}",
+        response_model=BundleOut,
+        responses=_refusals(401, 404, 422, 503),
+    )
+    async def content_get(
+        credentials: Token,
+        kind: ContentKind,
+        release: Annotated[int, Path(ge=1, le=INT64_MAX)],
+    ) -> Response:
+        """One release with its files and checksum."""
+        who = await identify(credentials, "any")
         bundle = await run_in_threadpool(store.content, kind, release)
         if bundle is None:
             raise Refused(404, f"no {kind} release {release} on this hub")
@@ -188,126 +270,103 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
             )
         return Response(data, media_type="application/json")
 
-    @app.post(f"{API}/content/{{kind}}")
-    async def content_publish(request: Request, kind: str) -> dict[str, Any]:
-        who = await identify(request, "lead")
-        if kind not in CONTENT_KINDS:
-            raise Refused(404, f"unknown bundle kind {kind!r} (known: {', '.join(CONTENT_KINDS)})")
+    @app.post(
+        f"{API}/content/{{kind}}",
+        response_model=PublishOut,
+        responses=_refusals(401, 403, 409, 413, 422, 503),
+        openapi_extra=_body_schema(BundleIn),
+    )
+    async def content_publish(
+        request: Request, credentials: Token, kind: ContentKind
+    ) -> dict[str, Any]:
+        """Publish a release (lead token); refused if it fails lint."""
+        who = await identify(credentials, "lead")
         body = await read_body(request)
-        files, version, checksum = _parse_bundle(body)
-        if bundle_checksum(files) != checksum:
-            raise Refused(
-                422, "the bundle's checksum does not match its files (damaged in transit)"
-            )
-        return await run_in_threadpool(store.publish, kind, files, version, who.name)
+        return await run_in_threadpool(_publish, store, kind, body, who.name)
 
-    @app.post("/_test/fault")
-    async def arm_fault(request: Request) -> dict[str, Any]:
-        if not faults.enabled:
-            raise Refused(404, "not found")
-        spec = json.loads(await request.body())
-        faults.arm(spec["site"], spec["fault"], spec)
-        return {"armed": spec["fault"]}
+    if faults.enabled:
 
+        @app.post("/_test/fault", include_in_schema=False)
+        async def arm_fault(request: Request) -> dict[str, Any]:
+            spec = json.loads(await request.body())
+            faults.arm(spec["site"], spec["fault"], spec)
+            return {"armed": spec["fault"]}
+
+    def openapi() -> dict[str, Any]:
+        # The batch and bundle bodies are parsed by hand (off the event loop, with the
+        # raw bytes kept for the idempotency hash), so their models join the schema here.
+        if app.openapi_schema:
+            return app.openapi_schema
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (BatchIn, BundleIn):
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
 def _apply(
     store: HubStore, site: str, key: str, body: bytes, die_mid: bool
 ) -> tuple[dict[str, Any], bool]:
-    after, records = _parse_batch(body)
+    try:
+        after, parsed = parse_batch(body)
+    except Invalid as exc:
+        extra = {"records": exc.records} if exc.records is not None else {}
+        raise Refused(422, exc.detail, **extra) from None
+    records = [Record(r.seq, r.table, r.id, r.rev, r.row) for r in parsed]
     store.check_records(site, records)
     try:
         return store.apply_batch(
             site, key, body_hash(body), after, records, before_commit=_die if die_mid else None
         )
-    except Refused:
-        raise
-    except HubError:
+    except (Refused, HubError):
         raise
     except Exception as exc:
-        raise _classify(exc) from exc
+        raise _classify(exc, records) from exc
 
 
-def _classify(exc: Exception) -> Exception:
+def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, Any]:
+    from acw_tui.sync.content import lint_errors
+
+    try:
+        bundle = parse_bundle(body)
+    except Invalid as exc:
+        raise Refused(422, exc.detail) from None
+    if bundle_checksum(bundle.files) != bundle.checksum:
+        raise Refused(422, "the bundle's checksum does not match its files (damaged in transit)")
+    errors = lint_errors(kind, bundle.files)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise Refused(422, f"the bundle fails lint: {errors[0]}{more}; nothing was published")
+    return store.publish(kind, bundle.files, bundle.content_version, lead)
+
+
+def _classify(exc: Exception, records: list[Record]) -> Exception:
     """A value the store cannot hold is the batch's fault (422); anything else is ours (503)."""
     try:
         import psycopg
     except ImportError:  # pragma: no cover
         psycopg = None  # type: ignore[assignment]
     if psycopg is not None and isinstance(exc, psycopg.DataError | psycopg.IntegrityError):
-        return Refused(
-            422, f"a record has a value the hub cannot store: {str(exc).splitlines()[0]}"
+        reason = str(exc).splitlines()[0]
+        # Which record is at fault is not known: a one-record batch names it, a larger
+        # one asks the site (an empty list) to send fewer at a time and find it.
+        named = (
+            [{"seq": r.seq, "table": r.table, "id": r.id, "reason": reason} for r in records]
+            if len(records) == 1
+            else []
         )
+        return Refused(422, f"a record has a value the hub cannot store: {reason}", records=named)
     return HubError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 async def _cut_stream(data: bytes) -> Any:
     yield data[: len(data) // 2]
     raise ConnectionResetError("download cut (test fault)")
-
-
-def _parse_batch(body: bytes) -> tuple[int, list[Record]]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Refused(422, f"batch is not JSON: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
-        raise Refused(422, "batch must be an object with `after` and `records`")
-    after = data.get("after")
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-        raise Refused(422, "batch `after` must be a whole number")
-    items = data["records"]
-    if len(items) > MAX_BATCH_RECORDS:
-        raise Refused(
-            413, f"batch of {len(items)} records is over the limit of {MAX_BATCH_RECORDS}"
-        )
-    records = []
-    last = after
-    for index, item in enumerate(items):
-        try:
-            record = Record(
-                seq=item["seq"],
-                table=item["table"],
-                id=item["id"],
-                rev=item["rev"],
-                row=item["row"],
-            )
-        except (KeyError, TypeError):
-            raise Refused(422, f"record {index}: needs seq, table, id, rev and row") from None
-        if not (
-            isinstance(record.seq, int)
-            and isinstance(record.rev, int)
-            and isinstance(record.id, str)
-            and isinstance(record.table, str)
-            and isinstance(record.row, dict)
-        ):
-            raise Refused(
-                422, f"record {index}: seq and rev must be numbers, id text, row an object"
-            )
-        if record.seq <= last:
-            raise Refused(
-                422, f"record {index}: seq {record.seq} does not follow {last} (must increase)"
-            )
-        last = record.seq
-        records.append(record)
-    return after, records
-
-
-def _parse_bundle(body: bytes) -> tuple[dict[str, str], int | None, str]:
-    try:
-        data = json.loads(body)
-        files = data["files"]
-        version = data.get("content_version")
-        checksum = data["checksum"]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
-        raise Refused(422, "bundle must be JSON with `files` and `checksum`") from None
-    if not isinstance(files, dict) or not files:
-        raise Refused(422, "bundle has no files")
-    for name, text in files.items():
-        why = check_file_name(name)
-        if why or not isinstance(text, str):
-            raise Refused(422, f"bundle file {why or name + ' is not text'}")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise Refused(422, "content_version must be a whole number")
-    return files, version, str(checksum)

@@ -4,10 +4,15 @@ Current-state tables (`calls`, `wrapups`, …) are plain mirrors of the site tab
 the same report SQL runs here. `hub_history` keeps every revision ever received.
 A batch is applied in one transaction with
 
-    INSERT … ON CONFLICT (id) DO UPDATE SET … WHERE excluded.rev > <table>.rev
+    INSERT … ON CONFLICT (id) DO UPDATE SET …
+        WHERE excluded.rev > <table>.rev AND <table>.site_id = excluded.site_id
 
-so an older revision arriving late never overwrites a newer one, and replays change
-nothing. The site's mark is taken under a row lock (an UPDATE … RETURNING), which
+so an older revision arriving late never overwrites a newer one, replays change
+nothing, and a row stored for one site is never touched by another's batch — even when
+two sites send the same new id at the same moment and PostgreSQL lets the second
+insert wait for the first. Ownership is then checked inside the same transaction,
+after the upsert, so a batch holding another site's id is refused whole (403, nothing
+written). The site's mark is taken under a row lock (an UPDATE … RETURNING), which
 serialises batches of one site across any number of hub processes.
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,6 +33,7 @@ from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum
 from acw_tui.sync.tables import SyncedTable, synced_tables
 
 ROLES = ("site", "lead")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 HUB_SCHEMA = (
     """CREATE TABLE IF NOT EXISTS hub_sites (
@@ -109,6 +116,10 @@ class Identity:
     name: str
 
 
+def _refused(record: Record, reason: str) -> dict[str, Any]:
+    return {"seq": record.seq, "table": record.table, "id": record.id, "reason": reason}
+
+
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -122,6 +133,17 @@ def new_token() -> str:
     return "acw_" + secrets.token_urlsafe(32)
 
 
+def check_name(name: str) -> str | None:
+    """Why `name` cannot name a site or lead on the hub, or None."""
+    if not NAME_PATTERN.match(name):
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        return (
+            f"{shown!r} is not a name for the hub: 1 to 64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (e.g. warsaw-1)"
+        )
+    return None
+
+
 def _upsert_sql(table: SyncedTable) -> str:
     names = table.column_names
     columns = ", ".join(names)
@@ -129,7 +151,8 @@ def _upsert_sql(table: SyncedTable) -> str:
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
     return (
         f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) "
-        f"ON CONFLICT (id) DO UPDATE SET {updates} WHERE excluded.rev > {table.name}.rev"
+        f"ON CONFLICT (id) DO UPDATE SET {updates} "
+        f"WHERE excluded.rev > {table.name}.rev AND {table.name}.site_id = excluded.site_id"
     )
 
 
@@ -218,6 +241,9 @@ class HubStore:
 
     def add(self, role: str, name: str) -> str:
         """Register a site or a lead; returns its token (shown once, stored hashed)."""
+        why = check_name(name)
+        if why:
+            raise HubError(why)
         token = new_token()
         with self.db.transaction() as tx:
             if tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
@@ -267,33 +293,24 @@ class HubStore:
     # -- records ------------------------------------------------------------------------
 
     def check_records(self, site: str, records: Iterable[Record]) -> None:
-        """Refusals that need no database: unknown tables or columns, another site's rows."""
-        for record in records:
-            table = self.tables.get(record.table)
-            if table is None:
-                raise Refused(
-                    422,
-                    f"record {record.id}: table {record.table!r} is not synced "
-                    f"(synced: {', '.join(self.tables)})",
-                )
-            unknown = set(record.row) - set(table.column_names)
-            if unknown:
-                raise Refused(
-                    422,
-                    f"record {record.table}/{record.id}: unknown column(s) "
-                    f"{', '.join(sorted(unknown))}; upgrade the hub",
-                )
-            if record.row.get("id") != record.id or record.row.get("rev") != record.rev:
-                raise Refused(
-                    422, f"record {record.table}/{record.id}: id or rev disagrees with its row"
-                )
-            owner = record.row.get("site_id")
-            if owner != site:
-                raise Refused(
-                    403,
-                    f"record {record.table}/{record.id} belongs to site {owner!r}, "
-                    f"but the token is site {site!r}'s; nothing was written",
-                )
+        """Refusals that need no database: rows that name another site (403).
+
+        The shape and values of each record were checked by the request models
+        (`wire.RecordIn`), which also refuse unknown tables and columns.
+        """
+        foreign = [
+            _refused(r, f"names site {r.row.get('site_id')!r}, but the token is site {site!r}'s")
+            for r in records
+            if r.row.get("site_id") != site
+        ]
+        if foreign:
+            raise Refused(
+                403,
+                f"{len(foreign)} record(s) belong to another site; first: "
+                f"{foreign[0]['table']}/{foreign[0]['id']} {foreign[0]['reason']}; "
+                "nothing was written",
+                records=foreign,
+            )
 
     def apply_batch(
         self,
@@ -334,8 +351,10 @@ class HubStore:
                     f"batch builds on mark {after} but the hub's mark for site {site!r} is {mark}",
                     mark=mark,
                 )
-            self._refuse_foreign(tx, site, records)
             self.upsert(tx, records, received)
+            # After the upsert, in the same transaction: an id another site committed
+            # meanwhile is seen here (its row was left alone), and the batch is undone.
+            self._refuse_foreign(tx, site, records)
             new_mark = records[-1].seq if records else mark
             tx.execute("UPDATE hub_sites SET mark = ? WHERE site_id = ?", [new_mark, site])
             answer = {"mark": new_mark, "records": len(records)}
@@ -349,28 +368,41 @@ class HubStore:
         return answer, False
 
     def _refuse_foreign(self, tx: Tx, site: str, records: list[Record]) -> None:
-        by_table: dict[str, list[str]] = {}
+        by_table: dict[str, list[Record]] = {}
         for record in records:
-            by_table.setdefault(record.table, []).append(record.id)
-        for table, ids in by_table.items():
+            by_table.setdefault(record.table, []).append(record)
+        owners: dict[tuple[str, str], str] = {}
+        for table, chunk_records in by_table.items():
+            ids = sorted({r.id for r in chunk_records})
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" for _ in chunk)
-                row = tx.one(
-                    f"SELECT id, site_id FROM {table} WHERE id IN ({marks}) AND site_id <> ? LIMIT 1",
+                for row_id, owner in tx.all(
+                    f"SELECT id, site_id FROM {table} WHERE id IN ({marks}) AND site_id <> ?",
                     [*chunk, site],
-                )
-                if row is not None:
-                    raise Refused(
-                        403,
-                        f"record {table}/{row[0]} belongs to site {row[1]!r}; nothing was written",
-                    )
+                ):
+                    owners[(table, row_id)] = owner
+        if owners:
+            foreign = [
+                _refused(r, f"belongs to site {owners[(r.table, r.id)]!r} on the hub")
+                for r in records
+                if (r.table, r.id) in owners
+            ]
+            raise Refused(
+                403,
+                f"{len(foreign)} record(s) belong to another site; first: "
+                f"{foreign[0]['table']}/{foreign[0]['id']} {foreign[0]['reason']}; "
+                "nothing was written",
+                records=foreign,
+            )
 
     def upsert(self, tx: Tx, records: list[Record], received: str) -> None:
         """The bulk write itself: current state plus every revision."""
         by_table: dict[str, list[tuple[Any, ...]]] = {}
         history = []
-        for record in records:
+        # Rows in id order: two batches sharing ids lock them in the same order, so
+        # PostgreSQL never has to break a deadlock between them.
+        for record in sorted(records, key=lambda r: (r.table, r.id, r.rev)):
             names = self.tables[record.table].column_names
             row = record.row
             by_table.setdefault(record.table, []).append(tuple(_cell(row.get(n)) for n in names))

@@ -9,7 +9,7 @@ to the protocol, and reports can run the same SQL against either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import sqlite_utils
 
@@ -23,7 +23,7 @@ class Column:
     kind: str  # "text", "integer" or "real": how the hub declares it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SyncedTable:
     name: str
     columns: tuple[Column, ...]
@@ -31,6 +31,11 @@ class SyncedTable:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        """Column name → "text", "integer" or "real"."""
+        return {c.name: c.kind for c in self.columns}
 
 
 def _kind(declared: str) -> str:

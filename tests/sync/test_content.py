@@ -15,6 +15,11 @@ from .conftest import HubProcess, Site, run_acw
 
 GUIDE = '[guide]\nname = "Support"\nversion = {version}\nlocale = "en"\n\n[[entry]]\nabbr = "cx"\nexpansion = "{word}"\n'
 
+TEMPLATE = (
+    "+++\nid = 'general'\ntitle = 'General'\nlocale = 'en'\nversion = 3\n"
+    "codes = ['resolved']\n+++\n{{ notes }}\n"
+)
+CODES = "[[codes]]\ncode = 'resolved'\nlabel = 'Resolved'\ntemplate = 'general'\n"
 
 pytestmark = pytest.mark.usefixtures("no_releases")
 
@@ -44,16 +49,14 @@ def test_new_guide_and_templates_arrive_and_the_previous_is_kept(
     first = _publish_guide(hub, tmp_path, 12, "customer")
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "general.j2").write_text(
-        "+++\nid = 'general'\nversion = 3\n+++\n{{ note }}\n", encoding="utf-8"
-    )
-    (templates / "codes.toml").write_text("[[code]]\ncode = 'resolved'\n", encoding="utf-8")
+    (templates / "general.en.j2").write_text(TEMPLATE, encoding="utf-8")
+    (templates / "codes.toml").write_text(CODES, encoding="utf-8")
     files, _ = content.read_bundle("templates", templates)
     _lead(hub).publish("templates", files, None)
     summary = site.sync()
     assert summary.applied == {"shorthand": first, "templates": 1}
     assert 'expansion = "customer"' in _guide_in_force()
-    assert (paths.content_dir("templates") / "general.j2").exists()
+    assert (paths.content_dir("templates") / "general.en.j2").exists()
 
     second = _publish_guide(hub, tmp_path, 13, "client")
     assert site.sync().applied == {"shorthand": second}

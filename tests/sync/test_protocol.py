@@ -189,17 +189,23 @@ def test_hub_answering_503_for_a_while_is_retried(site: Site) -> None:
     site.assert_hub_equal()
 
 
-def test_a_record_over_the_size_limit_gets_413_once(site: Site) -> None:
+def test_a_record_over_the_size_limit_is_set_aside_and_the_rest_flows(site: Site) -> None:
+    from acw_tui.sync import quarantine
+
     (row_id,) = site.add_calls(1)
     with site.store.transaction() as db:
         from acw_tui.store.records import update_record
 
         update_record(db, "calls", row_id, {"customer_ref": "x" * (5 << 20)}, datetime.now(UTC))
+    later = site.add_calls(3)
     client = site.client(retry_for=30)
-    with pytest.raises(SyncError, match=r"refuses record calls/.* as too large"):
-        Syncer(site.store, client).run()
+    summary = Syncer(site.store, client).run()
     assert client.retries == 0
-    assert site.outbox() == 1  # the small revision before it went through
+    assert summary.set_aside == 1 and site.outbox() == 0
+    (held,) = quarantine.listing(site.store)
+    assert (held.row_id, held.rev) == (row_id, 2) and "too large" in held.reason
+    on_hub = site.hub.store.current(site.name)["calls"]
+    assert on_hub == {row_id: 1, **dict.fromkeys(later, 1)}  # rev 1 before it, all after it
 
 
 def test_clocks_ten_years_apart_change_nothing(site: Site) -> None:

@@ -59,6 +59,8 @@ def _commands() -> list[tuple[tuple[str, ...], click.Command]]:
 
     def walk(command: click.Command, path: tuple[str, ...]) -> None:
         if isinstance(command, click.Group):
+            if path and command.invoke_without_command and path not in SKIPPED:
+                found.append((path, command))  # `acw sync` runs, `acw sync quarantine …` too
             for name in command.list_commands(ctx):
                 sub = command.get_command(ctx, name)
                 if sub is not None:

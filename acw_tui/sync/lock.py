@@ -1,0 +1,65 @@
+"""One `acw sync` at a time per site store.
+
+Four syncs of one store at once used to race on the acknowledged mark: one saw the
+hub's mark behind the mark another had just adopted, concluded the hub had been
+restored from a backup and queued every record again. A sync now holds an exclusive
+`flock` on `<store>.sync-lock` for its whole run. The kernel releases the lock when the
+process ends, however it ends (kill -9, a power cut), so a killed run never leaves it
+behind; the file itself stays and only says which process held it last.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+
+from acw_tui.sync import SyncError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one sync at a time is left to the admin
+    fcntl = None  # type: ignore[assignment]
+
+
+def lock_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".sync-lock")
+
+
+class SyncLock:
+    """Held for the length of a `with` block; raises SyncError if another sync holds it."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.path = lock_path(Path(store_path))
+        self._fd: int | None = None
+
+    def __enter__(self) -> SyncLock:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise SyncError(f"{self.path}: cannot open the sync lock ({exc.strerror})") from None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                os.close(fd)
+                raise SyncError(
+                    "another `acw sync` of this store is running"
+                    + (f" (process {holder})" if holder.isdigit() else "")
+                    + "; it sends everything, so there is nothing to do here"
+                ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the flock
+            self._fd = None

@@ -1,0 +1,351 @@
+"""What the hub accepts, as one set of request models both sides check with.
+
+The hub validates every request body against these models before it touches its
+store, so anything its backends cannot hold — a number past 64 bits, a NUL character
+(PostgreSQL text cannot hold one), a lone surrogate, NaN, a string in a number column,
+JSON nested deeper than any batch is — is a 422 that names the record, the same on
+SQLite and PostgreSQL. The site runs the same check on each outbox entry before it
+sends it, and sets aside what would be refused (quarantine) instead of sending it.
+
+The models are also the hub's OpenAPI schema, which the test suite fuzzes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+
+from acw_tui.store.records import SYNCED_TABLES
+from acw_tui.sync.protocol import CONTENT_KINDS, MAX_BATCH_RECORDS, check_file_name
+from acw_tui.sync.tables import synced_tables
+
+INT64_MAX = (1 << 63) - 1
+INT64_MIN = -(1 << 63)
+MAX_ID = 200  # characters of a record id
+MAX_BUNDLE_FILES = 1000
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why the hub's stores cannot hold this text, or None."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "holds a NUL character, which the hub's store cannot hold"
+    return "holds a lone surrogate (not valid Unicode text)"
+
+
+def _storable(value: str) -> str:
+    why = text_problem(value)
+    if why:
+        raise ValueError(f"text {why}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Count = Annotated[int, Field(ge=0, le=INT64_MAX)]
+Seq = Annotated[int, Field(ge=1, le=INT64_MAX)]
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Column = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
+RecordId = Annotated[Text, StringConstraints(min_length=1, max_length=MAX_ID)]
+Scalar = Text | Int64 | Finite | None
+TableName = Literal[SYNCED_TABLES]  # type: ignore[valid-type]
+
+
+def value_problem(kind: str, value: Any) -> str | None:
+    """Why a column of `kind` ("text", "integer", "real") cannot take `value`, or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "is true/false, not a value the column holds"
+    if kind == "text":
+        if not isinstance(value, str):
+            return f"is {type(value).__name__}, the column holds text"
+        return text_problem(value)
+    if isinstance(value, int):
+        return None if INT64_MIN <= value <= INT64_MAX else "is past 64 bits"
+    if kind == "real" and isinstance(value, float):
+        return None if math.isfinite(value) else "is not a finite number"
+    return f"is {type(value).__name__}, the column holds {kind} numbers"
+
+
+class RecordIn(BaseModel):
+    """One outbox entry: the row's full snapshot at revision `rev`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    seq: Seq
+    table: TableName
+    id: RecordId
+    rev: Seq
+    # The schema says what a row holds; `row_problem` checks it in one pass over the
+    # values (a validator per value cost more than the rest of the batch).
+    row: Annotated[
+        dict[str, Any],
+        Field(max_length=200),
+        WithJsonSchema(TypeAdapter(dict[Column, Scalar]).json_schema() | {"maxProperties": 200}),
+    ]
+
+    @model_validator(mode="after")
+    def _fits_its_table(self) -> RecordIn:
+        problem = row_problem(self.table, self.id, self.rev, self.row)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def row_problem(table: str, row_id: str, rev: int, row: dict[str, Any]) -> str | None:
+    """Why the hub's mirror of `table` cannot take this row, or None."""
+    spec = synced_tables().get(table)
+    if spec is None:
+        return f"table {table!r} is not synced"
+    kinds = spec.kinds
+    unknown = sorted(set(row) - set(kinds))
+    if unknown:
+        return f"unknown column(s) {', '.join(unknown)}; upgrade the hub"
+    if row.get("id") != row_id or row.get("rev") != rev:
+        return "id or rev disagrees with its row"
+    if not isinstance(row.get("site_id"), str):
+        return "has no site_id"
+    for name, value in row.items():
+        why = value_problem(kinds[name], value)
+        if why:
+            return f"column {name} {why}"
+    return None
+
+
+_EXAMPLE_ROW = {
+    "id": "0196a3c2-7f00-7000-8000-000000000001",
+    "external_id": "C-1001",
+    "agent_id": "ana",
+    "site_id": "warsaw-1",
+    "queue": "billing",
+    "customer_ref": None,
+    "started_at": "2026-05-04T10:00:00.000Z",
+    "ended_at": "2026-05-04T10:04:00.000Z",
+    "talk_seconds": 240.0,
+    "rev": 1,
+    "updated_at": "2026-05-04T10:04:00.000Z",
+}
+
+
+class BatchIn(BaseModel):
+    """`POST /v1/sync/batch`: outbox entries after the hub's mark, in sequence order."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "after": 0,
+                    "records": [
+                        {
+                            "seq": 1,
+                            "table": "calls",
+                            "id": _EXAMPLE_ROW["id"],
+                            "rev": 1,
+                            "row": _EXAMPLE_ROW,
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+    after: Count
+    records: Annotated[list[RecordIn], Field(max_length=MAX_BATCH_RECORDS)]
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    after: Count
+    records: Annotated[list[dict[str, Any]], Field(max_length=MAX_BATCH_RECORDS)]
+
+
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class BundleIn(BaseModel):
+    """`POST /v1/content/{kind}`: a guide or templates release to publish."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    files: Annotated[dict[FileName, Text], Field(min_length=1, max_length=MAX_BUNDLE_FILES)]
+    content_version: Count | None = None
+    checksum: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+    @model_validator(mode="after")
+    def _plain_names(self) -> BundleIn:
+        for name in self.files:
+            why = check_file_name(name)
+            if why:
+                raise ValueError(f"bundle file {why}")
+        return self
+
+
+# -- answers --------------------------------------------------------------------------
+
+
+class RefusedRecord(BaseModel):
+    seq: int | None = None
+    table: str | None = None
+    id: str | None = None
+    reason: str
+
+
+class Problem(BaseModel):
+    """Every refusal: one line a person can read, plus what a program needs."""
+
+    detail: str
+    mark: int | None = None
+    limit: int | None = None
+    records: list[RefusedRecord] | None = None
+
+
+class MarkOut(BaseModel):
+    site: str
+    mark: int
+
+
+class BatchOut(BaseModel):
+    mark: int
+    records: int
+
+
+class ReleaseInfo(BaseModel):
+    release: int
+    checksum: str
+    content_version: int | None = None
+    published_at: str
+
+
+class BundleOut(BaseModel):
+    kind: str
+    release: int
+    checksum: str
+    content_version: int | None = None
+    files: dict[str, str]
+    published_at: str
+
+
+class PublishOut(BaseModel):
+    release: int
+    checksum: str
+    unchanged: bool
+
+
+ContentKind = Literal[CONTENT_KINDS]  # type: ignore[valid-type]
+
+
+# -- checking -------------------------------------------------------------------------
+
+
+class Invalid(Exception):
+    """A request body the models refuse; `records` names the records at fault."""
+
+    def __init__(self, detail: str, records: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.records = records
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False, include_input=False)[0]
+    # Union members and validators appear in `loc` as tags like `function-after[…]`.
+    where = ".".join(str(p) for p in error["loc"] if not re.search(r"[\[\]-]", str(p)))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def parse_batch(body: bytes) -> tuple[int, list[RecordIn]]:
+    """The batch's mark and records; raises Invalid naming every record at fault."""
+    try:
+        envelope = _Envelope.model_validate_json(body)
+    except ValidationError as exc:
+        raise Invalid(f"malformed batch: {_first_error(exc)}") from None
+    records: list[RecordIn] = []
+    refused: list[dict[str, Any]] = []
+    for index, item in enumerate(envelope.records):
+        try:
+            records.append(RecordIn.model_validate(item))
+        except ValidationError as exc:
+            refused.append(_refused_item(index, item, _first_error(exc)))
+    if refused:
+        first = refused[0]
+        raise Invalid(
+            f"{len(refused)} record(s) cannot be stored; first: "
+            f"{first['table']}/{first['id']}: {first['reason']}",
+            refused,
+        )
+    last = envelope.after
+    for record in records:
+        if record.seq <= last:
+            raise Invalid(f"record seq {record.seq} does not follow {last} (must increase)")
+        last = record.seq
+    return envelope.after, records
+
+
+def _refused_item(index: int, item: dict[str, Any], reason: str) -> dict[str, Any]:
+    def plain(key: str, kind: type) -> Any:
+        value = item.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return None
+        if isinstance(value, str) and (text_problem(value) or len(value) > MAX_ID):
+            return None
+        if isinstance(value, int) and not 0 < value <= INT64_MAX:
+            return None
+        return value
+
+    return {
+        "seq": plain("seq", int),
+        "table": plain("table", str),
+        "id": plain("id", str),
+        "reason": f"record {index}: {reason}",
+    }
+
+
+def parse_bundle(body: bytes) -> BundleIn:
+    try:
+        return BundleIn.model_validate_json(body)
+    except ValidationError as exc:
+        raise Invalid(f"malformed bundle: {_first_error(exc)}") from None
+
+
+def entry_problem(table: str, row_id: str, rev: int, payload: str, site: str) -> str | None:
+    """Why the hub would refuse this outbox entry of site `site`, or None (site side)."""
+    try:
+        row = json.loads(payload)
+    except ValueError:
+        return "its snapshot is not JSON"
+    if not isinstance(row, dict):
+        return "its snapshot is not an object"
+    try:
+        RecordIn.model_validate({"seq": 1, "table": table, "id": row_id, "rev": rev, "row": row})
+    except ValidationError as exc:
+        return _first_error(exc)
+    owner = row.get("site_id")
+    if owner != site:
+        return (
+            f"written under site {owner!r}, but this store syncs as site {site!r} "
+            "(written before site_id was set, or by another site's tool)"
+        )
+    return None

@@ -1,0 +1,121 @@
+"""Publishing refuses content that fails lint, and the hub checks again what it receives.
+
+Also: the names the hub admin gives sites and leads are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from acw_tui.cli import cli
+from acw_tui.sync import HubError
+from acw_tui.sync.hub_store import HubStore
+from acw_tui.sync.protocol import bundle_checksum
+
+from .conftest import HubProcess
+
+CODES = "[[codes]]\ncode = 'resolved'\nlabel = 'Resolved'\ntemplate = 'general'\n"
+FRONT = "+++\nid = 'general'\ntitle = 'General'\nlocale = 'en'\nversion = 1\ncodes = ['resolved']\n+++\n"
+BOMBS = {
+    "memory": "{{ notes }}{{ 'x' * 1000000000 }}\n",
+    "loop": "{{ notes }}{% for i in range(9999) %}{% for j in range(9999) %}{{ i }}{% endfor %}{% endfor %}\n",
+    "syntax": "{{ notes }}{% if %}\n",
+    "internals": "{{ notes }}{{ ''.__class__.__mro__ }}\n",
+}
+GOOD_GUIDE = (
+    '[guide]\nname = "S"\nversion = {v}\n\n[[entry]]\nabbr = "cx"\nexpansion = "customer"\n'
+)
+BAD_GUIDE = GOOD_GUIDE + '\n[[entry]]\nabbr = "cx"\nexpansion = "client"\n'
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _releases(hub: HubProcess) -> int:
+    with hub.store.db.reading() as tx:
+        return int(tx.one("SELECT count(*) FROM hub_content")[0])
+
+
+def _lead(hub: HubProcess) -> str:
+    return hub.store.add("lead", f"lead-{uuid.uuid4().hex[:6]}")
+
+
+@pytest.mark.usefixtures("no_releases")
+@pytest.mark.parametrize("bomb", sorted(BOMBS))
+def test_templates_failing_lint_are_not_published(
+    hub: HubProcess, tmp_path: Path, acw_home: Path, bomb: str
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "general.en.j2").write_text(FRONT + BOMBS[bomb], encoding="utf-8")
+    (folder / "codes.toml").write_text(CODES, encoding="utf-8")
+    result = _run(
+        "templates", "publish", "--templates", str(folder), "--hub", hub.url, "--token", _lead(hub)
+    )
+    assert result.exit_code == 1
+    assert "lint error(s); fix them before publishing" in result.output
+    assert "general.en.j2" in result.output and "Traceback" not in result.output
+    assert _releases(hub) == 0
+
+
+@pytest.mark.usefixtures("no_releases")
+def test_a_guide_failing_lint_is_not_published(
+    hub: HubProcess, tmp_path: Path, acw_home: Path
+) -> None:
+    guide = tmp_path / "en.toml"
+    guide.write_text(BAD_GUIDE.format(v=3), encoding="utf-8")
+    result = _run(
+        "guide", "publish", "--guide", str(guide), "--hub", hub.url, "--token", _lead(hub)
+    )
+    assert result.exit_code == 1 and "duplicate abbr 'cx'" in result.output
+    assert _releases(hub) == 0
+
+
+@pytest.mark.usefixtures("no_releases")
+@pytest.mark.parametrize(
+    ("kind", "files"),
+    [
+        ("templates", {"general.en.j2": FRONT + BOMBS["memory"], "codes.toml": CODES}),
+        ("templates", {"general.en.j2": FRONT + BOMBS["loop"], "codes.toml": CODES}),
+        ("shorthand", {"en.toml": BAD_GUIDE.format(v=3)}),
+        ("shorthand", {"en.toml": "[guide\n"}),
+    ],
+)
+def test_the_hub_checks_what_it_receives(hub: HubProcess, kind: str, files: dict) -> None:
+    body = json.dumps({"files": files, "content_version": 3, "checksum": bundle_checksum(files)})
+    response = httpx.post(
+        f"{hub.url}/v1/content/{kind}",
+        content=body,
+        headers={"authorization": f"Bearer {_lead(hub)}", "content-type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 422, response.text
+    assert "fails lint" in response.json()["detail"]
+    assert _releases(hub) == 0
+
+
+BAD_NAMES = ["../../evil", "a/b", "tab\there", "bell\x07", "x" * 5000, "", " warsaw", "-rf", "ünï"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES, ids=range(len(BAD_NAMES)))
+def test_hub_names_are_checked(tmp_path: Path, acw_home: Path, name: str) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    store = HubStore(url)
+    store.init()
+    with pytest.raises(HubError, match="is not a name for the hub"):
+        store.add("site", name)
+    for role in ("site", "lead"):
+        result = _run("hub", role, "add", "--db", url, "--", name)
+        assert result.exit_code != 0
+        assert "is not a name for the hub" in result.output
+        assert "Traceback" not in result.output and len(result.output.splitlines()) <= 4
+    with store.db.reading() as tx:
+        assert tx.one("SELECT count(*) FROM hub_tokens")[0] == 0
+    assert store.add("site", "warsaw-1.b_2")

@@ -1,0 +1,206 @@
+"""A record the hub refuses is set aside, and everything after it still reaches the hub.
+
+One refused record — written under another site_id (`acw demo`, or before site_id was
+set), holding a NUL the hub's PostgreSQL cannot store, or with an id another site
+already owns on the hub — used to hold back every later record, for good.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from acw_tui.cli import cli
+from acw_tui.store.records import insert_record
+from acw_tui.sync import quarantine, site_state
+
+from .conftest import Site, make_site
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _foreign_call(site: Site, site_id: str) -> str:
+    row_id = str(uuid.uuid4())
+    with site.store.transaction() as db:
+        insert_record(
+            db,
+            "calls",
+            {"id": row_id, "external_id": "C-x", "agent_id": "ana", "site_id": site_id},
+            datetime.now(UTC),
+        )
+    return row_id
+
+
+def _nul_note(site: Site) -> str:
+    """A row holding a NUL, as an older acw (or a hand edit) could have stored it."""
+    (row_id,) = site.add_calls(1)
+    with site.store.transaction() as db:
+        db.conn.execute(
+            "UPDATE calls SET queue = 'bill' || char(0) || 'ing', rev = 2 WHERE id = ?", [row_id]
+        )
+        row = db.conn.execute(
+            "SELECT json_object('id', id, 'external_id', external_id, "
+            "'agent_id', agent_id, 'site_id', site_id, 'queue', queue, "
+            "'customer_ref', customer_ref, 'started_at', started_at, "
+            "'ended_at', ended_at, 'talk_seconds', talk_seconds, 'rev', rev, "
+            "'updated_at', updated_at) FROM calls WHERE id = ?",
+            [row_id],
+        ).fetchone()[0]
+        db.conn.execute(
+            "INSERT INTO outbox (table_name, row_id, rev, payload, queued_at) VALUES (?, ?, 2, ?, '')",
+            ["calls", row_id, row],
+        )
+    return row_id
+
+
+def test_records_of_another_site_id_are_set_aside_and_the_rest_flows(site: Site) -> None:
+    before = site.add_calls(3)
+    demo = _foreign_call(site, "demo-site")
+    unset = _foreign_call(site, "local")  # written before site_id was set
+    after = site.add_calls(4)
+    summary = site.sync(batch_records=2)
+    assert summary.set_aside == 2 and summary.quarantined == 2
+    assert site.outbox() == 0
+    assert set(site.hub.store.current(site.name)["calls"]) == {*before, *after}
+    held = {q.row_id: q.reason for q in quarantine.listing(site.store)}
+    assert set(held) == {demo, unset}
+    assert "written under site 'demo-site'" in held[demo]
+    assert any("quarantine" in line for line in summary.lines())
+    # Nothing of theirs reached the hub under any name.
+    for name in ("demo-site", "local"):
+        assert site.hub.store.current(name)["calls"] == {}
+
+
+def test_nul_text_is_set_aside_at_the_site_then_cleaned_by_retry(site: Site) -> None:
+    bad = _nul_note(site)
+    later = site.add_calls(2)
+    summary = site.sync()
+    assert summary.set_aside == 1
+    (held,) = quarantine.listing(site.store)
+    assert held.row_id == bad and "NUL" in held.reason
+    assert set(later) <= set(site.hub.store.current(site.name)["calls"])
+    lines = quarantine.retry(site.store, [held.seq])
+    assert "NUL removed from queue" in lines[0]
+    site.sync()
+    assert quarantine.listing(site.store) == []
+    assert site.hub.store.current(site.name)["calls"][bad] == 3
+    with site.hub.store.db.reading() as tx:
+        assert tx.one("SELECT queue FROM calls WHERE id = ?", [bad]) == ("billing",)
+
+
+def test_nul_typed_by_any_door_is_never_stored(site: Site) -> None:
+    with site.store.transaction() as db:
+        row = insert_record(
+            db,
+            "calls",
+            {
+                "id": str(uuid.uuid4()),
+                "external_id": "C\x00-1",
+                "agent_id": "ana",
+                "site_id": site.name,
+            },
+            datetime.now(UTC),
+        )
+    assert row["external_id"] == "C-1"
+    stored = site.store.conn.execute("SELECT external_id FROM calls WHERE id = ?", [row["id"]])
+    assert stored.fetchone() == ("C-1",)
+    site.sync()
+    site.assert_hub_equal()
+
+
+def test_an_id_another_site_owns_on_the_hub_is_set_aside(site: Site, acw_home: Path) -> None:
+    other = make_site(site.hub, acw_home / "other")
+    (taken,) = other.add_calls(1)
+    other.sync()
+    before = site.add_calls(2)
+    with site.store.transaction() as db:
+        insert_record(
+            db,
+            "calls",
+            {"id": taken, "external_id": "C-mine", "agent_id": "ana", "site_id": site.name},
+            datetime.now(UTC),
+        )
+    after = site.add_calls(2)
+    summary = site.sync(batch_records=10)
+    assert summary.set_aside == 1
+    (held,) = quarantine.listing(site.store)
+    assert held.row_id == taken and f"belongs to site {other.name!r}" in held.reason
+    assert set(site.hub.store.current(site.name)["calls"]) == {*before, *after}
+    assert site.hub.store.current(other.name)["calls"] == {taken: 1}
+    other.store.close()
+
+
+def test_quarantine_commands_list_retry_drop_and_log(site: Site) -> None:
+    site.add_calls(1)
+    demo = _foreign_call(site, "demo-site")
+    unset = _foreign_call(site, "local")
+    result = _run("sync", "--quiet")
+    assert result.exit_code == 1
+    assert "set aside 2 record(s) the hub refuses" in result.output
+    assert "Traceback" not in result.output
+    listed = _run("sync", "quarantine", "list")
+    assert listed.exit_code == 0 and demo in listed.output and unset in listed.output
+    seqs = {q.row_id: q.seq for q in quarantine.listing(site.store)}
+
+    dropped = _run("sync", "quarantine", "drop", str(seqs[demo]))
+    assert dropped.exit_code == 0 and "dropped" in dropped.output
+    retried = _run("sync", "quarantine", "retry", "--claim", str(seqs[unset]))
+    assert retried.exit_code == 0
+    assert f"site_id 'local' → '{site.name}'" in retried.output
+    synced = _run("sync", "--quiet")
+    assert synced.exit_code == 0, synced.output
+    assert unset in site.hub.store.current(site.name)["calls"]
+    assert demo not in site.hub.store.current(site.name)["calls"]
+    assert quarantine.listing(site.store) == []
+
+    actions = [(action, seq) for _at, action, seq, _ in quarantine.log(site.store)]
+    assert actions == [
+        ("set aside", seqs[demo]),
+        ("set aside", seqs[unset]),
+        ("dropped", seqs[demo]),
+        ("retried", seqs[unset]),
+    ]
+    logged = _run("sync", "quarantine", "list", "--log")
+    assert logged.output.count("\n") == 4
+
+    unknown = _run("sync", "quarantine", "retry", "999999")
+    assert unknown.exit_code == 1 and "no record 999999 in quarantine" in unknown.output
+    nothing = _run("sync", "quarantine", "drop")
+    assert nothing.exit_code == 1 and "or pass --all" in nothing.output
+
+
+@pytest.mark.parametrize("batch_records", [1, 7])
+def test_many_refused_records_among_many_good_ones(site: Site, batch_records: int) -> None:
+    written = []
+    refused = []
+    for n in range(12):
+        written += site.add_calls(2)
+        if n % 3 == 0:
+            refused.append(_foreign_call(site, f"other-{n}"))
+    summary = site.sync(batch_records=batch_records)
+    assert summary.set_aside == len(refused)
+    assert set(site.hub.store.current(site.name)["calls"]) == set(written)
+    assert {q.row_id for q in quarantine.listing(site.store)} == set(refused)
+    state = site_state.load_state(site.store)
+    assert state.acked_seq == site.hub.store.mark(site.name)
+
+
+def test_a_site_id_the_hub_does_not_know_stops_before_anything_is_set_aside(site: Site) -> None:
+    site.add_calls(3)
+    config = site.home / "config.toml"
+    config.write_text(
+        config.read_text().replace(f'site_id = "{site.name}"', 'site_id = "warsaw-typo"'),
+        encoding="utf-8",
+    )
+    result = _run("sync", "--quiet")
+    assert result.exit_code == 1
+    assert (
+        f"the hub knows this token as site {site.name!r}, but this store's site_id" in result.output
+    )
+    assert quarantine.listing(site.store) == [] and site.outbox() == 3

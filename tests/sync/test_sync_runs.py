@@ -1,0 +1,165 @@
+"""One sync per store at a time, and a misbehaving hub never makes a site flood it.
+
+Four `acw sync` of one store at once made one believe the hub had been restored from a
+backup and re-send everything; a hub whose mark never moved made a site send 20 000
+requests in 90 s and queue its whole outbox again.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from acw_tui.store import Store
+from acw_tui.sync import SyncError, site_state
+from acw_tui.sync.client import HubClient, Syncer
+from acw_tui.sync.lock import SyncLock
+
+from .conftest import Site, run_acw
+
+
+def test_a_second_sync_of_the_same_store_is_refused_while_one_runs(site: Site) -> None:
+    site.add_calls(10)
+    site.hub.arm(site.name, "stall-after-commit", seconds=20)
+    first = run_acw(site.home, "sync", "--quiet")
+    deadline = time.monotonic() + 20
+    while site.hub.store.mark(site.name) == 0:
+        assert time.monotonic() < deadline, "the first sync never reached the hub"
+        time.sleep(0.05)
+    second = run_acw(site.home, "sync", "--quiet")
+    _, err = second.communicate(timeout=60)
+    assert second.returncode == 1
+    assert f"another `acw sync` of this store is running (process {first.pid})" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    first.kill()  # kill -9: the lock must not outlive it
+    first.wait()
+    site.add_calls(3)
+    third = run_acw(site.home, "sync", "--quiet")
+    _, err = third.communicate(timeout=60)
+    assert third.returncode == 0, err
+    site.assert_hub_equal()
+
+
+def test_the_lock_is_per_store(site: Site, fresh_store: Store) -> None:
+    refused = pytest.raises(SyncError, match="another `acw sync` of this store is running")
+    with SyncLock(site.store.path), SyncLock(fresh_store.path.with_name("other.db")), refused:
+        Syncer(site.store, site.client()).run()
+    site.add_calls(1)
+    site.sync()
+    site.assert_hub_equal()
+
+
+class FakeHub:
+    """A hub that answers 200 but whose mark does not move (or goes back)."""
+
+    def __init__(self, *, batch_mark: int | None = 0, marks: list[int] | None = None) -> None:
+        self.batch_mark = batch_mark
+        self.marks = marks or [0]
+        self.requests: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(f"{request.method} {request.url.path}")
+        if request.url.path.endswith("/sync/mark"):
+            mark = self.marks[min(len(self.requests) - 1, len(self.marks) - 1)]
+            return httpx.Response(200, json={"site": "site-1", "mark": mark})
+        if request.url.path.endswith("/sync/batch"):
+            if self.batch_mark is None:  # a 409 whose mark is always 0
+                return httpx.Response(409, json={"detail": "behind", "mark": 0})
+            return httpx.Response(200, json={"mark": self.batch_mark, "records": 1})
+        return httpx.Response(200, json={})
+
+
+def _calls(store: Store, count: int) -> None:
+    from datetime import UTC, datetime
+
+    from acw_tui.core.ids import new_id
+    from acw_tui.store.records import insert_record
+
+    with store.transaction() as db:
+        for n in range(count):
+            insert_record(
+                db,
+                "calls",
+                {"id": new_id(), "external_id": f"C-{n}", "agent_id": "ana", "site_id": "site-1"},
+                datetime.now(UTC),
+            )
+
+
+def _outbox(store: Store) -> int:
+    return int(store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+
+def test_a_mark_that_never_moves_is_an_error_after_a_few_tries(fresh_store: Store) -> None:
+    _calls(fresh_store, 50)
+    fake = FakeHub(batch_mark=0)
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=30, transport=httpx.MockTransport(fake)
+    )
+    started = time.monotonic()
+    with pytest.raises(SyncError, match=r"its mark stayed at 0: it is not keeping what it accepts"):
+        Syncer(fresh_store, client, batch_records=10).run()
+    assert len(fake.requests) <= 10
+    assert time.monotonic() - started < 15
+    assert _outbox(fresh_store) == 50  # nothing dropped, nothing queued twice
+
+
+def test_a_mark_beyond_the_batch_drops_nothing(fresh_store: Store) -> None:
+    _calls(fresh_store, 30)
+    fake = FakeHub(batch_mark=25)
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(fake)
+    )
+    with pytest.raises(SyncError, match="acknowledged up to 25 for a batch ending at 10"):
+        Syncer(fresh_store, client, batch_records=10).run()
+    assert _outbox(fresh_store) == 30
+
+
+def test_a_409_naming_the_mark_the_batch_builds_on_is_not_retried_for_ever(
+    fresh_store: Store,
+) -> None:
+    _calls(fresh_store, 20)
+    fake = FakeHub(batch_mark=None)  # every batch: 409, mark 0
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=3, transport=httpx.MockTransport(fake)
+    )
+    with pytest.raises(SyncError, match="mark stayed at 0"):
+        Syncer(fresh_store, client, batch_records=10).run()
+    assert len(fake.requests) <= 10
+    assert _outbox(fresh_store) == 20
+
+
+def test_a_mark_that_goes_back_twice_requeues_only_once(fresh_store: Store) -> None:
+    _calls(fresh_store, 20)
+    site_state.adopt_mark(fresh_store, 20)  # the hub once acknowledged everything
+    answers = iter([(200, {"mark": 30, "records": 10}), (409, {"detail": "behind", "mark": 0})])
+    requests = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if request.url.path.endswith("/sync/mark"):
+            return httpx.Response(200, json={"site": "site-1", "mark": 0})  # went back
+        status, body = next(answers)
+        return httpx.Response(status, json=body)
+
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(hub)
+    )
+    with pytest.raises(SyncError, match="went back to mark 0 a second time"):
+        Syncer(fresh_store, client, batch_records=10).run()
+    assert len(requests) == 3
+    assert _outbox(fresh_store) == 10  # queued again once; the 10 acknowledged are dropped
+
+
+def test_retry_seconds_bounds_the_tries_on_a_mark_that_never_moves(fresh_store: Store) -> None:
+    _calls(fresh_store, 10)
+    fake = FakeHub(batch_mark=0)
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=0.5, transport=httpx.MockTransport(fake)
+    )
+    started = time.monotonic()
+    with pytest.raises(SyncError, match="mark stayed at 0"):
+        Syncer(fresh_store, client, batch_records=10).run()
+    assert time.monotonic() - started < 3
+    assert len(fake.requests) <= 5
