@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from acw_tui.cli import cli
+from acw_tui.store import open_store
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -170,3 +171,13 @@ def test_every_command_has_help() -> None:
                 walk(command.get_command(ctx, name), (*path, name))
 
     walk(cli, ())
+
+
+def test_demo_writes_under_the_configured_site(acw_home: Path) -> None:
+    (acw_home / "config.toml").write_text('agent_id = "ana"\nsite_id = "waw-2"\n', encoding="utf-8")
+    code, _, err = run("demo", "--calls", "50", "--agents", "2", "--days", "1")
+    assert code == 0, err
+    store = open_store(acw_home / "acw.db")
+    sites = {row["site_id"] for row in store.rows("SELECT DISTINCT site_id FROM calls")}
+    store.close()
+    assert sites == {"waw-2"}  # so `acw sync` with this site's token takes it

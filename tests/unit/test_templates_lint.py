@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from acw_tui.core.templates.lint import lint_folder
 from tests.unit.templates_helpers import CODES, SIMPLE, write_folder
 
@@ -88,3 +90,28 @@ def test_broken_files_and_duplicates_are_errors(tmp_path: Path) -> None:
     problems = found(folder)
     assert any(p.startswith("codes.toml:1: error: malformed TOML") for p in problems)
     assert any("simple.en is also defined in" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ('id = "a"\nlocale = "en"\ncolour = "x"\n', 4, "unknown key `colour`"),
+        ('id = "a"\nlocale = "en"\n[extra]\nx = 1\n', 4, "unknown key `extra`"),
+        ('id = "a"\nlocale = "en"\n"col our" = 1\n', 4, "unknown key `col our`"),
+        ('id = "a"\nlocale = "en"\nmeta.x = 1\n', 4, "unknown key `meta`"),
+        ('locale = "en"\n', 1, "missing `id`"),
+        (
+            'id = "a"\nlocale = "en"\n[[fields]]\nname = "r"\n[[fields]]\nname = "s"\ncolour = 1\n',
+            8,
+            "field #2: unknown key `colour`",
+        ),
+        ('id = "a"\nlocale = "en"\n[[fields]]\nlabel = "r"\n', 4, "field #1: missing `name`"),
+    ],
+)
+def test_front_matter_errors_name_their_line(front: str, line: int, message: str) -> None:
+    from acw_tui.core.templates.loader import TemplateError, parse_template
+
+    with pytest.raises(TemplateError) as caught:
+        parse_template(f"+++\n{front}+++\nbody\n", Path("t.en.j2"))
+    assert str(caught.value).startswith(f"t.en.j2:{line}: ")
+    assert message in str(caught.value)

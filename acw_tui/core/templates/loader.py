@@ -60,6 +60,18 @@ def _line_of(lines: list[str], pattern: str, first_line: int, nth: int = 1) -> i
     return None
 
 
+def _key_pattern(key: str) -> str:
+    """A TOML line that sets `key`: bare, quoted or dotted (`key =`, `"key" =`, `key.x =`)
+    or opens it as a table (`[key]`, `[[key]]`, `[key.x]`)."""
+    name = re.escape(key)
+    return rf"^\s*(\[\[?\s*)?([\"']?){name}\2\s*(=|\.|\]|$)"
+
+
+def _key_in_message(message: str) -> str | None:
+    found = re.search(r"unknown key `([^`]+)`", message) or re.search(r"`([^`]+)`", message)
+    return found.group(1) if found else None
+
+
 def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
     value = table.get(key)
     if value is None:
@@ -181,8 +193,9 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
         if not isinstance(raw_fields, list):
             raise _Bad("front matter: `fields` must be an array of tables ([[fields]])")
     except _Bad as exc:
-        key = re.search(r"`(\w+)`", str(exc))
-        exc.line = exc.line or (_line_of(lines, rf"^\s*{key.group(1)}\s*=", 2) if key else None)
+        # The line that sets the key at fault; a missing key: the front matter's first.
+        key = _key_in_message(str(exc))
+        exc.line = exc.line or (key and _line_of(lines, _key_pattern(key), 2)) or 1
         raise
     fields: list[FieldSpec] = []
     for number, table in enumerate(raw_fields, start=1):
@@ -190,11 +203,12 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
         try:
             spec = parse_field(table, f"field #{number}")
         except _Bad as exc:
-            exc.line = exc.line or (
-                _line_of(lines, rf"name\s*=\s*[\"']{re.escape(name)}[\"']", 2)
-                if isinstance(name, str)
-                else None
-            )
+            # Within this field's [[fields]] table: the key at fault, else its header.
+            header = _line_of(lines, r"^\s*\[\[\s*fields\s*\]\]", 2, number) or 2
+            key = _key_in_message(str(exc))
+            own = lines[header - 2 :]  # `lines` starts at file line 2
+            at = _line_of(own, _key_pattern(key), header) if key and key != "fields" else None
+            exc.line = exc.line or at or header
             raise
         if any(f.name == spec.name for f in fields):
             raise _Bad(
