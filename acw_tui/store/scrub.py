@@ -24,6 +24,7 @@ from acw_tui.store.redaction_audit import RedactionAuditRepository
 @dataclass
 class ScrubReport:
     wrapups: int = 0  # wrap-ups whose note, fields or extension reasons changed
+    calls: int = 0  # calls whose id, customer reference or queue held card data or an id
     drafts: int = 0
     outbox: int = 0
     findings: int = 0
@@ -32,7 +33,8 @@ class ScrubReport:
     def line(self, version: int) -> str:
         return (
             f"checked {self.checked} notes and drafts under redaction policy version {version}: "
-            f"{self.findings} finding(s); rewrote {self.wrapups} wrap-up(s), {self.drafts} "
+            f"{self.findings} finding(s); rewrote {self.wrapups} wrap-up(s), {self.calls} "
+            f"call(s), {self.drafts} "
             f"draft(s), {self.outbox} unsent outbox snapshot(s)"
         )
 
@@ -58,6 +60,64 @@ def _clean_text_columns(
     return changes, findings
 
 
+# What a phone system sends about a call, stored as text (SPEC §10: every door).
+CALL_TEXT = ("external_id", "customer_ref", "queue")
+
+
+def _clean_call(redactor: Redactor, row: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+    changes: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for column in CALL_TEXT:
+        value = row.get(column)
+        if not value:
+            continue
+        done = redactor.redact(value, f"call {column}")
+        if done.text != value:
+            changes[column] = done.text
+            findings += done.findings
+    return changes, findings
+
+
+def _scrub_calls(
+    db: Any, redactor: Redactor, audit: RedactionAuditRepository, now: datetime
+) -> tuple[int, int]:
+    """Calls rewritten and findings; a call id that now reads like another call's (two
+    cards ending alike) gets its row number added, since a site's call ids are unique."""
+    calls = found = 0
+    for row in list(db.query("SELECT rowid AS n, * FROM calls ORDER BY rowid")):
+        changes, findings = _clean_call(redactor, row)
+        if not changes:
+            continue
+        new_id = changes.get("external_id")
+        if new_id is not None and db.execute(
+            "SELECT 1 FROM calls WHERE site_id = ? AND external_id = ?", [row["site_id"], new_id]
+        ).fetchone():
+            changes["external_id"] = f"{new_id}~{row['n']}"
+        update_record(db, "calls", row["id"], changes, now)
+        calls += 1
+        found += len(findings)
+        wrapup = db.execute("SELECT id FROM wrapups WHERE call_id = ?", [row["id"]]).fetchone()
+        if wrapup is not None:
+            audit.record(
+                wrapup_id=wrapup[0],
+                agent_id=row["agent_id"],
+                site_id=row["site_id"],
+                findings=findings,
+                policy_version=redactor.policy.version,
+                now=now,
+                origin="scrub",
+            )
+    for row in list(db.query("SELECT seq, payload FROM outbox WHERE table_name = 'calls'")):
+        payload = json.loads(row["payload"])
+        changes, _ = _clean_call(redactor, payload)
+        if changes:
+            db.execute(
+                "UPDATE outbox SET payload = ? WHERE seq = ?",
+                [json.dumps({**payload, **changes}, ensure_ascii=False), row["seq"]],
+            )
+    return calls, found
+
+
 def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
     report = ScrubReport()
     audit = RedactionAuditRepository(store)
@@ -80,6 +140,8 @@ def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
                 now=now,
                 origin="scrub",
             )
+        report.calls, found = _scrub_calls(db, redactor, audit, now)
+        report.findings += found
         for row in list(db.query("SELECT * FROM drafts")):
             report.checked += 1
             changes, findings = _clean_text_columns(redactor, row)

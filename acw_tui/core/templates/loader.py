@@ -199,7 +199,6 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
         raise
     fields: list[FieldSpec] = []
     for number, table in enumerate(raw_fields, start=1):
-        name = table.get("name") if isinstance(table, dict) else None
         try:
             spec = parse_field(table, f"field #{number}")
         except _Bad as exc:
