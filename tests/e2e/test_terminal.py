@@ -136,3 +136,30 @@ def test_sigkill_mid_note_loses_nothing(terminal: Terminal, acw_home: Path) -> N
     db = sqlite3.connect(acw_home / "acw.db")
     status = db.execute("SELECT status FROM wrapups").fetchall()
     assert status == [("open",)]
+    # ... and the note is finished and the program quits as after any start.
+    terminal.keys("second", "C-s")
+    terminal.wait_for("second", "Last ACW")
+    terminal.keys("second", "C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive("second") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert db.execute("SELECT status, note FROM wrapups").fetchall() == [
+        ("done", "card declined twice, customer will call bank")
+    ]
+
+
+def test_started_with_a_wrapup_pending_then_the_next_hook_shows_within_a_second(
+    terminal: Terminal, acw_home: Path
+) -> None:
+    hook(terminal, "call-ended", "--call-id", "E2E-FIRST")  # before acw is opened
+    terminal.start("agent")
+    terminal.wait_for("agent", "ACW · call E2E-FIRST")
+    terminal.keys("agent", "-l", "first call of the shift")
+    terminal.wait_for("agent", "first call of the shift")
+    terminal.keys("agent", "C-s")
+    terminal.wait_for("agent", "Last ACW")  # the ready screen, alive and painted
+    hook(terminal, "call-ended", "--call-id", "E2E-NEXT")
+    started = time.monotonic()
+    terminal.wait_for("agent", "ACW · call E2E-NEXT", seconds=5)
+    assert time.monotonic() - started < 1.5  # SPEC §7: within a second (+ tmux polling)
+    assert "Traceback" not in terminal.screen("agent")
