@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Header, Label, TextArea
 
@@ -42,6 +41,7 @@ from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
+    from acw_tui.tui.widgets.guide_panel import GuidePanel
 
 TICK_INTERVAL = 0.25  # timer refresh
 PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
@@ -294,8 +294,10 @@ class AcwScreen(DeskScreen):
             if isinstance(error, EmptyNote):
                 self.confirm_empty()
                 return
-            for panel in self.query("#wrapup-panel"):
-                panel.show_refusal()  # type: ignore[attr-defined]
+            from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
+
+            for panel in self.query(WrapupPanel):
+                panel.show_refusal()
             self._refusal = str(error)
             self._show_status()
             self.notify(str(error), title="Not finished", severity="error", markup=False)
@@ -389,8 +391,10 @@ class AcwScreen(DeskScreen):
         from acw_tui.service.content import guide_warning
 
         self.hint_line.update(guide_warning(event.guide))
-        for panel in self.query("#guide-panel"):
-            panel.set_guide(event.guide)  # type: ignore[attr-defined]
+        from acw_tui.tui.widgets.guide_panel import GuidePanel
+
+        for panel in self.query(GuidePanel):
+            panel.set_guide(event.guide)
 
     async def action_toggle_guide(self) -> None:
         """Show or hide the guide panel (built on first use: most notes never need it)."""
@@ -414,8 +418,8 @@ class AcwScreen(DeskScreen):
     def action_expand_note(self) -> None:
         self.notes.action_expand_note()
 
-    def on_guide_panel_entry_chosen(self, event: Message) -> None:
-        self.notes.insert_entry(event.entry)  # type: ignore[attr-defined]
+    def on_guide_panel_entry_chosen(self, event: GuidePanel.EntryChosen) -> None:
+        self.notes.insert_entry(event.entry)
 
     def on_guide_panel_closed(self) -> None:
         for panel in self.query("#guide-panel"):
