@@ -18,12 +18,13 @@ goes back more than once in a run, is an error after a bounded number of tries.
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -49,7 +50,6 @@ from acw_tui.sync.protocol import (
 )
 from acw_tui.sync.wire import entry_problem
 
-FAULT_ENV = "ACW_SYNC_FAULT"
 MAX_CONFLICTS = 20  # 409s in a row before giving up
 MAX_STALLS = 5  # answers in a row whose mark does not cover the batch sent
 Progress = Callable[[int, int], None]
@@ -310,6 +310,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+class SyncObserver:
+    """Told how a sync run goes, step by step; this one does nothing.
+
+    Subclass it to log or show progress in more detail than `Progress` gives.
+    """
+
+    def batch_acknowledged(self, number: int, mark: int) -> None:
+        """The hub acknowledged this run's batch `number` (from 1) up to `mark`.
+
+        Called before the ack is recorded here: a run that stops now sends the batch
+        again next time and gets the hub's stored answer.
+        """
+
+    def bundle_file_written(self, kind: str, path: Path) -> None:
+        """One file of a received release is on disk, before the release is switched in."""
+
+
 class Syncer:
     """One site store syncing with one hub.
 
@@ -327,6 +344,7 @@ class Syncer:
         batch_records: int = BATCH_RECORDS,
         batch_bytes: int = BATCH_BYTES,
         site_id: str | None = None,
+        observer: SyncObserver | None = None,
     ) -> None:
         from acw_tui.store import open_store
 
@@ -336,7 +354,7 @@ class Syncer:
         self.client = client
         self.batch_records = batch_records
         self.batch_bytes = batch_bytes
-        self.fault = os.environ.get(FAULT_ENV, "")
+        self.observer = observer or SyncObserver()
         self.site_id = site_id  # the configured site, if known: must be the token's
         self.site = ""  # the token's site on the hub, learnt from its mark
         self._requeued = False
@@ -517,8 +535,7 @@ class Syncer:
                 batch = self._first_batch(after, limit, summary)
                 continue
             stalls = 0
-            if self.fault == f"die-before-ack:{summary.batches + 1}":
-                os._exit(71)
+            self.observer.batch_acknowledged(summary.batches + 1, mark)
             after = mark
             # The ack and the next batch's key are stored in one transaction.
             batch = self._next_batch(after, limit, summary)
@@ -552,7 +569,13 @@ class Syncer:
             except SyncError as exc:
                 summary.content_errors.append(str(exc))
                 continue
-            content.apply_bundle(kind, release, bundle["checksum"], files)
+            content.apply_bundle(
+                kind,
+                release,
+                bundle["checksum"],
+                files,
+                on_file_written=partial(self.observer.bundle_file_written, kind),
+            )
             summary.applied[kind] = release
 
     def run(self, progress: Progress | None = None) -> SyncSummary:

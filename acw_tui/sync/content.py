@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import tomllib
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from acw_tui.sync import SyncError
 from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, check_file_name
 
 PATTERNS = {"shorthand": ("*.toml",), "templates": ("*.j2", "*.toml")}
-FAULT_ENV = "ACW_SYNC_FAULT"
 
 
 def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
@@ -161,8 +161,19 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def apply_bundle(kind: str, release: int, checksum: str, files: dict[str, str]) -> Path:
-    """Install a verified release and switch the hub copy to it in one rename."""
+def apply_bundle(
+    kind: str,
+    release: int,
+    checksum: str,
+    files: dict[str, str],
+    *,
+    on_file_written: Callable[[Path], None] | None = None,
+) -> Path:
+    """Install a verified release and switch the hub copy to it in one rename.
+
+    `on_file_written` is called with each file once it is on disk (fsynced), before
+    the release is switched in.
+    """
     target = paths.hub_copy(kind)
     releases = _releases_dir(kind)
     releases.mkdir(parents=True, exist_ok=True)
@@ -170,16 +181,15 @@ def apply_bundle(kind: str, release: int, checksum: str, files: dict[str, str]) 
         shutil.rmtree(stray, ignore_errors=True)
     temp = releases / f"tmp-{uuid.uuid4().hex}"
     temp.mkdir()
-    fault = os.environ.get(FAULT_ENV, "")
-    for index, (name, text) in enumerate(sorted(files.items())):
+    for name, text in sorted(files.items()):
         path = temp / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if fault == "die-mid-apply" and index == 0:
-            os._exit(71)
+        if on_file_written is not None:
+            on_file_written(path)
     (temp / ".release.json").write_text(
         json.dumps({"kind": kind, "release": release, "checksum": checksum}), encoding="utf-8"
     )

@@ -16,23 +16,20 @@ Every body is checked against the request models of `wire` before the store is
 touched, and every refusal is a `Problem` with a one-line `detail`: bad input is a 4xx
 with a reason, the same on both backends, never a 500 or 503 that a site would retry.
 
-With `ACW_HUB_TEST_FAULTS=1` in its environment the hub also accepts
-`POST /_test/fault`, which arms a fault for one site: the test suite uses it to kill the
-hub mid-batch or after a commit, to answer 503 for a while, to stall, or to spoil a
-download. It is never enabled otherwise.
+A `HubObserver` given to `create_app` is told when a batch is about to commit (inside
+its transaction) and when it has committed (before the answer is sent); without one the
+hub calls nothing.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import threading
-import time
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -57,45 +54,26 @@ from acw_tui.sync.wire import (
     parse_bundle,
 )
 
-FAULTS_ENV = "ACW_HUB_TEST_FAULTS"
-
 # Module level: with postponed annotations FastAPI resolves these names in the module.
 _bearer = HTTPBearer(auto_error=False, description="The site's or the lead's token")
 Token = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-class Faults:
-    """Test-only fault injection, armed per site through `/_test/fault`."""
+class HubObserver:
+    """Told what happens to the batches the hub applies; this one does nothing.
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._armed: dict[tuple[str, str], dict[str, Any]] = {}
-        self._lock = threading.Lock()
+    Subclass it to count, log or audit commits. Both calls run off the event loop, for
+    new batches only (a replayed batch was committed before).
+    """
 
-    def arm(self, site: str, name: str, spec: dict[str, Any]) -> None:
-        with self._lock:
-            if spec.get("count", 1) <= 0:
-                self._armed.pop((site, name), None)  # count 0 disarms
-            else:
-                self._armed[(site, name)] = dict(spec)
+    def batch_committing(self, site: str, mark: int, records: int) -> None:
+        """Inside the batch's transaction, just before it commits.
 
-    def take(self, site: str, name: str) -> dict[str, Any] | None:
-        """The armed fault if it fires now (counts down `count`, default once)."""
-        if not self.enabled:
-            return None
-        with self._lock:
-            spec = self._armed.get((site, name))
-            if spec is None:
-                return None
-            spec["count"] = spec.get("count", 1) - 1
-            if spec["count"] <= 0:
-                del self._armed[(site, name)]
-            return spec
+        Raising undoes the batch: the site is answered 503 and sends it again.
+        """
 
-
-def _die() -> None:
-    # Exit at once, as a power cut or a kill -9 would: no cleanup, no answer.
-    os._exit(70)
+    def batch_committed(self, site: str, mark: int, records: int) -> None:
+        """The batch is committed; the site gets its answer when this returns."""
 
 
 def _refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -113,9 +91,10 @@ def _body_schema(model: type) -> dict[str, Any]:
     }
 
 
-def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
+def create_app(
+    db_url: str, *, max_body: int = MAX_BODY_BYTES, observer: HubObserver | None = None
+) -> FastAPI:
     store = HubStore(db_url)
-    faults = Faults(os.environ.get(FAULTS_ENV) == "1")
     app = FastAPI(
         title="acw hub",
         version=__version__,
@@ -192,8 +171,6 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
     async def get_mark(credentials: Token) -> dict[str, Any]:
         """The hub's mark for the token's site: the highest outbox sequence it holds."""
         who = await identify(credentials, "site")
-        if faults.take(who.name, "unavailable"):
-            raise Refused(503, "hub unavailable (test fault)")
         return {"site": who.name, "mark": await run_in_threadpool(store.mark, who.name)}
 
     @app.post(
@@ -212,24 +189,17 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
         """Apply one batch in one transaction, if it builds on the hub's mark."""
         who = await identify(credentials, "site")
         site = who.name
-        if faults.take(site, "unavailable"):
-            return JSONResponse(problem("hub unavailable (test fault)"), status_code=503)
         key = idempotency_key.strip()
         if not key:
             raise Refused(422, "missing or blank Idempotency-Key header")
         body = await read_body(request)
-        die_mid = faults.take(site, "die-mid-batch")
         # Parsing and writing run off the event loop, so one big batch never stalls
         # the other sites' requests.
-        answer, replayed = await run_in_threadpool(
-            _apply, store, site, key, body, die_mid is not None
-        )
-        if not replayed:
-            if faults.take(site, "die-after-commit"):
-                _die()
-            stall = faults.take(site, "stall-after-commit")
-            if stall:
-                await run_in_threadpool(time.sleep, float(stall.get("seconds", 5)))
+        answer, replayed = await run_in_threadpool(_apply, store, site, key, body, observer)
+        if observer is not None and not replayed:
+            await run_in_threadpool(
+                observer.batch_committed, site, answer["mark"], answer["records"]
+            )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return JSONResponse(answer, headers=headers)
 
@@ -254,20 +224,11 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
         release: Annotated[int, Path(ge=1, le=INT64_MAX)],
     ) -> Response:
         """One release with its files and checksum."""
-        who = await identify(credentials, "any")
+        await identify(credentials, "any")
         bundle = await run_in_threadpool(store.content, kind, release)
         if bundle is None:
             raise Refused(404, f"no {kind} release {release} on this hub")
-        if faults.take(who.name, "bad-checksum"):
-            name = sorted(bundle["files"])[0]
-            bundle["files"][name] += "\n# altered in transit\n"
         data = json.dumps(bundle, ensure_ascii=False).encode("utf-8")
-        if faults.take(who.name, "cut-download"):
-            return StreamingResponse(
-                _cut_stream(data),
-                media_type="application/json",
-                headers={"content-length": str(len(data))},
-            )
         return Response(data, media_type="application/json")
 
     @app.post(
@@ -283,14 +244,6 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
         who = await identify(credentials, "lead")
         body = await read_body(request)
         return await run_in_threadpool(_publish, store, kind, body, who.name)
-
-    if faults.enabled:
-
-        @app.post("/_test/fault", include_in_schema=False)
-        async def arm_fault(request: Request) -> dict[str, Any]:
-            spec = json.loads(await request.body())
-            faults.arm(spec["site"], spec["fault"], spec)
-            return {"armed": spec["fault"]}
 
     def openapi() -> dict[str, Any]:
         # The batch and bundle bodies are parsed by hand (off the event loop, with the
@@ -313,7 +266,7 @@ def create_app(db_url: str, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
 
 
 def _apply(
-    store: HubStore, site: str, key: str, body: bytes, die_mid: bool
+    store: HubStore, site: str, key: str, body: bytes, observer: HubObserver | None
 ) -> tuple[dict[str, Any], bool]:
     try:
         after, parsed = parse_batch(body)
@@ -322,9 +275,13 @@ def _apply(
         raise Refused(422, exc.detail, **extra) from None
     records = [Record(r.seq, r.table, r.id, r.rev, r.row) for r in parsed]
     store.check_records(site, records)
+    committing = None
+    if observer is not None:
+        mark = records[-1].seq if records else after
+        committing = partial(observer.batch_committing, site, mark, len(records))
     try:
         return store.apply_batch(
-            site, key, body_hash(body), after, records, before_commit=_die if die_mid else None
+            site, key, body_hash(body), after, records, before_commit=committing
         )
     except (Refused, HubError):
         raise
@@ -365,8 +322,3 @@ def _classify(exc: Exception, records: list[Record]) -> Exception:
         )
         return Refused(422, f"a record has a value the hub cannot store: {reason}", records=named)
     return HubError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-
-
-async def _cut_stream(data: bytes) -> Any:
-    yield data[: len(data) // 2]
-    raise ConnectionResetError("download cut (test fault)")

@@ -1,5 +1,9 @@
 """A real hub on loopback for the sync tests, on SQLite and on PostgreSQL.
 
+The hub the tests share, and `own_faulty_hub`, run `faulty_hub.py` (the hub's app with
+faults a test can arm); `own_hub` runs `acw hub serve` itself. Site processes are
+`acw sync` (`run_acw`) or `faulty_site.py` (`run_faulty_site`).
+
 PostgreSQL tests need `ACW_TEST_PG_URL` (a database the tests may create databases
 from); without it they skip, except under CI (`CI=true`), where they fail.
 """
@@ -29,6 +33,7 @@ from acw_tui.sync.client import HubClient, Syncer
 from acw_tui.sync.hub_store import HubStore
 
 BACKENDS = ("sqlite", "postgres")
+ROOT = Path(__file__).resolve().parents[2]  # where `tests.sync.…` can be imported from
 FIXED_NOW = None
 
 
@@ -59,8 +64,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _importable(env: dict[str, str]) -> dict[str, str]:
+    """`env` with this checkout on PYTHONPATH, so `python -m tests.sync.…` runs anywhere."""
+    path = env.get("PYTHONPATH", "")
+    return {**env, "PYTHONPATH": f"{ROOT}{os.pathsep}{path}" if path else str(ROOT)}
+
+
 class HubProcess:
-    """`acw hub serve` in a subprocess, with test faults enabled."""
+    """A hub in a subprocess: `faulty_hub.py` (faults can be armed) or `acw hub serve`."""
 
     def __init__(
         self,
@@ -69,8 +80,10 @@ class HubProcess:
         *,
         max_body: int | None = None,
         same_store_as: HubProcess | None = None,
+        faults: bool = True,
     ) -> None:
         self.backend = backend
+        self.faults = faults
         self.tmp = tmp
         self.max_body = max_body
         self.owns_store = same_store_as is None
@@ -93,9 +106,9 @@ class HubProcess:
         self.log = tmp / f"hub-{self.port}.log"
 
     def start(self) -> HubProcess:
-        env = {**os.environ, "ACW_HUB_TEST_FAULTS": "1"}
-        args = [sys.executable, "-m", "acw_tui", "hub", "serve", "--db", self.db_url]
-        args += ["--port", str(self.port)]
+        env = _importable(dict(os.environ))
+        command = ["tests.sync.faulty_hub"] if self.faults else ["acw_tui", "hub", "serve"]
+        args = [sys.executable, "-m", *command, "--db", self.db_url, "--port", str(self.port)]
         if self.max_body:
             args += ["--max-body", str(self.max_body)]
         with open(self.log, "ab") as log:
@@ -124,8 +137,12 @@ class HubProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def arm(self, site: str, fault: str, **spec: Any) -> None:
+        """Arm a fault of `faulty_hub.py` for one site (`count=0` disarms it)."""
+        assert self.faults, "this hub is `acw hub serve`, which takes no faults"
+        from .faulty_hub import ARM_PATH
+
         response = httpx.post(
-            f"{self.url}/_test/fault", json={"site": site, "fault": fault, **spec}, timeout=5
+            f"{self.url}{ARM_PATH}", json={"site": site, "fault": fault, **spec}, timeout=5
         )
         response.raise_for_status()
 
@@ -196,7 +213,15 @@ def no_releases(hub: HubProcess) -> None:
 
 @pytest.fixture
 def own_hub(backend: str, tmp_path: Path) -> Iterator[HubProcess]:
-    """A hub process of this test's own, for tests that kill or restore it."""
+    """`acw hub serve` of this test's own, for tests that kill or restore it."""
+    hub = HubProcess(backend, tmp_path, faults=False).start()
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def own_faulty_hub(backend: str, tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub of this test's own whose armed faults may kill it."""
     hub = HubProcess(backend, tmp_path).start()
     yield hub
     hub.close()
@@ -311,14 +336,34 @@ def own_site(own_hub: HubProcess, acw_home: Path) -> Iterator[Site]:
     made.store.close()
 
 
+@pytest.fixture
+def own_faulty_site(own_faulty_hub: HubProcess, acw_home: Path) -> Iterator[Site]:
+    made = make_site(own_faulty_hub, acw_home)
+    yield made
+    made.store.close()
+
+
 def run_acw(
     home: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any
 ) -> subprocess.Popen[str]:
     """`acw ARGS` in a subprocess on this site's home."""
-    full_env = {**os.environ, "ACW_HOME": str(home), **(env or {})}
+    return _run_module("acw_tui", home, *args, env=env, **kwargs)
+
+
+def run_faulty_site(
+    home: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[str]:
+    """`faulty_site.py ARGS` (`acw sync` that dies when told) on this site's home."""
+    return _run_module("tests.sync.faulty_site", home, *args, env=env, **kwargs)
+
+
+def _run_module(
+    module: str, home: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[str]:
+    full_env = _importable({**os.environ, "ACW_HOME": str(home), **(env or {})})
     full_env.pop("ACW_DB", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "acw_tui", *args],
+        [sys.executable, "-m", module, *args],
         env=full_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -11,7 +11,7 @@ from acw_tui.settings import paths
 from acw_tui.sync import SyncError, content
 from acw_tui.sync.client import HubClient
 
-from .conftest import HubProcess, Site, run_acw
+from .conftest import HubProcess, Site, run_faulty_site
 
 GUIDE = '[guide]\nname = "Support"\nversion = {version}\nlocale = "en"\n\n[[entry]]\nabbr = "cx"\nexpansion = "{word}"\n'
 
@@ -107,7 +107,7 @@ def test_a_site_killed_while_applying_keeps_the_old_guide(site: Site, tmp_path: 
     _publish_guide(hub, tmp_path, 1, "customer")
     site.sync()
     _publish_guide(hub, tmp_path, 2, "client")
-    proc = run_acw(site.home, "sync", "--quiet", env={"ACW_SYNC_FAULT": "die-mid-apply"})
+    proc = run_faulty_site(site.home, "--die-mid-apply")
     proc.communicate(timeout=60)
     assert proc.returncode == 71
     assert 'expansion = "customer"' in _guide_in_force()

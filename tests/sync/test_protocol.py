@@ -14,7 +14,7 @@ from acw_tui.sync import SyncError, site_state
 from acw_tui.sync.client import Conflict, HubClient, Syncer
 from acw_tui.sync.protocol import OutboxEntry, batch_body
 
-from .conftest import HubProcess, Site, make_site, run_acw
+from .conftest import HubProcess, Site, make_site, run_acw, run_faulty_site
 
 
 def _entries(site: Site, after: int = 0, limit: int = 1000) -> list[OutboxEntry]:
@@ -63,12 +63,7 @@ def test_client_killed_after_sending_before_the_answer(site: Site) -> None:
 
 def test_client_killed_after_hub_commit_before_recording_the_ack(site: Site) -> None:
     site.add_calls(40)
-    client = run_acw(
-        site.home,
-        "sync",
-        "--quiet",
-        env={"ACW_SYNC_FAULT": "die-before-ack:1", "ACW_HUB_URL": site.hub.url},
-    )
+    client = run_faulty_site(site.home, "--die-before-ack", "1", env={"ACW_HUB_URL": site.hub.url})
     _, err = client.communicate(timeout=60)
     assert client.returncode == 71, err
     state = site_state.load_state(site.store)
@@ -220,7 +215,8 @@ def test_clocks_ten_years_apart_change_nothing(site: Site) -> None:
     assert set(site.hub.store.current(site.name)["calls"].values()) == {2}
 
 
-def test_hub_killed_mid_batch_applies_all_or_nothing(own_site: Site) -> None:
+def test_hub_killed_mid_batch_applies_all_or_nothing(own_faulty_site: Site) -> None:
+    own_site = own_faulty_site
     hub: HubProcess = own_site.hub
     own_site.add_calls(30)
     hub.arm(own_site.name, "die-mid-batch")
@@ -292,7 +288,7 @@ def test_two_hub_processes_on_one_store_apply_a_batch_once(site: Site, tmp_path)
     """The hub is stateless: behind a load balancer, a batch sent to two at once lands once."""
     import threading
 
-    second = HubProcess(site.hub.backend, tmp_path, same_store_as=site.hub).start()
+    second = HubProcess(site.hub.backend, tmp_path, same_store_as=site.hub, faults=False).start()
     try:
         site.add_calls(150)
         body = batch_body(0, _entries(site))
