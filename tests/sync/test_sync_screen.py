@@ -14,8 +14,8 @@ from acw_tui.store import open_store
 from acw_tui.sync import content
 from acw_tui.sync.client import HubClient
 from acw_tui.tui.app import AcwApp
-from acw_tui.tui.screens.sync_status import HubContentReceived, SyncStatusScreen
-from tests.tui.conftest import wait_for
+from acw_tui.tui.screens.sync_status import SyncStatusScreen
+from tests.tui.conftest import notices, wait_for
 
 from .conftest import Site
 
@@ -35,13 +35,7 @@ async def test_sync_now_runs_in_the_background_and_updates_the_screen(
     files, version = content.read_bundle("shorthand", guide)
     lead = HubClient(site.hub.url, site.hub.store.add("lead", f"lead-{site.name}"))
     lead.publish("shorthand", files, version)
-    received: list[tuple[str, ...]] = []
-
-    class App(AcwApp):
-        def on_hub_content_received(self, message: HubContentReceived) -> None:
-            received.append(message.kinds)
-
-    app = App(
+    app = AcwApp(
         Desk(open_store(acw_home / "acw.db"), load_config(acw_home / "config.toml"), ManualClock())
     )
     async with app.run_test(size=(120, 40)) as pilot:
@@ -63,7 +57,11 @@ async def test_sync_now_runs_in_the_background_and_updates_the_screen(
         )
         assert f"sent {waiting} record(s)" in _text(app, "#sync-message")
         assert app.screen.query_one(ProgressBar).progress == waiting
-        await wait_for(pilot, lambda: received == [("shorthand",)], 10)
+        await wait_for(
+            pilot,
+            lambda: any("New guide from the hub" in text for text in notices(app)),
+            10,
+        )
     site.assert_hub_equal()
 
 
@@ -86,6 +84,26 @@ async def test_a_hub_that_is_down_is_reported_and_work_goes_on(site: Site, acw_h
         before = site.outbox()
         app.desk.call_ended("PBX-after-the-failed-sync")  # local work goes on
         assert site.outbox() > before
+
+
+async def test_a_sync_finishing_after_its_screen_was_left_still_tells_the_agent(
+    site: Site, acw_home: Path
+) -> None:
+    config = acw_home / "config.toml"
+    config.write_text(
+        config.read_text()
+        .replace(site.hub.url, "http://127.0.0.1:9")
+        .replace("retry_seconds = 30", "retry_seconds = 1")
+    )
+    app = AcwApp(Desk(open_store(acw_home / "acw.db"), load_config(config), ManualClock()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncStatusScreen))
+        await pilot.press("s", "escape")  # sync started, screen left at once
+        await wait_for(pilot, lambda: not isinstance(app.screen, SyncStatusScreen))
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: any("unreachable" in text for text in notices(app)), 10)
+        assert app.unexpected == []
 
 
 @pytest.fixture
