@@ -74,7 +74,7 @@ BROKEN = [
     (
         "unknown type",
         "+++\nid='x'\nlocale='en'\n[[fields]]\nname = 'a'\ntype = 'colour'\n+++\n",
-        ":5: field 'a': unknown type 'colour'",
+        ":6: field 'a': unknown type 'colour'",  # the line of `type`
     ),
     (
         "choice without choices",

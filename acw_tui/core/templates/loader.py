@@ -68,8 +68,12 @@ def _key_pattern(key: str) -> str:
 
 
 def _key_in_message(message: str) -> str | None:
+    """The key a loader message is about (`unknown type …` and `default …` name theirs)."""
     found = re.search(r"unknown key `([^`]+)`", message) or re.search(r"`([^`]+)`", message)
-    return found.group(1) if found else None
+    if found:
+        return found.group(1)
+    words = re.search(r":\s*(?:unknown )?(type|default)\b", message)
+    return words.group(1) if words else None
 
 
 def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
@@ -202,12 +206,15 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
         try:
             spec = parse_field(table, f"field #{number}")
         except _Bad as exc:
-            # Within this field's [[fields]] table: the key at fault, else its header.
+            # Within this field's [[fields]] table: the key at fault, else its name, else
+            # its header.
             header = _line_of(lines, r"^\s*\[\[\s*fields\s*\]\]", 2, number) or 2
-            key = _key_in_message(str(exc))
             own = lines[header - 2 :]  # `lines` starts at file line 2
+            end = next((n for n, s in enumerate(own) if n and s.lstrip().startswith("[")), None)
+            own = own[:end]
+            key = _key_in_message(str(exc))
             at = _line_of(own, _key_pattern(key), header) if key and key != "fields" else None
-            exc.line = exc.line or at or header
+            exc.line = exc.line or at or _line_of(own, _key_pattern("name"), header) or header
             raise
         if any(f.name == spec.name for f in fields):
             raise _Bad(
