@@ -32,22 +32,13 @@ def sync_command(ctx: click.Context, hub: str | None, token: str | None, quiet: 
         return
     from acw_tui.settings.config import load_config
     from acw_tui.settings.paths import database_file
-    from acw_tui.settings.sync import hub_url, site_token, sync_settings
     from acw_tui.store import open_store
-    from acw_tui.sync.client import HubClient, Syncer
+    from acw_tui.sync.client import configured_client, configured_syncer
 
     config = load_config()
-    settings = sync_settings(config)
-    client = HubClient(
-        hub_url(config, hub),
-        site_token(config, token),
-        timeout=settings.timeout_seconds,
-        retry_for=settings.retry_seconds,
-    )
+    client = configured_client(config, hub, token)
     store = open_store(database_file())
-    syncer = Syncer(
-        store, client, batch_records=max(1, settings.batch_records), site_id=config.site_id
-    )
+    syncer = configured_syncer(store, config, client)
     try:
         if quiet:
             summary = syncer.run()
@@ -315,9 +306,8 @@ def _check_name(name: str) -> str:
 def _publish(kind: str, source: Path | None, hub: str | None, token: str | None) -> None:
     from acw_tui.settings import paths
     from acw_tui.settings.config import load_config
-    from acw_tui.settings.sync import hub_url, lead_token, sync_settings
     from acw_tui.sync import SyncError
-    from acw_tui.sync.client import HubClient
+    from acw_tui.sync.client import configured_client
     from acw_tui.sync.content import lint_errors, read_bundle
     from acw_tui.sync.protocol import KIND_LABELS
 
@@ -332,13 +322,7 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
             f"{source}: {len(errors)} lint error(s); fix them before publishing "
             f"(`acw {'guide' if kind == 'shorthand' else 'templates'} lint`), nothing was sent"
         )
-    settings = sync_settings(config)
-    client = HubClient(
-        hub_url(config, hub),
-        lead_token(config, token),
-        timeout=settings.timeout_seconds,
-        retry_for=settings.retry_seconds,
-    )
+    client = configured_client(config, hub, token, lead=True)
     try:
         answer = client.publish(kind, files, version)
     finally:

@@ -1,7 +1,7 @@
 """Sync as the screen sees it: what is waiting, the last result, and a sync on demand.
 
 A sync runs on its own connection to the store (it takes minutes on a big outbox and
-must not hold the connection the screen writes drafts through).
+must not hold the connection the screen writes drafts through): the syncer opens it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from acw_tui.settings.config import Config
-from acw_tui.store import Store, open_store
+from acw_tui.store import Store
 
 
 @dataclass(frozen=True)
@@ -48,24 +48,18 @@ def sync_facts(reader: Store, config: Config) -> SyncFacts:
 
 
 def sync_now(store: Store, config: Config, progress: Callable[[int, int], None]) -> SyncOutcome:
-    from acw_tui.settings.sync import hub_url, site_token, sync_settings
-    from acw_tui.sync.client import HubClient, Syncer
+    from acw_tui.sync.client import configured_client, configured_syncer
 
-    settings = sync_settings(config)
-    own = open_store(store.path, migrate=False)
+    client = configured_client(config)
     try:
-        client = HubClient(
-            hub_url(config, None),
-            site_token(config, None),
-            timeout=settings.timeout_seconds,
-            retry_for=settings.retry_seconds,
-        )
+        syncer = configured_syncer(store, config, client)  # on a connection of its own
         try:
-            summary = Syncer(own, client, batch_records=max(1, settings.batch_records)).run(
-                progress
-            )
+            summary = syncer.run(progress)
         finally:
-            client.close()
+            syncer.close()
     finally:
-        own.close()
-    return SyncOutcome(summary.lines(), list(summary.content_errors), tuple(summary.applied))
+        client.close()
+    problems = list(summary.content_errors)
+    if summary.set_aside:
+        problems.append(summary.quarantine_line())
+    return SyncOutcome(summary.lines(), problems, tuple(summary.applied))

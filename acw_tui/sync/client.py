@@ -36,6 +36,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from acw_tui.settings.config import Config
 from acw_tui.store import Store
 from acw_tui.sync import SyncError, content, quarantine, site_state
 from acw_tui.sync.lock import SyncLock
@@ -601,3 +602,37 @@ class Syncer:
             result += f"; {summary.quarantined} record(s) in quarantine"
         site_state.finish_run(self.store, self.client.url, _now(), result)
         return summary
+
+
+# -- as configured -------------------------------------------------------------------------
+
+
+def configured_client(
+    config: Config, hub: str | None = None, token: str | None = None, *, lead: bool = False
+) -> HubClient:
+    """A client for the hub named by `hub`, the environment or `[sync]`, with the site's
+    token (or a lead's, for publishing)."""
+    from acw_tui.settings.sync import hub_url, lead_token, site_token, sync_settings
+
+    settings = sync_settings(config)
+    return HubClient(
+        hub_url(config, hub),
+        lead_token(config, token) if lead else site_token(config, token),
+        timeout=settings.timeout_seconds,
+        retry_for=settings.retry_seconds,
+    )
+
+
+def configured_syncer(
+    store: Store, config: Config, client: HubClient, observer: SyncObserver | None = None
+) -> Syncer:
+    """This site's syncer over `client`, batched as `[sync]` says."""
+    from acw_tui.settings.sync import sync_settings
+
+    return Syncer(
+        store,
+        client,
+        batch_records=max(1, sync_settings(config).batch_records),
+        site_id=config.site_id,
+        observer=observer,
+    )

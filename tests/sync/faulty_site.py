@@ -46,26 +46,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from acw_tui.settings.config import load_config
     from acw_tui.settings.paths import database_file
-    from acw_tui.settings.sync import hub_url, site_token, sync_settings
     from acw_tui.store import open_store
-    from acw_tui.sync.client import HubClient, Syncer
+    from acw_tui.sync.client import configured_client, configured_syncer
 
     try:
         config = load_config()
-        settings = sync_settings(config)
-        client = HubClient(
-            hub_url(config, None),
-            site_token(config, None),
-            timeout=settings.timeout_seconds,
-            retry_for=settings.retry_seconds,
-        )
+        client = configured_client(config)
         store = open_store(database_file())
-        syncer = Syncer(
-            store,
-            client,
-            batch_records=max(1, settings.batch_records),
-            site_id=config.site_id,
-            observer=DyingSync(args.die_before_ack, args.die_mid_apply),
+        syncer = configured_syncer(
+            store, config, client, observer=DyingSync(args.die_before_ack, args.die_mid_apply)
         )
         try:
             summary = syncer.run()

@@ -75,6 +75,7 @@ async def settle(pilot: Pilot) -> None:
     app.save_drafts(still_typing=False)  # type: ignore[attr-defined]
     await app.calls.settled()  # type: ignore[attr-defined]
     await pilot.pause()
+    await app.calls.settled()  # and the writes that the results led to
 
 
 def notices(app: object) -> list[str]:

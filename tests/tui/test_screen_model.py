@@ -45,6 +45,7 @@ from acw_tui.settings.config import load_config
 from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
 from acw_tui.tui.screens.acw import AcwScreen
+from tests.tui.conftest import settle
 
 EXAMPLES = int(os.environ.get("ACW_MODEL_EXAMPLES", "5"))
 STEPS = int(os.environ.get("ACW_MODEL_STEPS", "25"))
@@ -106,15 +107,6 @@ async def _stop(pilot: Pilot) -> None:
     await pilot.app.action_quit()  # type: ignore[attr-defined]
 
 
-async def settled(pilot: Pilot) -> None:
-    app = pilot.app
-    await pilot.pause()
-    app.save_drafts(still_typing=False)  # type: ignore[attr-defined]
-    await app.calls.settled()  # type: ignore[attr-defined]
-    await pilot.pause()
-    await app.calls.settled()  # type: ignore[attr-defined]
-
-
 class ScreenMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -140,7 +132,7 @@ class ScreenMachine(RuleBasedStateMachine):
         store.conn.execute("PRAGMA busy_timeout = 300")
         app = AcwApp(Desk(store, self.config, self.clock), crash_folder=self.home / "crash")
         driver = AppDriver(app, self.loop)
-        driver.run(settled)
+        driver.run(settle)
         return driver
 
     @property
@@ -150,7 +142,7 @@ class ScreenMachine(RuleBasedStateMachine):
     def step(self, action: Callable[[Pilot], Awaitable[Any]]) -> None:
         async def then_settle(pilot: Pilot) -> None:
             await action(pilot)
-            await settled(pilot)
+            await settle(pilot)
             self._note_editor()
 
         self.driver.run(then_settle)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -18,13 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 
-from acw_tui.core.model import Wrapup
-from acw_tui.core.templates import TemplateLibrary
 from acw_tui.core.templates.form import NoteForm
-from acw_tui.errors import AcwError
-from acw_tui.service.desk import Desk
-from acw_tui.settings.config import Config
-from acw_tui.settings.templates import load_configured_library, templates_config, templates_folder
 from acw_tui.tui.widgets.code_picker import CodePicker
 from acw_tui.tui.widgets.template_form import TemplateForm
 
@@ -94,51 +87,3 @@ class WrapupPanel(Vertical):
         self.form.show_missing(check.missing)
         if self.require_code and not self.note_form.codes:
             self.query_one("#code-filter").focus()
-
-
-# -- building the panel for a wrap-up ------------------------------------------------------
-
-_LIBRARY_CACHE: dict[tuple[str, tuple[tuple[str, float], ...]], TemplateLibrary] = {}
-
-
-def _signature(folder: Path) -> tuple[tuple[str, float], ...]:
-    try:
-        return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()))
-    except OSError:
-        return ()
-
-
-def library_for(config: Config) -> tuple[TemplateLibrary, str | None]:
-    """The templates in force (read again only when a file changed), or why there are none.
-
-    A broken folder never stops the screen: the agent gets notes only and a message.
-    """
-    try:
-        folder = templates_folder(config)
-        key = (str(folder), _signature(folder))
-        if key not in _LIBRARY_CACHE:
-            _LIBRARY_CACHE.clear()
-            _LIBRARY_CACHE[key] = load_configured_library(config)
-        library = _LIBRARY_CACHE[key]
-    except AcwError as exc:
-        return TemplateLibrary(folder=Path(".")), str(exc)
-    broken = [p for p in library.problems if p.severity == "error"]
-    if broken:
-        return library, f"{len(broken)} template file(s) left out: {broken[0]}"
-    return library, None
-
-
-def note_form_for(desk: Desk, wrapup: Wrapup, library: TemplateLibrary) -> NoteForm:
-    """A NoteForm for this wrap-up: its saved draft if any, else the configured default."""
-    form = NoteForm(library, desk.config.locale)
-    draft = desk.wrapups.draft(wrapup.id)
-    if draft is not None and (draft.codes or draft.template_id or draft.fields):
-        form.restore(draft.codes, draft.template_id, draft.fields, draft.note)
-        return form
-    try:
-        default = templates_config(desk.config).default
-    except AcwError:
-        default = ""
-    if default in library.ids():
-        form.template_id = default
-    return form
