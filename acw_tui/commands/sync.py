@@ -280,15 +280,25 @@ def hub_token_rotate(db: str | None, lead: bool, name: str) -> None:
 )
 def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     """Serve the hub (FastAPI under uvicorn) until interrupted."""
+    import socket
+
     import uvicorn
 
+    from acw_tui.sync import HubError
     from acw_tui.sync.hub_app import create_app
 
     store = _store(db)
     store.init()
     app = create_app(store.db.url, max_body=max_body)
+    # Listen first, so a busy port is one line and the banner is only printed when true.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        listener = socket.create_server((host.strip("[]"), port), family=family)
+    except OSError as exc:
+        raise HubError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     click.echo(f"acw hub on http://{host}:{port} (store {store.db.describe()})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server.run(sockets=[listener])
 
 
 def _check_name(name: str) -> str:

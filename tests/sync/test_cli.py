@@ -109,3 +109,28 @@ def test_every_sync_command_has_help(path: tuple[str, ...]) -> None:
     for name in path:
         command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
     assert command.help and len(command.help.strip()) > 10
+
+
+def test_hub_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    acw = str(Path(sys.executable).with_name("acw"))
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    subprocess.run([acw, "hub", "init", "--db", db], check=True, capture_output=True)
+    busy = socket.create_server(("127.0.0.1", 0))
+    port = busy.getsockname()[1]
+    try:
+        done = subprocess.run(
+            [acw, "hub", "serve", "--db", db, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        busy.close()
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], done.stderr
+    assert "acw hub on" not in done.stderr
