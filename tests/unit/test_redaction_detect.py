@@ -266,3 +266,18 @@ def test_redaction_never_raises_and_findings_point_inside_the_text(text: str) ->
     assert isinstance(result.text, str)
     for finding in result.findings:
         assert 0 <= finding.start <= finding.end <= len(result.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("cvv 123 4111 1111 1111 1111", "cvv [CARD ****1111]"),
+        ("cvv 123 4111-1111-1111-1111", "cvv [CARD ****1111]"),
+        ("code 123 4111111111111111", "code 123 [CARD ****1111]"),
+        ("ref 12 4111111111111111 ok", "ref 12 [CARD ****1111] ok"),
+        # a longer number that only contains a card-looking piece stays as typed
+        ("ref 12 3456 7890 1234 5678", "ref 12 3456 7890 1234 5678"),
+    ],
+)
+def test_a_card_after_a_short_group_is_still_a_card(text: str, stored: str) -> None:
+    assert redact(text).text == stored

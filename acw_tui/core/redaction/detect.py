@@ -262,6 +262,13 @@ class Detector:
     # -- cards and their security codes --------------------------------------------------
 
     def _cards(self, folded: str, lowered: str, claims: _Claims) -> Iterator[Span]:
+        # Where a security code stands after its keyword ("cvv 123"): such a group right
+        # before a card ("cvv 123 4111 1111 1111 1111") is the code, not part of the card.
+        codes = (
+            {m.start("code") for m in self.patterns.keyword_code.finditer(lowered)}
+            if self.policy.security_codes
+            else set()
+        )
         for run in _DIGIT_RUN.finditer(folded):
             if run.end() - run.start() < 13:
                 continue  # too short to hold 13 digits
@@ -274,7 +281,7 @@ class Detector:
             total = sum(end - start for start, end in groups)
             i = 0
             while i < len(groups):
-                card = self._card_from(folded, groups, i, claims, total)
+                card = self._card_from(folded, groups, i, claims, total, codes)
                 if card is None:
                     i += 1
                     continue
@@ -294,6 +301,7 @@ class Detector:
         first: int,
         claims: _Claims,
         total: int,
+        codes: set[int],
     ) -> tuple[Span, int] | None:
         """The card number that starts at group `first` and ends on a group end, if any.
 
@@ -317,7 +325,7 @@ class Detector:
         size = groups[last][1] - groups[last][0]
         if last - 1 in found and 3 <= size <= 4:
             last -= 1
-        if not self._stands_alone(folded, groups, first, last, total):
+        if not self._stands_alone(folded, groups, first, last, total, codes):
             return None
         return found[last], last
 
@@ -337,16 +345,27 @@ class Detector:
 
     @staticmethod
     def _stands_alone(
-        folded: str, groups: list[tuple[int, int]], first: int, last: int, total: int
+        folded: str,
+        groups: list[tuple[int, int]],
+        first: int,
+        last: int,
+        total: int,
+        codes: set[int],
     ) -> bool:
         """False for a card-looking piece of a longer number of card length.
 
         A number of 13–19 digits that fails as a whole is not a card with a digit or
-        two around it — unless what follows the card is its security code (one group
-        of 3–4 digits) or the month of its expiry date ("12/27"). `total` is the
-        number of digits in all the groups (counted once per run of digits).
+        two around it — unless the card is one unbroken group of its own, what stands
+        before it is a security code after its keyword ("cvv 123 4111 …"), or what
+        follows it is its security code (one group of 3–4 digits) or the month of its
+        expiry date ("12/27"). `total` is the number of digits in all the groups
+        (counted once per run of digits).
         """
         if not 13 <= total <= 19 or (first == 0 and last == len(groups) - 1):
+            return True
+        if first == last:
+            return True  # a valid card written as one group is a card wherever it stands
+        if first == 1 and last == len(groups) - 1 and groups[0][0] in codes:
             return True
         if first != 0 or last != len(groups) - 2:
             return False
