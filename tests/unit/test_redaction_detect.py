@@ -275,6 +275,8 @@ def test_redaction_never_raises_and_findings_point_inside_the_text(text: str) ->
         ("cvv 123 4111-1111-1111-1111", "cvv [CARD ****1111]"),
         ("code 123 4111111111111111", "code 123 [CARD ****1111]"),
         ("ref 12 4111111111111111 ok", "ref 12 [CARD ****1111] ok"),
+        ("ref 12 4111 1111 1111 1111", "ref 12 [CARD ****1111]"),
+        ("4111 1111 1111 1111 22", "[CARD ****1111] 22"),
         # a longer number that only contains a card-looking piece stays as typed
         ("ref 12 3456 7890 1234 5678", "ref 12 3456 7890 1234 5678"),
     ],

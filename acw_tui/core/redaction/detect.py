@@ -355,7 +355,8 @@ class Detector:
         """False for a card-looking piece of a longer number of card length.
 
         A number of 13–19 digits that fails as a whole is not a card with a digit or
-        two around it — unless the card is one unbroken group of its own, what stands
+        two around it — unless the card is one unbroken group of its own, or starts or
+        ends the number written in groups of four as cards are printed, or what stands
         before it is a security code after its keyword ("cvv 123 4111 …"), or what
         follows it is its security code (one group of 3–4 digits) or the month of its
         expiry date ("12/27"). `total` is the number of digits in all the groups
@@ -365,6 +366,10 @@ class Detector:
             return True
         if first == last:
             return True  # a valid card written as one group is a card wherever it stands
+        if (first == 0 or last == len(groups) - 1) and all(
+            e - s == 4 for s, e in groups[first : last + 1]
+        ):
+            return True  # ... and so is one starting or ending the number in groups of four
         if first == 1 and last == len(groups) - 1 and groups[0][0] in codes:
             return True
         if first != 0 or last != len(groups) - 2:
