@@ -368,4 +368,5 @@ ScreenMachine.TestCase.settings = settings(
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-test_screen_model = pytest.mark.timeout(600)(ScreenMachine.TestCase)
+# Each example is a few seconds to a minute of real screen time (pauses for the watch).
+test_screen_model = pytest.mark.timeout(max(600, EXAMPLES * 90))(ScreenMachine.TestCase)
