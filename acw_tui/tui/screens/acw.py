@@ -179,7 +179,8 @@ class AcwScreen(DeskScreen):
 
     def hand_over_draft(self, keeper: DraftKeeper) -> None:
         """Give what changed since the last hand-over to the keeper, which saves it."""
-        if self._dirty and not self._finishing and self.is_mounted:
+        # (Also while unmounting: the editor still holds the text then.)
+        if self._dirty and not self._finishing and hasattr(self, "notes"):
             keeper.put(self.wrapup.id, self.draft_content())
             self._dirty = False
 
