@@ -134,11 +134,13 @@ def acw_screen_ready(app: Any, wrapup_id: str | None = None) -> bool:
 # -- keystrokes ----------------------------------------------------------------------------
 
 
-async def keystroke_session(kind: str, keys: int, sizes: tuple[int, ...]) -> dict[str, Any]:
-    """Type NOTE (cut to `keys` characters), then `keys` more at the end of a note grown
-    by pasting to each of `sizes`; samples per phase and what was seen to happen."""
+async def keystroke_session(
+    kind: str, keys: int, sizes: tuple[int, ...], tail_keys: int
+) -> dict[str, Any]:
+    """Type NOTE (cut to `keys` characters), then `tail_keys` more at the end of a note
+    grown by pasting to each of `sizes`; samples per phase and what was seen to happen."""
     typed = (NOTE * (keys // len(NOTE) + 1))[:keys]
-    tail = (TAIL * (keys // len(TAIL) + 1))[:keys]
+    tail = (TAIL * (tail_keys // len(TAIL) + 1))[:tail_keys]
     seen: dict[str, Any] = {}
     if kind == "acw":
         hook = hook_desk()
@@ -225,7 +227,12 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
                 wrapup,
                 DraftContent(
                     "",
-                    {"follow_up_at": due, "follow_up_owner": "ana"},
+                    {
+                        "reason": "double charge",
+                        "outcome": "Pending",
+                        "follow_up_at": due,
+                        "follow_up_owner": "ana",
+                    },
                     ("callback",),
                     "general-inquiry",
                 ),
@@ -237,7 +244,10 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
             await app.calls.settled()
             cpu, wall = time.process_time(), time.perf_counter()
             app.post_message(events.Key("ctrl+s", None))
+            deadline = time.monotonic() + 30
             while not (isinstance(app.screen, ReadyScreen) and app.screen.is_mounted):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"not back to ready: {app.screen.query_one('#acw-status').render()}")
                 await asyncio.sleep(0.0005)
             await app.calls.settled()
             sample = (time.process_time() - cpu, time.perf_counter() - wall)
@@ -268,9 +278,10 @@ def stored_after_finish() -> dict[str, Any]:
 def main() -> None:
     what = sys.argv[1]
     if what == "keystroke":
-        kind, keys = sys.argv[2], int(sys.argv[3])
-        sizes = tuple(int(s) for s in sys.argv[4].split(",")) if len(sys.argv) > 4 else NOTE_SIZES
-        out = asyncio.run(keystroke_session(kind, keys, sizes))
+        kind, keys, sizes, tail_keys = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+        out = asyncio.run(
+            keystroke_session(kind, keys, tuple(int(s) for s in sizes.split(",")), int(tail_keys))
+        )
     elif what == "finish":
         out = asyncio.run(finish_session(int(sys.argv[2]), sys.argv[3]))
     else:
