@@ -48,7 +48,7 @@ def session(kind: str, folder: Path, guide: Path, keys: int, tail_keys: int) -> 
 
 
 def run(quick: bool) -> list[Result]:
-    rounds, keys, tail_keys = (1, 120, 20) if quick else (3, 180, 40)
+    rounds, keys, tail_keys = (1, 80, 15) if quick else (2, 180, 40)
     phases: dict[str, dict[str, list[float]]] = {"acw": {}, "floor": {}}
     walls: dict[str, list[float]] = {"acw": [], "floor": []}
     seen: dict = {}

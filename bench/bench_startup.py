@@ -45,7 +45,7 @@ def once(kind: str, env: dict[str, str]) -> tuple[float, float]:
 
 
 def run(quick: bool) -> list[Result]:
-    repeat = 5 if quick else 15
+    repeat = 4 if quick else 15
     with tempfile.TemporaryDirectory() as tmp:
         env = prepare(Path(tmp), 20_000)
         for kind in ("acw", "floor"):  # warm the OS file cache and bytecode for both

@@ -10,7 +10,8 @@
   redaction marks, and visits every screen by its key (F3 pending, F4 history,
   F6 reports, F7 sync, F12 follow-ups, escape back); for the memory benchmark.
 - `acw-watch`: acw on its ready screen; each time an ACW screen opens (a hook's call
-  ended) it prints `shown CALL-ID MONO` and goes back to ready with escape.
+  ended) it writes `shown CALL-ID MONO` to the file named by its second argument and
+  goes back to ready (the screen's "Later" action, untimed).
 
 The probe only watches (a timer polling what is on screen) and sends keys; it never
 calls into acw's screens. On exit each prints its peak resident memory in KiB.
@@ -243,9 +244,21 @@ async def settle(app: Any) -> None:
     """Until the screen's workers are done and nothing has run for a moment."""
     await asyncio.sleep(0.3)
     deadline = time.monotonic() + 120
-    while any(not w.is_finished for w in app.workers) and time.monotonic() < deadline:
+    from textual.worker import get_current_worker
+
+    me = get_current_worker()
+    while any(w is not me and not w.is_finished for w in app.workers):
+        if time.monotonic() > deadline:
+            break
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.3)
+
+
+def say(text: str) -> None:
+    """A line to the parent at once, in the file named after the kind (Textual captures
+    print() while an app runs)."""
+    with open(sys.argv[2], "a", encoding="utf-8") as out:
+        out.write(text + "\n")
 
 
 def acw_watch() -> None:
@@ -254,13 +267,13 @@ def acw_watch() -> None:
     def shown(screen: Any) -> None:
         # Painted: noted one refresh after the screen mounted, then back to ready.
         def painted() -> None:
-            print(f"shown {screen.wrapup.call.external_id} {time.monotonic():.6f}", flush=True)
-            send_key(screen.app, "escape", None)
+            say(f"shown {screen.wrapup.call.external_id} {time.monotonic():.6f}")
+            screen.action_leave()  # "Later": back to ready (not timed)
 
         screen.call_after_refresh(painted)
 
     def ready(screen: Any) -> None:
-        screen.call_after_refresh(lambda: print("ready", flush=True))
+        screen.call_after_refresh(say, "ready")
 
     on_mount_of("AcwScreen", "acw_tui.tui.screens.acw", shown)
     on_mount_of("ReadyScreen", "acw_tui.tui.screens.ready", ready)
