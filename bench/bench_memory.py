@@ -5,7 +5,7 @@ screen of a pending wrap-up with its form and guide loaded; a note with a card n
 is typed and the live redaction marks come up; then every screen is opened by its key
 (pending, history, reports, sync status, follow-ups) and the agent goes back; its peak
 resident memory is read at exit. Floor: a minimal Textual app with a focused TextArea
-and a typed key. Three of each, alternating; medians.
+and a typed key. Two of each (one with --quick), alternating; medians.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ BUDGET_MIB = 40.0
 
 def run(quick: bool) -> list[Result]:
     calls = 100_000 if quick else 1_000_000
-    rounds = 1 if quick else 3
+    rounds = 1 if quick else 2
     with tempfile.TemporaryDirectory() as tmp:
         env = make_home(Path(tmp), store=demo_store(calls))
         subprocess.run(

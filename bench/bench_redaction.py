@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import statistics
-import time
 from collections.abc import Callable
 
 from acw_tui.core.redaction import Redactor
