@@ -28,7 +28,14 @@ BUDGET = 2.0
 def finish_probe(folder: Path, rounds: int) -> dict:
     env = make_home(folder / "home")
     out = subprocess.run(
-        [sys.executable, "-m", "bench.screen_probe", "finish", str(rounds), str(folder / "floor.db")],
+        [
+            sys.executable,
+            "-m",
+            "bench.screen_probe",
+            "finish",
+            str(rounds),
+            str(folder / "floor.db"),
+        ],
         env=env,
         check=True,
         capture_output=True,

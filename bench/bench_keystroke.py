@@ -36,8 +36,16 @@ def session(kind: str, folder: Path, guide: Path, keys: int, tail_keys: int) -> 
     env = make_home(folder, guide=guide)
     sizes = ",".join(str(s) for s in NOTE_SIZES)
     out = subprocess.run(
-        [sys.executable, "-m", "bench.screen_probe", "keystroke", kind, str(keys), sizes,
-         str(tail_keys)],
+        [
+            sys.executable,
+            "-m",
+            "bench.screen_probe",
+            "keystroke",
+            kind,
+            str(keys),
+            sizes,
+            str(tail_keys),
+        ],
         env=env,
         check=True,
         capture_output=True,

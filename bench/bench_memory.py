@@ -29,7 +29,10 @@ def run(quick: bool) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         env = make_home(Path(tmp), store=demo_store(calls))
         subprocess.run(
-            acw_command("call-ended", "--call-id", "MEM-1"), env=env, check=True, capture_output=True
+            acw_command("call-ended", "--call-id", "MEM-1"),
+            env=env,
+            check=True,
+            capture_output=True,
         )
         acw, floor, seen = [], [], ()
         for _ in range(rounds):

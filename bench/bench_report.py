@@ -62,7 +62,9 @@ def measure(calls: int, repeat: int) -> dict[str, tuple[float, float]]:
 
 def run(quick: bool) -> list[Result]:
     sizes = (10_000, 100_000) if quick else (10_000, 100_000, 1_000_000)
-    found = {calls: measure(calls, 3 if calls < 1_000_000 else (3 if quick else 5)) for calls in sizes}
+    found = {
+        calls: measure(calls, 3 if calls < 1_000_000 else (3 if quick else 5)) for calls in sizes
+    }
     by_agent = record_curve(Curve("report by agent", "s", "wrap-ups"))
     overall = record_curve(Curve("report, one row", "s", "wrap-ups"))
     floor_curve = record_curve(Curve("hand-written GROUP BY", "s", "wrap-ups"))

@@ -11,13 +11,17 @@ CHART = Path(__file__).resolve().parent.parent / "docs" / "benchmark-curves.svg"
 
 
 def table(curves: list[Curve]) -> list[str]:
-    out = ["scale curves (growth: cost per unit of input against the smallest size; "
-           "<= 1 is linear or better)"]
+    out = [
+        "scale curves (growth: cost per unit of input against the smallest size; "
+        "<= 1 is linear or better)"
+    ]
     for curve in curves:
         points = ", ".join(f"{n:,}: {v:,.3g}" for n, v in curve.points)
         growth = ", ".join(f"{g:.2f}" for g in curve.growth())
-        out.append(f"   {curve.name} [{curve.unit}] by {curve.size_label}: {points}"
-                   + (f"  (growth {growth})" if growth else ""))
+        out.append(
+            f"   {curve.name} [{curve.unit}] by {curve.size_label}: {points}"
+            + (f"  (growth {growth})" if growth else "")
+        )
     return out
 
 
@@ -63,7 +67,9 @@ def chart(curves: list[Curve], path: Path = CHART) -> Path:
         for k, curve in enumerate(group):
             colour = colours[k % len(colours)]
             line = " ".join(f"{x(n):.1f},{y(v):.1f}" for n, v in curve.points if v > 0)
-            parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            parts.append(
+                f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
             parts += [
                 f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>'
                 for n, v in curve.points

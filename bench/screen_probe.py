@@ -247,7 +247,9 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
             deadline = time.monotonic() + 30
             while not (isinstance(app.screen, ReadyScreen) and app.screen.is_mounted):
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"not back to ready: {app.screen.query_one('#acw-status').render()}")
+                    raise TimeoutError(
+                        f"not back to ready: {app.screen.query_one('#acw-status').render()}"
+                    )
                 await asyncio.sleep(0.0005)
             await app.calls.settled()
             sample = (time.process_time() - cpu, time.perf_counter() - wall)
