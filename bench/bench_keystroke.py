@@ -56,7 +56,7 @@ def session(kind: str, folder: Path, guide: Path, keys: int, tail_keys: int) -> 
 
 
 def run(quick: bool) -> list[Result]:
-    rounds, keys, tail_keys = (1, 80, 15) if quick else (2, 180, 40)
+    rounds, keys, tail_keys = (1, 60, 10) if quick else (2, 180, 40)
     phases: dict[str, dict[str, list[float]]] = {"acw": {}, "floor": {}}
     walls: dict[str, list[float]] = {"acw": [], "floor": []}
     seen: dict = {}
