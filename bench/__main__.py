@@ -1,7 +1,9 @@
 """`python -m bench [--quick] [NAME ...]`: run the benchmarks of SPEC §11.
 
 Every module `bench/bench_*.py` has `run(quick: bool) -> list[Result]`. Each prints its
-detail, then one line per budget; the exit code is 1 if any budget is over.
+detail, then one line per budget; the exit code is 1 if any budget is over. The scale
+curves the benchmarks record are printed last as a table; a full run of them all also
+draws them in docs/benchmark-curves.svg.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def main() -> int:
                 print(f"   {line}")
             print(result.line(), flush=True)
             failed |= not result.ok
+    from bench.common import CURVES
+    from bench.curves import chart, table
+
+    if CURVES:
+        print("== curves")
+        for line in table(CURVES):
+            print(line)
+        if not args.quick and not args.names:  # a full run draws the chart in docs/
+            print(f"   chart: {chart(CURVES)}")
     return 1 if failed else 0
 
 

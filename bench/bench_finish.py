@@ -1,70 +1,69 @@
-"""Finishing a wrap-up durably vs a raw sqlite3 insert + commit (SPEC §11: ≤ 3×).
+"""finish: ctrl+s on the ACW screen until the agent is back to ready (SPEC §11: ≤ 2×).
 
-Both write to a file with the same pragmas (WAL, synchronous=FULL, secure_delete), so
-both pay the same fsync; the ratio is what acw's bookkeeping (rev, outbox, full-text
-index, state log, draft removal) costs on top of one durable commit.
+acw (`bench/screen_probe.py finish`, a new process): the real app over its store; for
+each round a call ends (the hook's Desk on the same file), its draft has the callback
+code with a follow-up time and owner, the agent types a shorthand note with a card
+number in it (expansions counted, a redaction audit row due); then ctrl+s is sent as
+the terminal sends it and the clock runs until the ready screen is mounted and every
+write the screen asked for is done (note, fields, codes, follow-up, shorthand usage,
+redaction audit, agent state, draft removal: one durable commit). Floor: one raw
+sqlite3 insert + commit with the same pragmas on the same disk, right after each round.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import json
 import statistics
+import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
-from acw_tui.service.desk import Desk, FinishRequest
-from acw_tui.settings.config import Config
-from acw_tui.store import open_store
-from acw_tui.store.database import PRAGMAS
-from bench.common import Result
+from bench.common import Result, percentile
+from bench.home import make_home
 
-BUDGET = 3.0
-NOTE = (
-    "Customer called about a double charge on the March invoice. Verified account, "
-    "explained the pending authorisation, refund of 49.90 issued. No follow-up needed."
-)
+BUDGET = 2.0
+
+
+def finish_probe(folder: Path, rounds: int) -> dict:
+    env = make_home(folder / "home")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.screen_probe",
+            "finish",
+            str(rounds),
+            str(folder / "floor.db"),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def run(quick: bool) -> list[Result]:
-    count = 100 if quick else 400
+    rounds = 3 if quick else 12
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "acw.db")
-        desk = Desk(store, Config(agent_id="ana", site_id="bench"))
-        wrapups = [desk.call_ended(f"B-{n}", queue="billing") for n in range(count)]
-        for wrapup in wrapups:
-            desk.save_draft(wrapup, NOTE[:40])
-        acw = []
-        for wrapup in wrapups:
-            start = time.perf_counter()
-            desk.finish(wrapup, FinishRequest(note=NOTE, codes=("resolved",)))
-            acw.append(time.perf_counter() - start)
-
-        raw = sqlite3.connect(Path(tmp) / "floor.db", isolation_level=None)
-        for pragma in PRAGMAS:
-            raw.execute(pragma)
-        raw.execute(
-            "CREATE TABLE notes (id TEXT PRIMARY KEY, note TEXT, acw_seconds REAL, finished_at TEXT)"
-        )
-        floor = []
-        for n in range(count):
-            start = time.perf_counter()
-            raw.execute("BEGIN")
-            raw.execute(
-                "INSERT INTO notes VALUES (?, ?, ?, ?)",
-                (f"id-{n}", NOTE, 42.0, "2026-01-01T00:00:00Z"),
-            )
-            raw.execute("COMMIT")
-            floor.append(time.perf_counter() - start)
-    a, f = statistics.median(acw), statistics.median(floor)
+        found = finish_probe(Path(tmp), rounds)
+    wall = [w for _, w in found["acw"]]
+    cpu = [c for c, _ in found["acw"]]
+    floor = found["floor"]
+    a, f = statistics.median(wall), statistics.median(floor)
     return [
         Result(
             "finish",
             a / f,
             BUDGET,
             detail=[
-                f"acw finish (durable): median {a * 1000:.2f} ms over {count}",
-                f"raw insert + commit:  median {f * 1000:.2f} ms",
+                f"ctrl+s to ready, everything stored: median {a * 1000:.1f} ms wall "
+                f"(p90 {percentile(wall, 90) * 1000:.1f} ms), {statistics.median(cpu) * 1000:.1f} ms CPU, "
+                f"{rounds} rounds",
+                f"raw sqlite3 insert + commit, same pragmas: median {f * 1000:.2f} ms",
+                f"stored: {found['seen']}",
             ],
         )
     ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import statistics
-import time
 from collections.abc import Callable
 
 from acw_tui.core.redaction import Redactor
@@ -74,7 +73,6 @@ def run(quick: bool) -> list[Result]:
             ],
         ),
         *linearity_results(quick),
-        *keystroke_results(quick),
     ]
 
 
@@ -132,72 +130,4 @@ def linearity_results(quick: bool) -> list[Result]:
     return [
         linear_ratio("redaction_linear_prose", redactor.redact, make_note, quick),
         linear_ratio("redaction_linear_numbers", redactor.redact, number_heavy, quick),
-    ]
-
-
-# -- typing with live redaction on --------------------------------------------------------
-
-TYPED = "customer paid with 4111 1111 1111 1111 cvv 123, refund approved, PESEL 44051401359. "
-
-
-def _typing_cpu(with_marks: bool, keys: int) -> float:
-    """CPU seconds to type `keys` characters into a TextArea (and, with marks, to let the
-    debounced scan run once typing pauses)."""
-    import asyncio
-
-    from textual.app import App, ComposeResult
-    from textual.widgets import TextArea
-
-    from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
-
-    text = (TYPED * (keys // len(TYPED) + 1))[:keys]
-
-    class Typing(App[None]):
-        def compose(self) -> ComposeResult:
-            yield TextArea(id="notes")
-            yield RedactionStatus()
-
-        def on_mount(self) -> None:
-            self.marks = (
-                RedactionMarks(
-                    self.query_one(TextArea), self.query_one(RedactionStatus), pause=0.05
-                )
-                if with_marks
-                else None
-            )
-
-        def on_text_area_changed(self) -> None:
-            if self.marks is not None:
-                self.marks.note_changed()
-
-    async def drive() -> float:
-        app = Typing()
-        async with app.run_test() as pilot:
-            app.query_one(TextArea).focus()
-            await pilot.pause()
-            start = time.process_time()
-            for char in text:
-                await pilot.press("space" if char == " " else char)
-            if app.marks is not None:
-                while not app.marks.spans:
-                    await pilot.pause(0.1)
-            return time.process_time() - start
-
-    return asyncio.run(drive())
-
-
-def keystroke_results(quick: bool) -> list[Result]:
-    keys = 80 if quick else 200
-    bare = min(_typing_cpu(False, keys) for _ in range(2))
-    marked = min(_typing_cpu(True, keys) for _ in range(2))
-    return [
-        Result(
-            "keystroke_with_live_redaction",
-            marked / bare,
-            1.5,
-            detail=[
-                f"{keys} keystrokes into a bare TextArea: {bare / keys * 1e3:.2f} ms CPU each",
-                f"with live redaction marks: {marked / keys * 1e3:.2f} ms CPU each",
-            ],
-        )
     ]

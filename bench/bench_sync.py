@@ -1,67 +1,55 @@
-"""Syncing wrap-ups over loopback HTTP vs the hub's own bulk upsert of the same rows.
+"""sync_shift: a demo history's whole outbox over loopback HTTP (SPEC §11: ≥ 0.5× rate).
 
-Floor: the hub store's bulk write (current state + history) of every wrap-up in one
-transaction, rows already in memory. acw: `acw sync`'s engine in its own process,
-sending the outbox in batches of 200 to `acw hub serve` on 127.0.0.1 (both SQLite,
-same pragmas), including reading the outbox, JSON, HTTP, the per-batch transactions
-and dropping acknowledged rows. Budget: at least 0.33 × the floor's rate.
+acw: `acw sync --hub URL --token T` as a site admin runs it, a new process over a copy
+of an `acw demo` store (every record kind it queues: calls, wrap-ups, agent states,
+follow-ups, shorthand usage, redaction audit; nothing removed), to `acw hub serve` on
+127.0.0.1 (both SQLite). Timed from the command's start to its exit. Floor: the hub
+store's own bulk upsert of the same records (current state and history) in one
+transaction, records already in memory, into a fresh hub file. The rate is records per
+second; the budget line is at 100 000 calls (10 000 with --quick). The curve: 1 000,
+10 000 and 100 000 calls.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import statistics
+import shutil
+import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import Result
+from bench.common import Curve, Result, record_curve
+from bench.demo_cache import demo_store
+from bench.home import SITE, acw_command, make_home
 
-SITE = "bench-site"
-
-CLIENT = """
-import json, sys, time
-from acw_tui.store import open_store
-from acw_tui.sync.client import HubClient, Syncer
-store = open_store(sys.argv[1])
-client = HubClient(sys.argv[2], sys.argv[3], retry_for=30)
-started = time.perf_counter()
-summary = Syncer(store, client).run()
-elapsed = time.perf_counter() - started
-print(json.dumps({"seconds": elapsed, "sent": summary.sent, "batches": summary.batches,
-                  "peak_kib": next(int(line.split()[1]) for line in open("/proc/self/status")
-                                   if line.startswith("VmHWM:"))}))
-"""
+BUDGET = 0.5
 
 
-def _site_store(folder: Path, wrapups: int) -> Path:
-    from acw_tui.store import open_store
-    from acw_tui.store.demo import generate_demo
-
-    path = folder / "site.db"
-    store = open_store(path)
-    generate_demo(
-        store,
-        calls=wrapups,
-        agents=16,
-        days=max(1, wrapups // 2000),
-        seed=11,
-        site_id=SITE,
-        end=datetime(2026, 5, 1, tzinfo=UTC),
-    )
-    with store.transaction() as db:
-        db.execute("DELETE FROM outbox WHERE table_name <> 'wrapups'")
-    store.close()
-    return path
+def outbox_kinds(store: Path) -> dict[str, int]:
+    conn = sqlite3.connect(store)
+    try:
+        return dict(
+            conn.execute("SELECT table_name, COUNT(*) FROM outbox GROUP BY table_name").fetchall()
+        )
+    finally:
+        conn.close()
 
 
-def _floor(folder: Path, site_db: Path, repeat: int) -> float:
-    import sqlite3
+def hub_kinds(hub_db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(hub_db)
+    try:
+        return dict(
+            conn.execute(
+                "SELECT table_name, COUNT(*) FROM hub_history GROUP BY table_name"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
 
+
+def floor_seconds(folder: Path, site_db: Path) -> float:
     from acw_tui.sync.hub_store import HubStore, Record, now_text
 
     conn = sqlite3.connect(site_db)
@@ -72,19 +60,17 @@ def _floor(folder: Path, site_db: Path, repeat: int) -> float:
         )
     ]
     conn.close()
-    timings = []
-    for attempt in range(repeat):
-        hub = HubStore(f"sqlite:///{folder / f'floor-hub-{attempt}.db'}")
-        hub.init()
-        started = time.perf_counter()
-        with hub.db.transaction() as tx:
-            hub.upsert(tx, records, now_text())
-        timings.append(time.perf_counter() - started)
-        hub.db.close()
-    return statistics.median(timings)
+    hub = HubStore(f"sqlite:///{folder / 'floor-hub.db'}")
+    hub.init()
+    started = time.perf_counter()
+    with hub.db.transaction() as tx:
+        hub.upsert(tx, records, now_text())
+    elapsed = time.perf_counter() - started
+    hub.db.close()
+    return elapsed
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -92,27 +78,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _peak_kib(pid: int) -> int:
-    # VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's size at fork.
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
-
-
-def _over_http(folder: Path, site_db: Path) -> tuple[dict, int]:
+def sync_over_http(folder: Path, env: dict[str, str]) -> tuple[float, Path]:
+    """Seconds `acw sync` takes to send the site's outbox to a hub on loopback."""
     import httpx
 
-    from acw_tui.sync.hub_store import HubStore
-
-    url = f"sqlite:///{folder / 'hub.db'}"
-    hub = HubStore(url)
-    hub.init()
-    token = hub.add("site", SITE)
-    hub.db.close()
-    port = _free_port()
+    hub_db = folder / "hub.db"
+    url = f"sqlite:///{hub_db}"
+    run = {"env": env, "check": True, "capture_output": True, "text": True}
+    subprocess.run(acw_command("hub", "init", "--db", url), **run)  # type: ignore[call-overload]
+    added = subprocess.run(acw_command("hub", "site", "add", SITE, "--db", url), **run)  # type: ignore[call-overload]
+    token = added.stdout.strip().splitlines()[-1]
+    port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "acw_tui", "hub", "serve", "--db", url, "--port", str(port)],
+        acw_command("hub", "serve", "--db", url, "--port", str(port)),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -126,43 +105,52 @@ def _over_http(folder: Path, site_db: Path) -> tuple[dict, int]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("hub did not start") from None
                 time.sleep(0.05)
-        out = subprocess.run(
-            [sys.executable, "-c", CLIENT, str(site_db), f"http://127.0.0.1:{port}", token],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "ACW_HOME": str(folder / "home")},
-        ).stdout
-        hub_peak = _peak_kib(server.pid)
+        started = time.perf_counter()
+        subprocess.run(
+            acw_command("sync", "--hub", f"http://127.0.0.1:{port}", "--token", token, "--quiet"),
+            **run,  # type: ignore[call-overload]
+        )
+        elapsed = time.perf_counter() - started
     finally:
         server.terminate()
         server.wait()
-    return json.loads(out.strip().splitlines()[-1]), hub_peak
+    return elapsed, hub_db
+
+
+def one_size(root: Path, calls: int) -> dict:
+    folder = root / f"sync-{calls}"
+    folder.mkdir()
+    env = make_home(folder / "home", store=demo_store(calls, agents=16, days=30))
+    site_db = folder / "home" / "acw.db"
+    queued = outbox_kinds(site_db)
+    shutil.copy(site_db, folder / "floor-site.db")
+    floor = floor_seconds(folder, folder / "floor-site.db")
+    acw, hub_db = sync_over_http(folder, env)
+    return {
+        "calls": calls,
+        "records": sum(queued.values()),
+        "queued": queued,
+        "received": hub_kinds(hub_db),
+        "left": sum(outbox_kinds(site_db).values()),
+        "acw": acw,
+        "floor": floor,
+    }
 
 
 def run(quick: bool) -> list[Result]:
-    wrapups = 10_000 if quick else 100_000
+    sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
     with tempfile.TemporaryDirectory(prefix="acw-bench-sync-") as tmp:
-        folder = Path(tmp)
-        site_db = _site_store(folder, wrapups)
-        floor = _floor(folder, site_db, 3 if quick else 1)
-        synced, hub_peak = _over_http(folder, site_db)
-    assert synced["sent"] == wrapups, synced
-    floor_rate = wrapups / floor
-    sync_rate = wrapups / synced["seconds"]
-    return [
-        Result(
-            "sync_100k_wrapups" if not quick else "sync_10k_wrapups",
-            sync_rate / floor_rate,
-            0.33,
-            at_least=True,
-            detail=[
-                f"{wrapups} wrap-ups; floor (hub bulk upsert, one transaction, median): "
-                f"{floor:.2f} s = {floor_rate:,.0f} rows/s",
-                f"acw sync over loopback HTTP: {synced['seconds']:.2f} s = {sync_rate:,.0f} rows/s "
-                f"in {synced['batches']} batches",
-                f"peak memory: site process {synced['peak_kib'] / 1024:.0f} MiB, "
-                f"hub process {hub_peak / 1024:.0f} MiB",
-            ],
+        found = [one_size(Path(tmp), calls) for calls in sizes]
+    curve = record_curve(Curve("sync rate", "records/s", "calls", higher_is_better=True))
+    detail = []
+    for f in found:
+        assert f["received"] == f["queued"] and f["left"] == 0, f
+        curve.points.append((f["calls"], f["records"] / f["acw"]))
+        detail.append(
+            f"{f['calls']:>7} calls, {f['records']:>7} records: acw sync {f['acw']:6.2f} s "
+            f"= {f['records'] / f['acw']:>7,.0f}/s; hub bulk upsert {f['floor']:6.2f} s "
+            f"= {f['records'] / f['floor']:>7,.0f}/s"
         )
-    ]
+    last = found[-1]
+    detail.append("record kinds sent: " + ", ".join(f"{k} {v}" for k, v in last["queued"].items()))
+    return [Result("sync_shift", last["floor"] / last["acw"], BUDGET, at_least=True, detail=detail)]

@@ -1,19 +1,25 @@
-"""One start of either app, headless, exiting right after its first paint.
+"""One start of either app, headless, in a new process: what a person sees, when.
 
-`python -m bench.startup_probe acw` starts acw the way `acw` does (config, store, the ACW
-screen of the pending wrap-up); `floor` starts a minimal Textual app (Header, TextArea,
-Footer). Each is a new process, so interpreter start-up counts for both.
-`acw-tour` goes on from the ACW screen to the history screen before exiting (for the
-memory benchmark).
+`python -m bench.startup_probe KIND` with KIND:
+- `acw`: starts acw the way a bare `acw` does (config, store, the ACW screen of the
+  pending wrap-up); once the wrap-up's form and guide are loaded and the notes editor
+  has the focus, a key is sent the way the terminal driver sends one, and the moment
+  the screen has refreshed with it echoed in the notes is printed as `typed CPU MONO`.
+- `floor`: the same for a minimal Textual app with a focused `TextArea`.
+- `acw-tour`: as `acw`, then types a note with a card number, waits for the live
+  redaction marks, and visits every screen by its key (F3 pending, F4 history,
+  F6 reports, F7 sync, F12 follow-ups, escape back); for the memory benchmark.
+- `acw-watch`: acw on its ready screen; each time an ACW screen opens (a hook's call
+  ended) it writes `shown CALL-ID MONO` to the file named by its second argument and
+  goes back to ready (the screen's "Later" action, untimed).
 
-At the first paint each notes the process's CPU seconds so far (interpreter start-up
-included) and the monotonic clock, and prints them as `paint CPU MONOTONIC`: tearing the
-app down afterwards is not part of starting it. On exit each prints its peak resident
-memory in KiB as the last line.
+The probe only watches (a timer polling what is on screen) and sends keys; it never
+calls into acw's screens. On exit each prints its peak resident memory in KiB.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import importlib.abc
 import importlib.util
@@ -27,11 +33,16 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
 
-paints: list[str] = []
+KEY = "x"
+POLL = 0.002  # how often the probe looks at the screen (the same for acw and floor)
+TOUR_KEYS = ("f3", "f4", "f6", "f7", "f12")
+TOUR_NOTE = "cx paid w/ card 4111 1111 1111 1111 cvv 123, rfd ok.\n"
+
+lines: list[str] = []
 
 
-def first_paint() -> None:
-    paints.append(f"paint {time.process_time():.6f} {time.monotonic():.6f}")
+def note(text: str) -> None:
+    lines.append(text)
 
 
 def peak_kib() -> int:
@@ -45,16 +56,17 @@ def peak_kib() -> int:
 
 
 def report() -> None:
-    print(*paints, peak_kib(), sep="\n")
+    print(*lines, peak_kib(), sep="\n", flush=True)
 
 
 @dataclass(frozen=True)
 class ProbeRun:
     """What one probe process printed, read back by the benchmarks."""
 
-    cpu_at_paint: float | None  # CPU seconds at the first paint (None: never painted)
-    painted_at: float | None  # monotonic clock at the first paint
+    cpu_at_typed: float | None  # CPU seconds when the typed key was on screen
+    typed_at: float | None  # monotonic clock then
     peak_kib: int
+    lines: tuple[str, ...]
 
 
 def run_probe(kind: str, env: dict[str, str]) -> ProbeRun:
@@ -65,31 +77,66 @@ def run_probe(kind: str, env: dict[str, str]) -> ProbeRun:
         check=True,
         capture_output=True,
         text=True,
+        timeout=600,
     ).stdout.splitlines()
-    paint = next((line.split() for line in out if line.startswith("paint ")), None)
+    typed = next((line.split() for line in out if line.startswith("typed ")), None)
     return ProbeRun(
-        cpu_at_paint=float(paint[1]) if paint else None,
-        painted_at=float(paint[2]) if paint else None,
+        cpu_at_typed=float(typed[1]) if typed else None,
+        typed_at=float(typed[2]) if typed else None,
         peak_kib=int(out[-1]),
+        lines=tuple(out[:-1]),
     )
+
+
+def send_key(app: Any, key: str, char: str | None) -> None:
+    """A key as the terminal driver delivers it: an events.Key posted to the app."""
+    from textual import events
+
+    app.post_message(events.Key(key, char))
+
+
+class Watch:
+    """Polls `ready()`; then sends KEY and waits until `echoed()`; then, one refresh
+    later (the echo painted), notes the time and calls `then`."""
+
+    def __init__(
+        self,
+        app: Any,
+        ready: Callable[[], bool],
+        echoed: Callable[[], bool],
+        then: Callable[[], None],
+    ) -> None:
+        self.app, self.ready, self.echoed, self.then = app, ready, echoed, then
+        self.sent = False
+        self.timer = app.set_interval(POLL, self.check)
+
+    def check(self) -> None:
+        if not self.sent:
+            if self.ready():
+                self.sent = True
+                send_key(self.app, KEY, KEY)
+            return
+        if self.echoed():
+            self.timer.stop()
+            self.app.call_after_refresh(self.painted)
+
+    def painted(self) -> None:
+        note(f"typed {time.process_time():.6f} {time.monotonic():.6f}")
+        self.then()
 
 
 def floor() -> None:
     from textual.app import App, ComposeResult
-    from textual.widgets import Footer, Header, TextArea
+    from textual.widgets import TextArea
 
     class Floor(App[None]):
         def compose(self) -> ComposeResult:
-            yield Header()
-            yield TextArea()
-            yield Footer()
+            yield TextArea(soft_wrap=True, tab_behavior="focus")
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self.painted)
-
-        def painted(self) -> None:
-            first_paint()
-            self.exit()
+            area = self.query_one(TextArea)
+            area.focus()
+            Watch(self, lambda: self.focused is area, lambda: KEY in area.text, self.exit)
 
     Floor().run(headless=True, size=(120, 40))
 
@@ -125,43 +172,114 @@ def when_imported(name: str, then: Callable[[ModuleType], None]) -> None:
     sys.meta_path.insert(0, AfterImport(name, then))
 
 
-def after_mount(screen_class: Any, then: Callable[[Any], None]) -> None:
-    """Run `then(screen)` one refresh after the screen's own on_mount."""
-    mount = screen_class.on_mount
+def on_mount_of(class_name: str, module: str, then: Callable[[Any], None]) -> None:
+    """Run `then(instance)` right after each mount of the class (the probe's watch)."""
 
-    def mounted(screen: Any) -> None:
-        mount(screen)
-        screen.call_after_refresh(then, screen)
+    def patch(found: ModuleType) -> None:
+        cls = getattr(found, class_name)
+        mount = cls.on_mount
 
-    screen_class.on_mount = mounted
+        def mounted(widget: Any) -> None:
+            mount(widget)
+            then(widget)
+
+        cls.on_mount = mounted
+
+    when_imported(module, patch)
 
 
-def paint_then_exit(screen: Any) -> None:
-    first_paint()
-    screen.app.exit()
+def typing_ready(screen: Any) -> bool:
+    app = screen.app
+    return (
+        app.screen is screen
+        and bool(screen.query("#wrapup-panel #template-form"))
+        and bool(screen.query("#note-preview"))
+        and bool(screen.notes.guide.entries)
+        and app.focused is screen.notes
+    )
 
 
-def acw() -> None:
+def acw(then: Callable[[Any], None] | None = None) -> None:
     from acw_tui.launch import open_screen  # what a bare `acw` runs
 
-    when_imported("acw_tui.tui.screens.acw", lambda m: after_mount(m.AcwScreen, paint_then_exit))
+    def watch(screen: Any) -> None:
+        Watch(
+            screen.app,
+            lambda: typing_ready(screen),
+            lambda: KEY in screen.notes.text,
+            (lambda: then(screen)) if then else screen.app.exit,
+        )
+
+    on_mount_of("AcwScreen", "acw_tui.tui.screens.acw", watch)
     open_screen(headless=True)
 
 
 def acw_tour() -> None:
+    def tour(screen: Any) -> None:
+        screen.app.run_worker(visit_every_screen(screen), exclusive=True)
+
+    acw(tour)
+
+
+async def visit_every_screen(screen: Any) -> None:
+    app = screen.app
+    for char in TOUR_NOTE:
+        key = {" ": "space", "\n": "enter", ",": "comma", ".": "full_stop", "/": "slash"}
+        send_key(app, key.get(char, char), char)
+        await asyncio.sleep(0.01)
+    deadline = time.monotonic() + 30
+    while not screen.redaction_marks.spans and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    note(f"marks {len(screen.redaction_marks.spans)}")
+    for key in TOUR_KEYS:
+        send_key(app, key, None)
+        await settle(app)
+        note(f"screen {type(app.screen).__name__}")
+    send_key(app, "escape", None)
+    await settle(app)
+    app.exit()
+
+
+async def settle(app: Any) -> None:
+    """Until the screen's workers are done and nothing has run for a moment."""
+    await asyncio.sleep(0.3)
+    deadline = time.monotonic() + 120
+    from textual.worker import get_current_worker
+
+    me = get_current_worker()
+    while any(w is not me and not w.is_finished for w in app.workers):
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+
+
+def say(text: str) -> None:
+    """A line to the parent at once, in the file named after the kind (Textual captures
+    print() while an app runs)."""
+    with open(sys.argv[2], "a", encoding="utf-8") as out:
+        out.write(text + "\n")
+
+
+def acw_watch() -> None:
     from acw_tui.launch import open_screen
 
-    when_imported(
-        "acw_tui.tui.screens.acw",
-        lambda m: after_mount(m.AcwScreen, lambda screen: screen.app.action_history()),
-    )
-    when_imported(
-        "acw_tui.tui.screens.history",
-        lambda m: after_mount(m.HistoryScreen, lambda screen: screen.app.exit()),
-    )
+    def shown(screen: Any) -> None:
+        # Painted: noted one refresh after the screen mounted, then back to ready.
+        def painted() -> None:
+            say(f"shown {screen.wrapup.call.external_id} {time.monotonic():.6f}")
+            screen.action_leave()  # "Later": back to ready (not timed)
+
+        screen.call_after_refresh(painted)
+
+    def ready(screen: Any) -> None:
+        screen.call_after_refresh(say, "ready")
+
+    on_mount_of("AcwScreen", "acw_tui.tui.screens.acw", shown)
+    on_mount_of("ReadyScreen", "acw_tui.tui.screens.ready", ready)
     open_screen(headless=True)
 
 
 if __name__ == "__main__":
     atexit.register(report)
-    {"acw": acw, "acw-tour": acw_tour, "floor": floor}[sys.argv[1]]()
+    {"acw": acw, "acw-tour": acw_tour, "acw-watch": acw_watch, "floor": floor}[sys.argv[1]]()
