@@ -32,7 +32,7 @@ from acw_tui.core.model import (
     Wrapup,
 )
 from acw_tui.core.policy import AcwPolicy
-from acw_tui.core.redaction import Finding, redactor_for
+from acw_tui.core.redaction import NOTE, Finding, redactor_for
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.errors import AcwError
 from acw_tui.settings.config import Config
@@ -454,11 +454,12 @@ class Desk:
         digits.
         """
         redactor = self.redactor
-        if still_typing and len(redactor.scan(content.note, drafting=True)) > len(
-            redactor.scan(content.note)
-        ):
-            return False
         clean = redactor.redact_record(content.note, content.fields)
+        if still_typing:
+            # The note's own findings were just counted: one more scan, not two.
+            in_note = sum(f.location == NOTE for f in clean.findings)
+            if len(redactor.scan(content.note, drafting=True)) > in_note:
+                return False
         self.wrapups.save_draft(
             wrapup.id,
             note=clean.note,
