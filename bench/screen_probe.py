@@ -20,6 +20,7 @@ import json
 import sqlite3
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,12 +46,18 @@ TRANSCRIPT_LINE = (
     "Agent: thank you for calling, how can I help? Customer: I was charged twice for "
     "order 123 on 15.01.2024 and want the second charge refunded please.\n"
 )
+KEY_INTERVAL = 0.1  # 10 keys a second: a fast typist's burst
 LINE_PAUSE = 0.4  # longer than the redaction pause (0.3 s) and the preview delay (0.2 s)
 NOTE_SIZES = (1_000, 10_000, 100_000)
 
 
-def key_name(char: str) -> str:
-    return "enter" if char == "\n" else char
+def key_event(char: str) -> events.Key:
+    """The key event a terminal driver makes of a typed character (Enter for a newline)."""
+    if char == "\n":
+        return events.Key("enter", "\r")
+    if char.isalnum():
+        return events.Key(char, char)
+    return events.Key(unicodedata.name(char).lower().replace("-", "_").replace(" ", "_"), char)
 
 
 def transcript(chars: int) -> str:
@@ -66,16 +73,20 @@ async def wait_until(pilot: Pilot[Any], ready: Callable[[], bool], timeout: floa
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> list[tuple[float, float]]:
-    """Press each character's key; (CPU, wall) seconds of the process per key.
+    """Type `text` at an agent's pace; (CPU, wall) seconds of the process per key.
 
-    CPU time covers everything the process did while the key went through (the key's
-    handlers, the repaint, any timer of the screen that fired meanwhile, the store
-    thread); wall time also holds Pilot's own waits for idleness, the same for both.
+    Each key is posted to the app as the terminal driver posts it, then the agent's
+    hand takes KEY_INTERVAL before the next. The CPU time of that interval is the key's
+    cost: its handlers and repaint, and whatever else the app did meanwhile (timers,
+    draft saves on the store thread). Pilot's `press` is not used: after each key it
+    sends a callback through every widget of the screen and waits for each, work that
+    grows with the number of widgets and that no terminal does.
     """
     samples = []
     for char in text:
         cpu, wall = time.process_time(), time.perf_counter()
-        await pilot.press(key_name(char))
+        pilot.app.post_message(key_event(char))
+        await asyncio.sleep(KEY_INTERVAL)
         samples.append((time.process_time() - cpu, time.perf_counter() - wall))
         if char == "\n":
             await pilot.pause(LINE_PAUSE)

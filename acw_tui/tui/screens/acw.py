@@ -24,6 +24,7 @@ from acw_tui.core.model import Draft, Wrapup
 from acw_tui.errors import AcwError
 from acw_tui.service.desk import DraftContent
 from acw_tui.service.drafts import DraftKeeper
+from acw_tui.tui.after_pause import AfterPause
 from acw_tui.tui.messages import (
     DraftSaved,
     LeaveWrapup,
@@ -38,12 +39,13 @@ from acw_tui.tui.widgets.key_bar import KeyBar
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
+from acw_tui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.tui.widgets.guide_panel import GuidePanel
 
-TICK_INTERVAL = 0.25  # timer refresh
+TICK_LATE = 0.02  # the clock ticks this long after each whole second of ACW time
 PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 
 
@@ -71,9 +73,10 @@ class AcwScreen(DeskScreen):
         self._draft_state = ""
         # Codes, template form and preview come after the first paint (they need Jinja2).
         self.note_form: NoteForm | None = None
-        self._preview_timer: Timer | None = None
-        self.hint_line = Label("", id="notes-hint", markup=False)
-        self.status_line = Label("", id="acw-status", markup=False)
+        self._tick_timer: Timer | None = None
+        self._preview = AfterPause(self, PREVIEW_DELAY, self.refresh_preview, "preview")
+        self.hint_line = StatusLine(id="notes-hint")
+        self.status_line = StatusLine(id="acw-status")
 
     @property
     def wrapup_id(self) -> str:
@@ -100,7 +103,7 @@ class AcwScreen(DeskScreen):
                     id="acw-timer",
                 )
                 yield CallDetails(self.wrapup, id="call-details")
-                yield PendingList(id="acw-pending")
+                yield PendingList(id="acw-pending", ticking=False)
             yield Vertical(id="wrapup-slot")
             with Vertical(id="acw-note-col"):
                 yield Label("Notes", classes="section-title")
@@ -123,7 +126,6 @@ class AcwScreen(DeskScreen):
             self.notes.load_text(self._draft.note)
             self.notes.move_cursor(self.notes.document.end)
         self.notes.focus()
-        self.set_interval(TICK_INTERVAL, self.tick)
         self.tick()
         self.query_one(PendingList).show(self._pending, self.desk.clock.now, self.wrapup.id)
         # Codes, form and preview (Jinja2, the templates folder) come one frame after
@@ -133,11 +135,19 @@ class AcwScreen(DeskScreen):
     # -- timer and drafts --------------------------------------------------------------
 
     def tick(self) -> None:
+        """Show the time now, and come back when the next whole second begins: the
+        timer shows whole seconds, so waking more often would only cost the agent's
+        typing (and two clocks, the timer's and the pending list's, draw in one frame)."""
         timer = self.query_one(AcwTimer)
-        timer.elapsed = self.elapsed()
+        elapsed = self.elapsed()
+        timer.elapsed = elapsed
         timer.timed_out = self.wrapup.timed_out
+        self.query_one(PendingList).show_times()
         if self.wrapup.acw_running and self.desk.timeout_due(self.wrapup):
             self.acw_app.check_timeouts()
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+        self._tick_timer = self.set_timer(1.0 - elapsed % 1.0 + TICK_LATE, self.tick)
 
     def elapsed(self) -> float:
         """ACW seconds so far (running) or as stored (ended)."""
@@ -154,7 +164,7 @@ class AcwScreen(DeskScreen):
         self.tick()
 
     def _show_status(self) -> None:
-        self.status_line.update(self._refusal or self._draft_state)
+        self.status_line.show(self._refusal or self._draft_state)
 
     @on(TextArea.Changed, "#notes")
     def note_changed(self) -> None:
@@ -250,11 +260,10 @@ class AcwScreen(DeskScreen):
 
     def preview_soon(self) -> None:
         """Render once typing pauses, not on every keystroke."""
-        if self._preview_timer is None:
-            self._preview_timer = self.set_timer(PREVIEW_DELAY, self.refresh_preview)
+        self._preview.poke()
 
     def refresh_preview(self) -> None:
-        self._preview_timer = None
+        self._preview.cancel()
         if self.note_form is None or not self.is_mounted:
             return  # the form is not built yet; it renders the preview when it is
         from acw_tui.service.finishing import call_context
@@ -385,13 +394,13 @@ class AcwScreen(DeskScreen):
 
     @on(NotesEditor.HintChanged, "#notes")
     def show_hint(self, event: NotesEditor.HintChanged) -> None:
-        self.hint_line.update(event.hint)
+        self.hint_line.show(event.hint)
 
     @on(NotesEditor.GuideLoaded, "#notes")
     def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:
         from acw_tui.service.content import guide_warning
 
-        self.hint_line.update(guide_warning(event.guide))
+        self.hint_line.show(guide_warning(event.guide))
         from acw_tui.tui.widgets.guide_panel import GuidePanel
 
         for panel in self.query(GuidePanel):

@@ -63,7 +63,9 @@ class AcwTimer(Vertical):
             for candidate in TimerLevel:
                 self.set_class(candidate is level, f"-{candidate.value}")
         self.set_class(self.timed_out, "-timed-out")
-        self.query_one("#acw-target", Label).update(self.target_text())
+        target, text = self.query_one("#acw-target", Label), self.target_text()
+        if target.content != text:  # the timer is as wide as this line: a change lays out
+            target.update(text)
 
     def target_text(self) -> str:
         parts = [f"target {format_duration(self.policy.target_seconds)}"]

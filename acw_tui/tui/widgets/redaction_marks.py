@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import threading
-import time
 from collections.abc import Callable
 
 from rich.style import Style
@@ -26,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from acw_tui.core.redaction import DEFAULT_POLICY, Redactor, Span, describe, redactor_for
+from acw_tui.tui.after_pause import AfterPause
 from acw_tui.tui.compat import forget_drawn_lines, highlights, theme_in_use
 
 MARK_PREFIX = "redaction."
@@ -34,7 +34,6 @@ MARK_STYLES = {
     "redaction.removed": Style(color="red", strike=True),
     "redaction.replaced": Style(color="yellow", underline=True),
 }
-CHECK_EVERY = 0.1  # seconds between looks at whether the pause has passed
 WARM_UP_AFTER = 0.5  # seconds after the editor appears to load the detector in a thread
 
 
@@ -85,9 +84,8 @@ class RedactionMarks:
         self.pause = pause if pause is not None else self.redactor.policy.pause_ms / 1000
         self.on_scan = on_scan
         self.spans: list[Span] = []
-        self._due: float | None = None
         self._rows: set[int] = set()
-        text_area.set_interval(CHECK_EVERY, self._check, name="redaction-marks")
+        self._scan = AfterPause(text_area, self.pause, self.refresh_now, "redaction-marks")
         # python-stdnum and the patterns load on first use; do it off the UI thread once
         # the screen is up, so neither start-up nor the first pause in typing pays.
         text_area.set_timer(WARM_UP_AFTER, self._warm_up, name="redaction-warm-up")
@@ -101,17 +99,13 @@ class RedactionMarks:
 
     def note_changed(self) -> None:
         """The text changed: look again once typing has paused."""
-        self._due = time.monotonic() + self.pause
+        self._scan.poke()
 
     # -- after the pause --------------------------------------------------------------------
 
-    def _check(self) -> None:
-        if self._due is not None and time.monotonic() >= self._due:
-            self.refresh_now()
-
     def refresh_now(self) -> list[Span]:
         """Scan the current text, mark it and update the status line; returns the spans."""
-        self._due = None
+        self._scan.cancel()
         text = self.text_area.text
         self.spans = self.redactor.scan(text)
         self._apply(text, self.spans)
@@ -191,19 +185,14 @@ class FieldsRedactionHint:
         self.pause = pause if pause is not None else self.redactor.policy.pause_ms / 1000
         self.values: dict[str, str] = {}
         self.spans: dict[str, list[Span]] = {}
-        self._due: float | None = None
-        host.set_interval(CHECK_EVERY, self._check, name="redaction-fields")
+        self._scan = AfterPause(host, self.pause, self.refresh_now, "redaction-fields")
 
     def field_changed(self, name: str, value: object) -> None:
         self.values[name] = value if isinstance(value, str) else ""
-        self._due = time.monotonic() + self.pause
-
-    def _check(self) -> None:
-        if self._due is not None and time.monotonic() >= self._due:
-            self.refresh_now()
+        self._scan.poke()
 
     def refresh_now(self) -> str:
-        self._due = None
+        self._scan.cancel()
         self.spans = {name: self.redactor.scan(value) for name, value in self.values.items()}
         parts = [f"{name}: {describe(spans)}" for name, spans in self.spans.items() if spans]
         self.status.show_message("; ".join(parts))
