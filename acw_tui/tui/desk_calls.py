@@ -61,6 +61,11 @@ class DeskCalls:
         future: asyncio.Future[Any],
     ) -> None:
         self._in_flight.discard(future)
+        if not self.app.screen_stack:
+            # The app is closing and its screens are gone: the write itself is done
+            # (or refused, and quitting already kept the drafts); there is nobody left
+            # to show its result to.
+            return
         try:
             try:
                 result = future.result()

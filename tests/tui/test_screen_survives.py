@@ -4,6 +4,7 @@ each test here once found a crash, a freeze or an altered note."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -269,3 +270,26 @@ async def test_leaving_the_acw_screen_with_the_guide_opening_is_safe(make_app, h
         )
         await settle(pilot)
         assert alive(app), app.unexpected
+
+
+async def test_a_write_that_ends_after_the_screen_closed_is_no_crash(
+    make_app, acw_home: Path
+) -> None:
+    """Quitting within a second of starting: logging in (a write) is still waiting for
+    the store when the screens are gone; its result has nobody to tell, and is no crash."""
+    other = sqlite3.connect(acw_home / "acw.db", isolation_level=None, check_same_thread=False)
+    app = make_app()
+    other.execute("BEGIN EXCLUSIVE")  # log-in waits for this lock
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.calls.busy)
+            # The lock goes while the app is closing: the write finishes after the last
+            # screen has gone.
+            threading.Timer(0.3, other.execute, ("COMMIT",)).start()
+            app.exit()
+    finally:
+        if other.in_transaction:
+            other.execute("COMMIT")
+        other.close()
+    assert app.unexpected == []
+    assert not (acw_home / "crash-reports").exists()
