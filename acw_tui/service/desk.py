@@ -653,23 +653,24 @@ class Desk:
             if current is None or current.state == AgentStateName.ACW:
                 self._set_state(AgentStateName.READY)
 
-    def _set_state(self, state: AgentStateName) -> AgentState:
+    def _set_state(self, state: AgentStateName, at: datetime | None = None) -> AgentState:
         now = self.clock.now()
-        return self.states.change(self.agent_id, self.site_id, state, now, now)
+        return self.states.change(self.agent_id, self.site_id, state, at or now, now)
 
     @service_call
     def set_state(self, state: AgentStateName) -> AgentState:
         return self._set_state(state)
 
     @service_call
-    def log_in(self) -> AgentState:
-        """On opening the screen: ACW if wrap-ups are still running, else ready."""
+    def log_in(self, at: datetime | None = None) -> AgentState:
+        """On opening the screen: ACW if wrap-ups are still running, else ready.
+        `at`: when the screen opened, if the write comes later."""
         with self.store.transaction():
             current = self.states.current(self.agent_id)
             if current is not None and current.state != AgentStateName.LOGGED_OUT:
                 return current
             running = self.wrapups.acw_running(self.agent_id)
-            return self._set_state(AgentStateName.ACW if running else AgentStateName.READY)
+            return self._set_state(AgentStateName.ACW if running else AgentStateName.READY, at)
 
     @service_call
     def toggle_break(self) -> AgentState:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from textual import on
@@ -44,6 +45,7 @@ from acw_tui.tui.widgets.pending_list import PendingList
 POLL_INTERVAL = 0.5
 DRAFT_INTERVAL = 0.5  # at most this much typing is only in memory (SPEC §2: ≤ 1 s)
 TIMEOUT_INTERVAL = 1.0
+LOG_IN_AFTER = 1.0  # seconds after start (see on_mount)
 # The same message again within this many seconds is not shown again.
 REPEAT_AFTER = 10.0
 # More unexpected errors than this within a minute: going on is not safe.
@@ -98,6 +100,8 @@ class AcwApp(LastResort):
         self.drafts = DraftKeeper()
         self.crash_folder = crash_folder
         self.unexpected: list[BaseException] = []
+        self._logged_in = False
+        self._opened_at: datetime | None = None
         self._unexpected_at: list[float] = []
         self.crash_reports: list[Path] = []
         self._data_version = -1
@@ -161,14 +165,23 @@ class AcwApp(LastResort):
         # With a wrap-up waiting, the first thing painted is its ACW screen; the ready
         # screen is built only when the agent first goes back to it (start-up budget).
         self.push_screen(AcwScreen(order[0], pending) if order else ReadyScreen())
-        # Logging in writes (a durable commit); it waits until the first paint is out.
-        self.call_after_refresh(self.log_in)
+        # Logging in is a durable commit, and the first write imports sqlite-utils: it
+        # waits until the agent can type (the form and guide load meanwhile), stamped
+        # with the time the screen opened.
+        self._opened_at = self.desk.clock.now()
+        self.set_timer(LOG_IN_AFTER, self.log_in)
         self.set_interval(POLL_INTERVAL, self.poll_store)
         self.set_interval(DRAFT_INTERVAL, self.save_drafts)
         self.set_interval(TIMEOUT_INTERVAL, self.check_timeouts)
 
     def log_in(self) -> None:
-        self.calls.write(self.desk.log_in, done=lambda _: self._state_changed(), what="log-in")
+        if self._logged_in:
+            return
+        self._logged_in = True
+        opened = self._opened_at
+        self.calls.write(
+            lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what="log-in"
+        )
 
     def _state_changed(self) -> None:
         self.screen.post_message(AgentStateChanged())
@@ -413,6 +426,10 @@ class AcwApp(LastResort):
             )
             return
         try:
+            if not self._logged_in:  # quitting within a second of starting
+                self._logged_in = True
+                opened = self._opened_at
+                self.calls.run_now(lambda: self.desk.log_in(opened))
             self.calls.run_now(self.desk.log_out)
         except AcwError as exc:
             self.show_problem(exc, "log-out")

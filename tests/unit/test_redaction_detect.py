@@ -283,3 +283,22 @@ def test_redaction_never_raises_and_findings_point_inside_the_text(text: str) ->
 )
 def test_a_card_after_a_short_group_is_still_a_card(text: str, stored: str) -> None:
     assert redact(text).text == stored
+
+
+EVERYTHING_ON = RedactionPolicy(phones=True, emails=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(max_size=120)
+    | st.text(alphabet="0123456789０１２３４５６７８９ -.@abcvCVVx\n", max_size=60)
+)
+def test_text_skipped_without_a_detector_is_text_the_detector_finds_nothing_in(
+    text: str,
+) -> None:
+    """The redactor skips text with no digit and no "@" (nothing it takes lacks both);
+    the full detector, every kind switched on, agrees."""
+    from acw_tui.core.redaction.detect import Detector
+
+    found = Detector(EVERYTHING_ON).scan(text, drafting=True)
+    assert Redactor(EVERYTHING_ON).scan(text, drafting=True) == found

@@ -8,6 +8,7 @@ nothing leaks.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -85,6 +86,12 @@ def apply_spans(text: str, spans: list[Span], location: str = NOTE) -> Redacted:
     return Redacted("".join(out), tuple(findings))
 
 
+# Every kind of data the detector takes holds a digit (full-width digits fold to ASCII
+# ones) or, for an e-mail address, an "@". Text with neither has nothing to take and
+# needs no detector: the screen's first preview then does not load python-stdnum.
+_MIGHT_HOLD = re.compile("[0-9\uff10-\uff19@]")
+
+
 class Redactor:
     """Redacts under one site policy; the desk, the screen and the commands share one."""
 
@@ -108,7 +115,7 @@ class Redactor:
 
     def scan(self, text: str, *, drafting: bool = False) -> list[Span]:
         """What `redact` would take out of `text`, by offsets in `text`."""
-        if not text:
+        if not text or not _MIGHT_HOLD.search(text):
             return []
         try:
             return self.detector.scan(text, drafting=drafting)

@@ -59,8 +59,10 @@ class RedactionPolicy:
 
     def problems(self) -> list[tuple[str, str]]:
         """(key, reason) for every value that cannot work; empty when all is well."""
-        found = []
-        import regex
+        found: list[tuple[str, str]] = []
+        if self.allow:
+            # (regex only when there is a pattern to check: it costs start-up time)
+            import regex
 
         for index, pattern in enumerate(self.allow):
             try:

@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Header, Label, TextArea
 
@@ -44,6 +43,7 @@ from acw_tui.tui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.tui.widgets.guide_panel import GuidePanel
+    from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
 
 TICK_LATE = 0.02  # the clock ticks this long after each whole second of ACW time
 PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
@@ -71,7 +71,6 @@ class AcwScreen(DeskScreen):
         # something; a draft saved meanwhile does not hide it.
         self._refusal = ""
         self._draft_state = ""
-        # Codes, template form and preview come after the first paint (they need Jinja2).
         self.note_form: NoteForm | None = None
         self._tick_timer: Timer | None = None
         self._preview = AfterPause(self, PREVIEW_DELAY, self.refresh_preview, "preview")
@@ -83,8 +82,14 @@ class AcwScreen(DeskScreen):
         return self.wrapup.id
 
     def compose(self) -> ComposeResult:
+        from acw_tui.tui.widgets.note_preview import NotePreview
+
         policy = self.desk.policy_for(self.wrapup)
         self._clock = self.desk.acw_clock(self.wrapup)
+        # What the keeper holds is newer than the store (a save may have failed).
+        self._draft = self.acw_app.drafts.get(self.wrapup.id) or self.calls.read(
+            lambda: self.desk.draft(self.wrapup.id), what="reading the draft"
+        )
         self.notes = NotesEditor(
             id="notes",
             guide_source=self.desk.agent_guide,
@@ -104,13 +109,15 @@ class AcwScreen(DeskScreen):
                 )
                 yield CallDetails(self.wrapup, id="call-details")
                 yield PendingList(id="acw-pending", ticking=False)
-            yield Vertical(id="wrapup-slot")
+            with Vertical(id="wrapup-slot"):
+                yield self.wrapup_panel(policy.require_code)
             with Vertical(id="acw-note-col"):
                 yield Label("Notes", classes="section-title")
                 yield self.notes
                 yield self.hint_line
                 yield RedactionStatus(id="redaction-status")
-                yield Vertical(id="preview-slot")
+                with Vertical(id="preview-slot"):
+                    yield NotePreview(id="note-preview")
                 yield self.status_line
         yield KeyBar()
 
@@ -118,19 +125,13 @@ class AcwScreen(DeskScreen):
         self.title = f"ACW · call {self.wrapup.call.external_id}"
         status = self.query_one(RedactionStatus)
         self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
-        # What the keeper holds is newer than the store (a save may have failed).
-        self._draft = self.acw_app.drafts.get(self.wrapup.id) or self.calls.read(
-            lambda: self.desk.draft(self.wrapup.id), what="reading the draft"
-        )
         if self._draft is not None and self._draft.note:
             self.notes.load_text(self._draft.note)
             self.notes.move_cursor(self.notes.document.end)
         self.notes.focus()
         self.tick()
         self.query_one(PendingList).show(self._pending, self.desk.clock.now, self.wrapup.id)
-        # Codes, form and preview (Jinja2, the templates folder) come one frame after
-        # the first paint, so the timer and the notes editor show without waiting.
-        self.call_after_refresh(self.call_after_refresh, self.build_wrapup_form)
+        self.call_after_refresh(self.refresh_preview)
 
     # -- timer and drafts --------------------------------------------------------------
 
@@ -229,25 +230,18 @@ class AcwScreen(DeskScreen):
             self.note_form = form
         return self.note_form
 
-    async def build_wrapup_form(self) -> None:
-        # Not when the screen closed (or the app is quitting) before its first paint.
-        if not self.is_attached or not self.is_mounted or self.query("#wrapup-panel"):
-            return
-        from acw_tui.tui.widgets.note_preview import NotePreview
+    def wrapup_panel(self, require_code: bool) -> WrapupPanel:
+        """Codes and the template form. Built with the screen: the agent needs them
+        before the note is done, and a second layout pass after the first paint would
+        cost more than building them at once."""
         from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
 
-        form = self.load_note_form()
-        policy = self.desk.policy_for(self.wrapup)
-        panel = WrapupPanel(
-            form, require_code=policy.require_code, now=self.desk.clock.now, id="wrapup-panel"
+        return WrapupPanel(
+            self.load_note_form(),
+            require_code=require_code,
+            now=self.desk.clock.now,
+            id="wrapup-panel",
         )
-        try:
-            await self.query_one("#wrapup-slot").mount(panel)
-            await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
-        except NoMatches:
-            return  # the wrap-up was finished or left while the form was being built
-        if self.is_attached:
-            self.refresh_preview()
 
     def action_focus_codes(self) -> None:
         for field in self.query("#code-filter"):
