@@ -28,6 +28,7 @@ from acw_tui.core.model import (
     Call,
     Draft,
     Extension,
+    QualityRecord,
     RedactionMark,
     Wrapup,
 )
@@ -96,6 +97,8 @@ class FinishRequest:
     usage: UsageTally | None = None
     # One line for the follow-ups list (codes, customer, first line of the note).
     summary: str = ""
+    # The note-quality verdict (None: no quality rules were in force).
+    quality: QualityRecord | None = None
 
     @property
     def compliant(self) -> bool:
@@ -484,42 +487,65 @@ class Desk:
         return None
 
     @service_call
-    def extend(self, wrapup: Wrapup, reason: str) -> Wrapup:
-        reason = self.redactor.redact(reason.strip()).text
-        if not reason:
-            raise DeskError("an extension needs a reason")
+    def extend(self, wrapup: Wrapup, reason: str = "") -> Wrapup:
+        """More ACW time; a reason is needed unless the mode is agent-requested."""
+        from acw_tui.core.policy import REQUESTED_REASON
+
         current = self.wrapups.get(wrapup.id)
+        policy = self.policy_for(current)
+        reason = self.redactor.redact(reason.strip()).text
+        if not reason and policy.extension_needs_reason:
+            raise DeskError("an extension needs a reason")
         refusal = self.extension_refusal(current)
         if refusal:
             raise DeskError(refusal)
         now = self.clock.now()
-        extension = Extension(now, reason, self.policy_for(current).extend_seconds)
+        extension = Extension(now, reason or REQUESTED_REASON, policy.extend_seconds)
         return self.wrapups.extend(current, extension, now)
 
     def timeout_due(self, wrapup: Wrapup) -> bool:
         """Has this wrap-up's ACW time-out passed? (no store access: cheap to ask often)"""
-        if not wrapup.is_open or not wrapup.acw_running:
+        if wrapup.status not in ("open", "done") or not wrapup.acw_running:
             return False
         limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
         return limit is not None and self.acw_clock(wrapup).elapsed() >= limit
 
     @service_call
     def check_timeouts(self) -> list[Wrapup]:
-        """End the agent's ACW time for every open wrap-up whose time-out has passed,
-        on screen or not; the notes stay open. Returns the wrap-ups that timed out."""
+        """End the agent's ACW time for every wrap-up whose time-out has passed, on
+        screen or not: open notes stay open (timed out, with the automatic code when
+        none was picked); notes finished early under no-early-exit just end their ACW
+        time. Returns the wrap-ups whose ACW time ended."""
         ended = []
         with self.store.transaction():
-            for wrapup in self.wrapups.pending(self.agent_id):
+            for wrapup in (
+                *self.wrapups.pending(self.agent_id),
+                *self.wrapups.held(self.agent_id),
+            ):
                 if not self.timeout_due(wrapup):
                     continue
-                limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
+                policy = self.policy_for(wrapup)
+                limit = policy.timeout_after(len(wrapup.extensions))
                 assert limit is not None
                 now = self.clock.now()
                 moment = self.acw_clock(wrapup).moment_at(limit)
-                ended.append(self.wrapups.end_acw(wrapup, moment, limit, True, now))
+                timed_out = wrapup.is_open
+                auto_code = None
+                if timed_out and policy.auto_code and not self._codes_picked(wrapup):
+                    auto_code = policy.auto_code
+                ended.append(
+                    self.wrapups.end_acw(wrapup, moment, limit, timed_out, now, auto_code=auto_code)
+                )
             if ended:
                 self._after_acw_ended(self.clock.now())
         return ended
+
+    def _codes_picked(self, wrapup: Wrapup) -> bool:
+        """Has the agent picked a code, stored or in the draft?"""
+        if wrapup.codes:
+            return True
+        draft = self.wrapups.draft(wrapup.id)
+        return bool(draft and draft.codes)
 
     @service_call
     def finish(
@@ -539,27 +565,34 @@ class Desk:
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
                 raise DeskError("this wrap-up is already finished")
-            if self.policy_for(current).require_code and not request.codes:
+            policy = self.policy_for(current)
+            codes = request.codes or ((current.auto_code,) if current.auto_code else ())
+            if policy.require_code and not codes:
                 raise DeskError("a wrap-up code is required before finishing")
             clean = self.redactor.redact_record(request.note, request.fields)
             draft = self.wrapups.draft(current.id)
             ended_at = acw_seconds = None
             if current.acw_running:
                 clock = clock or self.acw_clock(current)
-                acw_seconds = clock.elapsed()
-                ended_at = clock.moment_at(acw_seconds)
+                elapsed = clock.elapsed()
+                # With no early exit the ACW time runs on to the time-out
+                # (check_timeouts ends it); the note is finished now all the same.
+                if policy.finish_ends_acw(elapsed, len(current.extensions)):
+                    acw_seconds = elapsed
+                    ended_at = clock.moment_at(acw_seconds)
             done = self.wrapups.finish(
                 current,
                 note=clean.note,
                 now=now,
                 ended_at=ended_at,
                 acw_seconds=acw_seconds,
-                codes=request.codes,
+                codes=codes,
                 template_id=request.template_id,
                 template_version=request.template_version,
                 fields=clean.fields,
                 guide_version=request.guide_version,
-                compliant=request.compliant,
+                compliant=request.compliant,  # an automatic code is not the agent's
+                quality=request.quality,
             )
             self._audit(done, clean.findings, draft, now)
             from acw_tui.core.followups import plan_from_fields
@@ -598,11 +631,16 @@ class Desk:
         from acw_tui.service.finishing import request_from_form
 
         current = self.wrapups.get(wrapup.id)
+        policy = self.policy_for(current)
+        if policy.may_skip:
+            allow_empty = True  # optional ACW: skipping the note needs no confirmation
+        elif allow_empty and policy.note_required:
+            raise DeskError("a wrap-up note is mandatory here: write what the call was about")
         request = request_from_form(
             current,
             form,
             agent_id=self.agent_id,
-            require_code=self.policy_for(current).require_code,
+            require_code=policy.require_code and not current.auto_code,
             now=self.clock.now(),
             zone=zone,
             usage=usage,
@@ -623,7 +661,9 @@ class Desk:
             wrapup_id=done.id,
             agent_id=done.agent_id,
             site_id=done.site_id,
-            findings=[Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks],
+            findings=[
+                Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks
+            ],
             policy_version=self.redactor.policy.version,
             now=now,
         )
