@@ -152,7 +152,7 @@ def test_the_agents_code_wins_over_the_automatic_one_on_finishing(
     acw_home, fresh_store, clock
 ) -> None:
     desk = mode_desk(acw_home, fresh_store, clock, TIMEBOXED)
-    wrapup = desk.call_ended("C1")
+    desk.call_ended("C1")
     clock.advance(61)
     [timed] = desk.check_timeouts()
     done = desk.finish(timed, FinishRequest(note="refund", codes=("refund",)))
@@ -184,7 +184,7 @@ def test_no_early_exit_keeps_the_agent_in_acw_after_finishing(acw_home, fresh_st
 
 def test_no_early_exit_note_still_open_at_the_time_out(acw_home, fresh_store, clock) -> None:
     desk = mode_desk(acw_home, fresh_store, clock, NO_EXIT)
-    wrapup = desk.call_ended("C1")
+    desk.call_ended("C1")
     clock.advance(60)
     [timed] = desk.check_timeouts()
     assert timed.timed_out and timed.is_open and timed.auto_code == "timeout"
