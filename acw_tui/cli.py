@@ -473,6 +473,12 @@ def _sync() -> click.Command:
     return sync_command
 
 
+def _rules() -> click.Command:
+    from acw_tui.commands.rules import rules_group
+
+    return rules_group
+
+
 def _hub() -> click.Command:
     from acw_tui.commands.sync import hub_group
 
@@ -487,6 +493,7 @@ cli.lazy.update(  # type: ignore[attr-defined]
     report=_report,
     sync=_sync,
     hub=_hub,
+    rules=_rules,
 )
 db_group.lazy.update(scrub=_scrub)  # type: ignore[attr-defined]
 
