@@ -30,6 +30,15 @@ class QualityChecker:
             name: ElementDetector(element) for name, element in self.rules.elements.items()
         }
 
+    def evidence(self, note: NoteInput) -> dict[str, Evidence]:
+        """Every element, found or not (what the corpus measures detectors by)."""
+        folded = fold(note.note)
+        problems: list[str] = []
+        return {
+            name: detector.find(folded, note.fields, note.language, problems)
+            for name, detector in self._detectors.items()
+        }
+
     def check(self, note: NoteInput) -> NoteQuality:
         folded = fold(note.note)
         problems: list[str] = []
