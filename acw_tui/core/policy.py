@@ -39,8 +39,12 @@ TIMEBOXED_MODES = (
 )
 
 
-class PolicyError(ValueError):
-    """The mode and the other settings contradict each other; the message says how."""
+class CriticalItems(StrEnum):
+    """What finishing does while a critical note-quality rule fails."""
+
+    CONFIRM = "confirm"  # ask the agent, who may finish anyway
+    REFUSE = "refuse"  # no finishing until the note says it
+    ALLOW = "allow"  # finish; the failure is stored and reported
 
 
 class TimerLevel(Enum):
@@ -60,6 +64,7 @@ class AcwPolicy:
     # time-out is set.
     mode: str = ""
     auto_code: str = ""  # stored when the time-out ends ACW time with no code picked
+    critical_items: str = CriticalItems.CONFIRM.value  # confirm, refuse or allow
 
     @property
     def acw_mode(self) -> AcwMode:
@@ -79,6 +84,9 @@ class AcwPolicy:
             return (
                 "mode mandatory has no time-out; use mandatory-timeboxed or set timeout_seconds = 0"
             )
+        if self.critical_items not in {c.value for c in CriticalItems}:
+            known = ", ".join(c.value for c in CriticalItems)
+            return f"critical_items: must be one of {known}, got {self.critical_items!r}"
         if self.auto_code and self.timeout_seconds <= 0:
             return "auto_code is stored on a time-out, but timeout_seconds is 0"
         return None

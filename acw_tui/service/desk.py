@@ -12,6 +12,7 @@ reading the pending list never waits behind a write that is waiting for a busy s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sqlite3
 from collections.abc import Callable
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
     # desk (the phone hook and the screen's first paint never need them).
     from acw_tui.core.followups import Followup
+    from acw_tui.core.quality import QualityChecker
     from acw_tui.core.shorthand import Guide
     from acw_tui.core.templates import TemplateLibrary
     from acw_tui.core.templates.form import NoteForm
@@ -570,6 +572,9 @@ class Desk:
             if policy.require_code and not codes:
                 raise DeskError("a wrap-up code is required before finishing")
             clean = self.redactor.redact_record(request.note, request.fields)
+            quality = request.quality
+            if quality is None:
+                quality = self._judge(clean.note, clean.fields, codes, request.template_id)
             draft = self.wrapups.draft(current.id)
             ended_at = acw_seconds = None
             if current.acw_running:
@@ -592,7 +597,7 @@ class Desk:
                 fields=clean.fields,
                 guide_version=request.guide_version,
                 compliant=request.compliant,  # an automatic code is not the agent's
-                quality=request.quality,
+                quality=quality,
             )
             self._audit(done, clean.findings, draft, now)
             from acw_tui.core.followups import plan_from_fields
@@ -625,9 +630,12 @@ class Desk:
         clock: AcwClock | None = None,
         allow_empty: bool = False,
         zone: tzinfo | None = None,
+        confirm_critical: bool = False,
     ) -> Wrapup:
         """Finish from the screen's note form: refused (DeskError) while a required code or
-        field is missing, and (EmptyNote) when nothing was written unless `allow_empty`."""
+        field is missing, (EmptyNote) when nothing was written unless `allow_empty`, and
+        (CriticalItemMissing) while a critical quality rule fails unless
+        `confirm_critical` (or refused outright when the policy says so)."""
         from acw_tui.service.finishing import request_from_form
 
         current = self.wrapups.get(wrapup.id)
@@ -647,7 +655,51 @@ class Desk:
             guide_version=guide_version,
             allow_empty=allow_empty,
         )
+        request = self._judged(current, form, request, confirm_critical=confirm_critical)
         return self.finish(current, request, clock, zone=zone)
+
+    # -- note quality ----------------------------------------------------------------------
+
+    def quality_checker(self) -> tuple[QualityChecker, str | None]:
+        """The note-quality rules in force and, when some are broken, one line why;
+        never raises (the screen works on without a broken rule)."""
+        from acw_tui.service import quality
+
+        return quality.checker(self.config)
+
+    def _judge(
+        self,
+        note: str,
+        fields: dict[str, Any] | None,
+        codes: tuple[str, ...],
+        template_id: str | None,
+    ) -> QualityRecord | None:
+        """The verdict on a note finished without a form (hook, script)."""
+        from acw_tui.core.quality import NoteInput
+        from acw_tui.service.quality import record_of
+
+        checker, _ = self.quality_checker()
+        if checker.rules.empty:
+            return None
+        note_input = NoteInput(note, fields or {}, codes, template_id, self.config.locale)
+        return record_of(checker.check(note_input), checker.rules)
+
+    def _judged(
+        self, wrapup: Wrapup, form: NoteForm, request: FinishRequest, *, confirm_critical: bool
+    ) -> FinishRequest:
+        """The request with its quality verdict; CriticalItemMissing (or a refusal, per
+        policy) while a critical rule fails and the agent has not confirmed."""
+        from acw_tui.service.quality import critical_refusal, note_input, record_of
+
+        checker, _ = self.quality_checker()
+        if checker.rules.empty:
+            return request
+        codes = request.codes or ((wrapup.auto_code,) if wrapup.auto_code else ())
+        judged = note_input(form, self.redactor.redact(form.notes).text, request.fields or {})
+        result = checker.check(dataclasses.replace(judged, codes=codes))
+        if result.critical_failed:
+            critical_refusal(result, self.policy_for(wrapup), confirmed=confirm_critical)
+        return dataclasses.replace(request, quality=record_of(result, checker.rules))
 
     def _audit(
         self, done: Wrapup, findings: tuple[Finding, ...], draft: Draft | None, now: datetime

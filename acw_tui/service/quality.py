@@ -17,13 +17,16 @@ from acw_tui.core.quality import (
     QualityChecker,
     RuleProblem,
     RuleSet,
+    Verdict,
     load_rules,
 )
 from acw_tui.core.quality.lint import lint_rules
 from acw_tui.errors import AcwError
+from acw_tui.service.desk import DeskError
 
 if TYPE_CHECKING:
     from acw_tui.core.model import QualityRecord
+    from acw_tui.core.policy import AcwPolicy
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.settings.config import Config
 
@@ -95,3 +98,24 @@ def record_of(result: NoteQuality, rules: RuleSet) -> QualityRecord | None:
     if rules.empty:
         return None
     return QualityRecord(result.score, result.critical_failed, result.failed)
+
+
+class CriticalItemMissing(DeskError):
+    """A critical quality rule fails; finishing needs the agent's confirmation."""
+
+    def __init__(self, message: str, missing: tuple[Verdict, ...]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def critical_refusal(result: NoteQuality, policy: AcwPolicy, *, confirmed: bool) -> None:
+    """Raise when a failed critical rule stops finishing: always when the policy refuses,
+    else until the agent confirms. Each item names its rule."""
+    from acw_tui.core.policy import CriticalItems
+
+    missing = result.missing_critical
+    items = "; ".join(f"{v.message or v.label} [{v.rule}]" for v in missing)
+    if policy.critical_items == CriticalItems.REFUSE:
+        raise DeskError(f"cannot finish: critical item missing: {items}")
+    if policy.critical_items == CriticalItems.CONFIRM and not confirmed:
+        raise CriticalItemMissing(f"critical item missing: {items}", missing)

@@ -41,6 +41,7 @@ from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
 
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
+    from acw_tui.service.quality import CriticalItemMissing
     from acw_tui.tui.widgets.guide_panel import GuidePanel
 
 TICK_INTERVAL = 0.25  # timer refresh
@@ -231,9 +232,14 @@ class AcwScreen(DeskScreen):
         panel = WrapupPanel(
             form, require_code=policy.require_code, now=self.desk.clock.now, id="wrapup-panel"
         )
+        from acw_tui.tui.widgets.quality_checklist import QualityChecklist
+
+        checker, problem = self.desk.quality_checker()
         try:
             await self.query_one("#wrapup-slot").mount(panel)
-            await self.query_one("#preview-slot").mount(NotePreview(id="note-preview"))
+            await self.query_one("#preview-slot").mount(
+                NotePreview(id="note-preview"), QualityChecklist(checker, problem, id="checklist")
+            )
         except NoMatches:
             return  # the wrap-up was finished or left while the form was being built
         if self.is_attached:
@@ -270,13 +276,20 @@ class AcwScreen(DeskScreen):
         # Show the note as it will be stored: with card numbers and ids redacted.
         redacted = self.desk.redactor.redact(rendered.text).text
         previews.first().show(dataclasses.replace(rendered, text=redacted))
+        from acw_tui.service.quality import note_input
+        from acw_tui.tui.widgets.quality_checklist import QualityChecklist
+
+        form, text = self.note_form, self.notes.text
+        for checklist in self.query(QualityChecklist):
+            checklist.note_changed(lambda: note_input(form, text))
 
     # -- finishing ---------------------------------------------------------------------
 
-    def action_finish(self, allow_empty: bool = False) -> None:
+    def action_finish(self, allow_empty: bool = False, confirm_critical: bool = False) -> None:
         if self._finishing:
             return  # ctrl+s again while the first is being stored
         from acw_tui.service.finishing import EmptyNote
+        from acw_tui.service.quality import CriticalItemMissing
 
         form = self.load_note_form()
         form.notes = self.notes.text
@@ -295,6 +308,9 @@ class AcwScreen(DeskScreen):
             if isinstance(error, EmptyNote):
                 self.confirm_empty()
                 return
+            if isinstance(error, CriticalItemMissing):
+                self.confirm_critical(error, allow_empty)
+                return
             from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
 
             for panel in self.query(WrapupPanel):
@@ -311,10 +327,22 @@ class AcwScreen(DeskScreen):
                 guide_version=guide_version,
                 clock=clock,
                 allow_empty=allow_empty,
+                confirm_critical=confirm_critical,
             ),
             done=finished,
             failed=refused,
         )
+
+    def confirm_critical(self, error: CriticalItemMissing, allow_empty: bool) -> None:
+        from acw_tui.tui.screens.quality_dialog import CriticalItemsDialog
+
+        def answered(finish_anyway: bool | None) -> None:
+            if finish_anyway:
+                self.action_finish(allow_empty=allow_empty, confirm_critical=True)
+            else:
+                self.notes.focus()
+
+        self.app.push_screen(CriticalItemsDialog(error.missing), answered)
 
     def confirm_empty(self) -> None:
         from acw_tui.tui.screens.dialogs import EmptyNoteDialog
