@@ -49,14 +49,15 @@ async def test_the_checklist_follows_typing(make_app, hook) -> None:
         assert "→ Account change: say how identity was verified" in shown(app)
         assert checklist(app).has_class("-critical")
         await type_text(pilot, " Verified identity, updated the address. Resolved.")
-        await wait_for(pilot, lambda: passed(app).get("identity-on-account-change") is True)
-        assert passed(app) == {
+        # The checklist catches up once typing pauses (it may show a half-typed note first).
+        everything = {
             "reason": True,
             "steps-taken": True,
             "outcome": True,
             "identity-on-account-change": True,
             "no-insults": True,
         }
+        await wait_for(pilot, lambda: passed(app) == everything)
         assert "Score 100/100" in shown(app)
         assert not checklist(app).has_class("-critical")
 
@@ -103,7 +104,7 @@ async def test_a_broken_rule_is_left_out_and_the_screen_works_on(
     rules.write_text(
         rules.read_text("utf-8")
         + '\n[[rules]]\nid = "broken"\nelement = "no-such-element"\n'
-        + '\n[elements.slow]\nfields = ["x"]\n[elements.slow.patterns]\nen = [\'(a|aa)+$\']\n',
+        + "\n[elements.slow]\nfields = [\"x\"]\n[elements.slow.patterns]\nen = ['(a|aa)+$']\n",
         encoding="utf-8",
     )
     app = make_app(f'\n[templates]\nfolder = "{folder}"')

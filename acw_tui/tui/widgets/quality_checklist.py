@@ -60,12 +60,20 @@ class QualityChecklist(Static):
         self.checker = checker
         self.problem = problem
         self.result: NoteQuality | None = None
-        self._generation = 0
+        self._generation = 0  # of the newest note handed over
+        self._shown = 0  # of the note whose result is shown
 
     def on_mount(self) -> None:
         self.border_title = "Checklist"
         if self.problem:
             self.update(f"Some rules are left out: {self.problem}")
+        elif self.checker.rules.empty:
+            self.update("No quality rules in force.")
+
+    @property
+    def settled(self) -> bool:
+        """Shows the result for the newest note handed over (tests wait on it)."""
+        return self._shown == self._generation
 
     def note_changed(self, note_input: Callable[[], NoteInput]) -> None:
         """Check the note as it is now, off the screen's thread."""
@@ -87,6 +95,7 @@ class QualityChecklist(Static):
         if event.generation != self._generation:
             return  # an older note's result arriving late
         self.result = event.result
+        self._shown = event.generation
         left_out = f"Some rules are left out: {self.problem}\n" if self.problem else ""
         self.update(left_out + checklist_text(event.result))
         self.set_class(event.result.critical_failed, "-critical")
