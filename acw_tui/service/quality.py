@@ -20,7 +20,7 @@ from acw_tui.core.quality import (
     Verdict,
     load_rules,
 )
-from acw_tui.core.quality.lint import lint_rules
+from acw_tui.core.quality.lint import lint_with_library
 from acw_tui.errors import AcwError
 from acw_tui.service.desk import DeskError
 
@@ -38,14 +38,7 @@ def lint_folder(templates_dir: Path | None) -> tuple[RuleSet, list[RuleProblem]]
 
     library = load_configured_library(load_config(), templates_dir)
     rules = load_rules(library.folder)
-    declared = set(library.shared_fields) | {f.name for t in library.templates for f in t.fields}
-    declared |= {name for c in library.codes for name in c.sets}
-    problems = lint_rules(
-        rules,
-        codes={c.code for c in library.codes},
-        templates=set(library.ids()),
-        fields=declared,
-    )
+    problems = lint_with_library(rules, library)
     return rules, problems
 
 

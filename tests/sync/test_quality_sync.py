@@ -80,3 +80,29 @@ def _wrapup_row(**changes: object) -> dict:
 def test_the_hub_refuses_a_verdict_that_cannot_be_right(changes: dict, problem: str | None) -> None:
     found = row_problem("wrapups", "w1", 1, _wrapup_row(**changes))
     assert (found is None) if problem is None else (problem in found), found
+
+
+@pytest.mark.usefixtures("no_releases")
+def test_templates_whose_quality_rules_fail_lint_are_not_published(hub, tmp_path, acw_home) -> None:
+    from click.testing import CliRunner
+
+    from acw_tui.cli import cli
+
+    from .test_publish_refusals import CODES, FRONT
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "general.en.j2").write_text(FRONT + "{{ notes }}\n", encoding="utf-8")
+    (folder / "codes.toml").write_text(CODES, encoding="utf-8")
+    (folder / "quality.toml").write_text(
+        '[elements.a]\nfields = ["notes"]\n[[rules]]\nid = "r"\nelement = "gone"\n',
+        encoding="utf-8",
+    )
+    lead = hub.store.add("lead", "lead-quality")
+    result = CliRunner().invoke(
+        cli, ["templates", "publish", "--templates", str(folder), "--hub", hub.url, "--token", lead]
+    )
+    assert result.exit_code == 1
+    assert "quality.toml:5: error: rule 'r': unknown element `gone`" in result.output
+    with hub.store.db.reading() as tx:
+        assert tx.one("SELECT count(*) FROM hub_content WHERE kind = 'templates'")[0] == 0

@@ -5,8 +5,21 @@ an element without phrases in one of the note languages, an element no rule uses
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from acw_tui.core.quality.model import LANGUAGES, RuleProblem, RuleSet
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates import TemplateLibrary
+
+
+def lint_with_library(rules: RuleSet, library: TemplateLibrary) -> list[RuleProblem]:
+    """Lint against the codes, templates and fields of the templates folder beside it."""
+    fields = set(library.shared_fields) | {f.name for t in library.templates for f in t.fields}
+    fields |= {name for code in library.codes for name in code.sets}
+    return lint_rules(
+        rules, codes={c.code for c in library.codes}, templates=set(library.ids()), fields=fields
+    )
 
 
 def lint_rules(
