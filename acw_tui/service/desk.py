@@ -99,8 +99,10 @@ class FinishRequest:
     usage: UsageTally | None = None
     # One line for the follow-ups list (codes, customer, first line of the note).
     summary: str = ""
-    # The note-quality verdict (None: no quality rules were in force).
+    # The note-quality verdict (None: judged when finishing, from the stored note).
     quality: QualityRecord | None = None
+    # Optional ACW, nothing written: a skipped note is not judged for quality.
+    skipped: bool = False
 
     @property
     def compliant(self) -> bool:
@@ -573,7 +575,7 @@ class Desk:
                 raise DeskError("a wrap-up code is required before finishing")
             clean = self.redactor.redact_record(request.note, request.fields)
             quality = request.quality
-            if quality is None:
+            if quality is None and not request.skipped:
                 quality = self._judge(clean.note, clean.fields, codes, request.template_id)
             draft = self.wrapups.draft(current.id)
             ended_at = acw_seconds = None
@@ -691,6 +693,11 @@ class Desk:
         policy) while a critical rule fails and the agent has not confirmed."""
         from acw_tui.service.quality import critical_refusal, note_input, record_of
 
+        written = form.notes.strip() or any(
+            v not in (None, "", False) for v in (request.fields or {}).values()
+        )
+        if not written and self.policy_for(wrapup).may_skip:
+            return dataclasses.replace(request, skipped=True)
         checker, _ = self.quality_checker()
         if checker.rules.empty:
             return request

@@ -405,6 +405,9 @@ class AcwScreen(DeskScreen):
                     lambda: self.desk.extend(wrapup, reason), done=extended, what="Not extended"
                 )
 
+        if not policy.extension_needs_reason:
+            answered(" ")  # agent-requested ACW: extended on demand, no reason asked
+            return
         from acw_tui.tui.screens.dialogs import ExtendDialog
 
         self.app.push_screen(ExtendDialog(policy.extend_seconds), answered)
