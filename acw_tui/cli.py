@@ -302,7 +302,13 @@ def show(call_id: str) -> None:
     click.echo(f"status    {wrapup.status}{'  (timed out)' if wrapup.timed_out else ''}")
     click.echo(f"ACW       {format_duration(wrapup.acw_seconds)}")
     if wrapup.codes:
-        click.echo(f"codes     {', '.join(wrapup.codes)}")
+        auto = "  (automatic: time-out)" if wrapup.auto_code in wrapup.codes else ""
+        click.echo(f"codes     {', '.join(wrapup.codes)}{auto}")
+    if wrapup.status == "done" and (wrapup.quality_score is not None or wrapup.quality_failed):
+        score = "–" if wrapup.quality_score is None else f"{wrapup.quality_score:g}/100"
+        failed = f"  failed: {', '.join(wrapup.quality_failed)}" if wrapup.quality_failed else ""
+        critical = "  CRITICAL" if wrapup.quality_critical else ""
+        click.echo(f"quality   {score}{critical}{failed}")
     click.echo("")
     click.echo(wrapup.note if wrapup.status == "done" else (draft.note if draft else ""))
 

@@ -65,3 +65,21 @@ def test_check_prints_each_verdict_with_its_rule(acw_home: Path) -> None:
         "outcome",
         "no-insults",
     }
+
+
+def test_show_prints_the_stored_verdict(acw_home: Path) -> None:
+    from acw_tui.service.desk import Desk, FinishRequest
+    from acw_tui.settings.config import load_config
+    from acw_tui.store import open_store
+
+    desk = Desk(open_store(acw_home / "acw.db"), load_config())
+    desk.finish(
+        desk.call_ended("PBX-9"), FinishRequest(note="Address changed.", codes=("account-update",))
+    )
+    desk.close()
+    code, out, _ = run("show", "PBX-9")
+    assert code == 0
+    # "changed" is a step taken; no reason, no outcome: 25 of 75 weighted points.
+    assert (
+        "quality   33.3/100  CRITICAL  failed: reason, outcome, identity-on-account-change" in out
+    )
