@@ -44,9 +44,7 @@ def request_from_form(
     if refusal:
         raise DeskError(f"cannot finish yet: {refusal}")
     finished = form.finished(call=call_context(wrapup), agent=agent_id, now=now, zone=zone)
-    written = form.notes.strip() or any(
-        v not in (None, "", False) for v in finished.fields.values()
-    )
+    written = form.notes.strip() or any(v not in (None, "", False) for v in finished.fields.values())
     if not written and not allow_empty:
         raise EmptyNote(f"call {wrapup.call.external_id}: the note is empty")
     return FinishRequest(
