@@ -109,3 +109,11 @@ def test_lint_warns_of_a_forbidden_field_nobody_declares(tmp_path: Path) -> None
         p.line == 2 and "forbids field `ghost`" in p.message and p.severity == "warning"
         for p in problems
     )
+
+
+def test_typing_a_category_lists_its_codes(library) -> None:
+    from acw_tui.tui.widgets.code_picker import code_matches
+
+    found = [c.code for c in library.codes if code_matches(c, "przekazanie", "pl")]
+    assert found == ["callback", "escalated", "transferred"]
+    assert [c.code for c in library.codes if code_matches(c, "hand-over", "en")] == found
