@@ -115,3 +115,23 @@ async def test_a_broken_rule_is_left_out_and_the_screen_works_on(
         await type_text(pilot, "Customer asked about a bill.")
         await wait_for(pilot, lambda: passed(app).get("reason") is True)
         assert "broken" not in passed(app)
+
+
+async def test_the_reports_screen_names_the_rules_to_coach_on(make_app, hook) -> None:
+    from datetime import UTC, datetime
+
+    from acw_tui.service.desk import FinishRequest
+    from acw_tui.tui.screens.reports import ReportsScreen
+    from tests.tui.test_reports_screen import settle as reports_settled
+
+    hook.clock.wall = datetime.now(UTC)  # the screen reports the last 7 days of real time
+    for n in range(2):
+        hook.finish(hook.call_ended(f"PBX-{n}"), FinishRequest(note="Idiot.", codes=("refund",)))
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_for(pilot, lambda: app.screen is not None)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await reports_settled(pilot)
+        shown_text = str(app.screen.query_one("#outliers").render())
+        assert "Most-failed quality rules: no-insults (2), outcome (2), reason (2)" in shown_text
