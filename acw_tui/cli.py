@@ -302,7 +302,13 @@ def show(call_id: str) -> None:
     click.echo(f"status    {wrapup.status}{'  (timed out)' if wrapup.timed_out else ''}")
     click.echo(f"ACW       {format_duration(wrapup.acw_seconds)}")
     if wrapup.codes:
-        click.echo(f"codes     {', '.join(wrapup.codes)}")
+        auto = "  (automatic: time-out)" if wrapup.auto_code in wrapup.codes else ""
+        click.echo(f"codes     {', '.join(wrapup.codes)}{auto}")
+    if wrapup.status == "done" and (wrapup.quality_score is not None or wrapup.quality_failed):
+        score = "–" if wrapup.quality_score is None else f"{wrapup.quality_score:g}/100"
+        failed = f"  failed: {', '.join(wrapup.quality_failed)}" if wrapup.quality_failed else ""
+        critical = "  CRITICAL" if wrapup.quality_critical else ""
+        click.echo(f"quality   {score}{critical}{failed}")
     click.echo("")
     click.echo(wrapup.note if wrapup.status == "done" else (draft.note if draft else ""))
 
@@ -473,6 +479,12 @@ def _sync() -> click.Command:
     return sync_command
 
 
+def _rules() -> click.Command:
+    from acw_tui.commands.rules import rules_group
+
+    return rules_group
+
+
 def _hub() -> click.Command:
     from acw_tui.commands.sync import hub_group
 
@@ -487,6 +499,7 @@ cli.lazy.update(  # type: ignore[attr-defined]
     report=_report,
     sync=_sync,
     hub=_hub,
+    rules=_rules,
 )
 db_group.lazy.update(scrub=_scrub)  # type: ignore[attr-defined]
 

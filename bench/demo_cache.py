@@ -1,7 +1,8 @@
 """Large demo stores for benchmarks, generated once and kept between runs.
 
-They live in the user cache folder (or ACW_BENCH_CACHE), keyed by their parameters and
-by the demo generator's own text, so a changed generator makes a new store; a cached
+They live in the user cache folder (or ACW_BENCH_CACHE), keyed by their parameters, by
+the demo generator's own text and by the schema's migrations, so a changed generator
+or schema makes a new store; a cached
 store is brought up to the current schema (new indexes, say) before each use, as acw
 itself would on opening it. History ends at a fixed moment so every run sees the same
 rows.
@@ -35,9 +36,16 @@ def demo_store(calls: int, *, agents: int = 40, days: int = 90, seed: int = 1) -
     import acw_tui.store.demo
     from acw_tui.store import open_store
     from acw_tui.store.demo import generate_demo
+    from acw_tui.store.migrations import MIGRATIONS
 
     generator = hashlib.sha256(Path(acw_tui.store.demo.__file__).read_bytes()).hexdigest()[:8]
-    path = cache_dir() / f"demo-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}.db"
+    # The schema's migrations too: a store made by a build with other migrations (a
+    # newer one, or a sibling's) cannot be opened, or upgraded, by this one.
+    schema = hashlib.sha256(",".join(m.module for m in MIGRATIONS).encode()).hexdigest()[:6]
+    path = (
+        cache_dir()
+        / f"demo-c{calls}-a{agents}-d{days}-s{seed}-{END:%Y%m%d}-{generator}-{schema}.db"
+    )
     if path.exists():
         open_store(path).close()  # applies any migration newer than the cached store
         return path

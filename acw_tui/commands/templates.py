@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates import WrapupCode
 
 _TEMPLATES_OPTION = click.option(
     "--templates",
@@ -30,6 +33,22 @@ def templates_group() -> None:
     """Note templates and wrap-up codes: list, lint, render."""
 
 
+def _code_rules(code: WrapupCode) -> str:
+    """The rules a code carries, as the `list --codes` line shows them."""
+    parts = []
+    if code.required_fields:
+        parts.append(f"requires {', '.join(code.required_fields)}")
+    if code.forbids:
+        parts.append(f"forbids {', '.join(code.forbids)}")
+    if code.follow_up:
+        parts.append("implies a follow-up")
+    if code.sets:
+        parts.append("sets " + ", ".join(f"{k}={v}" for k, v in code.sets.items()))
+    if code.use.value != "any":
+        parts.append(f"{code.use.value} only")
+    return ("  " + "; ".join(parts)) if parts else ""
+
+
 @templates_group.command("list")
 @_TEMPLATES_OPTION
 @click.option("--codes", "show_codes", is_flag=True, help="List the wrap-up codes instead.")
@@ -48,9 +67,20 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
         ]
         if broken:
             raise TemplateError(f"{broken[0]} (no codes listed)")
-        for code in library.codes:
-            needs = f"  requires {', '.join(code.requires)}" if code.requires else ""
-            click.echo(f"{code.code:<16} {code.label:<28} → {code.template or '–'}{needs}")
+        # Grouped by category (the hierarchy), codes without one last.
+        groups = [(c.id, c.label) for c in library.categories()] + [(None, "Other")]
+        for category_id, category_label in groups:
+            members = [
+                c for c in library.codes if (c.category.id if c.category else None) == category_id
+            ]
+            if not members:
+                continue
+            click.echo(f"{category_label}:")
+            for code in members:
+                click.echo(
+                    f"  {code.code:<16} {code.label:<28} → {code.template or '–'}"
+                    f"{_code_rules(code)}"
+                )
         return
     for template_id in library.ids():
         first = library.get(template_id)

@@ -40,7 +40,25 @@ FORMULAS: dict[str, str] = {
     ),
     "timeout_rate": "time-out rate = wrap-ups timed out ÷ calls handled",
     "extension_rate": "extension rate = wrap-ups extended at least once ÷ calls handled",
+    "quality_avg": (
+        "quality (0–100) = average note-quality score of the wrap-ups finished with one "
+        "(weighted share of the weighted quality rules passed; critical rules kept apart)"
+    ),
+    "critical_fail_rate": (
+        "critical fail rate = wrap-ups finished with a critical quality rule failed ÷ "
+        "wrap-ups finished"
+    ),
+    "auto_code_rate": (
+        "auto-code rate = wrap-ups given the automatic code at the ACW time-out ÷ calls handled"
+    ),
 }
+# Compliance is split in two (SPEC §14): "code and fields complete" (compliance_pct) and
+# the note's quality (quality_avg, critical_fail_rate).
+
+FAILED_RULES_NOTE = (
+    "most-failed quality rules = finished wrap-ups that failed each rule; examples are the "
+    "newest such notes, redacted again and cut short"
+)
 
 OUTLIER_FORMULA = "outlier = agent's median ACW > factor × median ACW of the agent's team (site)"
 SHORTHAND_FORMULAS: dict[str, str] = {
@@ -70,6 +88,10 @@ class GroupTotals:
     timed_out: int = 0
     extended: int = 0
     logged_in_s: float | None = None  # None: logged-in time does not apply to this grouping
+    scored: int = 0  # finished wrap-ups with a quality score
+    score_total: float = 0.0
+    critical_failed: int = 0
+    auto_coded: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,9 @@ class MetricsRow:
     compliance_pct: float | None
     timeout_rate: float | None
     extension_rate: float | None
+    quality_avg: float | None = None
+    critical_fail_rate: float | None = None
+    auto_code_rate: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"group": self.group, **{name: getattr(self, name) for name in METRIC_NAMES}}
@@ -124,6 +149,9 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
         compliance_pct=_rounded(None if compliance is None else compliance * 100, 1),
         timeout_rate=_rounded(ratio(totals.timed_out, totals.calls), 4),
         extension_rate=_rounded(ratio(totals.extended, totals.calls), 4),
+        quality_avg=_rounded(ratio(totals.score_total, totals.scored), 1),
+        critical_fail_rate=_rounded(ratio(totals.critical_failed, totals.finished), 4),
+        auto_code_rate=_rounded(ratio(totals.auto_coded, totals.calls), 4),
     )
 
 
@@ -240,3 +268,19 @@ def format_percent(value: float | None, *, fraction: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     return f"{value * 100 if fraction else value:.1f}%"
+
+
+@dataclass(frozen=True)
+class RuleExample:
+    agent_id: str
+    started_at: str
+    note: str  # redacted and cut short
+
+
+@dataclass(frozen=True)
+class FailedRule:
+    """A note-quality rule and how often finished wrap-ups failed it, to coach on."""
+
+    rule: str
+    times: int
+    examples: tuple[RuleExample, ...] = ()

@@ -56,6 +56,10 @@ class Wrapup:
     guide_version: int | None = None
     finished_at: datetime | None = None  # when the note was finished (status done)
     rev: int = 1
+    auto_code: str | None = None  # stored by the time-out because no code was picked
+    quality_score: float | None = None  # 0–100; None when no quality rule applied
+    quality_critical: bool = False  # a critical quality rule failed
+    quality_failed: tuple[str, ...] = ()  # ids of the quality rules that failed
 
     @property
     def is_open(self) -> bool:
@@ -65,6 +69,15 @@ class Wrapup:
     def acw_running(self) -> bool:
         """True while the agent is still in ACW for this wrap-up."""
         return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class QualityRecord:
+    """The note-quality verdict stored with a finished wrap-up."""
+
+    score: float | None  # 0–100; None when no rule applied
+    critical_failed: bool
+    failed: tuple[str, ...]  # rule ids
 
 
 @dataclass(frozen=True)

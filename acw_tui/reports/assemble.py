@@ -12,6 +12,7 @@ from typing import Any
 from acw_tui.core import metrics
 from acw_tui.core.metrics import (
     AgentMedian,
+    FailedRule,
     GroupTotals,
     MetricsRow,
     Outlier,
@@ -53,6 +54,7 @@ class Report:
     shorthand: ShorthandSummary
     distribution: list[Bucket] = field(default_factory=list)
     trend: list[MetricsRow] = field(default_factory=list)
+    failed_rules: list[FailedRule] = field(default_factory=list)
 
     @property
     def formulas(self) -> dict[str, str]:
@@ -177,7 +179,8 @@ def _figures(
     logged_in = answers["logged_in"]
 
     rows = []
-    for group, calls, total, talk_n, talk_acw, done, ok, late, ext in summed:
+    for group, calls, total, talk_n, talk_acw, done, ok, late, ext, *quality in summed:
+        scored, score_total, critical, auto = quality
         _n, median, p90 = per_group.get((str(group),), (0, None, None))
         totals = GroupTotals(
             group=str(group),
@@ -192,6 +195,10 @@ def _figures(
             timed_out=int(late or 0),
             extended=int(ext or 0),
             logged_in_s=None if logged_in is None else logged_in.get(str(group), 0.0),
+            scored=int(scored or 0),
+            score_total=_f(score_total),
+            critical_failed=int(critical or 0),
+            auto_coded=int(auto or 0),
         )
         rows.append(metrics.metrics_row(totals))
     # An agent (or day, or hour) with logged-in time but no calls still gets a row: a
@@ -260,6 +267,33 @@ def daily_trend(source: ReportSource, selection: Selection, now: datetime) -> li
     return rows
 
 
+EXAMPLE_CHARS = 160
+TOP_FAILED_RULES = 10
+
+
+def most_failed_rules(
+    source: ReportSource, selection: Selection, now: datetime, examples: int = 2
+) -> list[FailedRule]:
+    """The quality rules finished notes failed most, each with its newest examples.
+
+    The notes were redacted when stored; they are redacted again (a note stored by an
+    older acw, or received from another site's policy) and cut to one short line."""
+    from acw_tui.core.redaction import redact
+
+    found = []
+    for rule, times in queries.failed_rules(source, selection, now, TOP_FAILED_RULES):
+        shown = []
+        for agent, started, note in queries.failed_rule_examples(
+            source, selection, now, str(rule), examples
+        ):
+            text = " ".join(redact(str(note or "")).text.split())
+            if len(text) > EXAMPLE_CHARS:
+                text = text[: EXAMPLE_CHARS - 1] + "…"
+            shown.append(metrics.RuleExample(str(agent), str(started), text))
+        found.append(FailedRule(str(rule), int(times), tuple(shown)))
+    return found
+
+
 def acw_distribution(source: ReportSource, selection: Selection, now: datetime) -> list[Bucket]:
     counts = dict(
         queries.distribution(source, selection, now, HISTOGRAM_WIDTH_S, HISTOGRAM_BUCKETS)
@@ -302,4 +336,5 @@ def build_report(
         distribution=acw_distribution(source, selection, now) if charts else [],
         trend=daily_trend(source, selection, now) if charts else [],
         total_calls=figures.total_calls,
+        failed_rules=most_failed_rules(source, selection, now),
     )

@@ -171,6 +171,9 @@ dt { font-weight: bold; margin-top: 0.4em; }
 <h2>Trend by day</h2><figure id="chart-trend">{{ trend }}</figure>
 <h2>Agents against the team median</h2><figure id="chart-agents">{{ agents }}</figure>
 <h2>Outliers</h2><ul id="outliers">{% for line in outliers %}<li>{{ line }}</li>{% endfor %}</ul>
+<h2>Most-failed quality rules</h2>
+{% if failed_rules %}<ul id="failed-rules">{% for f in failed_rules %}<li>{{ f.rule }}: {{ f.times }} notes{% if f.examples %}<ul>{% for e in f.examples %}<li>{{ e.agent_id }}, {{ e.started_at[:16] }}: {{ e.note }}</li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul>
+{% else %}<p>None in this range.</p>{% endif %}
 <h2>Shorthand</h2>
 {% if shorthand.entries %}
 <p>{{ shorthand.used }} expansions used · undo rate {{ undo_rate }} · {{ shorthand.missed }} missed · {{ shorthand.keystrokes_saved }} keystrokes saved</p>
@@ -200,6 +203,7 @@ def as_html(report: Report) -> str:
         trend=trend_svg(report),
         agents=agents_svg(report),
         outliers=[line.strip() for line in outlier_lines(report)[1:]],
+        failed_rules=report.failed_rules,
         shorthand=report.shorthand,
         undo_rate=metrics.format_percent(report.shorthand.undo_rate, fraction=True),
         pct=lambda v: metrics.format_percent(v, fraction=True),

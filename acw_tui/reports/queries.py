@@ -123,12 +123,15 @@ def sums(
     keys: Sequence[str],
     code_join: bool = False,
 ) -> list[tuple]:
-    """Per group: calls, ACW total, AHT parts, finished, compliant, timed out, extended."""
+    """Per group: calls, ACW total, AHT parts, finished, compliant, timed out, extended,
+    then note quality: finished with a score, their scores' sum, critical fails, and
+    wrap-ups given the automatic code."""
     dialect = source.dialect
     extended = f"CASE WHEN {dialect.json_length('w.extensions')} > 0 THEN 1 ELSE 0 END"
     columns = (
         "w.acw_seconds AS acw, c.talk_seconds AS talk, w.status, w.compliant, w.timed_out, "
-        f"{extended} AS extended"
+        f"{extended} AS extended, w.quality_score AS score, w.quality_critical AS critical, "
+        "w.auto_code AS auto_code"
     )
     inner, params = selected_wrapups(dialect, selection, now, keys, columns, code_join)
     names = _key_names(keys)
@@ -137,8 +140,12 @@ def sums(
         "SUM(CASE WHEN talk IS NOT NULL THEN talk + acw ELSE 0 END), "
         "SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN status = 'done' AND compliant = 1 THEN 1 ELSE 0 END), "
-        f"SUM(timed_out), SUM(extended) FROM ({inner}) sel "
-        f"GROUP BY {names} ORDER BY {names}"
+        "SUM(timed_out), SUM(extended), "
+        "SUM(CASE WHEN status = 'done' AND score IS NOT NULL THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN status = 'done' THEN score ELSE 0 END), "
+        "SUM(CASE WHEN status = 'done' AND critical = 1 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN auto_code IS NOT NULL THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) sel GROUP BY {names} ORDER BY {names}"
     )
     return source.query(sql, params)
 
@@ -390,5 +397,47 @@ def agent_wrapups(
         "SELECT w.started_at, w.acw_seconds, c.queue, w.codes, w.timed_out, w.extensions, "
         "w.status, w.compliant, w.note FROM wrapups w LEFT JOIN calls c ON c.id = w.call_id "
         f"WHERE {where} ORDER BY w.started_at DESC LIMIT :limit"
+    )
+    return source.query(sql, params)
+
+
+def failed_rules(
+    source: ReportSource, selection: Selection, now: datetime, limit: int = 10
+) -> list[tuple]:
+    """The note-quality rules failed most often by finished wrap-ups: (rule, times)."""
+    dialect = source.dialect
+    inner, params = selected_wrapups(
+        dialect, selection, now, ["'all'"], "w.status AS status, w.quality_failed AS failed", False
+    )
+    params["limit"] = limit
+    sql = (
+        f"SELECT r.value, COUNT(*) AS times FROM ({inner}) sel "
+        f"{dialect.json_items('sel.failed', 'r')} "
+        "WHERE sel.status = 'done' AND r.value IS NOT NULL "
+        "GROUP BY r.value ORDER BY times DESC, r.value LIMIT :limit"
+    )
+    return source.query(sql, params)
+
+
+def failed_rule_examples(
+    source: ReportSource, selection: Selection, now: datetime, rule: str, limit: int = 2
+) -> list[tuple]:
+    """The newest finished notes that failed `rule`: (agent, started_at, note)."""
+    dialect = source.dialect
+    inner, params = selected_wrapups(
+        dialect,
+        selection,
+        now,
+        ["'all'"],
+        "w.status AS status, w.quality_failed AS failed, w.agent_id AS agent, "
+        "w.started_at AS started, w.note AS note",
+        False,
+    )
+    params.update(rule=rule, limit=limit)
+    sql = (
+        f"SELECT sel.agent, sel.started, sel.note FROM ({inner}) sel "
+        f"{dialect.json_items('sel.failed', 'r')} "
+        "WHERE sel.status = 'done' AND r.value = :rule "
+        "ORDER BY sel.started DESC LIMIT :limit"
     )
     return source.query(sql, params)

@@ -27,6 +27,8 @@ COLUMNS: list[tuple[str, str, Callable[[Any], str]]] = [
     ("compliance_pct", "compliance", metrics.format_percent),
     ("timeout_rate", "time-outs", lambda v: metrics.format_percent(v, fraction=True)),
     ("extension_rate", "extended", lambda v: metrics.format_percent(v, fraction=True)),
+    ("quality_avg", "quality", lambda v: "–" if v is None else f"{v:.0f}"),
+    ("critical_fail_rate", "crit fails", lambda v: metrics.format_percent(v, fraction=True)),
 ]
 
 
@@ -135,10 +137,21 @@ def shorthand_markdown(report: Report) -> list[str]:
     return lines
 
 
+def failed_rule_lines(report: Report) -> list[str]:
+    if not report.failed_rules:
+        return ["Most-failed quality rules: none in this range"]
+    lines = ["Most-failed quality rules (examples redacted):"]
+    for failed in report.failed_rules:
+        lines.append(f"  {failed.rule}: {failed.times} notes")
+        lines += [f"    {e.agent_id}, {e.started_at[:16]}: {e.note}" for e in failed.examples]
+    return lines
+
+
 def formula_lines(report: Report) -> list[str]:
     lines = ["Formulas:"]
     lines += [f"  {name}: {text}" for name, text in report.formulas.items()]
     lines.append(f"  outliers: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
+    lines.append(f"  {metrics.FAILED_RULES_NOTE}")
     lines += [f"  shorthand {name}: {text}" for name, text in metrics.SHORTHAND_FORMULAS.items()]
     return lines
 
@@ -147,7 +160,8 @@ def as_table(report: Report) -> str:
     headings = ["group" if report.by else "", *(heading for _, heading, _ in COLUMNS)]
     lines = [title(report), f"source: {report.source}", ""]
     lines += _aligned(headings, [_cells(row) for row in report.rows])
-    lines += ["", *outlier_lines(report), "", *shorthand_lines(report), "", *formula_lines(report)]
+    lines += ["", *outlier_lines(report), "", *failed_rule_lines(report)]
+    lines += ["", *shorthand_lines(report), "", *formula_lines(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -159,6 +173,10 @@ def as_markdown(report: Report) -> str:
     lines += ["| " + " | ".join(_cells(row)) + " |" for row in report.rows]
     lines += ["", "## Outliers", ""]
     lines += [line.strip() if line.startswith("  ") else line for line in outlier_lines(report)[1:]]
+    lines += ["", "## Most-failed quality rules", ""]
+    lines += [
+        line.strip() if line.startswith("  ") else line for line in failed_rule_lines(report)[1:]
+    ] or ["none"]
     lines += ["", "## Shorthand", "", *shorthand_markdown(report), "", "## Formulas", ""]
     lines += [f"- **{name}**: {text}" for name, text in report.formulas.items()]
     lines.append(f"- **outliers**: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
@@ -185,6 +203,17 @@ def as_data(report: Report) -> dict[str, Any]:
             "to": (report.selection.end or report.now).isoformat(),
         },
         "outlier_factor": report.outlier_factor,
+        "failed_rules": [
+            {
+                "rule": f.rule,
+                "times": f.times,
+                "examples": [
+                    {"agent": e.agent_id, "started_at": e.started_at, "note": e.note}
+                    for e in f.examples
+                ],
+            }
+            for f in report.failed_rules
+        ],
         "outliers": [
             {
                 "agent": o.agent_id,

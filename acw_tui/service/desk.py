@@ -12,6 +12,7 @@ reading the pending list never waits behind a write that is waiting for a busy s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sqlite3
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from acw_tui.core.model import (
     Call,
     Draft,
     Extension,
+    QualityRecord,
     RedactionMark,
     Wrapup,
 )
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
     # desk (the phone hook and the screen's first paint never need them).
     from acw_tui.core.followups import Followup
+    from acw_tui.core.quality import QualityChecker
     from acw_tui.core.shorthand import Guide
     from acw_tui.core.templates import TemplateLibrary
     from acw_tui.core.templates.form import NoteForm
@@ -96,6 +99,10 @@ class FinishRequest:
     usage: UsageTally | None = None
     # One line for the follow-ups list (codes, customer, first line of the note).
     summary: str = ""
+    # The note-quality verdict (None: judged when finishing, from the stored note).
+    quality: QualityRecord | None = None
+    # Optional ACW, nothing written: a skipped note is not judged for quality.
+    skipped: bool = False
 
     @property
     def compliant(self) -> bool:
@@ -484,42 +491,65 @@ class Desk:
         return None
 
     @service_call
-    def extend(self, wrapup: Wrapup, reason: str) -> Wrapup:
-        reason = self.redactor.redact(reason.strip()).text
-        if not reason:
-            raise DeskError("an extension needs a reason")
+    def extend(self, wrapup: Wrapup, reason: str = "") -> Wrapup:
+        """More ACW time; a reason is needed unless the mode is agent-requested."""
+        from acw_tui.core.policy import REQUESTED_REASON
+
         current = self.wrapups.get(wrapup.id)
+        policy = self.policy_for(current)
+        reason = self.redactor.redact(reason.strip()).text
+        if not reason and policy.extension_needs_reason:
+            raise DeskError("an extension needs a reason")
         refusal = self.extension_refusal(current)
         if refusal:
             raise DeskError(refusal)
         now = self.clock.now()
-        extension = Extension(now, reason, self.policy_for(current).extend_seconds)
+        extension = Extension(now, reason or REQUESTED_REASON, policy.extend_seconds)
         return self.wrapups.extend(current, extension, now)
 
     def timeout_due(self, wrapup: Wrapup) -> bool:
         """Has this wrap-up's ACW time-out passed? (no store access: cheap to ask often)"""
-        if not wrapup.is_open or not wrapup.acw_running:
+        if wrapup.status not in ("open", "done") or not wrapup.acw_running:
             return False
         limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
         return limit is not None and self.acw_clock(wrapup).elapsed() >= limit
 
     @service_call
     def check_timeouts(self) -> list[Wrapup]:
-        """End the agent's ACW time for every open wrap-up whose time-out has passed,
-        on screen or not; the notes stay open. Returns the wrap-ups that timed out."""
+        """End the agent's ACW time for every wrap-up whose time-out has passed, on
+        screen or not: open notes stay open (timed out, with the automatic code when
+        none was picked); notes finished early under no-early-exit just end their ACW
+        time. Returns the wrap-ups whose ACW time ended."""
         ended = []
         with self.store.transaction():
-            for wrapup in self.wrapups.pending(self.agent_id):
+            for wrapup in (
+                *self.wrapups.pending(self.agent_id),
+                *self.wrapups.held(self.agent_id),
+            ):
                 if not self.timeout_due(wrapup):
                     continue
-                limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
+                policy = self.policy_for(wrapup)
+                limit = policy.timeout_after(len(wrapup.extensions))
                 assert limit is not None
                 now = self.clock.now()
                 moment = self.acw_clock(wrapup).moment_at(limit)
-                ended.append(self.wrapups.end_acw(wrapup, moment, limit, True, now))
+                timed_out = wrapup.is_open
+                auto_code = None
+                if timed_out and policy.auto_code and not self._codes_picked(wrapup):
+                    auto_code = policy.auto_code
+                ended.append(
+                    self.wrapups.end_acw(wrapup, moment, limit, timed_out, now, auto_code=auto_code)
+                )
             if ended:
                 self._after_acw_ended(self.clock.now())
         return ended
+
+    def _codes_picked(self, wrapup: Wrapup) -> bool:
+        """Has the agent picked a code, stored or in the draft?"""
+        if wrapup.codes:
+            return True
+        draft = self.wrapups.draft(wrapup.id)
+        return bool(draft and draft.codes)
 
     @service_call
     def finish(
@@ -539,27 +569,37 @@ class Desk:
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
                 raise DeskError("this wrap-up is already finished")
-            if self.policy_for(current).require_code and not request.codes:
+            policy = self.policy_for(current)
+            codes = request.codes or ((current.auto_code,) if current.auto_code else ())
+            if policy.require_code and not codes:
                 raise DeskError("a wrap-up code is required before finishing")
             clean = self.redactor.redact_record(request.note, request.fields)
+            quality = request.quality
+            if quality is None and not request.skipped:
+                quality = self._judge(clean.note, clean.fields, codes, request.template_id)
             draft = self.wrapups.draft(current.id)
             ended_at = acw_seconds = None
             if current.acw_running:
                 clock = clock or self.acw_clock(current)
-                acw_seconds = clock.elapsed()
-                ended_at = clock.moment_at(acw_seconds)
+                elapsed = clock.elapsed()
+                # With no early exit the ACW time runs on to the time-out
+                # (check_timeouts ends it); the note is finished now all the same.
+                if policy.finish_ends_acw(elapsed, len(current.extensions)):
+                    acw_seconds = elapsed
+                    ended_at = clock.moment_at(acw_seconds)
             done = self.wrapups.finish(
                 current,
                 note=clean.note,
                 now=now,
                 ended_at=ended_at,
                 acw_seconds=acw_seconds,
-                codes=request.codes,
+                codes=codes,
                 template_id=request.template_id,
                 template_version=request.template_version,
                 fields=clean.fields,
                 guide_version=request.guide_version,
-                compliant=request.compliant,
+                compliant=request.compliant,  # an automatic code is not the agent's
+                quality=quality,
             )
             self._audit(done, clean.findings, draft, now)
             from acw_tui.core.followups import plan_from_fields
@@ -592,24 +632,81 @@ class Desk:
         clock: AcwClock | None = None,
         allow_empty: bool = False,
         zone: tzinfo | None = None,
+        confirm_critical: bool = False,
     ) -> Wrapup:
         """Finish from the screen's note form: refused (DeskError) while a required code or
-        field is missing, and (EmptyNote) when nothing was written unless `allow_empty`."""
+        field is missing, (EmptyNote) when nothing was written unless `allow_empty`, and
+        (CriticalItemMissing) while a critical quality rule fails unless
+        `confirm_critical` (or refused outright when the policy says so)."""
         from acw_tui.service.finishing import request_from_form
 
         current = self.wrapups.get(wrapup.id)
+        policy = self.policy_for(current)
+        if policy.may_skip:
+            allow_empty = True  # optional ACW: skipping the note needs no confirmation
+        elif allow_empty and policy.note_required:
+            raise DeskError("a wrap-up note is mandatory here: write what the call was about")
         request = request_from_form(
             current,
             form,
             agent_id=self.agent_id,
-            require_code=self.policy_for(current).require_code,
+            require_code=policy.require_code and not current.auto_code,
             now=self.clock.now(),
             zone=zone,
             usage=usage,
             guide_version=guide_version,
             allow_empty=allow_empty,
         )
+        request = self._judged(current, form, request, confirm_critical=confirm_critical)
         return self.finish(current, request, clock, zone=zone)
+
+    # -- note quality ----------------------------------------------------------------------
+
+    def quality_checker(self) -> tuple[QualityChecker, str | None]:
+        """The note-quality rules in force and, when some are broken, one line why;
+        never raises (the screen works on without a broken rule)."""
+        from acw_tui.service import quality
+
+        return quality.checker(self.config)
+
+    def _judge(
+        self,
+        note: str,
+        fields: dict[str, Any] | None,
+        codes: tuple[str, ...],
+        template_id: str | None,
+    ) -> QualityRecord | None:
+        """The verdict on a note finished without a form (hook, script)."""
+        from acw_tui.core.quality import NoteInput
+        from acw_tui.service.quality import record_of
+
+        checker, _ = self.quality_checker()
+        if checker.rules.empty:
+            return None
+        note_input = NoteInput(note, fields or {}, codes, template_id, self.config.locale)
+        return record_of(checker.check(note_input), checker.rules)
+
+    def _judged(
+        self, wrapup: Wrapup, form: NoteForm, request: FinishRequest, *, confirm_critical: bool
+    ) -> FinishRequest:
+        """The request with its quality verdict; CriticalItemMissing (or a refusal, per
+        policy) while a critical rule fails and the agent has not confirmed."""
+        from acw_tui.service.quality import critical_refusal, note_input, record_of
+
+        written = form.notes.strip() or any(
+            v not in (None, "", False) for v in (request.fields or {}).values()
+        )
+        if not written and self.policy_for(wrapup).may_skip:
+            return dataclasses.replace(request, skipped=True)
+        checker, _ = self.quality_checker()
+        if checker.rules.empty:
+            return request
+        codes = request.codes or ((wrapup.auto_code,) if wrapup.auto_code else ())
+        judged = note_input(form, self.redactor.redact(form.notes).text, request.fields or {})
+        result = checker.check(dataclasses.replace(judged, codes=codes))
+        if result.critical_failed:
+            critical_refusal(result, self.policy_for(wrapup), confirmed=confirm_critical)
+        return dataclasses.replace(request, quality=record_of(result, checker.rules))
 
     def _audit(
         self, done: Wrapup, findings: tuple[Finding, ...], draft: Draft | None, now: datetime
@@ -623,7 +720,9 @@ class Desk:
             wrapup_id=done.id,
             agent_id=done.agent_id,
             site_id=done.site_id,
-            findings=[Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks],
+            findings=[
+                Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks
+            ],
             policy_version=self.redactor.policy.version,
             now=now,
         )

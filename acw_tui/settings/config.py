@@ -11,6 +11,10 @@ timeout_seconds = 0
 extend_seconds = 60
 max_extensions = 2
 require_code = false
+mode = ""                 # optional, mandatory, mandatory-timeboxed, timeboxed-no-early-exit,
+                          # agent-requested (core/policy.py); "" = mandatory, time-boxed
+                          # when timeout_seconds is set
+auto_code = ""            # e.g. "timeout": stored when the time-out ends ACW, no code picked
 
 [acw.queues.billing]      # per-queue overrides
 target_seconds = 180
@@ -131,6 +135,9 @@ def _check_policy(policy: AcwPolicy, where: str) -> None:
         value = getattr(policy, key)
         if not low <= value <= high:
             raise ConfigError(f"{where}.{key}: must be between {low} and {high}, got {value}")
+    problem = policy.problem()
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
 
 
 def parse_config(data: dict[str, Any], source: str) -> Config:

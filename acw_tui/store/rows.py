@@ -60,6 +60,10 @@ def wrapup_from_row(row: Mapping[str, Any], call: Call) -> Wrapup:
         guide_version=row["guide_version"],
         finished_at=_time(row["finished_at"]),
         rev=row["rev"],
+        auto_code=row.get("auto_code"),
+        quality_score=row.get("quality_score"),
+        quality_critical=bool(row.get("quality_critical")),
+        quality_failed=tuple(json.loads(row.get("quality_failed") or "[]")),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from acw_tui.core.ids import new_id
-from acw_tui.core.model import Call, Draft, Extension, RedactionMark, Wrapup
+from acw_tui.core.model import Call, Draft, Extension, QualityRecord, RedactionMark, Wrapup
 from acw_tui.core.timeutil import utc_iso
 from acw_tui.store.database import Store, StoreError
 from acw_tui.store.records import insert_record, update_record
@@ -64,13 +64,22 @@ class WrapupRepository:
         return self._query(where, params, "ORDER BY w.started_at, w.id")
 
     def acw_running(self, agent_id: str) -> bool:
-        """Is any wrap-up still holding the agent in ACW (open, time not ended)?"""
+        """Is any wrap-up still holding the agent in ACW (time not ended)? A finished
+        note holds the agent too when the mode allows no early exit."""
         return bool(
             self.store.rows(
-                "SELECT 1 FROM wrapups WHERE agent_id = ? AND status = 'open' "
+                "SELECT 1 FROM wrapups WHERE agent_id = ? AND status IN ('open', 'done') "
                 "AND ended_at IS NULL LIMIT 1",
                 [agent_id],
             )
+        )
+
+    def held(self, agent_id: str) -> list[Wrapup]:
+        """Finished notes whose ACW time still runs (no early exit), oldest first."""
+        return self._query(
+            "WHERE w.status = 'done' AND w.ended_at IS NULL AND w.agent_id = ?",
+            [agent_id],
+            "ORDER BY w.started_at, w.id",
         )
 
     def recent(self, limit: int = 200, agent_id: str | None = None) -> list[Wrapup]:
@@ -181,21 +190,34 @@ class WrapupRepository:
         return self.get(wrapup.id)
 
     def end_acw(
-        self, wrapup: Wrapup, ended_at: datetime, acw_seconds: float, timed_out: bool, now: datetime
+        self,
+        wrapup: Wrapup,
+        ended_at: datetime,
+        acw_seconds: float,
+        timed_out: bool,
+        now: datetime,
+        *,
+        auto_code: str | None = None,
     ) -> Wrapup:
-        """The agent's ACW time is over; the note may still be open (time-out)."""
+        """The agent's ACW time is over; the note may still be open (time-out).
+
+        `auto_code` becomes the wrap-up's code (and its draft's, so the screen shows
+        it) when no code was picked."""
+        changes: dict[str, Any] = {
+            "ended_at": utc_iso(ended_at),
+            "acw_seconds": round(acw_seconds, 3),
+            "timed_out": int(timed_out),
+        }
+        if auto_code:
+            changes["auto_code"] = auto_code
+            changes["codes"] = json.dumps([auto_code], ensure_ascii=False)
         with self.store.transaction() as db:
-            update_record(
-                db,
-                "wrapups",
-                wrapup.id,
-                {
-                    "ended_at": utc_iso(ended_at),
-                    "acw_seconds": round(acw_seconds, 3),
-                    "timed_out": int(timed_out),
-                },
-                now,
-            )
+            update_record(db, "wrapups", wrapup.id, changes, now)
+            if auto_code:
+                db.execute(
+                    "UPDATE drafts SET codes = ? WHERE wrapup_id = ? AND codes = '[]'",
+                    [changes["codes"], wrapup.id],
+                )
         return self.get(wrapup.id)
 
     def discard(self, wrapup: Wrapup, reason: str, now: datetime) -> Wrapup:
@@ -227,6 +249,7 @@ class WrapupRepository:
         fields: dict[str, Any] | None = None,
         guide_version: int | None = None,
         compliant: bool = False,
+        quality: QualityRecord | None = None,
     ) -> Wrapup:
         """Store the final note and timing and drop the draft, in one transaction."""
         changes: dict[str, Any] = {
@@ -240,6 +263,10 @@ class WrapupRepository:
             "finished_at": utc_iso(now),
             "compliant": int(compliant),
         }
+        if quality is not None:
+            changes["quality_score"] = quality.score
+            changes["quality_critical"] = int(quality.critical_failed)
+            changes["quality_failed"] = json.dumps(list(quality.failed), ensure_ascii=False)
         if ended_at is not None and acw_seconds is not None:
             changes["ended_at"] = utc_iso(ended_at)
             changes["acw_seconds"] = round(acw_seconds, 3)

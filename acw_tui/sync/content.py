@@ -96,7 +96,19 @@ def lint_errors(kind: str, files: dict[str, str]) -> list[str]:
             problems = lint_folder(root)
         except TemplateError as exc:
             return [str(exc).replace(f"{root}/", "")]
-        return [str(p).replace(f"{root}/", "") for p in problems if p.severity == "error"]
+        found = [str(p) for p in problems if p.severity == "error"]
+        found += [str(p) for p in _quality_problems(root) if p.severity == "error"]
+        return [line.replace(f"{root}/", "") for line in found]
+
+
+def _quality_problems(root: Path) -> list[Any]:
+    """The note-quality rules that travel with the templates (`quality.toml`), linted
+    against the bundle's own codes, templates and fields."""
+    from acw_tui.core.quality import load_rules
+    from acw_tui.core.quality.lint import lint_with_library
+    from acw_tui.core.templates import load_library
+
+    return lint_with_library(load_rules(root), load_library(root))
 
 
 def _guide_errors(files: dict[str, str]) -> list[str]:

@@ -128,6 +128,35 @@ def row_problem(table: str, row_id: str, rev: int, row: dict[str, Any]) -> str |
         why = value_problem(kinds[name], value)
         if why:
             return f"column {name} {why}"
+    if table == "wrapups":
+        return quality_problem(row)
+    return None
+
+
+MAX_FAILED_RULES = 200
+
+
+def quality_problem(row: dict[str, Any]) -> str | None:
+    """Why a wrap-up's note-quality verdict cannot be right (reports average the score
+    and count critical fails, so a value out of range would skew every figure)."""
+    score = row.get("quality_score")
+    if score is not None and not 0 <= score <= 100:
+        return f"column quality_score is {score}, not between 0 and 100"
+    if row.get("quality_critical") not in (None, 0, 1):
+        return "column quality_critical is neither 0 nor 1"
+    failed = row.get("quality_failed")
+    if failed is None:
+        return None
+    try:
+        rules = json.loads(failed)
+    except ValueError:
+        return "column quality_failed is not JSON"
+    if (
+        not isinstance(rules, list)
+        or len(rules) > MAX_FAILED_RULES
+        or not all(isinstance(r, str) and 0 < len(r) <= 100 for r in rules)
+    ):
+        return f"column quality_failed must be a JSON list of at most {MAX_FAILED_RULES} rule ids"
     return None
 
 

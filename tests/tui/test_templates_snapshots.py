@@ -58,6 +58,7 @@ def test_acw_screen_with_form_and_preview(snap_compare, make_app, hook) -> None:
         app.screen.query_one("#field-follow_up_at").focus()
         await type_text(pilot, "+2h")
         await wait_for(pilot, lambda: "Follow-up due" in app.screen.query_one(NotePreview).text)
+        await wait_for(pilot, lambda: app.screen.query_one("#checklist").settled)
         app.screen.query_one("#notes").focus()
         await steady_cursors(pilot)
         await pilot.pause()

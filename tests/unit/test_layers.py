@@ -52,3 +52,12 @@ def test_the_check_sees_function_level_imports(tmp_path: Path) -> None:
     sample = PACKAGE / "tui" / "app.py"
     modules = [module for file, _, module in imports_of(sample.parent) if file == "tui/app.py"]
     assert "acw_tui.tui.screens.pending" in modules  # imported inside an action
+
+
+
+def test_the_quality_rules_stand_alone_in_the_core() -> None:
+    # Rules are judged by the screen, finishing, `acw rules` and the hub's publish check:
+    # only lint looks at the templates folder (for the codes and fields rules name).
+    found = offenders("core/quality", ("acw_tui.",), ("acw_tui.core.quality", "acw_tui.errors"))
+    assert [line for line in found if not line.startswith("core/quality/lint.py:")] == []
+    assert all(line.endswith("imports acw_tui.core.templates") for line in found)

@@ -16,7 +16,8 @@ from acw_tui.core.metrics import AgentMedian, GroupTotals, ShorthandEntry, Short
 def test_every_metric_has_a_formula_naming_it() -> None:
     assert metrics.METRIC_NAMES == (
         "calls", "acw_total_s", "acw_avg_s", "acw_median_s", "acw_p90_s", "acw_pct",
-        "aht_s", "compliance_pct", "timeout_rate", "extension_rate",
+        "aht_s", "compliance_pct", "timeout_rate", "extension_rate", "quality_avg",
+        "critical_fail_rate", "auto_code_rate",
     )  # fmt: skip
     assert "hold = 0" in metrics.FORMULAS["aht_s"]
     assert "logged_out" in metrics.FORMULAS["acw_pct"]

@@ -38,6 +38,8 @@ def test_json_is_one_object_of_formulas_and_rows(seeded: Store) -> None:
         "group": "all", "calls": 5, "acw_total_s": 810.0, "acw_avg_s": 162.0,
         "acw_median_s": 120.0, "acw_p90_s": 276.0, "acw_pct": 2.3, "aht_s": 522.5,
         "compliance_pct": 80.0, "timeout_rate": 0.2, "extension_rate": 0.2,
+        # The seeded wrap-ups predate note-quality rules: no score, no critical fail.
+        "quality_avg": None, "critical_fail_rate": 0.0, "auto_code_rate": 0.0,
     }  # fmt: skip
 
 

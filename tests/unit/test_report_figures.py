@@ -72,7 +72,8 @@ def test_by_agent_with_state_gaps_and_an_agent_without_calls(source: ReportSourc
     assert found["cy"] == {
         "group": "cy", "calls": 0, "acw_total_s": 0.0, "acw_avg_s": None, "acw_median_s": None,
         "acw_p90_s": None, "acw_pct": 0.0, "aht_s": None, "compliance_pct": None,
-        "timeout_rate": None, "extension_rate": None,
+        "timeout_rate": None, "extension_rate": None, "quality_avg": None,
+        "critical_fail_rate": None, "auto_code_rate": None,
     }  # fmt: skip
 
 

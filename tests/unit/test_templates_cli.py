@@ -27,7 +27,7 @@ def test_list_shows_templates_and_codes(acw_home: Path) -> None:
     code, out, _ = run("templates", "list")
     assert code == 0
     assert "sales-lead" in out and "en,es,pl,zh" in out
-    assert "6 templates, 14 codes" in out
+    assert "6 templates, 16 codes" in out
     code, out, _ = run("templates", "list", "--codes")
     assert code == 0
     assert "callback" in out and "requires follow_up_at, follow_up_owner" in out
@@ -37,7 +37,7 @@ def test_lint_of_the_shipped_templates_passes(acw_home: Path) -> None:
     code, out, err = run("templates", "lint")
     assert code == 0, out
     assert out == ""
-    assert "24 template files, 14 codes: 0 error(s), 0 warning(s)" in err
+    assert "24 template files, 16 codes: 0 error(s), 0 warning(s)" in err
 
 
 def test_lint_exit_code_says_whether_anything_is_wrong(acw_home: Path, tmp_path: Path) -> None:

@@ -31,7 +31,10 @@ def test_shipped_codes_include_every_code_the_demo_uses() -> None:
     assert len(codes) >= 12
     assert {code for code, _, _ in OUTCOMES} <= codes
     callback = library.code("callback")
-    assert callback is not None and set(callback.requires) == {"follow_up_at", "follow_up_owner"}
+    assert callback is not None and set(callback.required_fields) == {
+        "follow_up_at",
+        "follow_up_owner",
+    }
     escalated = library.code("escalated")
     assert escalated is not None and set(escalated.requires) == {"escalated_to", "case_ref"}
     assert library.code("resolved").label_in("es") == "Resuelto"

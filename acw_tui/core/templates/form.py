@@ -139,6 +139,7 @@ class NoteForm:
             reasons.append(f"required: {names}")
         for name, problem in check.errors.items():
             reasons.append(f"{check.labels.get(name, name)}: {problem}")
+        reasons += self.library.code_rule_problems(self.codes, check.values)
         return "; ".join(reasons) or None
 
     def finished(
@@ -157,7 +158,9 @@ class NoteForm:
             codes=tuple(self.codes),
             template_id=template.id if template else None,
             template_version=template.version if template else None,
-            fields=dict(check.values),
-            required_complete=check.ok,
+            # Flags the codes set (do_not_call = true …) are stored with the values.
+            fields={**check.values, **self.library.flags_of(self.codes)},
+            required_complete=check.ok
+            and not self.library.code_rule_problems(self.codes, check.values),
             render_error=rendered.error,
         )

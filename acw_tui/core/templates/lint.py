@@ -161,7 +161,21 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
                 )
             )
             continue
-        for name in code.requires:
+        declared_anywhere = set(library.shared_fields) | {
+            f.name for t in library.templates for f in t.fields
+        }
+        for name in code.forbids:
+            if name not in declared_anywhere:
+                found.append(
+                    Problem(
+                        where,
+                        line_of(code.code),
+                        f"code `{code.code}` forbids field `{name}`, which no template "
+                        "nor [fields] in codes.toml declares",
+                        "warning",
+                    )
+                )
+        for name in code.required_fields:
             if name in library.shared_fields:
                 continue
             suggested = [t for t in library.templates if t.id == code.template]

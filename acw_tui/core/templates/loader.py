@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from acw_tui.core.templates.model import (
+    FOLLOW_UP_FIELDS,
+    CodeCategory,
+    CodeUse,
     FieldSpec,
     FieldType,
     NoteTemplate,
@@ -29,7 +32,20 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOML_LINE = re.compile(r"line (\d+)")
 _TEMPLATE_KEYS = {"id", "title", "locale", "version", "codes", "fields"}
 _FIELD_KEYS = {"name", "label", "labels", "type", "required", "choices", "default", "help"}
-_CODE_KEYS = {"code", "label", "labels", "template", "requires", "help"}
+_CODE_KEYS = {
+    "code",
+    "label",
+    "labels",
+    "template",
+    "requires",
+    "help",
+    "category",
+    "use",
+    "forbids",
+    "follow_up",
+    "sets",
+}
+_CATEGORY_KEYS = {"label", "labels"}
 
 
 class _Bad(Exception):
@@ -243,7 +259,8 @@ def parse_codes(
     lines = source.splitlines()
     try:
         data = _toml(source, 1)
-        _unknown_keys(data, {"codes", "fields"}, "codes file")
+        _unknown_keys(data, {"codes", "fields", "categories"}, "codes file")
+        categories = _parse_categories(data.get("categories", {}), lines)
         raw_codes = data.get("codes", [])
         if not isinstance(raw_codes, list):
             raise _Bad("`codes` must be an array of tables ([[codes]])")
@@ -256,7 +273,7 @@ def parse_codes(
                 else None
             )
             try:
-                codes.append(_parse_code(table, f"code #{number}"))
+                codes.append(_parse_code(table, f"code #{number}", categories))
             except _Bad as exc:
                 exc.line = exc.line or line
                 raise
@@ -285,7 +302,42 @@ def parse_codes(
     return tuple(codes), shared
 
 
-def _parse_code(table: Any, where: str) -> WrapupCode:
+def _parse_categories(raw: Any, lines: list[str]) -> dict[str, CodeCategory]:
+    """`[categories.NAME]` tables: the upper level of the code hierarchy."""
+    if not isinstance(raw, dict):
+        raise _Bad("`categories` must be tables ([categories.NAME])")
+    found = {}
+    for name, table in raw.items():
+        line = _line_of(lines, rf"^\s*\[categories\.{re.escape(name)}\]", 1)
+        where = f"category {name!r}"
+        if not isinstance(table, dict):
+            raise _Bad(f"{where}: a category must be a table", line)
+        try:
+            _unknown_keys(table, _CATEGORY_KEYS, where)
+            found[name] = CodeCategory(
+                name, _text(table, "label", where, required=False) or name, _labels(table, where)
+            )
+        except _Bad as exc:
+            exc.line = exc.line or line
+            raise
+    return found
+
+
+def _flags(table: Mapping[str, Any], where: str) -> dict[str, bool | str | int]:
+    value = table.get("sets", {})
+    if not isinstance(value, dict):
+        raise _Bad(f"{where}: `sets` must be a table of field = value")
+    for name, flag in value.items():
+        if not _NAME.match(name):
+            raise _Bad(f"{where}: `sets`: {name!r} is not a field name")
+        if not isinstance(flag, bool | str | int) or isinstance(flag, float):
+            raise _Bad(f"{where}: `sets.{name}` must be true/false, text or a whole number")
+    return dict(value)
+
+
+def _parse_code(
+    table: Any, where: str, categories: Mapping[str, CodeCategory] | None = None
+) -> WrapupCode:
     if not isinstance(table, dict):
         raise _Bad(f"{where}: a code must be a table")
     _unknown_keys(table, _CODE_KEYS, where)
@@ -293,13 +345,39 @@ def _parse_code(table: Any, where: str) -> WrapupCode:
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", code):
         raise _Bad(f"code {code!r}: a code is lower-case letters, digits, - and _")
     where = f"code {code!r}"
+    category_name = _text(table, "category", where, required=False)
+    category = None
+    if category_name:
+        category = (categories or {}).get(category_name)
+        if category is None:
+            known = ", ".join(sorted(categories or {})) or "none"
+            raise _Bad(
+                f"{where}: unknown category `{category_name}` "
+                f"(declare it as [categories.{category_name}]; known: {known})"
+            )
+    use = _text(table, "use", where, required=False) or CodeUse.ANY.value
+    if use not in {u.value for u in CodeUse}:
+        raise _Bad(f"{where}: `use` must be any, primary or secondary, got {use!r}")
+    follow_up = table.get("follow_up", False)
+    if not isinstance(follow_up, bool):
+        raise _Bad(f"{where}: `follow_up` must be true or false, got {follow_up!r}")
+    requires = _texts(table, "requires", where)
+    forbids = _texts(table, "forbids", where)
+    both = sorted(set(requires + (FOLLOW_UP_FIELDS if follow_up else ())) & set(forbids))
+    if both:
+        raise _Bad(f"{where}: `{both[0]}` is both required and forbidden")
     return WrapupCode(
         code=code,
         label=_text(table, "label", where, required=False) or code,
         template=_text(table, "template", where, required=False) or None,
-        requires=_texts(table, "requires", where),
+        requires=requires,
         labels=_labels(table, where),
         help=_text(table, "help", where, required=False),
+        category=category,
+        use=CodeUse(use),
+        forbids=forbids,
+        follow_up=follow_up,
+        sets=_flags(table, where),
     )
 
 

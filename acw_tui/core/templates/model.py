@@ -73,6 +73,30 @@ class NoteTemplate:
 
 
 @dataclass(frozen=True)
+class CodeCategory:
+    """The upper level of the code hierarchy (category → code)."""
+
+    id: str
+    label: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label_in(self, locale: str) -> str:
+        return self.labels.get(locale) or self.label
+
+
+class CodeUse(StrEnum):
+    """Where a code may stand in a wrap-up's list: the first code is the primary one."""
+
+    ANY = "any"
+    PRIMARY = "primary"  # only as the first code
+    SECONDARY = "secondary"  # only after a primary code
+
+
+# The fields an implied follow-up needs (a callback: who and when).
+FOLLOW_UP_FIELDS = ("follow_up_at", "follow_up_owner")
+
+
+@dataclass(frozen=True)
 class WrapupCode:
     code: str
     label: str
@@ -80,9 +104,19 @@ class WrapupCode:
     requires: tuple[str, ...] = ()  # field names that must be filled with this code
     labels: Mapping[str, str] = field(default_factory=dict)
     help: str = ""
+    category: CodeCategory | None = None
+    use: CodeUse = CodeUse.ANY
+    forbids: tuple[str, ...] = ()  # field names that must stay empty with this code
+    follow_up: bool = False  # implies a follow-up: owner and due time are required
+    sets: Mapping[str, bool | str | int] = field(default_factory=dict)  # flags stored
 
     def label_in(self, locale: str) -> str:
         return self.labels.get(locale) or self.label
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        extra = FOLLOW_UP_FIELDS if self.follow_up else ()
+        return tuple(dict.fromkeys((*self.requires, *extra)))
 
 
 @dataclass(frozen=True)
@@ -138,6 +172,42 @@ class TemplateLibrary:
     def code(self, code: str) -> WrapupCode | None:
         return next((c for c in self.codes if c.code == code), None)
 
+    def categories(self) -> list[CodeCategory]:
+        """The categories codes belong to, in the order of the codes file."""
+        seen: dict[str, CodeCategory] = {}
+        for code in self.codes:
+            if code.category is not None:
+                seen.setdefault(code.category.id, code.category)
+        return list(seen.values())
+
+    def code_rule_problems(
+        self, codes: tuple[str, ...] | list[str], values: Mapping[str, Any]
+    ) -> list[str]:
+        """What the chosen codes' rules refuse: a code out of its place (primary or
+        secondary), a forbidden field that is filled in. Empty when all is well."""
+        problems = []
+        for index, name in enumerate(codes):
+            found = self.code(name)
+            if found is None:
+                continue
+            if index == 0 and found.use is CodeUse.SECONDARY:
+                problems.append(f"{found.label}: only a secondary code; pick a main code first")
+            if index > 0 and found.use is CodeUse.PRIMARY:
+                problems.append(f"{found.label}: only a main code; it must come first")
+            for field_name in found.forbids:
+                if values.get(field_name) not in (None, "", False, [], ()):
+                    problems.append(f"{found.label}: {field_name} must stay empty with this code")
+        return problems
+
+    def flags_of(self, codes: tuple[str, ...] | list[str]) -> dict[str, bool | str | int]:
+        """The fields the chosen codes set (e.g. do_not_call = true)."""
+        flags: dict[str, bool | str | int] = {}
+        for name in codes:
+            found = self.code(name)
+            if found is not None:
+                flags.update(found.sets)
+        return flags
+
     def suggested_template(self, codes: tuple[str, ...] | list[str]) -> str | None:
         """The template the first chosen code suggests."""
         for code in codes:
@@ -153,7 +223,7 @@ class TemplateLibrary:
         needed: dict[str, None] = {}
         for code in codes:
             found = self.code(code)
-            for name in found.requires if found else ():
+            for name in found.required_fields if found else ():
                 needed.setdefault(name, None)
         fields = [f.as_required() if f.name in needed else f for f in template.fields]
         declared = {f.name for f in fields}

@@ -42,6 +42,7 @@ from acw_tui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
+    from acw_tui.service.quality import CriticalItemMissing
     from acw_tui.tui.widgets.guide_panel import GuidePanel
     from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
 
@@ -83,6 +84,7 @@ class AcwScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         from acw_tui.tui.widgets.note_preview import NotePreview
+        from acw_tui.tui.widgets.quality_checklist import QualityChecklist
 
         policy = self.desk.policy_for(self.wrapup)
         self._clock = self.desk.acw_clock(self.wrapup)
@@ -118,6 +120,8 @@ class AcwScreen(DeskScreen):
                 yield RedactionStatus(id="redaction-status")
                 with Vertical(id="preview-slot"):
                     yield NotePreview(id="note-preview")
+                    checker, problem = self.desk.quality_checker()
+                    yield QualityChecklist(checker, problem, id="checklist")
                 yield self.status_line
         yield KeyBar()
 
@@ -273,13 +277,20 @@ class AcwScreen(DeskScreen):
         # Show the note as it will be stored: with card numbers and ids redacted.
         redacted = self.desk.redactor.redact(rendered.text).text
         previews.first().show(dataclasses.replace(rendered, text=redacted))
+        from acw_tui.service.quality import note_input
+        from acw_tui.tui.widgets.quality_checklist import QualityChecklist
+
+        form, text = self.note_form, self.notes.text
+        for checklist in self.query(QualityChecklist):
+            checklist.note_changed(lambda: note_input(form, text))
 
     # -- finishing ---------------------------------------------------------------------
 
-    def action_finish(self, allow_empty: bool = False) -> None:
+    def action_finish(self, allow_empty: bool = False, confirm_critical: bool = False) -> None:
         if self._finishing:
             return  # ctrl+s again while the first is being stored
         from acw_tui.service.finishing import EmptyNote
+        from acw_tui.service.quality import CriticalItemMissing
 
         form = self.load_note_form()
         form.notes = self.notes.text
@@ -298,6 +309,9 @@ class AcwScreen(DeskScreen):
             if isinstance(error, EmptyNote):
                 self.confirm_empty()
                 return
+            if isinstance(error, CriticalItemMissing):
+                self.confirm_critical(error, allow_empty)
+                return
             from acw_tui.tui.widgets.wrapup_panel import WrapupPanel
 
             for panel in self.query(WrapupPanel):
@@ -314,10 +328,22 @@ class AcwScreen(DeskScreen):
                 guide_version=guide_version,
                 clock=clock,
                 allow_empty=allow_empty,
+                confirm_critical=confirm_critical,
             ),
             done=finished,
             failed=refused,
         )
+
+    def confirm_critical(self, error: CriticalItemMissing, allow_empty: bool) -> None:
+        from acw_tui.tui.screens.quality_dialog import CriticalItemsDialog
+
+        def answered(finish_anyway: bool | None) -> None:
+            if finish_anyway:
+                self.action_finish(allow_empty=allow_empty, confirm_critical=True)
+            else:
+                self.notes.focus()
+
+        self.app.push_screen(CriticalItemsDialog(error.missing), answered)
 
     def confirm_empty(self) -> None:
         from acw_tui.tui.screens.dialogs import EmptyNoteDialog
@@ -380,6 +406,9 @@ class AcwScreen(DeskScreen):
                     lambda: self.desk.extend(wrapup, reason), done=extended, what="Not extended"
                 )
 
+        if not policy.extension_needs_reason:
+            answered(" ")  # agent-requested ACW: extended on demand, no reason asked
+            return
         from acw_tui.tui.screens.dialogs import ExtendDialog
 
         self.app.push_screen(ExtendDialog(policy.extend_seconds), answered)

@@ -260,8 +260,12 @@ class ReportsScreen(Screen[None]):
             for o in made.outliers
         )
         hint = "  ·  Enter on an agent: their wrap-ups" if made.by == "agent" else ""
+        # The quality rules to coach on (examples: `acw report`, md or html).
+        failed = ", ".join(f"{f.rule} ({f.times})" for f in made.failed_rules[:5])
+        failed = f"\nMost-failed quality rules: {failed}" if failed else ""
         self.query_one("#outliers", Static).update(
-            f"Outliers (median > {made.outlier_factor:g} × team median): {outliers or 'none'}{hint}"
+            f"Outliers (median > {made.outlier_factor:g} × team median): {outliers or 'none'}"
+            f"{hint}{failed}"
         )
 
     @on(DataTable.RowSelected, "#figures")

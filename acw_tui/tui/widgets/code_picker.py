@@ -24,8 +24,11 @@ from acw_tui.core.templates import WrapupCode
 
 
 def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
-    """Every typed word appears in the code, its label or its help text."""
-    haystack = f"{code.code} {code.label} {code.label_in(locale)} {code.help}".casefold()
+    """Every typed word appears in the code, its label, its help text or its category
+    (typing a category's name lists its codes: the hierarchy, by keyboard)."""
+    category = f"{code.category.label} {code.category.label_in(locale)}" if code.category else ""
+    haystack = f"{code.code} {code.label} {code.label_in(locale)} {code.help} {category}"
+    haystack = haystack.casefold()
     return all(word in haystack for word in text.casefold().split())
 
 

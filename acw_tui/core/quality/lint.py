@@ -1,0 +1,78 @@
+"""`acw rules lint`: the loader's problems plus what only the whole folder shows —
+a condition naming a code or template that does not exist, a field nobody declares,
+an element without phrases in one of the note languages, an element no rule uses."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from acw_tui.core.quality.model import LANGUAGES, RuleProblem, RuleSet
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates import TemplateLibrary
+
+
+def lint_with_library(rules: RuleSet, library: TemplateLibrary) -> list[RuleProblem]:
+    """Lint against the codes, templates and fields of the templates folder beside it."""
+    fields = set(library.shared_fields) | {f.name for t in library.templates for f in t.fields}
+    fields |= {name for code in library.codes for name in code.sets}
+    return lint_rules(
+        rules, codes={c.code for c in library.codes}, templates=set(library.ids()), fields=fields
+    )
+
+
+def lint_rules(
+    rules: RuleSet,
+    *,
+    codes: Collection[str],
+    templates: Collection[str],
+    fields: Collection[str],
+) -> list[RuleProblem]:
+    where = rules.path or "quality.toml"
+    found = list(rules.problems)
+
+    def warn(line: int | None, message: str, severity: str = "warning") -> None:
+        found.append(RuleProblem(where, line, message, severity))
+
+    for rule in rules.rules:
+        for code in (*rule.when.codes, *rule.when.not_codes):
+            if code not in codes:
+                warn(rule.line, f"rule {rule.id!r}: when: unknown code `{code}`", "error")
+        for template in rule.when.templates:
+            if template not in templates:
+                warn(
+                    rule.line,
+                    f"rule {rule.id!r}: when.templates: unknown template `{template}`",
+                    "error",
+                )
+        if rule.when.field and rule.when.field not in fields:
+            warn(
+                rule.line,
+                f"rule {rule.id!r}: when.field: no template or code declares `{rule.when.field}`",
+            )
+    used = {r.element for r in rules.rules}
+    used |= {r.when.element for r in rules.rules if r.when.element}
+    used |= {r.when.not_element for r in rules.rules if r.when.not_element}
+    for element in rules.elements.values():
+        for name in (spec.partition("=")[0].strip() for spec in element.fields):
+            if name not in fields:
+                warn(
+                    element.line,
+                    f"element {element.id!r}: no template or code declares field `{name}`",
+                )
+        if element.phrases or element.patterns:
+            missing = [
+                language
+                for language in LANGUAGES
+                if not element.phrases.get(language) and not element.patterns.get(language)
+            ]
+            if missing:
+                warn(
+                    element.line,
+                    f"element {element.id!r}: no phrases in {', '.join(missing)}: notes in "
+                    "that language find it only by its fields",
+                )
+        if element.id not in used:
+            warn(element.line, f"element {element.id!r}: no rule uses it")
+    return found
