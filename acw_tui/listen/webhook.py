@@ -223,10 +223,10 @@ def _hms(value: str | None, where: str) -> float | None:
     if value is None:
         return None
     parts = value.strip().split(":")
+    if len(parts) not in (1, 3) or not all(p.isdigit() for p in parts):
+        raise BadEvent(f"{where}: {value[:40]!r} is not hh:mm:ss (or whole seconds)")
     if len(parts) == 1:
         return whole_seconds(value, where)
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise BadEvent(f"{where}: {value[:40]!r} is not hh:mm:ss")
     hours, minutes, seconds = (int(p) for p in parts)
     return whole_seconds(str(hours * 3600 + minutes * 60 + seconds), where)
 

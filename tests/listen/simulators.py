@@ -114,8 +114,7 @@ class Simulator:
                 return
             for chunk in self.script_for(index):
                 if chunk == DROP:
-                    writer.transport.abort()
-                    return
+                    return  # closed below, after what was written so far is sent
                 writer.write(chunk)
                 await writer.drain()
             await self.release.wait()
