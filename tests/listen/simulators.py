@@ -25,54 +25,131 @@ def _epoch(at: datetime) -> str:
 
 
 def agent_connect(
-    at: datetime, linkedid: str, *, interface: str = "PJSIP/1001", queue: str = "support",
-    member: str = "Ana", hold: int = 12, caller: str = "+48221234567",
+    at: datetime,
+    linkedid: str,
+    *,
+    interface: str = "PJSIP/1001",
+    queue: str = "support",
+    member: str = "Ana",
+    hold: int = 12,
+    caller: str = "+48221234567",
 ) -> bytes:
     return ami_frame(
-        Event="AgentConnect", Privilege="agent,all", Timestamp=_epoch(at),
-        Channel="PJSIP/trunk-00000001", ChannelState="6", ChannelStateDesc="Up",
-        CallerIDNum=caller, CallerIDName="Customer", ConnectedLineNum="1001",
-        ConnectedLineName="Ana", Language="en", AccountCode="", Context="from-trunk",
-        Exten="100", Priority="3", Uniqueid=linkedid, Linkedid=linkedid,
-        DestChannel=f"{interface}-00000002", DestChannelState="6", DestChannelStateDesc="Up",
-        DestCallerIDNum="1001", DestUniqueid=f"{linkedid}9", DestLinkedid=linkedid,
-        Queue=queue, MemberName=member, Interface=interface, HoldTime=str(hold),
+        Event="AgentConnect",
+        Privilege="agent,all",
+        Timestamp=_epoch(at),
+        Channel="PJSIP/trunk-00000001",
+        ChannelState="6",
+        ChannelStateDesc="Up",
+        CallerIDNum=caller,
+        CallerIDName="Customer",
+        ConnectedLineNum="1001",
+        ConnectedLineName="Ana",
+        Language="en",
+        AccountCode="",
+        Context="from-trunk",
+        Exten="100",
+        Priority="3",
+        Uniqueid=linkedid,
+        Linkedid=linkedid,
+        DestChannel=f"{interface}-00000002",
+        DestChannelState="6",
+        DestChannelStateDesc="Up",
+        DestCallerIDNum="1001",
+        DestUniqueid=f"{linkedid}9",
+        DestLinkedid=linkedid,
+        Queue=queue,
+        MemberName=member,
+        Interface=interface,
+        HoldTime=str(hold),
         RingTime="4",
     )
 
 
 def agent_complete(
-    at: datetime, linkedid: str, *, interface: str = "PJSIP/1001", queue: str = "support",
-    member: str = "Ana", hold: int = 12, talk: int = 95, reason: str = "caller",
+    at: datetime,
+    linkedid: str,
+    *,
+    interface: str = "PJSIP/1001",
+    queue: str = "support",
+    member: str = "Ana",
+    hold: int = 12,
+    talk: int = 95,
+    reason: str = "caller",
     caller: str = "+48221234567",
 ) -> bytes:
     return ami_frame(
-        Event="AgentComplete", Privilege="agent,all", Timestamp=_epoch(at),
-        Channel="PJSIP/trunk-00000001", ChannelState="6", ChannelStateDesc="Up",
-        CallerIDNum=caller, CallerIDName="Customer", ConnectedLineNum="1001",
-        ConnectedLineName="Ana", Language="en", AccountCode="", Context="from-trunk",
-        Exten="100", Priority="3", Uniqueid=linkedid, Linkedid=linkedid,
-        DestChannel=f"{interface}-00000002", DestChannelState="6", DestChannelStateDesc="Up",
-        DestCallerIDNum="1001", DestUniqueid=f"{linkedid}9", DestLinkedid=linkedid,
-        Queue=queue, MemberName=member, Interface=interface, HoldTime=str(hold),
-        TalkTime=str(talk), Reason=reason,
+        Event="AgentComplete",
+        Privilege="agent,all",
+        Timestamp=_epoch(at),
+        Channel="PJSIP/trunk-00000001",
+        ChannelState="6",
+        ChannelStateDesc="Up",
+        CallerIDNum=caller,
+        CallerIDName="Customer",
+        ConnectedLineNum="1001",
+        ConnectedLineName="Ana",
+        Language="en",
+        AccountCode="",
+        Context="from-trunk",
+        Exten="100",
+        Priority="3",
+        Uniqueid=linkedid,
+        Linkedid=linkedid,
+        DestChannel=f"{interface}-00000002",
+        DestChannelState="6",
+        DestChannelStateDesc="Up",
+        DestCallerIDNum="1001",
+        DestUniqueid=f"{linkedid}9",
+        DestLinkedid=linkedid,
+        Queue=queue,
+        MemberName=member,
+        Interface=interface,
+        HoldTime=str(hold),
+        TalkTime=str(talk),
+        Reason=reason,
     )
 
 
-def hangup(at: datetime, linkedid: str, *, channel: str = "PJSIP/1001-00000007",
-           uniqueid: str | None = None, other: str = "+48229876543") -> bytes:
+def hangup(
+    at: datetime,
+    linkedid: str,
+    *,
+    channel: str = "PJSIP/1001-00000007",
+    uniqueid: str | None = None,
+    other: str = "+48229876543",
+) -> bytes:
     return ami_frame(
-        Event="Hangup", Privilege="call,all", Timestamp=_epoch(at), Channel=channel,
-        ChannelState="6", ChannelStateDesc="Up", CallerIDNum="1001", CallerIDName="Ana",
-        ConnectedLineNum=other, ConnectedLineName="", Language="en", AccountCode="",
-        Context="from-internal", Exten="", Priority="1", Uniqueid=uniqueid or linkedid,
-        Linkedid=linkedid, Cause="16", Cause_txt="Normal Clearing",
+        Event="Hangup",
+        Privilege="call,all",
+        Timestamp=_epoch(at),
+        Channel=channel,
+        ChannelState="6",
+        ChannelStateDesc="Up",
+        CallerIDNum="1001",
+        CallerIDName="Ana",
+        ConnectedLineNum=other,
+        ConnectedLineName="",
+        Language="en",
+        AccountCode="",
+        Context="from-internal",
+        Exten="",
+        Priority="1",
+        Uniqueid=uniqueid or linkedid,
+        Linkedid=linkedid,
+        Cause="16",
+        Cause_txt="Normal Clearing",
     )
 
 
 def fully_booted() -> bytes:
-    return ami_frame(Event="FullyBooted", Privilege="system,all", Uptime="86400",
-                     LastReload="3600", Status="Fully Booted")
+    return ami_frame(
+        Event="FullyBooted",
+        Privilege="system,all",
+        Uptime="86400",
+        LastReload="3600",
+        Status="Fully Booted",
+    )
 
 
 @dataclass
@@ -139,12 +216,22 @@ class AmiSimulator(Simulator):
         self.logins.append(action)
         ok = action.get("Username") == self.user and action.get("Secret") == self.secret
         if not ok:
-            writer.write(ami_frame(Response="Error", ActionID=action.get("ActionID", ""),
-                                   Message="Authentication failed"))
+            writer.write(
+                ami_frame(
+                    Response="Error",
+                    ActionID=action.get("ActionID", ""),
+                    Message="Authentication failed",
+                )
+            )
             await writer.drain()
             return False
-        writer.write(ami_frame(Response="Success", ActionID=action.get("ActionID", ""),
-                               Message="Authentication accepted"))
+        writer.write(
+            ami_frame(
+                Response="Success",
+                ActionID=action.get("ActionID", ""),
+                Message="Authentication accepted",
+            )
+        )
         writer.write(fully_booted())
         await writer.drain()
         return True
@@ -162,48 +249,89 @@ def _micro(at: datetime) -> str:
     return str(int(at.timestamp() * 1_000_000))
 
 
-def channel_answer(at: datetime, uuid: str, *, agent: str = "1001",
-                   caller: str = "+48221234567") -> bytes:
-    return esl_event(**{
-        "Event-Name": "CHANNEL_ANSWER", "Core-UUID": "core-1", "Event-Date-Timestamp": _micro(at),
-        "Event-Sequence": "501", "Channel-Name": f"sofia/internal/{agent}@10.0.0.5",
-        "Unique-ID": uuid, "Call-Direction": "outbound", "Answer-State": "answered",
-        "Caller-Caller-ID-Number": caller, "Caller-Destination-Number": agent,
-        "Caller-Channel-Answered-Time": _micro(at), "variable_dialed_user": agent,
-        "variable_cc_agent": f"{agent}@default", "variable_cc_queue": "support@default",
-    })
+def channel_answer(
+    at: datetime, uuid: str, *, agent: str = "1001", caller: str = "+48221234567"
+) -> bytes:
+    return esl_event(
+        **{
+            "Event-Name": "CHANNEL_ANSWER",
+            "Core-UUID": "core-1",
+            "Event-Date-Timestamp": _micro(at),
+            "Event-Sequence": "501",
+            "Channel-Name": f"sofia/internal/{agent}@10.0.0.5",
+            "Unique-ID": uuid,
+            "Call-Direction": "outbound",
+            "Answer-State": "answered",
+            "Caller-Caller-ID-Number": caller,
+            "Caller-Destination-Number": agent,
+            "Caller-Channel-Answered-Time": _micro(at),
+            "variable_dialed_user": agent,
+            "variable_cc_agent": f"{agent}@default",
+            "variable_cc_queue": "support@default",
+        }
+    )
 
 
 def channel_hangup_complete(
-    answered: datetime, ended: datetime, uuid: str, *, agent: str = "1001",
-    hold: int = 20, disposition: str = "send_bye", caller: str = "+48221234567",
+    answered: datetime,
+    ended: datetime,
+    uuid: str,
+    *,
+    agent: str = "1001",
+    hold: int = 20,
+    disposition: str = "send_bye",
+    caller: str = "+48221234567",
     answered_at_all: bool = True,
 ) -> bytes:
-    return esl_event(**{
-        "Event-Name": "CHANNEL_HANGUP_COMPLETE", "Core-UUID": "core-1",
-        "Event-Date-Timestamp": _micro(ended), "Event-Sequence": "777",
-        "Channel-Name": f"sofia/internal/{agent}@10.0.0.5", "Unique-ID": uuid,
-        "Call-Direction": "outbound", "Answer-State": "hangup",
-        "Hangup-Cause": "NORMAL_CLEARING", "Caller-Caller-ID-Number": caller,
-        "Caller-Destination-Number": agent,
-        "Caller-Channel-Answered-Time": _micro(answered) if answered_at_all else "0",
-        "Caller-Channel-Hangup-Time": _micro(ended), "variable_dialed_user": agent,
-        "variable_cc_agent": f"{agent}@default", "variable_cc_queue": "support@default",
-        "variable_billsec": str(int((ended - answered).total_seconds())) if answered_at_all else "0",
-        "variable_hold_accum_seconds": str(hold),
-        "variable_sip_hangup_disposition": disposition,
-    })
+    return esl_event(
+        **{
+            "Event-Name": "CHANNEL_HANGUP_COMPLETE",
+            "Core-UUID": "core-1",
+            "Event-Date-Timestamp": _micro(ended),
+            "Event-Sequence": "777",
+            "Channel-Name": f"sofia/internal/{agent}@10.0.0.5",
+            "Unique-ID": uuid,
+            "Call-Direction": "outbound",
+            "Answer-State": "hangup",
+            "Hangup-Cause": "NORMAL_CLEARING",
+            "Caller-Caller-ID-Number": caller,
+            "Caller-Destination-Number": agent,
+            "Caller-Channel-Answered-Time": _micro(answered) if answered_at_all else "0",
+            "Caller-Channel-Hangup-Time": _micro(ended),
+            "variable_dialed_user": agent,
+            "variable_cc_agent": f"{agent}@default",
+            "variable_cc_queue": "support@default",
+            "variable_billsec": str(int((ended - answered).total_seconds()))
+            if answered_at_all
+            else "0",
+            "variable_hold_accum_seconds": str(hold),
+            "variable_sip_hangup_disposition": disposition,
+        }
+    )
 
 
-def bridge_agent(action: str, answered: datetime, ended: datetime | None, uuid: str,
-                 *, agent: str = "1001@default") -> bytes:
+def bridge_agent(
+    action: str,
+    answered: datetime,
+    ended: datetime | None,
+    uuid: str,
+    *,
+    agent: str = "1001@default",
+) -> bytes:
     fields = {
-        "Event-Name": "CUSTOM", "Event-Subclass": "callcenter::info", "Core-UUID": "core-1",
+        "Event-Name": "CUSTOM",
+        "Event-Subclass": "callcenter::info",
+        "Core-UUID": "core-1",
         "Event-Sequence": "640" if action.endswith("start") else "770",
-        "CC-Queue": "support@default", "CC-Action": action, "CC-Agent": agent,
-        "CC-Agent-System": "single_box", "CC-Agent-UUID": uuid,
-        "CC-Member-UUID": "member-1", "CC-Member-Session-UUID": "caller-leg-1",
-        "CC-Member-CID-Name": "Customer", "CC-Member-CID-Number": "+48221234567",
+        "CC-Queue": "support@default",
+        "CC-Action": action,
+        "CC-Agent": agent,
+        "CC-Agent-System": "single_box",
+        "CC-Agent-UUID": uuid,
+        "CC-Member-UUID": "member-1",
+        "CC-Member-Session-UUID": "caller-leg-1",
+        "CC-Member-CID-Name": "Customer",
+        "CC-Member-CID-Number": "+48221234567",
         "CC-Agent-Called-Time": str(int(answered.timestamp()) - 3),
         "CC-Agent-Answered-Time": str(int(answered.timestamp())),
         "CC-Member-Joined-Time": str(int(answered.timestamp()) - 30),

@@ -137,7 +137,9 @@ async def test_a_connection_dropped_mid_event_reconnects_and_loses_nothing(
     await sim.stop()
 
     assert sim.connections == 2
-    assert any(line.startswith("connection lost: AMI: connection closed in the middle") for line in lines)
+    assert any(
+        line.startswith("connection lost: AMI: connection closed in the middle") for line in lines
+    )
     assert sum(line.startswith("connected:") for line in lines) == 2
     (wrapup,) = desk.pending()
     assert wrapup.call.talk_seconds == 40

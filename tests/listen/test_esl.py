@@ -68,9 +68,7 @@ async def test_an_agent_hangup_a_transfer_a_missed_ring_and_another_agent(
     t0 = (clock.now() - timedelta(minutes=20)).replace(microsecond=0)
     script = [
         channel_hangup_complete(t0, t0 + timedelta(seconds=50), "leg-a", disposition="recv_bye"),
-        channel_hangup_complete(
-            t0, t0 + timedelta(seconds=70), "leg-b", disposition="recv_refer"
-        ),
+        channel_hangup_complete(t0, t0 + timedelta(seconds=70), "leg-b", disposition="recv_refer"),
         channel_hangup_complete(t0, t0, "leg-c", answered_at_all=False),  # rang, not answered
         channel_hangup_complete(t0, t0 + timedelta(seconds=10), "leg-d", agent="1002"),
     ]

@@ -97,7 +97,11 @@ async def test_unauthenticated_requests_get_401_and_a_log_line_without_the_secre
         twilio = await hook.client.post(f"{hook.base}/twilio/taskrouter", data={"EventType": "x"})
         threecx = await hook.client.post(f"{hook.base}/3cx", json={"call_type": "Inbound"})
     assert twilio.status_code == 401 and threecx.status_code == 401
-    refused = [line for line in hook.lines if "401" in line or "not authenticated" in line or "X-Twilio-Signature" in line]
+    refused = [
+        line
+        for line in hook.lines
+        if "401" in line or "not authenticated" in line or "X-Twilio-Signature" in line
+    ]
     assert len(refused) == 6
     assert all("from 127.0.0.1" in line for line in refused)
     assert not any(SECRET in line for line in hook.lines)
@@ -105,7 +109,9 @@ async def test_unauthenticated_requests_get_401_and_a_log_line_without_the_secre
     assert desk.pending() == []
 
 
-async def test_bad_requests_are_400_with_the_reason(hook: Hook, desk: Desk, clock: ManualClock) -> None:
+async def test_bad_requests_are_400_with_the_reason(
+    hook: Hook, desk: Desk, clock: ManualClock
+) -> None:
     auth = {"Authorization": f"Bearer {SECRET}"}
     cases = [
         (b"{not json", "not JSON"),
@@ -124,7 +130,9 @@ async def test_bad_requests_are_400_with_the_reason(hook: Hook, desk: Desk, cloc
         else:
             assert response.status_code == 400 and reason in response.json()["error"], reason
     huge = b"{" + b" " * (1024 * 1024 + 10) + b"}"
-    assert (await hook.client.post(f"{hook.base}/events", content=huge, headers=auth)).status_code == 413
+    assert (
+        await hook.client.post(f"{hook.base}/events", content=huge, headers=auth)
+    ).status_code == 413
     assert desk.pending() == []
 
 
@@ -146,8 +154,12 @@ def taskrouter_params(clock: ManualClock, event_type: str, at_minutes: float) ->
         "TaskQueueSid": "WQ" + "5" * 32,
         "TaskQueueName": "Billing",
         "TaskAttributes": json.dumps(
-            {"call_sid": "CA" + "6" * 32, "from": "+15551230000", "to": "+15559870000",
-             "direction": "inbound"}
+            {
+                "call_sid": "CA" + "6" * 32,
+                "from": "+15551230000",
+                "to": "+15559870000",
+                "direction": "inbound",
+            }
         ),
         "WorkerSid": "WK" + "7" * 32,
         "WorkerName": "ana",
@@ -178,7 +190,11 @@ async def test_taskrouter_reservation_accepted_then_wrapup_opens_the_wrapup(
     task_wrapup = await post_twilio(hook, taskrouter_params(clock, "task.wrapup", 2))
     forged = await post_twilio(hook, taskrouter_params(clock, "reservation.wrapup", 1), "other")
     assert [r.status_code for r in (accepted, ignored, wrapup, task_wrapup, forged)] == [
-        200, 202, 200, 200, 401,
+        200,
+        202,
+        200,
+        200,
+        401,
     ]
     (opened,) = desk.pending()
     assert opened.call.external_id == "CA" + "6" * 32
