@@ -52,3 +52,18 @@ def test_the_check_sees_function_level_imports(tmp_path: Path) -> None:
     sample = PACKAGE / "tui" / "app.py"
     modules = [module for file, _, module in imports_of(sample.parent) if file == "tui/app.py"]
     assert "acw_tui.tui.screens.pending" in modules  # imported inside an action
+
+
+def test_the_listeners_reach_the_store_only_through_the_service() -> None:
+    # listen/ may use the core, the settings, the service (Desk) and the errors: a phone
+    # system's event takes the same door as the hook, never the store or the screen.
+    allowed = (
+        "acw_tui.listen",
+        "acw_tui.core",
+        "acw_tui.settings",
+        "acw_tui.service",
+        "acw_tui.errors",
+    )
+    assert offenders("listen", ("acw_tui.",), allowed) == []
+    for library in ("textual", "rich", "sqlite_utils"):
+        assert offenders("listen", (library,)) == []
