@@ -155,12 +155,13 @@ def fully_booted() -> bytes:
 @dataclass
 class Simulator:
     """A scripted loopback server: connection k replays `scripts[k]` (the last script
-    repeats), then stays open until `release` is set."""
+    repeats), then sends what is put in `live` until `release` is set."""
 
     scripts: list[Sequence[bytes]] = field(default_factory=list)
     connections: int = 0
     logins: list[dict[str, str]] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    live: asyncio.Queue[bytes] = field(default_factory=asyncio.Queue)
     server: asyncio.Server | None = None
     port: int = 0
 
@@ -191,7 +192,15 @@ class Simulator:
                     return  # closed below, after what was written so far is sent
                 writer.write(chunk)
                 await writer.drain()
-            await self.release.wait()
+            released = asyncio.ensure_future(self.release.wait())
+            while not self.release.is_set():
+                frame = asyncio.ensure_future(self.live.get())
+                await asyncio.wait({frame, released}, return_when=asyncio.FIRST_COMPLETED)
+                if not frame.done():
+                    frame.cancel()
+                    break
+                writer.write(frame.result())
+                await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
