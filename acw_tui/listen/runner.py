@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("acw.listen")
 
 
+def _has_facts(event: CallEvent) -> bool:
+    return any(v is not None for v in (event.talk_seconds, event.hold_seconds, event.hung_up_by))
+
+
 class Outcome(StrEnum):
     STARTED = "call started"
     OPENED = "wrap-up opened"
@@ -173,6 +177,11 @@ class Listener:
         event = routed(event, self.routing)
         verdict = self.dedup.verdict(event)
         if verdict is Verdict.DUPLICATE:
+            if self.desk is not None and event.phase is Phase.ENDED and _has_facts(event):
+                try:
+                    await self._store(event, facts_only=True)
+                except ListenError as exc:
+                    self.bad(str(exc))
             self.say(f"{Outcome.DUPLICATE.value}: {event.describe()}")
             return Outcome.DUPLICATE
         if verdict is Verdict.STALE:
@@ -199,7 +208,7 @@ class Listener:
         )
         return outcome
 
-    async def _store(self, event: CallEvent) -> Outcome:
+    async def _store(self, event: CallEvent, *, facts_only: bool = False) -> Outcome:
         from acw_tui.service.desk import AlreadyEnded, DeskError
 
         desk = self.desk
@@ -207,6 +216,15 @@ class Listener:
 
         def write() -> Outcome:
             try:
+                if facts_only:
+                    # A second report of an ended call: it may know what the first did not.
+                    desk.add_call_facts(
+                        event.call_id,
+                        talk_seconds=event.talk_seconds,
+                        hold_seconds=event.hold_seconds,
+                        hung_up_by=event.hung_up_by,
+                    )
+                    return Outcome.DUPLICATE
                 if event.phase is Phase.ANSWERED:
                     desk.call_started(
                         event.call_id,

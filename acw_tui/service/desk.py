@@ -304,6 +304,41 @@ class Desk:
             self.states.change(self.agent_id, self.site_id, AgentStateName.ACW, ended_at, now)
         return wrapup
 
+    @service_call
+    def add_call_facts(
+        self,
+        external_id: str,
+        *,
+        talk_seconds: float | None = None,
+        hold_seconds: float | None = None,
+        hung_up_by: str | None = None,
+    ) -> Call | None:
+        """What a second report of a call adds (FreeSWITCH's hang-up after mod_callcenter's
+        end): only the facts the call does not have yet; None for an unknown call."""
+        now = self.clock.now()
+        external_id = self._call_id(external_id)
+        given = {
+            "talk_seconds": None if talk_seconds is None else inputs.seconds(talk_seconds),
+            "hold_seconds": (
+                None if hold_seconds is None else inputs.seconds(hold_seconds, "hold seconds")
+            ),
+            "hung_up_by": self._label(hung_up_by, "hung up by"),
+        }
+        with self.store.transaction():
+            call = self.calls.by_external_id(self.site_id, external_id)
+            if call is None:
+                return None
+            missing = {k: v for k, v in given.items() if v is not None and getattr(call, k) is None}
+            if not missing:
+                return call
+            return self.calls.record(
+                external_id=external_id,
+                agent_id=call.agent_id,
+                site_id=self.site_id,
+                now=now,
+                **missing,
+            )
+
     # -- the phone-system listener's state (`acw listen` writes, the screen reads) -------
 
     @service_call
@@ -659,7 +694,9 @@ class Desk:
             wrapup_id=done.id,
             agent_id=done.agent_id,
             site_id=done.site_id,
-            findings=[Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks],
+            findings=[
+                Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks
+            ],
             policy_version=self.redactor.policy.version,
             now=now,
         )

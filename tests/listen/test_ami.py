@@ -132,7 +132,7 @@ async def test_a_connection_dropped_mid_event_reconnects_and_loses_nothing(
     sim = await AmiSimulator(scripts=[first, second]).start()
     lines: list[str] = []
     listener = listener_for(adapter(sim), desk, lines)
-    task = await run_until(listener, lambda: len(desk.pending()) == 1)
+    task = await run_until(listener, lambda: len(listener.outcomes) == 3)
     await stop(task)
     await sim.stop()
 

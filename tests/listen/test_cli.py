@@ -57,8 +57,7 @@ def test_mistakes_are_one_line(args: tuple[str, ...], secret: str | None, messag
 
 def test_the_config_section_names_the_source_and_maps(home: Path) -> None:
     (home / "config.toml").write_text(
-        'agent_id = "ana"\n[listen]\nsource = "esl://127.0.0.1:1"\n'
-        '[listen.agents]\n"1001" = 5\n',
+        'agent_id = "ana"\n[listen]\nsource = "esl://127.0.0.1:1"\n[listen.agents]\n"1001" = 5\n',
         encoding="utf-8",
     )
     code, _, err = run("listen", "--check")

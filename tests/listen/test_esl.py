@@ -62,6 +62,33 @@ async def test_a_queue_call_answered_and_hung_up_by_the_caller(
     assert sim.logins == [{"command": "auth"}]
 
 
+async def test_the_hangup_after_bridge_agent_end_adds_hold_and_who_hung_up(
+    desk: Desk, clock: ManualClock
+) -> None:
+    answered = (clock.now() - timedelta(minutes=4)).replace(microsecond=0)
+    ended = answered + timedelta(seconds=61)
+    uuid = "leg-cc-1"
+    script = [
+        bridge_agent("bridge-agent-start", answered, None, uuid),
+        bridge_agent("bridge-agent-end", answered, ended, uuid),  # as mod_callcenter sends it
+        channel_hangup_complete(answered, ended, uuid, hold=17, disposition="recv_bye"),
+    ]
+    sim = await EslSimulator(scripts=[script]).start()
+    listener = listener_for(adapter(sim), desk, [])
+    task = await run_until(listener, lambda: len(listener.outcomes) == 3)
+    await stop(task)
+    await sim.stop()
+    assert [o for _, o in listener.outcomes] == [
+        Outcome.STARTED,
+        Outcome.OPENED,
+        Outcome.DUPLICATE,
+    ]
+    (wrapup,) = desk.pending()
+    assert wrapup.started_at == ended  # the first end stands
+    call = desk.for_call(uuid)[0].call
+    assert (call.talk_seconds, call.hold_seconds, call.hung_up_by) == (61, 17, "agent")
+
+
 async def test_an_agent_hangup_a_transfer_a_missed_ring_and_another_agent(
     desk: Desk, clock: ManualClock
 ) -> None:
@@ -92,7 +119,7 @@ async def test_a_connection_dropped_mid_event_reconnects(desk: Desk, clock: Manu
     sim = await EslSimulator(scripts=[[end[:120], DROP], [end]]).start()
     lines: list[str] = []
     listener = listener_for(adapter(sim), desk, lines)
-    task = await run_until(listener, lambda: len(desk.pending()) == 1)
+    task = await run_until(listener, lambda: len(listener.outcomes) == 1)
     await stop(task)
     await sim.stop()
     assert sim.connections == 2
