@@ -4,15 +4,19 @@ time a listening phone system reports on the wrap-up screen."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from acw_tui.core.clock import ManualClock
 from acw_tui.core.model import ListenerStatus
 from acw_tui.service.desk import Desk
+from acw_tui.settings.config import load_config
+from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
-from tests.tui.conftest import acw_open, wait_for
+from tests.tui.conftest import acw_open, notices, wait_for
 
 
 def shown(app: AcwApp, selector: str) -> str:
@@ -69,3 +73,46 @@ async def test_a_call_with_hold_time_shows_it_on_the_wrapup(
         await wait_for(pilot, acw_open(app, "1700000000.11"))
         details = str(app.screen.query_one("CallDetails", Static).render())
         assert "Talk     1:35" in details and "Hold     0:12" in details
+
+
+async def test_a_listen_source_in_the_config_listens_from_the_screen(
+    acw_home: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.listen.simulators import AmiSimulator, agent_complete
+
+    now = datetime.now(UTC)
+    sim = await AmiSimulator(
+        scripts=[[agent_complete(now - timedelta(seconds=3), "1700000900.3", talk=44, hold=5)]]
+    ).start()
+    path = acw_home / "config.toml"
+    path.write_text(
+        f'agent_id = "ana"\nsite_id = "site-1"\n[listen]\nsource = "ami://acw@127.0.0.1:{sim.port}"\n'
+        '[listen.agents]\n"PJSIP/1001" = "ana"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ACW_LISTEN_SECRET", sim.secret)
+    app = AcwApp(Desk(open_store(acw_home / "acw.db"), load_config(path)))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, acw_open(app, "1700000900.3"))
+        details = str(app.screen.query_one("CallDetails", Static).render())
+        assert "Talk     0:44" in details and "Hold     0:05" in details
+        assert app.listener is not None and app.listener.running
+    assert not app.listener.running  # stopped with the screen
+    await sim.stop()
+
+
+async def test_a_listen_source_without_a_secret_is_one_message(
+    acw_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ACW_LISTEN_SECRET", raising=False)
+    path = acw_home / "config.toml"
+    path.write_text(
+        'agent_id = "ana"\n[listen]\nsource = "ami://acw@127.0.0.1:1"\n', encoding="utf-8"
+    )
+    app = AcwApp(Desk(open_store(acw_home / "acw.db"), load_config(path)))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: bool(notices(app)))
+        assert notices(app) == [
+            "phone system: ami://127.0.0.1:1 needs a secret: set ACW_LISTEN_SECRET"
+        ]
+        assert app.listener is None
