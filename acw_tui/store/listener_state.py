@@ -23,15 +23,24 @@ class ListenerStateRepository:
         if not rows:
             return None
         row = rows[0]
+
+        def text(key: str) -> str | None:
+            value = row[key]
+            return value if isinstance(value, str) else None
+
+        def count(key: str) -> int:
+            value = row[key]
+            return value if isinstance(value, int) else 0
+
         return ListenerStatus(
             source=str(row["source"]),
             connected=bool(row["connected"]),
-            detail=row["detail"],
+            detail=text("detail"),
             last_event_at=_time(row["last_event_at"]),
-            last_event=row["last_event"],
-            events=int(row["events"]),  # type: ignore[call-overload]
-            errors=int(row["errors"]),  # type: ignore[call-overload]
-            last_error=row["last_error"],
+            last_event=text("last_event"),
+            events=count("events"),
+            errors=count("errors"),
+            last_error=text("last_error"),
             last_error_at=_time(row["last_error_at"]),
             updated_at=_time(row["updated_at"]),
         )
