@@ -37,12 +37,14 @@ from acw_tui.listen.event import (
     HungUpBy,
     Phase,
     from_epoch,
+    shown,
     whole_seconds,
 )
 from acw_tui.listen.source import (
     MAX_FRAME_BYTES,
     AuthFailed,
     ConnectionLost,
+    ListenError,
     Sink,
     SourceSpec,
 )
@@ -76,7 +78,7 @@ def parse_message(block: bytes) -> dict[str, str]:
 def encode_action(fields: dict[str, str]) -> bytes:
     for key, value in fields.items():
         if "\r" in value or "\n" in value or "\r" in key or "\n" in key:
-            raise ValueError(f"AMI: {key} must be one line")
+            raise ListenError(f"AMI: {key} must be one line")  # the value is not shown
     return "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode() + b"\r\n"
 
 
@@ -110,7 +112,7 @@ class AmiEvents:
         if name not in ("AgentConnect", "AgentComplete", "Hangup"):
             return None  # Asterisk sends dozens of other events per call
         unique = fields.get("Uniqueid", "")
-        where = f"AMI {name} {unique or '(no Uniqueid)'}"
+        where = f"AMI {name} {shown(unique) if unique else '(no Uniqueid)'}"
         call_id = fields.get("Linkedid") or _require(fields, "Uniqueid", where)
         event_id = f"{name}:{unique}"
         if name == "Hangup":

@@ -30,6 +30,7 @@ from acw_tui.listen.event import (
     HungUpBy,
     Phase,
     from_epoch,
+    shown,
     whole_seconds,
 )
 from acw_tui.listen.source import (
@@ -130,7 +131,9 @@ class EslEvents:
         raise BadEvent(f"ESL: unexpected event {name[:40] or '(no Event-Name)'!r}, ignored")
 
     def _channel(self, name: str, f: dict[str, str]) -> CallEvent | None:
-        where = f"ESL {name} {f.get('Unique-ID') or '(no Unique-ID)'}"
+        where = (
+            f"ESL {name} {shown(f.get('Unique-ID')) if f.get('Unique-ID') else '(no Unique-ID)'}"
+        )
         uuid = f.get("Unique-ID", "")
         if not uuid:
             raise BadEvent(f"{where}: missing Unique-ID")
@@ -189,7 +192,8 @@ class EslEvents:
         action = f.get("CC-Action", "")
         if action not in ("bridge-agent-start", "bridge-agent-end"):
             return None  # agent status, member queue start/end, …: not a call of ours yet
-        where = f"ESL callcenter {action} {f.get('CC-Agent-UUID') or '(no CC-Agent-UUID)'}"
+        agent_leg = f.get("CC-Agent-UUID")
+        where = f"ESL callcenter {action} {shown(agent_leg) if agent_leg else '(no CC-Agent-UUID)'}"
         for key in ("CC-Agent-UUID", "CC-Agent", "CC-Queue"):
             if not f.get(key):
                 raise BadEvent(f"{where}: missing {key}")

@@ -74,10 +74,20 @@ class CallEvent:
         return ", ".join(facts)
 
 
+def shown(value: str | None, limit: int = 60) -> str:
+    """A value from the wire as a message quotes it: as is when short and printable,
+    else its repr cut short, so a message stays one line whatever was sent."""
+    if value is None or value == "":
+        return "?"
+    if value.isprintable() and len(value) <= limit:
+        return value
+    return repr(value[:limit])
+
+
 def checked(event: CallEvent) -> CallEvent:
     """`event` with its fields checked the way every other door checks them (core.inputs);
     an unusable value becomes BadEvent naming the field and the event."""
-    where = f"{event.source} event {event.event_id or '?'}"
+    where = f"{event.source} event {shown(event.event_id)}"
     try:
         inputs.call_id(event.call_id, f"{where}: call id")
         for name in event.agent_names:

@@ -118,14 +118,15 @@ class Listener:
         self.say(f"bad input: {message}")
         self._error(message)
 
-    async def event(self, event: CallEvent) -> None:
+    async def event(self, event: CallEvent) -> str | None:
         try:
             event = checked(event)
         except BadEvent as exc:
             self.bad(str(exc))
-            return
+            return str(exc)
         outcome = await self._handle(event)
         self._remember(event, outcome)
+        return self.status.last_error if outcome is Outcome.REFUSED else None
 
     # -- running --------------------------------------------------------------------------
 

@@ -32,7 +32,9 @@ class Sink(Protocol):
 
     async def connected(self, detail: str) -> None: ...
 
-    async def event(self, event: CallEvent) -> None: ...
+    async def event(self, event: CallEvent) -> str | None:
+        """Take one event; None when it was taken (stored, or a repeat, or not ours),
+        else why it was refused (already logged)."""
 
     def bad(self, message: str) -> None: ...
 

@@ -40,6 +40,7 @@ from acw_tui.listen.event import (
     HungUpBy,
     Phase,
     from_epoch,
+    shown,
     whole_seconds,
 )
 from acw_tui.listen.source import ListenError, Sink, SourceSpec
@@ -141,7 +142,7 @@ def json_object(body: bytes, where: str) -> dict[str, Any]:
 def acw_event(data: dict[str, Any]) -> CallEvent:
     """acw's own JSON event (schema in docs/phone-systems.md)."""
     event_id = _text(data, "event_id", "webhook event", required=True) or ""
-    where = f"webhook event {event_id[:60]}"
+    where = f"webhook event {shown(event_id)}"
     phase = _choice(data, "phase", where, Phase)
     if phase is None:
         raise BadEvent(f"{where}: missing phase (answered or ended)")
@@ -176,7 +177,7 @@ def taskrouter_event(params: dict[str, str]) -> CallEvent | None:
     if phase is None:
         return None
     sid = params.get("Sid") or params.get("EventSid") or ""
-    where = f"TaskRouter {kind} {sid[:40] or '(no Sid)'}"
+    where = f"TaskRouter {kind} {shown(sid) if sid else '(no Sid)'}"
     try:
         attributes = json.loads(params.get("TaskAttributes") or "{}")
         worker = json.loads(params.get("WorkerAttributes") or "{}")
@@ -316,7 +317,9 @@ class WebhookAdapter:
             if event is None:
                 return JSONResponse({"result": "ignored"}, status_code=202)
             async with self._lock:  # one event at a time, in the order they came
-                await sink.event(event)
+                refused = await sink.event(event)
+            if refused is not None:
+                return JSONResponse({"error": refused}, status_code=422)
             return JSONResponse({"result": "accepted", "call_id": event.call_id})
 
         async def acw_events(request: Request) -> JSONResponse:

@@ -27,10 +27,29 @@ ESL_KEYS = ["Event-Name", "Event-Subclass", "CC-Action", "Unique-ID", "Call-Dire
             "CC-Queue", "CC-Agent-Answered-Time", "CC-Bridge-Terminated-Time",
             "Event-Date-Timestamp", "variable_sip_hangup_disposition"]  # fmt: skip
 VALUES = st.one_of(
-    st.sampled_from(["AgentComplete", "AgentConnect", "Hangup", "CHANNEL_HANGUP_COMPLETE",
-                     "CHANNEL_ANSWER", "CUSTOM", "callcenter::info", "bridge-agent-end",
-                     "bridge-agent-start", "1700000000.5", "0", "-1", "nan", "1e400", "",
-                     "99999999999999999999", "PJSIP/1001", "caller", "inbound"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "AgentComplete",
+            "AgentConnect",
+            "Hangup",
+            "CHANNEL_HANGUP_COMPLETE",
+            "CHANNEL_ANSWER",
+            "CUSTOM",
+            "callcenter::info",
+            "bridge-agent-end",
+            "bridge-agent-start",
+            "1700000000.5",
+            "0",
+            "-1",
+            "nan",
+            "1e400",
+            "",
+            "99999999999999999999",
+            "PJSIP/1001",
+            "caller",
+            "inbound",
+        ]
+    ),
     st.text(max_size=20),
 )
 
@@ -62,7 +81,9 @@ def test_esl(fields: dict[str, str], noise: bytes) -> None:
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 WEBHOOK_KEYS = ["event_id", "call_id", "phase", "agent", "queue", "direction", "customer",
@@ -82,10 +103,31 @@ def test_webhook_json(data: dict[str, object]) -> None:
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(["EventType", "Sid", "TaskAttributes", "WorkerAttributes", "TaskSid",
-                         "WorkerName", "WorkerSid", "Timestamp", "TaskQueueName"]),  # fmt: skip
-        st.one_of(VALUES, st.sampled_from(["reservation.wrapup", "reservation.accepted",
-                                           '{"call_sid": 5}', "[]", '{"direction": null}'])),  # fmt: skip
+        st.sampled_from(
+            [
+                "EventType",
+                "Sid",
+                "TaskAttributes",
+                "WorkerAttributes",
+                "TaskSid",
+                "WorkerName",
+                "WorkerSid",
+                "Timestamp",
+                "TaskQueueName",
+            ]
+        ),
+        st.one_of(
+            VALUES,
+            st.sampled_from(
+                [
+                    "reservation.wrapup",
+                    "reservation.accepted",
+                    '{"call_sid": 5}',
+                    "[]",
+                    '{"direction": null}',
+                ]
+            ),
+        ),
         max_size=9,
     )
 )
