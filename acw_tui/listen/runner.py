@@ -105,6 +105,9 @@ class Listener:
         self.outcomes: list[tuple[CallEvent, Outcome]] = []  # newest last, bounded
         self.connected_once = asyncio.Event()
         self._dirty = False  # errors counted since the state was last saved
+        # One store connection, one writer at a time: an event's write and the heartbeat's
+        # state save run on worker threads and must not interleave their transactions.
+        self._desk_lock = asyncio.Lock()
 
     # -- the Sink an adapter reports to ---------------------------------------------------
 
@@ -264,7 +267,8 @@ class Listener:
                 reraise=True,
             ):
                 with attempt:
-                    return await asyncio.to_thread(write)
+                    async with self._desk_lock:
+                        return await asyncio.to_thread(write)
         except DeskError as exc:
             raise ListenError(f"{event.source} event {event.event_id}: {exc}") from None
         raise AssertionError("unreachable")  # pragma: no cover
@@ -295,6 +299,7 @@ class Listener:
 
         desk = self.desk
         try:
-            await asyncio.to_thread(desk.note_listener, status)
+            async with self._desk_lock:
+                await asyncio.to_thread(desk.note_listener, status)
         except DeskError as exc:
             log.warning("listener state not saved: %s", exc)

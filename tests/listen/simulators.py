@@ -164,6 +164,7 @@ class Simulator:
     live: asyncio.Queue[bytes] = field(default_factory=asyncio.Queue)
     server: asyncio.Server | None = None
     port: int = 0
+    handlers: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def start(self) -> Simulator:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -175,6 +176,8 @@ class Simulator:
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+        if self.handlers:  # each connection's handler ends on `release`
+            await asyncio.wait(self.handlers, timeout=5)
 
     def script_for(self, index: int) -> Sequence[bytes]:
         if not self.scripts:
@@ -184,6 +187,9 @@ class Simulator:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         index = self.connections
         self.connections += 1
+        me = asyncio.current_task()
+        if me is not None:
+            self.handlers.add(me)  # type: ignore[arg-type]
         try:
             if not await self.handshake(reader, writer):
                 return
@@ -198,9 +204,11 @@ class Simulator:
                 await asyncio.wait({frame, released}, return_when=asyncio.FIRST_COMPLETED)
                 if not frame.done():
                     frame.cancel()
+                    await asyncio.gather(frame, return_exceptions=True)
                     break
                 writer.write(frame.result())
                 await writer.drain()
+            released.cancel()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
