@@ -7,8 +7,12 @@ import contextlib
 import logging
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from acw_tui.listen.setup import ListenPlan
 
 
 def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
@@ -107,13 +111,13 @@ def listen_command(
         logger.info("stopped")
 
 
-def _check(chosen: object, wait_seconds: float) -> None:
+def _check(chosen: ListenPlan, wait_seconds: float) -> None:
+    """Connect and log in, then say what the next events would do; store nothing."""
     from acw_tui.core.redaction import redactor_for
     from acw_tui.core.redaction.policy import DEFAULT_POLICY
-    from acw_tui.listen.setup import ListenPlan, build_listener
+    from acw_tui.listen.setup import build_listener
     from acw_tui.listen.source import ConnectionLost, ListenError
 
-    assert isinstance(chosen, ListenPlan)
     redactor = redactor_for(DEFAULT_POLICY)
 
     def say(line: str) -> None:
