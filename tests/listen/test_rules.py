@@ -137,3 +137,14 @@ def test_bad_sources_are_one_line(text: str, message: str) -> None:
         parse_source(text)
     assert "\n" not in str(caught.value)
     assert "pa55w0rd" not in str(caught.value)
+
+
+def test_reconnect_delays_double_up_to_the_cap_and_start_over_after_a_connection() -> None:
+    from acw_tui.listen.runner import Backoff
+
+    backoff = Backoff(first=0.5, longest=30.0)
+    delays = [backoff.next_delay() for _ in range(9)]
+    for delay, ceiling in zip(delays, [0.5, 1, 2, 4, 8, 16, 30, 30, 30], strict=True):
+        assert 0.8 * ceiling <= delay <= ceiling  # jitter takes up to a fifth off
+    backoff.reset()
+    assert backoff.next_delay() <= 0.5
