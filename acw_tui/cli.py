@@ -491,6 +491,12 @@ def _hub() -> click.Command:
     return hub_group
 
 
+def _listen() -> click.Command:
+    from acw_tui.commands.listen import listen_command
+
+    return listen_command
+
+
 cli.lazy.update(  # type: ignore[attr-defined]
     guide=_guide,
     templates=_templates,
@@ -500,6 +506,7 @@ cli.lazy.update(  # type: ignore[attr-defined]
     sync=_sync,
     hub=_hub,
     rules=_rules,
+    listen=_listen,
 )
 db_group.lazy.update(scrub=_scrub)  # type: ignore[attr-defined]
 

@@ -27,6 +27,11 @@ class Call:
     started_at: datetime | None
     ended_at: datetime | None
     talk_seconds: float | None
+    # What a listening phone system reported (`acw listen`); the hook leaves them empty.
+    hold_seconds: float | None = None
+    direction: str | None = None  # "inbound" or "outbound"
+    hung_up_by: str | None = None  # "caller", "agent" or "transfer"
+    source: str | None = None  # "ami", "esl", "webhook", "twilio", "3cx"
 
 
 @dataclass(frozen=True)
@@ -110,3 +115,19 @@ class AgentState:
     state: AgentStateName
     started_at: datetime
     ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ListenerStatus:
+    """What `acw listen` last said about its phone system, for the screen."""
+
+    source: str  # the SOURCE it listens to (ami://user@host:port), never a secret
+    connected: bool
+    detail: str | None = None  # "AMI 10.0.0.5:5038 as acw", or why it is not connected
+    last_event_at: datetime | None = None
+    last_event: str | None = None  # one line: "ami ended call 1700.12, agent PJSIP/1001, …"
+    events: int = 0
+    errors: int = 0
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    updated_at: datetime | None = None

@@ -29,6 +29,7 @@ from acw_tui.core.model import (
     Call,
     Draft,
     Extension,
+    ListenerStatus,
     QualityRecord,
     RedactionMark,
     Wrapup,
@@ -65,6 +66,10 @@ R = TypeVar("R")
 
 class DeskError(AcwError):
     """The desk refused or could not do what was asked; the message says what and why."""
+
+
+class AlreadyEnded(DeskError):
+    """The call has already ended (its wrap-up exists): a repeated or late report."""
 
 
 def service_call(method: Callable[P, R]) -> Callable[P, R]:
@@ -228,6 +233,8 @@ class Desk:
         queue: str | None = None,
         customer_ref: str | None = None,
         at: datetime | None = None,
+        direction: str | None = None,
+        source: str | None = None,
     ) -> Call:
         now = self.clock.now()
         external_id = self._call_id(external_id)
@@ -235,7 +242,7 @@ class Desk:
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and existing.ended_at is not None:
-                raise DeskError(f"call {external_id}: already ended; a call id is used once")
+                raise AlreadyEnded(f"call {external_id}: already ended; a call id is used once")
             call = self.calls.record(
                 external_id=external_id,
                 agent_id=self.agent_id,
@@ -244,6 +251,8 @@ class Desk:
                 queue=self._label(queue, "queue"),
                 customer_ref=self._label(customer_ref, "customer"),
                 started_at=at,
+                direction=direction,
+                source=source,
             )
             self.states.change(self.agent_id, self.site_id, AgentStateName.ON_CALL, at, now)
         return call
@@ -257,17 +266,25 @@ class Desk:
         customer_ref: str | None = None,
         talk_seconds: float | None = None,
         at: datetime | None = None,
+        hold_seconds: float | None = None,
+        direction: str | None = None,
+        hung_up_by: str | None = None,
+        source: str | None = None,
     ) -> Wrapup:
-        """The call is over: record it and open its wrap-up with the ACW clock at `at`."""
+        """The call is over: record it and open its wrap-up with the ACW clock at `at`.
+        `hold_seconds`, `direction`, `hung_up_by` and `source` come from a listening
+        phone system (`acw listen`)."""
         now = self.clock.now()
         external_id = self._call_id(external_id)
         ended_at = now if at is None else inputs.event_time(at, now, "end time")
         if talk_seconds is not None:
             talk_seconds = inputs.seconds(talk_seconds, "talk seconds")
+        if hold_seconds is not None:
+            hold_seconds = inputs.seconds(hold_seconds, "hold seconds")
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and self.wrapups.for_call(existing.id) is not None:
-                raise DeskError(f"call {external_id}: already ended; its wrap-up exists")
+                raise AlreadyEnded(f"call {external_id}: already ended; its wrap-up exists")
             if existing is not None and existing.started_at is not None:
                 if ended_at < existing.started_at:
                     raise DeskError(
@@ -285,10 +302,64 @@ class Desk:
                 customer_ref=self._label(customer_ref, "customer"),
                 ended_at=ended_at,
                 talk_seconds=talk_seconds,
+                hold_seconds=hold_seconds,
+                direction=direction,
+                hung_up_by=hung_up_by,
+                source=source,
             )
             wrapup = self.wrapups.open(call, ended_at, now)
             self.states.change(self.agent_id, self.site_id, AgentStateName.ACW, ended_at, now)
         return wrapup
+
+    @service_call
+    def add_call_facts(
+        self,
+        external_id: str,
+        *,
+        talk_seconds: float | None = None,
+        hold_seconds: float | None = None,
+        hung_up_by: str | None = None,
+    ) -> Call | None:
+        """What a second report of a call adds (FreeSWITCH's hang-up after mod_callcenter's
+        end): only the facts the call does not have yet; None for an unknown call."""
+        now = self.clock.now()
+        external_id = self._call_id(external_id)
+        given = {
+            "talk_seconds": None if talk_seconds is None else inputs.seconds(talk_seconds),
+            "hold_seconds": (
+                None if hold_seconds is None else inputs.seconds(hold_seconds, "hold seconds")
+            ),
+            "hung_up_by": self._label(hung_up_by, "hung up by"),
+        }
+        with self.store.transaction():
+            call = self.calls.by_external_id(self.site_id, external_id)
+            if call is None:
+                return None
+            missing = {k: v for k, v in given.items() if v is not None and getattr(call, k) is None}
+            if not missing:
+                return call
+            return self.calls.record(
+                external_id=external_id,
+                agent_id=call.agent_id,
+                site_id=self.site_id,
+                now=now,
+                **missing,
+            )
+
+    # -- the phone-system listener's state (`acw listen` writes, the screen reads) -------
+
+    @service_call
+    def listener_status(self) -> ListenerStatus | None:
+        """What the newest listener last said, or None when none has run on this store."""
+        from acw_tui.store.listener_state import ListenerStateRepository
+
+        return ListenerStateRepository(self.reader).newest()
+
+    @service_call
+    def note_listener(self, status: ListenerStatus) -> None:
+        from acw_tui.store.listener_state import ListenerStateRepository
+
+        ListenerStateRepository(self.store).save(status, self.clock.now())
 
     @service_call
     def open_by_hand(self) -> Wrapup:

@@ -44,7 +44,7 @@ from acw_tui.settings import paths
 LOCALES = ("en", "pl", "es", "zh")
 # Tables owned by a feature: config.py only checks they are tables; the feature reads
 # its own with `section()`, so each one's keys are documented beside the code using them.
-FEATURE_SECTIONS = ("shorthand", "templates", "redaction", "sync", "report")
+FEATURE_SECTIONS = ("shorthand", "templates", "redaction", "sync", "report", "listen")
 T = typing.TypeVar("T")
 
 

@@ -38,6 +38,10 @@ class CallRepository:
         started_at: datetime | None = None,
         ended_at: datetime | None = None,
         talk_seconds: float | None = None,
+        hold_seconds: float | None = None,
+        direction: str | None = None,
+        hung_up_by: str | None = None,
+        source: str | None = None,
     ) -> Call:
         """Create the call, or fill in what a later hook tells about a known one."""
         given = {
@@ -46,6 +50,10 @@ class CallRepository:
             "started_at": utc_iso(started_at) if started_at else None,
             "ended_at": utc_iso(ended_at) if ended_at else None,
             "talk_seconds": talk_seconds,
+            "hold_seconds": hold_seconds,
+            "direction": direction,
+            "hung_up_by": hung_up_by,
+            "source": source,
         }
         with self.store.transaction() as db:
             existing = self.by_external_id(site_id, external_id)

@@ -34,6 +34,10 @@ def call_from_row(row: Mapping[str, Any]) -> Call:
         started_at=_time(row["started_at"]),
         ended_at=_time(row["ended_at"]),
         talk_seconds=row["talk_seconds"],
+        hold_seconds=row.get("hold_seconds"),
+        direction=row.get("direction"),
+        hung_up_by=row.get("hung_up_by"),
+        source=row.get("source"),
     )
 
 

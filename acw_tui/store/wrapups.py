@@ -28,6 +28,10 @@ _CALL_COLUMNS = (
     "started_at",
     "ended_at",
     "talk_seconds",
+    "hold_seconds",
+    "direction",
+    "hung_up_by",
+    "source",
 )
 SELECT_WRAPUPS = _SELECT.format(call_columns=", ".join(f"c.{n} AS call_{n}" for n in _CALL_COLUMNS))
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import SystemCommand
@@ -41,6 +42,9 @@ from acw_tui.tui.messages import (
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.widgets.pending_list import PendingList
+
+if TYPE_CHECKING:
+    from acw_tui.listen.background import BackgroundListener
 
 POLL_INTERVAL = 0.5
 DRAFT_INTERVAL = 0.5  # at most this much typing is only in memory (SPEC §2: ≤ 1 s)
@@ -109,6 +113,7 @@ class AcwApp(LastResort):
         self._saving: set[str] = set()
         self._timeouts_checking = False
         self._shown: dict[str, float] = {}
+        self.listener: BackgroundListener | None = None
 
     # -- the error path ------------------------------------------------------------------
 
@@ -173,6 +178,26 @@ class AcwApp(LastResort):
         self.set_interval(POLL_INTERVAL, self.poll_store)
         self.set_interval(DRAFT_INTERVAL, self.save_drafts)
         self.set_interval(TIMEOUT_INTERVAL, self.check_timeouts)
+        self.call_after_refresh(self.start_listener)
+
+    def start_listener(self) -> None:
+        """`[listen] source` in the config: the phone system is listened to from here too,
+        on a thread with its own store connection (see listen/background.py)."""
+        from acw_tui.settings.listen import listen_settings
+
+        try:
+            if not listen_settings(self.desk.config).source:
+                return
+            from acw_tui.listen.background import BackgroundListener
+            from acw_tui.listen.setup import plan
+            from acw_tui.service.desk import Desk
+
+            chosen = plan(self.desk.config)
+            desk = Desk.open(self.desk.config, self.desk.store.path)
+        except AcwError as exc:
+            self.show_problem(exc, "phone system")
+            return
+        self.listener = BackgroundListener(chosen, desk).start()
 
     def log_in(self) -> None:
         if self._logged_in:
@@ -450,6 +475,8 @@ class AcwApp(LastResort):
         return folder
 
     def on_unmount(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
         self.calls.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -61,3 +61,17 @@ def test_the_quality_rules_stand_alone_in_the_core() -> None:
     found = offenders("core/quality", ("acw_tui.",), ("acw_tui.core.quality", "acw_tui.errors"))
     assert [line for line in found if not line.startswith("core/quality/lint.py:")] == []
     assert all(line.endswith("imports acw_tui.core.templates") for line in found)
+
+def test_the_listeners_reach_the_store_only_through_the_service() -> None:
+    # listen/ may use the core, the settings, the service (Desk) and the errors: a phone
+    # system's event takes the same door as the hook, never the store or the screen.
+    allowed = (
+        "acw_tui.listen",
+        "acw_tui.core",
+        "acw_tui.settings",
+        "acw_tui.service",
+        "acw_tui.errors",
+    )
+    assert offenders("listen", ("acw_tui.",), allowed) == []
+    for library in ("textual", "rich", "sqlite_utils"):
+        assert offenders("listen", (library,)) == []

@@ -11,12 +11,16 @@ from textual.containers import Vertical
 from textual.widgets import Header, Label, Static
 
 from acw_tui.core.durations import format_duration
+from acw_tui.core.model import ListenerStatus
+from acw_tui.errors import AcwError
 from acw_tui.service.desk import ReadyFacts
 from acw_tui.tui.messages import AgentStateChanged, PendingChanged
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
+from acw_tui.tui.widgets.listener_state import listener_state_line
 from acw_tui.tui.widgets.pending_list import PendingList
 
+LISTENER_REFRESH_SECONDS = 15.0
 STATE_LABELS = {
     "ready": "Ready",
     "on_call": "On a call",
@@ -47,6 +51,7 @@ class ReadyScreen(DeskScreen):
         with Vertical(id="ready-body"):
             yield Label("", id="ready-state")
             yield Static("", id="ready-facts")
+            yield Static("", id="ready-listener", markup=False)
             yield Static(
                 "[b]F2[/b] call ended — open a wrap-up   [b]F3[/b] pending   "
                 "[b]F4[/b] history   [b]F9[/b] break   [b]ctrl+p[/b] all commands",
@@ -57,6 +62,8 @@ class ReadyScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.reload()
+        # A listener that stopped writes nothing: look again now and then to say so.
+        self.set_interval(LISTENER_REFRESH_SECONDS, self.refresh_listener)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -67,6 +74,27 @@ class ReadyScreen(DeskScreen):
         facts = self.calls.read(self.desk.ready_facts, what="reading the agent's state")
         if facts is not None:
             self.show(facts)
+        self.refresh_listener()
+
+    def refresh_listener(self) -> None:
+        """Shown once `acw listen` has run on this store: whether calls arrive by
+        themselves. Quiet when the store cannot say: the facts above already tell."""
+        try:
+            status = self.desk.listener_status()
+        except AcwError:
+            return
+        self.show_listener(status)
+
+    def show_listener(self, status: ListenerStatus | None) -> None:
+        line = self.query_one("#ready-listener", Static)
+        line.display = status is not None
+        if status is not None:
+            text = f"Phone system {listener_state_line(status, self.desk.clock.now())}"
+            if status.last_event_at is not None:
+                text += f" · last event {status.last_event_at.astimezone():%H:%M:%S}"
+            if status.errors:
+                text += f" · {status.errors} error(s)"
+            line.update(text)
 
     def show(self, facts: ReadyFacts) -> None:
         name = facts.state.value

@@ -23,6 +23,7 @@ from acw_tui.service.syncing import SyncFacts
 from acw_tui.tui.messages import HubContentReceived
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
+from acw_tui.tui.widgets.listener_state import listener_lines
 
 REFRESH_SECONDS = 2.0
 
@@ -87,7 +88,14 @@ class SyncStatusScreen(DeskScreen):
         except AcwError as exc:
             self.query_one("#sync-facts", Static).update(str(exc))
             return
-        self.query_one("#sync-facts", Static).update(facts_lines(facts))
+        text = facts_lines(facts)
+        try:
+            listener = self.desk.listener_status()
+        except AcwError:
+            listener = None  # the sync facts above are what this screen is for
+        if listener is not None:
+            text += "\n\n" + "\n".join(listener_lines(listener, self.desk.clock.now()))
+        self.query_one("#sync-facts", Static).update(text)
         self.sub_title = f"{facts.unsynced} unsynced"
 
     def action_sync_now(self) -> None:

@@ -17,6 +17,8 @@ def call_summary(wrapup: Wrapup) -> Content:
         ("Queue", call.queue or "–"),
         ("Customer", call.customer_ref or "–"),
         ("Talk", format_duration(call.talk_seconds)),
+        # Only a listening phone system reports hold time; the hook row stays as it was.
+        *([("Hold", format_duration(call.hold_seconds))] if call.hold_seconds is not None else []),
         ("Ended", wrapup.started_at.astimezone().strftime("%H:%M:%S")),
     ]
     return Content("\n").join(

@@ -1,0 +1,151 @@
+"""`acw listen SOURCE`: calls arrive by themselves from the phone system."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from acw_tui.listen.setup import ListenPlan
+
+
+def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
+    from acw_tui.core.redaction.logs import RedactingFilter
+    from acw_tui.listen.setup import HideSecret
+
+    logger = logging.getLogger("acw.listen")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s acw listen: %(message)s", "%H:%M:%S"))
+    handler.addFilter(HideSecret(secret))
+    handler.addFilter(RedactingFilter(redact))  # type: ignore[arg-type]
+    logger.handlers[:] = [handler]
+    return logger
+
+
+@click.command("listen")
+@click.argument("source", required=False, metavar="SOURCE")
+@click.option(
+    "--agent",
+    "agents",
+    multiple=True,
+    metavar="EXT=AGENT_ID",
+    help="Map the phone system's agent, interface or extension to an agent id (repeatable).",
+)
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    metavar="NAME=QUEUE",
+    help="Map the phone system's queue name to the one acw shows (repeatable).",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The webhook's address as Twilio calls it (its signatures cover the URL).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Connect, authenticate, say what would happen to the next events, store nothing.",
+)
+@click.option(
+    "--wait",
+    "wait_seconds",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 3600.0),
+    metavar="SECONDS",
+    help="With --check: how long to watch events before exiting.",
+)
+def listen_command(
+    source: str | None,
+    agents: tuple[str, ...],
+    queues: tuple[str, ...],
+    public_url: str | None,
+    check: bool,
+    wait_seconds: float,
+) -> None:
+    """Listen to the phone system: an answered call sets the agent on a call, an ended
+    call opens its wrap-up with the ACW clock at the call's end.
+
+    SOURCE is ami://USER@HOST:PORT (Asterisk), esl://HOST:PORT (FreeSWITCH) or
+    http://127.0.0.1:PORT (a webhook for CTI middleware, Twilio TaskRouter and 3CX);
+    default: source in [listen] of the config file. The secret comes from
+    ACW_LISTEN_SECRET and is never printed. Runs until interrupted; a dropped
+    connection is re-made with backoff. See docs/phone-systems.md.
+    """
+    from acw_tui.listen.setup import build_listener, plan
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.listen import pairs
+
+    config = load_config()
+    chosen = plan(
+        config,
+        source,
+        pairs(agents, "--agent"),
+        pairs(queues, "--queue"),
+        public_url,
+    )
+    if check:
+        _check(chosen, wait_seconds)
+        return
+    from acw_tui.cli import open_desk
+
+    desk = open_desk()
+    logger = _say_to_stderr(chosen.secret, desk.redactor)
+    listener = build_listener(chosen, desk, logger.info)
+    try:
+        asyncio.run(listener.run())
+    except KeyboardInterrupt:
+        status = replace(listener.status, connected=False, detail="stopped")
+        with contextlib.suppress(Exception):  # the state is best effort on the way out
+            desk.note_listener(status)
+        logger.info("stopped")
+
+
+def _check(chosen: ListenPlan, wait_seconds: float) -> None:
+    """Connect and log in, then say what the next events would do; store nothing."""
+    from acw_tui.core.redaction import redactor_for
+    from acw_tui.core.redaction.policy import DEFAULT_POLICY
+    from acw_tui.listen.setup import build_listener
+    from acw_tui.listen.source import ConnectionLost, ListenError
+
+    redactor = redactor_for(DEFAULT_POLICY)
+
+    def say(line: str) -> None:
+        line = line.replace(chosen.secret, "****")
+        click.echo(redactor.redact(line).text)
+
+    listener = build_listener(chosen, None, say)
+
+    async def watch() -> None:
+        task = asyncio.create_task(listener.adapter.run(listener))
+        connected = asyncio.create_task(listener.connected_once.wait())
+        done, _ = await asyncio.wait({task, connected}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            connected.cancel()
+            task.result()  # raises why it ended
+            raise ListenError(f"{chosen.spec}: the connection ended before it was ready")
+        try:
+            await asyncio.wait_for(asyncio.shield(task), wait_seconds)
+        except TimeoutError:
+            task.cancel()
+        else:
+            task.result()
+
+    try:
+        asyncio.run(watch())
+    except ConnectionLost as exc:
+        if not listener.connected_once.is_set():
+            raise ListenError(str(exc)) from None
+        click.echo(f"connection lost: {exc}")
+    seen = len(listener.outcomes)
+    click.echo(f"check done: {seen} event(s) in {wait_seconds:g} s; nothing was stored")

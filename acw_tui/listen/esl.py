@@ -1,0 +1,305 @@
+"""FreeSWITCH event socket (mod_event_socket, inbound mode): the adapter for
+`esl://HOST:PORT`.
+
+The wire format (FreeSWITCH's mod_event_socket documentation): every message is a block
+of `Key: Value` lines closed by an empty line (LF line ends); a `Content-Length` header
+means that many bytes of body follow. On connect FreeSWITCH sends
+`Content-Type: auth/request`; we answer `auth PASSWORD` and read a `command/reply` whose
+`Reply-Text` starts with `+OK` (or `-ERR invalid`, then the socket closes). Then
+`event plain CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM callcenter::info` subscribes;
+events arrive as `Content-Type: text/event-plain` whose body is again `Key: Value`
+lines, the values URL-encoded.
+
+The call id is the agent's own leg (`Unique-ID` of its channel; mod_callcenter names the
+same leg `CC-Agent-UUID`), so `CHANNEL_HANGUP_COMPLETE` and `bridge-agent-end` of one
+call are one call. A leg that was never answered (a missed ring) opens no wrap-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import unquote
+
+from acw_tui.listen.event import (
+    BadEvent,
+    CallEvent,
+    Direction,
+    HungUpBy,
+    Phase,
+    from_epoch,
+    shown,
+    whole_seconds,
+)
+from acw_tui.listen.source import (
+    MAX_FRAME_BYTES,
+    AuthFailed,
+    ConnectionLost,
+    ListenError,
+    Sink,
+    SourceSpec,
+)
+
+SUBSCRIBE = "event plain CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM callcenter::info"
+CONNECT_TIMEOUT = 10.0
+MICRO = 1_000_000.0
+
+
+def parse_headers(block: bytes, *, encoded: bool, where: str) -> dict[str, str]:
+    """`Key: Value` lines as a dict (values URL-decoded when `encoded`, as in an event
+    body); a line without `: ` is refused, naming it."""
+    text = block.decode("utf-8", errors="replace")
+    fields: dict[str, str] = {}
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        if not line:
+            continue
+        key, sep, value = line.partition(": ")
+        if not sep or not key or " " in key:
+            raise BadEvent(f"{where}: malformed line {line[:60]!r} (expected 'Key: Value')")
+        fields.setdefault(key, unquote(value) if encoded else value)
+    return fields
+
+
+async def read_message(reader: asyncio.StreamReader, where: str) -> tuple[dict[str, str], bytes]:
+    """The next message: its headers and its body (empty without Content-Length)."""
+    try:
+        block = await reader.readuntil(b"\n\n")
+        headers = parse_headers(block, encoded=False, where=where)
+        length = headers.get("Content-Length")
+        body = b""
+        if length is not None:
+            if not length.isdigit() or int(length) > MAX_FRAME_BYTES:
+                raise ConnectionLost(f"{where}: unusable Content-Length {length[:20]!r}")
+            body = await reader.readexactly(int(length))
+    except asyncio.IncompleteReadError as exc:
+        raise ConnectionLost(
+            f"{where}: connection closed" + (" in the middle of a message" if exc.partial else "")
+        ) from None
+    except asyncio.LimitOverrunError:
+        raise ConnectionLost(
+            f"{where}: a header block longer than {MAX_FRAME_BYTES} bytes"
+        ) from None
+    except BadEvent as exc:
+        # The framing itself is broken: where the next message starts is unknown.
+        raise ConnectionLost(str(exc)) from None
+    except OSError as exc:
+        raise ConnectionLost(f"{where}: {exc.strerror or exc}") from None
+    return headers, body
+
+
+def _micro(fields: dict[str, str], key: str, where: str) -> datetime | None:
+    value = fields.get(key, "")
+    if not value or value == "0":
+        return None
+    return from_epoch(value, f"{where}: {key}", scale=MICRO)
+
+
+def _seconds_at(fields: dict[str, str], key: str, where: str) -> datetime | None:
+    value = fields.get(key, "")
+    if not value or value == "0":
+        return None
+    return from_epoch(value, f"{where}: {key}")
+
+
+def _hung_up_by(disposition: str) -> HungUpBy | None:
+    """`sip_hangup_disposition` on the agent's own leg: `recv_bye` means the agent's
+    phone sent the BYE, `send_bye` that FreeSWITCH did because the other side left."""
+    if "refer" in disposition:
+        return HungUpBy.TRANSFER
+    if disposition.startswith("recv_"):
+        return HungUpBy.AGENT
+    if disposition.startswith("send_"):
+        return HungUpBy.CALLER
+    return None
+
+
+class EslEvents:
+    """FreeSWITCH events → CallEvents."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self.now = now
+
+    def convert(self, fields: dict[str, str]) -> CallEvent | None:
+        name = fields.get("Event-Name", "")
+        if name == "CUSTOM" and fields.get("Event-Subclass") == "callcenter::info":
+            return self._callcenter(fields)
+        if name in ("CHANNEL_ANSWER", "CHANNEL_HANGUP_COMPLETE"):
+            return self._channel(name, fields)
+        raise BadEvent(f"ESL: unexpected event {name[:40] or '(no Event-Name)'!r}, ignored")
+
+    def _channel(self, name: str, f: dict[str, str]) -> CallEvent | None:
+        where = (
+            f"ESL {name} {shown(f.get('Unique-ID')) if f.get('Unique-ID') else '(no Unique-ID)'}"
+        )
+        uuid = f.get("Unique-ID", "")
+        if not uuid:
+            raise BadEvent(f"{where}: missing Unique-ID")
+        event_id = f"{name}:{f.get('Event-Sequence') or uuid}"
+        if f.get("Call-Direction") == "inbound":
+            # The agent's phone called FreeSWITCH: the agent dialled out.
+            names = (f.get("Caller-Username", ""), f.get("variable_sip_from_user", ""))
+            direction = Direction.OUTBOUND
+            customer = f.get("Caller-Destination-Number")
+        else:
+            # FreeSWITCH rang the agent (a queue or a direct call to the extension).
+            names = (f.get("variable_cc_agent", ""), f.get("variable_dialed_user", ""))
+            direction = Direction.INBOUND
+            customer = f.get("Caller-Caller-ID-Number")
+        agent_names = tuple(dict.fromkeys(n for n in names if n))
+        queue = f.get("variable_cc_queue") or None
+        stamp = _micro(f, "Event-Date-Timestamp", where) or self.now()
+        answered = _micro(f, "Caller-Channel-Answered-Time", where)
+        if name == "CHANNEL_ANSWER":
+            return CallEvent(
+                source="esl",
+                event_id=event_id,
+                call_id=uuid,
+                phase=Phase.ANSWERED,
+                agent_names=agent_names,
+                queue=queue,
+                direction=direction,
+                customer=customer or None,
+                answered_at=answered or stamp,
+            )
+        if answered is None:
+            return None  # rang and was not answered: no call to wrap up
+        ended = _micro(f, "Caller-Channel-Hangup-Time", where) or stamp
+        talk = whole_seconds(f.get("variable_billsec"), f"{where}: variable_billsec")
+        if talk is None:
+            talk = max(0.0, (ended - answered).total_seconds())
+        return CallEvent(
+            source="esl",
+            event_id=event_id,
+            call_id=uuid,
+            phase=Phase.ENDED,
+            agent_names=agent_names,
+            queue=queue,
+            direction=direction,
+            customer=customer or None,
+            answered_at=answered,
+            ended_at=ended,
+            talk_seconds=talk,
+            hold_seconds=whole_seconds(
+                f.get("variable_hold_accum_seconds"), f"{where}: variable_hold_accum_seconds"
+            ),
+            hung_up_by=_hung_up_by(f.get("variable_sip_hangup_disposition", "")),
+        )
+
+    def _callcenter(self, f: dict[str, str]) -> CallEvent | None:
+        action = f.get("CC-Action", "")
+        if action not in ("bridge-agent-start", "bridge-agent-end"):
+            return None  # agent status, member queue start/end, …: not a call of ours yet
+        agent_leg = f.get("CC-Agent-UUID")
+        where = f"ESL callcenter {action} {shown(agent_leg) if agent_leg else '(no CC-Agent-UUID)'}"
+        for key in ("CC-Agent-UUID", "CC-Agent", "CC-Queue"):
+            if not f.get(key):
+                raise BadEvent(f"{where}: missing {key}")
+        answered = _seconds_at(f, "CC-Agent-Answered-Time", where)
+        common = {
+            "source": "esl",
+            "event_id": f"{action}:{f.get('Event-Sequence') or f['CC-Agent-UUID']}",
+            "call_id": f["CC-Agent-UUID"],
+            "agent_names": (f["CC-Agent"],),
+            "queue": f["CC-Queue"],
+            "direction": Direction.INBOUND,
+            "customer": f.get("CC-Member-CID-Number") or None,
+        }
+        if action == "bridge-agent-start":
+            return CallEvent(
+                phase=Phase.ANSWERED,
+                answered_at=answered or _micro(f, "Event-Date-Timestamp", where) or self.now(),
+                **common,  # type: ignore[arg-type]
+            )
+        ended = _seconds_at(f, "CC-Bridge-Terminated-Time", where) or self.now()
+        talk = max(0.0, (ended - answered).total_seconds()) if answered else None
+        return CallEvent(
+            phase=Phase.ENDED,
+            answered_at=answered,
+            ended_at=ended,
+            talk_seconds=talk,
+            **common,  # type: ignore[arg-type]
+        )
+
+
+class EslAdapter:
+    name = "esl"
+
+    def __init__(
+        self,
+        spec: SourceSpec,
+        password: str,
+        *,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        if "\n" in password or "\r" in password:
+            raise ListenError("ACW_LISTEN_SECRET: the event socket password must be one line")
+        self.spec = spec
+        self.password = password
+        self.events = EslEvents(now or (lambda: datetime.now(UTC)))
+
+    async def run(self, sink: Sink) -> None:
+        where = f"ESL {self.spec.host}:{self.spec.port}"
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(self.spec.host, self.spec.port, limit=MAX_FRAME_BYTES),
+                CONNECT_TIMEOUT,
+            )
+        except (OSError, TimeoutError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "timed out"
+            raise ConnectionLost(f"{where}: cannot connect ({reason})") from None
+        try:
+            await self._session(reader, writer, sink, where)
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+    async def _command(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, line: str, where: str
+    ) -> str:
+        writer.write(f"{line}\n\n".encode())
+        await writer.drain()
+        while True:
+            headers, _ = await read_message(reader, where)
+            if headers.get("Content-Type") == "command/reply":
+                return headers.get("Reply-Text", "")
+            if headers.get("Content-Type") == "text/disconnect-notice":
+                raise ConnectionLost(f"{where}: FreeSWITCH closed the connection")
+
+    async def _session(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        sink: Sink,
+        where: str,
+    ) -> None:
+        try:
+            headers, _ = await asyncio.wait_for(read_message(reader, where), CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise ConnectionLost(f"{where}: no auth/request from the server") from None
+        if headers.get("Content-Type") != "auth/request":
+            raise ConnectionLost(f"{where}: not a FreeSWITCH event socket")
+        reply = await self._command(reader, writer, f"auth {self.password}", where)
+        if not reply.startswith("+OK"):
+            raise AuthFailed(f"{where}: password refused ({reply[:60] or 'no reply'})")
+        reply = await self._command(reader, writer, SUBSCRIBE, where)
+        if not reply.startswith("+OK"):
+            raise ListenError(f"{where}: subscribing to events refused ({reply[:60]})")
+        await sink.connected(where)
+        while True:
+            headers, body = await read_message(reader, where)
+            kind = headers.get("Content-Type")
+            if kind == "text/disconnect-notice":
+                raise ConnectionLost(f"{where}: FreeSWITCH closed the connection")
+            if kind != "text/event-plain":
+                continue  # replies to nothing we sent, api responses, log lines
+            try:
+                event = self.events.convert(parse_headers(body, encoded=True, where=where))
+            except BadEvent as exc:
+                sink.bad(str(exc))
+                continue
+            if event is not None:
+                await sink.event(event)

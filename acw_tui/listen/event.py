@@ -1,0 +1,133 @@
+"""The one normalised call event every phone-system adapter produces.
+
+Pure: no sockets, no store. An adapter reads its system's frames, builds a `CallEvent`
+(or raises `BadEvent` naming what is missing), and the runner does the rest the same
+way for every system: map the agent, drop duplicates, open the wrap-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from acw_tui.core import inputs
+from acw_tui.errors import AcwError
+
+
+class BadEvent(AcwError):
+    """A frame or event that cannot be used; the message says what and where."""
+
+
+class Phase(StrEnum):
+    ANSWERED = "answered"  # the agent is talking: the desk's `call_started`
+    ENDED = "ended"  # the call is over: the desk's `call_ended` opens the wrap-up
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"  # a customer called the contact center
+    OUTBOUND = "outbound"  # the agent called out
+
+
+class HungUpBy(StrEnum):
+    CALLER = "caller"  # the customer's side ended the call
+    AGENT = "agent"
+    TRANSFER = "transfer"  # the agent handed the call on
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    source: str  # "ami", "esl", "webhook", "twilio", "3cx"
+    event_id: str  # the phone system's id of this event (for the log and the status line)
+    call_id: str  # the phone system's id of the call, the same in every event about it
+    phase: Phase
+    # The phone system's names for the agent, most specific first (an interface and a
+    # member name, an extension, a worker): the routing maps any of them to an agent id.
+    agent_names: tuple[str, ...]
+    queue: str | None = None
+    direction: Direction | None = None
+    customer: str | None = None  # the other party's number or reference, as sent
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    talk_seconds: float | None = None
+    hold_seconds: float | None = None
+    hung_up_by: HungUpBy | None = None
+
+    @property
+    def at(self) -> datetime | None:
+        """When this event's phase happened."""
+        return self.ended_at if self.phase is Phase.ENDED else self.answered_at
+
+    def describe(self) -> str:
+        """One line for the log and `--check`: what happened, without the customer."""
+        facts = [f"{self.source} {self.phase.value} call {self.call_id}"]
+        if self.agent_names:
+            facts.append(f"agent {self.agent_names[0]}")
+        if self.queue:
+            facts.append(f"queue {self.queue}")
+        if self.talk_seconds is not None:
+            facts.append(f"talk {self.talk_seconds:g}s")
+        if self.hold_seconds is not None:
+            facts.append(f"hold {self.hold_seconds:g}s")
+        if self.hung_up_by:
+            facts.append(f"hung up by {self.hung_up_by.value}")
+        return ", ".join(facts)
+
+
+def shown(value: str | None, limit: int = 60) -> str:
+    """A value from the wire as a message quotes it: as is when short and printable,
+    else its repr cut short, so a message stays one line whatever was sent."""
+    if value is None or value == "":
+        return "?"
+    if value.isprintable() and len(value) <= limit:
+        return value
+    return repr(value[:limit])
+
+
+def checked(event: CallEvent) -> CallEvent:
+    """`event` with its fields checked the way every other door checks them (core.inputs);
+    an unusable value becomes BadEvent naming the field and the event."""
+    where = f"{event.source} event {shown(event.event_id)}"
+    try:
+        inputs.call_id(event.call_id, f"{where}: call id")
+        for name in event.agent_names:
+            inputs.label(name, f"{where}: agent")
+        inputs.label(event.queue, f"{where}: queue")
+        inputs.label(event.customer, f"{where}: customer")
+        talk = _seconds(event.talk_seconds, f"{where}: talk seconds")
+        hold = _seconds(event.hold_seconds, f"{where}: hold seconds")
+        for moment, what in ((event.answered_at, "answered time"), (event.ended_at, "end time")):
+            if moment is not None:
+                inputs.moment(moment, f"{where}: {what}")
+    except inputs.InputError as exc:
+        raise BadEvent(str(exc)) from None
+    if event.phase is Phase.ANSWERED and event.answered_at is None:
+        raise BadEvent(f"{where}: an answered event needs its answer time")
+    if event.phase is Phase.ENDED and event.ended_at is None:
+        raise BadEvent(f"{where}: an end event needs its end time")
+    return replace(event, talk_seconds=talk, hold_seconds=hold)
+
+
+def _seconds(value: float | None, what: str) -> float | None:
+    return None if value is None else inputs.seconds(value, what)
+
+
+def from_epoch(value: str, what: str, *, scale: float = 1.0) -> datetime:
+    """A Unix time as phone systems send it (seconds, or micro/milliseconds with `scale`)."""
+    try:
+        number = float(value) / scale
+        return datetime.fromtimestamp(number, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BadEvent(f"{what}: {value[:40]!r} is not a Unix time") from None
+
+
+def whole_seconds(value: str | None, what: str) -> float | None:
+    """A duration field sent as text ("42"); None when absent or empty."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return inputs.seconds(float(value), what)
+    except ValueError:
+        raise BadEvent(f"{what}: {value[:40]!r} is not a number of seconds") from None
+    except inputs.InputError as exc:
+        raise BadEvent(str(exc)) from None

@@ -1,0 +1,305 @@
+"""The listener: an adapter's events into the desk's call lifecycle, never losing one.
+
+For every event, in the order the phone system sent it: check it (`event.checked`),
+keep it only if it is this desk's agent (`rules.Routing`), drop repeats
+(`rules.Deduplicator`), then `Desk.call_started` (answered) or `Desk.call_ended` (ended:
+the wrap-up opens with the ACW clock at the event's end time). A store that is locked
+makes the event wait and retry, with backoff, until it is stored; a dropped connection
+reconnects with backoff and says so. The state (connected, last event, errors) is kept
+in the store for the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import tenacity
+
+from acw_tui.core.model import ListenerStatus
+from acw_tui.listen.event import BadEvent, CallEvent, Phase, checked
+from acw_tui.listen.rules import Deduplicator, Routing, Verdict, routed
+from acw_tui.listen.source import Adapter, AuthFailed, ConnectionLost, ListenError
+
+if TYPE_CHECKING:
+    from acw_tui.service.desk import Desk
+
+log = logging.getLogger("acw.listen")
+
+
+def _has_facts(event: CallEvent) -> bool:
+    return any(v is not None for v in (event.talk_seconds, event.hold_seconds, event.hung_up_by))
+
+
+class Outcome(StrEnum):
+    STARTED = "call started"
+    OPENED = "wrap-up opened"
+    OTHER_AGENT = "ignored: another agent's call"
+    DUPLICATE = "ignored: already reported"
+    STALE = "ignored: answered after it ended"
+    REFUSED = "refused"
+
+
+def is_locked(exc: BaseException) -> bool:
+    """The store was busy with another writer for longer than its busy timeout."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.OperationalError) and (
+            "locked" in str(seen).lower() or "busy" in str(seen).lower()
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "database is locked" in str(exc)
+
+
+@dataclass
+class Backoff:
+    """Reconnect delays: doubling from `first` up to `longest`, with jitter so a site's
+    listeners do not all knock at once after the phone system restarts."""
+
+    first: float = 0.5
+    longest: float = 30.0
+    failures: int = 0
+
+    def next_delay(self) -> float:
+        delay = min(self.longest, self.first * 2**self.failures)
+        self.failures += 1
+        return delay * random.uniform(0.8, 1.0)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class Listener:
+    """A Sink for one adapter that writes through a Desk (or, with `desk=None`, only
+    says what it would do: `acw listen --check`)."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        routing: Routing,
+        desk: Desk | None,
+        *,
+        source: str,
+        say: Callable[[str], None] = log.info,
+        backoff: Backoff | None = None,
+        locked_wait: tenacity.wait.wait_base | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.adapter = adapter
+        self.routing = routing
+        self.desk = desk
+        self.say = say
+        self.backoff = backoff or Backoff()
+        self.locked_wait = locked_wait or tenacity.wait_exponential(multiplier=0.1, max=5)
+        self.now = now
+        self.dedup = Deduplicator()
+        self.status = ListenerStatus(source=source, connected=False)
+        self.outcomes: list[tuple[CallEvent, Outcome]] = []  # newest last, bounded
+        self.connected_once = asyncio.Event()
+        self._dirty = False  # errors counted since the state was last saved
+        # One store connection, one writer at a time: an event's write and the heartbeat's
+        # state save run on worker threads and must not interleave their transactions.
+        self._desk_lock = asyncio.Lock()
+
+    # -- the Sink an adapter reports to ---------------------------------------------------
+
+    async def connected(self, detail: str) -> None:
+        self.backoff.reset()
+        self.say(f"connected: {detail}")
+        self.connected_once.set()
+        await self._note(replace(self.status, connected=True, detail=detail))
+
+    def bad(self, message: str) -> None:
+        self.say(f"bad input: {message}")
+        self._error(message)
+
+    async def event(self, event: CallEvent) -> str | None:
+        try:
+            event = checked(event)
+        except BadEvent as exc:
+            self.bad(str(exc))
+            return str(exc)
+        outcome = await self._handle(event)
+        self._remember(event, outcome)
+        return self.status.last_error if outcome is Outcome.REFUSED else None
+
+    # -- running --------------------------------------------------------------------------
+
+    async def run(self, heartbeat: float = 5.0) -> None:
+        """Listen until cancelled; reconnect on every drop. A refused login or a refused
+        subscription ends it (ListenError): retrying would only lock the account."""
+        beating = asyncio.create_task(self._heartbeat(heartbeat))
+        try:
+            await self._listen()
+        finally:
+            beating.cancel()
+
+    async def _heartbeat(self, every: float) -> None:
+        """Save the state when bad input was counted since, and every few beats anyway,
+        so the screen can tell a listener that stopped from a quiet phone system."""
+        beats = 0
+        while True:
+            await asyncio.sleep(every)
+            beats += 1
+            if self._dirty or beats % 6 == 0:
+                await self._note(self.status)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                await self.adapter.run(self)
+                raise ConnectionLost(f"{self.adapter.name}: the connection ended")
+            except ConnectionLost as exc:
+                delay = self.backoff.next_delay()
+                self.say(f"connection lost: {exc}; reconnecting in {delay:.1f} s")
+                self._error(str(exc))
+                await self._note(replace(self.status, connected=False, detail=str(exc)))
+                await asyncio.sleep(delay)
+            except AuthFailed as exc:
+                self._error(str(exc))
+                await self._note(replace(self.status, connected=False, detail=str(exc)))
+                raise
+            except ListenError as exc:
+                self._error(str(exc))
+                await self._note(replace(self.status, connected=False, detail=str(exc)))
+                raise
+
+    # -- what an event does ---------------------------------------------------------------
+
+    async def _handle(self, event: CallEvent) -> Outcome:
+        if not self.routing.is_ours(event):
+            self.say(f"{Outcome.OTHER_AGENT.value}: {event.describe()}")
+            return Outcome.OTHER_AGENT
+        event = routed(event, self.routing)
+        verdict = self.dedup.verdict(event)
+        if verdict is Verdict.DUPLICATE:
+            if self.desk is not None and event.phase is Phase.ENDED and _has_facts(event):
+                try:
+                    await self._store(event, facts_only=True)
+                except ListenError as exc:
+                    self.bad(str(exc))
+            self.say(f"{Outcome.DUPLICATE.value}: {event.describe()}")
+            return Outcome.DUPLICATE
+        if verdict is Verdict.STALE:
+            self.say(f"{Outcome.STALE.value}: {event.describe()}")
+            return Outcome.STALE
+        outcome = Outcome.OPENED if event.phase is Phase.ENDED else Outcome.STARTED
+        if self.desk is None:
+            self.say(f"would record ({outcome.value}): {event.describe()}")
+            return outcome
+        try:
+            outcome = await self._store(event)
+        except ListenError as exc:
+            self.dedup.forget(event)
+            self.bad(str(exc))
+            return Outcome.REFUSED
+        self.say(f"{outcome.value}: {event.describe()}")
+        await self._note(
+            replace(
+                self.status,
+                last_event_at=self.now(),
+                last_event=f"{outcome.value}: {event.describe()}",
+                events=self.status.events + 1,
+            )
+        )
+        return outcome
+
+    async def _store(self, event: CallEvent, *, facts_only: bool = False) -> Outcome:
+        from acw_tui.service.desk import AlreadyEnded, DeskError
+
+        desk = self.desk
+        assert desk is not None
+
+        def write() -> Outcome:
+            try:
+                if facts_only:
+                    # A second report of an ended call: it may know what the first did not.
+                    desk.add_call_facts(
+                        event.call_id,
+                        talk_seconds=event.talk_seconds,
+                        hold_seconds=event.hold_seconds,
+                        hung_up_by=event.hung_up_by,
+                    )
+                    return Outcome.DUPLICATE
+                if event.phase is Phase.ANSWERED:
+                    desk.call_started(
+                        event.call_id,
+                        queue=event.queue,
+                        customer_ref=event.customer,
+                        at=event.answered_at,
+                        direction=event.direction,
+                        source=event.source,
+                    )
+                    return Outcome.STARTED
+                desk.call_ended(
+                    event.call_id,
+                    queue=event.queue,
+                    customer_ref=event.customer,
+                    talk_seconds=event.talk_seconds,
+                    hold_seconds=event.hold_seconds,
+                    at=event.ended_at,
+                    direction=event.direction,
+                    hung_up_by=event.hung_up_by,
+                    source=event.source,
+                )
+                return Outcome.OPENED
+            except AlreadyEnded:
+                # Reported before this listener started, or by another door (the hook).
+                return Outcome.DUPLICATE if event.phase is Phase.ENDED else Outcome.STALE
+
+        def retrying(state: tenacity.RetryCallState) -> None:
+            delay = state.next_action.sleep if state.next_action else 0.0
+            self.say(f"store locked; call {event.call_id} retried in {delay:.1f} s")
+
+        try:
+            async for attempt in tenacity.AsyncRetrying(
+                retry=tenacity.retry_if_exception(is_locked),
+                wait=self.locked_wait,
+                before_sleep=retrying,
+                reraise=True,
+            ):
+                with attempt:
+                    async with self._desk_lock:
+                        return await asyncio.to_thread(write)
+        except DeskError as exc:
+            raise ListenError(f"{event.source} event {event.event_id}: {exc}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- state for the screen -------------------------------------------------------------
+
+    def _remember(self, event: CallEvent, outcome: Outcome) -> None:
+        self.outcomes.append((event, outcome))
+        del self.outcomes[:-1000]
+
+    def _error(self, message: str) -> None:
+        self.status = replace(
+            self.status,
+            errors=self.status.errors + 1,
+            last_error=message[:300],
+            last_error_at=self.now(),
+        )
+        self._dirty = True
+
+    async def _note(self, status: ListenerStatus) -> None:
+        """Keep the state in the store for the screen; a store that cannot take it now
+        is not worth holding calls for (the next change writes it again)."""
+        self.status = status
+        self._dirty = False
+        if self.desk is None:
+            return
+        from acw_tui.service.desk import DeskError
+
+        desk = self.desk
+        try:
+            async with self._desk_lock:
+                await asyncio.to_thread(desk.note_listener, status)
+        except DeskError as exc:
+            log.warning("listener state not saved: %s", exc)

@@ -1,0 +1,92 @@
+"""The `[listen]` section of config.toml: which phone system `acw listen` (and the screen)
+listens to, and how its names map to acw's.
+
+```toml
+[listen]
+source = "ami://acw@10.0.0.5:5038"   # or esl://HOST:PORT, http://127.0.0.1:PORT
+public_url = ""                       # the webhook's address as Twilio calls it (signatures)
+
+[listen.agents]                       # the phone system's agent, interface or extension
+"PJSIP/1001" = "alice"                #   → agent_id; names not listed are taken as is
+
+[listen.queues]                       # the phone system's queue → the queue acw shows
+"support@default" = "support"
+```
+
+The secret (AMI secret, event-socket password, webhook shared secret or Twilio auth
+token) comes from the environment variable ACW_LISTEN_SECRET only, so it is never in a
+file that gets copied around, never printed and never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from acw_tui.core import inputs
+from acw_tui.settings import paths
+from acw_tui.settings.config import Config, ConfigError, read_table
+
+SECRET_VARIABLE = "ACW_LISTEN_SECRET"
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    source: str = ""
+    public_url: str = ""
+    agents: dict[str, str] = field(default_factory=dict)
+    queues: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Plain:
+    source: str = ""
+    public_url: str = ""
+
+
+def _names(table: object, where: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where}: expected a table of NAME = "VALUE"')
+    found = {}
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}.{key}: expected text, got {value!r}")
+        try:
+            found[inputs.text(key, f"{where}: name", allow_empty=False)] = inputs.text(
+                value, f"{where}.{key}", allow_empty=False
+            )
+        except inputs.InputError as exc:
+            raise ConfigError(str(exc)) from None
+    return found
+
+
+def listen_settings(config: Config) -> ListenSettings:
+    where = f"{config.path or paths.config_file()}: listen"
+    table = dict(config.sections.get("listen", {}))
+    agents = _names(table.pop("agents", {}), f"{where}.agents")
+    queues = _names(table.pop("queues", {}), f"{where}.queues")
+    plain = read_table(_Plain, table, where)
+    return ListenSettings(plain.source, plain.public_url, agents, queues)
+
+
+def pairs(given: tuple[str, ...], option: str) -> dict[str, str]:
+    """`--agent EXT=AGENT_ID` (repeatable) as a dict; one line naming a bad one."""
+    found = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ConfigError(f"{option}: {item!r} is not NAME=VALUE")
+        found[name.strip()] = value.strip()
+    return found
+
+
+def listen_secret(required_for: str) -> str:
+    """The secret from ACW_LISTEN_SECRET; refused (never shown) when missing or unusable."""
+    secret = os.environ.get(SECRET_VARIABLE, "")
+    if not secret:
+        raise ConfigError(f"{required_for} needs a secret: set {SECRET_VARIABLE}")
+    if any(c in secret for c in "\r\n\0") or any(0xD800 <= ord(c) <= 0xDFFF for c in secret):
+        raise ConfigError(
+            f"{SECRET_VARIABLE}: must be one line of UTF-8 text (its value is not shown)"
+        )
+    return secret
