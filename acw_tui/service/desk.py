@@ -35,6 +35,7 @@ from acw_tui.core.policy import AcwPolicy
 from acw_tui.core.redaction import NOTE, Finding, redactor_for
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.errors import AcwError
+from acw_tui.service.completion import CompletionKeeper
 from acw_tui.settings.config import Config
 from acw_tui.settings.redaction import policy_from_config
 from acw_tui.store import Store
@@ -47,6 +48,7 @@ from acw_tui.store.wrapups import WrapupRepository
 if TYPE_CHECKING:
     # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
     # desk (the phone hook and the screen's first paint never need them).
+    from acw_tui.core.completion import CompletionModel
     from acw_tui.core.followups import Followup
     from acw_tui.core.shorthand import Guide
     from acw_tui.core.templates import TemplateLibrary
@@ -96,6 +98,10 @@ class FinishRequest:
     usage: UsageTally | None = None
     # One line for the follow-ups list (codes, customer, first line of the note).
     summary: str = ""
+    # What the agent wrote in the notes editor (learned for completion; `note` when
+    # None) and the keys pressed to write it.
+    notes: str | None = None
+    keys_pressed: int | None = None
 
     @property
     def compliant(self) -> bool:
@@ -143,6 +149,7 @@ class Desk:
         self._use_reader(reader or store)
         # Everything anyone types is redacted here, before any write (SPEC §10).
         self.redactor = redactor_for(policy_from_config(config))
+        self.completion = CompletionKeeper(store.path, config.locale)
 
     # Follow-ups read due times as the templates do (Jinja2): loaded on first use.
     @functools.cached_property
@@ -365,6 +372,23 @@ class Desk:
 
         return content.agent_guide(self.config)
 
+    def typing_aids(self) -> tuple[bool, bool]:
+        """(completion on, coaching on) from `[shorthand]`; both on when it is unreadable
+        (the guide's loading reports a broken section)."""
+        from acw_tui.settings.shorthand import settings
+
+        try:
+            found = settings(self.config)
+        except AcwError:
+            return True, True
+        return found.completion, found.coaching
+
+    @service_call
+    def completion_model(self, guide: Guide | None = None) -> CompletionModel:
+        """The site's completion model for its locale (loaded once; `guide` adds its
+        expansions). Slow the first time: ask from a worker thread."""
+        return self.completion.model(guide)
+
     def template_library(self) -> tuple[TemplateLibrary, str | None]:
         """The templates in force and, when some or all are unusable, one line why."""
         from acw_tui.service import content
@@ -542,6 +566,10 @@ class Desk:
             if self.policy_for(current).require_code and not request.codes:
                 raise DeskError("a wrap-up code is required before finishing")
             clean = self.redactor.redact_record(request.note, request.fields)
+            # What the agent wrote, as stored: never a redacted value (SPEC §10).
+            written = (
+                clean.note if request.notes is None else self.redactor.redact(request.notes).text
+            )
             draft = self.wrapups.draft(current.id)
             ended_at = acw_seconds = None
             if current.acw_running:
@@ -560,8 +588,11 @@ class Desk:
                 fields=clean.fields,
                 guide_version=request.guide_version,
                 compliant=request.compliant,
+                keys_pressed=request.keys_pressed,
+                final_chars=len(written),
             )
             self._audit(done, clean.findings, draft, now)
+            learned = self.completion.learn(self.store, written)
             from acw_tui.core.followups import plan_from_fields
 
             summary = request.summary or _summary(done)
@@ -579,6 +610,7 @@ class Desk:
                     now,
                 )
             self._after_acw_ended(now)
+        self.completion.learned(learned)
         return done
 
     @service_call
@@ -623,7 +655,9 @@ class Desk:
             wrapup_id=done.id,
             agent_id=done.agent_id,
             site_id=done.site_id,
-            findings=[Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks],
+            findings=[
+                Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks
+            ],
             policy_version=self.redactor.policy.version,
             now=now,
         )

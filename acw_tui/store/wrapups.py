@@ -227,6 +227,8 @@ class WrapupRepository:
         fields: dict[str, Any] | None = None,
         guide_version: int | None = None,
         compliant: bool = False,
+        keys_pressed: int | None = None,
+        final_chars: int | None = None,
     ) -> Wrapup:
         """Store the final note and timing and drop the draft, in one transaction."""
         changes: dict[str, Any] = {
@@ -239,6 +241,8 @@ class WrapupRepository:
             "guide_version": guide_version,
             "finished_at": utc_iso(now),
             "compliant": int(compliant),
+            "keys_pressed": keys_pressed,
+            "final_chars": final_chars,
         }
         if ended_at is not None and acw_seconds is not None:
             changes["ended_at"] = utc_iso(ended_at)

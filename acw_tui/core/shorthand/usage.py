@@ -25,9 +25,11 @@ class EntryUsage:
 
 @dataclass
 class UsageTally:
-    """Per-entry counts for one wrap-up: used, undone, missed, keystrokes saved."""
+    """Per-entry counts for one wrap-up: used, undone, missed, keystrokes saved; and
+    every key the agent pressed in the notes (the "typed" of "typed / final")."""
 
     entries: dict[str, EntryUsage] = field(default_factory=dict)
+    keys_pressed: int = 0
 
     def _row(self, entry: Entry) -> EntryUsage:
         row = self.entries.get(entry.abbr)

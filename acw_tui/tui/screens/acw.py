@@ -82,10 +82,13 @@ class AcwScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         policy = self.desk.policy_for(self.wrapup)
         self._clock = self.desk.acw_clock(self.wrapup)
+        completion, coaching = self.desk.typing_aids()
         self.notes = NotesEditor(
             id="notes",
             guide_source=self.desk.agent_guide,
             usage=self.acw_app.drafts.usage(self.wrapup.id),
+            completion_source=self.desk.completion_model if completion else None,
+            coaching=coaching,
         )
         yield Header()
         # Kept shallow on purpose: every container is paid for on the way to the first

@@ -1,0 +1,149 @@
+"""Ghost-text completion and coaching in the notes editor, driven by Pilot."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.widgets import Label
+
+from acw_tui.core.completion import CompletionModel
+from acw_tui.core.redaction import redact
+from acw_tui.core.shorthand import Entry, Guide
+from acw_tui.tui.widgets.notes_editor import NotesEditor
+
+GUIDE = Guide.of([Entry("cx", "customer"), Entry("nfa", "no further action")])
+HISTORY = [
+    "Verified identity, sent confirmation by email.",
+    "Customer called about a refund. Verified identity, sent confirmation by email.",
+    "Checked the order. Verified identity, sent confirmation by email.",
+]
+KEYS = {" ": "space", ",": "comma", ".": "full_stop", "\n": "enter"}
+
+
+def trained(*notes: str) -> CompletionModel:
+    model = CompletionModel()
+    for note in notes:
+        model.learn(note)
+    return model
+
+
+class EditorApp(App[None]):
+    def __init__(self, model: CompletionModel | None, coaching: bool = True) -> None:
+        super().__init__()
+        self.model = model
+        self.coaching = coaching
+        self.hints: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield NotesEditor(
+            id="notes",
+            guide=GUIDE,
+            completion_source=(lambda guide: self.model) if self.model else None,
+            coaching=self.coaching,
+        )
+        yield Label("", id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(NotesEditor).focus()
+
+    @on(NotesEditor.HintChanged)
+    def hint(self, event: NotesEditor.HintChanged) -> None:
+        self.hints.append(event.hint)
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*[KEYS.get(char, char) for char in text])
+
+
+async def ready(pilot, app: EditorApp) -> NotesEditor:  # type: ignore[no-untyped-def]
+    editor = app.query_one(NotesEditor)
+    for _ in range(100):
+        if editor.ghost.model is not None or app.model is None:
+            break
+        await pilot.pause(0.02)
+    return editor
+
+
+async def test_a_suggestion_appears_and_tab_accepts_the_phrase() -> None:
+    app = EditorApp(trained(*HISTORY))
+    async with app.run_test() as pilot:
+        editor = await ready(pilot, app)
+        await type_text(pilot, "Ver")
+        assert editor.suggestion == "ified identity, sent confirmation by email."
+        await pilot.press("tab")
+        assert editor.text == "Verified identity, sent confirmation by email."
+        assert editor.has_focus  # Tab accepted; it did not move the focus
+        assert editor.usage.keys_pressed == 4
+
+
+async def test_right_arrow_accepts_and_ctrl_right_takes_one_word() -> None:
+    app = EditorApp(trained(*HISTORY))
+    async with app.run_test() as pilot:
+        editor = await ready(pilot, app)
+        await type_text(pilot, "Ver")
+        await pilot.press("ctrl+right")
+        assert editor.text == "Verified"
+        assert editor.suggestion == " identity, sent confirmation by email."
+        await pilot.press("ctrl+right", "ctrl+right")
+        assert editor.text == "Verified identity,"
+        await pilot.press("right")
+        assert editor.text == "Verified identity, sent confirmation by email."
+
+
+async def test_typing_on_ignores_the_suggestion() -> None:
+    app = EditorApp(trained(*HISTORY))
+    async with app.run_test() as pilot:
+        editor = await ready(pilot, app)
+        await type_text(pilot, "Verified identity, called back")
+        assert editor.text == "Verified identity, called back"
+        assert "confirmation" not in editor.suggestion
+
+
+async def test_undo_after_accepting_restores_what_was_typed() -> None:
+    app = EditorApp(trained(*HISTORY))
+    async with app.run_test() as pilot:
+        editor = await ready(pilot, app)
+        await type_text(pilot, "Ver")
+        await pilot.press("tab")
+        await pilot.press("ctrl+z")
+        assert editor.text == "Ver"
+
+
+async def test_no_suggestion_in_the_middle_of_a_line() -> None:
+    app = EditorApp(trained(*HISTORY))
+    async with app.run_test() as pilot:
+        editor = await ready(pilot, app)
+        await type_text(pilot, "Ver x")
+        await pilot.press("left", "left")
+        assert editor.suggestion == ""
+        await pilot.press("tab")  # no suggestion: Tab moves the focus on as usual
+        assert editor.text == "Ver x"
+
+
+async def test_never_suggests_a_card_number() -> None:
+    card = "4111 1111 1111 1111"
+    notes = [redact(f"Customer paid with card {card} today.").text for _ in range(3)]
+    assert all(card not in note for note in notes)
+    app = EditorApp(trained(*notes))
+    async with app.run_test() as pilot:
+        editor = await ready(pilot, app)
+        await type_text(pilot, "Customer paid with card ")
+        assert "4111" not in editor.suggestion and "****" not in editor.suggestion
+        await type_text(pilot, "4")
+        assert editor.suggestion == ""
+
+
+async def test_coaching_names_the_abbreviation_for_a_phrase_typed_in_full() -> None:
+    app = EditorApp(None)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "no further action ")
+        await pilot.pause()
+        assert "tip: nfa → no further action would have saved 14 keys" in app.hints
+
+
+async def test_coaching_can_be_switched_off() -> None:
+    app = EditorApp(None, coaching=False)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "no further action ")
+        await pilot.pause()
+        assert not any(h.startswith("tip:") for h in app.hints)
