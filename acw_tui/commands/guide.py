@@ -368,8 +368,14 @@ def guide_diff(guide_path: Path | None, old: Path, new: Path | None) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_guide_option
 def expand(file: Path | None, guide_path: Path | None) -> None:
-    """Expand shorthand in FILE (or stdin) to stdout, at every delimiter, as if typed."""
-    from acw_tui.core.shorthand import expand_text
+    """Expand shorthand in FILE (or stdin) to stdout, at every delimiter, as if typed.
+
+    Fill-ins ({today}, {time}, {agent} …) take today's date and the configured agent;
+    {customer} stays empty (there is no call).
+    """
+    from acw_tui.core.clock import SystemClock
+    from acw_tui.core.shorthand import FillIns, expand_text
+    from acw_tui.settings.config import load_config
 
     guide = _load(guide_path)
     raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
@@ -380,5 +386,6 @@ def expand(file: Path | None, guide_path: Path | None) -> None:
         line = raw[: exc.start].count(b"\n") + 1
         raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
     stream = sys.stdout.buffer
-    stream.write(expand_text(text, guide).text.encode("utf-8"))
+    fill_ins = FillIns(SystemClock(), agent=load_config().agent_id)
+    stream.write(expand_text(text, guide, fill_ins).text.encode("utf-8"))
     stream.flush()

@@ -33,7 +33,7 @@ from acw_tui.core.model import (
 )
 from acw_tui.core.policy import AcwPolicy
 from acw_tui.core.redaction import NOTE, Finding, redactor_for
-from acw_tui.core.shorthand import UsageTally
+from acw_tui.core.shorthand import FillIns, UsageTally
 from acw_tui.errors import AcwError
 from acw_tui.service.completion import CompletionKeeper
 from acw_tui.settings.config import Config
@@ -371,6 +371,10 @@ class Desk:
         from acw_tui.service import content
 
         return content.agent_guide(self.config)
+
+    def fill_ins(self, wrapup: Wrapup) -> FillIns:
+        """What `{today}`, `{customer}`, `{agent}` … of the guide stand for in a wrap-up."""
+        return FillIns(self.clock, wrapup.call.customer_ref or "", self.agent_id)
 
     def typing_aids(self) -> tuple[bool, bool]:
         """(completion on, coaching on) from `[shorthand]`; both on when it is unreadable

@@ -1,17 +1,28 @@
-"""Ghost-text completion and coaching in the notes editor, driven by Pilot."""
+"""Typing less in the notes editor, driven by Pilot: ghost-text completion, fill-ins
+in guide entries (with a frozen clock) and coaching."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Label
 
+from acw_tui.core.clock import ManualClock
 from acw_tui.core.completion import CompletionModel
 from acw_tui.core.redaction import redact
-from acw_tui.core.shorthand import Entry, Guide
+from acw_tui.core.shorthand import Entry, FillIns, Guide
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 
-GUIDE = Guide.of([Entry("cx", "customer"), Entry("nfa", "no further action")])
+GUIDE = Guide.of(
+    [
+        Entry("cx", "customer"),
+        Entry("nfa", "no further action"),
+        Entry("cbt", "callback {tomorrow} {cursor}for {customer}"),
+    ]
+)
+CLOCK = ManualClock(wall=datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
 HISTORY = [
     "Verified identity, sent confirmation by email.",
     "Customer called about a refund. Verified identity, sent confirmation by email.",
@@ -40,6 +51,7 @@ class EditorApp(App[None]):
             guide=GUIDE,
             completion_source=(lambda guide: self.model) if self.model else None,
             coaching=self.coaching,
+            fill_ins=lambda: FillIns(CLOCK, customer="CU-77", agent="ana"),
         )
         yield Label("", id="hint")
 
@@ -147,3 +159,22 @@ async def test_coaching_can_be_switched_off() -> None:
         await type_text(pilot, "no further action ")
         await pilot.pause()
         assert not any(h.startswith("tip:") for h in app.hints)
+
+
+async def test_fill_ins_expand_with_the_frozen_clock_and_typing_goes_on_at_the_mark() -> None:
+    app = EditorApp(None)
+    async with app.run_test() as pilot:
+        editor = app.query_one(NotesEditor)
+        await type_text(pilot, "cbt ")
+        assert editor.text == "callback 2026-01-06 for CU-77 "
+        await type_text(pilot, "am ")
+        assert editor.text == "callback 2026-01-06 am for CU-77 "
+
+
+async def test_backspace_right_after_a_fill_in_expansion_restores_what_was_typed() -> None:
+    app = EditorApp(None)
+    async with app.run_test() as pilot:
+        editor = app.query_one(NotesEditor)
+        await type_text(pilot, "cbt ")
+        await pilot.press("backspace")
+        assert editor.text == "cbt "

@@ -67,6 +67,7 @@ class DoneExpansion:
     typed: str  # token as typed, plus the delimiter
     inserted: str  # replacement, plus the delimiter
     token: str  # the token without sigil or delimiter, for suppression
+    caret: Location | None = None  # where the cursor was left, when not at `end` ({cursor})
 
 
 @dataclass
@@ -90,7 +91,7 @@ class UndoBook:
         """The expansion to undo if the cursor is still right after it; marks it suppressed."""
         done = self.last
         self.last = None
-        if done is None or cursor != done.end:
+        if done is None or cursor != (done.caret or done.end):
             return None
         self.suppressed.add((done.start, done.token))
         return done

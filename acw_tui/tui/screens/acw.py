@@ -89,6 +89,7 @@ class AcwScreen(DeskScreen):
             usage=self.acw_app.drafts.usage(self.wrapup.id),
             completion_source=self.desk.completion_model if completion else None,
             coaching=coaching,
+            fill_ins=lambda: self.desk.fill_ins(self.wrapup),
         )
         yield Header()
         # Kept shallow on purpose: every container is paid for on the way to the first

@@ -40,6 +40,7 @@ from textual.widgets.text_area import Edit, Selection
 from acw_tui.core.shorthand import (
     DoneExpansion,
     Entry,
+    FillIns,
     Guide,
     GuideProblem,
     PhraseIndex,
@@ -128,6 +129,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         usage: UsageTally | None = None,
         keystroke_hook: Callable[[NotesEditor], None] | None = None,
         completion_source: Callable[[Guide], CompletionModel] | None = None,
+        fill_ins: Callable[[], FillIns] | None = None,
         coaching: bool = True,
         **kwargs: object,
     ) -> None:
@@ -141,6 +143,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self.guide = guide or Guide()
         self._guide_source = guide_source
         self._completion_source = completion_source
+        self._fill_ins = fill_ins
         self.ghost = GhostText()
         self.coaching = coaching
         self._coaching_hint = ""
@@ -246,7 +249,8 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     def _type_delimiter(self, char: str) -> None:
         row, offset, before = self._line_before_cursor()
-        found = decide_expansion(before, char, self._guide)
+        fill_ins = self._fill_ins() if self._fill_ins is not None else None
+        found = decide_expansion(before, char, self._guide, fill_ins)
         if found is not None and self._book.is_suppressed((row, offset + found.start), found.typed):
             found = None
         if found is None:
@@ -268,6 +272,11 @@ class NotesEditor(TextArea, inherit_bindings=False):
         edit.to_location = after_delimiter
         record_edit_as_typed(edit, Selection.cursor(after_delimiter), found.typed + char)
         cursor = self.cursor_location
+        caret = None
+        if found.cursor is not None and "\n" not in found.replacement:
+            # `{cursor}` in the expansion: typing goes on there, not after the delimiter.
+            caret = (row, start[1] + found.cursor)
+            self.selection = Selection.cursor(caret)
         self._book.expanded(
             DoneExpansion(
                 found.entry,
@@ -276,6 +285,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 found.typed + char,
                 found.replacement + char,
                 found.typed,
+                caret,
             )
         )
         self.usage.used(found.entry, found.typed, found.replacement)
