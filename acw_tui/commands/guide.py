@@ -378,14 +378,75 @@ def expand(file: Path | None, guide_path: Path | None) -> None:
     from acw_tui.settings.config import load_config
 
     guide = _load(guide_path)
-    raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
-    where = str(file) if file is not None else "stdin"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
+    text = _read_utf8(file)
     stream = sys.stdout.buffer
     fill_ins = FillIns(SystemClock(), agent=load_config().agent_id)
     stream.write(expand_text(text, guide, fill_ins).text.encode("utf-8"))
     stream.flush()
+
+
+def _read_utf8(file: Path | None) -> str:
+    """FILE (or stdin) as text; one clear line when it cannot be read as UTF-8."""
+    where = str(file) if file is not None else "stdin"
+    try:
+        raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
+    except OSError as exc:
+        raise AcwError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
+
+
+@guide_group.command("effort")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_guide_option
+@click.option(
+    "--no-completion", is_flag=True, help="Count with the guide alone (no ghost-text completion)."
+)
+def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> None:
+    """The share of characters an agent types for the notes in FILE (blank-line separated),
+    note by note, with the guide and the completion model of the local store.
+
+    Counted as the effort benchmark counts: every key (letters, delimiters, the accept
+    key, backspaces) ÷ characters of the note; 100 % is typing it in full.
+    """
+    from acw_tui.cli import flat
+    from acw_tui.core.completion.effort import notes_in, total_effort, typing_effort
+    from acw_tui.core.redaction import redact
+
+    guide = _load(guide_path)
+    notes = notes_in(_read_utf8(file))
+    if not notes:
+        raise AcwError(f"{file}: no notes (notes are separated by blank lines)")
+    model = None if no_completion else _completion_model(guide)
+    efforts = [typing_effort(note, guide, model) for note in notes]
+    click.echo(f"{'note':>4}  {'chars':>6}  {'keys':>6}  typed")
+    for number, (note, effort) in enumerate(zip(notes, efforts, strict=True), 1):
+        # The note's start as a reminder of which it is, never with a card number in it.
+        start = flat(redact(note.splitlines()[0]).text)
+        start = start if len(start) <= 40 else start[:39] + "…"
+        click.echo(
+            f"{number:>4}  {effort.chars:>6}  {effort.keys:>6}  {effort.ratio:6.1%}  {start}"
+        )
+    total = total_effort(efforts)
+    source = "guide only" if model is None else f"guide and completion ({model.size} n-grams)"
+    click.echo(f"{'all':>4}  {total.chars:>6}  {total.keys:>6}  {total.ratio:6.1%}  ({source})")
+
+
+def _completion_model(guide: Guide) -> Any:
+    """The local store's completion model with the guide's expansions (guide only when
+    there is no store yet)."""
+    from acw_tui.core.completion import CompletionModel
+    from acw_tui.service.completion import CompletionKeeper, guide_counts
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.paths import database_file
+
+    config = load_config()
+    path = database_file()
+    if not path.exists():
+        model = CompletionModel(config.locale)
+        model.add_counts(guide_counts(guide).items())
+        return model
+    return CompletionKeeper(path, config.locale).model(guide)

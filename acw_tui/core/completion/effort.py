@@ -8,7 +8,8 @@ most of the note on screen per key pressed:
   first pieces by ctrl+→ (one key each) when only those are;
 - a guide abbreviation and the delimiter that follows it in the note, when the
   expansion (with the guide's case rule) is exactly the note's text there;
-- the next character.
+- the next character (worth more when a suggestion they can take appears after one or
+  two more characters: the agent looks that far ahead).
 
 Every key counts: letters, delimiters, accept keys, and the backspace that takes back
 an expansion the agent did not want (typing a word that happens to be an abbreviation).
@@ -111,6 +112,23 @@ def _token_may_start(text: str, pos: int) -> bool:
     return bool(script_of(before)) and script_of(before) != script_of(text[pos])
 
 
+LOOK_AHEAD = 2  # characters the agent types before a suggestion they expect appears
+
+
+def _acceptable(model: CompletionModel, window: str, note: str, pos: int) -> tuple[int, int]:
+    """(characters, keys) the suggestion at `pos` puts down; (0, 0) when none fits."""
+    pieces = model.suggest(window).pieces
+    taken = matched = 0
+    for piece in pieces:
+        if not note.startswith(piece, pos + taken):
+            break
+        taken += len(piece)
+        matched += 1
+    if not matched:
+        return 0, 0
+    return taken, 1 if matched == len(pieces) else matched
+
+
 def typing_effort(note: str, guide: Guide, model: CompletionModel | None = None) -> Effort:
     """Keys the simulated agent presses to write `note` (see the module's docstring)."""
     index = _ExpansionIndex(guide)
@@ -118,25 +136,27 @@ def typing_effort(note: str, guide: Guide, model: CompletionModel | None = None)
     pos = line_start = 0
     while pos < len(note):
         window = note[max(line_start, pos - SUGGEST_WINDOW) : pos]
-        best_gain, best_keys, kind = 1, 1, "char"
+        # Each option: (characters it puts down, keys it costs, what it is worth per key).
+        best_gain, best_keys, kind, worth = 1, 1, "char", 1.0
         if model is not None:
-            pieces = model.suggest(window).pieces
-            taken = 0
-            matched = 0
-            for piece in pieces:
-                if not note.startswith(piece, pos + taken):
+            taken, cost = _acceptable(model, window, note, pos)
+            if taken and taken / cost > worth:
+                best_gain, best_keys, kind, worth = taken, cost, "accept", taken / cost
+            # Typing on for a character or two may bring a suggestion worth more.
+            for ahead in range(1, LOOK_AHEAD + 1):
+                end = pos + ahead
+                if end >= len(note) or note[end - 1] == "\n":
                     break
-                taken += len(piece)
-                matched += 1
-            if matched:
-                cost = 1 if matched == len(pieces) else matched
-                if taken * best_keys > best_gain * cost:
-                    best_gain, best_keys, kind = taken, cost, "accept"
+                later = note[max(line_start, end - SUGGEST_WINDOW) : end]
+                taken, cost = _acceptable(model, later, note, end)
+                if taken and (ahead + taken) / (ahead + cost) > worth:
+                    best_gain, best_keys, kind = 1, 1, "char"
+                    worth = (ahead + taken) / (ahead + cost)
         if guide.entries and _token_may_start(note, pos):
             found = index.best_at(note, pos, window)
             if found is not None:
                 typed, gain = found
-                if gain * best_keys > best_gain * len(typed):
+                if gain / len(typed) > worth:
                     best_gain, best_keys, kind = gain, len(typed), "abbr"
         keys += best_keys
         if kind == "accept":
@@ -163,8 +183,8 @@ def notes_in(text: str) -> list[str]:
         if line.strip():
             current.append(line.rstrip())
         elif current:
-            notes.append("\n".join(current))
+            notes.append("\n".join(current).strip())
             current = []
     if current:
-        notes.append("\n".join(current))
+        notes.append("\n".join(current).strip())
     return notes
