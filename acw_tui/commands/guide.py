@@ -450,3 +450,68 @@ def _completion_model(guide: Guide) -> Any:
         model.add_counts(guide_counts(guide).items())
         return model
     return CompletionKeeper(path, config.locale).model(guide)
+
+
+SUGGEST_NOTES = 50_000  # the newest finished notes read (a large team's month)
+
+
+@guide_group.command("suggest")
+@_guide_option
+@click.option("--since", default="28d", show_default=True, help="Read notes this far back.")
+@click.option(
+    "--hub-db",
+    metavar="URL",
+    help="Read all sites' notes from the hub's store: sqlite:///path/hub.db or postgresql://…",
+)
+@click.option("--limit", type=whole_number(1, 500), default=20, show_default=True)
+@click.option(
+    "--min-uses",
+    type=whole_number(2, 1_000_000),
+    default=3,
+    show_default=True,
+    help="Only phrases typed at least this often.",
+)
+def guide_suggest(
+    guide_path: Path | None, since: str, hub_db: str | None, limit: int, min_uses: int
+) -> None:
+    """Propose entries for phrases the team often types in full that no entry covers.
+
+    Mines the finished notes of the local store (or the hub's) and prints, best first,
+    an abbreviation that passes lint for each phrase and the keys it would save a week
+    at the rate the notes show. Add one with `acw guide add ABBR "EXPANSION"`.
+    """
+    from datetime import UTC, datetime
+
+    from acw_tui.cli import flat
+    from acw_tui.core import inputs
+    from acw_tui.core.shorthand.suggest import propose_entries
+    from acw_tui.core.timeutil import utc_iso
+    from acw_tui.reports.source import opened
+    from acw_tui.settings.paths import database_file
+
+    guide = _load(guide_path)
+    now = datetime.now(UTC)
+    start = inputs.since(since, now)
+    sql = (
+        "SELECT note, finished_at FROM wrapups WHERE status = 'done' AND finished_at >= :start "
+        f"ORDER BY finished_at DESC LIMIT {SUGGEST_NOTES}"
+    )
+    with opened(hub_db, database_file()) as source:
+        rows = source.query(sql, {"start": utc_iso(start)})
+    if not rows:
+        click.echo(f"no finished notes since {start:%Y-%m-%d}: nothing to learn from", err=True)
+        return
+    oldest = min(str(finished) for _, finished in rows)
+    first = max(start, datetime.fromisoformat(oldest.replace("Z", "+00:00")))
+    days = max(1.0, (now - first).total_seconds() / 86_400)
+    proposals = propose_entries(
+        (str(note or "") for note, _ in rows), guide, days, limit=limit, min_uses=min_uses
+    )
+    if not proposals:
+        click.echo(f"{len(rows)} notes read: every frequent phrase has an entry already", err=True)
+        return
+    click.echo(f"{'abbr':<8}  {'uses':>6}  {'keys/week':>9}  expansion")
+    for p in proposals:
+        line = f"{p.abbr:<8}  {p.uses:>6}  {p.keys_saved_per_week:>9.0f}  {p.expansion}"
+        click.echo(flat(line))
+    click.echo(f"{len(rows)} notes over {days:.0f} day(s) read from {source.label}", err=True)
