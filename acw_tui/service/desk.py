@@ -376,6 +376,28 @@ class Desk:
         """What `{today}`, `{customer}`, `{agent}` … of the guide stand for in a wrap-up."""
         return FillIns(self.clock, wrapup.call.customer_ref or "", self.agent_id)
 
+    def often_undone(self) -> dict[str, tuple[int, int]]:
+        """The entries this agent keeps undoing (abbr → (undone, used)), by the rule lint
+        tells the lead about. Read on a connection of its own (asked from a worker
+        thread); never raises: no coaching is the worst a broken store may cause."""
+        from acw_tui.core.shorthand.lint import OFTEN_UNDONE_MIN, OFTEN_UNDONE_SHARE
+        from acw_tui.store import open_store
+        from acw_tui.store.shorthand_usage import usage_by_entry
+
+        try:
+            store = open_store(self.store.path, migrate=False)
+            try:
+                totals = usage_by_entry(store, agent_id=self.agent_id)
+            finally:
+                store.close()
+        except (AcwError, sqlite3.Error, OSError):
+            return {}
+        return {
+            abbr: (t.undone, t.used)
+            for abbr, t in totals.items()
+            if t.undone >= OFTEN_UNDONE_MIN and t.undone >= OFTEN_UNDONE_SHARE * max(t.used, 1)
+        }
+
     def typing_aids(self) -> tuple[bool, bool]:
         """(completion on, coaching on) from `[shorthand]`; both on when it is unreadable
         (the guide's loading reports a broken section)."""

@@ -39,9 +39,15 @@ def trained(*notes: str) -> CompletionModel:
 
 
 class EditorApp(App[None]):
-    def __init__(self, model: CompletionModel | None, coaching: bool = True) -> None:
+    def __init__(
+        self,
+        model: CompletionModel | None,
+        coaching: bool = True,
+        undone: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
         super().__init__()
         self.model = model
+        self.undone = undone
         self.coaching = coaching
         self.hints: list[str] = []
 
@@ -52,6 +58,7 @@ class EditorApp(App[None]):
             completion_source=(lambda guide: self.model) if self.model else None,
             coaching=self.coaching,
             fill_ins=lambda: FillIns(CLOCK, customer="CU-77", agent="ana"),
+            undo_source=(lambda: self.undone or {}) if self.undone else None,
         )
         yield Label("", id="hint")
 
@@ -178,3 +185,18 @@ async def test_backspace_right_after_a_fill_in_expansion_restores_what_was_typed
         await type_text(pilot, "cbt ")
         await pilot.press("backspace")
         assert editor.text == "cbt "
+
+
+async def test_the_hint_tells_the_agent_about_an_entry_they_keep_undoing() -> None:
+    app = EditorApp(None, undone={"cx": (4, 6)})
+    async with app.run_test() as pilot:
+        editor = app.query_one(NotesEditor)
+        for _ in range(100):
+            if editor.often_undone:
+                break
+            await pilot.pause(0.02)
+        await type_text(pilot, "cx")
+        await pilot.pause()
+        assert app.hints[-1] == (
+            "cx → customer  (you undid it 4 of 6 times: type the word if you mean it)"
+        )

@@ -77,3 +77,18 @@ def test_an_upgraded_store_learns_the_notes_it_already_holds(tmp_path: Path) -> 
     assert ("customer", "asked") in learned and ("double", "charge") in learned
     model = load_model(store, "pl")  # notes of unknown locale count for every locale
     assert model.size == len(learned)
+
+
+def test_entries_an_agent_keeps_undoing_are_theirs_to_see(desk: Desk) -> None:
+    from acw_tui.core.shorthand import Entry
+
+    cx, nfa = Entry("cx", "customer"), Entry("nfa", "no further action")
+    for number in range(5):
+        usage = UsageTally()
+        usage.used(cx, "cx", "customer")
+        usage.used(nfa, "nfa", "no further action")
+        if number < 3:
+            usage.undone(cx, "cx", "customer")  # 3 of 5: often
+        wrapup = desk.call_ended(f"C{number}")
+        desk.finish(wrapup, FinishRequest(note="x", usage=usage))
+    assert desk.often_undone() == {"cx": (3, 5)}

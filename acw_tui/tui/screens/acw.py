@@ -90,6 +90,7 @@ class AcwScreen(DeskScreen):
             completion_source=self.desk.completion_model if completion else None,
             coaching=coaching,
             fill_ins=lambda: self.desk.fill_ins(self.wrapup),
+            undo_source=self.desk.often_undone,
         )
         yield Header()
         # Kept shallow on purpose: every container is paid for on the way to the first

@@ -130,6 +130,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         keystroke_hook: Callable[[NotesEditor], None] | None = None,
         completion_source: Callable[[Guide], CompletionModel] | None = None,
         fill_ins: Callable[[], FillIns] | None = None,
+        undo_source: Callable[[], dict[str, tuple[int, int]]] | None = None,
         coaching: bool = True,
         **kwargs: object,
     ) -> None:
@@ -144,12 +145,18 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self._guide_source = guide_source
         self._completion_source = completion_source
         self._fill_ins = fill_ins
+        self._undo_source = undo_source
+        # Entries this agent keeps undoing: abbr → (undone, used); the hint says so.
+        self.often_undone: dict[str, tuple[int, int]] = {}
         self.ghost = GhostText()
         self.coaching = coaching
         self._coaching_hint = ""
 
     def on_mount(self) -> None:
-        if self._guide_source is not None or self._completion_source is not None:
+        if any(
+            source is not None
+            for source in (self._guide_source, self._completion_source, self._undo_source)
+        ):
             # Reading and parsing the guide file waits until the screen is painted; it
             # then runs on a thread. Until it is in, the notes take text unexpanded.
             self.call_after_refresh(
@@ -171,6 +178,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 guide = Guide(problems=(problem,))
             with suppress(RuntimeError):  # the app closed while the guide was loading
                 self.app.call_from_thread(self._guide_ready, guide)
+        if self._undo_source is not None and self.coaching:
+            often_undone = self._undo_source()
+            with suppress(RuntimeError):
+                self.app.call_from_thread(setattr, self, "often_undone", often_undone)
         if self._completion_source is not None:
             try:
                 model = self._completion_source(guide)
@@ -310,6 +321,11 @@ class NotesEditor(TextArea, inherit_bindings=False):
             if typing is not None:
                 token, entry = typing
                 hint = f"{token} → {apply_case(token, entry)}"
+                if entry.abbr in self.often_undone:
+                    undone, used = self.often_undone[entry.abbr]
+                    hint += (
+                        f"  (you undid it {undone} of {used} times: type the word if you mean it)"
+                    )
             elif self._coaching_hint:
                 hint = self._coaching_hint
             if hint != self._hint:
