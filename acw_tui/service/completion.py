@@ -29,6 +29,19 @@ def guide_counts(guide: Guide) -> Counter[tuple[str, str]]:
     return counts
 
 
+def team_counts() -> list[tuple[str, str, int]]:
+    """The team model the hub sent down with the guide (none when it sent none, or
+    when the file cannot be read: suggestions then come from this site alone)."""
+    from acw_tui.core.completion.team import TEAM_MODEL_FILE, TeamModelError, parse_team_model
+    from acw_tui.settings import paths
+
+    path = paths.hub_copy("completion") / TEAM_MODEL_FILE
+    try:
+        return parse_team_model(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, TeamModelError):
+        return []
+
+
 class CompletionKeeper:
     def __init__(self, path: Path, locale: str) -> None:
         self.path = path
@@ -49,8 +62,14 @@ class CompletionKeeper:
                     store.close()
                 if guide is not None:
                     model.add_counts(guide_counts(guide).items())
+                model.add_counts(((c, w), n) for c, w, n in team_counts())
                 self._model = model
             return self._model
+
+    def forget(self) -> None:
+        """Load afresh when next asked (a new team model came from the hub)."""
+        with self._lock:
+            self._model = None
 
     def learn(self, store: Store, note: str) -> Counter[tuple[str, str]]:
         """Store a finished note's counts (inside the caller's transaction)."""

@@ -469,7 +469,10 @@ class Desk:
         screen's thread); it opens its own connection to the store."""
         from acw_tui.service.syncing import sync_now
 
-        return sync_now(self.store, self.config, progress)
+        outcome = sync_now(self.store, self.config, progress)
+        if "completion" in outcome.applied:
+            self.completion.forget()  # the next wrap-up loads the new team model
+        return outcome
 
     # -- reports -------------------------------------------------------------------------
 

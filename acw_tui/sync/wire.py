@@ -30,7 +30,12 @@ from pydantic import (
 )
 
 from acw_tui.store.records import SYNCED_TABLES
-from acw_tui.sync.protocol import CONTENT_KINDS, MAX_BATCH_RECORDS, check_file_name
+from acw_tui.sync.protocol import (
+    CONTENT_KINDS,
+    MAX_BATCH_RECORDS,
+    PUBLISHED_KINDS,
+    check_file_name,
+)
 from acw_tui.sync.tables import synced_tables
 
 INT64_MAX = (1 << 63) - 1
@@ -254,6 +259,7 @@ class PublishOut(BaseModel):
 
 
 ContentKind = Literal[CONTENT_KINDS]  # type: ignore[valid-type]
+PublishKind = Literal[PUBLISHED_KINDS]  # type: ignore[valid-type]
 
 
 # -- checking -------------------------------------------------------------------------
