@@ -200,3 +200,35 @@ async def test_the_hint_tells_the_agent_about_an_entry_they_keep_undoing() -> No
         assert app.hints[-1] == (
             "cx → customer  (you undid it 4 of 6 times: type the word if you mean it)"
         )
+
+
+async def test_the_screen_suggests_what_was_finished_before_and_stores_the_keys(
+    make_app,  # type: ignore[no-untyped-def]
+    hook,
+) -> None:
+    from acw_tui.tui.screens.ready import ReadyScreen
+    from tests.tui.conftest import acw_open, wait_for
+    from tests.tui.conftest import type_text as type_keys
+
+    note = "Parcel held at the depot, customer will collect"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for number in range(2):
+            hook.call_ended(f"PBX-{number}")
+            await wait_for(pilot, acw_open(app, f"PBX-{number}"))
+            await type_keys(pilot, note)
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        rows = app.desk.store.conn.execute(
+            "SELECT keys_pressed, final_chars FROM wrapups ORDER BY started_at"
+        ).fetchall()
+        assert [tuple(r) for r in rows] == [(len(note), len(note))] * 2
+
+        hook.call_ended("PBX-9")
+        await wait_for(pilot, acw_open(app, "PBX-9"))
+        notes = app.screen.query_one(NotesEditor)
+        await wait_for(pilot, lambda: notes.ghost.model is not None)
+        await type_keys(pilot, "Parcel held at the d")
+        assert notes.suggestion == "epot, customer will collect"
+        await pilot.press("tab")
+        assert notes.text == note
