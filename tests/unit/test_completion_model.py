@@ -86,3 +86,23 @@ def test_any_text_learns_and_suggests_without_error(history: list[str], before: 
     assert all(suggestion.pieces)
     # Nothing it offers holds a run of three digits: no card or id can come back.
     assert not any(sum(c.isdigit() for c in piece) >= 3 for piece in suggestion.pieces)
+
+
+WORDS = st.sampled_from(["sent", "send", "sender", "refund", "refunded", "ref", "card", "cards"])
+
+
+@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+@given(notes=st.lists(st.lists(WORDS, min_size=1, max_size=6).map(" ".join), max_size=12))
+def test_learning_note_by_note_keeps_the_most_frequent_word_for_each_prefix(
+    notes: list[str],
+) -> None:
+    model = trained(*notes, times=1)
+    unigrams = model.counts.get("", {})
+    for prefix, (word, count) in model._by_prefix.items():
+        assert count == unigrams[word]
+        rivals = [
+            n
+            for w, n in unigrams.items()
+            if w.casefold().startswith(prefix) and len(w) > max(2, len(prefix))
+        ]
+        assert count == max(rivals)

@@ -74,33 +74,40 @@ class CompletionModel:
 
     def add_counts(self, counts: Iterable[tuple[tuple[str, str], int]]) -> None:
         touched: set[str] = set()
+        words: set[str] = set()  # words whose count alone (no context) went up
         for (context, word), count in counts:
             if count <= 0:
                 continue
             self.counts.setdefault(context, Counter())[word] += count
             touched.add(context)
+            if not context:
+                words.add(word)
         for context in touched:
             found = self.counts[context]
             self._top[context] = found.most_common(TOP)
             self._totals[context] = sum(found.values())
-        unigrams = self.counts.get("")
-        if "" in touched and unigrams is not None:
-            self._index_prefixes(unigrams)
+        if words:
+            self._index_prefixes(words)
 
-    def _index_prefixes(self, unigrams: Counter[str]) -> None:
-        # Rebuilt from all words: still linear in the vocabulary (a few thousand words),
-        # and done once per finished note, never per key.
-        best: dict[str, tuple[str, int]] = {}
-        for word, count in unigrams.items():
+    def _index_prefixes(self, words: Iterable[str]) -> None:
+        """Make each of `words` the word of its prefixes where it is now the most frequent.
+
+        Counts only grow, so a word whose count did not change cannot overtake another:
+        only the words just counted are looked at (a finished note's few dozen, not the
+        whole vocabulary).
+        """
+        unigrams = self.counts[""]
+        best = self._by_prefix
+        for word in words:
+            count = unigrams[word]
             if count < MIN_COUNT or len(word) < 3:
                 continue
             folded = word.casefold()
             for end in range(1, len(folded)):
                 prefix = folded[:end]
                 held = best.get(prefix)
-                if held is None or count > held[1]:
+                if held is None or held[0] == word or count > held[1]:
                     best[prefix] = (word, count)
-        self._by_prefix = best
 
     @property
     def size(self) -> int:
