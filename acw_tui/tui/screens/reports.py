@@ -260,8 +260,15 @@ class ReportsScreen(Screen[None]):
             for o in made.outliers
         )
         hint = "  ·  Enter on an agent: their wrap-ups" if made.by == "agent" else ""
+        typing = "".join(
+            f"  ·  typed / final {team.group}: {team.typed_per_final:.2f}, saved "
+            f"{metrics.format_seconds(team.time_saved_s(made.typing_cpm))}"
+            for team in made.typing_teams
+            if team.typed_per_final is not None
+        )
         self.query_one("#outliers", Static).update(
-            f"Outliers (median > {made.outlier_factor:g} × team median): {outliers or 'none'}{hint}"
+            f"Outliers (median > {made.outlier_factor:g} × team median): "
+            f"{outliers or 'none'}{hint}{typing}"
         )
 
     @on(DataTable.RowSelected, "#figures")
