@@ -2,20 +2,25 @@
 
 Loaded once per desk (on a connection of its own: the editor asks from a worker
 thread), from the store's n-gram counts of the site's locale plus the guide's
-expansions; every finished note is added to the store and to the loaded model in the
+expansions, the templates' own words and the hub's team model; every finished note is added to the store and to the loaded model in the
 same step, so the next wrap-up already suggests from it.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acw_tui.core.completion import CompletionModel, note_ngrams
 from acw_tui.core.completion.model import MIN_COUNT
 from acw_tui.core.shorthand import Guide
 from acw_tui.store import Store
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates import TemplateLibrary
 
 
 def guide_counts(guide: Guide) -> Counter[tuple[str, str]]:
@@ -42,6 +47,25 @@ def team_counts() -> list[tuple[str, str, int]]:
         return []
 
 
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def template_counts(library: TemplateLibrary, locale: str) -> Counter[tuple[str, str]]:
+    """The templates' own words in `locale` (their text around the fields, field labels
+    and choices), as if each had been written `MIN_COUNT` times."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for template in library.templates:
+        if template.locale != locale:
+            continue
+        texts = [_JINJA.sub("\n", template.body)]
+        for spec in template.fields:
+            texts += [spec.localized(locale).label, *spec.choices]
+        for text in texts:
+            for key, count in note_ngrams(text).items():
+                counts[key] += count * MIN_COUNT
+    return counts
+
+
 class CompletionKeeper:
     def __init__(self, path: Path, locale: str) -> None:
         self.path = path
@@ -49,7 +73,9 @@ class CompletionKeeper:
         self._model: CompletionModel | None = None
         self._lock = threading.Lock()
 
-    def model(self, guide: Guide | None = None) -> CompletionModel:
+    def model(
+        self, guide: Guide | None = None, library: TemplateLibrary | None = None
+    ) -> CompletionModel:
         with self._lock:
             if self._model is None:
                 from acw_tui.store import open_store
@@ -62,6 +88,8 @@ class CompletionKeeper:
                     store.close()
                 if guide is not None:
                     model.add_counts(guide_counts(guide).items())
+                if library is not None:
+                    model.add_counts(template_counts(library, self.locale).items())
                 model.add_counts(((c, w), n) for c, w, n in team_counts())
                 self._model = model
             return self._model

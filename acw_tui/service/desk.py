@@ -412,8 +412,10 @@ class Desk:
     @service_call
     def completion_model(self, guide: Guide | None = None) -> CompletionModel:
         """The site's completion model for its locale (loaded once; `guide` adds its
-        expansions). Slow the first time: ask from a worker thread."""
-        return self.completion.model(guide)
+        expansions, and the templates in force their words). Slow the first time: ask
+        from a worker thread."""
+        library, _problem = self.template_library()  # the form reports a problem
+        return self.completion.model(guide, library)
 
     def template_library(self) -> tuple[TemplateLibrary, str | None]:
         """The templates in force and, when some or all are unusable, one line why."""

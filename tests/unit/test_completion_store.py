@@ -22,7 +22,7 @@ def finish(desk: Desk, call_id: str, note: str, keys: int | None = None) -> None
 
 def test_a_finished_note_is_suggested_from_in_the_next_wrap_up(desk: Desk) -> None:
     model = desk.completion_model()
-    assert not model.suggest("Verified ident")
+    assert "confirmation" not in model.suggest("Verified ident").text
     finish(desk, "C1", NOTE)
     finish(desk, "C2", NOTE)
     # The loaded model took the notes at once, and the store has them for a new desk.
@@ -92,3 +92,10 @@ def test_entries_an_agent_keeps_undoing_are_theirs_to_see(desk: Desk) -> None:
         wrapup = desk.call_ended(f"C{number}")
         desk.finish(wrapup, FinishRequest(note="x", usage=usage))
     assert desk.often_undone() == {"cx": (3, 5)}
+
+
+def test_the_templates_words_are_suggested_too(desk: Desk) -> None:
+    model = desk.completion_model()
+    # From the shipped general-inquiry template: its text and a field's label.
+    assert model.suggest("Steps ta").text.startswith("ken")
+    assert model.suggest("Follow-up ow").text.startswith("ner")
