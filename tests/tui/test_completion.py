@@ -232,3 +232,15 @@ async def test_the_screen_suggests_what_was_finished_before_and_stores_the_keys(
         assert notes.suggestion == "epot, customer will collect"
         await pilot.press("tab")
         assert notes.text == note
+
+
+async def test_a_fill_in_entry_from_the_guide_panel_and_f5_are_filled_too() -> None:
+    app = EditorApp(None)
+    async with app.run_test() as pilot:
+        editor = app.query_one(NotesEditor)
+        editor.insert_entry(GUIDE.get("cbt"))  # type: ignore[arg-type]
+        await type_text(pilot, "pm ")
+        assert editor.text == "callback 2026-01-06 pm for CU-77"
+        editor.load_text("then cbt ")
+        editor.action_expand_note()
+        assert editor.text == "then callback 2026-01-06 for CU-77 "

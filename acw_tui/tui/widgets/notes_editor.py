@@ -51,6 +51,7 @@ from acw_tui.core.shorthand import (
     entry_being_typed,
     expand_text,
 )
+from acw_tui.core.shorthand.fillins import fill
 from acw_tui.tui.compat import record_edit_as_typed, restart_cursor_blink
 from acw_tui.tui.widgets.ghost_text import GhostText
 
@@ -179,7 +180,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
             with suppress(RuntimeError):  # the app closed while the guide was loading
                 self.app.call_from_thread(self._guide_ready, guide)
         if self._undo_source is not None and self.coaching:
-            often_undone = self._undo_source()
+            try:
+                often_undone = self._undo_source()
+            except Exception:  # coaching is a help, never a reason to fail
+                often_undone = {}
             with suppress(RuntimeError):
                 self.app.call_from_thread(setattr, self, "often_undone", often_undone)
         if self._completion_source is not None:
@@ -260,8 +264,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     def _type_delimiter(self, char: str) -> None:
         row, offset, before = self._line_before_cursor()
-        fill_ins = self._fill_ins() if self._fill_ins is not None else None
-        found = decide_expansion(before, char, self._guide, fill_ins)
+        found = decide_expansion(before, char, self._guide, self._current_fill_ins())
         if found is not None and self._book.is_suppressed((row, offset + found.start), found.typed):
             found = None
         if found is None:
@@ -395,7 +398,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     def action_expand_note(self) -> int:
         """Expand the whole note by the same rules (for pasted text); one undo step."""
-        result = expand_text(self.text, self._guide)
+        result = expand_text(self.text, self._guide, self._current_fill_ins())
         if not result.expansions:
             self.notify("Nothing to expand in this note.")
             return 0
@@ -410,12 +413,20 @@ class NotesEditor(TextArea, inherit_bindings=False):
         return len(result.expansions)
 
     def insert_entry(self, entry: Entry) -> None:
-        """Insert an entry's expansion at the cursor (chosen from the guide panel)."""
+        """Insert an entry's expansion at the cursor (chosen from the guide panel), its
+        fill-ins filled and the cursor left at its `{cursor}` mark."""
         self._book.forget()
+        filled = fill(entry.expansion, self._current_fill_ins())
         self.history.checkpoint()
-        self.insert(entry.expansion)
+        start = self.selection.start
+        self.insert(filled.text)
         self.history.checkpoint()
+        if filled.cursor is not None and "\n" not in filled.text:
+            self.selection = Selection.cursor((start[0], start[1] + filled.cursor))
         self.focus()
+
+    def _current_fill_ins(self) -> FillIns | None:
+        return self._fill_ins() if self._fill_ins is not None else None
 
 
 def coaching_hint(entry: Entry) -> str:
