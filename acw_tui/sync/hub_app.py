@@ -305,8 +305,13 @@ def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, An
         raise Refused(422, f"the bundle fails lint: {errors[0]}{more}; nothing was published")
     published = store.publish(kind, bundle.files, bundle.content_version, lead)
     if kind == "shorthand":
-        # The team's completion model goes down with every guide published.
-        store.publish_team_model(lead)
+        # The team's completion model goes down with every guide published. The guide
+        # is published either way: a model that could not be built is said in the
+        # answer, and the next guide published tries again.
+        try:
+            store.publish_team_model(lead)
+        except Exception as exc:
+            published = {**published, "team_model": f"not built: {str(exc).splitlines()[0]}"}
     return published
 
 

@@ -256,6 +256,7 @@ class PublishOut(BaseModel):
     release: int
     checksum: str
     unchanged: bool
+    team_model: str | None = None  # why the team completion model was not built, if so
 
 
 ContentKind = Literal[CONTENT_KINDS]  # type: ignore[valid-type]

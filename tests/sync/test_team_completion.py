@@ -4,6 +4,7 @@ those notes."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -94,3 +95,17 @@ def test_the_file_round_trips_and_a_bad_one_is_named() -> None:
     ]:
         with pytest.raises(TeamModelError, match=why):
             parse_team_model(bad, "team.json")
+
+
+def test_a_team_model_that_cannot_be_built_does_not_stop_the_guide(own_site: Site) -> None:
+    from acw_tui.sync.hub_app import _publish
+    from acw_tui.sync.protocol import bundle_checksum
+
+    store = own_site.hub.store
+    with store.db.transaction() as tx:  # a damaged hub store: its notes cannot be read
+        tx.execute("DROP TABLE wrapups")
+    files = {"en.toml": GUIDE.format(version=5)}
+    body = json.dumps({"files": files, "checksum": bundle_checksum(files), "content_version": 5})
+    answer = _publish(store, "shorthand", body.encode(), "lead")
+    assert answer["release"] >= 1 and answer["team_model"].startswith("not built: ")
+    assert "wrapups" in answer["team_model"]
