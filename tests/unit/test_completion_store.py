@@ -99,3 +99,28 @@ def test_the_templates_words_are_suggested_too(desk: Desk) -> None:
     # From the shipped general-inquiry template: its text and a field's label.
     assert model.suggest("Steps ta").text.startswith("ken")
     assert model.suggest("Follow-up ow").text.startswith("ner")
+
+
+def test_scrub_makes_the_completion_model_forget_what_it_now_redacts(
+    acw_home: Path, fresh_store, clock
+) -> None:
+    from click.testing import CliRunner
+
+    from acw_tui.cli import cli
+    from acw_tui.settings.config import load_config
+
+    path = acw_home / "config.toml"
+    path.write_text('agent_id = "ana"\nsite_id = "s1"\n', encoding="utf-8")
+    desk = Desk(fresh_store, load_config(path), clock)
+    note = "Wrote to ana.smith@example.org again, sent confirmation."
+    for number in range(2):
+        finish(desk, f"C{number}", note)
+    words = {w for (w,) in fresh_store.conn.execute("SELECT word FROM completion_ngrams")}
+    assert "smith" in words  # e-mail addresses were not redacted at this site
+    path.write_text(
+        'agent_id = "ana"\nsite_id = "s1"\n[redaction]\nemails = true\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["db", "scrub"])
+    assert result.exit_code == 0, result.output
+    words = {w for (w,) in fresh_store.conn.execute("SELECT word FROM completion_ngrams")}
+    assert "confirmation" in words and not {"smith", "example", "org"} & words
