@@ -3,9 +3,12 @@ benchmark, and the command itself."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acw_tui.cli import cli
 from acw_tui.core.completion import CompletionModel
@@ -103,3 +106,21 @@ def test_bad_files_get_one_line(tmp_path: Path) -> None:
     empty.write_text("\n\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["guide", "effort", str(empty)])
     assert result.exit_code != 0 and "no notes" in result.output
+
+
+EXAMPLES = int(os.environ.get("ACW_EFFORT_EXAMPLES", "100"))
+TEXT = st.text(st.sampled_from(list("cx nfa customer. no further action needed,\n")), max_size=80)
+
+
+@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+@given(note=TEXT, history=st.lists(TEXT, max_size=4))
+def test_the_agent_never_pays_more_than_typing_in_full_plus_undos(
+    note: str, history: list[str]
+) -> None:
+    model = CompletionModel()
+    for text in history * 2:
+        model.learn(text)
+    effort = typing_effort(note, GUIDE, model)
+    assert effort.chars == len(note)
+    assert effort.keys <= len(note) + effort.undos
+    assert (effort.keys > 0) == bool(note)
