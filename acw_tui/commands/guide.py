@@ -368,17 +368,150 @@ def guide_diff(guide_path: Path | None, old: Path, new: Path | None) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_guide_option
 def expand(file: Path | None, guide_path: Path | None) -> None:
-    """Expand shorthand in FILE (or stdin) to stdout, at every delimiter, as if typed."""
-    from acw_tui.core.shorthand import expand_text
+    """Expand shorthand in FILE (or stdin) to stdout, at every delimiter, as if typed.
+
+    Fill-ins ({today}, {time}, {agent} …) take today's date and the configured agent;
+    {customer} stays empty (there is no call).
+    """
+    from acw_tui.core.clock import SystemClock
+    from acw_tui.core.shorthand import FillIns, expand_text
+    from acw_tui.settings.config import load_config
 
     guide = _load(guide_path)
-    raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
+    text = _read_utf8(file)
+    stream = sys.stdout.buffer
+    fill_ins = FillIns(SystemClock(), agent=load_config().agent_id)
+    stream.write(expand_text(text, guide, fill_ins).text.encode("utf-8"))
+    stream.flush()
+
+
+def _read_utf8(file: Path | None) -> str:
+    """FILE (or stdin) as text; one clear line when it cannot be read as UTF-8."""
     where = str(file) if file is not None else "stdin"
     try:
-        text = raw.decode("utf-8-sig")
+        raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
+    except OSError as exc:
+        raise AcwError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
-    stream = sys.stdout.buffer
-    stream.write(expand_text(text, guide).text.encode("utf-8"))
-    stream.flush()
+
+
+@guide_group.command("effort")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_guide_option
+@click.option(
+    "--no-completion", is_flag=True, help="Count with the guide alone (no ghost-text completion)."
+)
+def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> None:
+    """The share of characters an agent types for the notes in FILE (blank-line separated),
+    note by note, with the guide and the completion model of the local store.
+
+    Counted as the effort benchmark counts: every key (letters, delimiters, the accept
+    key, backspaces) ÷ characters of the note; 100 % is typing it in full.
+    """
+    from acw_tui.cli import flat
+    from acw_tui.core.completion.effort import notes_in, total_effort, typing_effort
+    from acw_tui.core.redaction import redact
+
+    guide = _load(guide_path)
+    notes = notes_in(_read_utf8(file))
+    if not notes:
+        raise AcwError(f"{file}: no notes (notes are separated by blank lines)")
+    model = None if no_completion else _completion_model(guide)
+    efforts = [typing_effort(note, guide, model) for note in notes]
+    click.echo(f"{'note':>4}  {'chars':>6}  {'keys':>6}  typed")
+    for number, (note, effort) in enumerate(zip(notes, efforts, strict=True), 1):
+        # The note's start as a reminder of which it is, never with a card number in it.
+        start = flat(redact(note.splitlines()[0]).text)
+        start = start if len(start) <= 40 else start[:39] + "…"
+        click.echo(
+            f"{number:>4}  {effort.chars:>6}  {effort.keys:>6}  {effort.ratio:6.1%}  {start}"
+        )
+    total = total_effort(efforts)
+    source = "guide only" if model is None else f"guide and completion ({model.size} n-grams)"
+    click.echo(f"{'all':>4}  {total.chars:>6}  {total.keys:>6}  {total.ratio:6.1%}  ({source})")
+
+
+def _completion_model(guide: Guide) -> Any:
+    """The local store's completion model with the guide's expansions (guide only when
+    there is no store yet)."""
+    from acw_tui.core.completion import CompletionModel
+    from acw_tui.service.completion import CompletionKeeper, guide_counts
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.paths import database_file
+
+    config = load_config()
+    path = database_file()
+    if not path.exists():
+        model = CompletionModel(config.locale)
+        model.add_counts(guide_counts(guide).items())
+        return model
+    return CompletionKeeper(path, config.locale).model(guide)
+
+
+SUGGEST_NOTES = 50_000  # the newest finished notes read (a large team's month)
+
+
+@guide_group.command("suggest")
+@_guide_option
+@click.option("--since", default="28d", show_default=True, help="Read notes this far back.")
+@click.option(
+    "--hub-db",
+    metavar="URL",
+    help="Read all sites' notes from the hub's store: sqlite:///path/hub.db or postgresql://…",
+)
+@click.option("--limit", type=whole_number(1, 500), default=20, show_default=True)
+@click.option(
+    "--min-uses",
+    type=whole_number(2, 1_000_000),
+    default=3,
+    show_default=True,
+    help="Only phrases typed at least this often.",
+)
+def guide_suggest(
+    guide_path: Path | None, since: str, hub_db: str | None, limit: int, min_uses: int
+) -> None:
+    """Propose entries for phrases the team often types in full that no entry covers.
+
+    Mines the finished notes of the local store (or the hub's) and prints, best first,
+    an abbreviation that passes lint for each phrase and the keys it would save a week
+    at the rate the notes show. Add one with `acw guide add ABBR "EXPANSION"`.
+    """
+    from datetime import UTC, datetime
+
+    from acw_tui.cli import flat
+    from acw_tui.core import inputs
+    from acw_tui.core.shorthand.suggest import propose_entries
+    from acw_tui.core.timeutil import utc_iso
+    from acw_tui.reports.source import opened
+    from acw_tui.settings.paths import database_file
+
+    guide = _load(guide_path)
+    now = datetime.now(UTC)
+    start = inputs.since(since, now)
+    sql = (
+        "SELECT note, finished_at FROM wrapups WHERE status = 'done' AND finished_at >= :start "
+        f"ORDER BY finished_at DESC LIMIT {SUGGEST_NOTES}"
+    )
+    with opened(hub_db, database_file()) as source:
+        rows = source.query(sql, {"start": utc_iso(start)})
+    if not rows:
+        click.echo(f"no finished notes since {start:%Y-%m-%d}: nothing to learn from", err=True)
+        return
+    oldest = min(str(finished) for _, finished in rows)
+    first = max(start, datetime.fromisoformat(oldest.replace("Z", "+00:00")))
+    days = max(1.0, (now - first).total_seconds() / 86_400)
+    proposals = propose_entries(
+        (str(note or "") for note, _ in rows), guide, days, limit=limit, min_uses=min_uses
+    )
+    if not proposals:
+        click.echo(f"{len(rows)} notes read: every frequent phrase has an entry already", err=True)
+        return
+    click.echo(f"{'abbr':<8}  {'uses':>6}  {'keys/week':>9}  expansion")
+    for p in proposals:
+        line = f"{p.abbr:<8}  {p.uses:>6}  {p.keys_saved_per_week:>9.0f}  {p.expansion}"
+        click.echo(flat(line))
+    click.echo(f"{len(rows)} notes over {days:.0f} day(s) read from {source.label}", err=True)

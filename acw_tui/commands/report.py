@@ -99,7 +99,7 @@ def report(
     from acw_tui.reports.options import ReportSettings, parse_bound, report_range
     from acw_tui.reports.queries import Selection
     from acw_tui.reports.render import render
-    from acw_tui.reports.source import opened
+    from acw_tui.reports.source import ReportError, opened
     from acw_tui.settings import config as config_module
     from acw_tui.settings.paths import database_file
 
@@ -111,6 +111,11 @@ def report(
         if outlier_factor is not None
         else _factor(settings.outlier_factor, "[report] outlier_factor")
     )
+    if not 10 <= settings.typing_cpm <= 2000:
+        raise ReportError(
+            f"[report] typing_cpm: must be between 10 and 2000 characters a minute, "
+            f"got {settings.typing_cpm:g}"
+        )
     selection = Selection(begin, finish, agents, queues, sites)
     with opened(hub_db, database_file()) as source:
         made = build_report(
@@ -120,6 +125,7 @@ def report(
             by=by,
             outlier_factor=factor,
             charts=fmt == "html",
+            typing_cpm=settings.typing_cpm,
         )
     text = render(made, fmt)
     if output is None:

@@ -314,6 +314,7 @@ def _check_name(name: str) -> str:
 
 
 def _publish(kind: str, source: Path | None, hub: str | None, token: str | None) -> None:
+    from acw_tui.cli import flat
     from acw_tui.settings import paths
     from acw_tui.settings.config import load_config
     from acw_tui.sync import SyncError
@@ -343,6 +344,8 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
         click.echo(f"{label}: the hub already has this as release {answer['release']} ({what})")
     else:
         click.echo(f"{label}: published release {answer['release']} ({what}, {answer['checksum']})")
+    if isinstance(answer.get("team_model"), str):
+        click.echo(f"team completion model {flat(answer['team_model'])}", err=True)
 
 
 def _publish_options(func: Any) -> Any:

@@ -284,3 +284,48 @@ class FailedRule:
     rule: str
     times: int
     examples: tuple[RuleExample, ...] = ()
+
+
+TYPING_FORMULAS: dict[str, str] = {
+    "typed_per_final": (
+        "typed / final = keys pressed in the notes ÷ characters of the final notes, over "
+        "wrap-ups that recorded both (every key counts: letters, delimiters, accept keys, "
+        "backspaces, F5)"
+    ),
+    "chars_saved": "characters saved = characters of the final notes − keys pressed (at least 0)",
+    "time_saved_s": "time saved = characters saved ÷ typing speed ([report] typing_cpm, per minute)",
+}
+
+
+@dataclass(frozen=True)
+class TypingFigure:
+    """Keys pressed against characters written, for one agent or one team (site)."""
+
+    group: str
+    site: str
+    wrapups: int
+    keys: int
+    final_chars: int
+
+    @property
+    def typed_per_final(self) -> float | None:
+        return ratio(self.keys, self.final_chars)
+
+    @property
+    def chars_saved(self) -> int:
+        return max(0, self.final_chars - self.keys)
+
+    def time_saved_s(self, chars_per_minute: float) -> float:
+        """Characters saved at the agent's typing speed, in seconds."""
+        return self.chars_saved / chars_per_minute * 60 if chars_per_minute > 0 else 0.0
+
+
+def typing_by_team(agents: Iterable[TypingFigure]) -> list[TypingFigure]:
+    """The agents' figures summed per site (the team)."""
+    sums: dict[str, list[int]] = {}
+    for figure in agents:
+        total = sums.setdefault(figure.site, [0, 0, 0])
+        total[0] += figure.wrapups
+        total[1] += figure.keys
+        total[2] += figure.final_chars
+    return [TypingFigure(site, site, n, k, c) for site, (n, k, c) in sorted(sums.items())]

@@ -18,6 +18,7 @@ from acw_tui.core.metrics import (
     Outlier,
     ShorthandEntry,
     ShorthandSummary,
+    TypingFigure,
 )
 from acw_tui.reports import queries
 from acw_tui.reports.queries import Selection
@@ -55,6 +56,10 @@ class Report:
     distribution: list[Bucket] = field(default_factory=list)
     trend: list[MetricsRow] = field(default_factory=list)
     failed_rules: list[FailedRule] = field(default_factory=list)
+    # Keys pressed against characters written: per agent, and per team (site).
+    typing_agents: list[TypingFigure] = field(default_factory=list)
+    typing_teams: list[TypingFigure] = field(default_factory=list)
+    typing_cpm: float = 200.0
 
     @property
     def formulas(self) -> dict[str, str]:
@@ -102,6 +107,7 @@ class _Figures:
     agents: list[AgentMedian]
     teams: dict[str, float]
     total_calls: int
+    typing: list[TypingFigure] = field(default_factory=list)
 
 
 def _per_agent(source: ReportSource, selection: Selection, now: datetime) -> Percentiles:
@@ -152,6 +158,7 @@ def _figures(
         "summed": lambda s: queries.sums(s, selection, now, [key], code_join),
         "logged_in": lambda s: queries.logged_in_seconds(s, selection, now, by),
         "shorthand": lambda s: shorthand_summary(s, selection, now),
+        "typing": lambda s: typing_figures(s, selection, now),
         "per_agent": lambda s: _per_agent(s, selection, now),
         "per_site": lambda s: _percentiles(s, selection, now, ["w.site_id"]),
     }
@@ -217,7 +224,7 @@ def _figures(
                 GroupTotals(queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=empty)
             )
         )
-    figures = _Figures(rows, agents, teams, sum(agent.calls for agent in agents))
+    figures = _Figures(rows, agents, teams, sum(agent.calls for agent in agents), answers["typing"])
     return figures, answers["shorthand"]
 
 
@@ -254,6 +261,13 @@ def shorthand_summary(
     ]
     entries.sort(key=lambda entry: (-entry.used, entry.abbr))
     return ShorthandSummary(tuple(entries))
+
+
+def typing_figures(source: ReportSource, selection: Selection, now: datetime) -> list[TypingFigure]:
+    return [
+        TypingFigure(str(agent), str(site), int(n), int(keys or 0), int(chars or 0))
+        for site, agent, n, keys, chars in queries.typing_by_agent(source, selection, now)
+    ]
 
 
 def daily_trend(source: ReportSource, selection: Selection, now: datetime) -> list[MetricsRow]:
@@ -317,6 +331,7 @@ def build_report(
     by: str | None = None,
     outlier_factor: float = 1.5,
     charts: bool = False,
+    typing_cpm: float = 200.0,
 ) -> Report:
     """Everything `acw report` prints; `charts` adds the distribution and the daily trend."""
     if selection.start and selection.end and selection.start >= selection.end:
@@ -337,4 +352,7 @@ def build_report(
         trend=daily_trend(source, selection, now) if charts else [],
         total_calls=figures.total_calls,
         failed_rules=most_failed_rules(source, selection, now),
+        typing_agents=figures.typing,
+        typing_teams=metrics.typing_by_team(figures.typing),
+        typing_cpm=typing_cpm,
     )

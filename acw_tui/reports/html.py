@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from acw_tui.core import metrics
 from acw_tui.reports.assemble import Bucket, Report
-from acw_tui.reports.render import COLUMNS, outlier_lines, title
+from acw_tui.reports.render import COLUMNS, outlier_lines, title, typing_cells
 
 WIDTH = 720
 BAR_COLOR = "#3b6ea5"
@@ -180,6 +180,11 @@ dt { font-weight: bold; margin-top: 0.4em; }
 <table id="shorthand"><thead><tr><th>abbr</th><th>expansion</th><th class="num">used</th><th class="num">undo rate</th><th class="num">missed</th><th>missed most by</th><th class="num">saved</th></tr></thead>
 <tbody>{% for e in shorthand.entries %}<tr><td>{{ e.abbr }}</td><td>{{ e.expansion }}</td><td class="num">{{ e.used }}</td><td class="num">{{ pct(e.undo_rate) }}</td><td class="num">{{ e.missed }}</td><td>{% for agent, n in e.top_missers %}{{ agent }} ({{ n }}){% if not loop.last %}, {% endif %}{% endfor %}</td><td class="num">{{ e.keystrokes_saved }}</td></tr>{% endfor %}</tbody></table>
 {% else %}<p>No shorthand usage recorded in this range.</p>{% endif %}
+<h2>Typing</h2>
+{% if typing %}<p>Time saved at {{ typing_cpm }} characters a minute.</p>
+<table id="typing"><thead><tr><th>team / agent</th><th class="num">wrap-ups</th><th class="num">keys</th><th class="num">final chars</th><th class="num">typed / final</th><th class="num">time saved</th></tr></thead>
+<tbody>{% for cells in typing %}<tr><td>{{ cells[0] }}</td>{% for cell in cells[1:] %}<td class="num">{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+{% else %}<p>No keystrokes recorded in this range.</p>{% endif %}
 <h2>Formulas</h2>
 <dl id="formulas">{% for name, text in formulas.items() %}<dt>{{ name }}</dt><dd>{{ text }}</dd>{% endfor %}</dl>
 </body></html>
@@ -191,6 +196,8 @@ def as_html(report: Report) -> str:
     formulas = dict(report.formulas)
     formulas["outliers"] = f"{metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})"
     formulas.update({f"shorthand {k}": v for k, v in metrics.SHORTHAND_FORMULAS.items()})
+    formulas.update({f"typing {k}": v for k, v in metrics.TYPING_FORMULAS.items()})
+    typing = [typing_cells(report, f) for f in [*report.typing_teams, *report.typing_agents]]
     return TEMPLATE.render(
         heading=title(report),
         report=report,
@@ -208,4 +215,6 @@ def as_html(report: Report) -> str:
         undo_rate=metrics.format_percent(report.shorthand.undo_rate, fraction=True),
         pct=lambda v: metrics.format_percent(v, fraction=True),
         formulas=formulas,
+        typing=typing,
+        typing_cpm=f"{report.typing_cpm:g}",
     )

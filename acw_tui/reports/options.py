@@ -4,6 +4,7 @@ and the `[report]` table of the config file.
 ```toml
 [report]
 outlier_factor = 1.5   # an agent is an outlier when their median ACW exceeds 1.5 × the team's
+typing_cpm = 200       # typing speed (characters per minute) that turns characters saved into time
 ```
 """
 
@@ -21,6 +22,7 @@ from acw_tui.reports.source import ReportError
 @dataclass(frozen=True)
 class ReportSettings:
     outlier_factor: float = 1.5
+    typing_cpm: float = 200.0
 
 
 def _checked(check: Callable[[], datetime]) -> datetime:

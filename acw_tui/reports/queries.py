@@ -16,7 +16,7 @@ from typing import Any
 
 from acw_tui.core.metrics import MEDIAN, P90, between_ranks, rank_below
 from acw_tui.core.timeutil import utc_iso
-from acw_tui.reports.source import Dialect, ReportSource
+from acw_tui.reports.source import Dialect, ReportError, ReportSource
 
 GROUPINGS = ("agent", "team", "queue", "code", "template", "day", "hour")
 EVERYTHING = "all"
@@ -366,6 +366,28 @@ def shorthand_by_agent(source: ReportSource, selection: Selection, now: datetime
         f"SUM(keystrokes_saved) FROM shorthand_usage WHERE {where} GROUP BY agent_id, abbr"
     )
     return source.query(sql, params)
+
+
+def typing_by_agent(source: ReportSource, selection: Selection, now: datetime) -> list[tuple]:
+    """Per (site, agent): wrap-ups that recorded keys, keys pressed, final characters.
+
+    A store (or hub) from before keys were recorded has no such columns: no rows then.
+    """
+    where, params = _wrapup_filters(selection, now)
+    needs_call = bool(selection.queues)
+    join = "LEFT JOIN calls c ON c.id = w.call_id " if needs_call else ""
+    sql = (
+        "SELECT w.site_id, w.agent_id, COUNT(*), SUM(w.keys_pressed), SUM(w.final_chars) "
+        f"FROM wrapups w {join}WHERE {where} AND w.keys_pressed IS NOT NULL "
+        "AND w.final_chars IS NOT NULL GROUP BY w.site_id, w.agent_id "
+        "ORDER BY w.site_id, w.agent_id"
+    )
+    try:
+        return source.query(sql, params)
+    except ReportError as exc:
+        if "keys_pressed" in str(exc) or "final_chars" in str(exc):
+            return []
+        raise
 
 
 def _shorthand_where(selection: Selection, now: datetime) -> tuple[str, dict[str, Any]]:

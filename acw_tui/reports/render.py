@@ -147,12 +147,65 @@ def failed_rule_lines(report: Report) -> list[str]:
     return lines
 
 
+def typing_cells(report: Report, figure: metrics.TypingFigure) -> list[str]:
+    ratio = figure.typed_per_final
+    return [
+        figure.group,
+        str(figure.wrapups),
+        str(figure.keys),
+        str(figure.final_chars),
+        "–" if ratio is None else f"{ratio:.2f}",
+        metrics.format_seconds(figure.time_saved_s(report.typing_cpm)),
+    ]
+
+
+TYPING_HEADINGS = ["", "wrap-ups", "keys", "final chars", "typed / final", "time saved"]
+
+
+def typing_lines(report: Report) -> list[str]:
+    if not report.typing_agents:
+        return ["Typing: no keystrokes recorded in this range"]
+    lines = [f"Typing (time saved at {report.typing_cpm:g} characters a minute):"]
+    rows = [typing_cells(report, f) for f in report.typing_teams]
+    rows += [typing_cells(report, f) for f in report.typing_agents]
+    headings = ["team / agent", *TYPING_HEADINGS[1:]]
+    return lines + ["  " + line for line in _aligned(headings, rows)]
+
+
+def typing_markdown(report: Report) -> list[str]:
+    if not report.typing_agents:
+        return ["No keystrokes recorded in this range."]
+    lines = [
+        f"Time saved at {report.typing_cpm:g} characters a minute.",
+        "",
+        "| team / agent | wrap-ups | keys | final chars | typed / final | time saved |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for figure in [*report.typing_teams, *report.typing_agents]:
+        lines.append("| " + " | ".join(typing_cells(report, figure)) + " |")
+    return lines
+
+
+def _typing_data(report: Report, figure: metrics.TypingFigure) -> dict[str, Any]:
+    return {
+        "group": figure.group,
+        "site": figure.site,
+        "wrapups": figure.wrapups,
+        "keys_pressed": figure.keys,
+        "final_chars": figure.final_chars,
+        "typed_per_final": figure.typed_per_final,
+        "chars_saved": figure.chars_saved,
+        "time_saved_s": round(figure.time_saved_s(report.typing_cpm), 1),
+    }
+
+
 def formula_lines(report: Report) -> list[str]:
     lines = ["Formulas:"]
     lines += [f"  {name}: {text}" for name, text in report.formulas.items()]
     lines.append(f"  outliers: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
     lines.append(f"  {metrics.FAILED_RULES_NOTE}")
     lines += [f"  shorthand {name}: {text}" for name, text in metrics.SHORTHAND_FORMULAS.items()]
+    lines += [f"  typing {name}: {text}" for name, text in metrics.TYPING_FORMULAS.items()]
     return lines
 
 
@@ -161,7 +214,8 @@ def as_table(report: Report) -> str:
     lines = [title(report), f"source: {report.source}", ""]
     lines += _aligned(headings, [_cells(row) for row in report.rows])
     lines += ["", *outlier_lines(report), "", *failed_rule_lines(report)]
-    lines += ["", *shorthand_lines(report), "", *formula_lines(report)]
+    lines += ["", *shorthand_lines(report)]
+    lines += ["", *typing_lines(report), "", *formula_lines(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -177,9 +231,11 @@ def as_markdown(report: Report) -> str:
     lines += [
         line.strip() if line.startswith("  ") else line for line in failed_rule_lines(report)[1:]
     ] or ["none"]
-    lines += ["", "## Shorthand", "", *shorthand_markdown(report), "", "## Formulas", ""]
+    lines += ["", "## Shorthand", "", *shorthand_markdown(report)]
+    lines += ["", "## Typing", "", *typing_markdown(report), "", "## Formulas", ""]
     lines += [f"- **{name}**: {text}" for name, text in report.formulas.items()]
     lines.append(f"- **outliers**: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
+    lines += [f"- **typing {name}**: {text}" for name, text in metrics.TYPING_FORMULAS.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -241,6 +297,12 @@ def as_data(report: Report) -> dict[str, Any]:
                 }
                 for e in report.shorthand.entries
             ],
+        },
+        "typing": {
+            "typing_cpm": report.typing_cpm,
+            "formulas": metrics.TYPING_FORMULAS,
+            "teams": [_typing_data(report, f) for f in report.typing_teams],
+            "agents": [_typing_data(report, f) for f in report.typing_agents],
         },
     }
 

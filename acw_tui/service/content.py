@@ -7,6 +7,7 @@ notes and one line saying why.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from acw_tui.core.model import Draft
@@ -18,6 +19,8 @@ from acw_tui.settings.config import Config
 
 _GUIDES: dict[tuple[Path, int], Guide] = {}
 _LIBRARIES: dict[tuple[str, tuple[tuple[str, float], ...]], TemplateLibrary] = {}
+# The screen's form and the completion model (a worker thread) both ask for the library.
+_LIBRARIES_LOCK = threading.Lock()
 
 
 def agent_guide(config: Config) -> Guide:
@@ -57,10 +60,11 @@ def template_library(config: Config) -> tuple[TemplateLibrary, str | None]:
     try:
         folder = templates_folder(config)
         key = (str(folder), _signature(folder))
-        if key not in _LIBRARIES:
-            _LIBRARIES.clear()
-            _LIBRARIES[key] = load_configured_library(config)
-        library = _LIBRARIES[key]
+        with _LIBRARIES_LOCK:
+            if key not in _LIBRARIES:
+                _LIBRARIES.clear()
+                _LIBRARIES[key] = load_configured_library(config)
+            library = _LIBRARIES[key]
     except (AcwError, OSError, ValueError) as exc:
         return TemplateLibrary(folder=Path(".")), str(exc)
     broken = [p for p in library.problems if p.severity == "error"]

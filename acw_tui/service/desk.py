@@ -36,8 +36,9 @@ from acw_tui.core.model import (
 )
 from acw_tui.core.policy import AcwPolicy
 from acw_tui.core.redaction import NOTE, Finding, redactor_for
-from acw_tui.core.shorthand import UsageTally
+from acw_tui.core.shorthand import FillIns, UsageTally
 from acw_tui.errors import AcwError
+from acw_tui.service.completion import CompletionKeeper
 from acw_tui.settings.config import Config
 from acw_tui.settings.redaction import policy_from_config
 from acw_tui.store import Store
@@ -50,6 +51,7 @@ from acw_tui.store.wrapups import WrapupRepository
 if TYPE_CHECKING:
     # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
     # desk (the phone hook and the screen's first paint never need them).
+    from acw_tui.core.completion import CompletionModel
     from acw_tui.core.followups import Followup
     from acw_tui.core.quality import QualityChecker
     from acw_tui.core.shorthand import Guide
@@ -108,6 +110,10 @@ class FinishRequest:
     quality: QualityRecord | None = None
     # Optional ACW, nothing written: a skipped note is not judged for quality.
     skipped: bool = False
+    # What the agent wrote in the notes editor (learned for completion; `note` when
+    # None) and the keys pressed to write it.
+    notes: str | None = None
+    keys_pressed: int | None = None
 
     @property
     def compliant(self) -> bool:
@@ -155,6 +161,7 @@ class Desk:
         self._use_reader(reader or store)
         # Everything anyone types is redacted here, before any write (SPEC §10).
         self.redactor = redactor_for(policy_from_config(config))
+        self.completion = CompletionKeeper(store.path, config.locale)
 
     # Follow-ups read due times as the templates do (Jinja2): loaded on first use.
     @functools.cached_property
@@ -443,6 +450,51 @@ class Desk:
 
         return content.agent_guide(self.config)
 
+    def fill_ins(self, wrapup: Wrapup) -> FillIns:
+        """What `{today}`, `{customer}`, `{agent}` … of the guide stand for in a wrap-up."""
+        return FillIns(self.clock, wrapup.call.customer_ref or "", self.agent_id)
+
+    def often_undone(self) -> dict[str, tuple[int, int]]:
+        """The entries this agent keeps undoing (abbr → (undone, used)), by the rule lint
+        tells the lead about. Read on a connection of its own (asked from a worker
+        thread); never raises: no coaching is the worst a broken store may cause."""
+        from acw_tui.core.shorthand.lint import OFTEN_UNDONE_MIN, OFTEN_UNDONE_SHARE
+        from acw_tui.store import open_store
+        from acw_tui.store.shorthand_usage import usage_by_entry
+
+        try:
+            store = open_store(self.store.path, migrate=False)
+            try:
+                totals = usage_by_entry(store, agent_id=self.agent_id)
+            finally:
+                store.close()
+        except (AcwError, sqlite3.Error, OSError):
+            return {}
+        return {
+            abbr: (t.undone, t.used)
+            for abbr, t in totals.items()
+            if t.undone >= OFTEN_UNDONE_MIN and t.undone >= OFTEN_UNDONE_SHARE * max(t.used, 1)
+        }
+
+    def typing_aids(self) -> tuple[bool, bool]:
+        """(completion on, coaching on) from `[shorthand]`; both on when it is unreadable
+        (the guide's loading reports a broken section)."""
+        from acw_tui.settings.shorthand import settings
+
+        try:
+            found = settings(self.config)
+        except AcwError:
+            return True, True
+        return found.completion, found.coaching
+
+    @service_call
+    def completion_model(self, guide: Guide | None = None) -> CompletionModel:
+        """The site's completion model for its locale (loaded once; `guide` adds its
+        expansions, and the templates in force their words). Slow the first time: ask
+        from a worker thread."""
+        library, _problem = self.template_library()  # the form reports a problem
+        return self.completion.model(guide, library)
+
     def template_library(self) -> tuple[TemplateLibrary, str | None]:
         """The templates in force and, when some or all are unusable, one line why."""
         from acw_tui.service import content
@@ -497,7 +549,10 @@ class Desk:
         screen's thread); it opens its own connection to the store."""
         from acw_tui.service.syncing import sync_now
 
-        return sync_now(self.store, self.config, progress)
+        outcome = sync_now(self.store, self.config, progress)
+        if "completion" in outcome.applied:
+            self.completion.forget()  # the next wrap-up loads the new team model
+        return outcome
 
     # -- reports -------------------------------------------------------------------------
 
@@ -648,6 +703,10 @@ class Desk:
             quality = request.quality
             if quality is None and not request.skipped:
                 quality = self._judge(clean.note, clean.fields, codes, request.template_id)
+            # What the agent wrote, as stored: never a redacted value (SPEC §10).
+            written = (
+                clean.note if request.notes is None else self.redactor.redact(request.notes).text
+            )
             draft = self.wrapups.draft(current.id)
             ended_at = acw_seconds = None
             if current.acw_running:
@@ -671,8 +730,11 @@ class Desk:
                 guide_version=request.guide_version,
                 compliant=request.compliant,  # an automatic code is not the agent's
                 quality=quality,
+                keys_pressed=request.keys_pressed,
+                final_chars=len(written),
             )
             self._audit(done, clean.findings, draft, now)
+            learned = self.completion.learn(self.store, written)
             from acw_tui.core.followups import plan_from_fields
 
             summary = request.summary or _summary(done)
@@ -690,6 +752,7 @@ class Desk:
                     now,
                 )
             self._after_acw_ended(now)
+        self.completion.learned(learned)
         return done
 
     @service_call

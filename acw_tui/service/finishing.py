@@ -44,7 +44,9 @@ def request_from_form(
     if refusal:
         raise DeskError(f"cannot finish yet: {refusal}")
     finished = form.finished(call=call_context(wrapup), agent=agent_id, now=now, zone=zone)
-    written = form.notes.strip() or any(v not in (None, "", False) for v in finished.fields.values())
+    written = form.notes.strip() or any(
+        v not in (None, "", False) for v in finished.fields.values()
+    )
     if not written and not allow_empty:
         raise EmptyNote(f"call {wrapup.call.external_id}: the note is empty")
     return FinishRequest(
@@ -56,4 +58,6 @@ def request_from_form(
         required_complete=finished.required_complete,
         usage=usage,
         guide_version=guide_version,
+        notes=form.notes,
+        keys_pressed=usage.keys_pressed if usage is not None else None,
     )

@@ -6,6 +6,8 @@ locale = "pl"             # picks shorthand/pl.toml
 [shorthand]
 guide = "/srv/acw/guides" # a folder of <locale>.toml guides, or one guide file
 enabled = true            # false: the notes editor does not expand
+completion = true         # ghost text learned from the team's finished notes
+coaching = true           # the hint line says which entry a phrase typed in full has
 ```
 
 Without `guide`, the folder is the newest copy received from the hub, else the
@@ -27,6 +29,8 @@ from acw_tui.settings.config import Config, section
 class ShorthandSettings:
     guide: str = ""
     enabled: bool = True
+    completion: bool = True
+    coaching: bool = True
 
 
 def settings(config: Config) -> ShorthandSettings:

@@ -4,8 +4,9 @@ Needed when a policy gains a type or an allow pattern is removed, or for a store
 before redaction existed. Changed wrap-ups are updated as records (new rev, new outbox
 snapshot, so the hub gets the redacted version too) with audit rows marked `scrub`;
 drafts and unsent outbox snapshots are rewritten in place. Then the full-text index is
-rebuilt (its old segments would still hold the words), the file vacuumed and the WAL
-truncated, so no freed page keeps a copy.
+rebuilt (its old segments would still hold the words), the completion model is learned
+again from the notes as they now are (when a note changed), the file vacuumed and the
+WAL truncated, so no freed page keeps a copy.
 """
 
 from __future__ import annotations
@@ -161,6 +162,11 @@ def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
         # An FTS5 delete only adds a tombstone; the old words stay in older segments
         # until they are merged. Rebuilding writes the index afresh from the notes.
         db.execute("INSERT INTO wrapups_fts (wrapups_fts) VALUES ('rebuild')")
+        if report.wrapups:
+            # The completion model learned the notes as they were: learn them again.
+            from acw_tui.store.completion import relearn
+
+            relearn(store.conn)
     vacuum(store)
     return report
 

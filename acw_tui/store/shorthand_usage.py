@@ -66,11 +66,20 @@ def record_usage(
     return count
 
 
-def usage_by_entry(store: Store, guide_version: int | None = None) -> dict[str, UsageTotals]:
-    """Totals per abbreviation over every stored wrap-up (optionally one guide version)."""
-    where, params = "", []
+def usage_by_entry(
+    store: Store, guide_version: int | None = None, agent_id: str | None = None
+) -> dict[str, UsageTotals]:
+    """Totals per abbreviation over every stored wrap-up (optionally of one guide
+    version, or one agent)."""
+    conditions: list[str] = []
+    params: list[object] = []
     if guide_version is not None:
-        where, params = "WHERE guide_version = ?", [guide_version]
+        conditions.append("guide_version = ?")
+        params.append(guide_version)
+    if agent_id is not None:
+        conditions.append("agent_id = ?")
+        params.append(agent_id)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     with store.errors():
         cursor = store.conn.execute(
             "SELECT abbr, sum(used), sum(undone), sum(missed), sum(keystrokes_saved) "

@@ -254,6 +254,8 @@ class WrapupRepository:
         guide_version: int | None = None,
         compliant: bool = False,
         quality: QualityRecord | None = None,
+        keys_pressed: int | None = None,
+        final_chars: int | None = None,
     ) -> Wrapup:
         """Store the final note and timing and drop the draft, in one transaction."""
         changes: dict[str, Any] = {
@@ -266,6 +268,8 @@ class WrapupRepository:
             "guide_version": guide_version,
             "finished_at": utc_iso(now),
             "compliant": int(compliant),
+            "keys_pressed": keys_pressed,
+            "final_chars": final_chars,
         }
         if quality is not None:
             changes["quality_score"] = quality.score

@@ -48,6 +48,7 @@ from acw_tui.sync.wire import (
     Invalid,
     MarkOut,
     Problem,
+    PublishKind,
     PublishOut,
     ReleaseInfo,
     parse_batch,
@@ -238,7 +239,7 @@ def create_app(
         openapi_extra=_body_schema(BundleIn),
     )
     async def content_publish(
-        request: Request, credentials: Token, kind: ContentKind
+        request: Request, credentials: Token, kind: PublishKind
     ) -> dict[str, Any]:
         """Publish a release (lead token); refused if it fails lint."""
         who = await identify(credentials, "lead")
@@ -302,7 +303,16 @@ def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, An
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise Refused(422, f"the bundle fails lint: {errors[0]}{more}; nothing was published")
-    return store.publish(kind, bundle.files, bundle.content_version, lead)
+    published = store.publish(kind, bundle.files, bundle.content_version, lead)
+    if kind == "shorthand":
+        # The team's completion model goes down with every guide published. The guide
+        # is published either way: a model that could not be built is said in the
+        # answer, and the next guide published tries again.
+        try:
+            store.publish_team_model(lead)
+        except Exception as exc:
+            published = {**published, "team_model": f"not built: {str(exc).splitlines()[0]}"}
+    return published
 
 
 def _classify(exc: Exception, records: list[Record]) -> Exception:

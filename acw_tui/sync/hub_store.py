@@ -32,6 +32,8 @@ from acw_tui.sync.hub_db import HubDatabase, Tx
 from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum
 from acw_tui.sync.tables import SyncedTable, synced_tables
 
+TEAM_MODEL_NOTES = 50_000  # newest finished notes of all sites the team model learns
+
 ROLES = ("site", "lead")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -475,6 +477,22 @@ class HubStore:
             "files": json.loads(row[3]),
             "published_at": row[4],
         }
+
+    def publish_team_model(self, lead: str) -> dict[str, Any] | None:
+        """Build the team completion model from the newest finished notes of every site
+        and publish it (kind `completion`) if it changed; None when there is nothing
+        to learn from yet."""
+        from acw_tui.core.completion.team import TEAM_MODEL_FILE, team_model_text
+
+        with self.db.reading() as tx:
+            rows = tx.all(
+                "SELECT note FROM wrapups WHERE status = 'done' AND note IS NOT NULL "
+                f"ORDER BY finished_at DESC LIMIT {TEAM_MODEL_NOTES}"
+            )
+        text, size = team_model_text(str(note) for (note,) in rows)
+        if not size:
+            return None
+        return self.publish("completion", {TEAM_MODEL_FILE: text}, None, lead)
 
     def publish(
         self, kind: str, files: dict[str, str], content_version: int | None, lead: str

@@ -27,8 +27,15 @@ BATCH_RECORDS = 200
 BATCH_BYTES = 1 << 20  # 1 MiB of payload per batch
 MAX_BODY_BYTES = 4 << 20  # what the hub accepts by default (413 above)
 MAX_BATCH_RECORDS = 2000
-CONTENT_KINDS = ("shorthand", "templates")
-KIND_LABELS = {"shorthand": "guide", "templates": "templates"}
+# What the hub sends down. A lead publishes guides and templates; the team completion
+# model is built by the hub itself each time a guide is published.
+CONTENT_KINDS = ("shorthand", "templates", "completion")
+PUBLISHED_KINDS = ("shorthand", "templates")
+KIND_LABELS = {
+    "shorthand": "guide",
+    "templates": "templates",
+    "completion": "team completion model",
+}
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
 

@@ -30,7 +30,12 @@ from pydantic import (
 )
 
 from acw_tui.store.records import SYNCED_TABLES
-from acw_tui.sync.protocol import CONTENT_KINDS, MAX_BATCH_RECORDS, check_file_name
+from acw_tui.sync.protocol import (
+    CONTENT_KINDS,
+    MAX_BATCH_RECORDS,
+    PUBLISHED_KINDS,
+    check_file_name,
+)
 from acw_tui.sync.tables import synced_tables
 
 INT64_MAX = (1 << 63) - 1
@@ -280,9 +285,11 @@ class PublishOut(BaseModel):
     release: int
     checksum: str
     unchanged: bool
+    team_model: str | None = None  # why the team completion model was not built, if so
 
 
 ContentKind = Literal[CONTENT_KINDS]  # type: ignore[valid-type]
+PublishKind = Literal[PUBLISHED_KINDS]  # type: ignore[valid-type]
 
 
 # -- checking -------------------------------------------------------------------------

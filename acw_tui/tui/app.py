@@ -368,7 +368,8 @@ class AcwApp(LastResort):
 
     @on(HubContentReceived)
     def hub_content(self, event: HubContentReceived) -> None:
-        names = " and ".join("guide" if k == "shorthand" else k for k in event.kinds)
+        label = {"shorthand": "guide", "completion": "team completion model"}
+        names = " and ".join(label.get(k, k) for k in event.kinds)
         self.notify(f"New {names} from the hub: in use from the next wrap-up.", markup=False)
 
     # -- actions ---------------------------------------------------------------------------

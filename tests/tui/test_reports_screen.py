@@ -130,3 +130,18 @@ async def test_f6_opens_reports_over_the_apps_store(make_app) -> None:  # type: 
         assert app.screen.report.rows[0].calls == 0
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ReportsScreen))
+
+
+async def test_typed_per_final_shows_once_keys_were_recorded(demo_db: Path) -> None:
+    store = open_store(demo_db)
+    store.conn.execute(
+        "UPDATE wrapups SET keys_pressed = 40, final_chars = 100 WHERE started_at >= ?",
+        ["2026-03-05"],
+    )
+    store.conn.commit()
+    store.close()
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one("#outliers", Static).render())
+        assert "typed / final demo-site: 0.40" in line

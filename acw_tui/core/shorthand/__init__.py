@@ -5,6 +5,7 @@ Pure Python: no Textual, no SQL. The editor asks `decide_expansion` at each deli
 """
 
 from acw_tui.core.shorthand.expand import ExpandedText, PhraseIndex, expand_text
+from acw_tui.core.shorthand.fillins import FillIns, fill_in_problems
 from acw_tui.core.shorthand.loader import load_guide, load_guide_leniently, parse_guide
 from acw_tui.core.shorthand.model import (
     DEFAULT_DELIMITERS,
@@ -33,6 +34,7 @@ __all__ = [
     "EntryUsage",
     "ExpandedText",
     "Expansion",
+    "FillIns",
     "Guide",
     "GuideProblem",
     "PhraseIndex",
@@ -43,6 +45,7 @@ __all__ = [
     "decide_expansion",
     "entry_being_typed",
     "expand_text",
+    "fill_in_problems",
     "load_guide",
     "load_guide_leniently",
     "parse_guide",

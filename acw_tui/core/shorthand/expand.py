@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from acw_tui.core.shorthand.fillins import FillIns
 from acw_tui.core.shorthand.model import Entry, Guide
 from acw_tui.core.shorthand.rules import (
     Expansion,
@@ -28,7 +29,7 @@ class ExpandedText:
         return Counter(e.entry.abbr for e in self.expansions)
 
 
-def expand_text(text: str, guide: Guide) -> ExpandedText:
+def expand_text(text: str, guide: Guide, fill_ins: FillIns | None = None) -> ExpandedText:
     """Expand `text` at every delimiter, exactly as the editor would while typing it.
 
     Works on a window of the output's tail, so a long line costs time in proportion
@@ -50,7 +51,7 @@ def expand_text(text: str, guide: Guide) -> ExpandedText:
             piece = text[start:index]
             out.append(piece)
             tail = (tail + piece)[-window:]
-        expansion = decide_expansion(tail, char, guide)
+        expansion = decide_expansion(tail, char, guide, fill_ins)
         if expansion is not None:
             cut = len(tail) - expansion.start
             _drop_tail(out, cut)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.shorthand.fillins import fill_in_problems
 from acw_tui.core.shorthand.model import (
     DEFAULT_DELIMITERS,
     DEFAULT_SIGIL,
@@ -241,6 +242,13 @@ def _entry(
             "warning",
             abbr=abbr,
             check="malformed",
+        )
+    for message in fill_in_problems(expansion):
+        problem(
+            lines.key_line(line, "expansion"),
+            f"entry {abbr!r}: {message}",
+            abbr=abbr,
+            check="fill-in",
         )
     case = raw.get("case", "auto")
     if case not in ("auto", "exact"):

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from acw_tui.core.shorthand.fillins import FillIns, fill, has_fill_ins
 from acw_tui.core.shorthand.model import TOKEN_PUNCTUATION, Entry, Guide
 
 _ASCII_LETTERS = frozenset(string.ascii_letters)
@@ -110,7 +111,11 @@ def _at_boundary(text: str, start: int) -> bool:
 
 def apply_case(typed: str, entry: Entry) -> str:
     """Rule 4: carry the case of what was typed over to the expansion."""
-    expansion = entry.expansion
+    return carry_case(typed, entry, entry.expansion)
+
+
+def carry_case(typed: str, entry: Entry, expansion: str) -> str:
+    """Rule 4 for `expansion` (the entry's, or its own words around fill-ins)."""
     if entry.matches_exactly:
         return expansion
     cased = [c for c in typed if c.isupper() or c.islower()]
@@ -138,9 +143,12 @@ class Expansion:
     typed: str
     replacement: str
     entry: Entry
+    cursor: int | None = None  # where typing goes on in `replacement` (None: after it)
 
 
-def decide_expansion(before: str, delimiter: str, guide: Guide) -> Expansion | None:
+def decide_expansion(
+    before: str, delimiter: str, guide: Guide, fill_ins: FillIns | None = None
+) -> Expansion | None:
     """Rules 1–4: does typing `delimiter` after `before` expand something, and into what?
 
     `before` is the text left of the cursor; the last `guide.context_chars` characters
@@ -155,7 +163,11 @@ def decide_expansion(before: str, delimiter: str, guide: Guide) -> Expansion | N
     entry = guide.lookup(token.text)
     if entry is None:
         return None
-    return Expansion(token.start, end, before[token.start :], apply_case(token.text, entry), entry)
+    typed = before[token.start :]
+    if has_fill_ins(entry.expansion):
+        filled = fill(entry.expansion, fill_ins, lambda text: carry_case(token.text, entry, text))
+        return Expansion(token.start, end, typed, filled.text, entry, filled.cursor)
+    return Expansion(token.start, end, typed, apply_case(token.text, entry), entry)
 
 
 def entry_being_typed(before: str, guide: Guide) -> tuple[str, Entry] | None:

@@ -25,9 +25,11 @@ class EntryUsage:
 
 @dataclass
 class UsageTally:
-    """Per-entry counts for one wrap-up: used, undone, missed, keystrokes saved."""
+    """Per-entry counts for one wrap-up: used, undone, missed, keystrokes saved; and
+    every key the agent pressed in the notes (the "typed" of "typed / final")."""
 
     entries: dict[str, EntryUsage] = field(default_factory=dict)
+    keys_pressed: int = 0
 
     def _row(self, entry: Entry) -> EntryUsage:
         row = self.entries.get(entry.abbr)
@@ -65,6 +67,7 @@ class DoneExpansion:
     typed: str  # token as typed, plus the delimiter
     inserted: str  # replacement, plus the delimiter
     token: str  # the token without sigil or delimiter, for suppression
+    caret: Location | None = None  # where the cursor was left, when not at `end` ({cursor})
 
 
 @dataclass
@@ -88,7 +91,7 @@ class UndoBook:
         """The expansion to undo if the cursor is still right after it; marks it suppressed."""
         done = self.last
         self.last = None
-        if done is None or cursor != done.end:
+        if done is None or cursor != (done.caret or done.end):
             return None
         self.suppressed.add((done.start, done.token))
         return done

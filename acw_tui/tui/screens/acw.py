@@ -92,14 +92,19 @@ class AcwScreen(DeskScreen):
         self._draft = self.acw_app.drafts.get(self.wrapup.id) or self.calls.read(
             lambda: self.desk.draft(self.wrapup.id), what="reading the draft"
         )
+        completion, coaching = self.desk.typing_aids()
         self.notes = NotesEditor(
             id="notes",
             guide_source=self.desk.agent_guide,
             usage=self.acw_app.drafts.usage(self.wrapup.id),
+            completion_source=self.desk.completion_model if completion else None,
+            coaching=coaching,
+            fill_ins=lambda: self.desk.fill_ins(self.wrapup),
+            undo_source=self.desk.often_undone,
         )
         yield Header()
         # Kept shallow on purpose: every container is paid for on the way to the first
-        # paint. The two slots hold the space of what is built right after it.
+        # paint, and the agent cannot type before it.
         with Horizontal(id="acw-body"):
             with Vertical(id="acw-side"):
                 yield AcwTimer(

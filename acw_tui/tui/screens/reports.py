@@ -263,9 +263,15 @@ class ReportsScreen(Screen[None]):
         # The quality rules to coach on (examples: `acw report`, md or html).
         failed = ", ".join(f"{f.rule} ({f.times})" for f in made.failed_rules[:5])
         failed = f"\nMost-failed quality rules: {failed}" if failed else ""
+        typing = "".join(
+            f"  ·  typed / final {team.group}: {team.typed_per_final:.2f}, saved "
+            f"{metrics.format_seconds(team.time_saved_s(made.typing_cpm))}"
+            for team in made.typing_teams
+            if team.typed_per_final is not None
+        )
         self.query_one("#outliers", Static).update(
-            f"Outliers (median > {made.outlier_factor:g} × team median): {outliers or 'none'}"
-            f"{hint}{failed}"
+            f"Outliers (median > {made.outlier_factor:g} × team median): "
+            f"{outliers or 'none'}{hint}{typing}{failed}"
         )
 
     @on(DataTable.RowSelected, "#figures")

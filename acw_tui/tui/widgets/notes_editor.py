@@ -8,7 +8,11 @@ of the cursor when a delimiter is typed, and does the edits so that:
   fire again there;
 - a paste is never expanded ("Expand note", F5, does a whole note on purpose);
 - a hint (`cx → customer`) is posted while a known token is being typed;
-- uses, undos and phrases typed in full are counted per entry for the wrap-up.
+- uses, undos and phrases typed in full are counted per entry for the wrap-up, and
+  a phrase typed in full brings a coaching hint (`cx would have saved 6 keys`);
+- ghost text from the completion model (`ghost_text.GhostText`) is accepted with →
+  or Tab, a word with ctrl+→;
+- every key pressed in the notes is counted (the "typed" of "typed / final").
 
 The keystroke path is one short scan of the current line and one dictionary hit.
 `keystroke_hook` (optional) runs after every key: live redaction plugs in there.
@@ -25,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.binding import Binding
@@ -35,6 +40,7 @@ from textual.widgets.text_area import Edit, Selection
 from acw_tui.core.shorthand import (
     DoneExpansion,
     Entry,
+    FillIns,
     Guide,
     GuideProblem,
     PhraseIndex,
@@ -45,7 +51,12 @@ from acw_tui.core.shorthand import (
     entry_being_typed,
     expand_text,
 )
+from acw_tui.core.shorthand.fillins import fill
 from acw_tui.tui.compat import record_edit_as_typed, restart_cursor_blink
+from acw_tui.tui.widgets.ghost_text import GhostText
+
+if TYPE_CHECKING:
+    from acw_tui.core.completion import CompletionModel
 
 # Keys that must not forget the last expansion: they are the ways to take it back.
 _UNDO_KEYS = frozenset({"backspace", "ctrl+z", "super+z"})
@@ -118,6 +129,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
         guide_source: Callable[[], Guide] | None = None,
         usage: UsageTally | None = None,
         keystroke_hook: Callable[[NotesEditor], None] | None = None,
+        completion_source: Callable[[Guide], CompletionModel] | None = None,
+        fill_ins: Callable[[], FillIns] | None = None,
+        undo_source: Callable[[], dict[str, tuple[int, int]]] | None = None,
+        coaching: bool = True,
         **kwargs: object,
     ) -> None:
         kwargs.setdefault("soft_wrap", True)
@@ -129,9 +144,20 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self._hint = ""
         self.guide = guide or Guide()
         self._guide_source = guide_source
+        self._completion_source = completion_source
+        self._fill_ins = fill_ins
+        self._undo_source = undo_source
+        # Entries this agent keeps undoing: abbr → (undone, used); the hint says so.
+        self.often_undone: dict[str, tuple[int, int]] = {}
+        self.ghost = GhostText()
+        self.coaching = coaching
+        self._coaching_hint = ""
 
     def on_mount(self) -> None:
-        if self._guide_source is not None:
+        if any(
+            source is not None
+            for source in (self._guide_source, self._completion_source, self._undo_source)
+        ):
             # Reading and parsing the guide file waits until the screen is painted; it
             # then runs on a thread. Until it is in, the notes take text unexpanded.
             self.call_after_refresh(
@@ -144,13 +170,34 @@ class NotesEditor(TextArea, inherit_bindings=False):
             )
 
     def _load_guide(self) -> None:
-        assert self._guide_source is not None
-        try:
-            guide = self._guide_source()
-        except Exception as exc:  # a guide must never take the notes down
-            guide = Guide(problems=(GuideProblem("shorthand guide", 0, f"not loaded: {exc}"),))
-        with suppress(RuntimeError):  # the app closed while the guide was loading
-            self.app.call_from_thread(self._guide_ready, guide)
+        guide = self.guide
+        if self._guide_source is not None:
+            try:
+                guide = self._guide_source()
+            except Exception as exc:  # a guide must never take the notes down
+                problem = GuideProblem("shorthand guide", 0, f"not loaded: {exc}")
+                guide = Guide(problems=(problem,))
+            with suppress(RuntimeError):  # the app closed while the guide was loading
+                self.app.call_from_thread(self._guide_ready, guide)
+        if self._undo_source is not None and self.coaching:
+            try:
+                often_undone = self._undo_source()
+            except Exception:  # coaching is a help, never a reason to fail
+                often_undone = {}
+            with suppress(RuntimeError):
+                self.app.call_from_thread(setattr, self, "often_undone", often_undone)
+        if self._completion_source is not None:
+            try:
+                model = self._completion_source(guide)
+            except Exception:  # no suggestions is the worst a broken store may cause
+                return
+            with suppress(RuntimeError):
+                self.app.call_from_thread(self.use_completion, model)
+
+    def use_completion(self, model: CompletionModel | None) -> None:
+        """Suggest from `model` from now on (None: no suggestions)."""
+        self.ghost.model = model
+        self.update_suggestion()
 
     def _guide_ready(self, guide: Guide) -> None:
         self.guide = guide
@@ -190,6 +237,12 @@ class NotesEditor(TextArea, inherit_bindings=False):
             self._book.forget()
         if self.read_only:
             return
+        self.usage.keys_pressed += 1
+        if event.key in ("tab", "ctrl+right") and self.ghost.accept(self, event.key == "tab"):
+            event.stop()
+            event.prevent_default()
+            self.call_next(self._after_keystroke)
+            return
         char = "\n" if event.key == "enter" else event.character if event.is_printable else None
         if (
             char is not None
@@ -211,7 +264,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     def _type_delimiter(self, char: str) -> None:
         row, offset, before = self._line_before_cursor()
-        found = decide_expansion(before, char, self._guide)
+        found = decide_expansion(before, char, self._guide, self._current_fill_ins())
         if found is not None and self._book.is_suppressed((row, offset + found.start), found.typed):
             found = None
         if found is None:
@@ -219,6 +272,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
             self.replace(char, start, end, maintain_selection_offset=False)
             self._count_missed(row, offset + len(before))
             return
+        self._coaching_hint = ""
         start, end = (row, offset + found.start), (row, offset + found.end)
         after_delimiter = (row + 1, 0) if char == "\n" else (row, end[1] + 1)
         # One edit puts in the expansion and the delimiter (a keystroke stays one edit
@@ -232,6 +286,11 @@ class NotesEditor(TextArea, inherit_bindings=False):
         edit.to_location = after_delimiter
         record_edit_as_typed(edit, Selection.cursor(after_delimiter), found.typed + char)
         cursor = self.cursor_location
+        caret = None
+        if found.cursor is not None and "\n" not in found.replacement:
+            # `{cursor}` in the expansion: typing goes on there, not after the delimiter.
+            caret = (row, start[1] + found.cursor)
+            self.selection = Selection.cursor(caret)
         self._book.expanded(
             DoneExpansion(
                 found.entry,
@@ -240,17 +299,21 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 found.typed + char,
                 found.replacement + char,
                 found.typed,
+                caret,
             )
         )
         self.usage.used(found.entry, found.typed, found.replacement)
         self.post_message(self.Expanded(self, found.entry))
 
     def _count_missed(self, row: int, column: int) -> None:
-        if self._phrases.by_last_word:
+        self._coaching_hint = ""
+        if self._phrases.by_last_word and not self.ghost.was_accepted((row, column)):
             start = max(0, column - self._phrases.longest_phrase - 1)
             entry = self._phrases.missed_at(self.document[row][start:column])
             if entry is not None:
                 self.usage.missed(entry)
+                if self.coaching:
+                    self._coaching_hint = coaching_hint(entry)
 
     def _after_keystroke(self) -> None:
         if self._guide.entries:
@@ -261,11 +324,34 @@ class NotesEditor(TextArea, inherit_bindings=False):
             if typing is not None:
                 token, entry = typing
                 hint = f"{token} → {apply_case(token, entry)}"
+                if entry.abbr in self.often_undone:
+                    undone, used = self.often_undone[entry.abbr]
+                    hint += (
+                        f"  (you undid it {undone} of {used} times: type the word if you mean it)"
+                    )
+            elif self._coaching_hint:
+                hint = self._coaching_hint
             if hint != self._hint:
                 self._hint = hint
                 self.post_message(self.HintChanged(self, hint, entry))
         if self.keystroke_hook is not None:
             self.keystroke_hook(self)
+
+    # -- ghost text ----------------------------------------------------------------------
+
+    def update_suggestion(self) -> None:
+        """TextArea's hook after every edit: the ghost text at the new cursor."""
+        self.suggestion = self.ghost.refresh(self)
+
+    def watch_selection(self) -> None:
+        # A cursor move (not an edit: `update_suggestion` follows those) leaves the
+        # suggestion behind.
+        if self.suggestion:
+            self.suggestion = self.ghost.refresh(self)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        if select or not self.ghost.accept(self, whole=True):
+            super().action_cursor_right(select)
 
     # -- taking an expansion back ------------------------------------------------------
 
@@ -312,7 +398,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     def action_expand_note(self) -> int:
         """Expand the whole note by the same rules (for pasted text); one undo step."""
-        result = expand_text(self.text, self._guide)
+        result = expand_text(self.text, self._guide, self._current_fill_ins())
         if not result.expansions:
             self.notify("Nothing to expand in this note.")
             return 0
@@ -327,9 +413,23 @@ class NotesEditor(TextArea, inherit_bindings=False):
         return len(result.expansions)
 
     def insert_entry(self, entry: Entry) -> None:
-        """Insert an entry's expansion at the cursor (chosen from the guide panel)."""
+        """Insert an entry's expansion at the cursor (chosen from the guide panel), its
+        fill-ins filled and the cursor left at its `{cursor}` mark."""
         self._book.forget()
+        filled = fill(entry.expansion, self._current_fill_ins())
         self.history.checkpoint()
-        self.insert(entry.expansion)
+        start = self.selection.start
+        self.insert(filled.text)
         self.history.checkpoint()
+        if filled.cursor is not None and "\n" not in filled.text:
+            self.selection = Selection.cursor((start[0], start[1] + filled.cursor))
         self.focus()
+
+    def _current_fill_ins(self) -> FillIns | None:
+        return self._fill_ins() if self._fill_ins is not None else None
+
+
+def coaching_hint(entry: Entry) -> str:
+    """What the hint line says when an entry's phrase was typed in full."""
+    saved = len(entry.expansion) - len(entry.abbr)
+    return f"tip: {entry.abbr} → {entry.expansion} would have saved {saved} keys"
