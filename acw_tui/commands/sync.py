@@ -280,20 +280,18 @@ def hub_token_rotate(db: str | None, lead: bool, name: str) -> None:
 )
 def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     """Serve the hub (FastAPI under uvicorn) until interrupted."""
-    import socket
-
     import uvicorn
 
     from acw_tui.sync import HubError
     from acw_tui.sync.hub_app import create_app
+    from acw_tui.tcp import listening_socket
 
     store = _store(db)
     store.init()
     app = create_app(store.db.url, max_body=max_body)
     # Listen first, so a busy port is one line and the banner is only printed when true.
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        listener = socket.create_server((host.strip("[]"), port), family=family)
+        listener = listening_socket(host, port)
     except OSError as exc:
         raise HubError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     click.echo(f"acw hub on http://{host}:{port} (store {store.db.describe()})", err=True)

@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import hmac
 import json
-import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -380,13 +379,11 @@ class WebhookAdapter:
     async def run(self, sink: Sink) -> None:
         import uvicorn
 
-        family = socket.AF_INET6 if ":" in self.spec.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        from acw_tui.tcp import listening_socket
+
         try:
-            sock.bind((self.spec.host, self.spec.port))
+            sock = listening_socket(self.spec.host, self.spec.port)
         except OSError as exc:
-            sock.close()
             raise ListenError(f"{self.spec}: cannot listen ({exc.strerror or exc})") from None
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
