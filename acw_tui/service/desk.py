@@ -38,7 +38,6 @@ from acw_tui.core.policy import AcwPolicy
 from acw_tui.core.redaction import NOTE, Finding, redactor_for
 from acw_tui.core.shorthand import FillIns, UsageTally
 from acw_tui.errors import AcwError
-from acw_tui.service.completion import CompletionKeeper
 from acw_tui.settings.config import Config
 from acw_tui.settings.redaction import policy_from_config
 from acw_tui.store import Store
@@ -59,6 +58,7 @@ if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.reports.options import ReportSettings
     from acw_tui.reports.source import ReportSource
+    from acw_tui.service.completion import CompletionKeeper
     from acw_tui.service.syncing import SyncFacts, SyncOutcome
     from acw_tui.store.followups import FollowupRepository
 
@@ -161,7 +161,14 @@ class Desk:
         self._use_reader(reader or store)
         # Everything anyone types is redacted here, before any write (SPEC §10).
         self.redactor = redactor_for(policy_from_config(config))
-        self.completion = CompletionKeeper(store.path, config.locale)
+
+    # The completion model is read well after the screen opens (and by finishing): its
+    # code loads on first use, not on the way to the agent's first key.
+    @functools.cached_property
+    def completion(self) -> CompletionKeeper:
+        from acw_tui.service.completion import CompletionKeeper
+
+        return CompletionKeeper(self.store.path, self.config.locale)
 
     # Follow-ups read due times as the templates do (Jinja2): loaded on first use.
     @functools.cached_property

@@ -71,6 +71,7 @@ def test_the_listeners_reach_the_store_only_through_the_service() -> None:
         "acw_tui.settings",
         "acw_tui.service",
         "acw_tui.errors",
+        "acw_tui.tcp",  # the listening socket, shared with the hub
     )
     assert offenders("listen", ("acw_tui.",), allowed) == []
     for library in ("textual", "rich", "sqlite_utils"):

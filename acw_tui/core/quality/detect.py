@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
-
 from acw_tui.core.quality.model import Element, Evidence
 
 # A pattern may take this long per note (plus this much per MB of note) before it is
@@ -86,11 +84,20 @@ class ElementDetector:
     _phrases: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _patterns: dict[str, list[Any]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        for language, phrases in self.element.phrases.items():
+    def _compiled(self, language: str) -> tuple[re.Pattern[str] | None, list[Any]]:
+        """The language's phrases and patterns, compiled the first time a note in that
+        language is judged: a screen works in one language, and compiling all four
+        cost its start-up tens of milliseconds."""
+        if language not in self._phrases:
+            import regex  # (only for a lead's own patterns; a start-up cost otherwise)
+
+            self._patterns[language] = [
+                regex.compile(p, regex.IGNORECASE)
+                for p in self.element.patterns.get(language, ())
+            ]
+            phrases = self.element.phrases.get(language, ())
             self._phrases[language] = phrases_matcher(phrases, language in SPACELESS)
-        for language, patterns in self.element.patterns.items():
-            self._patterns[language] = [regex.compile(p, regex.IGNORECASE) for p in patterns]
+        return self._phrases[language], self._patterns[language]
 
     def find(
         self, folded: str, fields: Mapping[str, Any], language: str, problems: list[str]
@@ -98,13 +105,13 @@ class ElementDetector:
         for name in self.element.fields:
             if field_matches(name, fields):
                 return Evidence(True, f"field {name}")
-        matcher = self._phrases.get(language)
+        matcher, patterns = self._compiled(language)
         if matcher is not None:
             found = matcher.search(folded)
             if found:
                 return Evidence(True, f"phrase {found.group(0)!r}")
         limit = PATTERN_SECONDS + PATTERN_SECONDS_PER_MB * len(folded) / 1_000_000
-        for index, pattern in enumerate(self._patterns.get(language, ()), start=1):
+        for index, pattern in enumerate(patterns, start=1):
             try:
                 hit = pattern.search(folded, timeout=limit)
             except TimeoutError:

@@ -43,8 +43,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import regex
-
 from acw_tui.core.quality.model import (
     LANGUAGES,
     Condition,
@@ -155,6 +153,8 @@ def pattern_problem(pattern: str) -> str | None:
     (nested repetition that backtracks without end); None when it is fine."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         return f"pattern longer than {MAX_PATTERN_LENGTH} characters"
+    import regex  # (only when a rule file has patterns of its own)
+
     try:
         compiled = regex.compile(pattern, regex.IGNORECASE)
     except regex.error as exc:

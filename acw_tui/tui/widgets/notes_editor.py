@@ -26,6 +26,7 @@ the event's default is prevented. Textual internals go through `acw_tui.tui.comp
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
 # Keys that must not forget the last expansion: they are the ways to take it back.
 _UNDO_KEYS = frozenset({"backspace", "ctrl+z", "super+z"})
+AIDS_AFTER = 1.0  # seconds after the guide before coaching figures and completion load
 
 # Keys the screens answer to, whatever has the focus.
 SCREEN_KEYS = frozenset(f"f{n}" for n in range(1, 25))
@@ -179,6 +181,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 guide = Guide(problems=(problem,))
             with suppress(RuntimeError):  # the app closed while the guide was loading
                 self.app.call_from_thread(self._guide_ready, guide)
+        # Coaching figures and the completion model wait a moment: reading them holds the
+        # interpreter for tens of milliseconds, which the agent's first keys should not
+        # wait for; no one needs a suggestion in the first second of a wrap-up.
+        time.sleep(AIDS_AFTER)
         if self._undo_source is not None and self.coaching:
             try:
                 often_undone = self._undo_source()
