@@ -108,6 +108,7 @@ class _Figures:
     teams: dict[str, float]
     total_calls: int
     typing: list[TypingFigure] = field(default_factory=list)
+    failed_rules: list[FailedRule] = field(default_factory=list)
 
 
 def _per_agent(source: ReportSource, selection: Selection, now: datetime) -> Percentiles:
@@ -159,6 +160,7 @@ def _figures(
         "logged_in": lambda s: queries.logged_in_seconds(s, selection, now, by),
         "shorthand": lambda s: shorthand_summary(s, selection, now),
         "typing": lambda s: typing_figures(s, selection, now),
+        "failed_rules": lambda s: most_failed_rules(s, selection, now),
         "per_agent": lambda s: _per_agent(s, selection, now),
         "per_site": lambda s: _percentiles(s, selection, now, ["w.site_id"]),
     }
@@ -224,7 +226,14 @@ def _figures(
                 GroupTotals(queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=empty)
             )
         )
-    figures = _Figures(rows, agents, teams, sum(agent.calls for agent in agents), answers["typing"])
+    figures = _Figures(
+        rows,
+        agents,
+        teams,
+        sum(agent.calls for agent in agents),
+        answers["typing"],
+        answers["failed_rules"],
+    )
     return figures, answers["shorthand"]
 
 
@@ -351,7 +360,7 @@ def build_report(
         distribution=acw_distribution(source, selection, now) if charts else [],
         trend=daily_trend(source, selection, now) if charts else [],
         total_calls=figures.total_calls,
-        failed_rules=most_failed_rules(source, selection, now),
+        failed_rules=figures.failed_rules,
         typing_agents=figures.typing,
         typing_teams=metrics.typing_by_team(figures.typing),
         typing_cpm=typing_cpm,

@@ -423,6 +423,11 @@ def agent_wrapups(
     return source.query(sql, params)
 
 
+# Only wrap-ups with a quality verdict can have failed a rule; said in the query so the
+# store's partial index of those rows answers it (m0014).
+WITH_VERDICT = " AND w.quality_failed IS NOT NULL"
+
+
 def failed_rules(
     source: ReportSource, selection: Selection, now: datetime, limit: int = 10
 ) -> list[tuple]:
@@ -431,6 +436,7 @@ def failed_rules(
     inner, params = selected_wrapups(
         dialect, selection, now, ["'all'"], "w.status AS status, w.quality_failed AS failed", False
     )
+    inner += WITH_VERDICT
     params["limit"] = limit
     sql = (
         f"SELECT r.value, COUNT(*) AS times FROM ({inner}) sel "
@@ -455,6 +461,7 @@ def failed_rule_examples(
         "w.started_at AS started, w.note AS note",
         False,
     )
+    inner += WITH_VERDICT
     params.update(rule=rule, limit=limit)
     sql = (
         f"SELECT sel.agent, sel.started, sel.note FROM ({inner}) sel "
