@@ -58,4 +58,10 @@ def demo_store(calls: int, *, agents: int = 40, days: int = 90, seed: int = 1) -
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     partial.rename(path)
+    # Stores of this shape made by another generator or schema are not used again by
+    # this build; a million calls take gigabytes, so they go.
+    shape = f"demo-c{calls}-a{agents}-d{days}-s{seed}-"
+    for stale in cache_dir().glob(shape + "*"):
+        if not stale.name.startswith(path.name):
+            stale.unlink(missing_ok=True)
     return path
