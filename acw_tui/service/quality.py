@@ -20,7 +20,6 @@ from acw_tui.core.quality import (
     Verdict,
     load_rules,
 )
-from acw_tui.core.quality.lint import lint_with_library
 from acw_tui.errors import AcwError
 from acw_tui.service.desk import DeskError
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
 
 def lint_folder(templates_dir: Path | None) -> tuple[RuleSet, list[RuleProblem]]:
     """The rule set of a templates folder and everything lint finds in it."""
+    from acw_tui.core.quality.lint import lint_with_library
     from acw_tui.settings.config import load_config
     from acw_tui.settings.templates import load_configured_library
 
