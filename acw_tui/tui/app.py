@@ -504,7 +504,7 @@ class AcwApp(LastResort):
         folder = data_dir() / "unsaved-drafts"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for wrapup_id, content, _ in self.drafts.take():
+            for wrapup_id, content, _version in self.drafts.take():
                 text = self.desk.redactor.redact(content.note).text
                 (folder / f"{wrapup_id}.txt").write_text(text, encoding="utf-8")
         except OSError:

@@ -215,3 +215,17 @@ def test_the_config_says_whether_it_names_a_locale(tmp_path: Path) -> None:
     assert not load_config(path).locale_given
     path.write_text('locale = "en"\n', encoding="utf-8")
     assert load_config(path).locale_given
+
+
+def test_the_english_clock_is_babels_british_one_without_loading_it() -> None:
+    from datetime import UTC, datetime
+
+    from babel.dates import format_time
+
+    moment = datetime(2026, 3, 9, 14, 5, 9, tzinfo=UTC)
+    babel = format_time(moment.astimezone(), format="medium", locale="en_GB")
+    assert i18n.clock_time(moment) == babel
+    use_language("zh_CN")
+    assert i18n.clock_time(moment) == format_time(
+        moment.astimezone(), format="medium", locale="zh_Hans_CN"
+    )
