@@ -91,6 +91,13 @@ ACW_COMMANDS = [
 # logs out; keys toggles and closes with escape) or that cannot work in a terminal
 # session without a writable working folder (screenshot).
 REPLACED_SYSTEM_COMMANDS = {"Quit", "Keys", "Screenshot"}
+# Textual's own palette entries that stay, for the catalog (translated where listed).
+TEXTUAL_COMMANDS = (
+    (N_("Theme"), N_("Change the current theme")),
+    (N_("Maximize"), N_("Maximize the focused widget")),
+    (N_("Minimize"), N_("Minimize the widget and restore to normal size")),
+    (N_("Bell"), N_("Ring the bell")),
+)
 
 
 class AcwApp(LastResort):
@@ -519,7 +526,7 @@ class AcwApp(LastResort):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title not in REPLACED_SYSTEM_COMMANDS:
-                yield command
+                yield command._replace(title=_(command.title), help=_(command.help))
         # (title, help, action name): app actions everywhere, ACW actions on its screen.
         commands = list(APP_COMMANDS)
         if isinstance(screen, AcwScreen):

@@ -90,9 +90,13 @@ def screen_text(app: AcwApp) -> str:
     return "\n".join("".join(parts) for _, parts in sorted(rows.items()))
 
 
-def english_on_screen(app: AcwApp, language: str, english: set[str]) -> set[str]:
-    shown = {w.lower() for w in WORD.findall(screen_text(app))}
+def english_in(text: str, language: str, english: set[str]) -> set[str]:
+    shown = {w.lower() for w in WORD.findall(text)}
     return (shown & english) - own_words(language) - PROPER_NAMES
+
+
+def english_on_screen(app: AcwApp, language: str, english: set[str]) -> set[str]:
+    return english_in(screen_text(app), language, english)
 
 
 def assert_keys_fit(app: AcwApp) -> None:
@@ -139,6 +143,9 @@ async def test_walking_the_screens_shows_no_english(app_in, hook, clock, locale)
         await pilot.pause()
         seen["acw"] = english_on_screen(app, language, english)
         assert_keys_fit(app)
+        palette = app.get_system_commands(app.screen)
+        entries = " ".join(f"{c.title} {c.help}" for c in palette)
+        seen["command palette"] = english_in(entries, language, english)
 
         await pilot.press("ctrl+s")  # an empty note: the dialog asks
         await wait_for(pilot, lambda: bool(app.screen.query(".dialog")))
