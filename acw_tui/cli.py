@@ -87,6 +87,18 @@ def speak(option: str | None) -> str:
     return language
 
 
+def language_option(args: list[str]) -> str | None:
+    """The value of the top-level `--lang` in `args` (before the command's name), if any."""
+    for index, arg in enumerate(args):
+        if arg == "--lang":
+            return args[index + 1] if index + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+        if arg == "--" or not arg.startswith("-"):
+            return None  # a command's own options (`acw rules check --lang`) are its own
+    return None
+
+
 def summary(help_text: str) -> str:
     """A command's help up to the end of its first sentence (its line in `acw --help`)."""
     paragraph = " ".join(inspect.cleandoc(help_text).split("\n\n")[0].split())
@@ -218,7 +230,14 @@ class AcwGroup(click.Group):
         **extra: Any,
     ) -> click.Context:
         if parent is None:
-            speak(None)  # `--lang` (eager) changes it while the arguments are read
+            # Before click reads the arguments: its own errors (an unknown option) are
+            # then already in the language asked for.
+            from acw_tui.i18n import LanguageError
+
+            try:
+                speak(language_option(args))
+            except LanguageError:
+                speak(None)  # the --lang callback reports it, in the default language
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:

@@ -229,3 +229,22 @@ def test_the_english_clock_is_babels_british_one_without_loading_it() -> None:
     assert i18n.clock_time(moment) == format_time(
         moment.astimezone(), format="medium", locale="zh_Hans_CN"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "found"),
+    [
+        (["--lang", "pl", "--help"], "pl"),
+        (["--plain", "--lang=zh"], "zh"),
+        (["--lang"], None),
+        (["rules", "check", "--lang", "pl"], None),  # the command's own option
+        (["--", "--lang", "pl"], None),
+        ([], None),
+    ],
+)
+def test_the_top_level_language_is_found_before_click_reads_the_arguments(
+    args: list[str], found: str | None
+) -> None:
+    from acw_tui.cli import language_option
+
+    assert language_option(args) == found
