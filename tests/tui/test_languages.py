@@ -125,7 +125,7 @@ async def steady(pilot: Pilot) -> None:
 
 @pytest.mark.parametrize("locale", ["pl", "zh"])
 async def test_walking_the_screens_shows_no_english(app_in, hook, clock, locale) -> None:
-    app = app_in(locale)
+    app = app_in(locale, "[acw]\ntimeout_seconds = 600")  # so that F8 can extend
     language = "zh_CN" if locale == "zh" else locale
     english = english_words()
     seen: dict[str, set[str]] = {}
