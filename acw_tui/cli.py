@@ -213,6 +213,7 @@ class AcwGroup(click.Group):
         if rows:
             with formatter.section(_("Options")):
                 formatter.write_dl(rows)
+        self.format_commands(ctx, formatter)  # what click's Group adds after the options
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})

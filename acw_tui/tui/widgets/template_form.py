@@ -109,7 +109,7 @@ class TemplateForm(VerticalScroll):
         options = [(Text(t.title), t.id) for t in library.for_locale(self.note_form.locale)]
         yield Label(_("Template"), classes="section-title")
         yield FormSelect(
-            [("— none: notes only —", NO_TEMPLATE), *options],
+            [(_("— none: notes only —"), NO_TEMPLATE), *options],
             value=self.note_form.template_id or NO_TEMPLATE,
             allow_blank=False,
             id="template-select",
