@@ -559,7 +559,7 @@ def db_check() -> None:
     for problem in problems:
         click.echo(f"{path}: {problem}")
     if problems:
-        found = ngettext("{count} problem found", "{count} problems found", len(problems))
+        found = ngettext("{count} problem(s) found", "{count} problem(s) found", len(problems))
         damaged = _("{path}: damaged: {found}").format(
             path=path, found=found.format(count=len(problems))
         )

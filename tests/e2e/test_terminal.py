@@ -78,7 +78,10 @@ class Terminal:
 @pytest.fixture
 def terminal(acw_home: Path) -> Iterator[Terminal]:
     env = {**os.environ, "ACW_HOME": str(acw_home), "ACW_AGENT": "ana", "ACW_SITE": "site-1"}
-    term = Terminal(f"acw-test-{os.getpid()}", env, acw_home.parent / "tmux.conf")
+    # A server of its own per test: a new session on the server the previous test just
+    # killed can race that server's exit.
+    socket = f"acw-test-{os.getpid()}-{acw_home.parent.name}"
+    term = Terminal(socket, env, acw_home.parent / "tmux.conf")
     yield term
     subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
 

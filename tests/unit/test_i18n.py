@@ -93,7 +93,7 @@ def test_the_template_holds_what_the_screen_and_the_command_line_show(source: Ca
         "over target {time}",
         "Usage:",
         "Inspect and upgrade the local store.",
-        ("{count} error", "{count} errors"),
+        ("{count} error(s)", "{count} error(s)"),
     ):
         assert expected in ids
 
@@ -117,12 +117,12 @@ def test_untranslated_and_fuzzy_entries_fall_back_to_english(tmp_path: Path) -> 
 
 def test_polish_has_three_plural_forms_and_chinese_one() -> None:
     use_language("pl")
-    forms = [ngettext("{count} error", "{count} errors", n).format(count=n) for n in (1, 3, 5, 22)]
+    forms = [ngettext("{count} error(s)", "{count} error(s)", n).format(count=n) for n in (1, 3, 5, 22)]
     assert forms == ["1 błąd", "3 błędy", "5 błędów", "22 błędy"]
     use_language("zh_CN")
-    assert ngettext("{count} error", "{count} errors", 7).format(count=7) == "7 个错误"
+    assert ngettext("{count} error(s)", "{count} error(s)", 7).format(count=7) == "7 个错误"
     use_language("en")
-    assert ngettext("{count} error", "{count} errors", 2).format(count=2) == "2 errors"
+    assert ngettext("{count} error(s)", "{count} error(s)", 2).format(count=2) == "2 error(s)"
 
 
 def test_dates_and_numbers_follow_the_language() -> None:

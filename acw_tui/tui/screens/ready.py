@@ -99,7 +99,7 @@ class ReadyScreen(DeskScreen):
                 text += " · " + _("last event {time}").format(time=moment)
             if status.errors:
                 count = status.errors
-                text += " · " + ngettext("{count} error", "{count} errors", count).format(
+                text += " · " + ngettext("{count} error(s)", "{count} error(s)", count).format(
                     count=count
                 )
             line.update(text)

@@ -51,7 +51,7 @@ def facts_lines(facts: SyncFacts) -> str:
         (_("Hub"), facts.hub),
         (
             _("Unsynced"),
-            ngettext("{count} record", "{count} records", facts.unsynced).format(
+            ngettext("{count} record(s)", "{count} record(s)", facts.unsynced).format(
                 count=facts.unsynced
             ),
         ),

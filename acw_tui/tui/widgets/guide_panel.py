@@ -57,7 +57,9 @@ class GuidePanel(Vertical):
         if self.guide.problems:
             yield Label(
                 ngettext(
-                    "{count} problem: {first}", "{count} problems: {first}", len(self.guide.problems)
+                    "{count} problem(s): {first}",
+                    "{count} problem(s): {first}",
+                    len(self.guide.problems),
                 ).format(count=len(self.guide.problems), first=self.guide.problems[0]),
                 id="guide-warning",
                 markup=False,
