@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench bench-quick clean
+.PHONY: run test lint bench bench-quick clean i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# Extract every message marked for translation and bring the catalogs up to date
+# (acw_tui/locale/<lang>/LC_MESSAGES/acw.po); prints what each catalog still lacks.
+i18n: $(STAMP)
+	$(BIN)/python -m acw_tui.i18n_catalogs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -7,7 +7,9 @@ can cause comes out as one line on stderr and a non-zero exit, never a traceback
 
 from __future__ import annotations
 
+import inspect
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +18,105 @@ import click
 
 from acw_tui import __version__
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _, ngettext
 from acw_tui.user_errors import USER_ERRORS, one_line
+
+# click's own words, which it asks gettext for: in acw's catalog, so help and usage
+# errors read in one language (see `_click_speaks_acw`).
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing command."),
+    N_("Invalid value for {param_hint}: {message}"),
+)
+
+
+def _click_speaks_acw() -> None:
+    """click translates its words with the module-level `_` each of its modules imports
+    from the stdlib's gettext (which reads compiled files from system folders): pointed
+    at acw's catalog instead, `acw --lang pl --help` is Polish throughout."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+    ):
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+_click_speaks_acw()
+
+
+def speak(option: str | None) -> str:
+    """Choose the language of everything printed: `--lang`, else the config's `locale`,
+    else the environment (LANG). A config that cannot be read leaves the choice to the
+    environment; the command that needs the config then reports its problem."""
+    from acw_tui.i18n import choose_language, use_language
+
+    configured = None
+    if option is None:
+        from acw_tui.settings.config import load_config
+
+        try:
+            config = load_config()
+        except AcwError:
+            pass
+        else:
+            configured = config.locale if config.locale_given else None
+    language = choose_language(option, configured)
+    use_language(language)
+    return language
+
+
+def language_option(args: list[str]) -> str | None:
+    """The value of the top-level `--lang` in `args` (before the command's name), if any."""
+    for index, arg in enumerate(args):
+        if arg == "--lang":
+            return args[index + 1] if index + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+        if arg == "--" or not arg.startswith("-"):
+            return None  # a command's own options (`acw rules check --lang`) are its own
+    return None
+
+
+def summary(help_text: str) -> str:
+    """A command's help up to the end of its first sentence (its line in `acw --help`)."""
+    paragraph = " ".join(inspect.cleandoc(help_text).split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
+def cells(text: str) -> int:
+    """Terminal cells `text` takes (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def shortened(text: str, width: int) -> str:
+    if cells(text) <= width:
+        return text
+    while text and cells(text) > width - 3:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def flat(text: str) -> str:
@@ -34,7 +134,11 @@ class OneLineError(click.ClickException):
     """An error the user can act on, printed as one line whatever the message holds."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {flat(self.format_message())}", file=file, err=file is None)
+        click.echo(
+            _("Error: {message}").format(message=flat(self.format_message())),
+            file=file,
+            err=file is None,
+        )
 
 
 class OneLineUsageError(click.UsageError):
@@ -43,8 +147,9 @@ class OneLineUsageError(click.UsageError):
 
     def show(self, file: Any = None) -> None:
         where = self.ctx.command_path if self.ctx is not None else "acw"
+        message = _("Error: {where}: {message} (see `{where} --help`)")
         click.echo(
-            flat(f"Error: {where}: {self.format_message()} (see `{where} --help`)"),
+            flat(message.format(where=where, message=self.format_message())),
             file=file,
             err=file is None,
         )
@@ -68,6 +173,48 @@ class AcwGroup(click.Group):
         super().__init__(*args, **kwargs)
         self.lazy: dict[str, Callable[[], click.Command]] = {}
 
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = self.help
+        if original:  # marked with N_ where the group is declared
+            self.help = _(inspect.cleandoc(original))
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = original
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its first sentence, translated when the catalog has it
+        (`make i18n` puts every top-level command's first sentence there)."""
+        commands = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                commands.append((name, command))
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _command in commands)
+        rows = []
+        for name, command in commands:
+            first = summary(command.help or "")
+            translated = _(first) if first else ""
+            if translated != first:
+                rows.append((name, shortened(translated, limit)))
+            else:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                rows.append((record[0], _(record[1])))  # marked with N_ where declared
+        if rows:
+            with formatter.section(_("Options")):
+                formatter.write_dl(rows)
+        self.format_commands(ctx, formatter)  # what click's Group adds after the options
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
 
@@ -83,6 +230,15 @@ class AcwGroup(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
+        if parent is None:
+            # Before click reads the arguments: its own errors (an unknown option) are
+            # then already in the language asked for.
+            from acw_tui.i18n import LanguageError
+
+            try:
+                speak(language_option(args))
+            except LanguageError:
+                speak(None)  # the --lang callback reports it, in the default language
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
@@ -110,13 +266,15 @@ class AcwGroup(click.Group):
         except USER_ERRORS as exc:
             raise OneLineError(one_line(exc)) from None
         except RecursionError:
-            raise OneLineError("the input is nested too deeply to read") from None
+            raise OneLineError(_("the input is nested too deeply to read")) from None
         except MemoryError:
-            raise OneLineError("the input is too large to handle in memory") from None
+            raise OneLineError(_("the input is too large to handle in memory")) from None
         except Exception as exc:
             # A mistake of ours, not the user's: still one line, saying what to report.
             raise OneLineError(
-                f"internal error ({type(exc).__name__}: {exc}); please report it"
+                _("internal error ({kind}: {detail}); please report it").format(
+                    kind=type(exc).__name__, detail=exc
+                )
             ) from None
 
 
@@ -223,23 +381,49 @@ def open_desk() -> Any:
     return Desk(open_store(database_file()), config)
 
 
+def _language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from acw_tui.i18n import LanguageError
+
+    if value is not None:
+        try:
+            speak(value)
+        except LanguageError as exc:
+            raise click.BadParameter(str(exc).removeprefix("--lang: "), ctx, param) from None
+    return value
+
+
 @click.group(
     "acw",
     cls=AcwGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "acw: after-call work for contact-center agents.\n\n"
+        "Without a command, opens the screen on the configured store."
+    ),
 )
-@click.version_option(__version__, "-V", "--version", prog_name="acw")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="acw", help=N_("Show the version and exit.")
+)
+@click.option(
+    "--lang",
+    metavar="LANG",
+    is_eager=True,
+    expose_value=True,
+    callback=_language_option,
+    help=N_("Language of the screen and messages: en, pl, es or zh (default: config, LANG)."),
+)
+@click.option(
+    "--plain",
+    is_flag=True,
+    help=N_("Draw the screen without box drawing (for screen readers)."),
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """acw: after-call work for contact-center agents.
-
-    Without a command, opens the screen on the configured store.
-    """
+def cli(ctx: click.Context, lang: str | None, plain: bool) -> None:
     if ctx.invoked_subcommand is None:
         from acw_tui.tui.run import run_screen
 
-        run_screen()
+        run_screen(language=lang, plain=plain)
 
 
 # -- the phone-system hook --------------------------------------------------------------
@@ -375,7 +559,11 @@ def db_check() -> None:
     for problem in problems:
         click.echo(f"{path}: {problem}")
     if problems:
-        click.echo(flat(f"{path}: damaged: {len(problems)} problem(s) found"), err=True)
+        found = ngettext("{count} problem(s) found", "{count} problem(s) found", len(problems))
+        damaged = _("{path}: damaged: {found}").format(
+            path=path, found=found.format(count=len(problems))
+        )
+        click.echo(flat(damaged), err=True)
         sys.exit(1)
     note = f", {len(waiting)} migration(s) pending: run `acw db migrate`" if waiting else ""
     click.echo(f"{path}: ok (schema version {version}{note})")

@@ -46,3 +46,16 @@ def clock() -> ManualClock:
 @pytest.fixture
 def desk(fresh_store: Store, config: Config, clock: ManualClock) -> Desk:
     return Desk(fresh_store, config, clock)
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English whatever the machine's LANG, and leaves it so."""
+    from acw_tui.i18n import use_language
+
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    use_language("en")
+    yield
+    use_language("en")

@@ -615,12 +615,16 @@ class Desk:
     def extension_refusal(self, wrapup: Wrapup) -> str | None:
         """Why ACW for this wrap-up cannot be extended now; None when it can."""
         policy = self.policy_for(wrapup)
+        from acw_tui.i18n import _
+
         if not wrapup.acw_running:
-            return "ACW time for this wrap-up has already ended"
+            return _("ACW time for this wrap-up has already ended")
         if policy.timeout_seconds <= 0:
-            return "ACW has no time-out here, so there is nothing to extend"
+            return _("ACW has no time-out here, so there is nothing to extend")
         if not policy.can_extend(len(wrapup.extensions)):
-            return f"no more extensions: the limit is {policy.max_extensions}"
+            return _("no more extensions: the limit is {limit}").format(
+                limit=policy.max_extensions
+            )
         return None
 
     @service_call

@@ -44,7 +44,15 @@ from acw_tui.settings import paths
 LOCALES = ("en", "pl", "es", "zh")
 # Tables owned by a feature: config.py only checks they are tables; the feature reads
 # its own with `section()`, so each one's keys are documented beside the code using them.
-FEATURE_SECTIONS = ("shorthand", "templates", "redaction", "sync", "report", "listen")
+FEATURE_SECTIONS = (
+    "shorthand",
+    "templates",
+    "redaction",
+    "sync",
+    "report",
+    "listen",
+    "display",
+)
 T = typing.TypeVar("T")
 
 
@@ -57,6 +65,9 @@ class Config:
     agent_id: str
     site_id: str
     locale: str = "en"
+    # Whether the file names a locale: only then does it choose the screen's language
+    # over the environment's (LANG); content (guide, templates) follows `locale` either way.
+    locale_given: bool = False
     policy: SitePolicy = field(default_factory=SitePolicy)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     path: Path | None = None  # the file it came from, if any
@@ -178,6 +189,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
         agent_id=_who("ACW_AGENT", agent_id, f"{source}: agent_id"),
         site_id=_who("ACW_SITE", site_id, f"{source}: site_id"),
         locale=locale,
+        locale_given="locale" in data,
         policy=SitePolicy(default=default, queues=tuple(queues)),
         sections=sections,
     )

@@ -26,6 +26,7 @@ from textual.widgets import OptionList
 
 from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _
 from acw_tui.service.desk import Desk, DraftContent
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.compat import LastResort, guard_dispatch
@@ -56,48 +57,71 @@ REPEAT_AFTER = 10.0
 MAX_UNEXPECTED_PER_MINUTE = 5
 
 APP_COMMANDS = [
-    ("Call ended (F2)", "Open a wrap-up for a call that just ended", "new_wrapup"),
-    ("Pending wrap-ups (F3)", "Open wrap-ups, oldest first", "pending"),
-    ("History (F4)", "Finished wrap-ups with full-text search", "history"),
-    ("Reports (F6)", "ACW figures, charts and outliers for leads", "reports"),
-    ("Sync status (F7)", "Unsynced records, last sync, sync now", "sync_status"),
-    ("Break / back (F9)", "Toggle the break state", "toggle_break"),
-    ("Follow-ups (F12)", "Callbacks due, overdue first; mark done", "followups"),
-    ("Keys (F1)", "Show or hide the keys of the focused part of the screen", "toggle_keys"),
+    (N_("Call ended (F2)"), N_("Open a wrap-up for a call that just ended"), "new_wrapup"),
+    (N_("Pending wrap-ups (F3)"), N_("Open wrap-ups, oldest first"), "pending"),
+    (N_("History (F4)"), N_("Finished wrap-ups with full-text search"), "history"),
+    (N_("Reports (F6)"), N_("ACW figures, charts and outliers for leads"), "reports"),
+    (N_("Sync status (F7)"), N_("Unsynced records, last sync, sync now"), "sync_status"),
+    (N_("Break / back (F9)"), N_("Toggle the break state"), "toggle_break"),
+    (N_("Follow-ups (F12)"), N_("Callbacks due, overdue first; mark done"), "followups"),
+    (
+        N_("Keys (F1)"),
+        N_("Show or hide the keys of the focused part of the screen"),
+        "toggle_keys",
+    ),
 ]
 ACW_COMMANDS = [
-    ("Finish wrap-up (ctrl+s)", "Store the note and timing", "finish"),
-    ("Pick wrap-up codes (F10)", "Type to filter, Enter picks", "focus_codes"),
-    ("Extend ACW (F8)", "More ACW time, with a reason", "extend"),
-    ("Shorthand guide (ctrl+g)", "Search the guide and insert an entry", "toggle_guide"),
-    ("Expand note (F5)", "Expand all shorthand in the note (after a paste)", "expand_note"),
-    ("Discard wrap-up", "Opened by mistake: drop it from pending and reports", "discard"),
-    ("Later (escape)", "Back to ready; the wrap-up stays pending", "leave"),
+    (N_("Finish wrap-up (ctrl+s)"), N_("Store the note and timing"), "finish"),
+    (N_("Pick wrap-up codes (F10)"), N_("Type to filter, Enter picks"), "focus_codes"),
+    (N_("Extend ACW (F8)"), N_("More ACW time, with a reason"), "extend"),
+    (N_("Shorthand guide (ctrl+g)"), N_("Search the guide and insert an entry"), "toggle_guide"),
+    (
+        N_("Expand note (F5)"),
+        N_("Expand all shorthand in the note (after a paste)"),
+        "expand_note",
+    ),
+    (
+        N_("Discard wrap-up"),
+        N_("Opened by mistake: drop it from pending and reports"),
+        "discard",
+    ),
+    (N_("Later (escape)"), N_("Back to ready; the wrap-up stays pending"), "leave"),
 ]
 # Textual's own palette entries that acw replaces with its own (quit saves drafts and
 # logs out; keys toggles and closes with escape) or that cannot work in a terminal
 # session without a writable working folder (screenshot).
 REPLACED_SYSTEM_COMMANDS = {"Quit", "Keys", "Screenshot"}
+# Textual's own palette entries that stay, for the catalog (translated where listed).
+TEXTUAL_COMMANDS = (
+    (N_("Theme"), N_("Change the current theme")),
+    (N_("Maximize"), N_("Maximize the focused widget")),
+    (N_("Minimize"), N_("Minimize the widget and restore to normal size")),
+    (N_("Bell"), N_("Ring the bell")),
+)
 
 
 class AcwApp(LastResort):
     TITLE = "acw"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
-        Binding("f1", "toggle_keys", "Keys", show=False),
-        Binding("f2", "new_wrapup", "Call ended"),
-        Binding("f3", "pending", "Pending"),
-        Binding("f4", "history", "History"),
-        Binding("f6", "reports", "Reports"),
-        Binding("f7", "sync_status", "Sync"),
-        Binding("f9", "toggle_break", "Break"),
-        Binding("f12", "followups", "Follow-ups"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "toggle_keys", N_("Keys"), show=False),
+        Binding("f2", "new_wrapup", N_("Call ended")),
+        Binding("f3", "pending", N_("Pending")),
+        Binding("f4", "history", N_("History")),
+        Binding("f6", "reports", N_("Reports")),
+        Binding("f7", "sync_status", N_("Sync")),
+        Binding("f9", "toggle_break", N_("Break")),
+        Binding("f12", "followups", N_("Follow-ups")),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
         Binding("escape", "hide_keys", show=False, priority=True),
     ]
 
-    def __init__(self, desk: Desk, *, crash_folder: Path | None = None) -> None:
+    def __init__(
+        self, desk: Desk, *, crash_folder: Path | None = None, plain: bool = False
+    ) -> None:
+        """`plain`: no box drawing (`acw --plain`; also `[display] plain`)."""
         super().__init__()
+        self.plain = plain
         guard_dispatch()
         self.desk = desk.with_own_reader()
         self.calls = DeskCalls(self)
@@ -124,7 +148,7 @@ class AcwApp(LastResort):
         if now - self._shown.get(text, -REPEAT_AFTER) < REPEAT_AFTER:
             return
         self._shown[text] = now
-        self.notify(text, title="Not done", severity="error", markup=False)
+        self.notify(text, title=_("Not done"), severity="error", markup=False)
 
     def unexpected_error(self, error: BaseException, what: str = "") -> None:
         """A bug, not the agent's doing: save the notes, write a report, go on if safe."""
@@ -133,16 +157,17 @@ class AcwApp(LastResort):
         report = self._write_crash_report(error, what)
         if report is not None:
             self.crash_reports.append(report)
-        where = f" Report: {report}" if report else ""
+        where = " " + _("Report: {path}").format(path=report) if report else ""
         if self._too_many_recently():
             self.exit(
                 return_code=70,
-                message=f"acw stopped after repeated unexpected errors. Your notes are saved.{where}",
+                message=_("acw stopped after repeated unexpected errors. Your notes are saved.")
+                + where,
             )
             return
         self.notify(
-            f"Something went wrong inside acw; your notes are saved.{where}",
-            title="Unexpected error",
+            _("Something went wrong inside acw; your notes are saved.") + where,
+            title=_("Unexpected error"),
             severity="error",
             markup=False,
             timeout=15,
@@ -163,6 +188,9 @@ class AcwApp(LastResort):
     # -- start and the watch on the store -------------------------------------------------
 
     def on_mount(self) -> None:
+        from acw_tui.tui.themes import apply_display
+
+        apply_display(self)
         pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
         self._pending = pending
         self._data_version = self.calls.read(self.desk.data_version) or -1
@@ -231,7 +259,11 @@ class AcwApp(LastResort):
                 self.show_wrapup(new[0])
             elif not any(w.id == getattr(self.screen, "wrapup_id", None) for w in new):
                 calls = ", ".join(w.call.external_id for w in new)
-                self.notify(f"New wrap-up pending: call {calls}", title="Call ended", markup=False)
+                self.notify(
+                    _("New wrap-up pending: call {calls}").format(calls=calls),
+                    title=_("Call ended"),
+                    markup=False,
+                )
 
     # -- drafts: what was typed waits in memory until the store has it --------------------
 
@@ -268,7 +300,7 @@ class AcwApp(LastResort):
         def refused(error: AcwError) -> None:
             self._saving.discard(wrapup_id)
             self.screen.post_message(DraftSaved(wrapup_id, str(error)))
-            self.show_problem(error, "Draft not saved (kept on screen, retrying)")
+            self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
         self.calls.write(
             lambda: self.desk.save_draft(wrapup, content, still_typing=typing),
@@ -307,10 +339,11 @@ class AcwApp(LastResort):
                 self.screen.post_message(WrapupChanged(wrapup))
             if wrapups:
                 self.notify(
-                    "ACW time is over for call "
-                    + ", ".join(w.call.external_id for w in wrapups)
-                    + "; you are available. The note stays open as a draft.",
-                    title="ACW timed out",
+                    _(
+                        "ACW time is over for call {calls}; you are available. "
+                        "The note stays open as a draft."
+                    ).format(calls=", ".join(w.call.external_id for w in wrapups)),
+                    title=_("ACW timed out"),
                     severity="warning",
                     markup=False,
                 )
@@ -318,7 +351,7 @@ class AcwApp(LastResort):
 
         def failed(error: AcwError) -> None:
             self._timeouts_checking = False
-            self.show_problem(error, "ACW time-out not recorded (retrying)")
+            self.show_problem(error, _("ACW time-out not recorded (retrying)"))
 
         self.calls.write(self.desk.check_timeouts, done=ended, failed=failed)
 
@@ -348,8 +381,12 @@ class AcwApp(LastResort):
         done = event.wrapup
         self.drafts.forget(done.id)
         self.back_to_ready()
-        word = "discarded" if done.status == "discarded" else "wrapped up"
-        self.notify(f"Call {done.call.external_id} {word}.", title="Finished", markup=False)
+        text = (
+            _("Call {call} discarded.")
+            if done.status == "discarded"
+            else _("Call {call} wrapped up.")
+        )
+        self.notify(text.format(call=done.call.external_id), title=_("Finished"), markup=False)
         pending = self.calls.read(self.desk.pending) or []
         self._pending = pending
         self.screen.post_message(PendingChanged(pending))
@@ -368,9 +405,12 @@ class AcwApp(LastResort):
 
     @on(HubContentReceived)
     def hub_content(self, event: HubContentReceived) -> None:
-        label = {"shorthand": "guide", "completion": "team completion model"}
-        names = " and ".join(label.get(k, k) for k in event.kinds)
-        self.notify(f"New {names} from the hub: in use from the next wrap-up.", markup=False)
+        label = {"shorthand": _("guide"), "completion": _("team completion model")}
+        names = _(" and ").join(label.get(k, k) for k in event.kinds)
+        self.notify(
+            _("New {names} from the hub: in use from the next wrap-up.").format(names=names),
+            markup=False,
+        )
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -381,7 +421,7 @@ class AcwApp(LastResort):
             self._pending = [*self._pending, wrapup]
             self.show_wrapup(wrapup)
 
-        self.calls.write(self.desk.open_by_hand, done=opened, what="Call ended (F2)")
+        self.calls.write(self.desk.open_by_hand, done=opened, what=_("Call ended (F2)"))
 
     # Screens used later in a shift are imported when first opened, not at start-up.
 
@@ -420,10 +460,12 @@ class AcwApp(LastResort):
     def action_toggle_break(self) -> None:
         def changed(state: object) -> None:
             on_break = getattr(state, "state", None) == AgentStateName.BREAK
-            self.notify("On a break. F9 again to come back." if on_break else "Back from break.")
+            self.notify(
+                _("On a break. F9 again to come back.") if on_break else _("Back from break.")
+            )
             self._state_changed()
 
-        self.calls.write(self.desk.toggle_break, done=changed, what="Break (F9)")
+        self.calls.write(self.desk.toggle_break, done=changed, what=_("Break (F9)"))
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -446,9 +488,10 @@ class AcwApp(LastResort):
             unsaved = self._keep_unsaved_text()
             self.exit(
                 return_code=1,
-                message="Drafts could not be saved to the store ("
-                + "; ".join(problems)
-                + (f"). The text is kept in {unsaved}." if unsaved else ")."),
+                message=_("Drafts could not be saved to the store ({problems}).").format(
+                    problems="; ".join(problems)
+                )
+                + (" " + _("The text is kept in {folder}.").format(folder=unsaved) if unsaved else ""),
             )
             return
         try:
@@ -458,7 +501,7 @@ class AcwApp(LastResort):
                 self.calls.run_now(lambda: self.desk.log_in(opened))
             self.calls.run_now(self.desk.log_out)
         except AcwError as exc:
-            self.show_problem(exc, "log-out")
+            self.show_problem(exc, _("log-out"))
         self.exit()
 
     def _keep_unsaved_text(self) -> Path | None:
@@ -468,7 +511,7 @@ class AcwApp(LastResort):
         folder = data_dir() / "unsaved-drafts"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for wrapup_id, content, _ in self.drafts.take():
+            for wrapup_id, content, _version in self.drafts.take():
                 text = self.desk.redactor.redact(content.note).text
                 (folder / f"{wrapup_id}.txt").write_text(text, encoding="utf-8")
         except OSError:
@@ -483,13 +526,13 @@ class AcwApp(LastResort):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title not in REPLACED_SYSTEM_COMMANDS:
-                yield command
+                yield command._replace(title=_(command.title), help=_(command.help))
         # (title, help, action name): app actions everywhere, ACW actions on its screen.
         commands = list(APP_COMMANDS)
         if isinstance(screen, AcwScreen):
             commands += [(title, help, f"screen.{name}") for title, help, name in ACW_COMMANDS]
-        commands.append(("Quit (ctrl+q)", "Save drafts, log out and quit", "quit"))
+        commands.append((N_("Quit (ctrl+q)"), N_("Save drafts, log out and quit"), "quit"))
         for title, help, name in commands:
             target = screen if name.startswith("screen.") else self
             action = getattr(target, f"action_{name.removeprefix('screen.')}")
-            yield SystemCommand(title, help, action)
+            yield SystemCommand(_(title), _(help), action)

@@ -20,20 +20,30 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def run_screen(*, headless: bool = False) -> int:
-    """Run the screen; the exit status (non-zero after an error the app stopped for)."""
+def run_screen(
+    *, headless: bool = False, language: str | None = None, plain: bool = False
+) -> int:
+    """Run the screen; the exit status (non-zero after an error the app stopped for).
+
+    `language`: `acw --lang` (else the config's locale, else LANG); `plain`: `acw --plain`.
+    """
     with collector_paused():
+        from acw_tui.i18n import choose_language, use_language
         from acw_tui.service.desk import Desk
         from acw_tui.settings.config import load_config
+        from acw_tui.settings.display import display_settings
         from acw_tui.settings.paths import database_file
-        from acw_tui.tui.app import AcwApp
 
         # Config and store are opened before the app starts, so a malformed config or a
         # damaged database is reported as one line and the screen never half-opens.
         config = load_config()
+        display_settings(config)  # a theme that does not exist: one line, before the screen
+        use_language(choose_language(language, config.locale if config.locale_given else None))
+        from acw_tui.tui.app import AcwApp
+
         desk = Desk.open(config, database_file())
     try:
-        app = AcwApp(desk)
+        app = AcwApp(desk, plain=plain)
         app.run(headless=headless)
     finally:
         desk.close()

@@ -78,7 +78,10 @@ class Terminal:
 @pytest.fixture
 def terminal(acw_home: Path) -> Iterator[Terminal]:
     env = {**os.environ, "ACW_HOME": str(acw_home), "ACW_AGENT": "ana", "ACW_SITE": "site-1"}
-    term = Terminal(f"acw-test-{os.getpid()}", env, acw_home.parent / "tmux.conf")
+    # A server of its own per test: a new session on the server the previous test just
+    # killed can race that server's exit.
+    socket = f"acw-test-{os.getpid()}-{acw_home.parent.name}"
+    term = Terminal(socket, env, acw_home.parent / "tmux.conf")
     yield term
     subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
 
@@ -163,3 +166,24 @@ def test_started_with_a_wrapup_pending_then_the_next_hook_shows_within_a_second(
     terminal.wait_for("agent", "ACW · call E2E-NEXT", seconds=5)
     assert time.monotonic() - started < 1.5  # SPEC §7: within a second (+ tmux polling)
     assert "Traceback" not in terminal.screen("agent")
+
+
+def test_a_wrapup_is_finished_in_chinese(terminal: Terminal, acw_home: Path) -> None:
+    # `locale = "zh"` in the config: the screen speaks Chinese (double-width text in a
+    # real terminal), and a wrap-up is finished by keyboard alone all the same.
+    (acw_home / "config.toml").write_text('locale = "zh"\n', encoding="utf-8")
+    terminal.start("agent")
+    terminal.wait_for("agent", "待办收尾")  # "Pending wrap-ups" on the ready screen
+    hook(terminal, "call-ended", "--call-id", "E2E-ZH", "--queue", "billing")
+    terminal.wait_for("agent", "ACW · 通话 E2E-ZH", seconds=5)
+    terminal.keys("agent", "-l", "refund sent")
+    terminal.wait_for("agent", "refund sent")
+    terminal.keys("agent", "C-s")
+    terminal.wait_for("agent", "上次 ACW")  # "Last ACW": back on the ready screen
+    assert "Traceback" not in terminal.screen("agent")
+    terminal.keys("agent", "C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive("agent") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT status, note FROM wrapups").fetchall() == [("done", "refund sent")]

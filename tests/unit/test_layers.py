@@ -76,3 +76,14 @@ def test_the_listeners_reach_the_store_only_through_the_service() -> None:
     assert offenders("listen", ("acw_tui.",), allowed) == []
     for library in ("textual", "rich", "sqlite_utils"):
         assert offenders("listen", (library,)) == []
+
+
+def test_the_language_module_stands_below_everything() -> None:
+    # acw_tui.i18n is used by the command line, the service and the screen alike: it
+    # imports only the errors of acw, and never Textual or Rich.
+    found = [
+        (module, line)
+        for file, line, module in imports_of(PACKAGE)
+        if file == "i18n.py" and (module.startswith(("acw_tui.", "textual", "rich")))
+    ]
+    assert [module for module, _ in found] == ["acw_tui.errors"]

@@ -34,5 +34,7 @@ def test_the_wheel_ships_the_default_guide_and_templates(tmp_path: Path) -> None
         }
         assert in_repo <= shipped, f"{folder}: missing from the wheel: {in_repo - shipped}"
     assert "acw_tui/tui/app.tcss" in names
+    for language in ("pl", "es", "zh_CN"):  # read at run time from their .po sources
+        assert f"acw_tui/locale/{language}/LC_MESSAGES/acw.po" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "acw = acw_tui.launch:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

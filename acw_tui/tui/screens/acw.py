@@ -21,6 +21,7 @@ from textual.widgets import Header, Label, TextArea
 from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Draft, Wrapup
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _
 from acw_tui.service.desk import DraftContent
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.after_pause import AfterPause
@@ -52,11 +53,11 @@ PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 
 class AcwScreen(DeskScreen):
     BINDINGS = [
-        Binding("ctrl+s", "finish", "Finish", priority=True),
-        Binding("f10", "focus_codes", "Codes"),
-        Binding("f8", "extend", "Extend"),
-        Binding("escape", "leave", "Later"),
-        Binding("ctrl+g", "toggle_guide", "Guide"),
+        Binding("ctrl+s", "finish", N_("Finish"), priority=True),
+        Binding("f10", "focus_codes", N_("Codes")),
+        Binding("f8", "extend", N_("Extend")),
+        Binding("escape", "leave", N_("Later")),
+        Binding("ctrl+g", "toggle_guide", N_("Guide")),
     ]
 
     def __init__(self, wrapup: Wrapup, pending: list[Wrapup] | None = None) -> None:
@@ -119,7 +120,7 @@ class AcwScreen(DeskScreen):
             with Vertical(id="wrapup-slot"):
                 yield self.wrapup_panel(policy.require_code)
             with Vertical(id="acw-note-col"):
-                yield Label("Notes", classes="section-title")
+                yield Label(_("Notes"), classes="section-title")
                 yield self.notes
                 yield self.hint_line
                 yield RedactionStatus(id="redaction-status")
@@ -131,7 +132,7 @@ class AcwScreen(DeskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = f"ACW · call {self.wrapup.call.external_id}"
+        self.title = _("ACW · call {call}").format(call=self.wrapup.call.external_id)
         status = self.query_one(RedactionStatus)
         self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
         if self._draft is not None and self._draft.note:
@@ -208,7 +209,9 @@ class AcwScreen(DeskScreen):
     def draft_saved(self, event: DraftSaved) -> None:
         if event.wrapup_id == self.wrapup.id:
             self._draft_state = (
-                f"Draft NOT saved: {event.problem}" if event.problem else "Draft saved"
+                _("Draft NOT saved: {problem}").format(problem=event.problem)
+                if event.problem
+                else _("Draft saved")
             )
             self._show_status()
 
@@ -226,7 +229,7 @@ class AcwScreen(DeskScreen):
         if self.note_form is None:
             library, problem = self.desk.template_library()
             if problem:
-                self.notify(problem, title="Templates", severity="warning", markup=False)
+                self.notify(problem, title=_("Templates"), severity="warning", markup=False)
             form = self.calls.read(lambda: self.desk.note_form(self.wrapup, library))
             if form is None:
                 from acw_tui.core.templates.form import NoteForm
@@ -323,7 +326,7 @@ class AcwScreen(DeskScreen):
                 panel.show_refusal()
             self._refusal = str(error)
             self._show_status()
-            self.notify(str(error), title="Not finished", severity="error", markup=False)
+            self.notify(str(error), title=_("Not finished"), severity="error", markup=False)
 
         self.calls.write(
             lambda: self.desk.finish_form(
@@ -371,7 +374,9 @@ class AcwScreen(DeskScreen):
                 self.discard(reason)
 
         self.app.push_screen(
-            ReasonDialog("Discard this wrap-up (no real call) — why?", "e.g. F2 by mistake"),
+            ReasonDialog(
+                _("Discard this wrap-up (no real call) — why?"), _("e.g. F2 by mistake")
+            ),
             answered,
         )
 
@@ -386,7 +391,7 @@ class AcwScreen(DeskScreen):
 
         def refused(error: AcwError) -> None:
             self._finishing = False
-            self.acw_app.show_problem(error, "Not discarded")
+            self.acw_app.show_problem(error, _("Not discarded"))
 
         wrapup = self.wrapup
         self.calls.write(lambda: self.desk.discard(wrapup, reason), done=discarded, failed=refused)
@@ -396,19 +401,28 @@ class AcwScreen(DeskScreen):
     def action_extend(self) -> None:
         refusal = self.calls.read(lambda: self.desk.extension_refusal(self.wrapup))
         if refusal:
-            self.notify(f"Cannot extend: {refusal}.", severity="warning", markup=False)
+            self.notify(
+                _("Cannot extend: {reason}.").format(reason=refusal),
+                severity="warning",
+                markup=False,
+            )
             return
         policy = self.desk.policy_for(self.wrapup)
 
         def extended(wrapup: Wrapup) -> None:
             self.post_message(WrapupChanged(wrapup))
-            self.notify(f"ACW extended: {wrapup.extensions[-1].reason}", markup=False)
+            self.notify(
+                _("ACW extended: {reason}").format(reason=wrapup.extensions[-1].reason),
+                markup=False,
+            )
 
         def answered(reason: str | None) -> None:
             if reason:
                 wrapup = self.wrapup
                 self.calls.write(
-                    lambda: self.desk.extend(wrapup, reason), done=extended, what="Not extended"
+                    lambda: self.desk.extend(wrapup, reason),
+                    done=extended,
+                    what=_("Not extended"),
                 )
 
         if not policy.extension_needs_reason:

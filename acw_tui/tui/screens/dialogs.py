@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, TextArea
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
+from acw_tui.i18n import N_, _, date_time
 
 
 class ReasonDialog(ModalScreen[str | None]):
@@ -20,26 +21,30 @@ class ReasonDialog(ModalScreen[str | None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
-    def __init__(self, question: str, example: str, action: str = "confirm") -> None:
+    def __init__(self, question: str, example: str, hint: str = "") -> None:
+        """`hint`: the keys line under the field (default: Enter confirms)."""
         super().__init__()
         self.question = question
         self.example = example
-        self.action = action
+        self.hint = hint or _("Enter to confirm · Escape to cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, markup=False)
-            yield Input(placeholder=f"reason (required), {self.example}", id="reason")
-            yield Label(f"Enter to {self.action} · Escape to cancel", classes="dialog-hint")
+            yield Input(
+                placeholder=_("reason (required), {example}").format(example=self.example),
+                id="reason",
+            )
+            yield Label(self.hint, classes="dialog-hint", markup=False)
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
         else:
-            self.notify("A reason is needed.", severity="warning")
+            self.notify(_("A reason is needed."), severity="warning")
 
 
 class ExtendDialog(ReasonDialog):
@@ -47,9 +52,9 @@ class ExtendDialog(ReasonDialog):
 
     def __init__(self, extend_seconds: int) -> None:
         super().__init__(
-            f"Extend ACW by {format_duration(extend_seconds)} — why?",
-            "e.g. long complaint note",
-            "extend",
+            _("Extend ACW by {time} — why?").format(time=format_duration(extend_seconds)),
+            _("e.g. long complaint note"),
+            _("Enter to extend · Escape to cancel"),
         )
 
 
@@ -59,9 +64,9 @@ class EmptyNoteDialog(ModalScreen[str | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back to the note"),
-        Binding("enter,f", "dismiss('finish')", "Finish empty"),
-        Binding("d", "dismiss('discard')", "Discard"),
+        Binding("escape", "dismiss(None)", N_("Back to the note")),
+        Binding("enter,f", "dismiss('finish')", N_("Finish empty")),
+        Binding("d", "dismiss('discard')", N_("Discard")),
     ]
 
     def __init__(self, call_id: str) -> None:
@@ -70,11 +75,16 @@ class EmptyNoteDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"The note for call {self.call_id} is empty.", markup=False)
             yield Label(
-                "Enter / f: finish it empty · d: discard (opened by mistake) · "
-                "Escape: back to the note",
+                _("The note for call {call} is empty.").format(call=self.call_id), markup=False
+            )
+            yield Label(
+                _(
+                    "Enter / f: finish it empty · d: discard (opened by mistake) · "
+                    "Escape: back to the note"
+                ),
                 classes="dialog-hint",
+                markup=False,
             )
 
 
@@ -83,7 +93,7 @@ class NoteDialog(ModalScreen[None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape", "dismiss", N_("Close")), Binding("q", "dismiss", N_("Close"))]
 
     def __init__(self, wrapup: Wrapup) -> None:
         super().__init__()
@@ -91,14 +101,16 @@ class NoteDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         w = self.wrapup
-        finished = w.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if w.finished_at else "–"
+        finished = date_time(w.finished_at) if w.finished_at else "–"
         heading = (
-            f"Call {w.call.external_id} · {w.call.queue or '–'} · {w.call.customer_ref or '–'} · "
-            f"finished {finished} · ACW {format_duration(w.acw_seconds)}"
-            + (" (timed out)" if w.timed_out else "")
+            _("Call {call}").format(call=w.call.external_id)
+            + f" · {w.call.queue or '–'} · {w.call.customer_ref or '–'} · "
+            + _("finished {time}").format(time=finished)
+            + f" · ACW {format_duration(w.acw_seconds)}"
+            + (" " + _("(timed out)") if w.timed_out else "")
             + (f" · {', '.join(w.codes)}" if w.codes else "")
         )
         with Vertical(classes="dialog note-dialog"):
             yield Label(heading, markup=False)
             yield TextArea(w.note, read_only=True, id="note-view")
-            yield Label("Escape to close", classes="dialog-hint")
+            yield Label(_("Escape to close"), classes="dialog-hint")

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Label
 
 from acw_tui.core.followups import Followup, Urgency
 from acw_tui.core.templates.values import local_zone
+from acw_tui.i18n import N_, _
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 
@@ -28,10 +29,10 @@ STYLES = {
     Urgency.DONE: "dim strike",
 }
 WORDS = {
-    Urgency.OVERDUE: "overdue",
-    Urgency.DUE_SOON: "due soon",
+    Urgency.OVERDUE: N_("overdue"),
+    Urgency.DUE_SOON: N_("due soon"),
     Urgency.LATER: "",
-    Urgency.DONE: "done",
+    Urgency.DONE: N_("done"),
 }
 
 
@@ -46,9 +47,9 @@ def due_text(due: datetime, now: datetime) -> str:
 class FollowupsScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("d", "toggle_done", "Done / undo"),
-        Binding("a", "toggle_all", "Show done"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("d", "toggle_done", N_("Done / undo")),
+        Binding("a", "toggle_all", N_("Show done")),
     ]
 
     def __init__(self) -> None:
@@ -67,14 +68,14 @@ class FollowupsScreen(DeskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Follow-ups"
+        self.title = _("Follow-ups")
         table = self.query_one(DataTable)
-        table.add_column("Due", key="due")
-        table.add_column("State", key="state")
-        table.add_column("Owner", key="owner")
-        table.add_column("Queue", key="queue")
-        table.add_column("Customer", key="customer")
-        table.add_column("Note", key="note")
+        table.add_column(_("Due"), key="due")
+        table.add_column(_("State"), key="state")
+        table.add_column(_("Owner"), key="owner")
+        table.add_column(_("Queue"), key="queue")
+        table.add_column(_("Customer"), key="customer")
+        table.add_column(_("Note"), key="note")
         self.reload()
         table.focus()
         self.set_interval(REFRESH_SECONDS, self.reload)
@@ -83,7 +84,7 @@ class FollowupsScreen(DeskScreen):
         now = self.desk.clock.now()
         items = self.calls.read(
             lambda: self.desk.open_followups(with_done_today=self.show_done),
-            what="Follow-ups could not be read",
+            what=_("Follow-ups could not be read"),
         )
         if items is None:
             return
@@ -98,7 +99,7 @@ class FollowupsScreen(DeskScreen):
             style = STYLES[urgency]
             table.add_row(
                 Text(due_text(item.due_at, now), style=style),
-                Text(WORDS[urgency], style=style),
+                Text(_(WORDS[urgency]), style=style),
                 Text(item.owner),
                 Text(item.queue or "–"),
                 Text(item.customer_ref or "–"),
@@ -107,14 +108,15 @@ class FollowupsScreen(DeskScreen):
             )
         if items:
             table.move_cursor(row=min(keep, len(items) - 1))
-        summary = (
-            f"{counts[Urgency.OVERDUE]} overdue · {counts[Urgency.DUE_SOON]} due soon · "
-            f"{counts[Urgency.LATER]} later"
+        summary = _("{overdue} overdue · {soon} due soon · {later} later").format(
+            overdue=counts[Urgency.OVERDUE],
+            soon=counts[Urgency.DUE_SOON],
+            later=counts[Urgency.LATER],
         )
         if self.show_done:
-            summary += f" · {counts[Urgency.DONE]} done today"
+            summary += " · " + _("{count} done today").format(count=counts[Urgency.DONE])
         self.query_one("#followups-summary", Label).update(
-            summary if items else "No follow-ups waiting."
+            summary if items else _("No follow-ups waiting.")
         )
 
     def _current(self) -> Followup | None:
@@ -135,13 +137,15 @@ class FollowupsScreen(DeskScreen):
         def toggled(changed: Followup) -> None:
             who = changed.customer_ref or changed.owner
             self.notify(
-                f"Follow-up for {who} done." if changed.is_done else "Follow-up open again.",
+                _("Follow-up for {who} done.").format(who=who)
+                if changed.is_done
+                else _("Follow-up open again."),
                 markup=False,
             )
             self.reload()
 
         self.calls.write(
-            lambda: self.desk.toggle_followup(item), done=toggled, what="Follow-up not changed"
+            lambda: self.desk.toggle_followup(item), done=toggled, what=_("Follow-up not changed")
         )
 
     def action_toggle_all(self) -> None:

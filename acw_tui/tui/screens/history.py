@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Input
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
+from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.screens.dialogs import NoteDialog
 from acw_tui.tui.widgets.key_bar import KeyBar
@@ -27,8 +28,8 @@ def first_line(text: str, width: int = 60) -> str:
 class HistoryScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+f", "focus_search", "Search"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("ctrl+f", "focus_search", N_("Search")),
     ]
 
     def __init__(self) -> None:
@@ -42,9 +43,9 @@ class HistoryScreen(DeskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "History"
+        self.title = _("History")
         table = self.query_one(DataTable)
-        table.add_columns("Finished", "Call", "Queue", "Codes", "ACW", "Note")
+        table.add_columns(_("Finished"), _("Call"), _("Queue"), _("Codes"), "ACW", _("Note"))
         self.search_for("")
         self.query_one(Input).focus()
 
@@ -52,11 +53,11 @@ class HistoryScreen(DeskScreen):
         """Newest first, or the notes matching `text`; a store that cannot be read says
         so above an empty table instead of taking the screen down."""
         found = self.calls.read(
-            lambda: self.desk.history(text, RESULT_LIMIT), what="History could not be read"
+            lambda: self.desk.history(text, RESULT_LIMIT), what=_("History could not be read")
         )
         self.show(found or [])
         if found is None:
-            self.sub_title = "could not read the history (see the message)"
+            self.sub_title = _("could not read the history (see the message)")
 
     def show(self, wrapups: list[Wrapup]) -> None:
         table = self.query_one(DataTable)
@@ -80,7 +81,8 @@ class HistoryScreen(DeskScreen):
                 ),
                 key=w.id,
             )
-        self.sub_title = f"{len(wrapups)} shown" + (" (newest first)" if wrapups else "")
+        shown = ngettext("{count} shown", "{count} shown", len(wrapups)).format(count=len(wrapups))
+        self.sub_title = shown + (" " + _("(newest first)") if wrapups else "")
 
     @on(Input.Changed, "#history-search")
     def search(self, event: Input.Changed) -> None:

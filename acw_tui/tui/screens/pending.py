@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Label
 
+from acw_tui.i18n import N_, _
 from acw_tui.tui.messages import PendingChanged
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
@@ -17,7 +18,7 @@ from acw_tui.tui.widgets.pending_list import PendingList
 
 class PendingScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -26,7 +27,7 @@ class PendingScreen(DeskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Pending wrap-ups"
+        self.title = _("Pending wrap-ups")
         pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
         self.query_one(PendingList).show(pending, self.desk.clock.now)
         self.query_one(PendingList).focus()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from acw_tui.core.quality import Verdict
+from acw_tui.i18n import N_, _
 
 
 class CriticalItemsDialog(ModalScreen[bool]):
@@ -24,8 +25,8 @@ class CriticalItemsDialog(ModalScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "Back to the note"),
-        Binding("f", "dismiss(True)", "Finish anyway"),
+        Binding("escape", "dismiss(False)", N_("Back to the note")),
+        Binding("f", "dismiss(True)", N_("Finish anyway")),
     ]
 
     def __init__(self, missing: tuple[Verdict, ...]) -> None:
@@ -34,7 +35,7 @@ class CriticalItemsDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("A critical item is missing from the note:", markup=False)
+            yield Label(_("A critical item is missing from the note:"), markup=False)
             for verdict in self.missing:
                 yield Label(
                     f"✗ {verdict.message or verdict.label} [{verdict.rule}]",
@@ -42,6 +43,7 @@ class CriticalItemsDialog(ModalScreen[bool]):
                     markup=False,
                 )
             yield Label(
-                "f: finish anyway (stored as a critical fail) · Escape: back to the note",
+                _("f: finish anyway (stored as a critical fail) · Escape: back to the note"),
                 classes="dialog-hint",
+                markup=False,
             )

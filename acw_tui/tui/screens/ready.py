@@ -13,6 +13,7 @@ from textual.widgets import Header, Label, Static
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import ListenerStatus
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _, clock_time, ngettext
 from acw_tui.service.desk import ReadyFacts
 from acw_tui.tui.messages import AgentStateChanged, PendingChanged
 from acw_tui.tui.screens.base import DeskScreen
@@ -22,23 +23,23 @@ from acw_tui.tui.widgets.pending_list import PendingList
 
 LISTENER_REFRESH_SECONDS = 15.0
 STATE_LABELS = {
-    "ready": "Ready",
-    "on_call": "On a call",
-    "acw": "After-call work",
-    "break": "On a break",
-    "logged_out": "Logged out",
+    "ready": N_("Ready"),
+    "on_call": N_("On a call"),
+    "acw": N_("After-call work"),
+    "break": N_("On a break"),
+    "logged_out": N_("Logged out"),
 }
 
 
 def facts_text(facts: ReadyFacts) -> Text:
     text = Text()
     for label, value, end in (
-        ("Agent ", facts.agent_id, "   "),
-        ("Site ", facts.site_id, "\n"),
-        ("Last ACW ", format_duration(facts.last_acw_seconds), "\n"),
-        ("Pending wrap-ups ", str(len(facts.pending)), ""),
+        (_("Agent"), facts.agent_id, "   "),
+        (_("Site"), facts.site_id, "\n"),
+        (_("Last ACW"), format_duration(facts.last_acw_seconds), "\n"),
+        (_("Pending wrap-ups"), str(len(facts.pending)), ""),
     ):
-        text.append(label, style="bold")
+        text.append(label + " ", style="bold")
         text.append(value + end)
     return text
 
@@ -53,8 +54,10 @@ class ReadyScreen(DeskScreen):
             yield Static("", id="ready-facts")
             yield Static("", id="ready-listener", markup=False)
             yield Static(
-                "[b]F2[/b] call ended — open a wrap-up   [b]F3[/b] pending   "
-                "[b]F4[/b] history   [b]F9[/b] break   [b]ctrl+p[/b] all commands",
+                _(
+                    "[b]F2[/b] call ended — open a wrap-up   [b]F3[/b] pending   "
+                    "[b]F4[/b] history   [b]F9[/b] break   [b]ctrl+p[/b] all commands"
+                ),
                 id="ready-hint",
             )
             yield PendingList(id="ready-pending")
@@ -89,17 +92,22 @@ class ReadyScreen(DeskScreen):
         line = self.query_one("#ready-listener", Static)
         line.display = status is not None
         if status is not None:
-            text = f"Phone system {listener_state_line(status, self.desk.clock.now())}"
+            state = listener_state_line(status, self.desk.clock.now())
+            text = _("Phone system {state}").format(state=state)
             if status.last_event_at is not None:
-                text += f" · last event {status.last_event_at.astimezone():%H:%M:%S}"
+                moment = clock_time(status.last_event_at)
+                text += " · " + _("last event {time}").format(time=moment)
             if status.errors:
-                text += f" · {status.errors} error(s)"
+                count = status.errors
+                text += " · " + ngettext("{count} error(s)", "{count} error(s)", count).format(
+                    count=count
+                )
             line.update(text)
 
     def show(self, facts: ReadyFacts) -> None:
         name = facts.state.value
         label = self.query_one("#ready-state", Label)
-        label.update(STATE_LABELS[name])
+        label.update(_(STATE_LABELS[name]))
         for key in STATE_LABELS:
             label.set_class(key == name, f"-{key}")
         self.query_one("#ready-facts", Static).update(facts_text(facts))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _, ngettext
 from acw_tui.service.syncing import SyncFacts
 from acw_tui.tui.messages import HubContentReceived
 from acw_tui.tui.screens.base import DeskScreen
@@ -41,26 +43,36 @@ class SyncFinished(Message):
 
 
 def facts_lines(facts: SyncFacts) -> str:
-    last = facts.last_sync_at or "never"
+    last = facts.last_sync_at or _("never")
     if facts.last_result:
         last += f"  ({facts.last_result})"
-    return "\n".join(
-        [
-            f"Hub            {facts.hub}",
-            f"Unsynced       {facts.unsynced} record(s)",
-            f"Last sync      {last}",
-            f"Hub has up to  #{facts.acked_seq}",
-            f"Guide          release {facts.guide_release or '– (shipped)'}",
-            f"Templates      release {facts.templates_release or '– (shipped)'}",
-        ]
-    )
+    shipped = _("– (shipped)")
+    rows = [
+        (_("Hub"), facts.hub),
+        (
+            _("Unsynced"),
+            ngettext("{count} record(s)", "{count} record(s)", facts.unsynced).format(
+                count=facts.unsynced
+            ),
+        ),
+        (_("Last sync"), last),
+        (_("Hub has up to"), f"#{facts.acked_seq}"),
+        (_("Guide"), _("release {release}").format(release=facts.guide_release or shipped)),
+        (
+            _("Templates"),
+            _("release {release}").format(release=facts.templates_release or shipped),
+        ),
+    ]
+    # Labels padded by terminal cells (Chinese labels are double width).
+    width = max(15, *(cell_len(label) + 2 for label, _value in rows))
+    return "\n".join(label + " " * (width - cell_len(label)) + value for label, value in rows)
 
 
 class SyncStatusScreen(DeskScreen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "sync_now", "Sync now"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("s", "sync_now", N_("Sync now")),
     ]
 
     def __init__(self) -> None:
@@ -77,7 +89,7 @@ class SyncStatusScreen(DeskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Sync"
+        self.title = _("Sync")
         self.refresh_facts()
         # New wrap-ups keep arriving while this screen is open.
         self.set_interval(REFRESH_SECONDS, self.refresh_facts)
@@ -96,11 +108,11 @@ class SyncStatusScreen(DeskScreen):
         if listener is not None:
             text += "\n\n" + "\n".join(listener_lines(listener, self.desk.clock.now()))
         self.query_one("#sync-facts", Static).update(text)
-        self.sub_title = f"{facts.unsynced} unsynced"
+        self.sub_title = _("{count} unsynced").format(count=facts.unsynced)
 
     def action_sync_now(self) -> None:
         if self.running:
-            self.notify("A sync is already running.")
+            self.notify(_("A sync is already running."))
             return
         self.running = True
         self.query_one("#sync-message", Static).update("Syncing…")
@@ -115,7 +127,7 @@ class SyncStatusScreen(DeskScreen):
             finished = SyncFinished(str(exc), "error")
         except Exception as exc:  # a bug in sync must not take the agent's screen down
             app.call_from_thread(self.acw_app.unexpected_error, exc, "sync")
-            finished = SyncFinished("Sync stopped by an unexpected error.", "error")
+            finished = SyncFinished(_("Sync stopped by an unexpected error."), "error")
         else:
             problems = "; ".join(outcome.problems)
             text = "\n".join(outcome.lines) + (f"\n{problems}" if problems else "")
@@ -141,4 +153,4 @@ class SyncStatusScreen(DeskScreen):
 
     def tell(self, event: SyncFinished) -> None:
         first = event.text.splitlines()[0] if event.text else ""
-        self.app.notify(first, title="Sync", severity=event.severity, markup=False)  # type: ignore[arg-type]
+        self.app.notify(first, title=_("Sync"), severity=event.severity, markup=False)  # type: ignore[arg-type]

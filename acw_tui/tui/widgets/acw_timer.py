@@ -1,4 +1,8 @@
-"""The big ACW timer: elapsed time in `Digits`, coloured against the team's target."""
+"""The big ACW timer: elapsed time in `Digits`, coloured against the team's target.
+
+The colour is never the only sign: the line under the digits says "near target" or
+"over target" too, for a monochrome terminal, NO_COLOR and anyone who cannot tell amber
+from red."""
 
 from __future__ import annotations
 
@@ -9,6 +13,14 @@ from textual.widgets import Digits, Label
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.policy import AcwPolicy, TimerLevel
+from acw_tui.i18n import N_, _
+
+# The target line names the state the colour shows (the colour is never alone).
+TARGET_LINES = {
+    TimerLevel.OK: N_("target {time}"),
+    TimerLevel.AMBER: N_("near target {time}"),
+    TimerLevel.RED: N_("over target {time}"),
+}
 
 
 class AcwTimer(Vertical):
@@ -38,6 +50,8 @@ class AcwTimer(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Digits(format_duration(self.elapsed), id="acw-digits")
+        # Shown instead of the digits when the screen is plain (no box drawing).
+        yield Label(format_duration(self.elapsed), id="acw-plain-time")
         yield Label(self.target_text(), id="acw-target")
 
     def watch_elapsed(self) -> None:
@@ -58,6 +72,8 @@ class AcwTimer(Vertical):
         digits = self.query_one(Digits)
         if digits.value != text:
             digits.update(text)
+            if self.app.has_class("-plain"):
+                self.query_one("#acw-plain-time", Label).update(text)
         level = self.policy.level(self.elapsed)
         if not self.has_class(f"-{level.value}"):
             for candidate in TimerLevel:
@@ -68,12 +84,14 @@ class AcwTimer(Vertical):
             target.update(text)
 
     def target_text(self) -> str:
-        parts = [f"target {format_duration(self.policy.target_seconds)}"]
+        level = self.policy.level(self.elapsed)
+        target = format_duration(self.policy.target_seconds)
+        parts = [_(TARGET_LINES[level]).format(time=target)]
         limit = self.policy.timeout_after(self.extensions)
         if self.timed_out:
-            parts.append("ACW TIMED OUT — note kept as a draft")
+            parts.append(_("ACW TIMED OUT — note kept as a draft"))
         elif limit is not None:
-            parts.append(f"time-out {format_duration(limit)}")
+            parts.append(_("time-out {time}").format(time=format_duration(limit)))
         if self.extensions:
-            parts.append(f"extended ×{self.extensions}")
+            parts.append(_("extended ×{count}").format(count=self.extensions))
         return "  ·  ".join(parts)

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from acw_tui.core.templates import WrapupCode
+from acw_tui.i18n import N_, _
 
 
 def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
@@ -39,7 +40,7 @@ NOT_PICKED = "[ ] "
 class CodeList(OptionList):
     """The codes shown for the filter; Space or Enter toggles the highlighted one."""
 
-    BINDINGS = [Binding("space", "select", "Toggle code", show=False)]
+    BINDINGS = [Binding("space", "select", N_("Toggle code"), show=False)]
 
 
 class CodePicker(Vertical):
@@ -84,7 +85,7 @@ class CodePicker(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._title(), id="code-title", classes="section-title", markup=False)
         yield Input(
-            placeholder="Type to filter codes · Enter picks", id="code-filter", compact=True
+            placeholder=_("Type to filter codes · Enter picks"), id="code-filter", compact=True
         )
         yield CodeList(id="code-list", compact=True, markup=False)
 
@@ -100,8 +101,9 @@ class CodePicker(Vertical):
 
     def _title(self) -> str:
         if self.selected:
-            return "Codes: " + ", ".join(self.label_of(c) for c in self.selected)
-        return "Codes (required)" if self.required else "Codes"
+            labels = ", ".join(self.label_of(c) for c in self.selected)
+            return _("Codes: {codes}").format(codes=labels)
+        return _("Codes (required)") if self.required else _("Codes")
 
     def _update_title(self) -> None:
         title = self.query_one("#code-title", Label)
@@ -157,7 +159,11 @@ class CodePicker(Vertical):
         event.stop()
         matches = self.visible(event.value)
         if not matches:
-            self.notify(f"No code matches {event.value!r}", severity="warning", markup=False)
+            self.notify(
+                _("No code matches {text!r}").format(text=event.value),
+                severity="warning",
+                markup=False,
+            )
             return
         highlighted = self.query_one("#code-list", CodeList).highlighted_option
         wanted = {c.code for c in matches}

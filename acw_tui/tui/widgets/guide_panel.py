@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from acw_tui.core.shorthand import Entry, Guide
 from acw_tui.core.shorthand.compare import search_guide
+from acw_tui.i18n import N_, _, ngettext
 
 SHOWN = 200  # rows in the list at most; the search itself covers the whole guide
 
@@ -36,7 +37,7 @@ class GuidePanel(Vertical):
     GuidePanel #guide-title { text-style: bold; }
     GuidePanel #guide-warning { color: $warning; }
     """
-    BINDINGS = [Binding("escape", "close", "Close guide", show=True)]
+    BINDINGS = [Binding("escape", "close", N_("Close guide"), show=True)]
 
     @dataclass
     class EntryChosen(Message):
@@ -55,11 +56,15 @@ class GuidePanel(Vertical):
         yield Label(f"{self.guide.name} · v{self.guide.version}", id="guide-title", markup=False)
         if self.guide.problems:
             yield Label(
-                f"{len(self.guide.problems)} problem(s): {self.guide.problems[0]}",
+                ngettext(
+                    "{count} problem(s): {first}",
+                    "{count} problem(s): {first}",
+                    len(self.guide.problems),
+                ).format(count=len(self.guide.problems), first=self.guide.problems[0]),
                 id="guide-warning",
                 markup=False,
             )
-        yield Input(placeholder="Search abbreviations and expansions", id="guide-search")
+        yield Input(placeholder=_("Search abbreviations and expansions"), id="guide-search")
         yield OptionList(id="guide-list", markup=False)
 
     def on_mount(self) -> None:

@@ -19,7 +19,11 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
+from acw_tui.i18n import N_, _
+
 GAP = 2  # cells between two keys
+# Textual's own key descriptions the bar shows, for the catalog.
+TEXTUAL_WORDS = (N_("palette"),)
 
 
 class Key(NamedTuple):
@@ -83,8 +87,10 @@ class KeyBar(Widget):
         keys: list[Key] = []
         last: list[Key] = []
         actions: set[str] = set()
-        for key, (_, binding, enabled, _) in self.screen.active_bindings.items():
-            shown = Key(key, app.get_key_display(binding), binding.description, enabled)
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            # Descriptions are marked where the bindings are declared (N_), at import,
+            # before the language is chosen: translated here, where they are shown.
+            shown = Key(key, app.get_key_display(binding), _(binding.description), enabled)
             if key == palette:
                 last.append(shown)
             elif binding.show and binding.action not in actions:

@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Label, TextArea
 
+from acw_tui.i18n import _
+
 if TYPE_CHECKING:
     from acw_tui.core.templates import RenderedNote
 
@@ -57,7 +59,7 @@ class NotePreview(Vertical):
         )
 
     def on_mount(self) -> None:
-        self.border_title = "Preview of the stored note"
+        self.border_title = _("Preview of the stored note")
         self.query_one("#preview-error", Label).display = False
 
     def show(self, rendered: RenderedNote) -> None:
@@ -76,11 +78,11 @@ class NotePreview(Vertical):
         message = ""
         if rendered.error:
             # The file name is enough on the agent's screen; lint gives the full path.
-            where, _, detail = rendered.error.partition(": ")
-            message = (
-                f"Template problem in {Path(where).name}: {detail} — a plain note "
+            where, _sep, detail = rendered.error.partition(": ")
+            message = _(
+                "Template problem in {file}: {detail} — a plain note "
                 "(fields and notes) will be stored instead."
-            )
+            ).format(file=Path(where).name, detail=detail)
         if str(error.content) != message:
             error.update(message)
             error.display = bool(message)

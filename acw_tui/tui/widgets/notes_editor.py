@@ -53,6 +53,7 @@ from acw_tui.core.shorthand import (
     expand_text,
 )
 from acw_tui.core.shorthand.fillins import fill
+from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.compat import record_edit_as_typed, restart_cursor_blink
 from acw_tui.tui.widgets.ghost_text import GhostText
 
@@ -84,7 +85,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
     # all) reach the screen from the notes, and no screen key can select the note.
     BINDINGS = [
         *bindings_without(SCREEN_KEYS, reversed(TextArea.__mro__)),
-        Binding("f5", "expand_note", "Expand note"),
+        Binding("f5", "expand_note", N_("Expand note")),
     ]
 
     @dataclass
@@ -323,7 +324,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     def _after_keystroke(self) -> None:
         if self._guide.entries:
-            _, _, before = self._line_before_cursor()
+            _row, _start, before = self._line_before_cursor()
             typing = entry_being_typed(before, self._guide)
             hint = ""
             entry = None
@@ -332,9 +333,9 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 hint = f"{token} → {apply_case(token, entry)}"
                 if entry.abbr in self.often_undone:
                     undone, used = self.often_undone[entry.abbr]
-                    hint += (
-                        f"  (you undid it {undone} of {used} times: type the word if you mean it)"
-                    )
+                    hint += "  " + _(
+                        "(you undid it {undone} of {used} times: type the word if you mean it)"
+                    ).format(undone=undone, used=used)
             elif self._coaching_hint:
                 hint = self._coaching_hint
             if hint != self._hint:
@@ -406,7 +407,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         """Expand the whole note by the same rules (for pasted text); one undo step."""
         result = expand_text(self.text, self._guide, self._current_fill_ins())
         if not result.expansions:
-            self.notify("Nothing to expand in this note.")
+            self.notify(_("Nothing to expand in this note."))
             return 0
         self._book.forget()
         self.history.checkpoint()
@@ -415,7 +416,12 @@ class NotesEditor(TextArea, inherit_bindings=False):
         for found in result.expansions:
             self.usage.used(found.entry, found.typed, found.replacement)
         self.post_message(self.Expanded(self, None, len(result.expansions)))
-        self.notify(f"Expanded {len(result.expansions)} abbreviation(s).")
+        count = len(result.expansions)
+        self.notify(
+            ngettext(
+                "Expanded {count} abbreviation.", "Expanded {count} abbreviations.", count
+            ).format(count=count)
+        )
         return len(result.expansions)
 
     def insert_entry(self, entry: Entry) -> None:

@@ -11,13 +11,14 @@ from textual.widgets.option_list import Option
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
+from acw_tui.i18n import _
 
 TICK_SECONDS = 1.0
 
 
 def pending_label(wrapup: Wrapup, now: datetime) -> str:
     waited = (now - wrapup.started_at).total_seconds()
-    state = "timed out" if wrapup.timed_out else format_duration(max(0.0, waited))
+    state = _("timed out") if wrapup.timed_out else format_duration(max(0.0, waited))
     queue = wrapup.call.queue or "–"
     return f"{wrapup.call.external_id}  {queue}  {state}"
 
@@ -71,6 +72,6 @@ class PendingList(OptionList):
             )
             if self._pending:
                 self.highlighted = min(highlighted or 0, len(self._pending) - 1)
-        title = f"Pending ({len(self._pending)})"
+        title = _("Pending ({count})").format(count=len(self._pending))
         if self.border_title != title:
             self.border_title = title

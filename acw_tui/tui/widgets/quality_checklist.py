@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acw_tui.core.quality import NoteInput, NoteQuality, QualityChecker
+from acw_tui.i18n import _
 
 
 @dataclass
@@ -28,16 +29,16 @@ class QualityChecked(Message):
 def checklist_text(result: NoteQuality) -> str:
     """The checklist as plain lines (also what tests read)."""
     if not result.verdicts:
-        return "No quality rule applies yet."
+        return _("No quality rule applies yet.")
     lines = []
     for verdict in result.verdicts:
         mark = "✓" if verdict.passed else "✗"
-        critical = " (critical)" if verdict.critical and not verdict.passed else ""
+        critical = " " + _("(critical)") if verdict.critical and not verdict.passed else ""
         lines.append(f"{mark} {verdict.label}{critical}")
         if not verdict.passed and verdict.message:
             lines.append(f"  → {verdict.message}")
     score = "–" if result.score is None else f"{result.score:g}"
-    lines.append(f"Score {score}/100")
+    lines.append(_("Score {score}/100").format(score=score))
     return "\n".join(lines)
 
 
@@ -64,11 +65,11 @@ class QualityChecklist(Static):
         self._shown = 0  # of the note whose result is shown
 
     def on_mount(self) -> None:
-        self.border_title = "Checklist"
+        self.border_title = _("Checklist")
         if self.problem:
-            self.update(f"Some rules are left out: {self.problem}")
+            self.update(_("Some rules are left out: {problem}").format(problem=self.problem))
         elif self.checker.rules.empty:
-            self.update("No quality rules in force.")
+            self.update(_("No quality rules in force."))
 
     @property
     def settled(self) -> bool:
@@ -96,6 +97,10 @@ class QualityChecklist(Static):
             return  # an older note's result arriving late
         self.result = event.result
         self._shown = event.generation
-        left_out = f"Some rules are left out: {self.problem}\n" if self.problem else ""
+        left_out = (
+            _("Some rules are left out: {problem}").format(problem=self.problem) + "\n"
+            if self.problem
+            else ""
+        )
         self.update(left_out + checklist_text(event.result))
         self.set_class(event.result.critical_failed, "-critical")

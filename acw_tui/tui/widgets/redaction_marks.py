@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from acw_tui.core.redaction import DEFAULT_POLICY, Redactor, Span, describe, redactor_for
+from acw_tui.i18n import _
 from acw_tui.tui.after_pause import AfterPause
 from acw_tui.tui.compat import forget_drawn_lines, highlights, theme_in_use
 
@@ -63,7 +64,7 @@ class RedactionStatus(Static):
         if message == self.message:
             return
         self.message = message
-        self.update(f"Saving will redact: {message}" if message else "")
+        self.update(_("Saving will redact: {what}").format(what=message) if message else "")
         self.set_class(not message, "-clear")
 
 

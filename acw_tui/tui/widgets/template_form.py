@@ -26,6 +26,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from acw_tui.core.templates import FieldSpec, FieldType, ValueProblem, check_value
 from acw_tui.core.templates.form import NoteForm
 from acw_tui.core.templates.values import DATE_HINT
+from acw_tui.i18n import _
 from acw_tui.tui.compat import select_parts_missing
 
 NO_TEMPLATE = "__none__"
@@ -106,9 +107,9 @@ class TemplateForm(VerticalScroll):
         library = self.note_form.library
         # Titles, labels, choices and help come from template files: shown as written.
         options = [(Text(t.title), t.id) for t in library.for_locale(self.note_form.locale)]
-        yield Label("Template", classes="section-title")
+        yield Label(_("Template"), classes="section-title")
         yield FormSelect(
-            [("— none: notes only —", NO_TEMPLATE), *options],
+            [(_("— none: notes only —"), NO_TEMPLATE), *options],
             value=self.note_form.template_id or NO_TEMPLATE,
             allow_blank=False,
             id="template-select",

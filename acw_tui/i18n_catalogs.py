@@ -1,0 +1,139 @@
+"""Keeping the translation catalogs in step with the code (`make i18n`).
+
+Babel extracts every message marked with `_`, `N_` or `ngettext` in acw_tui; the first
+sentence of each top-level command's help (its line in `acw --help`) is added too. The
+template goes to `acw_tui/locale/acw.pot`, and each language's `.po` is updated from it
+(new ids untranslated, ids no longer used kept as obsolete), as `pybabel update` does.
+`gaps()` says what a catalog still lacks: the test suite fails on any.
+
+Run as `python -m acw_tui.i18n_catalogs`. Not imported by the program.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from acw_tui.i18n import BABEL_LOCALES, DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
+from acw_tui.i18n import catalog_path as default_catalog_path
+
+PACKAGE = Path(__file__).parent
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+TRANSLATED = tuple(language for language in LANGUAGES if language != SOURCE_LANGUAGE)
+
+
+def command_summaries() -> list[tuple[str, str]]:
+    """(command, first sentence of its help) for each command `acw --help` lists."""
+    import click
+
+    from acw_tui.cli import cli, summary
+
+    ctx = click.Context(cli, info_name="acw")
+    found = []
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        if command is not None and not command.hidden and command.help:
+            found.append((name, summary(command.help)))
+    return found
+
+
+def template() -> Catalog:
+    """Every message a person may read, as the code has it (English)."""
+    catalog = Catalog(
+        project="acw",
+        domain=DOMAIN,
+        copyright_holder="the acw authors",
+        charset="utf-8",
+        fuzzy=False,
+    )
+    for filename, line, message, comments, context in extract_from_dir(
+        str(PACKAGE),
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
+    ):
+        catalog.add(
+            message,
+            None,
+            [(f"acw_tui/{filename}", line)],
+            auto_comments=comments,
+            context=context,
+        )
+    for name, text in command_summaries():
+        catalog.add(text, None, auto_comments=[f"acw --help: {name}"])
+    return catalog
+
+
+def update_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    """Write the template and bring every language's catalog up to it."""
+    pot = template()
+    written = [locale_dir / f"{DOMAIN}.pot"]
+    with written[0].open("wb") as out:
+        write_po(out, pot, omit_header=False, sort_output=True, width=100)
+    for language in TRANSLATED:
+        path = locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.exists():
+            with path.open("rb") as source:
+                catalog = read_po(source, locale=BABEL_LOCALES[language], domain=DOMAIN)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(
+                locale=BABEL_LOCALES[language],
+                domain=DOMAIN,
+                project="acw",
+                copyright_holder="the acw authors",
+                fuzzy=False,
+            )
+        catalog.update(pot, no_fuzzy_matching=True)
+        with path.open("wb") as out:
+            write_po(out, catalog, sort_output=True, width=100, ignore_obsolete=True)
+        written.append(path)
+    return written
+
+
+def gaps(language: str, path: Path | None = None, source: Catalog | None = None) -> list[str]:
+    """What the catalog of `language` lacks against the code: a missing, empty or fuzzy
+    entry, a plural form not filled, or a translation whose placeholders ({call}) differ."""
+    source = source if source is not None else template()
+    path = path or default_catalog_path(language)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=BABEL_LOCALES[language], domain=DOMAIN)
+    problems = []
+    for message in source:
+        if not message.id:
+            continue  # the header
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        found = catalog.get(key, message.context)
+        shown = key if isinstance(message.id, str) else " / ".join(message.id)
+        if found is None:
+            problems.append(f"{path}: missing: {shown!r}")
+            continue
+        strings = [found.string] if isinstance(found.string, str) else list(found.string)
+        if found.fuzzy or not strings or not all(strings):
+            problems.append(f"{path}: not translated: {shown!r}")
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        wanted = {p for text in ids for p in PLACEHOLDER.findall(text)}
+        for text in strings:
+            if set(PLACEHOLDER.findall(text)) != wanted:
+                problems.append(f"{path}: placeholders differ: {shown!r} -> {text!r}")
+    return problems
+
+
+def main() -> None:
+    for path in update_catalogs():
+        print(path)
+    for language in TRANSLATED:
+        for problem in gaps(language):
+            print(problem, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""The `[display]` section of config.toml: how the screen is drawn for the eye reading it.
+
+```toml
+[display]
+theme = "high-contrast"   # "default", "high-contrast" or "monochrome"
+plain = false             # true: no box drawing (screen readers); `acw --plain` too
+```
+
+`NO_COLOR` in the environment (any value) draws the screen without colour whatever the
+theme; the timer then says its state in words, as it always does.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from acw_tui.settings import paths
+from acw_tui.settings.config import Config, ConfigError, section
+
+THEMES = ("default", "high-contrast", "monochrome")
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    theme: str = "default"
+    plain: bool = False
+
+
+def display_settings(config: Config, environ: dict[str, str] | None = None) -> DisplaySettings:
+    settings = section(config, "display", DisplaySettings)
+    if settings.theme not in THEMES:
+        where = f"{config.path or paths.config_file()}: display.theme"
+        raise ConfigError(f"{where}: must be one of {', '.join(THEMES)}, got {settings.theme!r}")
+    environ = dict(os.environ) if environ is None else environ
+    if "NO_COLOR" in environ and settings.theme == "default":
+        # Without colour the default theme's states would rest on colour alone.
+        return DisplaySettings("monochrome", settings.plain)
+    return settings
