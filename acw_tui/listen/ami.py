@@ -25,7 +25,6 @@ flag, so the documented framing is implemented here instead (it is small).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -41,18 +40,19 @@ from acw_tui.listen.event import (
     whole_seconds,
 )
 from acw_tui.listen.source import (
+    CONNECT_TIMEOUT,
     MAX_FRAME_BYTES,
     AuthFailed,
     ConnectionLost,
     ListenError,
     Sink,
     SourceSpec,
+    tcp_connection,
 )
 
 END = b"\r\n\r\n"
 LOGIN_ID = "acw-login"
 REASONS = {"caller": HungUpBy.CALLER, "agent": HungUpBy.AGENT, "transfer": HungUpBy.TRANSFER}
-CONNECT_TIMEOUT = 10.0
 
 
 def parse_message(block: bytes) -> dict[str, str]:
@@ -200,21 +200,8 @@ class AmiAdapter:
 
     async def run(self, sink: Sink) -> None:
         where = f"AMI {self.spec.host}:{self.spec.port}"
-        try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(self.spec.host, self.spec.port, limit=MAX_FRAME_BYTES),
-                CONNECT_TIMEOUT,
-            )
-        except (OSError, TimeoutError) as exc:
-            raise ConnectionLost(
-                f"{where}: cannot connect ({exc.strerror if isinstance(exc, OSError) and exc.strerror else 'timed out'})"
-            ) from None
-        try:
+        async with tcp_connection(self.spec.host, self.spec.port, where) as (reader, writer):
             await self._session(reader, writer, sink, where)
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
 
     async def _session(
         self,

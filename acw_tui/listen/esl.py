@@ -18,7 +18,6 @@ call are one call. A leg that was never answered (a missed ring) opens no wrap-u
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -34,16 +33,17 @@ from acw_tui.listen.event import (
     whole_seconds,
 )
 from acw_tui.listen.source import (
+    CONNECT_TIMEOUT,
     MAX_FRAME_BYTES,
     AuthFailed,
     ConnectionLost,
     ListenError,
     Sink,
     SourceSpec,
+    tcp_connection,
 )
 
 SUBSCRIBE = "event plain CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM callcenter::info"
-CONNECT_TIMEOUT = 10.0
 MICRO = 1_000_000.0
 
 
@@ -242,20 +242,8 @@ class EslAdapter:
 
     async def run(self, sink: Sink) -> None:
         where = f"ESL {self.spec.host}:{self.spec.port}"
-        try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(self.spec.host, self.spec.port, limit=MAX_FRAME_BYTES),
-                CONNECT_TIMEOUT,
-            )
-        except (OSError, TimeoutError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "timed out"
-            raise ConnectionLost(f"{where}: cannot connect ({reason})") from None
-        try:
+        async with tcp_connection(self.spec.host, self.spec.port, where) as (reader, writer):
             await self._session(reader, writer, sink, where)
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
 
     async def _command(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, line: str, where: str

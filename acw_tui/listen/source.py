@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -25,6 +28,29 @@ class ConnectionLost(ListenError):
 
 # Frames larger than this are refused (a broken or hostile peer), not buffered forever.
 MAX_FRAME_BYTES = 256 * 1024
+# Connecting, and the phone system's first answer, may take this long.
+CONNECT_TIMEOUT = 10.0
+
+
+@contextlib.asynccontextmanager
+async def tcp_connection(
+    host: str, port: int, where: str
+) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+    """A connection to a phone system's socket, closed on the way out; ConnectionLost
+    (which the runner reconnects after) when it cannot be made."""
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, limit=MAX_FRAME_BYTES), CONNECT_TIMEOUT
+        )
+    except (OSError, TimeoutError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "timed out"
+        raise ConnectionLost(f"{where}: cannot connect ({reason})") from None
+    try:
+        yield reader, writer
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 class Sink(Protocol):
