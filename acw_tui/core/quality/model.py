@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from acw_tui.core.problems import Problem
 from acw_tui.errors import AcwError
 
 LANGUAGES = ("en", "pl", "es", "zh")
@@ -24,18 +25,8 @@ class QualityError(AcwError):
     """A rule file is broken; the message names the file and line."""
 
 
-@dataclass(frozen=True)
-class RuleProblem:
-    """One finding of the loader or of lint: file, line, what is wrong."""
-
-    path: str
-    line: int | None
-    message: str
-    severity: str = "error"  # "error" or "warning"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}"
+# A rule file's findings are told like the templates' (the same lint output).
+RuleProblem = Problem
 
 
 class RuleKind(StrEnum):

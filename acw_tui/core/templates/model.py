@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.problems import Problem
 from acw_tui.errors import AcwError
 
 # Variables every template may use without declaring them as fields.
@@ -117,20 +118,6 @@ class WrapupCode:
     def required_fields(self) -> tuple[str, ...]:
         extra = FOLLOW_UP_FIELDS if self.follow_up else ()
         return tuple(dict.fromkeys((*self.requires, *extra)))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding of the loader or of lint: file, line, what is wrong."""
-
-    path: str
-    line: int | None
-    message: str
-    severity: str = "error"  # "error" or "warning"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}"
 
 
 @dataclass(frozen=True)
