@@ -39,10 +39,11 @@ class ReportsApp(App[None]):
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    # The report builds in a worker, then the tables fill and size their columns over a
+    # few refreshes; on a loaded machine one pause was seen to catch them half-sized.
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
 
 
 async def test_shows_the_figures_of_the_last_seven_days(demo_db: Path) -> None:
