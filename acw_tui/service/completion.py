@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acw_tui.core.completion import CompletionModel, note_ngrams
 from acw_tui.core.completion.model import MIN_COUNT
+from acw_tui.core.completion.words import count_ngrams
 from acw_tui.core.shorthand import Guide
 from acw_tui.store import Store
 
@@ -23,14 +25,24 @@ if TYPE_CHECKING:
     from acw_tui.core.templates import TemplateLibrary
 
 
-def guide_counts(guide: Guide) -> Counter[tuple[str, str]]:
+# A step of building the model between two calls of `pace`: a few milliseconds.
+CHUNK = 250
+
+
+def _no_pace() -> None:
+    """Build straight through (a command line has no one typing)."""
+
+
+def guide_counts(guide: Guide, pace: Callable[[], None] = _no_pace) -> Counter[tuple[str, str]]:
     """The guide's expansions as if each had been written `MIN_COUNT` times: what the
-    lead wrote down is worth suggesting from the first day."""
+    lead wrote down is worth suggesting from the first day. `pace` is called every
+    `CHUNK` entries (a 10 000-entry guide costs tens of milliseconds of CPU)."""
     counts: Counter[tuple[str, str]] = Counter()
-    for entry in guide.entries:
+    for number, entry in enumerate(guide.entries, 1):
         if "{" not in entry.expansion and len(entry.expansion) > len(entry.abbr):
-            for key, count in note_ngrams(entry.expansion).items():
-                counts[key] += count * MIN_COUNT
+            count_ngrams(entry.expansion, counts, MIN_COUNT)
+        if number % CHUNK == 0:
+            pace()
     return counts
 
 
@@ -61,8 +73,7 @@ def template_counts(library: TemplateLibrary, locale: str) -> Counter[tuple[str,
         for spec in template.fields:
             texts += [spec.localized(locale).label, *spec.choices]
         for text in texts:
-            for key, count in note_ngrams(text).items():
-                counts[key] += count * MIN_COUNT
+            count_ngrams(text, counts, MIN_COUNT)
     return counts
 
 
@@ -74,8 +85,14 @@ class CompletionKeeper:
         self._lock = threading.Lock()
 
     def model(
-        self, guide: Guide | None = None, library: TemplateLibrary | None = None
+        self,
+        guide: Guide | None = None,
+        library: TemplateLibrary | None = None,
+        pace: Callable[[], None] = _no_pace,
     ) -> CompletionModel:
+        """The model, built on first use. `pace` is called between steps of the build
+        (the screen's waits for a pause in the agent's typing, so the build never
+        competes with a key for the interpreter); it may raise to give the build up."""
         with self._lock:
             if self._model is None:
                 from acw_tui.store import open_store
@@ -83,11 +100,13 @@ class CompletionKeeper:
 
                 store = open_store(self.path, migrate=False)
                 try:
-                    model = load_model(store, self.locale)
+                    model = load_model(store, self.locale, pace)
                 finally:
                     store.close()
+                pace()
                 if guide is not None:
-                    model.add_counts(guide_counts(guide).items())
+                    model.add_counts(guide_counts(guide, pace).items())
+                    pace()
                 if library is not None:
                     model.add_counts(template_counts(library, self.locale).items())
                 model.add_counts(((c, w), n) for c, w, n in team_counts())

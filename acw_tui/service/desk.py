@@ -495,12 +495,16 @@ class Desk:
         return found.completion, found.coaching
 
     @service_call
-    def completion_model(self, guide: Guide | None = None) -> CompletionModel:
+    def completion_model(
+        self, guide: Guide | None = None, pace: Callable[[], None] | None = None
+    ) -> CompletionModel:
         """The site's completion model for its locale (loaded once; `guide` adds its
         expansions, and the templates in force their words). Slow the first time: ask
-        from a worker thread."""
+        from a worker thread, with `pace` waiting between steps for the agent to pause."""
         library, _problem = self.template_library()  # the form reports a problem
-        return self.completion.model(guide, library)
+        if pace is None:
+            return self.completion.model(guide, library)
+        return self.completion.model(guide, library, pace)
 
     def template_library(self) -> tuple[TemplateLibrary, str | None]:
         """The templates in force and, when some or all are unusable, one line why."""

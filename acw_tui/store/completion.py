@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from acw_tui.core.completion import CompletionModel, note_ngrams
 from acw_tui.store.database import Store
@@ -13,14 +13,24 @@ ANY_LOCALE = "*"  # notes learned before acw recorded their locale (the upgrade)
 RELEARN_AT_MOST = 20_000  # newest finished notes learned when the model is rebuilt
 
 
-def load_model(store: Store, locale: str) -> CompletionModel:
-    """The counts of `locale` (and of notes of unknown locale) as a model."""
+LOAD_CHUNK = 5_000  # rows read between two calls of `pace`
+
+
+def load_model(
+    store: Store, locale: str, pace: Callable[[], None] = lambda: None
+) -> CompletionModel:
+    """The counts of `locale` (and of notes of unknown locale) as a model; `pace` is
+    called every `LOAD_CHUNK` rows."""
+    model = CompletionModel(locale)
     with store.errors():
         rows = store.conn.execute(
             "SELECT context, word, count FROM completion_ngrams WHERE locale IN (?, ?)",
             [locale, ANY_LOCALE],
-        ).fetchall()
-    return CompletionModel.from_counts(locale, rows)
+        )
+        while chunk := rows.fetchmany(LOAD_CHUNK):
+            model.add_counts(((context, word), count) for context, word, count in chunk)
+            pace()
+    return model
 
 
 def add_counts(store: Store, locale: str, counts: Iterable[tuple[tuple[str, str], int]]) -> None:

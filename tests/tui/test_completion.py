@@ -3,6 +3,7 @@ in guide entries (with a frozen clock) and coaching."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from textual import on
@@ -55,7 +56,7 @@ class EditorApp(App[None]):
         yield NotesEditor(
             id="notes",
             guide=GUIDE,
-            completion_source=(lambda guide: self.model) if self.model else None,
+            completion_source=(lambda guide, pace: self.model) if self.model else None,
             coaching=self.coaching,
             fill_ins=lambda: FillIns(CLOCK, customer="CU-77", agent="ana"),
             undo_source=(lambda: self.undone or {}) if self.undone else None,
@@ -244,3 +245,46 @@ async def test_a_fill_in_entry_from_the_guide_panel_and_f5_are_filled_too() -> N
         editor.load_text("then cbt ")
         editor.action_expand_note()
         assert editor.text == "then callback 2026-01-06 for CU-77 "
+
+
+class PacedApp(App[None]):
+    """The editor's completion source records when each step of its build may run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[float] = []
+
+    def build(self, guide: Guide, pace) -> CompletionModel:  # type: ignore[no-untyped-def]
+        for _ in range(3):
+            pace()
+            self.steps.append(time.monotonic())
+        return trained(*HISTORY)
+
+    def compose(self) -> ComposeResult:
+        yield NotesEditor(id="notes", guide=GUIDE, completion_source=self.build)
+
+    def on_mount(self) -> None:
+        self.query_one(NotesEditor).focus()
+
+
+async def test_the_model_is_built_only_while_the_agent_pauses(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import acw_tui.tui.widgets.notes_editor as notes_editor
+
+    monkeypatch.setattr(notes_editor, "AIDS_AFTER", 0.1)
+    app = PacedApp()
+    async with app.run_test() as pilot:
+        editor = app.query_one(NotesEditor)
+        last_key = time.monotonic()
+        end = last_key + 1.0  # a second of unbroken typing, a key every 50 ms
+        while time.monotonic() < end:
+            last_key = time.monotonic()  # the key reaches the editor after this
+            await pilot.press("a")
+            await pilot.pause(0.05)
+        for _ in range(150):
+            if editor.ghost.model is not None:
+                break
+            await pilot.pause(0.02)
+        assert editor.ghost.model is not None
+        assert len(app.steps) == 3
+        # Not one step ran while keys were coming: each waited for the pause after them.
+        assert min(app.steps) >= last_key + notes_editor.QUIET - 0.02

@@ -84,19 +84,25 @@ def note_ngrams(text: str, order: int = 3) -> Counter[tuple[str, str]]:
     A run that starts a line has `LINE_START` as its first context word.
     """
     counts: Counter[tuple[str, str]] = Counter()
+    count_ngrams(text, counts, order=order)
+    return counts
+
+
+def count_ngrams(
+    text: str, counts: Counter[tuple[str, str]], weight: int = 1, order: int = 3
+) -> None:
+    """Add `text`'s n-grams to `counts`, each `weight` times (many texts, one counter)."""
     for line in text.splitlines():
         first = True
         for run in word_runs(line):
             words = [LINE_START, *run] if first else run
             start = 1 if first else 0
             first = False
+            folded = [w.casefold() for w in words]
             for index in range(start, len(words)):
                 word = words[index]
-                for size in range(order):
-                    if index - size < 0:
-                        break
-                    counts[(context_key(words[index - size : index]), word)] += 1
-    return counts
+                for size in range(min(order, index + 1)):
+                    counts[(JOIN.join(folded[index - size : index]), word)] += weight
 
 
 def tail_tokens(before: str) -> tuple[list[str], str, bool]:

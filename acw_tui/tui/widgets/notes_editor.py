@@ -63,6 +63,14 @@ if TYPE_CHECKING:
 # Keys that must not forget the last expansion: they are the ways to take it back.
 _UNDO_KEYS = frozenset({"backspace", "ctrl+z", "super+z"})
 AIDS_AFTER = 1.0  # seconds after the guide before coaching figures and completion load
+# The aids are read in the agent's pauses: a step waits until no key came for QUIET
+# seconds, or for PACE_AT_MOST seconds of unbroken typing (the build still ends).
+QUIET = 0.25
+PACE_AT_MOST = 3.0
+
+
+class _EditorGone(Exception):
+    """The notes editor left the screen while its aids were loading."""
 
 # Keys the screens answer to, whatever has the focus.
 SCREEN_KEYS = frozenset(f"f{n}" for n in range(1, 25))
@@ -132,7 +140,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         guide_source: Callable[[], Guide] | None = None,
         usage: UsageTally | None = None,
         keystroke_hook: Callable[[NotesEditor], None] | None = None,
-        completion_source: Callable[[Guide], CompletionModel] | None = None,
+        completion_source: Callable[[Guide, Callable[[], None]], CompletionModel] | None = None,
         fill_ins: Callable[[], FillIns] | None = None,
         undo_source: Callable[[], dict[str, tuple[int, int]]] | None = None,
         coaching: bool = True,
@@ -155,6 +163,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self.ghost = GhostText()
         self.coaching = coaching
         self._coaching_hint = ""
+        self._last_key = time.monotonic()
 
     def on_mount(self) -> None:
         if any(
@@ -188,6 +197,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         time.sleep(AIDS_AFTER)
         if self._undo_source is not None and self.coaching:
             try:
+                self._wait_for_pause()
                 often_undone = self._undo_source()
             except Exception:  # coaching is a help, never a reason to fail
                 often_undone = {}
@@ -195,11 +205,25 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 self.app.call_from_thread(setattr, self, "often_undone", often_undone)
         if self._completion_source is not None:
             try:
-                model = self._completion_source(guide)
+                model = self._completion_source(guide, self._wait_for_pause)
             except Exception:  # no suggestions is the worst a broken store may cause
                 return
             with suppress(RuntimeError):
                 self.app.call_from_thread(self.use_completion, model)
+
+    def _wait_for_pause(self) -> None:
+        """On the loading thread: return once the agent has not pressed a key for
+        `QUIET` seconds (or after `PACE_AT_MOST`), so a step of loading never takes the
+        interpreter from a key; raise when the editor has left the screen."""
+        waited = 0.0
+        while True:
+            if not self.is_attached:
+                raise _EditorGone
+            quiet = time.monotonic() - self._last_key
+            if quiet >= QUIET or waited >= PACE_AT_MOST:
+                return
+            time.sleep(QUIET - quiet)
+            waited += QUIET - quiet
 
     def use_completion(self, model: CompletionModel | None) -> None:
         """Suggest from `model` from now on (None: no suggestions)."""
@@ -240,6 +264,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         A delimiter is typed here (with its expansion) and TextArea's handler is
         skipped; any other key goes on to it. Hint and hook run once the key is done.
         """
+        self._last_key = time.monotonic()
         if event.key not in _UNDO_KEYS:
             self._book.forget()
         if self.read_only:
