@@ -13,6 +13,9 @@ that names records (another site's id, a value the store cannot hold, a record t
 large) sets those aside in quarantine; the batch is then sent without them. One sync
 runs per store at a time (`lock.SyncLock`), and a hub whose mark does not advance, or
 goes back more than once in a run, is an error after a bounded number of tries.
+
+One batch is in flight at a time, sent from a thread of its own, so the site reads and
+checks the next batch while the hub stores the current one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -486,12 +490,37 @@ class Syncer:
             progress(0, total)
         limit = self.batch_records
         batch = self._first_batch(after, limit, summary)
+        # One batch is in flight at a time, on a thread of its own: while the hub checks
+        # and stores it, this thread reads and checks the batch after it (used only if
+        # the hub takes this one whole), so site and hub work side by side.
+        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-sync-send")
+        try:
+            return self._send_all(batch, after, limit, total, sender, progress, summary)
+        finally:
+            sender.shutdown(wait=True)
+
+    def _send_all(
+        self,
+        batch: tuple[str, list[OutboxEntry]] | None,
+        after: int,
+        limit: int,
+        total: int,
+        sender: ThreadPoolExecutor,
+        progress: Progress | None,
+        summary: SyncSummary,
+    ) -> SyncSummary:
         conflicts = 0
         stalls = 0
         while batch is not None:
             key, entries = batch
+            sending = sender.submit(self.client.send_batch, key, batch_body(after, entries))
+            upcoming: tuple[str, list[OutboxEntry]] | Exception | None
             try:
-                answer = self.client.send_batch(key, batch_body(after, entries))
+                upcoming = self._next_batch(entries[-1].seq, limit, summary)
+            except Exception as exc:  # raised once the batch in flight is answered
+                upcoming = exc
+            try:
+                answer = sending.result()
             except Conflict as conflict:
                 if conflict.mark == after:
                     # "Not your mark" while naming the very mark the batch builds on:
@@ -538,8 +567,10 @@ class Syncer:
             stalls = 0
             self.observer.batch_acknowledged(summary.batches + 1, mark)
             after = mark
+            if isinstance(upcoming, Exception):
+                raise upcoming
             # The ack and the next batch's key are stored in one transaction.
-            batch = self._next_batch(after, limit, summary)
+            batch = upcoming
             summary.dropped += site_state.adopt_mark(
                 self.store,
                 after,

@@ -7,6 +7,7 @@ requests in 90 s and queue its whole outbox again.
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -163,3 +164,40 @@ def test_retry_seconds_bounds_the_tries_on_a_mark_that_never_moves(fresh_store: 
         Syncer(fresh_store, client, batch_records=10).run()
     assert time.monotonic() - started < 3
     assert len(fake.requests) <= 5
+
+
+def test_the_next_batch_is_read_and_checked_while_the_hub_stores_one(
+    fresh_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _calls(fresh_store, 30)
+    reads: list[int] = []
+    read_entries = site_state.read_entries
+
+    def reading(store: Store, after: int, *args: int) -> list:  # type: ignore[type-arg]
+        reads.append(after)
+        return read_entries(store, after, *args)
+
+    monkeypatch.setattr(site_state, "read_entries", reading)
+    read_during: list[list[int]] = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/sync/mark"):
+            return httpx.Response(200, json={"site": "site-1", "mark": 0})
+        if request.url.path.endswith("/sync/batch"):
+            last = json.loads(request.content)["records"][-1]["seq"]
+            deadline = time.monotonic() + 5
+            while last not in reads and time.monotonic() < deadline:
+                time.sleep(0.01)  # the hub at work; the site reads meanwhile
+            read_during.append(list(reads))
+            return httpx.Response(200, json={"mark": last, "records": 10})
+        return httpx.Response(200, json={})
+
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(hub)
+    )
+    summary = Syncer(fresh_store, client, batch_records=10).run()
+    assert summary.sent == 30
+    assert _outbox(fresh_store) == 0
+    # While batch 1 (seq 1–10) was at the hub, the site had already read from 10 on.
+    assert 10 in read_during[0]
+    assert 20 in read_during[1]
