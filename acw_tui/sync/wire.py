@@ -122,20 +122,51 @@ def row_problem(table: str, row_id: str, rev: int, row: dict[str, Any]) -> str |
     if spec is None:
         return f"table {table!r} is not synced"
     kinds = spec.kinds
-    unknown = sorted(set(row) - set(kinds))
+    unknown = row.keys() - kinds.keys()
     if unknown:
-        return f"unknown column(s) {', '.join(unknown)}; upgrade the hub"
+        return f"unknown column(s) {', '.join(sorted(unknown))}; upgrade the hub"
     if row.get("id") != row_id or row.get("rev") != rev:
         return "id or rev disagrees with its row"
     if not isinstance(row.get("site_id"), str):
         return "has no site_id"
+    if not plainly_storable(kinds, row):
+        why = first_value_problem(kinds, row)
+        if why:
+            return why
+    if table == "wrapups":
+        return quality_problem(row)
+    return None
+
+
+def first_value_problem(kinds: dict[str, str], row: dict[str, Any]) -> str | None:
+    """The first column of `row` whose value its column cannot take, said in words."""
     for name, value in row.items():
         why = value_problem(kinds[name], value)
         if why:
             return f"column {name} {why}"
-    if table == "wrapups":
-        return quality_problem(row)
     return None
+
+
+def plainly_storable(kinds: dict[str, str], row: dict[str, Any]) -> bool:
+    """A quick yes for the usual row (text in text columns, numbers in range in number
+    columns, one pattern search over all its text), which every record of a sync pays
+    for; False means only "look value by value" (`first_value_problem`)."""
+    texts = []
+    for name, value in row.items():
+        if value is None:
+            continue
+        kind, cls = kinds[name], type(value)
+        if cls is str:
+            if kind != "text":
+                return False
+            texts.append(value)
+        elif cls is int:
+            if kind == "text" or not INT64_MIN <= value <= INT64_MAX:
+                return False
+        elif cls is not float or kind != "real" or not math.isfinite(value):
+            return False
+    # Joining makes no new characters: a NUL or a surrogate is in the whole if in a part.
+    return _UNSTORABLE.search("".join(texts)) is None
 
 
 MAX_FAILED_RULES = 200
