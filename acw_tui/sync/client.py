@@ -21,10 +21,12 @@ checks the next batch while the hub stores the current one.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -332,6 +334,37 @@ class SyncObserver:
         """One file of a received release is on disk, before the release is switched in."""
 
 
+class BatchSender:
+    """Sends one batch at a time from a thread of its own, so the caller can prepare
+    the next meanwhile. The thread is a daemon: ctrl+c ends `acw sync` at once instead
+    of waiting for a hub that holds a batch (the next run learns the hub's mark)."""
+
+    def __init__(self, client: HubClient) -> None:
+        self.client = client
+        self._jobs: queue.SimpleQueue[tuple[Future[dict[str, Any]], str, bytes] | None] = (
+            queue.SimpleQueue()
+        )
+        threading.Thread(target=self._run, name="acw-sync-send", daemon=True).start()
+
+    def send(self, key: str, body: bytes) -> Future[dict[str, Any]]:
+        answer: Future[dict[str, Any]] = Future()
+        self._jobs.put((answer, key, body))
+        return answer
+
+    def close(self) -> None:
+        self._jobs.put(None)
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            answer, key, body = job
+            if not answer.set_running_or_notify_cancel():
+                continue
+            try:
+                answer.set_result(self.client.send_batch(key, body))
+            except BaseException as exc:  # the caller raises it where it waits
+                answer.set_exception(exc)
+
+
 class Syncer:
     """One site store syncing with one hub.
 
@@ -493,11 +526,11 @@ class Syncer:
         # One batch is in flight at a time, on a thread of its own: while the hub checks
         # and stores it, this thread reads and checks the batch after it (used only if
         # the hub takes this one whole), so site and hub work side by side.
-        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-sync-send")
+        sender = BatchSender(self.client)
         try:
             return self._send_all(batch, after, limit, total, sender, progress, summary)
         finally:
-            sender.shutdown(wait=True)
+            sender.close()
 
     def _send_all(
         self,
@@ -505,7 +538,7 @@ class Syncer:
         after: int,
         limit: int,
         total: int,
-        sender: ThreadPoolExecutor,
+        sender: BatchSender,
         progress: Progress | None,
         summary: SyncSummary,
     ) -> SyncSummary:
@@ -513,7 +546,7 @@ class Syncer:
         stalls = 0
         while batch is not None:
             key, entries = batch
-            sending = sender.submit(self.client.send_batch, key, batch_body(after, entries))
+            sending = sender.send(key, batch_body(after, entries))
             upcoming: tuple[str, list[OutboxEntry]] | Exception | None
             try:
                 upcoming = self._next_batch(entries[-1].seq, limit, summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import time
 import uuid
 from datetime import UTC, datetime
@@ -325,3 +326,23 @@ def test_a_time_out_is_retried_under_the_same_key(site: Site) -> None:
     assert summary.retries >= 1
     assert summary.batches == 1  # the retry got the stored answer of the committed batch
     site.assert_hub_equal()
+
+
+def test_ctrl_c_while_the_hub_holds_a_batch_stops_sync_at_once(site: Site) -> None:
+    site.add_calls(25)
+    site.hub.arm(site.name, "stall-after-commit", seconds=30)
+    client = run_acw(site.home, "sync", "--quiet")
+    deadline = time.monotonic() + 20
+    while site.hub.store.mark(site.name) == 0:
+        assert time.monotonic() < deadline, "the hub never committed the batch"
+        time.sleep(0.05)
+    client.send_signal(signal.SIGINT)  # the agent gives up waiting
+    started = time.monotonic()
+    _, err = client.communicate(timeout=25)
+    assert time.monotonic() - started < 5, "sync waited for the hub after ctrl+c"
+    assert client.returncode != 0
+    assert "Traceback" not in err
+    assert site.outbox() == 25  # nothing dropped: the next sync learns the hub's mark
+    site.hub.arm(site.name, "stall-after-commit", count=0)
+    assert site.sync().sent == 0
+    assert site.outbox() == 0
