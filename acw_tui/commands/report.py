@@ -17,6 +17,8 @@ import click
 from acw_tui.cli import TEXT, Checked
 from acw_tui.i18n import N_, _
 
+HELP_OPTION = N_("Show this message and exit.")
+
 
 class TranslatedCommand(click.Command):
     """A command whose help and option help are looked up in the catalog when shown."""
@@ -29,6 +31,14 @@ class TranslatedCommand(click.Command):
             super().format_help_text(ctx, formatter)
         finally:
             self.help = original
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes the --help option once per command, its text in the language of
+        # that moment: said again in the language of now.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _(HELP_OPTION)
+        return option
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         originals: list[tuple[Any, str | None]] = []
