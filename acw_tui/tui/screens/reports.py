@@ -86,7 +86,7 @@ class AgentWrapupsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"))]
     DEFAULT_CSS = """
-    AgentWrapupsScreen #agent-title { padding: 0 1; text-style: bold; }
+    AgentWrapupsScreen #agent-title { padding: 0 1; text-style: bold; width: 100%; height: auto; }
     AgentWrapupsScreen DataTable { height: 1fr; }
     """
 
