@@ -182,9 +182,10 @@ def test_the_screen_shows_the_language_s_numbers(demo_db: Path, speak: None) -> 
     asyncio.run(check())
 
 
-@pytest.mark.parametrize("locale", ["pl", "zh"])
+@pytest.mark.parametrize("locale", ["pl", "es", "zh"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_snapshot_of_the_reports_screen_per_language(
-    snap_compare, demo_db: Path, speak: None, locale: str
+    snap_compare, demo_db: Path, speak: None, locale: str, size: tuple[int, int]
 ) -> None:  # type: ignore[no-untyped-def]
     use_language(choose_language(locale, None))
 
@@ -193,4 +194,4 @@ def test_snapshot_of_the_reports_screen_per_language(
         await pilot.press("g")
         await settle(pilot)
 
-    assert snap_compare(ReportsApp(demo_db), terminal_size=SIZE, run_before=by_agent)
+    assert snap_compare(ReportsApp(demo_db), terminal_size=size, run_before=by_agent)

@@ -17,7 +17,7 @@ from acw_tui.reports.local_format import DASH, LocalFormat
 
 # Columns and rows plotext takes around the plot: the frame, the y axis's numbers
 # (`176.0┤`), and the x axis's ticks and labels below.
-AXIS_COLUMNS = 8
+AXIS_COLUMNS = 10
 AXIS_ROWS = 4
 
 
@@ -50,7 +50,7 @@ class DistributionChart(PlotextPlot):
         plt.bar([b.label for b in buckets], [b.wrapups for b in buckets], marker="hd", width=0.9)
         self.heading = _("ACW distribution (wrap-ups per duration)")
         # Every 2:30 (or 5:00 on a narrow chart), with room between labels.
-        widest = max((len(b.label) for b in buckets), default=4) + 1
+        widest = max((len(b.label) for b in buckets), default=4) + 2
         step = spaced(len(buckets), self.size.width - AXIS_COLUMNS, widest, multiple=5)
         plt.xticks(list(range(1, len(buckets) + 1, step)), [b.label for b in buckets][::step])
         self.refresh()
