@@ -18,6 +18,8 @@ from acw_tui.cli import TEXT, Checked
 from acw_tui.i18n import N_, _
 
 HELP_OPTION = N_("Show this message and exit.")
+# click's own words after `--format`'s help, which it asks acw's catalog for.
+CLICK_DEFAULT = N_("default: {default}")
 
 
 class TranslatedCommand(click.Command):

@@ -166,20 +166,15 @@ async def test_the_reports_screen_fits_80_by_24(demo_db: Path, speak: None, loca
         assert "elena" in text  # the demo's slow writer, among the outliers
 
 
-def test_the_screen_shows_the_language_s_numbers(demo_db: Path, speak: None) -> None:
+async def test_the_screen_shows_the_language_s_numbers(demo_db: Path, speak: None) -> None:
     use_language("pl")
-    import asyncio
-
-    async def check() -> None:
-        app = ReportsApp(demo_db)
-        async with app.run_test(size=(140, 48)) as pilot:
-            await settle(pilot)
-            table = app.screen.query_one("#figures", DataTable)
-            cells = [str(cell) for cell in table.get_row_at(0)]
-            assert cells[0] == "wszystkie"  # the one row of an ungrouped report
-            assert re.fullmatch(r"\d+,\d%", cells[6])  # ACW %: a decimal comma
-
-    asyncio.run(check())
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=(140, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#figures", DataTable)
+        cells = [str(cell) for cell in table.get_row_at(0)]
+        assert cells[0] == "wszystkie"  # the one row of an ungrouped report
+        assert re.fullmatch(r"\d+,\d%", cells[6])  # ACW %: a decimal comma
 
 
 @pytest.mark.parametrize("locale", ["pl", "es", "zh"])

@@ -161,9 +161,17 @@ def test_the_html_report_in_english_says_so(seeded: Store, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("language", "help_words", "error"),
     [
-        ("pl", ["Jeden wiersz na konsultanta", "Zapisz do FILE."], "zakres jest pusty"),
-        ("es", ["Una fila por agente", "Escribir en FILE."], "el intervalo está vacío"),
-        ("zh", ["每个坐席、团队", "写入 FILE。"], "范围为空"),
+        (
+            "pl",
+            ["Jeden wiersz na konsultanta", "Zapisz do FILE.", "domyślnie: table"],
+            "zakres jest pusty",
+        ),
+        (
+            "es",
+            ["Una fila por agente", "Escribir en FILE.", "por defecto: table"],
+            "el intervalo está vacío",
+        ),
+        ("zh", ["每个坐席、团队", "写入 FILE。", "默认：table"], "范围为空"),
     ],
 )
 def test_help_and_error_lines_in_each_language(
