@@ -1,7 +1,9 @@
 """Keeping the translation catalogs in step with the code (`make i18n`).
 
 Babel extracts every message marked with `_`, `N_` or `ngettext` in acw_tui; the first
-sentence of each top-level command's help (its line in `acw --help`) is added too. The
+sentence of each top-level command's help (its line in `acw --help`) is added too, and
+so is every formula text of the reports (core.metrics keeps them in English: the core
+imports nothing above it, and JSON reports carry them unchanged). The
 template goes to `acw_tui/locale/acw.pot`, and each language's `.po` is updated from it
 (new ids untranslated, ids no longer used kept as obsolete), as `pybabel update` does.
 `gaps()` says what a catalog still lacks: the test suite fails on any.
@@ -43,6 +45,21 @@ def command_summaries() -> list[tuple[str, str]]:
     return found
 
 
+def report_formulas() -> list[tuple[str, str]]:
+    """(name, text) of every formula a report prints beside its figures."""
+    from acw_tui.core import metrics
+
+    found = list(metrics.FORMULAS.items())
+    found += [
+        ("outliers", metrics.OUTLIER_FORMULA),
+        ("failed_rules", metrics.FAILED_RULES_NOTE),
+        ("group (by code)", metrics.CODE_GROUP_NOTE),
+    ]
+    found += [(f"shorthand {k}", v) for k, v in metrics.SHORTHAND_FORMULAS.items()]
+    found += [(f"typing {k}", v) for k, v in metrics.TYPING_FORMULAS.items()]
+    return found
+
+
 def template() -> Catalog:
     """Every message a person may read, as the code has it (English)."""
     catalog = Catalog(
@@ -68,6 +85,8 @@ def template() -> Catalog:
         )
     for name, text in command_summaries():
         catalog.add(text, None, auto_comments=[f"acw --help: {name}"])
+    for name, text in report_formulas():
+        catalog.add(text, None, auto_comments=[f"report formula: {name}"])
     return catalog
 
 

@@ -1,13 +1,59 @@
-"""`acw report`: ACW figures for team leads, with the formula behind each one (SPEC §9)."""
+"""`acw report`: ACW figures for team leads, with the formula behind each one (SPEC §9).
+
+Its help, like the report, is in the chosen language: the texts are marked with `N_`
+where declared and translated when the help is shown (the language is chosen after
+this module may have been imported).
+"""
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from acw_tui.cli import TEXT, Checked
+from acw_tui.i18n import N_, _
+
+HELP_OPTION = N_("Show this message and exit.")
+# click's own words after `--format`'s help, which it asks acw's catalog for.
+CLICK_DEFAULT = N_("default: {default}")
+
+
+class TranslatedCommand(click.Command):
+    """A command whose help and option help are looked up in the catalog when shown."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = self.help
+        if original:
+            self.help = _(inspect.cleandoc(original))
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = original
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes the --help option once per command, its text in the language of
+        # that moment: said again in the language of now.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _(HELP_OPTION)
+        return option
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        originals: list[tuple[Any, str | None]] = []
+        for param in self.get_params(ctx):
+            text = getattr(param, "help", None)
+            if text:
+                originals.append((param, text))
+                param.help = _(text)  # type: ignore[attr-defined]
+        try:
+            super().format_options(ctx, formatter)
+        finally:
+            for param, text in originals:
+                param.help = text
 
 
 def _factor(value: str, what: str) -> float:
@@ -20,22 +66,38 @@ GROUPINGS = ("agent", "team", "queue", "code", "template", "day", "hour")
 FORMATS = ("table", "csv", "json", "md", "html")
 
 
-@click.command("report")
+@click.command(
+    "report",
+    cls=TranslatedCommand,
+    help=N_(
+        "ACW figures (calls, total/average/median/p90 ACW, ACW %, AHT, compliance, "
+        "time-outs, extensions), outliers against the team median and shorthand use.\n\n"
+        "Every figure is printed with its formula. Reads the local store, or the hub's "
+        "store with --hub-db. Example: acw report --since 7d --by agent --format html "
+        "-o week.html\n\n"
+        "Table, Markdown and HTML are in the chosen language (--lang); CSV and JSON keep "
+        "the same English keys and values in every language, for programs."
+    ),
+)
 @click.option(
     "--by",
     type=click.Choice(GROUPINGS),
-    help="One row per agent, team (site), queue, code, template, day or hour (UTC).",
+    help=N_("One row per agent, team (site), queue, code, template, day or hour (UTC)."),
 )
-@click.option("--since", type=TEXT, metavar="AGE", help="Only the last AGE: 30m, 12h, 7d, 2w.")
+@click.option("--since", type=TEXT, metavar="AGE", help=N_("Only the last AGE: 30m, 12h, 7d, 2w."))
 @click.option(
-    "--from", "start", type=TEXT, metavar="DATE", help="Start of the range (ISO date or time, UTC)."
+    "--from",
+    "start",
+    type=TEXT,
+    metavar="DATE",
+    help=N_("Start of the range (ISO date or time, UTC)."),
 )
 @click.option(
     "--to",
     "end",
     type=TEXT,
     metavar="DATE",
-    help="End of the range; a bare date includes that day.",
+    help=N_("End of the range; a bare date includes that day."),
 )
 @click.option(
     "--agent",
@@ -43,13 +105,23 @@ FORMATS = ("table", "csv", "json", "md", "html")
     multiple=True,
     type=TEXT,
     metavar="ID",
-    help="Only this agent (repeatable).",
+    help=N_("Only this agent (repeatable)."),
 )
 @click.option(
-    "--queue", "queues", multiple=True, type=TEXT, metavar="Q", help="Only this queue (repeatable)."
+    "--queue",
+    "queues",
+    multiple=True,
+    type=TEXT,
+    metavar="Q",
+    help=N_("Only this queue (repeatable)."),
 )
 @click.option(
-    "--site", "sites", multiple=True, type=TEXT, metavar="SITE", help="Only this site (repeatable)."
+    "--site",
+    "sites",
+    multiple=True,
+    type=TEXT,
+    metavar="SITE",
+    help=N_("Only this site (repeatable)."),
 )
 @click.option(
     "--format",
@@ -57,23 +129,30 @@ FORMATS = ("table", "csv", "json", "md", "html")
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="html is one self-contained file with charts.",
+    help=N_("html is one self-contained file with charts."),
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("Write to FILE."),
 )
 @click.option(
     "--hub-db",
     metavar="URL",
-    help="Read the hub's store (all sites): sqlite:///path/hub.db or postgresql://…",
+    help=N_("Read the hub's store (all sites): sqlite:///path/hub.db or postgresql://…"),
 )
 @click.option(
     "--outlier-factor",
     type=Checked(_factor),
-    help="Override [report] outlier_factor (default 1.5).",
+    help=N_("Override [report] outlier_factor (default 1.5)."),
 )
 @click.option(
-    "--now", "now_text", type=TEXT, metavar="ISO-TIME", help="Make the report as of this time."
+    "--now",
+    "now_text",
+    type=TEXT,
+    metavar="ISO-TIME",
+    help=N_("Make the report as of this time."),
 )
 def report(
     by: str | None,
@@ -89,12 +168,7 @@ def report(
     outlier_factor: float | None,
     now_text: str | None,
 ) -> None:
-    """ACW figures (calls, total/average/median/p90 ACW, ACW %, AHT, compliance,
-    time-outs, extensions), outliers against the team median and shorthand use.
-
-    Every figure is printed with its formula. Reads the local store, or the hub's store
-    with --hub-db. Example: acw report --since 7d --by agent --format html -o week.html
-    """
+    # The help is the command's `help=` above (marked for the catalogs).
     from acw_tui.reports.assemble import build_report
     from acw_tui.reports.options import ReportSettings, parse_bound, report_range
     from acw_tui.reports.queries import Selection
@@ -113,8 +187,9 @@ def report(
     )
     if not 10 <= settings.typing_cpm <= 2000:
         raise ReportError(
-            f"[report] typing_cpm: must be between 10 and 2000 characters a minute, "
-            f"got {settings.typing_cpm:g}"
+            _(
+                "[report] typing_cpm: must be between 10 and 2000 characters a minute, got {value}"
+            ).format(value=f"{settings.typing_cpm:g}")
         )
     selection = Selection(begin, finish, agents, queues, sites)
     with opened(hub_db, database_file()) as source:
@@ -134,4 +209,4 @@ def report(
     from acw_tui.files import write_file
 
     write_file(output, text)
-    click.echo(f"report written to {output}", err=True)
+    click.echo(_("report written to {path}").format(path=output), err=True)

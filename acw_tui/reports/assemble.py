@@ -20,6 +20,7 @@ from acw_tui.core.metrics import (
     ShorthandSummary,
     TypingFigure,
 )
+from acw_tui.i18n import _
 from acw_tui.reports import queries
 from acw_tui.reports.queries import Selection
 from acw_tui.reports.source import ReportError, ReportSource
@@ -152,7 +153,11 @@ def _figures(
     the agents' and the teams' own, so those passes are not run twice.
     """
     if by is not None and by not in queries.GROUPINGS:
-        raise ReportError(f"--by {by!r}: expected one of {', '.join(queries.GROUPINGS)}")
+        raise ReportError(
+            _("--by {value}: expected one of {choices}").format(
+                value=repr(by), choices=", ".join(queries.GROUPINGS)
+            )
+        )
     key = queries.group_expression(by)
     code_join = by == "code"
     jobs: dict[str, Callable[[ReportSource], Any]] = {
@@ -344,7 +349,7 @@ def build_report(
 ) -> Report:
     """Everything `acw report` prints; `charts` adds the distribution and the daily trend."""
     if selection.start and selection.end and selection.start >= selection.end:
-        raise ReportError("the range is empty: --from must be before --to")
+        raise ReportError(_("the range is empty: --from must be before --to"))
     figures, shorthand = _figures(source, selection, now, by)
     return Report(
         by=by,

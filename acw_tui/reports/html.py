@@ -1,7 +1,8 @@
 """The HTML report: one self-contained file whose charts are inline SVG drawn here.
 
 No scripts, fonts or stylesheets are fetched, so the file opens offline and can be
-mailed or archived as it is.
+mailed or archived as it is. Its words follow the chosen language (`<html lang>` says
+which, for screen readers and fonts); every text is translated once per file.
 """
 
 from __future__ import annotations
@@ -12,9 +13,25 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
-from acw_tui.core import metrics
+from acw_tui.i18n import _, current_language
 from acw_tui.reports.assemble import Bucket, Report
-from acw_tui.reports.render import COLUMNS, outlier_lines, title, typing_cells
+from acw_tui.reports.local_format import LocalFormat
+from acw_tui.reports.render import (
+    SHORTHAND_HEADINGS,
+    TYPING_HEADINGS,
+    column_headings,
+    failed_rules_times,
+    figure_cells,
+    formulas,
+    outlier_lines,
+    shorthand_rows,
+    shorthand_summary,
+    title,
+    typing_cells,
+)
+
+# `<html lang>` per catalog (BCP 47).
+HTML_LANG = {"en": "en", "pl": "pl", "es": "es", "zh_CN": "zh-Hans"}
 
 WIDTH = 720
 BAR_COLOR = "#3b6ea5"
@@ -37,36 +54,44 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", size: int = 11)
     )
 
 
-def distribution_svg(buckets: Sequence[Bucket]) -> Markup:
+def distribution_svg(buckets: Sequence[Bucket], shown: LocalFormat | None = None) -> Markup:
     """Wrap-ups per ACW duration bucket."""
+    shown = shown or LocalFormat()
+    count_title = _("{label}: {count} wrap-ups")
     height, left, bottom, top = 260, 50, 40, 20
     plot_w, plot_h = WIDTH - left - 10, height - top - bottom
     peak = max((b.wrapups for b in buckets), default=0) or 1
     step = plot_w / max(len(buckets), 1)
-    body = [_text(left - 6, top + 4, str(peak), "end"), _text(left - 6, top + plot_h, "0", "end")]
+    body = [
+        _text(left - 6, top + 4, shown.count(peak), "end"),
+        _text(left - 6, top + plot_h, "0", "end"),
+    ]
     for index, bucket in enumerate(buckets):
         h = plot_h * bucket.wrapups / peak
         x = left + index * step
         body.append(
             f'<rect class="bar" x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{step - 2:.1f}" '
             f'height="{h:.1f}" fill="{BAR_COLOR}" data-count="{bucket.wrapups}">'
-            f"<title>{escape(bucket.label)}: {bucket.wrapups} wrap-ups</title></rect>"
+            f"<title>{escape(count_title.format(label=bucket.label, count=shown.count(bucket.wrapups)))}"
+            "</title></rect>"
         )
         if index % 2 == 0 or bucket.high_s is None:
             body.append(_text(x + step / 2, height - bottom + 14, bucket.label, size=9))
-    body.append(_text(left + plot_w / 2, height - 6, "ACW duration (m:ss)"))
-    return _frame(height, "ACW distribution", body)
+    body.append(_text(left + plot_w / 2, height - 6, _("ACW duration (m:ss)")))
+    return _frame(height, _("ACW distribution"), body)
 
 
-def trend_svg(report: Report) -> Markup:
+def trend_svg(report: Report, shown: LocalFormat | None = None) -> Markup:
     """Average and median ACW per day."""
+    shown = shown or LocalFormat()
+    point_title = _("{day}: average {average}, median {median}, {calls} calls")
     height, left, bottom, top = 260, 50, 40, 20
     plot_w, plot_h = WIDTH - left - 10, height - top - bottom
     days = report.trend
     values = [v for row in days for v in (row.acw_avg_s, row.acw_median_s) if v is not None]
     peak = max(values, default=0) or 1
     body = [
-        _text(left - 6, top + 4, metrics.format_seconds(peak), "end"),
+        _text(left - 6, top + 4, shown.seconds(peak), "end"),
         _text(left - 6, top + plot_h, "0:00", "end"),
     ]
 
@@ -86,23 +111,33 @@ def trend_svg(report: Report) -> Markup:
         x = left + plot_w * i / max(len(days) - 1, 1)
         body.append(
             f'<circle cx="{x:.1f}" cy="{top + plot_h - plot_h * (row.acw_avg_s or 0) / peak:.1f}" '
-            f'r="3" fill="{BAR_COLOR}"><title>{escape(row.group)}: avg '
-            f"{metrics.format_seconds(row.acw_avg_s)}, median {metrics.format_seconds(row.acw_median_s)}, "
-            f"{row.calls} calls</title></circle>"
+            f'r="3" fill="{BAR_COLOR}"><title>'
+            + escape(
+                point_title.format(
+                    day=row.group,
+                    average=shown.seconds(row.acw_avg_s),
+                    median=shown.seconds(row.acw_median_s),
+                    calls=shown.count(row.calls),
+                )
+            )
+            + "</title></circle>"
         )
         if len(days) <= 14 or i % max(len(days) // 10, 1) == 0:
-            body.append(_text(x, height - bottom + 14, row.group[5:], size=9))
-    body.append(_text(left + 60, height - 6, "— average", size=10))
+            body.append(_text(x, height - bottom + 14, shown.day(row.group), size=9))
+    body.append(_text(left + 60, height - 6, "— " + _("average"), size=10))
     body.append(
-        _text(left + 160, height - 6, "— median", size=10).replace(
+        _text(left + 160, height - 6, "— " + _("median"), size=10).replace(
             "<text", f'<text fill="{LINE2_COLOR}"'
         )
     )
-    return _frame(height, "ACW trend by day", body)
+    return _frame(height, _("ACW trend by day"), body)
 
 
-def agents_svg(report: Report) -> Markup:
+def agents_svg(report: Report, shown: LocalFormat | None = None) -> Markup:
     """Each agent's median ACW beside the team median (and the outlier line)."""
+    shown = shown or LocalFormat()
+    bar_title = _("{agent}: median {median} over {calls} calls")
+    team_label = _("team median {median} ({site})")
     agents = sorted(report.agent_medians, key=lambda a: (a.site_id, -a.median_s))
     row_h, left, top = 20, 140, 20
     height = top + row_h * len(agents) + 40
@@ -124,18 +159,25 @@ def agents_svg(report: Report) -> Markup:
         body.append(_text(left - 6, y + 14, f"{agent.agent_id} ({agent.site_id})", "end"))
         body.append(
             f'<rect class="agent" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
-            f'fill="{color}"><title>{escape(agent.agent_id)}: median '
-            f"{metrics.format_seconds(agent.median_s)} over {agent.calls} calls</title></rect>"
+            f'fill="{color}"><title>'
+            + escape(
+                bar_title.format(
+                    agent=agent.agent_id,
+                    median=shown.seconds(agent.median_s),
+                    calls=shown.count(agent.calls),
+                )
+            )
+            + "</title></rect>"
         )
-        body.append(_text(left + w + 4, y + 14, metrics.format_seconds(agent.median_s), "start"))
+        body.append(_text(left + w + 4, y + 14, shown.seconds(agent.median_s), "start"))
     bottom = top + row_h * len(agents)
     for site, median in sorted(report.team_medians.items()):
         for value, dash, label in (
-            (median, "", f"team median {metrics.format_seconds(median)} ({site})"),
+            (median, "", team_label.format(median=shown.seconds(median), site=site)),
             (
                 median * report.outlier_factor,
                 ' stroke-dasharray="4 3"',
-                f"× {report.outlier_factor:g}",
+                f"× {shown.plain(report.outlier_factor)}",
             ),
         ):
             x = left + plot_w * value / peak
@@ -144,12 +186,12 @@ def agents_svg(report: Report) -> Markup:
                 f'stroke="{ALERT_COLOR}"{dash}/>'
             )
             body.append(_text(x, bottom + 16, label, size=10))
-    return _frame(height, "Agents against the team median", body)
+    return _frame(height, _("Agents against the team median"), body)
 
 
 TEMPLATE = jinja2.Environment(autoescape=True).from_string(
     """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{{ lang }}"><head><meta charset="utf-8">
 <title>{{ heading }}</title>
 <style>
 body { font-family: sans-serif; margin: 2em; color: #222; }
@@ -162,59 +204,87 @@ dt { font-weight: bold; margin-top: 0.4em; }
 </style></head>
 <body>
 <h1>{{ heading }}</h1>
-<p class="muted">Source: {{ report.source }} · made {{ report.now.strftime("%Y-%m-%d %H:%M") }} UTC</p>
+<p class="muted">{{ made }}</p>
 <table id="figures">
-<thead><tr><th>group</th>{% for c in columns %}<th class="num">{{ c }}</th>{% endfor %}</tr></thead>
+<thead><tr>{% for c in columns %}<th{% if not loop.first %} class="num"{% endif %}>{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in rows %}<tr>{% for cell in row %}<td{% if not loop.first %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody>
 </table>
-<h2>ACW distribution</h2><figure id="chart-distribution">{{ distribution }}</figure>
-<h2>Trend by day</h2><figure id="chart-trend">{{ trend }}</figure>
-<h2>Agents against the team median</h2><figure id="chart-agents">{{ agents }}</figure>
-<h2>Outliers</h2><ul id="outliers">{% for line in outliers %}<li>{{ line }}</li>{% endfor %}</ul>
-<h2>Most-failed quality rules</h2>
-{% if failed_rules %}<ul id="failed-rules">{% for f in failed_rules %}<li>{{ f.rule }}: {{ f.times }} notes{% if f.examples %}<ul>{% for e in f.examples %}<li>{{ e.agent_id }}, {{ e.started_at[:16] }}: {{ e.note }}</li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul>
-{% else %}<p>None in this range.</p>{% endif %}
-<h2>Shorthand</h2>
-{% if shorthand.entries %}
-<p>{{ shorthand.used }} expansions used · undo rate {{ undo_rate }} · {{ shorthand.missed }} missed · {{ shorthand.keystrokes_saved }} keystrokes saved</p>
-<table id="shorthand"><thead><tr><th>abbr</th><th>expansion</th><th class="num">used</th><th class="num">undo rate</th><th class="num">missed</th><th>missed most by</th><th class="num">saved</th></tr></thead>
-<tbody>{% for e in shorthand.entries %}<tr><td>{{ e.abbr }}</td><td>{{ e.expansion }}</td><td class="num">{{ e.used }}</td><td class="num">{{ pct(e.undo_rate) }}</td><td class="num">{{ e.missed }}</td><td>{% for agent, n in e.top_missers %}{{ agent }} ({{ n }}){% if not loop.last %}, {% endif %}{% endfor %}</td><td class="num">{{ e.keystrokes_saved }}</td></tr>{% endfor %}</tbody></table>
-{% else %}<p>No shorthand usage recorded in this range.</p>{% endif %}
-<h2>Typing</h2>
-{% if typing %}<p>Time saved at {{ typing_cpm }} characters a minute.</p>
-<table id="typing"><thead><tr><th>team / agent</th><th class="num">wrap-ups</th><th class="num">keys</th><th class="num">final chars</th><th class="num">typed / final</th><th class="num">time saved</th></tr></thead>
+<h2>{{ w.distribution }}</h2><figure id="chart-distribution">{{ distribution }}</figure>
+<h2>{{ w.trend }}</h2><figure id="chart-trend">{{ trend }}</figure>
+<h2>{{ w.agents }}</h2><figure id="chart-agents">{{ agents }}</figure>
+<h2>{{ w.outliers }}</h2><ul id="outliers">{% for line in outliers %}<li>{{ line }}</li>{% endfor %}</ul>
+<h2>{{ w.failed_rules }}</h2>
+{% if failed_rules %}<ul id="failed-rules">{% for f, times, examples in failed_rules %}<li>{{ f.rule }}: {{ times }}{% if examples %}<ul>{% for e, moment in examples %}<li>{{ e.agent_id }}, {{ moment }}: {{ e.note }}</li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul>
+{% else %}<p>{{ w.no_failed_rules }}</p>{% endif %}
+<h2>{{ w.shorthand }}</h2>
+{% if shorthand_rows %}
+<p>{{ shorthand_summary }}</p>
+<table id="shorthand"><thead><tr>{% for h in shorthand_headings %}<th{% if loop.index in (3, 4, 5, 7) %} class="num"{% endif %}>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for cells in shorthand_rows %}<tr>{% for cell in cells %}<td{% if loop.index in (3, 4, 5, 7) %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+{% else %}<p>{{ w.no_shorthand }}</p>{% endif %}
+<h2>{{ w.typing }}</h2>
+{% if typing %}<p>{{ typing_speed }}</p>
+<table id="typing"><thead><tr>{% for h in typing_headings %}<th{% if not loop.first %} class="num"{% endif %}>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for cells in typing %}<tr><td>{{ cells[0] }}</td>{% for cell in cells[1:] %}<td class="num">{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
-{% else %}<p>No keystrokes recorded in this range.</p>{% endif %}
-<h2>Formulas</h2>
+{% else %}<p>{{ w.no_typing }}</p>{% endif %}
+<h2>{{ w.formulas }}</h2>
 <dl id="formulas">{% for name, text in formulas.items() %}<dt>{{ name }}</dt><dd>{{ text }}</dd>{% endfor %}</dl>
 </body></html>
 """
 )
 
 
+def headings() -> dict[str, str]:
+    """The report's section headings and empty-state lines, in the chosen language."""
+    return {
+        "distribution": _("ACW distribution"),
+        "trend": _("Trend by day"),
+        "agents": _("Agents against the team median"),
+        "outliers": _("Outliers"),
+        "failed_rules": _("Most-failed quality rules"),
+        "no_failed_rules": _("None in this range."),
+        "shorthand": _("Shorthand"),
+        "no_shorthand": _("No shorthand usage recorded in this range."),
+        "typing": _("Typing"),
+        "no_typing": _("No keystrokes recorded in this range."),
+        "formulas": _("Formulas"),
+    }
+
+
 def as_html(report: Report) -> str:
-    formulas = dict(report.formulas)
-    formulas["outliers"] = f"{metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})"
-    formulas.update({f"shorthand {k}": v for k, v in metrics.SHORTHAND_FORMULAS.items()})
-    formulas.update({f"typing {k}": v for k, v in metrics.TYPING_FORMULAS.items()})
-    typing = [typing_cells(report, f) for f in [*report.typing_teams, *report.typing_agents]]
+    shown = LocalFormat()
+    columns = column_headings(report)
+    columns[0] = _("group")
+    typing = [typing_cells(report, f, shown) for f in [*report.typing_teams, *report.typing_agents]]
+    failed = [
+        (
+            f,
+            failed_rules_times(f.times).format(times=shown.count(f.times)),
+            [(e, shown.stored_moment(e.started_at)) for e in f.examples],
+        )
+        for f in report.failed_rules
+    ]
     return TEMPLATE.render(
-        heading=title(report),
-        report=report,
-        columns=[heading for _, heading, _ in COLUMNS],
-        rows=[
-            [row.group, *(show(getattr(row, name)) for name, _, show in COLUMNS)]
-            for row in report.rows
-        ],
-        distribution=distribution_svg(report.distribution),
-        trend=trend_svg(report),
-        agents=agents_svg(report),
-        outliers=[line.strip() for line in outlier_lines(report)[1:]],
-        failed_rules=report.failed_rules,
-        shorthand=report.shorthand,
-        undo_rate=metrics.format_percent(report.shorthand.undo_rate, fraction=True),
-        pct=lambda v: metrics.format_percent(v, fraction=True),
-        formulas=formulas,
+        lang=HTML_LANG.get(current_language(), "en"),
+        heading=title(report, shown),
+        made=_("Source: {source} · made {time} UTC").format(
+            source=report.source, time=shown.moment(report.now)
+        ),
+        w=headings(),
+        columns=columns,
+        rows=[figure_cells(row, shown, report.by) for row in report.rows],
+        distribution=distribution_svg(report.distribution, shown),
+        trend=trend_svg(report, shown),
+        agents=agents_svg(report, shown),
+        outliers=[line.strip() for line in outlier_lines(report, shown)[1:]],
+        failed_rules=failed,
+        shorthand_summary=shorthand_summary(report, shown),
+        shorthand_headings=[_(h) for h in SHORTHAND_HEADINGS],
+        shorthand_rows=shorthand_rows(report, shown),
+        formulas=formulas(report, shown),
         typing=typing,
-        typing_cpm=f"{report.typing_cpm:g}",
+        typing_headings=[_(h) for h in TYPING_HEADINGS],
+        typing_speed=_("Time saved at {cpm} characters a minute.").format(
+            cpm=shown.plain(report.typing_cpm)
+        ),
     )

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from acw_tui.core import inputs
 from acw_tui.core.inputs import InputError
+from acw_tui.i18n import _
 from acw_tui.reports.source import ReportError
 
 
@@ -47,13 +48,15 @@ def report_range(
     since: str | None, start: str | None, end: str | None, now: datetime
 ) -> tuple[datetime | None, datetime | None]:
     if since is not None and start is not None:
-        raise ReportError("--since and --from both set the start of the range; give one")
+        raise ReportError(_("--since and --from both set the start of the range; give one"))
     begin = parse_since(since, now) if since is not None else None
     if start is not None:
         begin = parse_bound(start, "--from", end=False)
     finish = parse_bound(end, "--to", end=True) if end is not None else None
     if begin and finish and begin >= finish:
         raise ReportError(
-            f"the range is empty: {begin:%Y-%m-%d %H:%M} is not before {finish:%Y-%m-%d %H:%M}"
+            _("the range is empty: {start} is not before {end}").format(
+                start=f"{begin:%Y-%m-%d %H:%M}", end=f"{finish:%Y-%m-%d %H:%M}"
+            )
         )
     return begin, finish

@@ -1,4 +1,13 @@
-"""A report as text: an aligned table, CSV, JSON or Markdown (HTML is in `html.py`)."""
+"""A report as text: an aligned table, CSV, JSON or Markdown (HTML is in `html.py`).
+
+The table, Markdown and HTML are read by people: their headings, labels, notices and
+formula texts follow the chosen language, and figures and dates are written the
+language's way (`local_format`). CSV and JSON are read by programs: their keys (metric
+names such as `acw_avg_s`) and values stay the same in every language, so a script
+keeps working whatever `LANG` the machine it runs on has.
+
+Every text is translated once per report (a heading once, not once per row).
+"""
 
 from __future__ import annotations
 
@@ -8,182 +17,285 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from rich.cells import cell_len
+
 from acw_tui.core import metrics
 from acw_tui.core.csv_cells import neutralise
 from acw_tui.core.metrics import MetricsRow
+from acw_tui.i18n import N_, _, ngettext
 from acw_tui.reports.assemble import Report
+from acw_tui.reports.local_format import DASH, LocalFormat
+from acw_tui.reports.queries import EVERYTHING
 
 FORMATS = ("table", "csv", "json", "md", "html")
 
-# (metric, column heading, how a figure is shown in tables)
-COLUMNS: list[tuple[str, str, Callable[[Any], str]]] = [
-    ("calls", "calls", str),
-    ("acw_total_s", "ACW total", metrics.format_seconds),
-    ("acw_avg_s", "ACW avg", metrics.format_seconds),
-    ("acw_median_s", "median", metrics.format_seconds),
-    ("acw_p90_s", "p90", metrics.format_seconds),
-    ("acw_pct", "ACW %", metrics.format_percent),
-    ("aht_s", "AHT", metrics.format_seconds),
-    ("compliance_pct", "compliance", metrics.format_percent),
-    ("timeout_rate", "time-outs", lambda v: metrics.format_percent(v, fraction=True)),
-    ("extension_rate", "extended", lambda v: metrics.format_percent(v, fraction=True)),
-    ("quality_avg", "quality", lambda v: "–" if v is None else f"{v:.0f}"),
-    ("critical_fail_rate", "crit fails", lambda v: metrics.format_percent(v, fraction=True)),
+Show = Callable[[LocalFormat, Any], str]
+
+# (metric, column heading, how a figure is shown to a person)
+COLUMNS: list[tuple[str, str, Show]] = [
+    ("calls", N_("calls"), lambda f, v: f.count(v)),
+    ("acw_total_s", N_("ACW total"), lambda f, v: f.seconds(v)),
+    ("acw_avg_s", N_("ACW avg"), lambda f, v: f.seconds(v)),
+    ("acw_median_s", N_("median"), lambda f, v: f.seconds(v)),
+    ("acw_p90_s", N_("p90"), lambda f, v: f.seconds(v)),
+    ("acw_pct", N_("ACW %"), lambda f, v: f.percent(v)),
+    ("aht_s", N_("AHT"), lambda f, v: f.seconds(v)),
+    ("compliance_pct", N_("compliance"), lambda f, v: f.percent(v)),
+    ("timeout_rate", N_("time-outs"), lambda f, v: f.percent(v, fraction=True)),
+    ("extension_rate", N_("extended"), lambda f, v: f.percent(v, fraction=True)),
+    ("quality_avg", N_("quality"), lambda f, v: f.whole(v)),
+    ("critical_fail_rate", N_("crit fails"), lambda f, v: f.percent(v, fraction=True)),
 ]
 
+# How each grouping reads after "ACW report, " (whole phrases: "by agent" is not
+# "by" + "agent" in every language).
+GROUPING_TITLES = {
+    None: N_("all wrap-ups"),
+    "agent": N_("by agent"),
+    "team": N_("by team"),
+    "queue": N_("by queue"),
+    "code": N_("by code"),
+    "template": N_("by template"),
+    "day": N_("by day"),
+    "hour": N_("by hour (UTC)"),
+}
 
-def describe_range(report: Report) -> str:
+SHORTHAND_HEADINGS = (
+    N_("abbr"),
+    N_("expansion"),
+    N_("used"),
+    N_("undo rate"),
+    N_("missed"),
+    N_("missed most by"),
+    N_("saved"),
+)
+TYPING_HEADINGS = (
+    N_("team / agent"),
+    N_("wrap-ups"),
+    N_("keys"),
+    N_("final chars"),
+    N_("typed / final"),
+    N_("time saved"),
+)
+
+
+def column_headings(report: Report) -> list[str]:
+    """The figures table's headings in the chosen language, the group column first."""
+    return [_("group") if report.by else "", *(_(heading) for _m, heading, _s in COLUMNS)]
+
+
+def figure_cells(row: MetricsRow, shown: LocalFormat, by: str | None) -> list[str]:
+    """One row of the figures table as a person reads it (the group name first; the one
+    row of an ungrouped report (`by` None) is named in the chosen language)."""
+    group = _("all") if by is None and row.group == EVERYTHING else row.group
+    return [group, *(show(shown, getattr(row, name)) for name, _h, show in COLUMNS)]
+
+
+def translated_formula(text: str) -> str:
+    """A formula text of core.metrics in the chosen language (`make i18n` puts every
+    one in the catalogs)."""
+    return _(text)
+
+
+def describe_range(report: Report, shown: LocalFormat | None = None) -> str:
+    shown = shown or LocalFormat()
     start = report.selection.start
     end = (
         report.selection.end if report.selection.end and report.selection.end < report.now else None
     )
-    shown_start = "the beginning" if start is None else start.strftime("%Y-%m-%d %H:%M")
+    shown_start = _("the beginning") if start is None else shown.moment(start)
     shown_end = (
-        f"now ({report.now:%Y-%m-%d %H:%M})" if end is None else end.strftime("%Y-%m-%d %H:%M")
+        _("now ({time})").format(time=shown.moment(report.now))
+        if end is None
+        else shown.moment(end)
     )
-    return f"{shown_start} → {shown_end} UTC"
+    return _("{start} → {end} UTC").format(start=shown_start, end=shown_end)
 
 
 def describe_filters(report: Report) -> str:
     parts = [
-        f"{name} {', '.join(values)}"
-        for name, values in (
-            ("agent", report.selection.agents),
-            ("queue", report.selection.queues),
-            ("site", report.selection.sites),
+        text.format(names=", ".join(values))
+        for text, values in (
+            (_("agent {names}"), report.selection.agents),
+            (_("queue {names}"), report.selection.queues),
+            (_("site {names}"), report.selection.sites),
         )
         if values
     ]
-    return "; ".join(parts) or "no filters"
+    return "; ".join(parts) or _("no filters")
 
 
-def title(report: Report) -> str:
-    grouping = f"by {report.by}" if report.by else "all wrap-ups"
-    return f"ACW report, {grouping}: {describe_range(report)} ({describe_filters(report)})"
+def grouping_title(by: str | None) -> str:
+    return _(GROUPING_TITLES.get(by, N_("all wrap-ups")))
 
 
-def _cells(row: MetricsRow) -> list[str]:
-    return [row.group, *(show(getattr(row, name)) for name, _, show in COLUMNS)]
+def title(report: Report, shown: LocalFormat | None = None) -> str:
+    return _("ACW report, {grouping}: {range} ({filters})").format(
+        grouping=grouping_title(report.by),
+        range=describe_range(report, shown),
+        filters=describe_filters(report),
+    )
 
 
 def _aligned(headings: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(cell) for cell in column) for column in zip(headings, *rows, strict=False)]
+    """Columns padded to the terminal cells each cell takes (a Chinese character takes two)."""
+    widths = [
+        max(cell_len(cell) for cell in column) for column in zip(headings, *rows, strict=False)
+    ]
     lines = []
     for cells in [headings, *rows]:
         first, *rest = cells
         lines.append(
             "  ".join(
-                [first.ljust(widths[0])]
-                + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=False)]
+                [first + " " * (widths[0] - cell_len(first))]
+                + [" " * (w - cell_len(c)) + c for c, w in zip(rest, widths[1:], strict=False)]
             )
         )
     lines.insert(1, "  ".join("-" * w for w in widths))
     return lines
 
 
-def outlier_lines(report: Report) -> list[str]:
-    head = f"Outliers (median ACW above {report.outlier_factor:g} × the team median):"
+def outlier_head(report: Report, shown: LocalFormat) -> str:
+    return _("Outliers (median ACW above {factor} × the team median):").format(
+        factor=shown.plain(report.outlier_factor)
+    )
+
+
+def outlier_lines(report: Report, shown: LocalFormat | None = None) -> list[str]:
+    shown = shown or LocalFormat()
+    head = outlier_head(report, shown)
     if not report.outliers:
-        return [head, "  none"]
+        return [head, "  " + _("none")]
+    line = _("{agent} ({site}): median {median}, {times} × team median {team}")
     return [head] + [
-        f"  {o.agent_id} ({o.site_id}): median {metrics.format_seconds(o.median_s)}, "
-        f"{o.times_team:.2f} × team median {metrics.format_seconds(o.team_median_s)}"
+        "  "
+        + line.format(
+            agent=o.agent_id,
+            site=o.site_id,
+            median=shown.seconds(o.median_s),
+            times=shown.ratio(o.times_team),
+            team=shown.seconds(o.team_median_s),
+        )
         for o in report.outliers
     ]
 
 
-def shorthand_lines(report: Report) -> list[str]:
+def shorthand_summary(report: Report, shown: LocalFormat) -> str:
     summary = report.shorthand
-    if not summary.entries:
-        return ["Shorthand: no usage recorded in this range"]
-    lines = [
-        f"Shorthand: {summary.used} expansions used, undo rate "
-        f"{metrics.format_percent(summary.undo_rate, fraction=True)}, {summary.missed} missed, "
-        f"{summary.keystrokes_saved} keystrokes saved"
-    ]
-    rows = [
+    return _(
+        "{used} expansions used, undo rate {rate}, {missed} missed, {saved} keystrokes saved"
+    ).format(
+        used=shown.count(summary.used),
+        rate=shown.percent(summary.undo_rate, fraction=True),
+        missed=shown.count(summary.missed),
+        saved=shown.count(summary.keystrokes_saved),
+    )
+
+
+def _missers(entry: Any) -> str:
+    return ", ".join(f"{agent} ({n})" for agent, n in entry.top_missers) or DASH
+
+
+def shorthand_rows(
+    report: Report, shown: LocalFormat, *, cut: int | None = None
+) -> list[list[str]]:
+    return [
         [
             e.abbr,
-            e.expansion[:40],
-            str(e.used),
-            metrics.format_percent(e.undo_rate, fraction=True),
-            str(e.missed),
-            ", ".join(f"{agent} ({n})" for agent, n in e.top_missers) or "–",
-            str(e.keystrokes_saved),
+            e.expansion if cut is None else e.expansion[:cut],
+            shown.count(e.used),
+            shown.percent(e.undo_rate, fraction=True),
+            shown.count(e.missed),
+            _missers(e),
+            shown.count(e.keystrokes_saved),
         ]
-        for e in summary.entries
+        for e in report.shorthand.entries
     ]
-    headings = ["abbr", "expansion", "used", "undo rate", "missed", "missed most by", "saved"]
-    lines += ["  " + line for line in _aligned(headings, rows)]
+
+
+def shorthand_lines(report: Report, shown: LocalFormat | None = None) -> list[str]:
+    shown = shown or LocalFormat()
+    if not report.shorthand.entries:
+        return [_("Shorthand: no usage recorded in this range")]
+    lines = [_("Shorthand: {summary}").format(summary=shorthand_summary(report, shown))]
+    headings = [_(h) for h in SHORTHAND_HEADINGS]
+    lines += ["  " + line for line in _aligned(headings, shorthand_rows(report, shown, cut=40))]
     return lines
 
 
-def shorthand_markdown(report: Report) -> list[str]:
-    summary = report.shorthand
-    if not summary.entries:
-        return ["No shorthand usage recorded in this range."]
+def _markdown_table(headings: list[str], numeric: list[bool], rows: list[list[str]]) -> list[str]:
     lines = [
-        shorthand_lines(report)[0],
-        "",
-        "| abbr | expansion | used | undo rate | missed | missed most by | saved |",
-        "|---|---|---:|---:|---:|---|---:|",
+        "| " + " | ".join(headings) + " |",
+        "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
     ]
-    lines += [
-        f"| {e.abbr} | {e.expansion} | {e.used} | "
-        f"{metrics.format_percent(e.undo_rate, fraction=True)} | {e.missed} | "
-        f"{', '.join(f'{agent} ({n})' for agent, n in e.top_missers) or '–'} | {e.keystrokes_saved} |"
-        for e in summary.entries
-    ]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
     return lines
 
 
-def failed_rule_lines(report: Report) -> list[str]:
+def shorthand_markdown(report: Report, shown: LocalFormat) -> list[str]:
+    if not report.shorthand.entries:
+        return [_("No shorthand usage recorded in this range.")]
+    lines = [_("Shorthand: {summary}").format(summary=shorthand_summary(report, shown)), ""]
+    numeric = [False, False, True, True, True, False, True]
+    return lines + _markdown_table(
+        [_(h) for h in SHORTHAND_HEADINGS], numeric, shorthand_rows(report, shown)
+    )
+
+
+def failed_rules_times(times: int) -> str:
+    return ngettext("{times} note", "{times} notes", times)
+
+
+def failed_rule_lines(report: Report, shown: LocalFormat | None = None) -> list[str]:
+    shown = shown or LocalFormat()
     if not report.failed_rules:
-        return ["Most-failed quality rules: none in this range"]
-    lines = ["Most-failed quality rules (examples redacted):"]
+        return [_("Most-failed quality rules: none in this range")]
+    lines = [_("Most-failed quality rules (examples redacted):")]
     for failed in report.failed_rules:
-        lines.append(f"  {failed.rule}: {failed.times} notes")
-        lines += [f"    {e.agent_id}, {e.started_at[:16]}: {e.note}" for e in failed.examples]
+        times = failed_rules_times(failed.times).format(times=shown.count(failed.times))
+        lines.append(f"  {failed.rule}: {times}")
+        lines += [
+            f"    {e.agent_id}, {shown.stored_moment(e.started_at)}: {e.note}"
+            for e in failed.examples
+        ]
     return lines
 
 
-def typing_cells(report: Report, figure: metrics.TypingFigure) -> list[str]:
-    ratio = figure.typed_per_final
+def typing_cells(
+    report: Report, figure: metrics.TypingFigure, shown: LocalFormat | None = None
+) -> list[str]:
+    shown = shown or LocalFormat()
     return [
         figure.group,
-        str(figure.wrapups),
-        str(figure.keys),
-        str(figure.final_chars),
-        "–" if ratio is None else f"{ratio:.2f}",
-        metrics.format_seconds(figure.time_saved_s(report.typing_cpm)),
+        shown.count(figure.wrapups),
+        shown.count(figure.keys),
+        shown.count(figure.final_chars),
+        shown.ratio(figure.typed_per_final),
+        shown.seconds(figure.time_saved_s(report.typing_cpm)),
     ]
 
 
-TYPING_HEADINGS = ["", "wrap-ups", "keys", "final chars", "typed / final", "time saved"]
+def typing_speed(report: Report, shown: LocalFormat) -> str:
+    return _("time saved at {cpm} characters a minute").format(cpm=shown.plain(report.typing_cpm))
 
 
-def typing_lines(report: Report) -> list[str]:
+def typing_lines(report: Report, shown: LocalFormat | None = None) -> list[str]:
+    shown = shown or LocalFormat()
     if not report.typing_agents:
-        return ["Typing: no keystrokes recorded in this range"]
-    lines = [f"Typing (time saved at {report.typing_cpm:g} characters a minute):"]
-    rows = [typing_cells(report, f) for f in report.typing_teams]
-    rows += [typing_cells(report, f) for f in report.typing_agents]
-    headings = ["team / agent", *TYPING_HEADINGS[1:]]
+        return [_("Typing: no keystrokes recorded in this range")]
+    lines = [_("Typing ({speed}):").format(speed=typing_speed(report, shown))]
+    rows = [typing_cells(report, f, shown) for f in [*report.typing_teams, *report.typing_agents]]
+    headings = [_(h) for h in TYPING_HEADINGS]
     return lines + ["  " + line for line in _aligned(headings, rows)]
 
 
-def typing_markdown(report: Report) -> list[str]:
+def typing_markdown(report: Report, shown: LocalFormat) -> list[str]:
     if not report.typing_agents:
-        return ["No keystrokes recorded in this range."]
-    lines = [
-        f"Time saved at {report.typing_cpm:g} characters a minute.",
-        "",
-        "| team / agent | wrap-ups | keys | final chars | typed / final | time saved |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for figure in [*report.typing_teams, *report.typing_agents]:
-        lines.append("| " + " | ".join(typing_cells(report, figure)) + " |")
-    return lines
+        return [_("No keystrokes recorded in this range.")]
+    speed = _("Time saved at {cpm} characters a minute.").format(cpm=shown.plain(report.typing_cpm))
+    rows = [typing_cells(report, f, shown) for f in [*report.typing_teams, *report.typing_agents]]
+    numeric = [False, True, True, True, True, True]
+    return [speed, "", *_markdown_table([_(h) for h in TYPING_HEADINGS], numeric, rows)]
 
 
 def _typing_data(report: Report, figure: metrics.TypingFigure) -> dict[str, Any]:
@@ -199,43 +311,70 @@ def _typing_data(report: Report, figure: metrics.TypingFigure) -> dict[str, Any]
     }
 
 
-def formula_lines(report: Report) -> list[str]:
-    lines = ["Formulas:"]
-    lines += [f"  {name}: {text}" for name, text in report.formulas.items()]
-    lines.append(f"  outliers: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
-    lines.append(f"  {metrics.FAILED_RULES_NOTE}")
-    lines += [f"  shorthand {name}: {text}" for name, text in metrics.SHORTHAND_FORMULAS.items()]
-    lines += [f"  typing {name}: {text}" for name, text in metrics.TYPING_FORMULAS.items()]
+def formulas(report: Report, shown: LocalFormat | None = None) -> dict[str, str]:
+    """Every formula a person reads beside the figures, keyed by the figure's name as
+    CSV and JSON have it (`aht_s`, `typing.time_saved_s`): an identifier, the same in
+    every language, beside a text in the chosen language."""
+    shown = shown or LocalFormat()
+    found = {name: translated_formula(text) for name, text in report.formulas.items()}
+    found["outliers"] = _("{formula} (factor {factor})").format(
+        formula=translated_formula(metrics.OUTLIER_FORMULA),
+        factor=shown.plain(report.outlier_factor),
+    )
+    found["failed_rules"] = translated_formula(metrics.FAILED_RULES_NOTE)
+    found |= {
+        f"shorthand.{name}": translated_formula(text)
+        for name, text in metrics.SHORTHAND_FORMULAS.items()
+    }
+    found |= {
+        f"typing.{name}": translated_formula(text) for name, text in metrics.TYPING_FORMULAS.items()
+    }
+    return found
+
+
+def formula_lines(report: Report, shown: LocalFormat | None = None) -> list[str]:
+    lines = [_("Formulas:")]
+    for name, text in formulas(report, shown).items():
+        lines.append(f"  {text}" if name == "failed_rules" else f"  {name}: {text}")
     return lines
 
 
 def as_table(report: Report) -> str:
-    headings = ["group" if report.by else "", *(heading for _, heading, _ in COLUMNS)]
-    lines = [title(report), f"source: {report.source}", ""]
-    lines += _aligned(headings, [_cells(row) for row in report.rows])
-    lines += ["", *outlier_lines(report), "", *failed_rule_lines(report)]
-    lines += ["", *shorthand_lines(report)]
-    lines += ["", *typing_lines(report), "", *formula_lines(report)]
+    shown = LocalFormat()
+    lines = [title(report, shown), _("source: {source}").format(source=report.source), ""]
+    lines += _aligned(
+        column_headings(report), [figure_cells(row, shown, report.by) for row in report.rows]
+    )
+    lines += ["", *outlier_lines(report, shown), "", *failed_rule_lines(report, shown)]
+    lines += ["", *shorthand_lines(report, shown)]
+    lines += ["", *typing_lines(report, shown), "", *formula_lines(report, shown)]
     return "\n".join(lines) + "\n"
 
 
 def as_markdown(report: Report) -> str:
-    headings = ["group", *(heading for _, heading, _ in COLUMNS)]
-    lines = [f"# {title(report)}", "", f"Source: `{report.source}`", ""]
-    lines.append("| " + " | ".join(headings) + " |")
-    lines.append("|" + "|".join(["---"] + ["---:"] * len(COLUMNS)) + "|")
-    lines += ["| " + " | ".join(_cells(row)) + " |" for row in report.rows]
-    lines += ["", "## Outliers", ""]
-    lines += [line.strip() if line.startswith("  ") else line for line in outlier_lines(report)[1:]]
-    lines += ["", "## Most-failed quality rules", ""]
+    shown = LocalFormat()
+    headings = [_("group"), *column_headings(report)[1:]]
+    lines = [f"# {title(report, shown)}", "", _("Source: `{source}`").format(source=report.source)]
+    lines.append("")
+    lines += _markdown_table(
+        headings,
+        [False] + [True] * len(COLUMNS),
+        [figure_cells(row, shown, report.by) for row in report.rows],
+    )
+    lines += ["", "## " + _("Outliers"), ""]
+    lines += [line.strip() for line in outlier_lines(report, shown)[1:]]
+    lines += ["", "## " + _("Most-failed quality rules"), ""]
+    if report.failed_rules:
+        lines += [line.strip() for line in failed_rule_lines(report, shown)[1:]]
+    else:
+        lines.append(_("none"))
+    lines += ["", "## " + _("Shorthand"), "", *shorthand_markdown(report, shown)]
+    lines += ["", "## " + _("Typing"), "", *typing_markdown(report, shown)]
+    lines += ["", "## " + _("Formulas"), ""]
     lines += [
-        line.strip() if line.startswith("  ") else line for line in failed_rule_lines(report)[1:]
-    ] or ["none"]
-    lines += ["", "## Shorthand", "", *shorthand_markdown(report)]
-    lines += ["", "## Typing", "", *typing_markdown(report), "", "## Formulas", ""]
-    lines += [f"- **{name}**: {text}" for name, text in report.formulas.items()]
-    lines.append(f"- **outliers**: {metrics.OUTLIER_FORMULA} (factor {report.outlier_factor:g})")
-    lines += [f"- **typing {name}**: {text}" for name, text in metrics.TYPING_FORMULAS.items()]
+        f"- {text}" if name == "failed_rules" else f"- **{name}**: {text}"
+        for name, text in formulas(report, shown).items()
+    ]
     return "\n".join(lines) + "\n"
 
 

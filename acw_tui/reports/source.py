@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from acw_tui.errors import AcwError
+from acw_tui.i18n import _
 
 
 class ReportError(AcwError):
@@ -118,7 +119,7 @@ REPORT_CACHE_KIB = 1024
 
 def sqlite_source(path: Path) -> ReportSource:
     if not path.exists():
-        raise ReportError(f"{path}: no such database file")
+        raise ReportError(_("{path}: no such database file").format(path=path))
     try:
         # Read-only: a report never writes, even by accident. as_uri() escapes ? and #.
         conn = sqlite3.connect(
@@ -131,7 +132,9 @@ def sqlite_source(path: Path) -> ReportSource:
         conn.execute(f"PRAGMA cache_size=-{REPORT_CACHE_KIB}")
         conn.execute("SELECT 1 FROM wrapups LIMIT 1").fetchone()  # a store, readable
     except sqlite3.Error as exc:
-        raise ReportError(f"{path}: cannot read a store here ({exc})") from exc
+        raise ReportError(
+            _("{path}: cannot read a store here ({error})").format(path=path, error=exc)
+        ) from exc
     return ReportSource(conn, Dialect("sqlite"), str(path), lambda: sqlite_source(path))
 
 
@@ -143,7 +146,9 @@ def postgres_source(url: str) -> ReportSource:
         conn = psycopg.connect(url, connect_timeout=10)
         conn.read_only = True
     except psycopg.Error as exc:
-        raise ReportError(f"{shown}: cannot connect ({_first_line(exc)})") from exc
+        raise ReportError(
+            _("{url}: cannot connect ({error})").format(url=shown, error=_first_line(exc))
+        ) from exc
     return ReportSource(conn, Dialect("postgres"), shown, lambda: postgres_source(url))
 
 
@@ -156,7 +161,9 @@ def open_source(hub_db: str | None, local_path: Path) -> ReportSource:
     if hub_db.startswith(("postgresql://", "postgres://")):
         return postgres_source(hub_db)
     raise ReportError(
-        f"--hub-db {hub_db!r}: expected sqlite:///path/hub.db or postgresql://user@host/db"
+        _("--hub-db {value}: expected sqlite:///path/hub.db or postgresql://user@host/db").format(
+            value=repr(hub_db)
+        )
     )
 
 

@@ -17,18 +17,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Select, Static
 
-from acw_tui.core import metrics
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _
 from acw_tui.reports import queries
 from acw_tui.reports.assemble import Report, build_report
+from acw_tui.reports.local_format import DASH, LocalFormat
 from acw_tui.reports.queries import Selection
-from acw_tui.reports.render import COLUMNS, title
+from acw_tui.reports.render import GROUPING_TITLES, column_headings, figure_cells, title
 from acw_tui.reports.source import ReportSource
 from acw_tui.tui.widgets.key_bar import KeyBar
 
@@ -36,16 +37,23 @@ if TYPE_CHECKING:
     from acw_tui.tui.app import AcwApp
 from acw_tui.tui.widgets.report_charts import AgentsChart, DistributionChart, TrendChart
 
-GROUP_CHOICES: list[tuple[str, str]] = [("everything", "all")] + [
-    (f"by {name}", name) for name in queries.GROUPINGS
+# (label, value); the labels are marked here and translated when the screen is built.
+GROUP_CHOICES: list[tuple[str, str]] = [(N_("everything"), "all")] + [
+    (GROUPING_TITLES[name], name) for name in queries.GROUPINGS
 ]
 RANGE_CHOICES: list[tuple[str, str]] = [
-    ("last day", "1"),
-    ("last 7 days", "7"),
-    ("last 30 days", "30"),
-    ("last 90 days", "90"),
-    ("all time", "all"),
+    (N_("last day"), "1"),
+    (N_("last 7 days"), "7"),
+    (N_("last 30 days"), "30"),
+    (N_("last 90 days"), "90"),
+    (N_("all time"), "all"),
 ]
+# A wrap-up's status as the store keeps it, for a person.
+STATUSES = {"open": N_("open"), "done": N_("done"), "discarded": N_("discarded")}
+
+
+def translated(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(_(label), value) for label, value in choices]
 
 
 @dataclass
@@ -76,9 +84,9 @@ class ReportView:
 class AgentWrapupsScreen(Screen[None]):
     """One agent's newest wrap-ups in the report's range (the drill-down)."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"))]
     DEFAULT_CSS = """
-    AgentWrapupsScreen #agent-title { padding: 0 1; text-style: bold; }
+    AgentWrapupsScreen #agent-title { padding: 0 1; text-style: bold; width: 100%; height: auto; }
     AgentWrapupsScreen DataTable { height: 1fr; }
     """
 
@@ -90,30 +98,43 @@ class AgentWrapupsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label(
-            f"Wrap-ups of {self.agent_id}, {self.range_text} (newest first, at most 200)",
+            _("Wrap-ups of {agent}, {range} (newest first, at most 200)").format(
+                agent=self.agent_id, range=self.range_text
+            ),
             id="agent-title",
+            markup=False,
         )
         yield DataTable(id="agent-wrapups", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("ACW start (UTC)", "ACW", "queue", "codes", "flags", "status", "note")
+        table.add_columns(
+            _("ACW start (UTC)"), "ACW", _("queue"), _("codes"), _("flags"), _("status"), _("note")
+        )
+        # Every word once for the whole table, not once per row.
+        shown = LocalFormat()
+        timed_out_flag, extended_flag, incomplete_flag = (
+            _("timed out"),
+            _("extended"),
+            _("incomplete"),
+        )
+        statuses = {key: _(text) for key, text in STATUSES.items()}
         for started, acw, queue, codes, timed_out, extensions, status, compliant, note in self.rows:
             flags = []
             if timed_out:
-                flags.append("timed out")
+                flags.append(timed_out_flag)
             if json.loads(extensions or "[]"):
-                flags.append("extended")
+                flags.append(extended_flag)
             if status == "done" and not compliant:
-                flags.append("incomplete")
+                flags.append(incomplete_flag)
             table.add_row(
-                str(started)[:16].replace("T", " "),
-                metrics.format_seconds(None if acw is None else float(acw)),
-                Text(queue or "–"),
-                Text(", ".join(json.loads(codes or "[]")) or "–"),
-                ", ".join(flags) or "–",
-                status,
+                shown.stored_moment(str(started)).replace("T", " "),
+                shown.seconds(None if acw is None else float(acw)),
+                Text(queue or DASH),
+                Text(", ".join(json.loads(codes or "[]")) or DASH),
+                ", ".join(flags) or DASH,
+                statuses.get(status, status),
                 Text(" ".join(str(note).split())[:60]),
             )
         table.focus()
@@ -123,18 +144,26 @@ class ReportsScreen(Screen[None]):
     """ACW figures per group, with charts; Enter on an agent shows their wrap-ups."""
 
     BINDINGS = [
-        Binding("g", "next_grouping", "Grouping"),
-        Binding("r", "next_range", "Range"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("g", "next_grouping", N_("Grouping")),
+        Binding("r", "next_range", N_("Range")),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
+    # Below 40 rows (80×24) the charts take 9 rows, so the figures, the outliers and
+    # every key still show; the title wraps rather than being cut (Polish and Spanish
+    # titles are longer, Chinese characters take two cells).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     DEFAULT_CSS = """
-    ReportsScreen #report-title { padding: 0 1; text-style: bold; height: 1; }
+    ReportsScreen #report-title { padding: 0 1; text-style: bold; width: 100%; height: auto; }
     ReportsScreen #controls { height: 3; }
     ReportsScreen #controls Select { width: 24; }
     ReportsScreen #figures { height: 1fr; min-height: 4; }
     /* A fixed height: the charts keep their size while the table fills, so plotext
        draws them once at their final size. */
     ReportsScreen #charts { height: 22; }
+    ReportsScreen.-short #figures { min-height: 3; }
+    ReportsScreen.-short #charts { height: 9; }
+    ReportsScreen #charts .chart { width: 1fr; height: 1fr; }
+    ReportsScreen #charts .chart-title { width: 100%; height: auto; padding: 0 1; }
     ReportsScreen #charts PlotextPlot { width: 1fr; height: 1fr; }
     ReportsScreen #outliers { height: auto; padding: 0 1; color: $warning; }
     """
@@ -155,15 +184,20 @@ class ReportsScreen(Screen[None]):
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("ACW report", id="report-title")
+        yield Label(_("ACW report"), id="report-title", markup=False)
         with Horizontal(id="controls"):
-            yield Select(GROUP_CHOICES, value="all", allow_blank=False, id="by")
-            yield Select(RANGE_CHOICES, value="7", allow_blank=False, id="range")
+            yield Select(translated(GROUP_CHOICES), value="all", allow_blank=False, id="by")
+            yield Select(translated(RANGE_CHOICES), value="7", allow_blank=False, id="range")
         yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="charts"):
-            yield DistributionChart(id="distribution")
-            yield TrendChart(id="trend")
-            yield AgentsChart(id="agents")
+            for chart in (
+                DistributionChart(id="distribution"),
+                TrendChart(id="trend"),
+                AgentsChart(id="agents"),
+            ):
+                with Vertical(classes="chart"):
+                    yield Label("", id=f"{chart.id}-title", classes="chart-title", markup=False)
+                    yield chart
         yield Static("", id="outliers")
         yield KeyBar()
 
@@ -185,12 +219,12 @@ class ReportsScreen(Screen[None]):
             self.view = ReportView(self.view.by, days)
 
     def action_next_grouping(self) -> None:
-        values = [value for _, value in GROUP_CHOICES]
+        values = [value for _label, value in GROUP_CHOICES]
         current = self.view.by or "all"
         self.query_one("#by", Select).value = values[(values.index(current) + 1) % len(values)]
 
     def action_next_range(self) -> None:
-        values = [value for _, value in RANGE_CHOICES]
+        values = [value for _label, value in RANGE_CHOICES]
         current = "all" if self.view.days is None else str(self.view.days)
         self.query_one("#range", Select).value = values[(values.index(current) + 1) % len(values)]
 
@@ -223,7 +257,7 @@ class ReportsScreen(Screen[None]):
             self.post_message(ReportFailed(str(exc)))
             return
         except Exception as exc:  # a bug in a report must not take the screen down
-            self.post_message(ReportFailed("the report could not be built", exc))
+            self.post_message(ReportFailed(_("the report could not be built"), exc))
             return
         self.post_message(ReportReady(made))
 
@@ -234,7 +268,7 @@ class ReportsScreen(Screen[None]):
             if unexpected is not None:
                 unexpected(event.error, "building a report")
                 return
-        self.notify(event.text, title="Report", severity="error", timeout=10, markup=False)
+        self.notify(event.text, title=_("Report"), severity="error", timeout=10, markup=False)
 
     @on(ReportReady)
     def report_ready(self, event: ReportReady) -> None:
@@ -242,37 +276,22 @@ class ReportsScreen(Screen[None]):
 
     def show_report(self, made: Report) -> None:
         self.report = made
-        self.query_one("#report-title", Label).update(title(made))
+        shown = LocalFormat()
+        self.query_one("#report-title", Label).update(title(made, shown))
         table = self.query_one("#figures", DataTable)
         table.clear(columns=True)
-        table.add_columns("group" if made.by else "", *(heading for _, heading, _ in COLUMNS))
+        table.add_columns(*column_headings(made))
         for row in made.rows:
-            table.add_row(
-                Text(row.group),
-                *(show(getattr(row, name)) for name, _, show in COLUMNS),
-                key=row.group,
-            )
-        self.query_one(DistributionChart).show(made)
-        self.query_one(TrendChart).show(made)
-        self.query_one(AgentsChart).show(made)
-        outliers = ", ".join(
-            f"{o.agent_id} {metrics.format_seconds(o.median_s)} ({o.times_team:.1f}× team)"
-            for o in made.outliers
-        )
-        hint = "  ·  Enter on an agent: their wrap-ups" if made.by == "agent" else ""
-        # The quality rules to coach on (examples: `acw report`, md or html).
-        failed = ", ".join(f"{f.rule} ({f.times})" for f in made.failed_rules[:5])
-        failed = f"\nMost-failed quality rules: {failed}" if failed else ""
-        typing = "".join(
-            f"  ·  typed / final {team.group}: {team.typed_per_final:.2f}, saved "
-            f"{metrics.format_seconds(team.time_saved_s(made.typing_cpm))}"
-            for team in made.typing_teams
-            if team.typed_per_final is not None
-        )
-        self.query_one("#outliers", Static).update(
-            f"Outliers (median > {made.outlier_factor:g} × team median): "
-            f"{outliers or 'none'}{hint}{typing}{failed}"
-        )
+            group, *cells = figure_cells(row, shown, made.by)
+            table.add_row(Text(group), *cells, key=row.group)
+        for chart in (
+            self.query_one(DistributionChart),
+            self.query_one(TrendChart),
+            self.query_one(AgentsChart),
+        ):
+            chart.show(made)
+            self.query_one(f"#{chart.id}-title", Label).update(chart.heading)
+        self.query_one("#outliers", Static).update(Text(summary_lines(made, shown)))
 
     @on(DataTable.RowSelected, "#figures")
     def _drill_down(self, event: DataTable.RowSelected) -> None:
@@ -295,7 +314,7 @@ class ReportsScreen(Screen[None]):
             self.post_message(ReportFailed(str(exc)))
             return
         except Exception as exc:
-            self.post_message(ReportFailed("the wrap-ups could not be read", exc))
+            self.post_message(ReportFailed(_("the wrap-ups could not be read"), exc))
             return
         self.post_message(AgentWrapupsReady(agent_id, rows))
 
@@ -308,11 +327,43 @@ class ReportsScreen(Screen[None]):
             self.app.push_screen(screen)
 
 
+def summary_lines(made: Report, shown: LocalFormat) -> str:
+    """Outliers, typing and the quality rules to coach on, under the charts."""
+    outlier = _("{agent} {median} ({times}× team)")
+    outliers = ", ".join(
+        outlier.format(
+            agent=o.agent_id,
+            median=shown.seconds(o.median_s),
+            times=shown.ratio(o.times_team, digits=1),
+        )
+        for o in made.outliers
+    )
+    hint = "  ·  " + _("Enter on an agent: their wrap-ups") if made.by == "agent" else ""
+    typed = _("typed / final {team}: {ratio}, saved {time}")
+    typing = "".join(
+        "  ·  "
+        + typed.format(
+            team=team.group,
+            ratio=shown.ratio(team.typed_per_final),
+            time=shown.seconds(team.time_saved_s(made.typing_cpm)),
+        )
+        for team in made.typing_teams
+        if team.typed_per_final is not None
+    )
+    # The quality rules to coach on (examples: `acw report`, md or html).
+    failed = ", ".join(f"{f.rule} ({shown.count(f.times)})" for f in made.failed_rules[:5])
+    failed = "\n" + _("Most-failed quality rules: {rules}").format(rules=failed) if failed else ""
+    head = _("Outliers (median > {factor} × team median): {outliers}").format(
+        factor=shown.plain(made.outlier_factor), outliers=outliers or _("none")
+    )
+    return f"{head}{hint}{typing}{failed}"
+
+
 def open_reports(app: AcwApp) -> None:
     """Open the reports screen over the app's own store (F6, or the command palette)."""
     if isinstance(app.screen, ReportsScreen):
         return
-    settings = app.calls.read(app.desk.report_settings, what="Reports")
+    settings = app.calls.read(app.desk.report_settings, what=_("Reports"))
     if settings is None:
         return
     app.push_screen(
