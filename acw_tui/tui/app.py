@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widgets import OptionList
 
@@ -29,7 +30,8 @@ from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _
 from acw_tui.service.desk import Desk, DraftContent
 from acw_tui.service.drafts import DraftKeeper
-from acw_tui.tui.compat import LastResort, guard_dispatch
+from acw_tui.tui.caret import caret_cell
+from acw_tui.tui.compat import LastResort, TranslatedPalette, guard_dispatch
 from acw_tui.tui.desk_calls import DeskCalls
 from acw_tui.tui.messages import (
     AgentStateChanged,
@@ -42,6 +44,7 @@ from acw_tui.tui.messages import (
 )
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
+from acw_tui.tui.textual_texts import NO_MATCHES, SEARCH_COMMANDS, SEARCH_THEMES
 from acw_tui.tui.widgets.pending_list import PendingList
 
 if TYPE_CHECKING:
@@ -138,6 +141,22 @@ class AcwApp(LastResort):
         self._timeouts_checking = False
         self._shown: dict[str, float] = {}
         self.listener: BackgroundListener | None = None
+
+    # -- the real terminal cursor ----------------------------------------------------------
+
+    @property  # type: ignore[override]
+    def cursor_position(self) -> Offset:
+        """Where Textual puts the terminal cursor after each frame: the caret of the
+        focused field as laid out now (see `caret.py`), else where it was last set."""
+        try:
+            focused = self.focused
+        except Exception:  # no screen yet, or the app is closing
+            focused = None
+        return caret_cell(focused) or self.cursor_placed
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self.cursor_placed = offset
 
     # -- the error path ------------------------------------------------------------------
 
@@ -466,6 +485,34 @@ class AcwApp(LastResort):
             self._state_changed()
 
         self.calls.write(self.desk.toggle_break, done=changed, what=_("Break (F9)"))
+
+    def action_show_help_panel(self) -> None:
+        """F1: the keys panel, in the agent's language."""
+        from acw_tui.tui.widgets.keys_panel import KeysPanel
+
+        if not self.screen.query("HelpPanel"):
+            self.screen.mount(KeysPanel())
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette with its prompt and "no matches" line translated."""
+        if self.use_command_palette and not TranslatedPalette.is_open(self):
+            self.push_screen(
+                TranslatedPalette(
+                    id="--command-palette",
+                    placeholder=_(SEARCH_COMMANDS),
+                    no_matches=_(NO_MATCHES),
+                )
+            )
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" entry: the theme picker, translated the same way."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            TranslatedPalette(
+                providers=[ThemeProvider], placeholder=_(SEARCH_THEMES), no_matches=_(NO_MATCHES)
+            )
+        )
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):
