@@ -210,7 +210,7 @@ class AcwApp(LastResort):
         from acw_tui.tui.themes import apply_display
 
         apply_display(self)
-        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
+        pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups")) or []
         self._pending = pending
         self._data_version = self.calls.read(self.desk.data_version) or -1
         order = self.calls.read(lambda: self.desk.resume_order(pending)) or pending
@@ -242,7 +242,7 @@ class AcwApp(LastResort):
             chosen = plan(self.desk.config)
             desk = Desk.open(self.desk.config, self.desk.store.path)
         except AcwError as exc:
-            self.show_problem(exc, "phone system")
+            self.show_problem(exc, _("phone system"))
             return
         self.listener = BackgroundListener(chosen, desk).start()
 
@@ -252,21 +252,21 @@ class AcwApp(LastResort):
         self._logged_in = True
         opened = self._opened_at
         self.calls.write(
-            lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what="log-in"
+            lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what=_("log-in")
         )
 
     def _state_changed(self) -> None:
         self.screen.post_message(AgentStateChanged())
 
     def poll_store(self) -> None:
-        version = self.calls.read(self.desk.data_version, what="watching the store")
+        version = self.calls.read(self.desk.data_version, what=_("watching the store"))
         if version is None or version == self._data_version:
             return
         self._data_version = version
         self.refresh_pending()
 
     def refresh_pending(self) -> None:
-        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups")
+        pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups"))
         if pending is None:
             return
         known = {w.id for w in self._pending}
@@ -332,7 +332,7 @@ class AcwApp(LastResort):
         try:
             self.collect_draft()
         except Exception as exc:  # a broken screen must not stop the rest being saved
-            problems = [f"reading the screen: {exc}"]
+            problems = [_("reading the screen: {problem}").format(problem=exc)]
         else:
             problems = []
         for wrapup_id, content, version in self.drafts.take():

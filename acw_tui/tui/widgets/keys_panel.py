@@ -52,9 +52,7 @@ class TranslatedBindingsTable(BindingsTable):
                 table.add_row("", Text(_(node.BINDING_GROUP_TITLE), style=header_style, end=""))
             for bindings in by_action.values():
                 keys = " ".join(dict.fromkeys(key_display(binding) for binding in bindings))
-                table.add_row(
-                    Text(keys, style=key_style), describe(bindings[0], description_style)
-                )
+                table.add_row(Text(keys, style=key_style), describe(bindings[0], description_style))
             table.add_section()
         return table
 

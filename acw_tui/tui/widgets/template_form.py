@@ -162,7 +162,7 @@ class TemplateForm(VerticalScroll):
             widget = FormSelect(
                 [(Text(c), c) for c in spec.choices],
                 value=value if value in spec.choices else Select.NULL,
-                prompt="choose…",
+                prompt=_("choose…"),
                 id=wid,
                 compact=True,
             )
