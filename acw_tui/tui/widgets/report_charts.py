@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
+from rich.cells import cell_len
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from acw_tui.core import metrics
@@ -11,6 +15,8 @@ from acw_tui.reports.assemble import Report
 class DistributionChart(PlotextPlot):
     """Wrap-ups per ACW duration (30-second buckets)."""
 
+    labels: list[str] = []
+
     def show(self, report: Report) -> None:
         plt = self.plt
         plt.clear_data()
@@ -18,10 +24,23 @@ class DistributionChart(PlotextPlot):
         buckets = report.distribution
         plt.bar([b.label for b in buckets], [b.wrapups for b in buckets], marker="hd", width=0.9)
         plt.title("ACW distribution (wrap-ups per duration)")
-        # Every 2:30, with room between labels: plotext drops colliding labels in an
-        # order that changes from run to run.
-        plt.xticks(list(range(1, len(buckets) + 1, 5)), [b.label for b in buckets][::5])
+        self.labels = [b.label for b in buckets]
         self.refresh()
+
+    def render(self) -> RenderResult:
+        # Labels spaced for the width the chart has now: plotext drops colliding labels
+        # in an order that changes from run to run (with Python's hash seed).
+        if self.labels:
+            self.plt.xticks(*spaced_ticks(self.labels, self.size.width))
+        return super().render()
+
+
+def spaced_ticks(labels: list[str], width: int) -> tuple[list[int], list[str]]:
+    """Every 5th label (every 2:30), or fewer when the labels would not fit apart."""
+    plot_width = max(1, width - 8)  # less the y axis and its numbers
+    needed = (max(cell_len(label) for label in labels) + 2) * len(labels)
+    step = max(5, math.ceil(needed / plot_width))
+    return list(range(1, len(labels) + 1, step)), labels[::step]
 
 
 class TrendChart(PlotextPlot):
