@@ -114,3 +114,25 @@ async def test_the_theme_picker_speaks_the_language(app_in) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.pause()
         assert palette_prompt(app) == "Szukaj motywów…"
+
+
+def test_what_the_translated_palette_relies_on_is_still_in_textual() -> None:
+    """`compat.TranslatedPalette` replaces CommandPalette's "no matches" countdown with
+    the same steps: every name it uses must still be there (the palette test above fails
+    too, by behaviour; this one says which name went)."""
+    import inspect
+
+    from acw_tui.tui.compat import BindingsTable
+
+    for name in (
+        "_start_no_matches_countdown",
+        "_stop_no_matches_countdown",
+        "_NO_MATCHES",
+        "_NO_MATCHES_COUNTDOWN",
+        "_watch__list_visible",
+    ):
+        assert hasattr(CommandPalette, name), f"CommandPalette.{name} is gone: update compat.py"
+    source = inspect.getsource(CommandPalette._start_no_matches_countdown)
+    assert "self._no_matches_timer = self.set_timer(" in source
+    assert "self._list_visible = True" in source
+    assert callable(BindingsTable.render_bindings_table)
