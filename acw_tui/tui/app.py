@@ -152,10 +152,12 @@ class AcwApp(LastResort):
             focused = self.focused
         except Exception:  # no screen yet, or the app is closing
             focused = None
-        return caret_cell(focused) or self.cursor_placed
+        caret = caret_cell(focused)
+        return self.cursor_placed if caret is None else caret
 
     @cursor_position.setter
     def cursor_position(self, offset: Offset) -> None:
+        # Textual's widgets set it as their caret moves (and App.__init__, first).
         self.cursor_placed = offset
 
     # -- the error path ------------------------------------------------------------------
