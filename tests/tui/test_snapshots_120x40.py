@@ -22,7 +22,9 @@ from textual.pilot import Pilot
 from acw_tui.tui.app import AcwApp
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
+from acw_tui.tui.widgets.code_picker import CodePicker
 from acw_tui.tui.widgets.keys_panel import KeysPanel
+from acw_tui.tui.widgets.quality_checklist import QualityChecklist
 from tests.tui import test_languages, test_reports_screen
 from tests.tui.conftest import acw_open, type_text, wait_for
 from tests.tui.test_languages import steady
@@ -128,6 +130,20 @@ async def test_every_screen_at_120_by_40(app_in, hook, snapshot, variant) -> Non
                 await walk.until(lambda: type(app.screen).__name__ == "HistoryScreen")
             await pilot.press("escape")
             await walk.until(lambda: isinstance(app.screen, ReadyScreen))
+
+        # An account change: its template's form, the checklist's critical item, and
+        # the line saying why the wrap-up cannot be finished yet.
+        hook.call_ended("PBX-8", queue="kyc", customer_ref="CU-10", talk_seconds=240)
+        await walk.until(acw_open(app, "PBX-8"))
+        await type_text(pilot, "address changed")
+        await pilot.press("f10")
+        await type_text(pilot, "account update")
+        await pilot.press("enter")
+        await walk.until(lambda: "account-update" in app.screen.query_one(CodePicker).selected)
+        await walk.until(lambda: app.screen.query_one(QualityChecklist).has_class("-critical"))
+        await pilot.press("ctrl+s")
+        await walk.until(lambda: bool(app.screen._refusal))  # (the line under the notes says why)
+        await walk.shot("acw-template-form")
     assert walk.changed == [], f"screens that differ from their snapshots: {walk.changed}"
 
 

@@ -50,7 +50,14 @@ TEXT_METHODS = {"update", "notify", "add_column", "add_row", "add_option", "writ
 # Calls whose positional arguments at these places are shown: Binding(key, action,
 # description), SystemCommand(title, help, callback).
 # show_problem(error, what), GuideProblem(source, line, message) (the guide panel lists it).
-POSITIONS = {"Binding": (2,), "SystemCommand": (0, 1), "show_problem": (1,), "GuideProblem": (0, 2)}
+# The template form's _show_problem(spec, text) writes under a field.
+POSITIONS = {
+    "Binding": (2,),
+    "SystemCommand": (0, 1),
+    "show_problem": (1,),
+    "_show_problem": (1,),
+    "GuideProblem": (0, 2),
+}
 # Functions named for the text they make ("listener_lines", "coaching_hint"): what they
 # return, append or assign to `lines`/`text` is shown.
 TEXT_FUNCTION = re.compile(r"(line|lines|hint|text|label|title|message|heading|caption)$")

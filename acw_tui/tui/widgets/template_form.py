@@ -270,7 +270,7 @@ class TemplateForm(VerticalScroll):
         """Mark each required field left empty and focus the first one."""
         for spec in self._shown_fields:
             if spec.name in names:
-                self._show_problem(spec, "required", missing=True)
+                self._show_problem(spec, _("required"), missing=True)
         if names:
             with contextlib.suppress(NoMatches):
                 self.query_one(f"#{field_widget_id(names[0])}").focus()
