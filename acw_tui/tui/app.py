@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widgets import OptionList
 
@@ -29,7 +30,8 @@ from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _
 from acw_tui.service.desk import Desk, DraftContent
 from acw_tui.service.drafts import DraftKeeper
-from acw_tui.tui.compat import LastResort, guard_dispatch
+from acw_tui.tui.caret import caret_cell
+from acw_tui.tui.compat import LastResort, TranslatedPalette, guard_dispatch
 from acw_tui.tui.desk_calls import DeskCalls
 from acw_tui.tui.messages import (
     AgentStateChanged,
@@ -42,6 +44,7 @@ from acw_tui.tui.messages import (
 )
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
+from acw_tui.tui.textual_texts import NO_MATCHES, SEARCH_COMMANDS, SEARCH_THEMES
 from acw_tui.tui.widgets.pending_list import PendingList
 
 if TYPE_CHECKING:
@@ -139,6 +142,24 @@ class AcwApp(LastResort):
         self._shown: dict[str, float] = {}
         self.listener: BackgroundListener | None = None
 
+    # -- the real terminal cursor ----------------------------------------------------------
+
+    @property  # type: ignore[override]
+    def cursor_position(self) -> Offset:
+        """Where Textual puts the terminal cursor after each frame: the caret of the
+        focused field as laid out now (see `caret.py`), else where it was last set."""
+        try:
+            focused = self.focused
+        except Exception:  # no screen yet, or the app is closing
+            focused = None
+        caret = caret_cell(focused)
+        return self.cursor_placed if caret is None else caret
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        # Textual's widgets set it as their caret moves (and App.__init__, first).
+        self.cursor_placed = offset
+
     # -- the error path ------------------------------------------------------------------
 
     def show_problem(self, error: AcwError, what: str = "") -> None:
@@ -191,7 +212,7 @@ class AcwApp(LastResort):
         from acw_tui.tui.themes import apply_display
 
         apply_display(self)
-        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
+        pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups")) or []
         self._pending = pending
         self._data_version = self.calls.read(self.desk.data_version) or -1
         order = self.calls.read(lambda: self.desk.resume_order(pending)) or pending
@@ -223,7 +244,7 @@ class AcwApp(LastResort):
             chosen = plan(self.desk.config)
             desk = Desk.open(self.desk.config, self.desk.store.path)
         except AcwError as exc:
-            self.show_problem(exc, "phone system")
+            self.show_problem(exc, _("phone system"))
             return
         self.listener = BackgroundListener(chosen, desk).start()
 
@@ -233,21 +254,21 @@ class AcwApp(LastResort):
         self._logged_in = True
         opened = self._opened_at
         self.calls.write(
-            lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what="log-in"
+            lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what=_("log-in")
         )
 
     def _state_changed(self) -> None:
         self.screen.post_message(AgentStateChanged())
 
     def poll_store(self) -> None:
-        version = self.calls.read(self.desk.data_version, what="watching the store")
+        version = self.calls.read(self.desk.data_version, what=_("watching the store"))
         if version is None or version == self._data_version:
             return
         self._data_version = version
         self.refresh_pending()
 
     def refresh_pending(self) -> None:
-        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups")
+        pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups"))
         if pending is None:
             return
         known = {w.id for w in self._pending}
@@ -313,7 +334,7 @@ class AcwApp(LastResort):
         try:
             self.collect_draft()
         except Exception as exc:  # a broken screen must not stop the rest being saved
-            problems = [f"reading the screen: {exc}"]
+            problems = [_("reading the screen: {problem}").format(problem=exc)]
         else:
             problems = []
         for wrapup_id, content, version in self.drafts.take():
@@ -466,6 +487,34 @@ class AcwApp(LastResort):
             self._state_changed()
 
         self.calls.write(self.desk.toggle_break, done=changed, what=_("Break (F9)"))
+
+    def action_show_help_panel(self) -> None:
+        """F1: the keys panel, in the agent's language."""
+        from acw_tui.tui.widgets.keys_panel import KeysPanel
+
+        if not self.screen.query("HelpPanel"):
+            self.screen.mount(KeysPanel())
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette with its prompt and "no matches" line translated."""
+        if self.use_command_palette and not TranslatedPalette.is_open(self):
+            self.push_screen(
+                TranslatedPalette(
+                    id="--command-palette",
+                    placeholder=_(SEARCH_COMMANDS),
+                    no_matches=_(NO_MATCHES),
+                )
+            )
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" entry: the theme picker, translated the same way."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            TranslatedPalette(
+                providers=[ThemeProvider], placeholder=_(SEARCH_THEMES), no_matches=_(NO_MATCHES)
+            )
+        )
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -11,7 +11,9 @@ form's Select (mounted while the screen may be closing), and by the app: an exce
 in a handler would end that widget's message loop for good (`guard_dispatch` turns it
 into a call to the app's `unexpected_error`, and the loop goes on), and what escapes
 timers, workers and start-up goes to `App._handle_exception` (`LastResort` routes it
-to the same place instead of exiting at once).
+to the same place instead of exiting at once). The keys panel (F1) draws its table
+with Textual's `BindingsTable`, and the command palette's "no matches" line is
+translated by `TranslatedPalette`.
 """
 
 from __future__ import annotations
@@ -19,12 +21,19 @@ from __future__ import annotations
 from asyncio import CancelledError
 from typing import Any
 
+from rich.align import Align
+from rich.text import Text
 from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Select, TextArea
+from textual.widgets._key_panel import BindingsTable
+from textual.widgets.option_list import Option
 from textual.widgets.text_area import Edit, Selection, TextAreaTheme
+
+__all__ = ["BindingsTable"]  # the keys panel's table (not exported by textual.widgets)
 
 # A TextArea highlight: start byte, end byte (None: to the end of the line), style name.
 Highlight = tuple[int, int | None, str]
@@ -119,3 +128,34 @@ class LastResort(App[Any]):
 
     def _handle_exception(self, error: Exception) -> None:
         self.unexpected_error(error)
+
+
+# -- the command palette --------------------------------------------------------------------
+
+
+class TranslatedPalette(CommandPalette):
+    """Textual's command palette, whose line for a search with no result is `no_matches`
+    (Textual writes "No matches found" in the middle of its countdown function)."""
+
+    def __init__(self, *args: Any, no_matches: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.no_matches = no_matches
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            # As Textual's own: only a search that found nothing says so.
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(self.no_matches, style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

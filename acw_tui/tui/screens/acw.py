@@ -91,7 +91,7 @@ class AcwScreen(DeskScreen):
         self._clock = self.desk.acw_clock(self.wrapup)
         # What the keeper holds is newer than the store (a save may have failed).
         self._draft = self.acw_app.drafts.get(self.wrapup.id) or self.calls.read(
-            lambda: self.desk.draft(self.wrapup.id), what="reading the draft"
+            lambda: self.desk.draft(self.wrapup.id), what=_("reading the draft")
         )
         completion, coaching = self.desk.typing_aids()
         self.notes = NotesEditor(

@@ -38,7 +38,7 @@ class HistoryScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search notes (words, e.g. refund card)", id="history-search")
+        yield Input(placeholder=_("Search notes (words, e.g. refund card)"), id="history-search")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 

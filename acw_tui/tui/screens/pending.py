@@ -22,13 +22,13 @@ class PendingScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Open wrap-ups, oldest first. Enter opens one.", id="pending-hint")
+        yield Label(_("Open wrap-ups, oldest first. Enter opens one."), id="pending-hint")
         yield PendingList(id="pending-list")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = _("Pending wrap-ups")
-        pending = self.calls.read(self.desk.pending, what="reading pending wrap-ups") or []
+        pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups")) or []
         self.query_one(PendingList).show(pending, self.desk.clock.now)
         self.query_one(PendingList).focus()
 

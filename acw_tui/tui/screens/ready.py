@@ -74,7 +74,7 @@ class ReadyScreen(DeskScreen):
     @on(PendingChanged)
     @on(AgentStateChanged)
     def reload(self) -> None:
-        facts = self.calls.read(self.desk.ready_facts, what="reading the agent's state")
+        facts = self.calls.read(self.desk.ready_facts, what=_("reading the agent's state"))
         if facts is not None:
             self.show(facts)
         self.refresh_listener()

@@ -115,7 +115,7 @@ class SyncStatusScreen(DeskScreen):
             self.notify(_("A sync is already running."))
             return
         self.running = True
-        self.query_one("#sync-message", Static).update("Syncing…")
+        self.query_one("#sync-message", Static).update(_("Syncing…"))
         self.run_sync()
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)

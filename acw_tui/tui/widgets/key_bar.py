@@ -19,11 +19,9 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
-from acw_tui.i18n import N_, _
+from acw_tui.i18n import _
 
 GAP = 2  # cells between two keys
-# Textual's own key descriptions the bar shows, for the catalog.
-TEXTUAL_WORDS = (N_("palette"),)
 
 
 class Key(NamedTuple):

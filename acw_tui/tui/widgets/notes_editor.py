@@ -187,7 +187,9 @@ class NotesEditor(TextArea, inherit_bindings=False):
             try:
                 guide = self._guide_source()
             except Exception as exc:  # a guide must never take the notes down
-                problem = GuideProblem("shorthand guide", 0, f"not loaded: {exc}")
+                problem = GuideProblem(
+                    _("shorthand guide"), 0, _("not loaded: {problem}").format(problem=exc)
+                )
                 guide = Guide(problems=(problem,))
             with suppress(RuntimeError):  # the app closed while the guide was loading
                 self.app.call_from_thread(self._guide_ready, guide)
@@ -469,4 +471,8 @@ class NotesEditor(TextArea, inherit_bindings=False):
 def coaching_hint(entry: Entry) -> str:
     """What the hint line says when an entry's phrase was typed in full."""
     saved = len(entry.expansion) - len(entry.abbr)
-    return f"tip: {entry.abbr} → {entry.expansion} would have saved {saved} keys"
+    return ngettext(
+        "tip: {abbr} → {expansion} would have saved {saved} key",
+        "tip: {abbr} → {expansion} would have saved {saved} keys",
+        saved,
+    ).format(abbr=entry.abbr, expansion=entry.expansion, saved=saved)

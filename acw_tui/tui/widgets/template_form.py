@@ -162,7 +162,7 @@ class TemplateForm(VerticalScroll):
             widget = FormSelect(
                 [(Text(c), c) for c in spec.choices],
                 value=value if value in spec.choices else Select.NULL,
-                prompt="choose…",
+                prompt=_("choose…"),
                 id=wid,
                 compact=True,
             )
@@ -270,7 +270,7 @@ class TemplateForm(VerticalScroll):
         """Mark each required field left empty and focus the first one."""
         for spec in self._shown_fields:
             if spec.name in names:
-                self._show_problem(spec, "required", missing=True)
+                self._show_problem(spec, _("required"), missing=True)
         if names:
             with contextlib.suppress(NoMatches):
                 self.query_one(f"#{field_widget_id(names[0])}").focus()
