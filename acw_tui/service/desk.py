@@ -302,8 +302,10 @@ class Desk:
             if existing is not None and existing.started_at is not None:
                 if ended_at < existing.started_at:
                     raise DeskError(
-                        f"call {external_id}: end time {ended_at.isoformat()} is before "
-                        f"its start {existing.started_at.isoformat()}"
+                        "call {call}: end time {end} is before its start {start}",
+                        call=external_id,
+                        end=ended_at.isoformat(),
+                        start=existing.started_at.isoformat(),
                     )
                 if talk_seconds is None:
                     talk_seconds = (ended_at - existing.started_at).total_seconds()
@@ -388,7 +390,9 @@ class Desk:
         call = self.calls.by_external_id(self.site_id, external_id)
         wrapup = self.wrapups.for_call(call.id) if call else None
         if wrapup is None:
-            raise DeskError(f"unknown call id {external_id!r} at site {self.site_id}")
+            raise DeskError(
+                "unknown call id {call} at site {site}", call=repr(external_id), site=self.site_id
+            )
         return wrapup, self.wrapups.draft(wrapup.id)
 
     # -- reading, for the screen ---------------------------------------------------------

@@ -42,7 +42,7 @@ def request_from_form(
     EmptyNote says the agent wrote nothing (no notes, no field filled in)."""
     refusal = form.refusal(require_code, now, zone)
     if refusal:
-        raise DeskError(f"cannot finish yet: {refusal}")
+        raise DeskError("cannot finish yet: {reason}", reason=refusal)
     finished = form.finished(call=call_context(wrapup), agent=agent_id, now=now, zone=zone)
     written = form.notes.strip() or any(
         v not in (None, "", False) for v in finished.fields.values()

@@ -109,6 +109,6 @@ def critical_refusal(result: NoteQuality, policy: AcwPolicy, *, confirmed: bool)
     missing = result.missing_critical
     items = "; ".join(f"{v.message or v.label} [{v.rule}]" for v in missing)
     if policy.critical_items == CriticalItems.REFUSE:
-        raise DeskError(f"cannot finish: critical item missing: {items}")
+        raise DeskError("cannot finish: critical item missing: {items}", items=items)
     if policy.critical_items == CriticalItems.CONFIRM and not confirmed:
         raise CriticalItemMissing(f"critical item missing: {items}", missing)

@@ -373,9 +373,13 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise QualityError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise QualityError(
+            "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start
+        ) from None
     except OSError as exc:
-        raise QualityError(f"{path}: cannot read ({exc.strerror})") from None
+        raise QualityError(
+            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+        ) from None
 
 
 def load_rules(folder: Path) -> RuleSet:

@@ -56,6 +56,11 @@ class _Bad(Exception):
         self.line = line
 
 
+def _at(where: str, line: int | None) -> str:
+    """FILE or FILE:LINE, as a message names the place."""
+    return f"{where}:{line}" if line else where
+
+
 def _toml(text: str, first_line: int) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -194,8 +199,9 @@ def parse_template(source: str, path: Path | None = None) -> NoteTemplate:
     try:
         return _parse_template(source, path)
     except _Bad as exc:
-        line = f":{exc.line}" if exc.line else ""
-        raise TemplateError(f"{where}{line}: {exc}") from None
+        raise TemplateError(
+            "{where}: {reason}", where=_at(where, exc.line), reason=exc
+        ) from None
 
 
 def _parse_template(source: str, path: Path | None) -> NoteTemplate:
@@ -297,8 +303,9 @@ def parse_codes(
                 exc.line = exc.line or line
                 raise
     except _Bad as exc:
-        line_text = f":{exc.line}" if exc.line else ""
-        raise TemplateError(f"{where}{line_text}: {exc}") from None
+        raise TemplateError(
+            "{where}: {reason}", where=_at(where, exc.line), reason=exc
+        ) from None
     return tuple(codes), shared
 
 
@@ -385,15 +392,19 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise TemplateError(
+            "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start
+        ) from None
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot read ({exc.strerror})") from None
+        raise TemplateError(
+            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+        ) from None
 
 
 def load_library(folder: Path) -> TemplateLibrary:
     """Every template and code in `folder`; broken files become problems, not errors."""
     if not folder.is_dir():
-        raise TemplateError(f"{folder}: no such templates folder")
+        raise TemplateError("{folder}: no such templates folder", folder=folder)
     problems: list[Problem] = []
     templates: list[NoteTemplate] = []
     for path in sorted(folder.glob("*.j2")):
