@@ -19,7 +19,7 @@ import click
 
 from acw_tui import __version__
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _, ngettext
+from acw_tui.i18n import N_, _, ngettext, said
 from acw_tui.user_errors import USER_ERRORS, one_line
 
 # click's own words, which it asks gettext for: in acw's catalog, so help and usage
@@ -73,6 +73,36 @@ def _click_speaks_acw() -> None:
 _click_speaks_acw()
 
 
+def _click_measures_cells() -> None:
+    """click lays help out by characters; a Chinese character takes two terminal cells
+    and Chinese has no spaces to break at. Measured in cells (ANSI codes still not
+    counted) and broken between wide characters, the help fits the terminal in every
+    language and its columns line up."""
+    import click._textwrap
+    import click.formatting
+    from click._compat import strip_ansi
+
+    def term_cells(text: str) -> int:
+        return cells(strip_ansi(text))
+
+    class CellsWrapper(click._textwrap.TextWrapper):
+        def _split(self, text: str) -> list[str]:
+            chunks = []
+            for chunk in super()._split(text):
+                if chunk.isascii():
+                    chunks.append(chunk)
+                else:  # each wide character may end a line
+                    chunks.extend(c for c in _WIDE_OR_NOT.findall(chunk) if c)
+            return chunks
+
+    click.formatting.term_len = term_cells  # type: ignore[attr-defined]
+    click._textwrap.term_len = term_cells  # type: ignore[attr-defined]
+    click._textwrap.TextWrapper = CellsWrapper  # type: ignore[misc]
+
+
+_click_measures_cells()
+
+
 def speak(option: str | None) -> str:
     """Choose the language of everything printed: `--lang`, else the config's `locale`,
     else the environment (LANG). A config that cannot be read leaves the choice to the
@@ -111,6 +141,13 @@ def summary(help_text: str) -> str:
     paragraph = " ".join(inspect.cleandoc(help_text).split("\n\n")[0].split())
     end = paragraph.find(". ")
     return paragraph if end < 0 else paragraph[: end + 1]
+
+
+_WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+# A line may break between two wide characters, but not before closing punctuation
+# (。，）) nor after opening punctuation (（「).
+_OPENING, _CLOSING = "（《「『【〔", "、。，．；：！？）》」』】〕"
+_WIDE_OR_NOT = re.compile(f"[{_OPENING}]*[{_WIDE}][{_CLOSING}]*|[^{_WIDE}]+")
 
 
 def cells(text: str) -> int:
@@ -394,7 +431,7 @@ class Checked(click.ParamType):
             return self.check(value, what)
         except InputError as exc:
             # The message already names the option; click's "Invalid value for" is not repeated.
-            raise click.UsageError(str(exc), ctx) from None
+            raise click.UsageError(said(exc), ctx) from None
 
 
 def _text(value: str, what: str) -> str:
