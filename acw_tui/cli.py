@@ -28,7 +28,7 @@ CLICK_WORDS = (
     N_("Usage:"),
     N_("Options"),
     N_("Commands"),
-    N_("Show this message and exit."),
+    HELP_OPTION_HELP := N_("Show this message and exit."),
     N_("Show the version and exit."),
     N_("No such option {name!r}."),
     N_("No such command {name!r}."),
@@ -269,10 +269,13 @@ class Translated(click.Command):
     (English where it has no entry)."""
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        saved = [(param, param.metavar, getattr(param, "help", None)) for param in self.params]
+        # With --help, which click makes once per command (its help in the language
+        # of the first time asked).
+        params = self.get_params(ctx)
+        saved = [(param, param.metavar, getattr(param, "help", None)) for param in params]
         options_metavar = self.options_metavar
         try:
-            for param in self.params:
+            for param in params:
                 shown = metavar_words(param, ctx)
                 if shown:
                     param.metavar = _(shown)
@@ -287,6 +290,15 @@ class Translated(click.Command):
                 param.metavar = metavar
                 if help_text is not None:
                     param.help = help_text  # type: ignore[attr-defined]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None and option is not getattr(self, "_english_help_option", None):
+            # click makes it once per command, in the language of that moment: kept in
+            # English, it is translated like every other option's help when shown.
+            option.help = HELP_OPTION_HELP
+            self._english_help_option = option
+        return option
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         original = self.help

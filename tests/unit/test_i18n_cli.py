@@ -185,13 +185,16 @@ def test_chinese_help_columns_line_up_in_cells(acw_home: Path) -> None:
     # The help column starts at the same cell on every option's first line.
     starts = set()
     for row in rows:
-        option, _gap, rest = re.match(r"(  \S+(?: \S+)?)(\s+)(.*)", row).groups()  # type: ignore[union-attr]
-        starts.add(cells(row) - cells(rest))
+        found = re.match(r"  \S+(?: \S+)?\s+(.*)", row)
+        assert found is not None, row
+        starts.add(cells(row) - cells(found.group(1)))
     assert len(starts) == 1, rows
 
 
 def test_english_help_is_unchanged_by_the_catalog(acw_home: Path) -> None:
-    out = acw("guide", "search", "--help").output
+    assert "Pokaż tę pomoc" in acw("--lang", "pl", "guide", "search", "--help").output
+    out = acw("guide", "search", "--help").output  # in the same process, after Polish
+    assert "Show this message and exit." in out
     assert "Usage: acw guide search [OPTIONS] QUERY" in out
     assert "--guide PATH" in out and "[default: 20]" in out
     # ... and the check above finds English where there is some.
