@@ -28,7 +28,7 @@ from acw_tui.i18n_catalogs import TRANSLATED, command_help, template
 from acw_tui.service.desk import DeskError
 from acw_tui.user_errors import one_line
 
-EXAMPLES = int(os.environ.get("ACW_I18N_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("ACW_I18N_EXAMPLES", "200"))
 
 
 def test_an_error_keeps_its_template_and_reads_in_english_as_before() -> None:
