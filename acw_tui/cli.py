@@ -742,8 +742,8 @@ def db_check() -> None:
         sys.exit(1)
     if waiting:
         pending_note = ngettext(
-            "{path}: ok (schema version {version}, {count} migration pending: run `acw db migrate`)",
-            "{path}: ok (schema version {version}, {count} migrations pending: run `acw db migrate`)",
+            "{path}: ok (schema version {version}, {count} migration(s) pending: run `acw db migrate`)",
+            "{path}: ok (schema version {version}, {count} migration(s) pending: run `acw db migrate`)",
             len(waiting),
         )
         click.echo(pending_note.format(path=path, version=version, count=len(waiting)))

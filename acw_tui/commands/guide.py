@@ -49,8 +49,8 @@ def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
     guide = load_guide(_guide_file(guide_path))
     if guide.problems and not quiet:
         found = ngettext(
-            "{source}: {count} problem, run `acw guide lint`",
-            "{source}: {count} problems, run `acw guide lint`",
+            "{source}: {count} problem(s), run `acw guide lint`",
+            "{source}: {count} problem(s), run `acw guide lint`",
             len(guide.problems),
         )
         click.echo(found.format(source=guide.source, count=len(guide.problems)), err=True)
@@ -271,7 +271,7 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
         click.echo(_("warning: {problem}").format(problem=flagged[0]) + more, err=True)
     click.echo(
         _("imported {rows} from {file}: {path} has {entries}").format(
-            rows=counted("{count} row", "{count} rows", len(rows)),
+            rows=counted("{count} row(s)", "{count} row(s)", len(rows)),
             file=csv_file,
             path=path,
             entries=counted("{count} entry", "{count} entries", len(parsed.entries)),
@@ -574,7 +574,7 @@ def guide_suggest(
     click.echo(
         _("{notes} over {days} read from {source}").format(
             notes=counted("{count} note", "{count} notes", len(rows)),
-            days=counted("{count} day", "{count} days", round(days)),
+            days=counted("{count} day(s)", "{count} day(s)", round(days)),
             source=source.label,
         ),
         err=True,

@@ -155,6 +155,6 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
     seen = len(listener.outcomes)
     click.echo(
         _("check done: {events} in {seconds} s; nothing was stored").format(
-            events=counted("{count} event", "{count} events", seen), seconds=f"{wait_seconds:g}"
+            events=counted("{count} event(s)", "{count} event(s)", seen), seconds=f"{wait_seconds:g}"
         )
     )

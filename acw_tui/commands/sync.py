@@ -98,7 +98,7 @@ def quarantine_list(show_log: bool) -> None:
         store.close()
     for item in items:
         click.echo(item.line())
-    held = counted("{count} record in quarantine", "{count} records in quarantine", len(items))
+    held = counted("{count} record(s) in quarantine", "{count} record(s) in quarantine", len(items))
     if items:
         held = _("{held}; `acw sync quarantine retry N…` or `drop N…` (or --all)").format(held=held)
     click.echo(held, err=True)
@@ -135,8 +135,8 @@ def quarantine_retry(seqs: tuple[int, ...], everything: bool, claim: bool) -> No
         click.echo(line)
     click.echo(
         counted(
-            "{count} record queued again; run `acw sync`",
-            "{count} records queued again; run `acw sync`",
+            "{count} record(s) queued again; run `acw sync`",
+            "{count} record(s) queued again; run `acw sync`",
             len(lines),
         ),
         err=True,
@@ -227,7 +227,7 @@ def hub_init(db: str | None) -> None:
     done = store.init()
     ready = _("hub store ready at {store}").format(store=store.db.describe())
     if done:
-        ready += " (" + counted("{count} change", "{count} changes", len(done)) + ")"
+        ready += " (" + counted("{count} change(s)", "{count} change(s)", len(done)) + ")"
     click.echo(ready)
 
 
@@ -364,7 +364,7 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
                 "{source}: {errors}; fix them before publishing (`{lint}`), nothing was sent"
             ).format(
                 source=source,
-                errors=counted("{count} lint error", "{count} lint errors", len(errors)),
+                errors=counted("{count} lint error(s)", "{count} lint error(s)", len(errors)),
                 lint=f"acw {'guide' if kind == 'shorthand' else 'templates'} lint",
             )
         )
@@ -375,7 +375,7 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
         client.close()
     label = _(PUBLISHED[kind])
     what = _("{files} from {source}").format(
-        files=counted("{count} file", "{count} files", len(files)), source=source
+        files=counted("{count} file(s)", "{count} file(s)", len(files)), source=source
     )
     if answer.get("unchanged"):
         click.echo(
