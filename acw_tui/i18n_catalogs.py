@@ -34,6 +34,7 @@ ERROR_CLASSES = (
     "TemplateError",
     "QualityError",
     "DeskError",
+    "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
 )
 KEYWORDS = {
     "_": None,

@@ -34,6 +34,15 @@ class Problem:
         """A finding whose message is `template` filled with `params`."""
         return cls(path, line, fill(template, params), severity, template, tuple(params.items()))
 
+    @classmethod
+    def of_error(
+        cls, path: str, line: int | None, error: BaseException, severity: str = "error"
+    ) -> Problem:
+        """A finding saying what `error` says, with its template when it kept one."""
+        template = getattr(error, "template", "") or ""
+        params = getattr(error, "params", None) or {}
+        return cls(path, line, str(error), severity, template, tuple(params.items()))
+
     def shown(self, say: Say = fill) -> str:
         """FILE:LINE: severity: message, with `say` giving each text in the reader's language."""
         where = f"{self.path}:{self.line}" if self.line else self.path
