@@ -35,3 +35,18 @@ class AcwError(Exception):
         super().__init__(fill(template, params))
         self.template = template
         self.params = params
+
+
+class Phrase(str):
+    """A piece of a message kept as template and parameters (`rule {rule}` naming where
+    in a file a problem is): text like any other, in English, and shown in the reader's
+    language when it is a parameter of a message (`acw_tui.i18n.say`)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Phrase:
+        phrase = super().__new__(cls, fill(template, params))
+        phrase.template = template
+        phrase.params = params
+        return phrase

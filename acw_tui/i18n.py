@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from acw_tui.errors import N_ as N_  # the marker of the whole package, the core included
-from acw_tui.errors import AcwError, fill
+from acw_tui.errors import AcwError, Phrase, fill
 
 DOMAIN = "acw"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -131,7 +131,11 @@ def say(template: str, params: Mapping[str, object] | None = None) -> str:
     # A parameter that is itself an error or a finding (the reason an outer message
     # wraps) is shown in the same language.
     params = {
-        name: said(value) if isinstance(value, AcwError) or hasattr(value, "shown") else value
+        name: say(value.template, value.params)
+        if isinstance(value, Phrase)
+        else said(value)
+        if isinstance(value, AcwError) or hasattr(value, "shown")
+        else value
         for name, value in (params or {}).items()
     }
     try:

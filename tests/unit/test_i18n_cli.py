@@ -325,3 +325,35 @@ def test_db_check_says_ok_in_polish(acw_home: Path) -> None:
     assert acw("db", "migrate").exit_code == 0
     out = acw("--lang", "pl", "db", "check").stdout
     assert ": OK (schemat w wersji " in out
+
+
+@pytest.mark.parametrize(
+    ("language", "fence", "kind", "totals"),
+    [
+        ("pl", "nagłówek (front matter) nie ma zamykającego wiersza `+++`", "`kind` musi być present lub absent", "1 błąd"),
+        ("es", "la cabecera (front matter) no tiene la línea `+++` de cierre", "`kind` debe ser present o absent", "1 error"),
+        ("zh", "前置信息（front matter）缺少结尾的 `+++` 行", "`kind` 必须为 present 或 absent", "1 个错误"),
+    ],
+)
+def test_templates_and_rules_lint_findings_in_each_language(
+    acw_home: Path, tmp_path: Path, language: str, fence: str, kind: str, totals: str
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "broken.en.j2").write_text("+++\nid = 'broken'\nlocale = 'en'\n", encoding="utf-8")
+    (folder / "quality.toml").write_text(
+        "[elements.reason]\nfields = ['reason']\n\n"
+        "[[rules]]\nid = 'why'\nelement = 'reason'\nkind = 'sometimes'\n",
+        encoding="utf-8",
+    )
+    templates = acw("--lang", language, "templates", "lint", "--templates", str(folder))
+    assert templates.exit_code == 1
+    assert any(
+        line.startswith(f"{folder / 'broken.en.j2'}:1:") and fence in line
+        for line in templates.stdout.splitlines()
+    ), templates.stdout
+    assert totals in templates.stderr
+    rules = acw("--lang", language, "rules", "lint", "--templates", str(folder))
+    assert rules.exit_code == 1
+    assert any(f"{folder / 'quality.toml'}:" in line and kind in line for line in rules.stdout.splitlines()), rules.stdout
+    assert not english_in(rules.stdout, language) - {"why", "reason", "sometimes"}

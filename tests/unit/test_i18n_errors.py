@@ -22,7 +22,7 @@ from acw_tui.core.problems import Problem
 from acw_tui.core.shorthand import ShorthandError, parse_guide
 from acw_tui.core.shorthand.model import GuideProblem
 from acw_tui.core.templates import TemplateError
-from acw_tui.errors import AcwError, fill
+from acw_tui.errors import AcwError, Phrase, fill
 from acw_tui.i18n import BABEL_LOCALES, catalog_path, said, say, use_language
 from acw_tui.i18n_catalogs import TRANSLATED, command_help, template
 from acw_tui.service.desk import DeskError
@@ -189,3 +189,14 @@ def test_every_template_formats_with_its_parameters_in_every_language(data: st.D
         assert shown.strip(), (language, english, translation)
         if params and translation != english:
             assert shown != english_shown or english.count(" ") < 2, (language, english)
+
+
+def test_a_phrase_naming_the_place_is_english_text_and_translated_inside_a_message() -> None:
+    where = Phrase("rule {rule}", rule="'why'")
+    assert where == "rule 'why'" and f"{where}: x" == "rule 'why': x"
+    finding = Problem.of("q.toml", 7, "{where}: must be a table", where=where)
+    assert finding.message == "rule 'why': must be a table"
+    use_language("pl")
+    assert said(finding) == "q.toml:7: błąd: reguła 'why': musi być tabelą"
+    use_language("zh_CN")
+    assert said(finding) == "q.toml:7: 错误: 规则 'why'：必须是表"

@@ -53,7 +53,7 @@ from acw_tui.core.quality.model import (
     RuleProblem,
     RuleSet,
 )
-from acw_tui.errors import N_, AcwError
+from acw_tui.errors import N_, AcwError, Phrase
 
 QUALITY_FILE = "quality.toml"
 T = TypeVar("T")
@@ -189,7 +189,7 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def _element(name: str, table: Any) -> Element:
-    where = f"element {name!r}"
+    where = Phrase("element {element}", element=repr(name))
     if not _ID.match(name):
         raise _Bad("{where}: an element id is lower-case letters, digits, - and _", where=where)
     if not isinstance(table, dict):
@@ -274,7 +274,7 @@ def _condition(value: Any, where: str, elements: Mapping[str, Element]) -> Condi
 
 
 def _rule(table: Any, number: int, elements: Mapping[str, Element]) -> Rule:
-    where = f"rule #{number}"
+    where = Phrase("rule #{number}", number=number)
     if not isinstance(table, dict):
         raise _Bad("{where}: must be a table", where=where)
     for key in table:
@@ -294,7 +294,7 @@ def _rule(table: Any, number: int, elements: Mapping[str, Element]) -> Rule:
             where=where,
             rule_id=repr(rule_id),
         )
-    where = f"rule {rule_id!r}"
+    where = Phrase("rule {rule}", rule=repr(rule_id))
     element = table.get("element")
     if element not in elements:
         known = ", ".join(sorted(elements)) or "none"

@@ -25,7 +25,7 @@ from acw_tui.core.templates.model import (
     TemplateLibrary,
     WrapupCode,
 )
-from acw_tui.errors import AcwError
+from acw_tui.errors import N_, AcwError, Phrase
 
 FENCE = "+++"
 CODES_FILE = "codes.toml"
@@ -148,7 +148,7 @@ def parse_field(table: Any, where: str) -> FieldSpec:
         raise _Bad("{where}: a field must be a table", where=where)
     _unknown_keys(table, _FIELD_KEYS, where)
     name = _text(table, "name", where)
-    where = f"field {name!r}"
+    where = Phrase("field {name}", name=repr(name))
     if not _NAME.match(name):
         raise _Bad(
             "{where}: a field name is letters, digits and _ (not starting with a digit)",
@@ -257,7 +257,7 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
     fields: list[FieldSpec] = []
     for number, table in enumerate(raw_fields, start=1):
         try:
-            spec = parse_field(table, f"field #{number}")
+            spec = parse_field(table, Phrase("field #{number}", number=number))
         except _Bad as exc:
             # Within this field's [[fields]] table: the key at fault, else its name, else
             # its header.
@@ -348,7 +348,7 @@ def _parse_categories(raw: Any, lines: list[str]) -> dict[str, CodeCategory]:
     found = {}
     for name, table in raw.items():
         line = _line_of(lines, rf"^\s*\[categories\.{re.escape(name)}\]", 1)
-        where = f"category {name!r}"
+        where = Phrase("category {name}", name=repr(name))
         if not isinstance(table, dict):
             raise _Bad("{where}: a category must be a table", line, where=where)
         try:
@@ -387,7 +387,7 @@ def _parse_code(
     code = _text(table, "code", where)
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", code):
         raise _Bad("code {code}: a code is lower-case letters, digits, - and _", code=repr(code))
-    where = f"code {code!r}"
+    where = Phrase("code {code}", code=repr(code))
     category_name = _text(table, "category", where, required=False)
     category = None
     if category_name:
@@ -474,7 +474,7 @@ def load_library(folder: Path) -> TemplateLibrary:
             problems.append(_problem(exc, codes_path))
     else:
         problems.append(
-            Problem(str(codes_path), None, "no codes file: no wrap-up codes", "warning")
+            Problem(str(codes_path), None, N_("no codes file: no wrap-up codes"), "warning")
         )
     return TemplateLibrary(
         folder=folder,
