@@ -87,8 +87,10 @@ def _click_measures_cells() -> None:
 
     class CellsWrapper(click._textwrap.TextWrapper):
         def _split(self, text: str) -> list[str]:
+            # As textwrap splits (words, spaces, hyphens), then between wide characters.
+            pattern = self.wordsep_re if self.break_on_hyphens else self.wordsep_simple_re
             chunks = []
-            for chunk in super()._split(text):
+            for chunk in filter(None, pattern.split(text)):
                 if chunk.isascii():
                     chunks.append(chunk)
                 else:  # each wide character may end a line
