@@ -132,6 +132,18 @@ def db_scrub() -> None:
         report = scrub_store(store, redactor_for(policy), SystemClock().now())
     finally:
         store.close()
-    click.echo(
-        _("{path}: {summary}; vacuumed").format(path=path, summary=report.line(policy.version))
+    summary = _(
+        "checked {checked} under redaction policy version {version}: {findings}; "
+        "rewrote {wrapups}, {calls}, {drafts}, {outbox}"
+    ).format(
+        checked=counted("{count} notes and drafts", "{count} notes and drafts", report.checked),
+        version=policy.version,
+        findings=counted("{count} finding(s)", "{count} finding(s)", report.findings),
+        wrapups=counted("{count} wrap-up(s)", "{count} wrap-up(s)", report.wrapups),
+        calls=counted("{count} call(s)", "{count} call(s)", report.calls),
+        drafts=counted("{count} draft(s)", "{count} draft(s)", report.drafts),
+        outbox=counted(
+            "{count} unsent outbox snapshot(s)", "{count} unsent outbox snapshot(s)", report.outbox
+        ),
     )
+    click.echo(_("{path}: {summary}; vacuumed").format(path=path, summary=summary))

@@ -357,3 +357,21 @@ def test_templates_and_rules_lint_findings_in_each_language(
     assert rules.exit_code == 1
     assert any(f"{folder / 'quality.toml'}:" in line and kind in line for line in rules.stdout.splitlines()), rules.stdout
     assert not english_in(rules.stdout, language) - {"why", "reason", "sometimes"}
+
+
+@pytest.mark.parametrize(
+    ("language", "sent", "waiting"),
+    [
+        ("en", "sent 3 record(s) in 1 batch(es), 0.5 s", "2 record(s) wait in quarantine"),
+        ("pl", "wysłano 3 rekordy w 1 paczce, 0.5 s", "2 rekordy czekają w kwarantannie"),
+        ("zh", "已发送 3 条记录，分 1 批，用时 0.5 秒", "2 条记录在隔离区等待"),
+    ],
+)
+def test_the_sync_summary_reads_in_the_language(language: str, sent: str, waiting: str) -> None:
+    from acw_tui.i18n import use_language
+    from acw_tui.sync.client import SyncSummary
+
+    use_language(language_of(language) or "en")
+    lines = SyncSummary(sent=3, batches=1, seconds=0.5, mark=9, quarantined=2).lines()
+    assert lines[0].startswith(sent), lines
+    assert waiting in lines[-1]
