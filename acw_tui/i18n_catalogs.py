@@ -34,6 +34,7 @@ ERROR_CLASSES = (
     "TemplateError",
     "QualityError",
     "DeskError",
+    "ConfigError",
     "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
     "Phrase",  # a part of a message (where in a file), acw_tui.errors.Phrase
 )

@@ -375,3 +375,17 @@ def test_the_sync_summary_reads_in_the_language(language: str, sent: str, waitin
     lines = SyncSummary(sent=3, batches=1, seconds=0.5, mark=9, quarantined=2).lines()
     assert lines[0].startswith(sent), lines
     assert waiting in lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("pl", "locale: musi być jednym z en, pl, es, zh, jest 'xx'"),
+        ("es", "locale: debe ser uno de en, pl, es, zh, se obtuvo 'xx'"),
+        ("zh", "locale：必须是 en, pl, es, zh 之一，实际为 'xx'"),
+    ],
+)
+def test_a_config_error_is_one_translated_line(acw_home: Path, language: str, expected: str) -> None:
+    (acw_home / "config.toml").write_text('locale = "xx"\n', encoding="utf-8")
+    line = one_error_line(acw("--lang", language, "guide", "list"))
+    assert str(acw_home / "config.toml") in line and expected in line
