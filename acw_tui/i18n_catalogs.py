@@ -35,6 +35,9 @@ ERROR_CLASSES = (
     "QualityError",
     "DeskError",
     "ConfigError",
+    "AlreadyEnded",
+    "EmptyNote",
+    "CriticalItemMissing",
     "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
     "Phrase",  # a part of a message (where in a file), acw_tui.errors.Phrase
 )

@@ -256,7 +256,9 @@ class Desk:
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and existing.ended_at is not None:
-                raise AlreadyEnded(f"call {external_id}: already ended; a call id is used once")
+                raise AlreadyEnded(
+                    "call {call}: already ended; a call id is used once", call=external_id
+                )
             call = self.calls.record(
                 external_id=external_id,
                 agent_id=self.agent_id,
@@ -298,7 +300,9 @@ class Desk:
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and self.wrapups.for_call(existing.id) is not None:
-                raise AlreadyEnded(f"call {external_id}: already ended; its wrap-up exists")
+                raise AlreadyEnded(
+                    "call {call}: already ended; its wrap-up exists", call=external_id
+                )
             if existing is not None and existing.started_at is not None:
                 if ended_at < existing.started_at:
                     raise DeskError(

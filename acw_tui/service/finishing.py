@@ -48,7 +48,7 @@ def request_from_form(
         v not in (None, "", False) for v in finished.fields.values()
     )
     if not written and not allow_empty:
-        raise EmptyNote(f"call {wrapup.call.external_id}: the note is empty")
+        raise EmptyNote("call {call}: the note is empty", call=wrapup.call.external_id)
     return FinishRequest(
         note=finished.note,
         codes=finished.codes,

@@ -389,3 +389,19 @@ def test_a_config_error_is_one_translated_line(acw_home: Path, language: str, ex
     (acw_home / "config.toml").write_text('locale = "xx"\n', encoding="utf-8")
     line = one_error_line(acw("--lang", language, "guide", "list"))
     assert str(acw_home / "config.toml") in line and expected in line
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("pl", "połączenie c7: już zakończone; jego podsumowanie istnieje"),
+        ("es", "llamada c7: ya terminada; su cierre ya existe"),
+        ("zh", "通话 c7：已经结束；其收尾已存在"),
+    ],
+)
+def test_a_service_error_reaches_the_hook_translated(
+    acw_home: Path, language: str, expected: str
+) -> None:
+    assert acw("call-ended", "--call-id", "c7").exit_code == 0
+    line = one_error_line(acw("--lang", language, "call-ended", "--call-id", "c7"))
+    assert expected in line
