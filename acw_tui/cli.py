@@ -8,9 +8,10 @@ can cause comes out as one line on stderr and a non-zero exit, never a traceback
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ import click
 
 from acw_tui import __version__
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _, ngettext
+from acw_tui.i18n import N_, _, ngettext, said
 from acw_tui.user_errors import USER_ERRORS, one_line
 
 # click's own words, which it asks gettext for: in acw's catalog, so help and usage
@@ -27,7 +28,7 @@ CLICK_WORDS = (
     N_("Usage:"),
     N_("Options"),
     N_("Commands"),
-    N_("Show this message and exit."),
+    HELP_OPTION_HELP := N_("Show this message and exit."),
     N_("Show the version and exit."),
     N_("No such option {name!r}."),
     N_("No such command {name!r}."),
@@ -35,6 +36,12 @@ CLICK_WORDS = (
     N_("Missing option"),
     N_("Missing command."),
     N_("Invalid value for {param_hint}: {message}"),
+    N_("default: {default}"),
+    N_("required"),
+    # The names click gives the parts of a command line in the usage line.
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
+    N_("[COMMAND] [ARGS]..."),
 )
 
 
@@ -64,6 +71,38 @@ def _click_speaks_acw() -> None:
 
 
 _click_speaks_acw()
+
+
+def _click_measures_cells() -> None:
+    """click lays help out by characters; a Chinese character takes two terminal cells
+    and Chinese has no spaces to break at. Measured in cells (ANSI codes still not
+    counted) and broken between wide characters, the help fits the terminal in every
+    language and its columns line up."""
+    import click._textwrap
+    import click.formatting
+    from click._compat import strip_ansi
+
+    def term_cells(text: str) -> int:
+        return cells(strip_ansi(text))
+
+    class CellsWrapper(click._textwrap.TextWrapper):
+        def _split(self, text: str) -> list[str]:
+            # As textwrap splits (words, spaces, hyphens), then between wide characters.
+            pattern = self.wordsep_re if self.break_on_hyphens else self.wordsep_simple_re
+            chunks = []
+            for chunk in filter(None, pattern.split(text)):
+                if chunk.isascii():
+                    chunks.append(chunk)
+                else:  # each wide character may end a line
+                    chunks.extend(c for c in _WIDE_OR_NOT.findall(chunk) if c)
+            return chunks
+
+    click.formatting.term_len = term_cells  # type: ignore[attr-defined]
+    click._textwrap.term_len = term_cells  # type: ignore[attr-defined]
+    click._textwrap.TextWrapper = CellsWrapper  # type: ignore[misc]
+
+
+_click_measures_cells()
 
 
 def speak(option: str | None) -> str:
@@ -106,9 +145,28 @@ def summary(help_text: str) -> str:
     return paragraph if end < 0 else paragraph[: end + 1]
 
 
+_WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+# A line may break between two wide characters, but not before closing punctuation
+# (。，）) nor after opening punctuation (（「).
+_OPENING, _CLOSING = "（《「『【〔", "、。，．；：！？）》」』】〕"
+_WIDE_OR_NOT = re.compile(f"[{_OPENING}]*[{_WIDE}][{_CLOSING}]*|[^{_WIDE}]+")
+
+
 def cells(text: str) -> int:
     """Terminal cells `text` takes (Chinese characters take two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def padded(text: str, width: int, *, left: bool = False) -> str:
+    """`text` filled with spaces to `width` cells (right-aligned unless `left`): column
+    headings line up in every language, Chinese ones included."""
+    fill = " " * max(0, width - cells(text))
+    return text + fill if left else fill + text
+
+
+def counted(singular: str, plural: str, count: int) -> str:
+    """`count` things in the chosen language's plural form ("{count} entries")."""
+    return ngettext(singular, plural, count).format(count=count)
 
 
 def shortened(text: str, width: int) -> str:
@@ -162,25 +220,120 @@ def _one_line_usage(exc: click.UsageError) -> click.UsageError:
     return OneLineUsageError(message, exc.ctx)
 
 
-class AcwGroup(click.Group):
+# Names of values in help (metavars) that stay as written in every language: protocols,
+# formats and placeholders that are not words.
+KEPT_METAVARS = frozenset({"URL", "JSON", "ID", "LANG", "T", "N", "Q"})
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def paragraphs(help_text: str) -> list[str]:
+    """A command's help as the catalog holds it: one message per paragraph, each on one line."""
+    return [" ".join(p.split()) for p in inspect.cleandoc(help_text).split("\n\n") if p.strip()]
+
+
+def metavar_words(param: click.Parameter, ctx: click.Context) -> str | None:
+    """The metavar click shows for `param` (PATH, [FILE], EXT=AGENT_ID) when it holds
+    words to translate; None for flags, choices ([csv|md]) and KEPT_METAVARS."""
+    if getattr(param, "is_flag", False) or isinstance(param.type, click.Choice):
+        return None
+    shown = param.make_metavar(ctx)
+    return shown if shown not in KEPT_METAVARS and _WORDS.search(shown) else None
+
+
+def help_texts(command: click.Command, ctx: click.Context) -> Iterator[tuple[str, str]]:
+    """(text, where) for every text of `command`'s help and its subcommands': first
+    sentence, help paragraphs, option help, metavars that are words. `make i18n` puts
+    them in the catalog; `Translated` shows them from it."""
+    where = ctx.command_path
+    if command.help:
+        yield summary(command.help), f"{where}: summary"  # its line in its group's help
+    if not isinstance(command, Translated):
+        return  # shows its help as written
+    for paragraph in paragraphs(command.help or ""):
+        yield paragraph, f"{where}: help"
+    for param in command.params:
+        help_text = getattr(param, "help", None)
+        if help_text:
+            yield help_text, f"{where}: {param.name}"
+        shown = metavar_words(param, ctx)
+        if shown:
+            yield shown, f"{where}: {param.name} (value name)"
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                yield from help_texts(sub, click.Context(sub, info_name=name, parent=ctx))
+
+
+class Translated(click.Command):
+    """A command whose help is read in the chosen language: its paragraphs, each option's
+    help, the names of values (PATH, FILE) and click's own words come from the catalog
+    (English where it has no entry)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # With --help, which click makes once per command (its help in the language
+        # of the first time asked).
+        params = self.get_params(ctx)
+        saved = [(param, param.metavar, getattr(param, "help", None)) for param in params]
+        options_metavar = self.options_metavar
+        try:
+            for param in params:
+                shown = metavar_words(param, ctx)
+                if shown:
+                    param.metavar = _(shown)
+                if getattr(param, "help", None):
+                    param.help = _(param.help)  # type: ignore[attr-defined]
+            if self.options_metavar:
+                self.options_metavar = _(self.options_metavar)
+            super().format_help(ctx, formatter)
+        finally:
+            self.options_metavar = options_metavar
+            for param, metavar, help_text in saved:
+                param.metavar = metavar
+                if help_text is not None:
+                    param.help = help_text  # type: ignore[attr-defined]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None and option is not getattr(self, "_english_help_option", None):
+            # click makes it once per command, in the language of that moment: kept in
+            # English, it is translated like every other option's help when shown.
+            option.help = HELP_OPTION_HELP
+            self._english_help_option = option
+        return option
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = self.help
+        if original:
+            self.help = "\n\n".join(_(p) for p in paragraphs(original))
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = original
+
+
+class AcwGroup(Translated, click.Group):
     """A click group that reports every user error (user_errors.USER_ERRORS) as one line.
 
     Feature commands are registered by name with a loader and imported only when run
     or listed, so a bare `acw` (the screen) and the phone-system hook start fast.
     """
 
+    command_class = Translated  # what `@group.command()` makes
+    group_class = type  # and `@group.group()`: another AcwGroup
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy: dict[str, Callable[[], click.Command]] = {}
 
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        original = self.help
-        if original:  # marked with N_ where the group is declared
-            self.help = _(inspect.cleandoc(original))
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        subcommand_metavar = self.subcommand_metavar
+        if subcommand_metavar:
+            self.subcommand_metavar = _(subcommand_metavar)
         try:
-            super().format_help_text(ctx, formatter)
+            super().format_help(ctx, formatter)
         finally:
-            self.help = original
+            self.subcommand_metavar = subcommand_metavar
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Each command with its first sentence, translated when the catalog has it
@@ -204,16 +357,6 @@ class AcwGroup(click.Group):
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for param in self.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record is not None:
-                rows.append((record[0], _(record[1])))  # marked with N_ where declared
-        if rows:
-            with formatter.section(_("Options")):
-                formatter.write_dl(rows)
-        self.format_commands(ctx, formatter)  # what click's Group adds after the options
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -278,6 +421,10 @@ class AcwGroup(click.Group):
             ) from None
 
 
+# What `acw show` prints for a wrap-up's status (core.model.Wrapup.status).
+WRAPUP_STATUS = {"open": N_("open"), "done": N_("finished"), "discarded": N_("discarded")}
+
+
 class Checked(click.ParamType):
     """A click parameter checked by one of core/inputs.py's functions, so the message
     is the same one the service would give, naming the option."""
@@ -298,7 +445,7 @@ class Checked(click.ParamType):
             return self.check(value, what)
         except InputError as exc:
             # The message already names the option; click's "Invalid value for" is not repeated.
-            raise click.UsageError(str(exc), ctx) from None
+            raise click.UsageError(said(exc), ctx) from None
 
 
 def _text(value: str, what: str) -> str:
@@ -397,7 +544,7 @@ def _language_option(ctx: click.Context, param: click.Parameter, value: str | No
     cls=AcwGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help=N_(
+    help=(
         "acw: after-call work for contact-center agents.\n\n"
         "Without a command, opens the screen on the configured store."
     ),
@@ -451,7 +598,7 @@ def call_started(
     when = event_time(at)
     desk = open_desk()
     call = desk.call_started(call_id, queue=queue, customer_ref=customer, at=when)
-    click.echo(f"call {call.external_id} started")
+    click.echo(_("call {call} started").format(call=call.external_id))
 
 
 @cli.command("call-ended")
@@ -470,7 +617,7 @@ def call_ended(
     wrapup = desk.call_ended(
         call_id, queue=queue, customer_ref=customer, talk_seconds=talk_seconds, at=when
     )
-    click.echo(f"wrap-up {wrapup.id} open for call {call_id}")
+    click.echo(_("wrap-up {wrapup} open for call {call}").format(wrapup=wrapup.id, call=call_id))
 
 
 @cli.command("show")
@@ -480,19 +627,38 @@ def show(call_id: str) -> None:
     from acw_tui.core.durations import format_duration
 
     wrapup, draft = open_desk().for_call(call_id)
-    click.echo(
-        f"call      {wrapup.call.external_id}  queue {wrapup.call.queue or '–'}  customer {wrapup.call.customer_ref or '–'}"
-    )
-    click.echo(f"status    {wrapup.status}{'  (timed out)' if wrapup.timed_out else ''}")
-    click.echo(f"ACW       {format_duration(wrapup.acw_seconds)}")
+    rows = [
+        (
+            N_("call"),
+            _("{call}  queue {queue}  customer {customer}").format(
+                call=wrapup.call.external_id,
+                queue=wrapup.call.queue or "–",
+                customer=wrapup.call.customer_ref or "–",
+            ),
+        ),
+        (
+            N_("status"),
+            _(WRAPUP_STATUS.get(wrapup.status, wrapup.status))
+            + ("  " + _("(timed out)") if wrapup.timed_out else ""),
+        ),
+        (N_("ACW"), format_duration(wrapup.acw_seconds)),
+    ]
     if wrapup.codes:
-        auto = "  (automatic: time-out)" if wrapup.auto_code in wrapup.codes else ""
-        click.echo(f"codes     {', '.join(wrapup.codes)}{auto}")
+        auto = "  " + _("(automatic: time-out)") if wrapup.auto_code in wrapup.codes else ""
+        rows.append((N_("codes"), f"{', '.join(wrapup.codes)}{auto}"))
     if wrapup.status == "done" and (wrapup.quality_score is not None or wrapup.quality_failed):
         score = "–" if wrapup.quality_score is None else f"{wrapup.quality_score:g}/100"
-        failed = f"  failed: {', '.join(wrapup.quality_failed)}" if wrapup.quality_failed else ""
-        critical = "  CRITICAL" if wrapup.quality_critical else ""
-        click.echo(f"quality   {score}{critical}{failed}")
+        failed = (
+            "  " + _("failed: {items}").format(items=", ".join(wrapup.quality_failed))
+            if wrapup.quality_failed
+            else ""
+        )
+        critical = "  " + _("CRITICAL") if wrapup.quality_critical else ""
+        rows.append((N_("quality"), f"{score}{critical}{failed}"))
+    labels = [_(label) for label, _value in rows]
+    width = max(10, *(cells(label) + 2 for label in labels))
+    for label, (_label, value) in zip(labels, rows, strict=True):
+        click.echo(label + " " * (width - cells(label)) + value)
     click.echo("")
     click.echo(wrapup.note if wrapup.status == "done" else (draft.note if draft else ""))
 
@@ -525,13 +691,22 @@ def db_migrate() -> None:
     problems = store.quick_problems()
     if problems:
         raise AcwError(
-            f"{path}: the database file is damaged ({problems[0]}); not migrated: "
-            "restore a backup or move the file aside"
+            "{path}: the database file is damaged ({reason}); not migrated: "
+            "restore a backup or move the file aside",
+            path=path,
+            reason=problems[0],
         )
     applied = migrate(store)
     for step in applied:
-        click.echo(f"applied {step.number:04d} {step.name}: {step.summary}")
-    click.echo(f"schema at version {LATEST}" + ("" if applied else " (already current)"))
+        click.echo(
+            _("applied {number} {name}: {summary}").format(
+                number=f"{step.number:04d}", name=step.name, summary=step.summary
+            )
+        )
+    if applied:
+        click.echo(_("schema at version {version}").format(version=LATEST))
+    else:
+        click.echo(_("schema at version {version} (already current)").format(version=LATEST))
 
 
 @db_group.command("check")
@@ -544,14 +719,16 @@ def db_check() -> None:
 
     path = database_file()
     if not path.exists():
-        raise AcwError(f"{path}: no database yet (it is created on first use)")
+        raise AcwError("{path}: no database yet (it is created on first use)", path=path)
     try:
         store = open_store(path, migrate=False)
     except StoreDamaged as exc:
         reason = exc.__cause__ or exc
         raise AcwError(
-            f"{path}: the database file is damaged ({reason}); "
-            "restore a backup or move the file aside"
+            "{path}: the database file is damaged ({reason}); "
+            "restore a backup or move the file aside",
+            path=path,
+            reason=reason,
         ) from None
     problems = store.integrity_problems()
     version = schema_version(store.conn)
@@ -565,8 +742,15 @@ def db_check() -> None:
         )
         click.echo(flat(damaged), err=True)
         sys.exit(1)
-    note = f", {len(waiting)} migration(s) pending: run `acw db migrate`" if waiting else ""
-    click.echo(f"{path}: ok (schema version {version}{note})")
+    if waiting:
+        pending_note = ngettext(
+            "{path}: ok (schema version {version}, {count} migration(s) pending: run `acw db migrate`)",
+            "{path}: ok (schema version {version}, {count} migration(s) pending: run `acw db migrate`)",
+            len(waiting),
+        )
+        click.echo(pending_note.format(path=path, version=version, count=len(waiting)))
+    else:
+        click.echo(_("{path}: ok (schema version {version})").format(path=path, version=version))
 
 
 # -- demo data ----------------------------------------------------------------------------

@@ -1,10 +1,52 @@
-"""The one base exception of acw.
+"""The one base exception of acw, and the form of every message a person reads.
 
 Each layer raises its own subclass with a message that names the file, line or field
 at fault; the command line turns any of them into one line on stderr and a non-zero
 exit, and the screen into a notification. Nothing else should reach the user.
+
+A message is kept as its English template and its parameters
+(`InputError("{what}: {value} is not a number", what="--limit", value="'x'")`), so it
+is translated where it is shown (`acw_tui.i18n.say`), not where it is raised: the core
+and the loaders stay free of the language machinery. `make i18n` extracts the
+templates (the error classes and `N_` are Babel keywords, see acw_tui/i18n_catalogs.py).
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog where it is defined; it is translated where shown."""
+    return message
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """`template` with its parameters (as written when there are none: a message that
+    quotes a brace, from a file or a library, is not a template)."""
+    return template.format(**params) if params else template
 
 
 class AcwError(Exception):
-    """A problem the user can act on; its message is shown as it is."""
+    """A problem the user can act on; its message is shown as it is (translated)."""
+
+    def __init__(self, template: str = "", /, **params: Any) -> None:
+        super().__init__(fill(template, params))
+        self.template = template
+        self.params = params
+
+
+class Phrase(str):
+    """A piece of a message kept as template and parameters (`rule {rule}` naming where
+    in a file a problem is): text like any other, in English, and shown in the reader's
+    language when it is a parameter of a message (`acw_tui.i18n.say`)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Phrase:
+        phrase = super().__new__(cls, fill(template, params))
+        phrase.template = template
+        phrase.params = params
+        return phrase

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from acw_tui.errors import AcwError
+from acw_tui.errors import N_ as N_  # the marker of the whole package, the core included
+from acw_tui.errors import AcwError, Phrase, fill
 
 DOMAIN = "acw"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -123,9 +124,39 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations.ngettext(singular, plural, count)
 
 
-def N_(message: str) -> str:
-    """Marks `message` for the catalog where it is defined; `_()` translates it where shown."""
-    return message
+def say(template: str, params: Mapping[str, object] | None = None) -> str:
+    """A message kept as template and parameters (an error of the core, a lint finding)
+    in the chosen language. A translation that does not take the parameters (a catalog
+    edited by hand) gives the English rather than a traceback or a blank."""
+    # A parameter that is itself an error or a finding (the reason an outer message
+    # wraps) is shown in the same language.
+    params = {
+        name: say(value.template, value.params)
+        if isinstance(value, Phrase)
+        else said(value)
+        if isinstance(value, AcwError) or hasattr(value, "shown")
+        else value
+        for name, value in (params or {}).items()
+    }
+    try:
+        return fill(_(template), params)
+    except (KeyError, IndexError, ValueError):
+        return fill(template, params)
+
+
+SEVERITIES = (N_("error"), N_("warning"))  # of a lint finding, as `said` shows them
+
+
+def said(thing: object) -> str:
+    """What a person reads for an error or a finding: an acw error or anything that can
+    show itself translated (core.problems.Problem, a guide's problem) in the chosen
+    language; anything else as it is."""
+    shown = getattr(thing, "shown", None)
+    if callable(shown):
+        return str(shown(say))
+    if isinstance(thing, AcwError):
+        return say(thing.template, thing.params) if thing.template else str(thing)
+    return str(thing)
 
 
 def babel_locale() -> str:

@@ -1,9 +1,10 @@
 """Keeping the translation catalogs in step with the code (`make i18n`).
 
-Babel extracts every message marked with `_`, `N_` or `ngettext` in acw_tui; the first
-sentence of each top-level command's help (its line in `acw --help`) is added too, and
-so is every formula text of the reports (core.metrics keeps them in English: the core
-imports nothing above it, and JSON reports carry them unchanged). The
+Babel extracts every message marked with `_`, `N_` or `ngettext` in acw_tui, and the
+template of every error raised as one of ERROR_CLASSES; the help of every command (its
+first sentence, paragraphs, option help and value names, see `acw_tui.cli.help_texts`)
+is added too, and so is every formula text of the reports (core.metrics keeps them in
+English: the core imports nothing above it, and JSON reports carry them unchanged). The
 template goes to `acw_tui/locale/acw.pot`, and each language's `.po` is updated from it
 (new ids untranslated, ids no longer used kept as obsolete), as `pybabel update` does.
 `gaps()` says what a catalog still lacks: the test suite fails on any.
@@ -25,24 +26,41 @@ from acw_tui.i18n import BABEL_LOCALES, DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LA
 from acw_tui.i18n import catalog_path as default_catalog_path
 
 PACKAGE = Path(__file__).parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# Errors keep their message as a template and parameters (acw_tui/errors.py): the
+# template, the first argument of these classes, is a message id like any `_()` one.
+ERROR_CLASSES = (
+    "AcwError",
+    "InputError",
+    "ShorthandError",
+    "TemplateError",
+    "QualityError",
+    "DeskError",
+    "ConfigError",
+    "AlreadyEnded",
+    "EmptyNote",
+    "CriticalItemMissing",
+    "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
+    "Phrase",  # a part of a message (where in a file), acw_tui.errors.Phrase
+)
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "counted": (1, 2),  # acw_tui.cli.counted: ngettext, filled in
+    **dict.fromkeys(ERROR_CLASSES),
+}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 TRANSLATED = tuple(language for language in LANGUAGES if language != SOURCE_LANGUAGE)
 
 
-def command_summaries() -> list[tuple[str, str]]:
-    """(command, first sentence of its help) for each command `acw --help` lists."""
+def command_help() -> list[tuple[str, str]]:
+    """(text, where) for every text of every command's help: first sentences, help
+    paragraphs, option help and the names of values (see acw_tui.cli.help_texts)."""
     import click
 
-    from acw_tui.cli import cli, summary
+    from acw_tui.cli import cli, help_texts
 
-    ctx = click.Context(cli, info_name="acw")
-    found = []
-    for name in cli.list_commands(ctx):
-        command = cli.get_command(ctx, name)
-        if command is not None and not command.hidden and command.help:
-            found.append((name, summary(command.help)))
-    return found
+    return list(help_texts(cli, click.Context(cli, info_name="acw")))
 
 
 def report_formulas() -> list[tuple[str, str]]:
@@ -83,8 +101,8 @@ def template() -> Catalog:
             auto_comments=comments,
             context=context,
         )
-    for name, text in command_summaries():
-        catalog.add(text, None, auto_comments=[f"acw --help: {name}"])
+    for text, where in command_help():
+        catalog.add(text, None, auto_comments=[f"{where} --help"])
     for name, text in report_formulas():
         catalog.add(text, None, auto_comments=[f"report formula: {name}"])
     return catalog

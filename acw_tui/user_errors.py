@@ -23,4 +23,6 @@ def one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
-    return str(exc)
+    from acw_tui.i18n import said
+
+    return said(exc)  # in the chosen language when the error kept its template

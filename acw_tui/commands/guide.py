@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from acw_tui.cli import whole_number
+from acw_tui.cli import AcwGroup, Translated, counted, padded, whole_number
 from acw_tui.errors import AcwError
 from acw_tui.files import write_file
+from acw_tui.i18n import _, ngettext, said
 
 if TYPE_CHECKING:
     from acw_tui.core.shorthand import Entry, Guide
@@ -47,9 +48,12 @@ def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
 
     guide = load_guide(_guide_file(guide_path))
     if guide.problems and not quiet:
-        click.echo(
-            f"{guide.source}: {len(guide.problems)} problem(s), run `acw guide lint`", err=True
+        found = ngettext(
+            "{source}: {count} problem(s), run `acw guide lint`",
+            "{source}: {count} problem(s), run `acw guide lint`",
+            len(guide.problems),
         )
+        click.echo(found.format(source=guide.source, count=len(guide.problems)), err=True)
     return guide
 
 
@@ -62,16 +66,16 @@ def _check_edit(before: Guide, text: str, source: str) -> Guide:
     old = {re.sub(r"\d+", "", p.message) for p in before.problems}
     new = [p for p in after.problems if re.sub(r"\d+", "", p.message) not in old]
     if new:
-        raise ShorthandError(str(new[0]))
+        raise ShorthandError(said(new[0]))
     return after
 
 
 def _entry_line(entry: Entry) -> str:
-    flags = " (exact case)" if entry.exact else ""
+    flags = " " + _("(exact case)") if entry.exact else ""
     return f"{entry.abbr:<12} {entry.expansion}{flags}"
 
 
-@click.group("guide")
+@click.group("guide", cls=AcwGroup)
 def guide_group() -> None:
     """The shorthand style guide: list, search, edit, lint, import/export, version."""
 
@@ -84,7 +88,12 @@ def guide_list(guide_path: Path | None, category: str | None) -> None:
     from acw_tui.core.shorthand.printable import by_category
 
     guide = _load(guide_path)
-    click.echo(f"{guide.name} · version {guide.version} · {len(guide.entries)} entries")
+    heading = ngettext(
+        "{name} · version {version} · {count} entry",
+        "{name} · version {version} · {count} entries",
+        len(guide.entries),
+    )
+    click.echo(heading.format(name=guide.name, version=guide.version, count=len(guide.entries)))
     for name, entries in by_category(guide):
         if category is not None and name.casefold() != category.casefold():
             continue
@@ -109,7 +118,7 @@ def guide_search(guide_path: Path | None, query: str, limit: int) -> None:
 
     found = search_guide(_load(guide_path), query, limit)
     if not found:
-        click.echo(f"nothing matches {query!r}", err=True)
+        click.echo(_("nothing matches {query}").format(query=repr(query)), err=True)
         sys.exit(1)
     for entry in found:
         click.echo(_entry_line(entry))
@@ -135,7 +144,12 @@ def guide_add(
     text = add_entry(read_text(path), Entry(abbr, expansion, category, note, exact))
     after = _check_edit(before, text, str(path))
     write_file(path, text, make_folder=True)
-    click.echo(f"added {abbr} → {expansion} ({len(after.entries)} entries)")
+    done = ngettext(
+        "added {abbr} → {expansion} ({count} entry)",
+        "added {abbr} → {expansion} ({count} entries)",
+        len(after.entries),
+    )
+    click.echo(done.format(abbr=abbr, expansion=expansion, count=len(after.entries)))
 
 
 @guide_group.command("remove")
@@ -151,7 +165,10 @@ def guide_remove(guide_path: Path | None, abbr: str) -> None:
     text = remove_entry(read_text(path), before, abbr)
     after = _check_edit(before, text, str(path))
     write_file(path, text, make_folder=True)
-    click.echo(f"removed {abbr} ({len(after.entries)} entries)")
+    done = ngettext(
+        "removed {abbr} ({count} entry left)", "removed {abbr} ({count} entries left)", len(after.entries)
+    )
+    click.echo(done.format(abbr=abbr, count=len(after.entries)))
 
 
 @guide_group.command("lint")
@@ -171,17 +188,18 @@ def guide_lint(guide_path: Path | None, usage: bool) -> None:
     figures = _undo_figures(guide.version) if usage else None
     problems = lint_guide(guide, figures)
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(said(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     from acw_tui.cli import flat
 
-    click.echo(
-        flat(
-            f"{guide.source}: {len(guide.entries)} entries, {errors} error(s), {warnings} warning(s)"
-        ),
-        err=True,
+    totals = _("{source}: {entries}, {errors}, {warnings}").format(
+        source=guide.source,
+        entries=counted("{count} entry", "{count} entries", len(guide.entries)),
+        errors=counted("{count} error(s)", "{count} error(s)", errors),
+        warnings=counted("{count} warning(s)", "{count} warning(s)", warnings),
     )
+    click.echo(flat(totals), err=True)
     if has_errors(problems):
         sys.exit(1)
 
@@ -203,7 +221,7 @@ def _undo_figures(guide_version: int) -> dict[str, Any] | None:
         finally:
             store.close()
     except AcwError as exc:
-        click.echo(f"usage data not read: {exc}", err=True)
+        click.echo(_("usage data not read: {reason}").format(reason=said(exc)), err=True)
         return None
     return {abbr: UndoFigures(t.used, t.undone) for abbr, t in totals.items()}
 
@@ -246,13 +264,18 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
     text = dump_guide(merged)
     parsed = parse_guide(text, str(path))
     if len(parsed.entries) != len(merged.entries):  # pragma: no cover - checked row by row
-        raise ShorthandError(f"{csv_file}: some rows could not be imported")
+        raise ShorthandError("{file}: some rows could not be imported", file=csv_file)
     write_file(path, text, make_folder=True)
     if flagged:
-        more = f" (and {len(flagged) - 1} more)" if len(flagged) > 1 else ""
-        click.echo(f"warning: {flagged[0]}{more}", err=True)
+        more = " " + _("(and {count} more)").format(count=len(flagged) - 1) if len(flagged) > 1 else ""
+        click.echo(_("warning: {problem}").format(problem=flagged[0]) + more, err=True)
     click.echo(
-        f"imported {len(rows)} row(s) from {csv_file}: {path} has {len(parsed.entries)} entries"
+        _("imported {rows} from {file}: {path} has {entries}").format(
+            rows=counted("{count} row(s)", "{count} row(s)", len(rows)),
+            file=csv_file,
+            path=path,
+            entries=counted("{count} entry", "{count} entries", len(parsed.entries)),
+        )
     )
 
 
@@ -275,11 +298,11 @@ def _check_rows(rows: list[Entry], current: Guide, source: str) -> None:
         for i, n in enumerate(entry_lines):  # "first at line N" speaks of the CSV too
             message = message.replace(f"line {n})", f"line {rows[i].line})")
         messages.append(f"{source}:{rows[index].line}: {message}")
+    if len(messages) == 1:
+        raise ShorthandError(messages[0])
     if messages:
         raise ShorthandError(
-            "\n".join(messages)
-            if len(messages) < 2
-            else f"{messages[0]} (and {len(messages) - 1} more)"
+            "{problem} (and {count} more)", problem=messages[0], count=len(messages) - 1
         )
 
 
@@ -316,7 +339,10 @@ def guide_export(
         stream.flush()
     else:
         write_file(output, text)
-        click.echo(f"wrote {output} ({len(guide.entries)} entries)", err=True)
+        done = ngettext(
+            "wrote {file} ({count} entry)", "wrote {file} ({count} entries)", len(guide.entries)
+        )
+        click.echo(done.format(file=output, count=len(guide.entries)), err=True)
 
 
 @guide_group.command("bump")
@@ -330,13 +356,15 @@ def guide_bump(guide_path: Path | None, message: str) -> None:
     from acw_tui.core.shorthand.writer import bump_version
 
     if not message.strip():
-        raise click.BadParameter("say what changed", param_hint="--message")
+        raise click.BadParameter(_("say what changed"), param_hint="--message")
     path = _guide_file(guide_path)
     before = _load(path, quiet=True)
     text, version = bump_version(read_text(path), before, message.strip(), date.today())
     _check_edit(before, text, str(path))
     write_file(path, text, make_folder=True)
-    click.echo(f"{path}: version {before.version} → {version}")
+    click.echo(
+        _("{path}: version {old} → {new}").format(path=path, old=before.version, new=version)
+    )
 
 
 @guide_group.command("diff")
@@ -353,18 +381,22 @@ def guide_diff(guide_path: Path | None, old: Path, new: Path | None) -> None:
 
     before = load_guide(old)
     after = load_guide(new if new is not None else _guide_file(guide_path))
-    click.echo(f"version {before.version} → {after.version}")
+    click.echo(_("version {old} → {new}").format(old=before.version, new=after.version))
     difference = diff_guides(before, after)
     for line in difference.lines():
         click.echo(line)
     if difference.empty:
-        click.echo("no entry changed")
+        click.echo(_("no entry changed"))
     for item in after.changelog:
         if item.version > before.version:
-            click.echo(f"changelog {item.version} ({item.date}): {item.text}")
+            click.echo(
+                _("changelog {version} ({date}): {text}").format(
+                    version=item.version, date=item.date, text=item.text
+                )
+            )
 
 
-@click.command("expand")
+@click.command("expand", cls=Translated)
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_guide_option
 def expand(file: Path | None, guide_path: Path | None) -> None:
@@ -391,12 +423,16 @@ def _read_utf8(file: Path | None) -> str:
     try:
         raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
     except OSError as exc:
-        raise AcwError(f"{where}: cannot read: {exc.strerror or exc}") from None
+        raise AcwError(
+            "{file}: cannot read: {reason}", file=where, reason=exc.strerror or exc
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise AcwError(f"{where}:{line}: not UTF-8 text (byte {exc.start})") from None
+        raise AcwError(
+            "{file}:{line}: not UTF-8 text (byte {byte})", file=where, line=line, byte=exc.start
+        ) from None
 
 
 @guide_group.command("effort")
@@ -419,10 +455,12 @@ def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> No
     guide = _load(guide_path)
     notes = notes_in(_read_utf8(file))
     if not notes:
-        raise AcwError(f"{file}: no notes (notes are separated by blank lines)")
+        raise AcwError("{file}: no notes (notes are separated by blank lines)", file=file)
     model = None if no_completion else _completion_model(guide)
     efforts = [typing_effort(note, guide, model) for note in notes]
-    click.echo(f"{'note':>4}  {'chars':>6}  {'keys':>6}  typed")
+    click.echo(
+        f"{padded(_('note'), 4)}  {padded(_('chars'), 6)}  {padded(_('keys'), 6)}  {_('typed')}"
+    )
     for number, (note, effort) in enumerate(zip(notes, efforts, strict=True), 1):
         # The note's start as a reminder of which it is, never with a card number in it.
         start = flat(redact(note.splitlines()[0]).text)
@@ -431,8 +469,14 @@ def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> No
             f"{number:>4}  {effort.chars:>6}  {effort.keys:>6}  {effort.ratio:6.1%}  {start}"
         )
     total = total_effort(efforts)
-    source = "guide only" if model is None else f"guide and completion ({model.size} n-grams)"
-    click.echo(f"{'all':>4}  {total.chars:>6}  {total.keys:>6}  {total.ratio:6.1%}  ({source})")
+    source = (
+        _("guide only")
+        if model is None
+        else _("guide and completion ({count} n-grams)").format(count=model.size)
+    )
+    click.echo(
+        f"{padded(_('all'), 4)}  {total.chars:>6}  {total.keys:>6}  {total.ratio:6.1%}  ({source})"
+    )
 
 
 def _completion_model(guide: Guide) -> Any:
@@ -499,19 +543,39 @@ def guide_suggest(
     with opened(hub_db, database_file()) as source:
         rows = source.query(sql, {"start": utc_iso(start)})
     if not rows:
-        click.echo(f"no finished notes since {start:%Y-%m-%d}: nothing to learn from", err=True)
+        click.echo(
+            _("no finished notes since {date}: nothing to learn from").format(
+                date=f"{start:%Y-%m-%d}"
+            ),
+            err=True,
+        )
         return
-    oldest = min(str(finished) for _, finished in rows)
+    oldest = min(str(finished) for _note, finished in rows)
     first = max(start, datetime.fromisoformat(oldest.replace("Z", "+00:00")))
     days = max(1.0, (now - first).total_seconds() / 86_400)
     proposals = propose_entries(
-        (str(note or "") for note, _ in rows), guide, days, limit=limit, min_uses=min_uses
+        (str(note or "") for note, _finished in rows), guide, days, limit=limit, min_uses=min_uses
     )
     if not proposals:
-        click.echo(f"{len(rows)} notes read: every frequent phrase has an entry already", err=True)
+        read = ngettext(
+            "{count} note read: every frequent phrase has an entry already",
+            "{count} notes read: every frequent phrase has an entry already",
+            len(rows),
+        )
+        click.echo(read.format(count=len(rows)), err=True)
         return
-    click.echo(f"{'abbr':<8}  {'uses':>6}  {'keys/week':>9}  expansion")
+    click.echo(
+        f"{padded(_('abbr'), 8, left=True)}  {padded(_('uses'), 6)}  "
+        f"{padded(_('keys/week'), 9)}  {_('expansion')}"
+    )
     for p in proposals:
         line = f"{p.abbr:<8}  {p.uses:>6}  {p.keys_saved_per_week:>9.0f}  {p.expansion}"
         click.echo(flat(line))
-    click.echo(f"{len(rows)} notes over {days:.0f} day(s) read from {source.label}", err=True)
+    click.echo(
+        _("{notes} over {days} read from {source}").format(
+            notes=counted("{count} note", "{count} notes", len(rows)),
+            days=counted("{count} day(s)", "{count} day(s)", round(days)),
+            source=source.label,
+        ),
+        err=True,
+    )

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from acw_tui.cli import Translated, counted
+from acw_tui.i18n import _, said
+
 if TYPE_CHECKING:
     from acw_tui.listen.setup import ListenPlan
 
@@ -30,7 +33,7 @@ def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
     return logger
 
 
-@click.command("listen")
+@click.command("listen", cls=Translated)
 @click.argument("source", required=False, metavar="SOURCE")
 @click.option(
     "--agent",
@@ -129,11 +132,13 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
     async def watch() -> None:
         task = asyncio.create_task(listener.adapter.run(listener))
         connected = asyncio.create_task(listener.connected_once.wait())
-        done, _ = await asyncio.wait({task, connected}, return_when=asyncio.FIRST_COMPLETED)
+        done, _pending = await asyncio.wait({task, connected}, return_when=asyncio.FIRST_COMPLETED)
         if task in done:
             connected.cancel()
             task.result()  # raises why it ended
-            raise ListenError(f"{chosen.spec}: the connection ended before it was ready")
+            raise ListenError(
+                _("{source}: the connection ended before it was ready").format(source=chosen.spec)
+            )
         try:
             await asyncio.wait_for(asyncio.shield(task), wait_seconds)
         except TimeoutError:
@@ -146,6 +151,10 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
     except ConnectionLost as exc:
         if not listener.connected_once.is_set():
             raise ListenError(str(exc)) from None
-        click.echo(f"connection lost: {exc}")
+        click.echo(_("connection lost: {reason}").format(reason=said(exc)))
     seen = len(listener.outcomes)
-    click.echo(f"check done: {seen} event(s) in {wait_seconds:g} s; nothing was stored")
+    click.echo(
+        _("check done: {events} in {seconds} s; nothing was stored").format(
+            events=counted("{count} event(s)", "{count} event(s)", seen), seconds=f"{wait_seconds:g}"
+        )
+    )

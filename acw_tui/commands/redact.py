@@ -8,10 +8,20 @@ from typing import TYPE_CHECKING
 
 import click
 
+from acw_tui.cli import Translated, counted
 from acw_tui.errors import AcwError
+from acw_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from acw_tui.core.redaction import RedactionPolicy
+
+
+# What `acw redact --explain` says was done with a finding.
+OUTCOMES = {
+    "removed": N_("removed"),
+    "masked": N_("masked as {replacement}"),
+    "replaced": N_("replaced by {replacement}"),
+}
 
 
 class RedactInputError(AcwError):
@@ -28,15 +38,19 @@ def _read_text(file: str) -> tuple[str, str]:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise RedactInputError(f"{name}: no such file") from None
+            raise RedactInputError("{file}: no such file", file=name) from None
         except IsADirectoryError:
-            raise RedactInputError(f"{name}: is a folder, not a file") from None
+            raise RedactInputError("{file}: is a folder, not a file", file=name) from None
         except OSError as exc:
-            raise RedactInputError(f"{name}: cannot be read ({exc.strerror})") from None
+            raise RedactInputError(
+                "{file}: cannot be read ({reason})", file=name, reason=exc.strerror
+            ) from None
     try:
         return data.decode("utf-8"), name
     except UnicodeDecodeError as exc:
-        raise RedactInputError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        raise RedactInputError(
+            "{file}: not UTF-8 text (byte {byte})", file=name, byte=exc.start
+        ) from None
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -51,7 +65,7 @@ def _policy() -> RedactionPolicy:
     return policy_from_config(load_config())
 
 
-@click.command("redact")
+@click.command("redact", cls=Translated)
 @click.argument("file", default="-", metavar="[FILE]")
 @click.option(
     "--explain",
@@ -74,22 +88,29 @@ def redact_command(file: str, explain: bool) -> None:
         click.echo(apply_spans(text, spans).text, nl=False)
         return
     result = apply_spans(text, spans)
-    click.echo(f"{name}: {len(spans)} finding(s) under redaction policy version {policy.version}")
+    click.echo(
+        _("{file}: {findings} under redaction policy version {version}").format(
+            file=name,
+            findings=counted("{count} finding(s)", "{count} finding(s)", len(spans)),
+            version=policy.version,
+        )
+    )
     for span, finding in zip(spans, result.findings, strict=True):
         line, col = _line_col(text, span.start)
         what = NAMES.get(span.kind, (span.kind,))[0]
-        outcome = {
-            "removed": "removed",
-            "masked": f"masked as {span.replacement}",
-            "replaced": f"replaced by {span.replacement}",
-        }[finding.action]
+        outcome = _(OUTCOMES[finding.action]).format(replacement=span.replacement)
         click.echo(
-            f"{name}:{line}:{col}: {what} ({span.reason}) {outcome}; "
-            f"at {finding.start} in the redacted text"
+            _("{where}: {what} ({why}) {outcome}; at {offset} in the redacted text").format(
+                where=f"{name}:{line}:{col}",
+                what=what,
+                why=span.reason,
+                outcome=outcome,
+                offset=finding.start,
+            )
         )
 
 
-@click.command("scrub")
+@click.command("scrub", cls=Translated)
 def db_scrub() -> None:
     """Re-check every stored note, draft and field with the current redaction policy.
 
@@ -105,10 +126,24 @@ def db_scrub() -> None:
     policy = _policy()
     path = database_file()
     if not path.exists():
-        raise AcwError(f"{path}: no database yet (it is created on first use)")
+        raise AcwError("{path}: no database yet (it is created on first use)", path=path)
     store = open_store(path)
     try:
         report = scrub_store(store, redactor_for(policy), SystemClock().now())
     finally:
         store.close()
-    click.echo(f"{path}: {report.line(policy.version)}; vacuumed")
+    summary = _(
+        "checked {checked} under redaction policy version {version}: {findings}; "
+        "rewrote {wrapups}, {calls}, {drafts}, {outbox}"
+    ).format(
+        checked=counted("{count} notes and drafts", "{count} notes and drafts", report.checked),
+        version=policy.version,
+        findings=counted("{count} finding(s)", "{count} finding(s)", report.findings),
+        wrapups=counted("{count} wrap-up(s)", "{count} wrap-up(s)", report.wrapups),
+        calls=counted("{count} call(s)", "{count} call(s)", report.calls),
+        drafts=counted("{count} draft(s)", "{count} draft(s)", report.drafts),
+        outbox=counted(
+            "{count} unsent outbox snapshot(s)", "{count} unsent outbox snapshot(s)", report.outbox
+        ),
+    )
+    click.echo(_("{path}: {summary}; vacuumed").format(path=path, summary=summary))

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import click
 
-from acw_tui.cli import TEXT
+from acw_tui.cli import TEXT, AcwGroup, cells, counted, padded
+from acw_tui.i18n import N_, _, said
+
+# The first column of `acw rules check`: (passed, critical and failed) -> mark.
+VERDICT_MARKS = {(True, False): N_("ok"), (False, True): N_("CRIT"), (False, False): N_("miss")}
 
 _TEMPLATES_OPTION = click.option(
     "--templates",
@@ -19,7 +23,7 @@ _TEMPLATES_OPTION = click.option(
 )
 
 
-@click.group("rules")
+@click.group("rules", cls=AcwGroup)
 def rules_group() -> None:
     """Note-quality rules (quality.toml beside the templates): lint, check."""
 
@@ -36,11 +40,15 @@ def lint_rules_command(templates_dir: Path | None, strict: bool) -> None:
 
     rules, problems = lint_folder(templates_dir)
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(said(problem))
     errors = sum(p.severity == "error" for p in problems)
     click.echo(
-        f"{len(rules.elements)} elements, {len(rules.rules)} rules: "
-        f"{errors} error(s), {len(problems) - errors} warning(s)",
+        _("{elements}, {rules}: {errors}, {warnings}").format(
+            elements=counted("{count} element", "{count} elements", len(rules.elements)),
+            rules=counted("{count} rule", "{count} rules", len(rules.rules)),
+            errors=counted("{count} error(s)", "{count} error(s)", errors),
+            warnings=counted("{count} warning(s)", "{count} warning(s)", len(problems) - errors),
+        ),
         err=True,
     )
     if errors or (strict and problems):
@@ -75,8 +83,10 @@ def check_rules_command(
     try:
         text = note_file.read()
     except UnicodeDecodeError as exc:
-        raise click.UsageError(f"{note_file.name}: not UTF-8 text (byte {exc.start})") from None
-    rules, _ = lint_folder(templates_dir)
+        raise click.UsageError(
+            _("{file}: not UTF-8 text (byte {byte})").format(file=note_file.name, byte=exc.start)
+        ) from None
+    rules, _problems = lint_folder(templates_dir)
     result = QualityChecker(rules).check(NoteInput(text, {}, codes, template_id, language))
     if as_json:
         click.echo(
@@ -91,8 +101,12 @@ def check_rules_command(
             )
         )
         return
+    width = max(cells(_(mark)) for mark in VERDICT_MARKS.values())
     for verdict in result.verdicts:
-        mark = "ok  " if verdict.passed else ("CRIT" if verdict.critical else "miss")
-        click.echo(f"{mark} {verdict.rule:<24} {verdict.label}: {verdict.why}")
+        mark = _(VERDICT_MARKS[(verdict.passed, verdict.critical and not verdict.passed)])
+        click.echo(f"{padded(mark, width, left=True)} {verdict.rule:<24} {verdict.label}: {verdict.why}")
     score = "–" if result.score is None else f"{result.score:g}"
-    click.echo(f"score {score}/100" + ("; critical item missing" if result.critical_failed else ""))
+    if result.critical_failed:
+        click.echo(_("score {score}/100; critical item missing").format(score=score))
+    else:
+        click.echo(_("score {score}/100").format(score=score))

@@ -7,12 +7,18 @@ from typing import Any
 
 import click
 
+from acw_tui.cli import AcwGroup, Translated, counted
+from acw_tui.i18n import N_, _
+
+# What `acw guide publish` / `acw templates publish` call what they sent.
+PUBLISHED = {"shorthand": N_("guide"), "templates": N_("templates")}
+
 HUB_DB_HELP = (
     "Hub store: sqlite:///path/hub.db (default: hub.db in the data folder) or postgresql://…"
 )
 
 
-@click.group("sync", invoke_without_command=True)
+@click.group("sync", cls=AcwGroup, invoke_without_command=True)
 @click.option(
     "--hub", "hub", metavar="URL", help="Hub URL (default: ACW_HUB_URL or [sync] hub_url)."
 )
@@ -92,11 +98,10 @@ def quarantine_list(show_log: bool) -> None:
         store.close()
     for item in items:
         click.echo(item.line())
-    click.echo(
-        f"{len(items)} record(s) in quarantine"
-        + ("; `acw sync quarantine retry N…` or `drop N…` (or --all)" if items else ""),
-        err=True,
-    )
+    held = counted("{count} record(s) in quarantine", "{count} record(s) in quarantine", len(items))
+    if items:
+        held = _("{held}; `acw sync quarantine retry N…` or `drop N…` (or --all)").format(held=held)
+    click.echo(held, err=True)
 
 
 _SEQS = click.argument("seqs", metavar="[N]...", nargs=-1, type=click.IntRange(min=1))
@@ -128,7 +133,14 @@ def quarantine_retry(seqs: tuple[int, ...], everything: bool, claim: bool) -> No
         store.close()
     for line in lines:
         click.echo(line)
-    click.echo(f"{len(lines)} record(s) queued again; run `acw sync`", err=True)
+    click.echo(
+        counted(
+            "{count} record(s) queued again; run `acw sync`",
+            "{count} record(s) queued again; run `acw sync`",
+            len(lines),
+        ),
+        err=True,
+    )
 
 
 @quarantine_group.command("drop")
@@ -161,10 +173,10 @@ class _ProgressBar:
         )
 
         self.progress = Progress(
-            TextColumn("syncing"),
+            TextColumn(_("syncing")),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("records"),
+            TextColumn(_("records")),
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
@@ -188,7 +200,7 @@ class _ProgressBar:
 # -- the hub ------------------------------------------------------------------------------
 
 
-@click.group("hub")
+@click.group("hub", cls=AcwGroup)
 def hub_group() -> None:
     """Run the head-office hub: its store, its sites and leads, and the server."""
 
@@ -213,9 +225,10 @@ def hub_init(db: str | None) -> None:
     """Create (or upgrade) the hub's store; safe to run again."""
     store = _store(db, ready=False)
     done = store.init()
-    click.echo(
-        f"hub store ready at {store.db.describe()}" + (f" ({len(done)} change(s))" if done else "")
-    )
+    ready = _("hub store ready at {store}").format(store=store.db.describe())
+    if done:
+        ready += " (" + counted("{count} change(s)", "{count} change(s)", len(done)) + ")"
+    click.echo(ready)
 
 
 @hub_group.group("site")
@@ -229,7 +242,11 @@ def hub_site() -> None:
 def hub_site_add(db: str | None, name: str) -> None:
     """Register site NAME (its config's site_id) and print its token, once."""
     token = _store(db).add("site", _check_name(name))
-    click.echo(f"site {name} added; its token is shown once, put it in the site's [sync] token:")
+    click.echo(
+        _("site {name} added; its token is shown once, put it in the site's [sync] token:").format(
+            name=name
+        )
+    )
     click.echo(token)
 
 
@@ -244,7 +261,11 @@ def hub_lead() -> None:
 def hub_lead_add(db: str | None, name: str) -> None:
     """Register lead NAME and print a publishing token, once."""
     token = _store(db).add("lead", _check_name(name))
-    click.echo(f"lead {name} added; the token is shown once, put it in [sync] lead_token:")
+    click.echo(
+        _("lead {name} added; the token is shown once, put it in [sync] lead_token:").format(
+            name=name
+        )
+    )
     click.echo(token)
 
 
@@ -261,7 +282,10 @@ def hub_token_rotate(db: str | None, lead: bool, name: str) -> None:
     """Replace the token of site (or lead) NAME; the old one stops working at once."""
     role = "lead" if lead else "site"
     token = _store(db).rotate(role, name)
-    click.echo(f"new token for {role} {name}; the old one no longer works:")
+    if lead:
+        click.echo(_("new token for lead {name}; the old one no longer works:").format(name=name))
+    else:
+        click.echo(_("new token for site {name}; the old one no longer works:").format(name=name))
     click.echo(token)
 
 
@@ -293,8 +317,17 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     try:
         listener = listening_socket(host, port)
     except OSError as exc:
-        raise HubError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    click.echo(f"acw hub on http://{host}:{port} (store {store.db.describe()})", err=True)
+        raise HubError(
+            _("cannot listen on {address}: {reason}").format(
+                address=f"{host}:{port}", reason=exc.strerror or exc
+            )
+        ) from None
+    click.echo(
+        _("acw hub on {url} (store {store})").format(
+            url=f"http://{host}:{port}", store=store.db.describe()
+        ),
+        err=True,
+    )
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[listener])
 
@@ -318,7 +351,6 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
     from acw_tui.sync import SyncError
     from acw_tui.sync.client import configured_client
     from acw_tui.sync.content import lint_errors, read_bundle
-    from acw_tui.sync.protocol import KIND_LABELS
 
     config = load_config()
     source = source or paths.content_dir(kind)
@@ -328,22 +360,39 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
         for error in errors:
             click.echo(f"{source}/{error}" if source.is_dir() else error, err=True)
         raise SyncError(
-            f"{source}: {len(errors)} lint error(s); fix them before publishing "
-            f"(`acw {'guide' if kind == 'shorthand' else 'templates'} lint`), nothing was sent"
+            _(
+                "{source}: {errors}; fix them before publishing (`{lint}`), nothing was sent"
+            ).format(
+                source=source,
+                errors=counted("{count} lint error(s)", "{count} lint error(s)", len(errors)),
+                lint=f"acw {'guide' if kind == 'shorthand' else 'templates'} lint",
+            )
         )
     client = configured_client(config, hub, token, lead=True)
     try:
         answer = client.publish(kind, files, version)
     finally:
         client.close()
-    label = KIND_LABELS[kind]
-    what = f"{len(files)} file(s) from {source}"
+    label = _(PUBLISHED[kind])
+    what = _("{files} from {source}").format(
+        files=counted("{count} file(s)", "{count} file(s)", len(files)), source=source
+    )
     if answer.get("unchanged"):
-        click.echo(f"{label}: the hub already has this as release {answer['release']} ({what})")
+        click.echo(
+            _("{label}: the hub already has this as release {release} ({what})").format(
+                label=label, release=answer["release"], what=what
+            )
+        )
     else:
-        click.echo(f"{label}: published release {answer['release']} ({what}, {answer['checksum']})")
+        click.echo(
+            _("{label}: published release {release} ({what}, {checksum})").format(
+                label=label, release=answer["release"], what=what, checksum=answer["checksum"]
+            )
+        )
     if isinstance(answer.get("team_model"), str):
-        click.echo(f"team completion model {flat(answer['team_model'])}", err=True)
+        click.echo(
+            _("team completion model {model}").format(model=flat(answer["team_model"])), err=True
+        )
 
 
 def _publish_options(func: Any) -> Any:
@@ -357,7 +406,7 @@ def _publish_options(func: Any) -> Any:
     )(func)
 
 
-@click.command("publish")
+@click.command("publish", cls=Translated)
 @click.option(
     "--guide",
     "source",
@@ -370,7 +419,7 @@ def guide_publish(source: Path | None, hub: str | None, token: str | None) -> No
     _publish("shorthand", source, hub, token)
 
 
-@click.command("publish")
+@click.command("publish", cls=Translated)
 @click.option(
     "--templates",
     "source",

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from acw_tui.cli import AcwGroup, counted
+from acw_tui.i18n import _, said
+
 if TYPE_CHECKING:
     from acw_tui.core.templates import WrapupCode
 
@@ -28,7 +31,7 @@ def _library(templates_dir: Path | None) -> Any:
     return load_configured_library(load_config(), templates_dir)
 
 
-@click.group("templates")
+@click.group("templates", cls=AcwGroup)
 def templates_group() -> None:
     """Note templates and wrap-up codes: list, lint, render."""
 
@@ -37,15 +40,16 @@ def _code_rules(code: WrapupCode) -> str:
     """The rules a code carries, as the `list --codes` line shows them."""
     parts = []
     if code.required_fields:
-        parts.append(f"requires {', '.join(code.required_fields)}")
+        parts.append(_("requires {fields}").format(fields=", ".join(code.required_fields)))
     if code.forbids:
-        parts.append(f"forbids {', '.join(code.forbids)}")
+        parts.append(_("forbids {fields}").format(fields=", ".join(code.forbids)))
     if code.follow_up:
-        parts.append("implies a follow-up")
+        parts.append(_("implies a follow-up"))
     if code.sets:
-        parts.append("sets " + ", ".join(f"{k}={v}" for k, v in code.sets.items()))
+        values = ", ".join(f"{k}={v}" for k, v in code.sets.items())
+        parts.append(_("sets {values}").format(values=values))
     if code.use.value != "any":
-        parts.append(f"{code.use.value} only")
+        parts.append(_("{use} only").format(use=code.use.value))
     return ("  " + "; ".join(parts)) if parts else ""
 
 
@@ -66,9 +70,11 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
             and p.path == str(library.codes_path)
         ]
         if broken:
-            raise TemplateError(f"{broken[0]} (no codes listed)")
+            raise TemplateError(
+                "{problem} (no codes listed)", problem=broken[0]
+            )
         # Grouped by category (the hierarchy), codes without one last.
-        groups = [(c.id, c.label) for c in library.categories()] + [(None, "Other")]
+        groups = [(c.id, c.label) for c in library.categories()] + [(None, _("Other"))]
         for category_id, category_label in groups:
             members = [
                 c for c in library.codes if (c.category.id if c.category else None) == category_id
@@ -87,13 +93,19 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
         versions = [t for t in library.templates if t.id == template_id]
         locales = ",".join(t.locale for t in versions)
         required = sum(f.required for f in first.fields)
-        click.echo(
-            f"{template_id:<18} v{first.version:<3} {locales:<12} {len(first.fields)} fields "
-            f"({required} required)  {first.title}"
+        fields = _("{fields} ({required} required)").format(
+            fields=counted("{count} field", "{count} fields", len(first.fields)), required=required
         )
+        click.echo(f"{template_id:<18} v{first.version:<3} {locales:<12} {fields}  {first.title}")
     for problem in library.problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"{len(library.ids())} templates, {len(library.codes)} codes in {library.folder}")
+        click.echo(said(problem), err=True)
+    click.echo(
+        _("{templates}, {codes} in {folder}").format(
+            templates=counted("{count} template", "{count} templates", len(library.ids())),
+            codes=counted("{count} code", "{count} codes", len(library.codes)),
+            folder=library.folder,
+        )
+    )
 
 
 @templates_group.command("lint")
@@ -109,12 +121,16 @@ def lint_templates(templates_dir: Path | None, strict: bool) -> None:
     library = _library(templates_dir)
     problems = lint_library(library)
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(said(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     click.echo(
-        f"{len(library.templates)} template files, {len(library.codes)} codes: "
-        f"{errors} error(s), {warnings} warning(s)",
+        _("{files}, {codes}: {errors}, {warnings}").format(
+            files=counted("{count} template file", "{count} template files", len(library.templates)),
+            codes=counted("{count} code", "{count} codes", len(library.codes)),
+            errors=counted("{count} error(s)", "{count} error(s)", errors),
+            warnings=counted("{count} warning(s)", "{count} warning(s)", warnings),
+        ),
         err=True,
     )
     if errors or (strict and warnings):
@@ -147,27 +163,34 @@ def _read_data(data: str | None) -> dict[str, Any]:
         try:
             data = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise click.BadParameter(f"stdin: not UTF-8 text (byte {exc.start})") from None
+            raise click.BadParameter(
+                _("{file}: not UTF-8 text (byte {byte})").format(file="stdin", byte=exc.start)
+            ) from None
     elif data.startswith("@"):
         path = Path(data[1:])
         try:
             data, source = path.read_text(encoding="utf-8"), str(path)
         except (OSError, UnicodeDecodeError) as exc:
-            raise click.BadParameter(f"{path}: cannot read ({exc})") from None
+            raise click.BadParameter(
+                _("{file}: cannot read ({reason})").format(file=path, reason=exc)
+            ) from None
+    too_deep = _("{source}: JSON nested more than {depth} levels deep")
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(
-            f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            _("{source}: not JSON: {reason} at line {line}, column {column}").format(
+                source=source, reason=exc.msg, line=exc.lineno, column=exc.colno
+            )
         ) from None
     except RecursionError:
-        raise click.BadParameter(
-            f"{source}: JSON nested more than {MAX_DEPTH} levels deep"
-        ) from None
+        raise click.BadParameter(too_deep.format(source=source, depth=MAX_DEPTH)) from None
     if _depth(value) > MAX_DEPTH:
-        raise click.BadParameter(f"{source}: JSON nested more than {MAX_DEPTH} levels deep")
+        raise click.BadParameter(too_deep.format(source=source, depth=MAX_DEPTH))
     if not isinstance(value, dict):
-        raise click.BadParameter(f"{source}: expected a JSON object of field values")
+        raise click.BadParameter(
+            _("{source}: expected a JSON object of field values").format(source=source)
+        )
     return value
 
 
@@ -208,7 +231,7 @@ def render_template(
     for code in codes:
         if library.code(code) is None:
             known = ", ".join(c.code for c in library.codes)
-            raise TemplateError(f"unknown code {code!r} (known: {known})")
+            raise TemplateError("unknown code {code} (known: {known})", code=repr(code), known=known)
     form = NoteForm(library, locale)
     form.set_codes(codes)
     form.choose_template(template_id)
@@ -216,8 +239,9 @@ def render_template(
     for name, value in values.items():
         if name not in known_fields:
             raise click.BadParameter(
-                f"--data: {template_id} has no field {name!r} "
-                f"(fields: {', '.join(sorted(known_fields))})"
+                _("--data: {template} has no field {name} (fields: {fields})").format(
+                    template=template_id, name=repr(name), fields=", ".join(sorted(known_fields))
+                )
             )
         form.set_value(name, value)
     form.notes = notes
@@ -232,7 +256,9 @@ def render_template(
     # Everything wrong, in one line on stderr (the note itself is on stdout).
     wrong = [f"{template_id}: {problem}" for problem in check.problems()]
     if rendered.error:
-        wrong.insert(0, f"error: {rendered.error} (printed a plain note instead)")
+        wrong.insert(
+            0, _("error: {reason} (printed a plain note instead)").format(reason=rendered.error)
+        )
     if wrong:
         from acw_tui.cli import flat
 

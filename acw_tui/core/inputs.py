@@ -57,24 +57,33 @@ def number(
 ) -> float:
     """A finite number within [minimum, maximum] (and > above); refused naming `what`."""
     if isinstance(value, bool):
-        raise InputError(f"{what}: {_shown(value)} is not a number")
+        raise InputError("{what}: {value} is not a number", what=what, value=_shown(value))
     if isinstance(value, int | float):
         result = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
     elif isinstance(value, str):
         try:
             result = float(value.strip())
         except ValueError:
-            raise InputError(f"{what}: {_shown(value)} is not a number") from None
+            raise InputError("{what}: {value} is not a number", what=what, value=_shown(value)) from None
     else:
-        raise InputError(f"{what}: {_shown(value)} is not a number")
+        raise InputError("{what}: {value} is not a number", what=what, value=_shown(value))
     if not math.isfinite(result):
-        raise InputError(f"{what}: {_shown(value)} is not a finite number")
+        raise InputError("{what}: {value} is not a finite number", what=what, value=_shown(value))
     if minimum is not None and result < minimum:
-        raise InputError(f"{what}: {_shown(value)} is below {minimum:g}")
+        raise InputError(
+            "{what}: {value} is below {minimum}", what=what, value=_shown(value), minimum=format(minimum, "g")
+        )
     if above is not None and result <= above:
-        raise InputError(f"{what}: {_shown(value)} must be more than {above:g}")
+        raise InputError(
+            "{what}: {value} must be more than {above}",
+            what=what,
+            value=_shown(value),
+            above=format(above, "g"),
+        )
     if maximum is not None and result > maximum:
-        raise InputError(f"{what}: {_shown(value)} is above {maximum:g}")
+        raise InputError(
+            "{what}: {value} is above {maximum}", what=what, value=_shown(value), maximum=format(maximum, "g")
+        )
     return result
 
 
@@ -83,17 +92,21 @@ def whole(
 ) -> int:
     """A whole number within [minimum, maximum]; refused naming `what`."""
     if isinstance(value, bool):
-        raise InputError(f"{what}: {_shown(value)} is not a whole number")
+        raise InputError("{what}: {value} is not a whole number", what=what, value=_shown(value))
     if isinstance(value, int):
         result = value
     elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,30}\s*", value):
         result = int(value)
     else:
-        raise InputError(f"{what}: {_shown(value)} is not a whole number")
+        raise InputError("{what}: {value} is not a whole number", what=what, value=_shown(value))
     if minimum is not None and result < minimum:
-        raise InputError(f"{what}: {_shown(value)} is below {minimum}")
+        raise InputError(
+            "{what}: {value} is below {minimum}", what=what, value=_shown(value), minimum=minimum
+        )
     if maximum is not None and result > maximum:
-        raise InputError(f"{what}: {_shown(value)} is above {maximum}")
+        raise InputError(
+            "{what}: {value} is above {maximum}", what=what, value=_shown(value), maximum=maximum
+        )
     return result
 
 
@@ -116,7 +129,9 @@ def utf8(value: str, what: str) -> str:
     """`value` if it came as UTF-8; bytes that were not (a command-line argument or an
     environment variable in another encoding) arrive as lone surrogates and are refused."""
     if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise InputError(f"{what}: not UTF-8 text (check the terminal's or hook's encoding)")
+        raise InputError(
+            "{what}: not UTF-8 text (check the terminal's or hook's encoding)", what=what
+        )
     return value
 
 
@@ -131,16 +146,23 @@ def text(
     """Text a person or a phone system typed: valid Unicode, no control characters
     (line breaks only when not `single_line`), at most `max_length` characters."""
     if not isinstance(value, str):
-        raise InputError(f"{what}: {_shown(value)} is not text")
+        raise InputError("{what}: {value} is not text", what=what, value=_shown(value))
     utf8(value, what)
     if len(value) > max_length:
-        raise InputError(f"{what}: {len(value)} characters long (at most {max_length})")
+        raise InputError(
+            "{what}: {length} characters long (at most {limit})",
+            what=what,
+            length=len(value),
+            limit=max_length,
+        )
     allowed = "" if single_line else "\n\t"
     for char in value:
         if char not in allowed and unicodedata.category(char) == "Cc":
-            raise InputError(f"{what}: contains the control character U+{ord(char):04X}")
+            raise InputError(
+                "{what}: contains the control character {char}", what=what, char="U+" + format(ord(char), "04X")
+            )
     if not allow_empty and not value.strip():
-        raise InputError(f"{what}: must not be empty")
+        raise InputError("{what}: must not be empty", what=what)
     return value
 
 
@@ -162,7 +184,11 @@ def label(value: object | None, what: str) -> str | None:
 def _within(moment: datetime, what: str, shown: str) -> datetime:
     if not EARLIEST <= moment < LATEST:
         raise InputError(
-            f"{what}: {shown} is outside {EARLIEST:%Y-%m-%d} … {LATEST - timedelta(days=1):%Y-%m-%d}"
+            "{what}: {value} is outside {first} … {last}",
+            what=what,
+            value=shown,
+            first=format(EARLIEST, "%Y-%m-%d"),
+            last=format(LATEST - timedelta(days=1), "%Y-%m-%d"),
         )
     return moment
 
@@ -173,7 +199,7 @@ def moment(value: object, what: str) -> datetime:
         parsed = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return _within(parsed.astimezone(UTC), what, parsed.isoformat())
     if not isinstance(value, str):
-        raise InputError(f"{what}: {_shown(value)} is not a time")
+        raise InputError("{what}: {value} is not a time", what=what, value=_shown(value))
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         if parsed.tzinfo is None:
@@ -181,7 +207,9 @@ def moment(value: object, what: str) -> datetime:
         parsed = parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise InputError(
-            f"{what}: {_shown(value)} is not an ISO-8601 time (e.g. 2026-05-04T10:15:00Z)"
+            "{what}: {value} is not an ISO-8601 time (e.g. 2026-05-04T10:15:00Z)",
+            what=what,
+            value=_shown(value),
         ) from None
     return _within(parsed, what, _shown(value))
 
@@ -199,12 +227,18 @@ def event_time(
     when = moment(value, what)
     if when > now + future:
         raise InputError(
-            f"{what}: {_shown(value)} is in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})"
+            "{what}: {value} is in the future (now is {now})",
+            what=what,
+            value=_shown(value),
+            now=format(now, "%Y-%m-%dT%H:%M:%SZ"),
         )
     if when < now - past:
         raise InputError(
-            f"{what}: {_shown(value)} is more than {past.days} days ago "
-            f"(now is {now:%Y-%m-%dT%H:%M:%SZ})"
+            "{what}: {value} is more than {days} days ago (now is {now})",
+            what=what,
+            value=_shown(value),
+            days=past.days,
+            now=format(now, "%Y-%m-%dT%H:%M:%SZ"),
         )
     return when
 
@@ -216,17 +250,20 @@ def day_or_time(value: object, what: str, *, end: bool = False) -> datetime:
         try:
             day = date.fromisoformat(value.strip())
         except ValueError:
-            raise InputError(f"{what}: {_shown(value)} is not a date (e.g. 2026-05-04)") from None
+            raise InputError(
+                "{what}: {value} is not a date (e.g. 2026-05-04)", what=what, value=_shown(value)
+            ) from None
         start = _within(datetime(day.year, day.month, day.day, tzinfo=UTC), what, _shown(value))
         return start + timedelta(days=1) if end else start
     try:
         return moment(value, what)
     except InputError as exc:
-        if "outside" in str(exc):
+        if "{first}" in exc.template:  # out of range: that says more than the form
             raise
         raise InputError(
-            f"{what} {_shown(value)}: expected an ISO date or time, "
-            "e.g. 2026-05-04 or 2026-05-04T10:00Z"
+            "{what} {value}: expected an ISO date or time, e.g. 2026-05-04 or 2026-05-04T10:00Z",
+            what=what,
+            value=_shown(value),
         ) from None
 
 
@@ -235,12 +272,19 @@ def age(value: object, what: str = "--since") -> timedelta:
     match = _AGE.match(value) if isinstance(value, str) else None
     if not match:
         raise InputError(
-            f"{what} {_shown(value)}: expected a number and a unit, e.g. 30m, 12h, 7d, 2w"
+            "{what} {value}: expected a number and a unit, e.g. 30m, 12h, 7d, 2w",
+            what=what,
+            value=_shown(value),
         )
     amount, unit = int(match.group(1)), match.group(2)
     seconds_per = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}[unit]
     if amount * seconds_per > MAX_AGE.total_seconds():
-        raise InputError(f"{what}: {_shown(value)} reaches back before {EARLIEST:%Y}")
+        raise InputError(
+            "{what}: {value} reaches back before {year}",
+            what=what,
+            value=_shown(value),
+            year=format(EARLIEST, "%Y"),
+        )
     return timedelta(**{_AGE_UNITS[unit]: amount})
 
 

@@ -256,7 +256,9 @@ class Desk:
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and existing.ended_at is not None:
-                raise AlreadyEnded(f"call {external_id}: already ended; a call id is used once")
+                raise AlreadyEnded(
+                    "call {call}: already ended; a call id is used once", call=external_id
+                )
             call = self.calls.record(
                 external_id=external_id,
                 agent_id=self.agent_id,
@@ -298,12 +300,16 @@ class Desk:
         with self.store.transaction():
             existing = self.calls.by_external_id(self.site_id, external_id)
             if existing is not None and self.wrapups.for_call(existing.id) is not None:
-                raise AlreadyEnded(f"call {external_id}: already ended; its wrap-up exists")
+                raise AlreadyEnded(
+                    "call {call}: already ended; its wrap-up exists", call=external_id
+                )
             if existing is not None and existing.started_at is not None:
                 if ended_at < existing.started_at:
                     raise DeskError(
-                        f"call {external_id}: end time {ended_at.isoformat()} is before "
-                        f"its start {existing.started_at.isoformat()}"
+                        "call {call}: end time {end} is before its start {start}",
+                        call=external_id,
+                        end=ended_at.isoformat(),
+                        start=existing.started_at.isoformat(),
                     )
                 if talk_seconds is None:
                     talk_seconds = (ended_at - existing.started_at).total_seconds()
@@ -388,7 +394,9 @@ class Desk:
         call = self.calls.by_external_id(self.site_id, external_id)
         wrapup = self.wrapups.for_call(call.id) if call else None
         if wrapup is None:
-            raise DeskError(f"unknown call id {external_id!r} at site {self.site_id}")
+            raise DeskError(
+                "unknown call id {call} at site {site}", call=repr(external_id), site=self.site_id
+            )
         return wrapup, self.wrapups.draft(wrapup.id)
 
     # -- reading, for the screen ---------------------------------------------------------

@@ -42,13 +42,13 @@ def request_from_form(
     EmptyNote says the agent wrote nothing (no notes, no field filled in)."""
     refusal = form.refusal(require_code, now, zone)
     if refusal:
-        raise DeskError(f"cannot finish yet: {refusal}")
+        raise DeskError("cannot finish yet: {reason}", reason=refusal)
     finished = form.finished(call=call_context(wrapup), agent=agent_id, now=now, zone=zone)
     written = form.notes.strip() or any(
         v not in (None, "", False) for v in finished.fields.values()
     )
     if not written and not allow_empty:
-        raise EmptyNote(f"call {wrapup.call.external_id}: the note is empty")
+        raise EmptyNote("call {call}: the note is empty", call=wrapup.call.external_id)
     return FinishRequest(
         note=finished.note,
         codes=finished.codes,

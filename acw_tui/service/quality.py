@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from acw_tui.core.quality import (
     NoteInput,
@@ -96,8 +96,8 @@ def record_of(result: NoteQuality, rules: RuleSet) -> QualityRecord | None:
 class CriticalItemMissing(DeskError):
     """A critical quality rule fails; finishing needs the agent's confirmation."""
 
-    def __init__(self, message: str, missing: tuple[Verdict, ...]) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, missing: tuple[Verdict, ...], /, **params: Any) -> None:
+        super().__init__(template, **params)
         self.missing = missing
 
 
@@ -109,6 +109,6 @@ def critical_refusal(result: NoteQuality, policy: AcwPolicy, *, confirmed: bool)
     missing = result.missing_critical
     items = "; ".join(f"{v.message or v.label} [{v.rule}]" for v in missing)
     if policy.critical_items == CriticalItems.REFUSE:
-        raise DeskError(f"cannot finish: critical item missing: {items}")
+        raise DeskError("cannot finish: critical item missing: {items}", items=items)
     if policy.critical_items == CriticalItems.CONFIRM and not confirmed:
-        raise CriticalItemMissing(f"critical item missing: {items}", missing)
+        raise CriticalItemMissing("critical item missing: {items}", missing, items=items)

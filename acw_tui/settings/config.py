@@ -82,7 +82,9 @@ def _default_agent() -> str:
 
 def _check_type(value: Any, expected: type, where: str) -> Any:
     if expected is int and isinstance(value, bool):
-        raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+        raise ConfigError(
+            "{where}: expected a whole number, got {value}", where=where, value=repr(value)
+        )
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, expected):
@@ -95,7 +97,10 @@ def _check_type(value: Any, expected: type, where: str) -> Any:
             dict: "a table",
         }
         raise ConfigError(
-            f"{where}: expected {names.get(expected, expected.__name__)}, got {value!r}"
+            "{where}: expected {expected}, got {value}",
+            where=where,
+            expected=names.get(expected, expected.__name__),
+            value=repr(value),
         )
     return value
 
@@ -111,7 +116,12 @@ def read_table(cls: type[T], table: dict[str, Any], where: str, base: T | None =
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in known:
-            raise ConfigError(f"{where}.{key}: unknown key (known: {', '.join(known)})")
+            raise ConfigError(
+                "{where}.{key}: unknown key (known: {known})",
+                where=where,
+                key=key,
+                known=", ".join(known),
+            )
         expected = hints[key]
         if typing.get_origin(expected) is tuple:
             items = _check_type(value, list, f"{where}.{key}")
@@ -119,9 +129,19 @@ def read_table(cls: type[T], table: dict[str, Any], where: str, base: T | None =
             continue
         values[key] = _check_type(value, expected, f"{where}.{key}")
         if expected is float and not math.isfinite(values[key]):
-            raise ConfigError(f"{where}.{key}: must be a finite number, got {value}")
+            raise ConfigError(
+                "{where}.{key}: must be a finite number, got {value}",
+                where=where,
+                key=key,
+                value=value,
+            )
         if expected in (int, float) and values[key] < 0:
-            raise ConfigError(f"{where}.{key}: must not be negative, got {value}")
+            raise ConfigError(
+                "{where}.{key}: must not be negative, got {value}",
+                where=where,
+                key=key,
+                value=value,
+            )
     return dataclasses.replace(base if base is not None else cls(), **values)  # type: ignore[type-var]
 
 
@@ -145,10 +165,17 @@ def _check_policy(policy: AcwPolicy, where: str) -> None:
     for key, (low, high) in POLICY_RANGES.items():
         value = getattr(policy, key)
         if not low <= value <= high:
-            raise ConfigError(f"{where}.{key}: must be between {low} and {high}, got {value}")
+            raise ConfigError(
+                "{where}.{key}: must be between {low} and {high}, got {value}",
+                where=where,
+                key=key,
+                low=low,
+                high=high,
+                value=value,
+            )
     problem = policy.problem()
     if problem:
-        raise ConfigError(f"{where}: {problem}")
+        raise ConfigError("{where}: {problem}", where=where, problem=problem)
 
 
 def parse_config(data: dict[str, Any], source: str) -> Config:
@@ -157,16 +184,24 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     for key in data:
         if key not in top_keys:
             raise ConfigError(
-                f"{source}: {key}: unknown key (known: {', '.join(sorted(top_keys))})"
+                "{source}: {key}: unknown key (known: {known})",
+                source=source,
+                key=key,
+                known=", ".join(sorted(top_keys)),
             )
     agent_id = _check_type(data.get("agent_id", _default_agent()), str, f"{source}: agent_id")
     site_id = _check_type(data.get("site_id", "local"), str, f"{source}: site_id")
     locale = _check_type(data.get("locale", "en"), str, f"{source}: locale")
     if locale not in LOCALES:
-        raise ConfigError(f"{source}: locale: must be one of {', '.join(LOCALES)}, got {locale!r}")
+        raise ConfigError(
+            "{source}: locale: must be one of {known}, got {locale}",
+            source=source,
+            known=", ".join(LOCALES),
+            locale=repr(locale),
+        )
     for name, value in (("agent_id", agent_id), ("site_id", site_id)):
         if not value.strip():
-            raise ConfigError(f"{source}: {name}: must not be empty")
+            raise ConfigError("{source}: {name}: must not be empty", source=source, name=name)
 
     acw = _check_type(data.get("acw", {}), dict, f"{source}: [acw]")
     queues_table = _check_type(acw.get("queues", {}), dict, f"{source}: [acw.queues]")
@@ -208,7 +243,7 @@ def _who(variable: str, configured: str, where: str) -> str:
             else text(configured, where, max_length=200)
         )
     except InputError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError("{reason}", reason=exc) from None
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -219,12 +254,16 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return dataclasses.replace(parse_config({}, str(path)), path=None)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from exc
+        raise ConfigError(
+            "{path}: cannot read the config file ({reason})", path=path, reason=exc.strerror
+        ) from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise ConfigError(
+            "{path}: not UTF-8 text (byte {byte})", path=path, byte=exc.start
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message already ends with "(at line L, column C)".
-        raise ConfigError(f"{path}: malformed TOML: {exc}") from exc
+        raise ConfigError("{path}: malformed TOML: {reason}", path=path, reason=exc) from exc
     return dataclasses.replace(parse_config(data, str(path)), path=path)

@@ -31,7 +31,12 @@ def display_settings(config: Config, environ: dict[str, str] | None = None) -> D
     settings = section(config, "display", DisplaySettings)
     if settings.theme not in THEMES:
         where = f"{config.path or paths.config_file()}: display.theme"
-        raise ConfigError(f"{where}: must be one of {', '.join(THEMES)}, got {settings.theme!r}")
+        raise ConfigError(
+            "{where}: must be one of {known}, got {theme}",
+            where=where,
+            known=", ".join(THEMES),
+            theme=repr(settings.theme),
+        )
     environ = dict(os.environ) if environ is None else environ
     if "NO_COLOR" in environ and settings.theme == "default":
         # Without colour the default theme's states would rest on colour alone.

@@ -46,17 +46,19 @@ class _Plain:
 
 def _names(table: object, where: str) -> dict[str, str]:
     if not isinstance(table, dict):
-        raise ConfigError(f'{where}: expected a table of NAME = "VALUE"')
+        raise ConfigError('{where}: expected a table of NAME = "VALUE"', where=where)
     found = {}
     for key, value in table.items():
         if not isinstance(value, str):
-            raise ConfigError(f"{where}.{key}: expected text, got {value!r}")
+            raise ConfigError(
+                "{where}.{key}: expected text, got {value}", where=where, key=key, value=repr(value)
+            )
         try:
             found[inputs.text(key, f"{where}: name", allow_empty=False)] = inputs.text(
                 value, f"{where}.{key}", allow_empty=False
             )
         except inputs.InputError as exc:
-            raise ConfigError(str(exc)) from None
+            raise ConfigError("{reason}", reason=exc) from None
     return found
 
 
@@ -75,7 +77,7 @@ def pairs(given: tuple[str, ...], option: str) -> dict[str, str]:
     for item in given:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ConfigError(f"{option}: {item!r} is not NAME=VALUE")
+            raise ConfigError("{option}: {item} is not NAME=VALUE", option=option, item=repr(item))
         found[name.strip()] = value.strip()
     return found
 
@@ -84,9 +86,14 @@ def listen_secret(required_for: str) -> str:
     """The secret from ACW_LISTEN_SECRET; refused (never shown) when missing or unusable."""
     secret = os.environ.get(SECRET_VARIABLE, "")
     if not secret:
-        raise ConfigError(f"{required_for} needs a secret: set {SECRET_VARIABLE}")
+        raise ConfigError(
+            "{required_for} needs a secret: set {variable}",
+            required_for=required_for,
+            variable=SECRET_VARIABLE,
+        )
     if any(c in secret for c in "\r\n\0") or any(0xD800 <= ord(c) <= 0xDFFF for c in secret):
         raise ConfigError(
-            f"{SECRET_VARIABLE}: must be one line of UTF-8 text (its value is not shown)"
+            "{variable}: must be one line of UTF-8 text (its value is not shown)",
+            variable=SECRET_VARIABLE,
         )
     return secret

@@ -12,5 +12,10 @@ def policy_from_config(config: Config) -> RedactionPolicy:
     """The `[redaction]` table of `config`; a bad value is refused naming the key."""
     policy = section(config, "redaction", RedactionPolicy)
     for key, reason in policy.problems():
-        raise ConfigError(f"{config.path or config_file()}: redaction.{key}: {reason}")
+        raise ConfigError(
+            "{file}: redaction.{key}: {reason}",
+            file=config.path or config_file(),
+            key=key,
+            reason=reason,
+        )
     return policy

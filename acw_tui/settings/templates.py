@@ -47,7 +47,9 @@ def load_configured_library(config: Config, override: Path | None = None) -> Tem
     default = templates_config(config).default
     if default and default not in library.ids():
         raise ConfigError(
-            f"{config.path or paths.config_file()}: templates.default: no template {default!r} "
-            f"in {library.folder}"
+            "{file}: templates.default: no template {default} in {folder}",
+            file=config.path or paths.config_file(),
+            default=repr(default),
+            folder=library.folder,
         )
     return library

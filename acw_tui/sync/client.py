@@ -287,30 +287,59 @@ class SyncSummary:
     quarantined: int = 0  # records in quarantine after it
 
     def lines(self) -> list[str]:
+        """What the run did, in the chosen language (`acw sync` and the sync screen)."""
+        from acw_tui.i18n import _, ngettext
+
         rate = self.sent / self.seconds if self.seconds > 0 else 0.0
-        out = [
-            f"sent {self.sent} record(s) in {self.batches} batch(es), {self.seconds:.1f} s"
-            + (f" ({rate:,.0f} records/s)" if self.sent else ""),
-            f"hub mark {self.mark}",
-        ]
+        sent = _("sent {records} in {batches}, {seconds} s").format(
+            records=ngettext("{count} record(s)", "{count} record(s)", self.sent).format(
+                count=self.sent
+            ),
+            batches=ngettext("{count} batch(es)", "{count} batch(es)", self.batches).format(
+                count=self.batches
+            ),
+            seconds=f"{self.seconds:.1f}",
+        )
+        if self.sent:
+            sent += " " + _("({rate} records/s)").format(rate=f"{rate:,.0f}")
+        out = [sent, _("hub mark {mark}").format(mark=self.mark)]
         if self.retries:
-            out.append(f"{self.retries} retry(ies) on the way")
-        if self.resent_after_hub_loss:
-            out.append(
-                f"the hub was behind this site (restored from a backup?): "
-                f"re-sent {self.resent_after_hub_loss} current record(s)"
+            retries = ngettext(
+                "{count} retry(ies) on the way", "{count} retry(ies) on the way", self.retries
             )
+            out.append(retries.format(count=self.retries))
+        if self.resent_after_hub_loss:
+            resent = ngettext(
+                "the hub was behind this site (restored from a backup?): "
+                "re-sent {count} current record(s)",
+                "the hub was behind this site (restored from a backup?): "
+                "re-sent {count} current record(s)",
+                self.resent_after_hub_loss,
+            )
+            out.append(resent.format(count=self.resent_after_hub_loss))
         for kind, release in self.applied.items():
-            out.append(f"received {KIND_LABELS.get(kind, kind)} release {release}")
+            label = _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+            out.append(_("received {what} release {release}").format(what=label, release=release))
         if self.quarantined:
             out.append(self.quarantine_line())
         return out
 
     def quarantine_line(self) -> str:
-        new = f"set aside {self.set_aside} record(s) the hub refuses; " if self.set_aside else ""
-        return (
-            f"{new}{self.quarantined} record(s) wait in quarantine: see `acw sync quarantine list`"
+        from acw_tui.i18n import ngettext
+
+        waiting = ngettext(
+            "{count} record(s) wait in quarantine: see `acw sync quarantine list`",
+            "{count} record(s) wait in quarantine: see `acw sync quarantine list`",
+            self.quarantined,
+        ).format(count=self.quarantined)
+        if not self.set_aside:
+            return waiting
+        new = ngettext(
+            "set aside {count} record(s) the hub refuses; ",
+            "set aside {count} record(s) the hub refuses; ",
+            self.set_aside,
         )
+        return new.format(count=self.set_aside) + waiting
 
 
 def _now() -> str:

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from acw_tui.errors import N_
+
 API = "/v1"
 BATCH_RECORDS = 200
 BATCH_BYTES = 1 << 20  # 1 MiB of payload per batch
@@ -31,10 +33,10 @@ MAX_BATCH_RECORDS = 2000
 # model is built by the hub itself each time a guide is published.
 CONTENT_KINDS = ("shorthand", "templates", "completion")
 PUBLISHED_KINDS = ("shorthand", "templates")
-KIND_LABELS = {
-    "shorthand": "guide",
-    "templates": "templates",
-    "completion": "team completion model",
+KIND_LABELS = {  # in English; translated where shown
+    "shorthand": N_("guide"),
+    "templates": N_("templates"),
+    "completion": N_("team completion model"),
 }
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")

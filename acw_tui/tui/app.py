@@ -27,7 +27,7 @@ from textual.widgets import OptionList
 
 from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _
+from acw_tui.i18n import N_, _, said
 from acw_tui.service.desk import Desk, DraftContent
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.caret import caret_cell
@@ -164,7 +164,7 @@ class AcwApp(LastResort):
 
     def show_problem(self, error: AcwError, what: str = "") -> None:
         """A DeskError (or any acw error) as one message; the same one not over and over."""
-        text = f"{what}: {error}" if what else str(error)
+        text = f"{what}: {said(error)}" if what else said(error)
         now = time.monotonic()
         if now - self._shown.get(text, -REPEAT_AFTER) < REPEAT_AFTER:
             return

@@ -90,4 +90,4 @@ def test_the_language_module_stands_below_everything() -> None:
         for file, line, module in imports_of(PACKAGE)
         if file == "i18n.py" and (module.startswith(("acw_tui.", "textual", "rich")))
     ]
-    assert [module for module, _ in found] == ["acw_tui.errors"]
+    assert {module for module, _ in found} == {"acw_tui.errors"}

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from acw_tui.core.quality.model import LANGUAGES, RuleProblem, RuleSet
+from acw_tui.errors import N_
 
 if TYPE_CHECKING:
     from acw_tui.core.templates import TemplateLibrary
@@ -32,24 +33,34 @@ def lint_rules(
     where = rules.path or "quality.toml"
     found = list(rules.problems)
 
-    def warn(line: int | None, message: str, severity: str = "warning") -> None:
-        found.append(RuleProblem(where, line, message, severity))
+    def warn(line: int | None, template: str, severity: str = "warning", **params: object) -> None:
+        found.append(RuleProblem.of(where, line, template, severity, **params))
 
     for rule in rules.rules:
         for code in (*rule.when.codes, *rule.when.not_codes):
             if code not in codes:
-                warn(rule.line, f"rule {rule.id!r}: when: unknown code `{code}`", "error")
+                warn(
+                    rule.line,
+                    N_("rule {rule}: when: unknown code `{code}`"),
+                    "error",
+                    rule=repr(rule.id),
+                    code=code,
+                )
         for template in rule.when.templates:
             if template not in templates:
                 warn(
                     rule.line,
-                    f"rule {rule.id!r}: when.templates: unknown template `{template}`",
+                    N_("rule {rule}: when.templates: unknown template `{name}`"),
                     "error",
+                    rule=repr(rule.id),
+                    name=template,
                 )
         if rule.when.field and rule.when.field not in fields:
             warn(
                 rule.line,
-                f"rule {rule.id!r}: when.field: no template or code declares `{rule.when.field}`",
+                N_("rule {rule}: when.field: no template or code declares `{name}`"),
+                rule=repr(rule.id),
+                name=rule.when.field,
             )
     used = {r.element for r in rules.rules}
     used |= {r.when.element for r in rules.rules if r.when.element}
@@ -59,7 +70,9 @@ def lint_rules(
             if name not in fields:
                 warn(
                     element.line,
-                    f"element {element.id!r}: no template or code declares field `{name}`",
+                    N_("element {element}: no template or code declares field `{name}`"),
+                    element=repr(element.id),
+                    name=name,
                 )
         if element.phrases or element.patterns:
             missing = [
@@ -70,9 +83,13 @@ def lint_rules(
             if missing:
                 warn(
                     element.line,
-                    f"element {element.id!r}: no phrases in {', '.join(missing)}: notes in "
-                    "that language find it only by its fields",
+                    N_(
+                        "element {element}: no phrases in {languages}: notes in "
+                        "that language find it only by its fields"
+                    ),
+                    element=repr(element.id),
+                    languages=", ".join(missing),
                 )
         if element.id not in used:
-            warn(element.line, f"element {element.id!r}: no rule uses it")
+            warn(element.line, N_("element {element}: no rule uses it"), element=repr(element.id))
     return found

@@ -53,6 +53,7 @@ from acw_tui.core.quality.model import (
     RuleProblem,
     RuleSet,
 )
+from acw_tui.errors import N_, AcwError, Phrase
 
 QUALITY_FILE = "quality.toml"
 T = TypeVar("T")
@@ -68,13 +69,16 @@ _RULE_KEYS = {"id", "element", "kind", "critical", "weight", "when", "message", 
 _WHEN_KEYS = {"codes", "not_codes", "templates", "element", "not_element", "field"}
 
 
-class _Bad(Exception):
-    """A problem in the file; `key` says which key of the table it is at."""
+class _Bad(AcwError):
+    """A problem in the file (a message template and parameters); `key` says which key
+    of the table it is at."""
 
-    def __init__(self, message: str, line: int | None = None, key: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, template: str, line: int | None = None, /, *, at_key: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(template, **params)
         self.line = line
-        self.key = key
+        self.key = at_key
 
 
 class _Lines:
@@ -125,26 +129,36 @@ class _Lines:
 
 def _texts(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Bad(f"{where} must be a list of text, got {value!r}")
+        raise _Bad("{where} must be a list of text, got {value}", where=where, value=repr(value))
     return tuple(value)
 
 
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise _Bad(f"{where} must be text, got {value!r}")
+        raise _Bad("{where} must be text, got {value}", where=where, value=repr(value))
     return value
 
 
 def _per_language(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
-        raise _Bad(f"{where} must be a table of lists per language (en, pl, es, zh)")
+        raise _Bad("{where} must be a table of lists per language (en, pl, es, zh)", where=where)
     found = {}
     for language, items in value.items():
         if language not in LANGUAGES:
-            raise _Bad(f"{where}.{language}: unknown language (known: {', '.join(LANGUAGES)})")
+            raise _Bad(
+                "{where}.{language}: unknown language (known: {known})",
+                where=where,
+                language=language,
+                known=", ".join(LANGUAGES),
+            )
         found[language] = _texts(items, f"{where}.{language}")
         if len(found[language]) > MAX_PHRASES:
-            raise _Bad(f"{where}.{language}: more than {MAX_PHRASES} entries")
+            raise _Bad(
+                "{where}.{language}: more than {limit} entries",
+                where=where,
+                language=language,
+                limit=MAX_PHRASES,
+            )
     return found
 
 
@@ -175,31 +189,47 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def _element(name: str, table: Any) -> Element:
-    where = f"element {name!r}"
+    where = Phrase("element {element}", element=repr(name))
     if not _ID.match(name):
-        raise _Bad(f"{where}: an element id is lower-case letters, digits, - and _")
+        raise _Bad("{where}: an element id is lower-case letters, digits, - and _", where=where)
     if not isinstance(table, dict):
-        raise _Bad(f"{where}: must be a table")
+        raise _Bad("{where}: must be a table", where=where)
     for key in table:
         if key not in _ELEMENT_KEYS:
-            raise _Bad(f"{where}: unknown key `{key}` (known: {', '.join(sorted(_ELEMENT_KEYS))})")
+            raise _Bad(
+                "{where}: unknown key `{key}` (known: {known})",
+                where=where,
+                key=key,
+                known=", ".join(sorted(_ELEMENT_KEYS)),
+            )
     labels = table.get("labels", {})
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-        raise _Bad(f"{where}: `labels` must be a table of text per language")
+        raise _Bad("{where}: `labels` must be a table of text per language", where=where)
     phrases = _per_language(table.get("phrases", {}), f"{where}: phrases")
     for language, items in phrases.items():
         for phrase in items:
             if not phrase.strip().rstrip("*").strip():
-                raise _Bad(f"{where}: phrases.{language}: an empty phrase would match anything")
+                raise _Bad(
+                    "{where}: phrases.{language}: an empty phrase would match anything",
+                    where=where,
+                    language=language,
+                )
     patterns = _per_language(table.get("patterns", {}), f"{where}: patterns")
     for language, items in patterns.items():
         for pattern in items:
             problem = pattern_problem(pattern)
             if problem:
-                raise _Bad(f"{where}: patterns.{language}: {problem}")
+                raise _Bad(
+                    "{where}: patterns.{language}: {problem}",
+                    where=where,
+                    language=language,
+                    problem=problem,
+                )
     fields = _texts(table.get("fields", []), f"{where}: fields")
     if not fields and not phrases and not patterns:
-        raise _Bad(f"{where}: nothing to detect it by (give fields, phrases or patterns)")
+        raise _Bad(
+            "{where}: nothing to detect it by (give fields, phrases or patterns)", where=where
+        )
     return Element(
         id=name,
         label=_text(table.get("label", name), f"{where}: label"),
@@ -212,15 +242,23 @@ def _element(name: str, table: Any) -> Element:
 
 def _condition(value: Any, where: str, elements: Mapping[str, Element]) -> Condition:
     if not isinstance(value, dict):
-        raise _Bad(f"{where}: `when` must be a table")
+        raise _Bad("{where}: `when` must be a table", where=where)
     for key in value:
         if key not in _WHEN_KEYS:
             raise _Bad(
-                f"{where}: when.{key}: unknown condition (known: {', '.join(sorted(_WHEN_KEYS))})"
+                "{where}: when.{key}: unknown condition (known: {known})",
+                where=where,
+                key=key,
+                known=", ".join(sorted(_WHEN_KEYS)),
             )
     for key in ("element", "not_element"):
         if key in value and value[key] not in elements:
-            raise _Bad(f"{where}: when.{key}: unknown element `{value[key]}`")
+            raise _Bad(
+                "{where}: when.{key}: unknown element `{value}`",
+                where=where,
+                key=key,
+                value=value[key],
+            )
     return Condition(
         codes=_texts(value.get("codes", []), f"{where}: when.codes"),
         not_codes=_texts(value.get("not_codes", []), f"{where}: when.not_codes"),
@@ -236,38 +274,68 @@ def _condition(value: Any, where: str, elements: Mapping[str, Element]) -> Condi
 
 
 def _rule(table: Any, number: int, elements: Mapping[str, Element]) -> Rule:
-    where = f"rule #{number}"
+    where = Phrase("rule #{number}", number=number)
     if not isinstance(table, dict):
-        raise _Bad(f"{where}: must be a table")
+        raise _Bad("{where}: must be a table", where=where)
     for key in table:
         if key not in _RULE_KEYS:
             raise _Bad(
-                f"{where}: unknown key `{key}` (known: {', '.join(sorted(_RULE_KEYS))})", key=key
+                "{where}: unknown key `{key}` (known: {known})",
+                at_key=key,
+                where=where,
+                key=key,
+                known=", ".join(sorted(_RULE_KEYS)),
             )
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
         raise _Bad(
-            f"{where}: `id` must be lower-case letters, digits, - and _, got {rule_id!r}", key="id"
+            "{where}: `id` must be lower-case letters, digits, - and _, got {rule_id}",
+            at_key="id",
+            where=where,
+            rule_id=repr(rule_id),
         )
-    where = f"rule {rule_id!r}"
+    where = Phrase("rule {rule}", rule=repr(rule_id))
     element = table.get("element")
     if element not in elements:
         known = ", ".join(sorted(elements)) or "none"
-        raise _Bad(f"{where}: unknown element `{element}` (known: {known})", key="element")
+        raise _Bad(
+            "{where}: unknown element `{element}` (known: {known})",
+            at_key="element",
+            where=where,
+            element=element,
+            known=known,
+        )
     kind = table.get("kind", RuleKind.PRESENT.value)
     if kind not in {k.value for k in RuleKind}:
-        raise _Bad(f"{where}: `kind` must be present or absent, got {kind!r}", key="kind")
+        raise _Bad(
+            "{where}: `kind` must be present or absent, got {kind}",
+            at_key="kind",
+            where=where,
+            kind=repr(kind),
+        )
     critical = table.get("critical", False)
     if not isinstance(critical, bool):
-        raise _Bad(f"{where}: `critical` must be true or false, got {critical!r}", key="critical")
+        raise _Bad(
+            "{where}: `critical` must be true or false, got {critical}",
+            at_key="critical",
+            where=where,
+            critical=repr(critical),
+        )
     weight = table.get("weight", 10)
     if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 1000:
         raise _Bad(
-            f"{where}: `weight` must be a whole number from 0 to 1000, got {weight!r}", key="weight"
+            "{where}: `weight` must be a whole number from 0 to 1000, got {weight}",
+            at_key="weight",
+            where=where,
+            weight=repr(weight),
         )
     messages = table.get("messages", {})
     if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
-        raise _Bad(f"{where}: `messages` must be a table of text per language", key="messages")
+        raise _Bad(
+            "{where}: `messages` must be a table of text per language",
+            at_key="messages",
+            where=where,
+        )
     return Rule(
         id=rule_id,
         element=str(element),
@@ -301,7 +369,10 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
         message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
         line = int(match.group(1)) if match else None
         return RuleSet(
-            problems=(RuleProblem(where, line, f"malformed TOML: {message}"),), path=where
+            problems=(
+                RuleProblem.of(where, line, N_("malformed TOML: {message}"), message=message),
+            ),
+            path=where,
         )
     for key in data:
         if key not in _TOP_KEYS:
@@ -339,7 +410,7 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
             element = _element(name, table)
         except _Bad as exc:
             at = lines.in_element(name, str(exc), line)
-            problems.append(RuleProblem(where, exc.line or at or line, str(exc)))
+            problems.append(RuleProblem.of_error(where, exc.line or at or line, exc))
             continue
         elements[name] = Element(**{**vars(element), "line": line})
 
@@ -360,7 +431,7 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
             rule = _rule(table, number, elements)
         except _Bad as exc:
             line = exc.line or (lines.key_in(exc.key, start, stop) if exc.key else start)
-            problems.append(RuleProblem(where, line, str(exc)))
+            problems.append(RuleProblem.of_error(where, line, exc))
             continue
         if any(r.id == rule.id for r in rules):
             problems.append(RuleProblem(where, start, f"rule {rule.id!r}: listed twice"))
@@ -373,9 +444,13 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise QualityError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise QualityError(
+            "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start
+        ) from None
     except OSError as exc:
-        raise QualityError(f"{path}: cannot read ({exc.strerror})") from None
+        raise QualityError(
+            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+        ) from None
 
 
 def load_rules(folder: Path) -> RuleSet:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from acw_tui.core.shorthand.model import Guide, GuideProblem
 from acw_tui.core.shorthand.rules import script_of
+from acw_tui.errors import N_
 
 # A Zipf frequency of 4 is about once per 100 000 words: words everybody types.
 COMMON_WORD_ZIPF = 4.0
@@ -54,8 +55,8 @@ def lint_guide(
     source = guide.source or "<guide>"
     found = list(guide.problems)
 
-    def warn(line: int, abbr: str, check: str, message: str) -> None:
-        found.append(GuideProblem(source, line, message, "warning", abbr, check))
+    def warn(line: int, abbr: str, check: str, template: str, **params: object) -> None:
+        found.append(GuideProblem.of(source, line, template, "warning", abbr, check, **params))
 
     by_expansion: dict[str, list[str]] = {}
     first_line: dict[str, int] = {}
@@ -68,15 +69,22 @@ def lint_guide(
                     entry.line,
                     entry.abbr,
                     "common-word",
-                    f"abbr {entry.abbr!r} is a common {guide.locale} word (Zipf {zipf:.1f}); "
-                    "it will expand where agents mean the word",
+                    N_(
+                        "abbr {shown} is a common {language} word (Zipf {zipf}); "
+                        "it will expand where agents mean the word"
+                    ),
+                    shown=repr(entry.abbr),
+                    language=guide.locale,
+                    zipf=f"{zipf:.1f}",
                 )
         if typing_cost(entry.abbr) >= typing_cost(entry.expansion):
             warn(
                 entry.line,
                 entry.abbr,
                 "not-shorter",
-                f"abbr {entry.abbr!r} is not shorter than its expansion {entry.expansion!r}",
+                N_("abbr {shown} is not shorter than its expansion {expansion}"),
+                shown=repr(entry.abbr),
+                expansion=repr(entry.expansion),
             )
         key = entry.expansion.strip().casefold()
         if key in by_expansion:
@@ -84,8 +92,10 @@ def lint_guide(
                 entry.line,
                 entry.abbr,
                 "same-expansion",
-                f"abbr {entry.abbr!r} expands to the same text as {', '.join(repr(a) for a in by_expansion[key])} "
-                f"(line {first_line[key]})",
+                N_("abbr {shown} expands to the same text as {others} (line {first})"),
+                shown=repr(entry.abbr),
+                others=", ".join(repr(a) for a in by_expansion[key]),
+                first=first_line[key],
             )
         by_expansion.setdefault(key, []).append(entry.abbr)
         first_line.setdefault(key, entry.line)
@@ -97,8 +107,14 @@ def lint_guide(
                     entry.line,
                     entry.abbr,
                     "often-undone",
-                    f"abbr {entry.abbr!r} was undone {figures.undone} of {figures.used} times "
-                    f"({share:.0%}); agents may not mean it",
+                    N_(
+                        "abbr {shown} was undone {undone} of {used} times ({share}); "
+                        "agents may not mean it"
+                    ),
+                    shown=repr(entry.abbr),
+                    undone=figures.undone,
+                    used=figures.used,
+                    share=f"{share:.0%}",
                 )
     found.sort(key=lambda p: (p.line, p.severity != "error"))
     return found

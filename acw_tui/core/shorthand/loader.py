@@ -25,6 +25,7 @@ from acw_tui.core.shorthand.model import (
     ShorthandError,
 )
 from acw_tui.core.shorthand.rules import is_token_char
+from acw_tui.errors import N_
 
 ENTRY_KEYS = ("abbr", "expansion", "category", "note", "case")
 GUIDE_KEYS = ("name", "version", "locale", "delimiters", "sigil", "description")
@@ -37,14 +38,18 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ShorthandError(f"{path}: no such guide file") from None
+        raise ShorthandError("{file}: no such guide file", file=path) from None
     except OSError as exc:
-        raise ShorthandError(f"{path}: cannot read the guide ({exc.strerror})") from None
+        raise ShorthandError(
+            "{file}: cannot read the guide ({reason})", file=path, reason=exc.strerror
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ShorthandError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+        raise ShorthandError(
+            "{file}:{line}: not UTF-8 text (byte {byte})", file=path, line=line, byte=exc.start
+        ) from None
 
 
 def load_guide(path: Path) -> Guide:
@@ -104,25 +109,36 @@ def parse_guide(text: str, source: str = "<guide>") -> Guide:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = found.group(1) if found else "1"
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ShorthandError(f"{source}:{line}: malformed TOML: {reason}") from None
+        raise ShorthandError(
+            "{file}:{line}: malformed TOML: {reason}", file=source, line=line, reason=reason
+        ) from None
     lines = _Lines(text)
     problems: list[GuideProblem] = []
 
-    def problem(line: int, message: str, severity: str = "error", **extra: str) -> None:
-        problems.append(GuideProblem(source, line, message, severity, **extra))
+    def problem(
+        line: int,
+        template: str,
+        severity: str = "error",
+        *,
+        abbr: str = "",
+        check: str = "",
+        **params: object,
+    ) -> None:
+        problems.append(GuideProblem.of(source, line, template, severity, abbr, check, **params))
 
     for key in data:
         if key not in ("guide", "entry", "changelog"):
             problem(
                 lines.table_line(key) or 1,
-                f"unknown table [{key}] (known: guide, entry, changelog)",
+                N_("unknown table [{table}] (known: guide, entry, changelog)"),
                 "warning",
+                table=key,
             )
     settings = _settings(data.get("guide", {}), lines, problem)
     entries = []
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
-        problem(1, "`entry` must be a list of [[entry]] tables")
+        problem(1, N_("`entry` must be a list of [[entry]] tables"))
         raw_entries = []
     for index, raw in enumerate(raw_entries):
         line = lines.table_line("entry", index) or 1
@@ -144,31 +160,45 @@ def _settings(table: Any, lines: _Lines, problem: Any) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     head = lines.table_line("guide") or 1
     if not isinstance(table, dict):
-        problem(head, "[guide] must be a table")
+        problem(head, N_("[guide] must be a table"))
         return settings
     for key, value in table.items():
         line = lines.key_line(head, key)
         if key not in GUIDE_KEYS:
-            problem(line, f"[guide] {key}: unknown key (known: {', '.join(GUIDE_KEYS)})", "warning")
+            problem(
+                line,
+                N_("[guide] {key}: unknown key (known: {known})"),
+                "warning",
+                key=key,
+                known=", ".join(GUIDE_KEYS),
+            )
         elif key == "version":
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 settings["version"] = value
             else:
-                problem(line, f"[guide] version: expected a whole number, got {value!r}")
+                problem(
+                    line, N_("[guide] version: expected a whole number, got {value}"), value=repr(value)
+                )
         elif not isinstance(value, str):
-            problem(line, f"[guide] {key}: expected text, got {value!r}")
+            problem(line, N_("[guide] {key}: expected text, got {value}"), key=key, value=repr(value))
         elif key in ("name", "locale"):
             settings[key] = value
         elif key == "delimiters":
             bad = [c for c in value if is_token_char(c)]
             if bad:
-                problem(line, f"[guide] delimiters: {''.join(bad)!r} are token characters; ignored")
+                problem(
+                    line,
+                    N_("[guide] delimiters: {characters} are token characters; ignored"),
+                    characters=repr("".join(bad)),
+                )
             settings["delimiters"] = "".join(c for c in value if not is_token_char(c))
         elif key == "sigil":
             if any(is_token_char(c) or c.isspace() for c in value):
                 problem(
                     line,
-                    f"[guide] sigil: {value!r} contains a token character or space; using {DEFAULT_SIGIL!r}",
+                    N_("[guide] sigil: {value} contains a token character or space; using {sigil}"),
+                    value=repr(value),
+                    sigil=repr(DEFAULT_SIGIL),
                 )
             else:
                 settings["sigil"] = value
@@ -179,29 +209,35 @@ def _entry(
     raw: Any, line: int, lines: _Lines, settings: dict[str, Any], problem: Any
 ) -> Entry | None:
     if not isinstance(raw, dict):
-        problem(line, "entry is not a table; left out", check="malformed")
+        problem(line, N_("entry is not a table; left out"), check="malformed")
         return None
     for key in raw:
         if key not in ENTRY_KEYS:
             problem(
                 lines.key_line(line, key),
-                f"entry: {key}: unknown key (known: {', '.join(ENTRY_KEYS)})",
+                N_("entry: {key}: unknown key (known: {known})"),
                 "warning",
+                key=key,
+                known=", ".join(ENTRY_KEYS),
             )
     values: dict[str, str] = {}
     for key in ("abbr", "expansion"):
         value = raw.get(key)
         where = lines.key_line(line, key)
         if value is None:
-            problem(line, f"entry has no {key}; left out", check="malformed")
+            problem(line, N_("entry has no {key}; left out"), check="malformed", key=key)
             return None
         if not isinstance(value, str):
             problem(
-                where, f"entry {key}: expected text, got {value!r}; left out", check="malformed"
+                where,
+                N_("entry {key}: expected text, got {value}; left out"),
+                check="malformed",
+                key=key,
+                value=repr(value),
             )
             return None
         if not value.strip():
-            problem(where, f"entry {key} is empty; left out", check="empty")
+            problem(where, N_("entry {key} is empty; left out"), check="empty", key=key)
             return None
         values[key] = value
     abbr, expansion = values["abbr"], values["expansion"]
@@ -212,8 +248,10 @@ def _entry(
     if sigil and sigil in abbr:
         problem(
             where,
-            f"abbr {abbr!r} contains the sigil {sigil!r}; left out",
+            N_("abbr {shown} contains the sigil {sigil}; left out"),
             abbr=abbr,
+            shown=repr(abbr),
+            sigil=repr(sigil),
             check="delimiter",
         )
         return None
@@ -221,8 +259,10 @@ def _entry(
         shown = ", ".join(repr(c) for c in used)
         problem(
             where,
-            f"abbr {abbr!r} contains the delimiter {shown}; left out",
+            N_("abbr {shown} contains the delimiter {delimiter}; left out"),
             abbr=abbr,
+            shown=repr(abbr),
+            delimiter=shown,
             check="delimiter",
         )
         return None
@@ -230,17 +270,20 @@ def _entry(
         odd = ", ".join(repr(c) for c in sorted({c for c in abbr if not is_token_char(c)}))
         problem(
             where,
-            f"abbr {abbr!r} contains {odd}, which cannot be part of a token; left out",
+            N_("abbr {shown} contains {odd}, which cannot be part of a token; left out"),
             abbr=abbr,
+            shown=repr(abbr),
+            odd=odd,
             check="malformed",
         )
         return None
     if expansion != expansion.strip():
         problem(
             lines.key_line(line, "expansion"),
-            f"entry {abbr!r}: expansion starts or ends with whitespace",
+            N_("entry {shown}: expansion starts or ends with whitespace"),
             "warning",
             abbr=abbr,
+            shown=repr(abbr),
             check="malformed",
         )
     for message in fill_in_problems(expansion):
@@ -254,8 +297,10 @@ def _entry(
     if case not in ("auto", "exact"):
         problem(
             lines.key_line(line, "case"),
-            f'entry {abbr!r}: case must be "exact" or "auto", got {case!r}; using auto',
+            N_('entry {shown}: case must be "exact" or "auto", got {case}; using auto'),
             abbr=abbr,
+            shown=repr(abbr),
+            case=repr(case),
             check="malformed",
         )
         case = "auto"
@@ -263,7 +308,14 @@ def _entry(
     for key in ("category", "note"):
         value = raw.get(key, "")
         if not isinstance(value, str):
-            problem(lines.key_line(line, key), f"entry {abbr!r}: {key}: expected text", "warning")
+            problem(
+                lines.key_line(line, key),
+                N_("entry {shown}: {key}: expected text"),
+                "warning",
+                abbr=abbr,
+                shown=repr(abbr),
+                key=key,
+            )
             value = ""
         texts[key] = value
     return Entry(abbr, expansion, texts["category"], texts["note"], case == "exact", line)
@@ -277,8 +329,10 @@ def _without_duplicates(entries: list[Entry], problem: Any) -> list[Entry]:
         if key in first:
             problem(
                 entry.line,
-                f"duplicate abbr {entry.abbr!r} (first at line {first[key].line}); this one is ignored",
+                N_("duplicate abbr {shown} (first at line {first}); this one is ignored"),
                 abbr=entry.abbr,
+                shown=repr(entry.abbr),
+                first=first[key].line,
                 check="duplicate",
             )
             continue
@@ -289,13 +343,13 @@ def _without_duplicates(entries: list[Entry], problem: Any) -> list[Entry]:
 
 def _changelog(raw: Any, lines: _Lines, problem: Any) -> tuple[ChangelogEntry, ...]:
     if not isinstance(raw, list):
-        problem(lines.table_line("changelog") or 1, "`changelog` must be [[changelog]] tables")
+        problem(lines.table_line("changelog") or 1, N_("`changelog` must be [[changelog]] tables"))
         return ()
     result = []
     for index, item in enumerate(raw):
         line = lines.table_line("changelog", index) or 1
         if not isinstance(item, dict) or not isinstance(item.get("version"), int):
-            problem(line, "changelog entry needs a whole-number version", "warning")
+            problem(line, N_("changelog entry needs a whole-number version"), "warning")
             continue
         result.append(
             ChangelogEntry(item["version"], str(item.get("date", "")), str(item.get("text", "")))

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from acw_tui.errors import AcwError
+from acw_tui.core.problems import Say
+from acw_tui.errors import AcwError, fill
 
 # Space, Tab, Enter and . , ; : ! ? ) ] } " '  (SPEC §3 rule 1).
 DEFAULT_DELIMITERS = " \t\n.,;:!?)]}\"'"
@@ -52,10 +54,32 @@ class GuideProblem:
     severity: str = "error"  # "error" | "warning"
     abbr: str = ""
     check: str = ""  # short name of the check that found it (duplicate, common-word, ...)
+    template: str = ""  # the message's catalog id; "" when it is shown as written
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        line: int,
+        template: str,
+        severity: str = "error",
+        abbr: str = "",
+        check: str = "",
+        **params: Any,
+    ) -> GuideProblem:
+        """A problem whose message is `template` filled with `params`."""
+        message = fill(template, params)
+        return cls(source, line, message, severity, abbr, check, template, tuple(params.items()))
+
+    def shown(self, say: Say = fill) -> str:
+        """FILE:LINE: severity: message, with `say` giving each text in the reader's language."""
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        text = say(self.template, dict(self.params)) if self.template else say(self.message, {})
+        return f"{where}: {say(self.severity, {})}: {text}"
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.severity}: {self.message}"
+        return self.shown()
 
 
 @dataclass(frozen=True)

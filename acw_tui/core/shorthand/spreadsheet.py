@@ -47,7 +47,10 @@ def decode_csv(raw: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ShorthandError(
-            f'{source}:{line}: not UTF-8 text (byte {exc.start}); save the sheet as "CSV UTF-8"'
+            '{file}:{line}: not UTF-8 text (byte {byte}); save the sheet as "CSV UTF-8"',
+            file=source,
+            line=line,
+            byte=exc.start,
         ) from None
 
 
@@ -63,29 +66,44 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
     `flagged` (one line each, naming file, line and column)."""
     text = decode_csv(raw, source)
     if not text.strip():
-        raise ShorthandError(f"{source}: the file is empty")
+        raise ShorthandError("{file}: the file is empty", file=source)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise ShorthandError(f"{source}:{line}: a NUL character; this is not a CSV text file")
+        raise ShorthandError(
+            "{file}:{line}: a NUL character; this is not a CSV text file", file=source, line=line
+        )
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True
     )
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
-        raise ShorthandError(f"{source}:1: {exc}") from None
+        raise ShorthandError("{file}:{line}: {reason}", file=source, line=1, reason=exc) from None
     for needed in ("abbr", "expansion"):
         if needed not in header:
             raise ShorthandError(
-                f"{source}:1: no {needed!r} column (the header has: {', '.join(header) or 'nothing'})"
+                "{file}:{line}: no {column} column (the header has: {header})",
+                file=source,
+                line=1,
+                column=repr(needed),
+                header=", ".join(header) or "–",
             )
     twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
-        raise ShorthandError(f"{source}:1: the column {twice[0]!r} appears twice")
+        raise ShorthandError(
+            "{file}:{line}: the column {column} appears twice",
+            file=source,
+            line=1,
+            column=repr(twice[0]),
+        )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise ShorthandError(
-            f"{source}:1: unknown column {unknown[0]!r} (known: {', '.join(COLUMNS)})"
+            "{file}:{line}: unknown column {column} (known: {known})",
+            file=source,
+            line=1,
+            column=repr(unknown[0]),
+            known=", ".join(COLUMNS),
         )
     entries = []
     try:
@@ -95,7 +113,11 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
                 continue
             if len(row) > len(header):
                 raise ShorthandError(
-                    f"{source}:{line}: {len(row)} cells but the header has {len(header)}"
+                    "{file}:{line}: {cells} cells but the header has {columns}",
+                    file=source,
+                    line=line,
+                    cells=len(row),
+                    columns=len(header),
                 )
             row = [restore(cell) for cell in row]
             cells = dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
@@ -109,7 +131,10 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
             case = cells.get("case", "").strip().lower()
             if case not in ("", "auto", "exact"):
                 raise ShorthandError(
-                    f"{source}:{line}: case must be empty, auto or exact, got {case!r}"
+                    "{file}:{line}: case must be empty, auto or exact, got {case}",
+                    file=source,
+                    line=line,
+                    case=repr(case),
                 )
             entries.append(
                 Entry(
@@ -125,7 +150,9 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
         reason = str(exc)
         if "end of data" in reason or "expected after" in reason:
             reason = 'a quoted cell is not closed properly (a " without its pair)'
-        raise ShorthandError(f"{source}:{reader.line_num}: {reason}") from None
+        raise ShorthandError(
+            "{file}:{line}: {reason}", file=source, line=reader.line_num, reason=reason
+        ) from None
     return entries
 
 
@@ -133,5 +160,7 @@ def read_csv_file(path: Path, flagged: list[str] | None = None) -> list[Entry]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ShorthandError(f"{path}: cannot read ({exc.strerror})") from None
+        raise ShorthandError(
+            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+        ) from None
     return import_csv(raw, str(path), flagged)

@@ -123,7 +123,9 @@ def remove_entry(text: str, guide: Guide, abbr: str) -> str:
     """Delete the [[entry]] block of `abbr` (found by its line in `guide`)."""
     entry = guide.get(abbr)
     if entry is None:
-        raise ShorthandError(f"{guide.source}: no entry with abbr {abbr!r}")
+        raise ShorthandError(
+            "{file}: no entry with abbr {abbr}", file=guide.source, abbr=repr(abbr)
+        )
     lines = text.splitlines(keepends=True)
     for start, end in _entry_blocks(text):
         if start + 1 == entry.line:
@@ -132,7 +134,12 @@ def remove_entry(text: str, guide: Guide, abbr: str) -> str:
             if start > 0 and not lines[start - 1].strip():
                 start -= 1
             return "".join(lines[:start] + lines[end:])
-    raise ShorthandError(f"{guide.source}:{entry.line}: cannot find the entry {abbr!r} to remove")
+    raise ShorthandError(
+        "{file}:{line}: cannot find the entry {abbr} to remove",
+        file=guide.source,
+        line=entry.line,
+        abbr=repr(abbr),
+    )
 
 
 def bump_version(text: str, guide: Guide, message: str, today: date) -> tuple[str, int]:

@@ -23,6 +23,7 @@ from acw_tui.core.templates.model import (
     TemplateLibrary,
 )
 from acw_tui.core.templates.render import NoteRenderer
+from acw_tui.errors import N_
 
 LOCALES = ("en", "pl", "es", "zh")
 _SAMPLE = {
@@ -71,13 +72,13 @@ def _lint_template(
     offset = template.body_line - 1
     found: list[Problem] = []
 
-    def add(line: int | None, message: str, severity: str = "error") -> None:
-        found.append(Problem(where, line, message, severity))
+    def add(line: int | None, template: str, severity: str = "error", **params: object) -> None:
+        found.append(Problem.of(where, line, template, severity, **params))
 
     try:
         ast = renderer.env.parse(template.body)
     except TemplateSyntaxError as exc:
-        add((exc.lineno or 1) + offset, f"syntax error: {exc.message}")
+        add((exc.lineno or 1) + offset, N_("syntax error: {reason}"), reason=exc.message)
         return found
 
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
@@ -85,7 +86,11 @@ def _lint_template(
         if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
             attr = node.arg.value if isinstance(node.arg.value, str) else None
         if attr and attr.startswith("_"):
-            add(node.lineno + offset, f"reaches for Python internals ({attr!r}); not allowed")
+            add(
+                node.lineno + offset,
+                N_("reaches for Python internals ({name}); not allowed"),
+                name=repr(attr),
+            )
 
     declared = {f.name for f in template.fields}
     allowed = declared | set(BUILTIN_NAMES) | set(library.shared_fields) | set(renderer.env.globals)
@@ -99,25 +104,28 @@ def _lint_template(
     macros = {m.name for m in ast.find_all(nodes.Macro)}
     for name, line in sorted(first_use.items(), key=lambda item: item[1]):
         if name not in allowed and name not in assigned and name not in macros:
-            add(line + offset, f"`{name}` is used but no field declares it")
+            add(line + offset, N_("`{name}` is used but no field declares it"), name=name)
     for spec in template.fields:
         if spec.name not in first_use:
             add(
                 _front_line(template, rf"name\s*=\s*[\"']{re.escape(spec.name)}[\"']"),
-                f"field `{spec.name}` is declared but never printed",
+                N_("field `{name}` is declared but never printed"),
                 "warning",
+                name=spec.name,
             )
     if "notes" not in first_use:
         add(
             template.body_line,
-            "does not print `{{ notes }}`; the agent's notes are added at the end",
+            N_("does not print `{notes}`; the agent's notes are added at the end"),
             "warning",
+            notes="{{ notes }}",
         )
     for code in template.codes:
         if code not in known_codes:
             add(
                 _front_line(template, r"^\s*codes\s*="),
-                f"unknown code `{code}` (not in codes.toml)",
+                N_("unknown code `{code}` (not in codes.toml)"),
+                code=code,
             )
 
     sample = {
@@ -132,7 +140,8 @@ def _lint_template(
         match = re.search(r" at line (\d+)", detail)
         add(
             int(match.group(1)) if match else None,
-            f"a trial render {detail.replace(match.group(0), '') if match else detail}",
+            N_("a trial render {detail}"),
+            detail=detail.replace(match.group(0), "") if match else detail,
         )
     return found
 
@@ -154,10 +163,12 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
     for code in library.codes:
         if code.template and code.template not in ids:
             found.append(
-                Problem(
+                Problem.of(
                     where,
                     line_of(code.code),
-                    f"code `{code.code}`: unknown template `{code.template}`",
+                    N_("code `{code}`: unknown template `{name}`"),
+                    code=code.code,
+                    name=code.template,
                 )
             )
             continue
@@ -167,12 +178,16 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
         for name in code.forbids:
             if name not in declared_anywhere:
                 found.append(
-                    Problem(
+                    Problem.of(
                         where,
                         line_of(code.code),
-                        f"code `{code.code}` forbids field `{name}`, which no template "
-                        "nor [fields] in codes.toml declares",
+                        N_(
+                            "code `{code}` forbids field `{name}`, which no template "
+                            "nor [fields] in codes.toml declares"
+                        ),
                         "warning",
+                        code=code.code,
+                        name=name,
                     )
                 )
         for name in code.required_fields:
@@ -181,11 +196,15 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
             suggested = [t for t in library.templates if t.id == code.template]
             if not suggested or any(t.field(name) is None for t in suggested):
                 found.append(
-                    Problem(
+                    Problem.of(
                         where,
                         line_of(code.code),
-                        f"code `{code.code}` requires field `{name}`, which neither its "
-                        "template nor [fields] in codes.toml declares",
+                        N_(
+                            "code `{code}` requires field `{name}`, which neither its "
+                            "template nor [fields] in codes.toml declares"
+                        ),
+                        code=code.code,
+                        name=name,
                     )
                 )
     return found
@@ -200,23 +219,29 @@ def _lint_languages(library: TemplateLibrary, locales: tuple[str, ...]) -> list[
         missing = [loc for loc in locales if loc not in have]
         if missing:
             found.append(
-                Problem(
+                Problem.of(
                     first.where,
                     1,
-                    f"`{template_id}` has no {', '.join(missing)} version",
+                    N_("`{name}` has no {languages} version"),
                     "warning",
+                    name=template_id,
+                    languages=", ".join(missing),
                 )
             )
         names = [f.name for f in first.fields]
         for other in versions[1:]:
             if [f.name for f in other.fields] != names:
                 found.append(
-                    Problem(
+                    Problem.of(
                         other.where,
                         1,
-                        f"fields differ from {first.key} ({', '.join(names)}), so stored "
-                        "values will not compare across languages",
+                        N_(
+                            "fields differ from {first} ({names}), so stored "
+                            "values will not compare across languages"
+                        ),
                         "warning",
+                        first=first.key,
+                        names=", ".join(names),
                     )
                 )
     return found

@@ -25,6 +25,7 @@ from acw_tui.core.templates.model import (
     TemplateLibrary,
     WrapupCode,
 )
+from acw_tui.errors import N_, AcwError, Phrase
 
 FENCE = "+++"
 CODES_FILE = "codes.toml"
@@ -48,12 +49,17 @@ _CODE_KEYS = {
 _CATEGORY_KEYS = {"label", "labels"}
 
 
-class _Bad(Exception):
-    """A problem at a line of the file being read."""
+class _Bad(AcwError):
+    """A problem at a line of the file being read (a message template and parameters)."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, line: int | None = None, /, **params: Any) -> None:
+        super().__init__(template, **params)
         self.line = line
+
+
+def _at(where: str, line: int | None) -> str:
+    """FILE or FILE:LINE, as a message names the place."""
+    return f"{where}:{line}" if line else where
 
 
 def _toml(text: str, first_line: int) -> dict[str, Any]:
@@ -63,7 +69,7 @@ def _toml(text: str, first_line: int) -> dict[str, Any]:
         match = _TOML_LINE.search(str(exc))
         line = first_line + int(match.group(1)) - 1 if match else first_line
         message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
-        raise _Bad(f"malformed TOML: {message}", line) from None
+        raise _Bad("malformed TOML: {message}", line, message=message) from None
 
 
 def _line_of(lines: list[str], pattern: str, first_line: int, nth: int = 1) -> int | None:
@@ -96,57 +102,77 @@ def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool = Tr
     value = table.get(key)
     if value is None:
         if required:
-            raise _Bad(f"{where}: missing `{key}`")
+            raise _Bad("{where}: missing `{key}`", where=where, key=key)
         return ""
     if not isinstance(value, str):
-        raise _Bad(f"{where}: `{key}` must be text, got {value!r}")
+        raise _Bad(
+            "{where}: `{key}` must be text, got {value}", where=where, key=key, value=repr(value)
+        )
     if required and not value.strip():
-        raise _Bad(f"{where}: `{key}` must not be empty")
+        raise _Bad("{where}: `{key}` must not be empty", where=where, key=key)
     return value.strip()
 
 
 def _texts(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Bad(f"{where}: `{key}` must be a list of text, got {value!r}")
+        raise _Bad(
+            "{where}: `{key}` must be a list of text, got {value}",
+            where=where,
+            key=key,
+            value=repr(value),
+        )
     return tuple(v.strip() for v in value)
 
 
 def _labels(table: Mapping[str, Any], where: str) -> dict[str, str]:
     value = table.get("labels", {})
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise _Bad(f"{where}: `labels` must be a table of text per language")
+        raise _Bad("{where}: `labels` must be a table of text per language", where=where)
     return dict(value)
 
 
 def _unknown_keys(table: Mapping[str, Any], known: set[str], where: str) -> None:
     for key in table:
         if key not in known:
-            raise _Bad(f"{where}: unknown key `{key}` (known: {', '.join(sorted(known))})")
+            raise _Bad(
+                "{where}: unknown key `{key}` (known: {known})",
+                where=where,
+                key=key,
+                known=", ".join(sorted(known)),
+            )
 
 
 def parse_field(table: Any, where: str) -> FieldSpec:
     if not isinstance(table, dict):
-        raise _Bad(f"{where}: a field must be a table")
+        raise _Bad("{where}: a field must be a table", where=where)
     _unknown_keys(table, _FIELD_KEYS, where)
     name = _text(table, "name", where)
-    where = f"field {name!r}"
+    where = Phrase("field {name}", name=repr(name))
     if not _NAME.match(name):
-        raise _Bad(f"{where}: a field name is letters, digits and _ (not starting with a digit)")
+        raise _Bad(
+            "{where}: a field name is letters, digits and _ (not starting with a digit)",
+            where=where,
+        )
     kind = table.get("type", "text")
     try:
         field_type = FieldType(kind)
     except ValueError:
         known = ", ".join(t.value for t in FieldType)
-        raise _Bad(f"{where}: unknown type {kind!r} (known: {known})") from None
+        raise _Bad(
+            "{where}: unknown type {kind} (known: {known})",
+            where=where,
+            kind=repr(kind),
+            known=known,
+        ) from None
     required = table.get("required", False)
     if not isinstance(required, bool):
-        raise _Bad(f"{where}: `required` must be true or false")
+        raise _Bad("{where}: `required` must be true or false", where=where)
     choices = _texts(table, "choices", where)
     if field_type is FieldType.CHOICE and not choices:
-        raise _Bad(f"{where}: a choice field needs `choices`")
+        raise _Bad("{where}: a choice field needs `choices`", where=where)
     if choices and field_type is not FieldType.CHOICE:
-        raise _Bad(f"{where}: only a choice field has `choices`")
+        raise _Bad("{where}: only a choice field has `choices`", where=where)
     spec = FieldSpec(
         name=name,
         label=_text(table, "label", where, required=False) or name.replace("_", " ").capitalize(),
@@ -172,20 +198,29 @@ def _check_default(spec: FieldSpec, where: str) -> None:
     if not isinstance(value, expected) or (
         spec.type is FieldType.NUMBER and isinstance(value, bool)
     ):
-        raise _Bad(f"{where}: default {value!r} does not suit a {spec.type} field")
+        raise _Bad(
+            "{where}: default {value} does not suit a {type} field",
+            where=where,
+            value=repr(value),
+            type=spec.type,
+        )
     if spec.type is FieldType.CHOICE and value not in spec.choices:
-        raise _Bad(f"{where}: default {value!r} is not one of its choices")
+        raise _Bad(
+            "{where}: default {value} is not one of its choices", where=where, value=repr(value)
+        )
 
 
 def split_front_matter(source: str) -> tuple[str, str, int]:
     """(front matter, body, file line where the body starts)."""
     lines = source.splitlines(keepends=True)
     if not lines or lines[0].strip() != FENCE:
-        raise _Bad(f"the file must start with a `{FENCE}` line and TOML front matter", 1)
+        raise _Bad(
+            "the file must start with a `{fence}` line and TOML front matter", 1, fence=FENCE
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == FENCE:
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
-    raise _Bad(f"the front matter has no closing `{FENCE}` line", 1)
+    raise _Bad("the front matter has no closing `{fence}` line", 1, fence=FENCE)
 
 
 def parse_template(source: str, path: Path | None = None) -> NoteTemplate:
@@ -194,8 +229,7 @@ def parse_template(source: str, path: Path | None = None) -> NoteTemplate:
     try:
         return _parse_template(source, path)
     except _Bad as exc:
-        line = f":{exc.line}" if exc.line else ""
-        raise TemplateError(f"{where}{line}: {exc}") from None
+        raise TemplateError("{where}: {reason}", where=_at(where, exc.line), reason=exc) from None
 
 
 def _parse_template(source: str, path: Path | None) -> NoteTemplate:
@@ -208,7 +242,10 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
         locale = _text(meta, "locale", "front matter")
         version = meta.get("version", 1)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise _Bad(f"front matter: `version` must be a whole number ≥ 1, got {version!r}")
+            raise _Bad(
+                "front matter: `version` must be a whole number ≥ 1, got {version}",
+                version=repr(version),
+            )
         raw_fields = meta.get("fields", [])
         if not isinstance(raw_fields, list):
             raise _Bad("front matter: `fields` must be an array of tables ([[fields]])")
@@ -220,7 +257,7 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
     fields: list[FieldSpec] = []
     for number, table in enumerate(raw_fields, start=1):
         try:
-            spec = parse_field(table, f"field #{number}")
+            spec = parse_field(table, Phrase("field #{number}", number=number))
         except _Bad as exc:
             # Within this field's [[fields]] table: the key at fault, else its name, else
             # its header.
@@ -234,8 +271,9 @@ def _parse_template(source: str, path: Path | None) -> NoteTemplate:
             raise
         if any(f.name == spec.name for f in fields):
             raise _Bad(
-                f"field {spec.name!r} is declared twice",
+                "field {name} is declared twice",
                 _line_of(lines, rf"name\s*=\s*[\"']{re.escape(spec.name)}[\"']", 2, 2),
+                name=repr(spec.name),
             )
         fields.append(spec)
     return NoteTemplate(
@@ -280,7 +318,9 @@ def parse_codes(
             if sum(c.code == codes[-1].code for c in codes) > 1:
                 pattern = rf"code\s*=\s*[\"']{re.escape(codes[-1].code)}[\"']"
                 raise _Bad(
-                    f"code {codes[-1].code!r} is listed twice", _line_of(lines, pattern, 1, 2)
+                    "code {code} is listed twice",
+                    _line_of(lines, pattern, 1, 2),
+                    code=repr(codes[-1].code),
                 )
         raw_fields = data.get("fields", {})
         if not isinstance(raw_fields, dict):
@@ -297,8 +337,7 @@ def parse_codes(
                 exc.line = exc.line or line
                 raise
     except _Bad as exc:
-        line_text = f":{exc.line}" if exc.line else ""
-        raise TemplateError(f"{where}{line_text}: {exc}") from None
+        raise TemplateError("{where}: {reason}", where=_at(where, exc.line), reason=exc) from None
     return tuple(codes), shared
 
 
@@ -309,9 +348,9 @@ def _parse_categories(raw: Any, lines: list[str]) -> dict[str, CodeCategory]:
     found = {}
     for name, table in raw.items():
         line = _line_of(lines, rf"^\s*\[categories\.{re.escape(name)}\]", 1)
-        where = f"category {name!r}"
+        where = Phrase("category {name}", name=repr(name))
         if not isinstance(table, dict):
-            raise _Bad(f"{where}: a category must be a table", line)
+            raise _Bad("{where}: a category must be a table", line, where=where)
         try:
             _unknown_keys(table, _CATEGORY_KEYS, where)
             found[name] = CodeCategory(
@@ -326,12 +365,16 @@ def _parse_categories(raw: Any, lines: list[str]) -> dict[str, CodeCategory]:
 def _flags(table: Mapping[str, Any], where: str) -> dict[str, bool | str | int]:
     value = table.get("sets", {})
     if not isinstance(value, dict):
-        raise _Bad(f"{where}: `sets` must be a table of field = value")
+        raise _Bad("{where}: `sets` must be a table of field = value", where=where)
     for name, flag in value.items():
         if not _NAME.match(name):
-            raise _Bad(f"{where}: `sets`: {name!r} is not a field name")
+            raise _Bad("{where}: `sets`: {name} is not a field name", where=where, name=repr(name))
         if not isinstance(flag, bool | str | int) or isinstance(flag, float):
-            raise _Bad(f"{where}: `sets.{name}` must be true/false, text or a whole number")
+            raise _Bad(
+                "{where}: `sets.{name}` must be true/false, text or a whole number",
+                where=where,
+                name=name,
+            )
     return dict(value)
 
 
@@ -339,12 +382,12 @@ def _parse_code(
     table: Any, where: str, categories: Mapping[str, CodeCategory] | None = None
 ) -> WrapupCode:
     if not isinstance(table, dict):
-        raise _Bad(f"{where}: a code must be a table")
+        raise _Bad("{where}: a code must be a table", where=where)
     _unknown_keys(table, _CODE_KEYS, where)
     code = _text(table, "code", where)
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", code):
-        raise _Bad(f"code {code!r}: a code is lower-case letters, digits, - and _")
-    where = f"code {code!r}"
+        raise _Bad("code {code}: a code is lower-case letters, digits, - and _", code=repr(code))
+    where = Phrase("code {code}", code=repr(code))
     category_name = _text(table, "category", where, required=False)
     category = None
     if category_name:
@@ -352,20 +395,30 @@ def _parse_code(
         if category is None:
             known = ", ".join(sorted(categories or {})) or "none"
             raise _Bad(
-                f"{where}: unknown category `{category_name}` "
-                f"(declare it as [categories.{category_name}]; known: {known})"
+                "{where}: unknown category `{category_name}` (declare it as [categories.{category_name}]; known: {known})",
+                where=where,
+                category_name=category_name,
+                known=known,
             )
     use = _text(table, "use", where, required=False) or CodeUse.ANY.value
     if use not in {u.value for u in CodeUse}:
-        raise _Bad(f"{where}: `use` must be any, primary or secondary, got {use!r}")
+        raise _Bad(
+            "{where}: `use` must be any, primary or secondary, got {use}",
+            where=where,
+            use=repr(use),
+        )
     follow_up = table.get("follow_up", False)
     if not isinstance(follow_up, bool):
-        raise _Bad(f"{where}: `follow_up` must be true or false, got {follow_up!r}")
+        raise _Bad(
+            "{where}: `follow_up` must be true or false, got {follow_up}",
+            where=where,
+            follow_up=repr(follow_up),
+        )
     requires = _texts(table, "requires", where)
     forbids = _texts(table, "forbids", where)
     both = sorted(set(requires + (FOLLOW_UP_FIELDS if follow_up else ())) & set(forbids))
     if both:
-        raise _Bad(f"{where}: `{both[0]}` is both required and forbidden")
+        raise _Bad("{where}: `{both}` is both required and forbidden", where=where, both=both[0])
     return WrapupCode(
         code=code,
         label=_text(table, "label", where, required=False) or code,
@@ -385,22 +438,26 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise TemplateError(
+            "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start
+        ) from None
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot read ({exc.strerror})") from None
+        raise TemplateError(
+            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+        ) from None
 
 
 def load_library(folder: Path) -> TemplateLibrary:
     """Every template and code in `folder`; broken files become problems, not errors."""
     if not folder.is_dir():
-        raise TemplateError(f"{folder}: no such templates folder")
+        raise TemplateError("{folder}: no such templates folder", folder=folder)
     problems: list[Problem] = []
     templates: list[NoteTemplate] = []
     for path in sorted(folder.glob("*.j2")):
         try:
             template = parse_template(_read(path), path)
         except TemplateError as exc:
-            problems.append(_problem(str(exc), path))
+            problems.append(_problem(exc, path))
             continue
         twin = next((t for t in templates if t.key == template.key), None)
         if twin is not None:
@@ -414,10 +471,10 @@ def load_library(folder: Path) -> TemplateLibrary:
         try:
             codes, shared = parse_codes(_read(codes_path), codes_path)
         except TemplateError as exc:
-            problems.append(_problem(str(exc), codes_path))
+            problems.append(_problem(exc, codes_path))
     else:
         problems.append(
-            Problem(str(codes_path), None, "no codes file: no wrap-up codes", "warning")
+            Problem(str(codes_path), None, N_("no codes file: no wrap-up codes"), "warning")
         )
     return TemplateLibrary(
         folder=folder,
@@ -429,9 +486,14 @@ def load_library(folder: Path) -> TemplateLibrary:
     )
 
 
-def _problem(message: str, path: Path) -> Problem:
-    """Turn a TemplateError's "path:line: text" back into a Problem."""
-    rest = message.removeprefix(str(path))
+def _problem(exc: TemplateError, path: Path) -> Problem:
+    """Turn a TemplateError's "path:line: text" back into a Problem (keeping the
+    template of what is wrong, so that it is shown in the reader's language)."""
+    where, reason = exc.params.get("where"), exc.params.get("reason")
+    if isinstance(reason, AcwError) and isinstance(where, str):
+        line = where.removeprefix(str(path)).removeprefix(":")
+        return Problem.of_error(str(path), int(line) if line.isdigit() else None, reason)
+    rest = str(exc).removeprefix(str(path))
     match = re.match(r"^:(\d+): (.*)$", rest, re.S)
     if match:
         return Problem(str(path), int(match.group(1)), match.group(2))

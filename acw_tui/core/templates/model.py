@@ -145,7 +145,12 @@ class TemplateLibrary:
         found = [t for t in self.templates if t.id == template_id]
         if not found:
             known = ", ".join(self.ids()) or "none"
-            raise TemplateError(f"{self.folder}: no template {template_id!r} (known: {known})")
+            raise TemplateError(
+                "{folder}: no template {name} (known: {known})",
+                folder=self.folder,
+                name=repr(template_id),
+                known=known,
+            )
         for wanted in (locale, FALLBACK_LOCALE):
             for template in found:
                 if template.locale == wanted:
