@@ -7,53 +7,13 @@ this module may have been imported).
 
 from __future__ import annotations
 
-import inspect
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from acw_tui.cli import TEXT, Checked
+from acw_tui.cli import TEXT, Checked, Translated
 from acw_tui.i18n import N_, _
-
-HELP_OPTION = N_("Show this message and exit.")
-# click's own words after `--format`'s help, which it asks acw's catalog for.
-CLICK_DEFAULT = N_("default: {default}")
-
-
-class TranslatedCommand(click.Command):
-    """A command whose help and option help are looked up in the catalog when shown."""
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        original = self.help
-        if original:
-            self.help = _(inspect.cleandoc(original))
-        try:
-            super().format_help_text(ctx, formatter)
-        finally:
-            self.help = original
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        # click makes the --help option once per command, its text in the language of
-        # that moment: said again in the language of now.
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _(HELP_OPTION)
-        return option
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        originals: list[tuple[Any, str | None]] = []
-        for param in self.get_params(ctx):
-            text = getattr(param, "help", None)
-            if text:
-                originals.append((param, text))
-                param.help = _(text)  # type: ignore[attr-defined]
-        try:
-            super().format_options(ctx, formatter)
-        finally:
-            for param, text in originals:
-                param.help = text
 
 
 def _factor(value: str, what: str) -> float:
@@ -68,8 +28,8 @@ FORMATS = ("table", "csv", "json", "md", "html")
 
 @click.command(
     "report",
-    cls=TranslatedCommand,
-    help=N_(
+    cls=Translated,
+    help=(
         "ACW figures (calls, total/average/median/p90 ACW, ACW %, AHT, compliance, "
         "time-outs, extensions), outliers against the team median and shorthand use.\n\n"
         "Every figure is printed with its formula. Reads the local store, or the hub's "
