@@ -145,6 +145,12 @@ class Store:
         with self.errors():
             return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def keep_cache(self, kib: int) -> None:
+        """Hold at most `kib` KiB of pages in this connection's cache (SQLite's default
+        is 2 MB; pages not held are read again from the operating system's cache)."""
+        with self.errors():
+            self.conn.execute(f"PRAGMA cache_size=-{int(kib)}")
+
     def integrity_problems(self) -> list[str]:
         with self.errors():
             rows = self.conn.execute("PRAGMA integrity_check").fetchall()
