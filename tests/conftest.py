@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,13 @@ from acw_tui.core.clock import ManualClock
 from acw_tui.service.desk import Desk
 from acw_tui.settings.config import Config, load_config
 from acw_tui.store import Store, open_store
+
+# Tests press ctrl+c on acw processes they start (SIGINT). A shell without job control
+# starts background commands with SIGINT ignored, children inherit that, and Python then
+# never turns SIGINT into KeyboardInterrupt: a suite started that way would see acw
+# ignore ctrl+c. A Python handler here is reset to the default in every child instead.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
