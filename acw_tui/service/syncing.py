@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from acw_tui.errors import N_
 from acw_tui.settings.config import Config
 from acw_tui.store import Store
 
@@ -24,6 +25,9 @@ class SyncFacts:
     templates_release: int | None
 
 
+NO_HUB = N_("none set ([sync] hub_url)")  # translated where shown
+
+
 @dataclass(frozen=True)
 class SyncOutcome:
     lines: list[str]
@@ -37,7 +41,7 @@ def sync_facts(reader: Store, config: Config) -> SyncFacts:
 
     state = site_state.load_state(reader)
     return SyncFacts(
-        hub=sync_settings(config).hub_url or state.hub_url or "none set ([sync] hub_url)",
+        hub=sync_settings(config).hub_url or state.hub_url or NO_HUB,
         unsynced=site_state.unsynced(reader),
         last_sync_at=state.last_sync_at,
         last_result=state.last_result,

@@ -209,3 +209,30 @@ async def test_finishing_before_the_form_is_built_is_safe(make_app, hook) -> Non
             "done",
             "x",
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "code_needed", "fields_needed"),
+    [
+        ("pl", "nie można jeszcze zakończyć: wymagany jest kod podsumowania", "wymagane: "),
+        ("zh_CN", "还不能完成：必须选择收尾代码", "必填："),
+    ],
+)
+async def test_a_refused_finish_says_what_is_missing_in_the_agents_language(
+    make_app, hook, language: str, code_needed: str, fields_needed: str
+) -> None:
+    from acw_tui.i18n import use_language
+
+    use_language(language)
+    app = make_app("require_code = true")
+    async with app.run_test(size=(140, 45)) as pilot:
+        hook.call_ended("PBX-1", customer_ref="CU-1", queue="billing")
+        await wait_for(pilot, form_ready(app))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: status(app) == code_needed)
+        await type_text(pilot, "callb")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query("#field-follow_up_owner"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: fields_needed in status(app))
+        assert "required" not in status(app) and "cannot" not in status(app)

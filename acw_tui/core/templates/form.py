@@ -15,6 +15,7 @@ from typing import Any
 from acw_tui.core.templates.model import FieldSpec, NoteTemplate, TemplateLibrary
 from acw_tui.core.templates.render import NoteRenderer, RenderedNote
 from acw_tui.core.templates.values import FormCheck, check_form, initial_values
+from acw_tui.errors import N_, Phrase
 
 
 @dataclass(frozen=True)
@@ -128,19 +129,29 @@ class NoteForm:
 
     def refusal(
         self, require_code: bool, now: datetime | None = None, zone: tzinfo | None = None
-    ) -> str | None:
-        """Why finishing is refused, naming what is missing; None when it may finish."""
-        reasons = []
+    ) -> Phrase | None:
+        """Why finishing is refused, naming what is missing; None when it may finish.
+        Each reason is kept as its template, so the screen shows it in the agent's
+        language (field and code labels come from the templates as written)."""
+        reasons: list[Phrase] = []
         if require_code and not self.codes:
-            reasons.append("a wrap-up code is required")
+            reasons.append(Phrase(N_("a wrap-up code is required")))
         check = self.check(now, zone)
         if check.missing:
             names = ", ".join(check.labels.get(n, n) for n in check.missing)
-            reasons.append(f"required: {names}")
+            reasons.append(Phrase(N_("required: {names}"), names=names))
         for name, problem in check.errors.items():
-            reasons.append(f"{check.labels.get(name, name)}: {problem}")
-        reasons += self.library.code_rule_problems(self.codes, check.values)
-        return "; ".join(reasons) or None
+            reasons.append(
+                Phrase("{field}: {problem}", field=check.labels.get(name, name), problem=problem)
+            )
+        reasons += [
+            Phrase(problem) for problem in self.library.code_rule_problems(self.codes, check.values)
+        ]
+        if not reasons:
+            return None
+        parts = {f"reason{n}": reason for n, reason in enumerate(reasons)}
+        joined = "; ".join(f"{{{name}}}" for name in parts)  # each part translated alone
+        return Phrase(joined, **parts)
 
     def finished(
         self,

@@ -21,7 +21,7 @@ from textual.widgets import Header, Label, TextArea
 from acw_tui.core.clock import AcwClock
 from acw_tui.core.model import Draft, Wrapup
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _
+from acw_tui.i18n import N_, _, said
 from acw_tui.service.desk import DraftContent
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.after_pause import AfterPause
@@ -324,9 +324,9 @@ class AcwScreen(DeskScreen):
 
             for panel in self.query(WrapupPanel):
                 panel.show_refusal()
-            self._refusal = str(error)
+            self._refusal = said(error)
             self._show_status()
-            self.notify(str(error), title=_("Not finished"), severity="error", markup=False)
+            self.notify(self._refusal, title=_("Not finished"), severity="error", markup=False)
 
         self.calls.write(
             lambda: self.desk.finish_form(

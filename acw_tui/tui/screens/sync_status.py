@@ -21,7 +21,7 @@ from textual.widgets import Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext
-from acw_tui.service.syncing import SyncFacts
+from acw_tui.service.syncing import NO_HUB, SyncFacts
 from acw_tui.tui.messages import HubContentReceived
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
@@ -48,7 +48,7 @@ def facts_lines(facts: SyncFacts) -> str:
         last += f"  ({facts.last_result})"
     shipped = _("– (shipped)")
     rows = [
-        (_("Hub"), facts.hub),
+        (_("Hub"), _(facts.hub) if facts.hub == NO_HUB else facts.hub),
         (
             _("Unsynced"),
             ngettext("{count} record(s)", "{count} record(s)", facts.unsynced).format(
