@@ -39,6 +39,7 @@ ERROR_CLASSES = (
     "AlreadyEnded",
     "EmptyNote",
     "CriticalItemMissing",
+    "ValueProblem",  # a form field's value, acw_tui.core.templates.values
     "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
     "Phrase",  # a part of a message (where in a file), acw_tui.errors.Phrase
 )

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from acw_tui.core.templates.model import FieldSpec, FieldType
+from acw_tui.errors import Phrase, fill
 
 DATE_FORMAT = "%Y-%m-%d"
 DATE_TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -30,7 +31,17 @@ RESERVED_CHARS = "\ue000\ue001"
 
 
 class ValueProblem(ValueError):
-    """A field's value is unusable; the message says why in a few words."""
+    """A field's value is unusable; the message says why in a few words. Kept as its
+    template and parameters (as `AcwError` is), so it is shown in the agent's language."""
+
+    def __init__(self, template: str, /, **params: Any) -> None:
+        super().__init__(fill(template, params))
+        self.template = template
+        self.params = params
+
+    @property
+    def phrase(self) -> Phrase:
+        return Phrase(self.template, **self.params)
 
 
 def local_zone() -> tzinfo:
@@ -59,7 +70,7 @@ def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> tuple[da
         try:
             day = datetime.strptime(words[0], DATE_FORMAT).date()
         except ValueError:
-            raise ValueProblem(f"{words[0]} is not a real date") from None
+            raise ValueProblem("{value} is not a real date", value=words[0]) from None
         words = words[1:]
     elif "t" in words[0] and re.match(r"^\d{4}-\d{1,2}-\d{1,2}t", words[0]):
         head, _, tail = words[0].partition("t")
@@ -68,10 +79,10 @@ def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> tuple[da
     if words:
         match = _CLOCK.match(words[0])
         if len(words) > 1 or not match:
-            raise ValueProblem(f"not a date or time ({DATE_HINT})")
+            raise ValueProblem("not a date or time ({hint})", hint=DATE_HINT)
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
-            raise ValueProblem(f"{words[0]} is not a time of day")
+            raise ValueProblem("{value} is not a time of day", value=words[0])
         clock = time(hour, minute)
         day = day or local_now.date()
     assert day is not None
@@ -113,12 +124,14 @@ def check_value(
             return int(text)
         if re.match(r"^[-+]?\d*[.,]\d+$", text):
             return float(text.replace(",", "."))
-        raise ValueProblem(f"{str(value).strip()[:30]!r} is not a number")
+        raise ValueProblem("{value} is not a number", value=repr(str(value).strip()[:30]))
     if not isinstance(value, str):
-        raise ValueProblem(f"expected text, got {type(value).__name__}")
+        raise ValueProblem("expected text, got {kind}", kind=type(value).__name__)
     text = "".join(ch for ch in value if ch not in RESERVED_CHARS)
     if len(text) > MAX_TEXT:
-        raise ValueProblem(f"too long ({len(text)} characters, at most {MAX_TEXT})")
+        raise ValueProblem(
+            "too long ({length} characters, at most {most})", length=len(text), most=MAX_TEXT
+        )
     if kind is FieldType.MULTILINE:
         return text.strip("\n").rstrip() or None
     text = " ".join(text.split())
@@ -126,7 +139,7 @@ def check_value(
         for choice in spec.choices:
             if text.casefold() == choice.casefold():
                 return choice
-        raise ValueProblem(f"choose one of: {', '.join(spec.choices)}")
+        raise ValueProblem("choose one of: {choices}", choices=", ".join(spec.choices))
     if kind is FieldType.DATE:
         moment, has_time = parse_when(text, now or datetime.now().astimezone(), zone)
         return format_when(moment, has_time)
@@ -168,7 +181,7 @@ def check_form(
         try:
             value = check_value(spec, raw.get(spec.name), now, zone)
         except ValueProblem as exc:
-            errors[spec.name] = str(exc)
+            errors[spec.name] = exc.phrase
             continue
         if value is None or (spec.type is FieldType.BOOL and value is False and spec.required):
             if spec.required:

@@ -26,7 +26,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from acw_tui.core.templates import FieldSpec, FieldType, ValueProblem, check_value
 from acw_tui.core.templates.form import NoteForm
 from acw_tui.core.templates.values import DATE_HINT
-from acw_tui.i18n import _
+from acw_tui.i18n import _, say
 from acw_tui.tui.compat import select_parts_missing
 
 NO_TEMPLATE = "__none__"
@@ -205,7 +205,7 @@ class TemplateForm(VerticalScroll):
         try:
             value = check_value(spec, raw, self.now(), self.zone)
         except ValueProblem as exc:
-            return str(exc)
+            return say(exc.template, exc.params)
         if spec.type is FieldType.DATE and value:
             return f"→ {value}"
         return ""
