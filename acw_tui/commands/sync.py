@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from acw_tui.cli import AcwGroup, Translated, counted
-from acw_tui.i18n import N_, _
+from acw_tui.i18n import N_, _, say
 
 # What `acw guide publish` / `acw templates publish` call what they sent.
 PUBLISHED = {"shorthand": N_("guide"), "templates": N_("templates")}
@@ -132,7 +132,7 @@ def quarantine_retry(seqs: tuple[int, ...], everything: bool, claim: bool) -> No
     finally:
         store.close()
     for line in lines:
-        click.echo(line)
+        click.echo(say(line.template, line.params))
     click.echo(
         counted(
             "{count} record(s) queued again; run `acw sync`",
@@ -156,7 +156,7 @@ def quarantine_drop(seqs: tuple[int, ...], everything: bool) -> None:
     finally:
         store.close()
     for line in lines:
-        click.echo(line)
+        click.echo(say(line.template, line.params))
 
 
 class _ProgressBar:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from acw_tui.errors import N_, Phrase
 from acw_tui.store import Store
 from acw_tui.store.records import queue_rows, update_record
 from acw_tui.sync import SyncError
@@ -103,7 +104,7 @@ def log(store: Store) -> list[tuple[str, str, int | None, str]]:
 def _select(store: Store, seqs: Sequence[int], everything: bool) -> list[Quarantined]:
     if not seqs and not everything:
         raise SyncError(
-            "name the records by their number (see `acw sync quarantine list`) or pass --all"
+            N_("name the records by their number (see `acw sync quarantine list`) or pass --all")
         )
     found = listing(store)
     if everything:
@@ -112,14 +113,15 @@ def _select(store: Store, seqs: Sequence[int], everything: bool) -> list[Quarant
     missing = [str(s) for s in seqs if s not in by_seq]
     if missing:
         raise SyncError(
-            f"no record {', '.join(missing)} in quarantine (see `acw sync quarantine list`)"
+            N_("no record {numbers} in quarantine (see `acw sync quarantine list`)"),
+            numbers=", ".join(missing),
         )
     return [by_seq[s] for s in dict.fromkeys(seqs)]
 
 
 def retry(
     store: Store, seqs: Sequence[int], *, everything: bool = False, claim: str | None = None
-) -> list[str]:
+) -> list[Phrase]:
     """Queue the chosen records' current rows again; returns one line per record."""
     chosen = _select(store, seqs, everything)
     lines = []
@@ -139,7 +141,7 @@ def retry(
     return lines
 
 
-def _requeue(db: object, item: Quarantined, claim: str | None, now: datetime) -> str:
+def _requeue(db: object, item: Quarantined, claim: str | None, now: datetime) -> Phrase:
     conn = db.conn  # type: ignore[attr-defined]
     cursor = conn.execute(f"SELECT * FROM [{item.table}] WHERE id = ?", [item.row_id])
     values = cursor.fetchone()
@@ -154,7 +156,10 @@ def _requeue(db: object, item: Quarantined, claim: str | None, now: datetime) ->
             "VALUES (?, ?, ?, ?, ?)",
             [item.table, item.row_id, item.rev, payload, _now()],
         )
-        return f"{where}: queued again as it was set aside (the row is no longer in the store)"
+        return Phrase(
+            N_("{where}: queued again as it was set aside (the row is no longer in the store)"),
+            where=where,
+        )
     row = dict(zip([d[0] for d in cursor.description], values, strict=True))
     changes: dict[str, object] = {
         name: value.replace("\x00", "")
@@ -165,18 +170,27 @@ def _requeue(db: object, item: Quarantined, claim: str | None, now: datetime) ->
         changes["site_id"] = claim
     if changes:
         updated = update_record(db, item.table, item.row_id, changes, now)  # type: ignore[arg-type]
-        fixed = ", ".join(
-            f"site_id {row.get('site_id')!r} → {claim!r}"
+        fixes = {
+            f"fix{n}": Phrase(
+                N_("site_id {old} → {new}"), old=repr(row.get("site_id")), new=repr(claim)
+            )
             if name == "site_id"
-            else f"NUL removed from {name}"
-            for name in changes
+            else Phrase(N_("NUL removed from {column}"), column=name)
+            for n, name in enumerate(changes)
+        }
+        joined = ", ".join(f"{{{key}}}" for key in fixes)  # each fix translated alone
+        fixed = Phrase(joined, **fixes)
+        return Phrase(
+            N_("{where}: {fixed}; queued as rev {rev}"),
+            where=where,
+            fixed=fixed,
+            rev=updated["rev"],
         )
-        return f"{where}: {fixed}; queued as rev {updated['rev']}"
     queue_rows(db, item.table, "id = ?", (item.row_id,))  # type: ignore[arg-type]
-    return f"{where}: queued again at rev {row.get('rev')}"
+    return Phrase(N_("{where}: queued again at rev {rev}"), where=where, rev=row.get("rev"))
 
 
-def drop(store: Store, seqs: Sequence[int], *, everything: bool = False) -> list[str]:
+def drop(store: Store, seqs: Sequence[int], *, everything: bool = False) -> list[Phrase]:
     """Forget the chosen records for sync (the rows stay in the store); one line each."""
     chosen = _select(store, seqs, everything)
     lines = []
@@ -184,7 +198,11 @@ def drop(store: Store, seqs: Sequence[int], *, everything: bool = False) -> list
         for item in chosen:
             db.conn.execute("DELETE FROM sync_quarantine WHERE seq = ?", [item.seq])
             lines.append(
-                f"{item.table}/{item.row_id} rev {item.rev}: dropped; it will not reach the hub"
+                Phrase(
+                    N_("{where} rev {rev}: dropped; it will not reach the hub"),
+                    where=f"{item.table}/{item.row_id}",
+                    rev=item.rev,
+                )
             )
             _log(db, "dropped", item, item.reason)
     return lines

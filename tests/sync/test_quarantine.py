@@ -204,3 +204,18 @@ def test_a_site_id_the_hub_does_not_know_stops_before_anything_is_set_aside(site
         f"the hub knows this token as site {site.name!r}, but this store's site_id" in result.output
     )
     assert quarantine.listing(site.store) == [] and site.outbox() == 3
+
+
+def test_quarantine_commands_speak_the_chosen_language(site: Site) -> None:
+    demo = _foreign_call(site, "demo-site")
+    unset = _foreign_call(site, "local")
+    assert _run("sync", "--quiet").exit_code == 1
+    seqs = {q.row_id: q.seq for q in quarantine.listing(site.store)}
+    dropped = _run("--lang", "pl", "sync", "quarantine", "drop", str(seqs[demo]))
+    assert dropped.exit_code == 0
+    assert f"calls/{demo} rewizja 1: porzucony; nie trafi do centrali" in dropped.output
+    retried = _run("--lang", "zh", "sync", "quarantine", "retry", "--claim", str(seqs[unset]))
+    assert retried.exit_code == 0
+    assert f"calls/{unset}：site_id 'local' → '{site.name}'；已作为修订 2 排队" in retried.output
+    unknown = _run("--lang", "es", "sync", "quarantine", "retry", "999999")
+    assert unknown.exit_code == 1 and "no hay ningún registro 999999 en cuarentena" in unknown.output

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from acw_tui.core.completion.words import note_ngrams
-from acw_tui.errors import AcwError
+from acw_tui.errors import N_, AcwError
 
 TEAM_MODEL_FILE = "team-completion.json"
 FORMAT = "acw-team-completion"
@@ -49,12 +49,12 @@ def parse_team_model(text: str, where: str) -> list[tuple[str, str, int]]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise TeamModelError(f"{where}: not JSON: {exc}") from None
+        raise TeamModelError(N_("{where}: not JSON: {error}"), where=where, error=exc) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise TeamModelError(f"{where}: not an acw team completion model")
+        raise TeamModelError(N_("{where}: not an acw team completion model"), where=where)
     rows = data.get("rows")
     if not isinstance(rows, list):
-        raise TeamModelError(f"{where}: rows: expected a list")
+        raise TeamModelError(N_("{where}: rows: expected a list"), where=where)
     found = []
     for index, row in enumerate(rows):
         if (
@@ -67,6 +67,10 @@ def parse_team_model(text: str, where: str) -> list[tuple[str, str, int]]:
             or isinstance(row[2], bool)
             or not 0 < row[2] < 2**53
         ):
-            raise TeamModelError(f"{where}: row {index + 1}: expected [context, word, count]")
+            raise TeamModelError(
+                N_("{where}: row {row}: expected [context, word, count]"),
+                where=where,
+                row=index + 1,
+            )
         found.append((row[0], row[1], row[2]))
     return found
