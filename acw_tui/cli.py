@@ -19,7 +19,7 @@ import click
 
 from acw_tui import __version__
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _, ngettext, said
+from acw_tui.i18n import N_, _, ngettext, said, say
 from acw_tui.user_errors import USER_ERRORS, one_line
 
 # click's own words, which it asks gettext for: in acw's catalog, so help and usage
@@ -795,7 +795,7 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
     summary = generate_demo(
         store, calls=calls, agents=agents, days=days, seed=seed, site_id=site_id
     )
-    click.echo(summary)
+    click.echo(say(summary.template, summary.params))
 
 
 # -- feature commands (one module each in acw_tui/commands/) ------------------------------

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from acw_tui.core.timeutil import utc_iso
+from acw_tui.errors import N_, Phrase
 from acw_tui.settings.paths import bundled
 from acw_tui.store import Store
 from acw_tui.store.database import StoreError
@@ -166,7 +167,7 @@ def generate_demo(
     seed: int,
     site_id: str = "demo-site",
     end: datetime | None = None,
-) -> str:
+) -> Phrase:
     rng = random.Random(seed)
     end = end or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     first_day = (end - timedelta(days=days)).timestamp()
@@ -190,9 +191,14 @@ def generate_demo(
         ).fetchone()[0]
         if already:
             raise StoreError(
-                f"{store.path}: already holds demo history ({already} calls at site {site_id}); "
-                "a second demo would double every agent's day: use a new file "
-                "(ACW_DB=other.db acw demo) or move this one aside"
+                N_(
+                    "{path}: already holds demo history ({calls} calls at site {site}); "
+                    "a second demo would double every agent's day: use a new file "
+                    "(ACW_DB=other.db acw demo) or move this one aside"
+                ),
+                path=store.path,
+                calls=already,
+                site=site_id,
             )
         before = {
             t: db.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
@@ -218,9 +224,16 @@ def generate_demo(
                     batch.flush(store.conn)
         for table, last in before.items():
             queue_rows(db, table, "rowid > ?", (last,))
-    return (
-        f"demo: {made} calls, {made} wrap-ups, "
-        f"{states} agent states for {agents} agents over {days} days (seed {seed})"
+    return Phrase(
+        N_(
+            "demo: {calls} calls, {calls} wrap-ups, {states} agent states for {agents} agents "
+            "over {days} days (seed {seed})"
+        ),
+        calls=made,
+        states=states,
+        agents=agents,
+        days=days,
+        seed=seed,
     )
 
 

@@ -403,3 +403,11 @@ def test_a_service_error_reaches_the_hook_translated(
     assert acw("call-ended", "--call-id", "c7").exit_code == 0
     line = one_error_line(acw("--lang", language, "call-ended", "--call-id", "c7"))
     assert expected in line
+
+
+def test_acw_demo_says_what_it_made_and_why_it_refuses_in_the_language(acw_home: Path) -> None:
+    made = acw("--lang", "pl", "demo", "--calls", "20", "--agents", "2", "--days", "1")
+    assert made.exit_code == 0, made.output
+    assert made.output.startswith("demo: 20 połączeń, 20 podsumowań,")
+    again = acw("--lang", "zh", "demo", "--calls", "20", "--agents", "2", "--days", "1")
+    assert "已包含演示历史" in one_error_line(again)
