@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from acw_tui.core import inputs
+from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -276,8 +277,11 @@ class WebhookAdapter:
     def __init__(self, spec: SourceSpec, secret: str, *, public_url: str = "") -> None:
         if not spec.is_loopback:
             raise ListenError(
-                f"{spec}: the webhook listens on loopback only (127.0.0.1 or ::1); "
-                "put the site's reverse proxy in front of it (docs/phone-systems.md)"
+                N_(
+                    "{source}: the webhook listens on loopback only (127.0.0.1 or ::1); "
+                    "put the site's reverse proxy in front of it (docs/phone-systems.md)"
+                ),
+                source=spec,
             )
         self.spec = spec
         self.secret = secret
@@ -294,7 +298,15 @@ class WebhookAdapter:
         def refuse(request: Request, status: int, message: str) -> JSONResponse:
             peer = request.client.host if request.client else "?"
             # The secret and whatever credentials were sent stay out of the line.
-            sink.bad(f"webhook: {request.method} {request.url.path} from {peer}: {message}")
+            sink.bad(
+                Phrase(
+                    N_("webhook: {method} {path} from {peer}: {message}"),
+                    method=request.method,
+                    path=request.url.path,
+                    peer=peer,
+                    message=message,
+                )
+            )
             return JSONResponse({"error": message}, status_code=status)
 
         async def body_of(request: Request) -> bytes | None:
@@ -324,16 +336,22 @@ class WebhookAdapter:
         async def acw_events(request: Request) -> JSONResponse:
             body = await body_of(request)
             if body is None:
-                return refuse(request, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return refuse(
+                    request, 413, Phrase(N_("body over {limit} bytes"), limit=MAX_BODY_BYTES)
+                )
             headers = {k.lower(): v for k, v in request.headers.items()}
             if not (bearer_ok(headers, self.secret) or signature_ok(headers, self.secret, body)):
-                return refuse(request, 401, "not authenticated (bearer token or signature)")
+                return refuse(
+                    request, 401, Phrase(N_("not authenticated (bearer token or signature)"))
+                )
             return await deliver(request, lambda: acw_event(json_object(body, "webhook event")))
 
         async def taskrouter(request: Request) -> JSONResponse:
             body = await body_of(request)
             if body is None:
-                return refuse(request, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return refuse(
+                    request, 413, Phrase(N_("body over {limit} bytes"), limit=MAX_BODY_BYTES)
+                )
             try:
                 params = parse_qsl(
                     body.decode("utf-8"), keep_blank_values=True, strict_parsing=False
@@ -345,14 +363,19 @@ class WebhookAdapter:
             given = request.headers.get("x-twilio-signature", "")
             expected = twilio_signature(self.secret, url, params)
             if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-                return refuse(request, 401, "bad or missing X-Twilio-Signature")
+                return refuse(request, 401, Phrase(N_("bad or missing X-Twilio-Signature")))
             fields = dict(params)
 
             def build() -> CallEvent | None:
                 event = taskrouter_event(fields)
                 if event is None:
                     kind = fields.get("EventType", "")[:60] or "(no EventType)"
-                    sink.bad(f"TaskRouter: event type {kind!r} does not move a call, ignored")
+                    sink.bad(
+                        Phrase(
+                            N_("TaskRouter: event type {kind!r} does not move a call, ignored"),
+                            kind=kind,
+                        )
+                    )
                 return event
 
             return await deliver(request, build)
@@ -360,10 +383,12 @@ class WebhookAdapter:
         async def threecx(request: Request) -> JSONResponse:
             body = await body_of(request)
             if body is None:
-                return refuse(request, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return refuse(
+                    request, 413, Phrase(N_("body over {limit} bytes"), limit=MAX_BODY_BYTES)
+                )
             headers = {k.lower(): v for k, v in request.headers.items()}
             if not bearer_ok(headers, self.secret):
-                return refuse(request, 401, "not authenticated (bearer token)")
+                return refuse(request, 401, Phrase(N_("not authenticated (bearer token)")))
             return await deliver(
                 request, lambda: threecx_event(json_object(body, "3CX call journal"))
             )
@@ -384,7 +409,11 @@ class WebhookAdapter:
         try:
             sock = listening_socket(self.spec.host, self.spec.port)
         except OSError as exc:
-            raise ListenError(f"{self.spec}: cannot listen ({exc.strerror or exc})") from None
+            raise ListenError(
+                N_("{source}: cannot listen ({reason})"),
+                source=self.spec,
+                reason=exc.strerror or exc,
+            ) from None
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app(sink), log_level="warning", access_log=False, lifespan="off"
@@ -399,8 +428,12 @@ class WebhookAdapter:
                 await asyncio.sleep(0.02)
             if serving.done():
                 serving.result()
-                raise ListenError(f"{self.spec}: the webhook server did not start")
-            await sink.connected(f"webhook on http://{self.spec.host}:{self.port}")
+                raise ListenError(
+                    N_("{source}: the webhook server did not start"), source=self.spec
+                )
+            await sink.connected(
+                Phrase(N_("webhook on http://{host}:{port}"), host=self.spec.host, port=self.port)
+            )
             await asyncio.shield(serving)
         finally:
             server.should_exit = True
@@ -409,4 +442,4 @@ class WebhookAdapter:
             except (TimeoutError, asyncio.CancelledError):
                 serving.cancel()
             sock.close()
-        raise ListenError(f"{self.spec}: the webhook server stopped")
+        raise ListenError(N_("{source}: the webhook server stopped"), source=self.spec)
