@@ -50,8 +50,12 @@ async def test_check_speaks_polish() -> None:
     await sim.stop()
     assert code == 0, err
     assert f"połączono: AMI 127.0.0.1:{sim.port} jako acw\n" in out
-    assert "zostałoby zapisane (rozmowa rozpoczęta): ami answered call 1800000000.1" in out
-    assert "pominięto: rozmowa innego konsultanta: ami ended call 1800000000.2" in out
+    assert (
+        "zostałoby zapisane (rozmowa rozpoczęta): ami: odebrana rozmowa 1800000000.1, "
+        "konsultant PJSIP/1001"
+    ) in out
+    assert "pominięto: rozmowa innego konsultanta: ami: zakończona rozmowa 1800000000.2" in out
+    assert "rozłączył się" in out
     assert "sprawdzanie zakończone:" in out and "nic nie zapisano" in out
     assert "connected" not in out and "would record" not in out
     assert SECRET not in out + err
