@@ -84,3 +84,30 @@ def test_a_refused_source_reads_in_spanish() -> None:
     assert result.exit_code != 0
     assert result.stderr.count("\n") == 1
     assert "SOURCE: 'telnet://pbx': use ami://USER@HOST:PORT, esl://HOST:PORT o " in result.stderr
+
+
+def test_the_running_listeners_log_translates_before_it_hides(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `acw listen` without --check logs through this logger: the Phrase is translated
+    # first, then the secret and the card number are hidden in the translated line.
+    from acw_tui.commands.listen import _say_to_stderr
+    from acw_tui.core.redaction import redactor_for
+    from acw_tui.core.redaction.policy import DEFAULT_POLICY
+    from acw_tui.errors import N_, Phrase
+    from acw_tui.i18n import use_language
+
+    use_language("zh_CN")
+    try:
+        logger = _say_to_stderr(SECRET, redactor_for(DEFAULT_POLICY))
+        frame = Phrase(
+            N_("AMI: malformed line {line!r} (expected 'Key: Value')"), line=f"x {CARD} {SECRET}"
+        )
+        logger.info(Phrase(N_("bad input: {message}"), message=frame))
+        logger.info("plain text stays as it is")
+    finally:
+        use_language("en")
+    err = capsys.readouterr().err
+    assert "acw listen: 输入有误：AMI：格式错误的行 'x " in err
+    assert "acw listen: plain text stays as it is" in err
+    assert CARD not in err and SECRET not in err and "****" in err
