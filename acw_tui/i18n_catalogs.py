@@ -42,6 +42,10 @@ ERROR_CLASSES = (
     "ValueProblem",  # a form field's value, acw_tui.core.templates.values
     "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
     "Phrase",  # a part of a message (where in a file), acw_tui.errors.Phrase
+    "ListenError",  # acw listen: the source, a setting or the phone system refused
+    "AuthFailed",
+    "ConnectionLost",
+    "BadEvent",  # a phone system's frame or event that cannot be used
 )
 KEYWORDS = {
     "_": None,

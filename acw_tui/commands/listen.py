@@ -12,10 +12,27 @@ from typing import TYPE_CHECKING
 import click
 
 from acw_tui.cli import Translated, counted
-from acw_tui.i18n import _, said
+from acw_tui.errors import N_, Phrase
+from acw_tui.i18n import _, said, say
 
 if TYPE_CHECKING:
     from acw_tui.listen.setup import ListenPlan
+
+
+def spoken(line: str) -> str:
+    """A line of the listener in the chosen language: a Phrase is translated, anything
+    else is written as it is."""
+    return say(line.template, line.params) if isinstance(line, Phrase) else line
+
+
+class Spoken(logging.Filter):
+    """Translates a record whose message is a Phrase. Installed first, so the secret and
+    card numbers are hidden in the translated line, as written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, Phrase):
+            record.msg = spoken(record.msg)
+        return True
 
 
 def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
@@ -27,6 +44,7 @@ def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
     logger.propagate = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s acw listen: %(message)s", "%H:%M:%S"))
+    handler.addFilter(Spoken())
     handler.addFilter(HideSecret(secret))
     handler.addFilter(RedactingFilter(redact))  # type: ignore[arg-type]
     logger.handlers[:] = [handler]
@@ -111,7 +129,7 @@ def listen_command(
         status = replace(listener.status, connected=False, detail="stopped")
         with contextlib.suppress(Exception):  # the state is best effort on the way out
             desk.note_listener(status)
-        logger.info("stopped")
+        logger.info(Phrase(N_("stopped")))
 
 
 def _check(chosen: ListenPlan, wait_seconds: float) -> None:
@@ -124,7 +142,7 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
     redactor = redactor_for(DEFAULT_POLICY)
 
     def say(line: str) -> None:
-        line = line.replace(chosen.secret, "****")
+        line = spoken(line).replace(chosen.secret, "****")
         click.echo(redactor.redact(line).text)
 
     listener = build_listener(chosen, None, say)
@@ -137,7 +155,7 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
             connected.cancel()
             task.result()  # raises why it ended
             raise ListenError(
-                _("{source}: the connection ended before it was ready").format(source=chosen.spec)
+                N_("{source}: the connection ended before it was ready"), source=chosen.spec
             )
         try:
             await asyncio.wait_for(asyncio.shield(task), wait_seconds)
@@ -150,11 +168,12 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
         asyncio.run(watch())
     except ConnectionLost as exc:
         if not listener.connected_once.is_set():
-            raise ListenError(str(exc)) from None
+            raise ListenError(exc.template, **exc.params) from None
         click.echo(_("connection lost: {reason}").format(reason=said(exc)))
     seen = len(listener.outcomes)
     click.echo(
         _("check done: {events} in {seconds} s; nothing was stored").format(
-            events=counted("{count} event(s)", "{count} event(s)", seen), seconds=f"{wait_seconds:g}"
+            events=counted("{count} event(s)", "{count} event(s)", seen),
+            seconds=f"{wait_seconds:g}",
         )
     )

@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -48,6 +49,7 @@ from acw_tui.listen.source import (
     Sink,
     SourceSpec,
     tcp_connection,
+    told,
 )
 
 END = b"\r\n\r\n"
@@ -68,24 +70,26 @@ def parse_message(block: bytes) -> dict[str, str]:
             continue
         key, sep, value = line.partition(":")
         if not sep or not key.strip() or " " in key.strip():
-            raise BadEvent(f"AMI: malformed line {line[:60]!r} (expected 'Key: Value')")
+            raise BadEvent(
+                N_("AMI: malformed line {line!r} (expected 'Key: Value')"), line=line[:60]
+            )
         fields.setdefault(key.strip(), value.strip())
     if not fields:
-        raise BadEvent("AMI: empty message")
+        raise BadEvent(N_("AMI: empty message"))
     return fields
 
 
 def encode_action(fields: dict[str, str]) -> bytes:
     for key, value in fields.items():
         if "\r" in value or "\n" in value or "\r" in key or "\n" in key:
-            raise ListenError(f"AMI: {key} must be one line")  # the value is not shown
+            raise ListenError(N_("AMI: {key} must be one line"), key=key)  # the value is not shown
     return "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode() + b"\r\n"
 
 
 def _require(fields: dict[str, str], key: str, where: str) -> str:
     value = fields.get(key, "")
     if not value:
-        raise BadEvent(f"{where}: missing {key}")
+        raise BadEvent(N_("{where}: missing {key}"), where=where, key=key)
     return value
 
 
@@ -174,11 +178,16 @@ async def read_message(reader: asyncio.StreamReader) -> bytes:
     try:
         block = await reader.readuntil(END)
     except asyncio.IncompleteReadError as exc:
-        raise ConnectionLost(
-            "AMI: connection closed" + (" in the middle of a message" if exc.partial else "")
-        ) from None
+        closed = (
+            N_("AMI: connection closed in the middle of a message")
+            if exc.partial
+            else N_("AMI: connection closed")
+        )
+        raise ConnectionLost(closed) from None
     except asyncio.LimitOverrunError:
-        raise ConnectionLost(f"AMI: a message longer than {MAX_FRAME_BYTES} bytes") from None
+        raise ConnectionLost(
+            N_("AMI: a message longer than {limit} bytes"), limit=MAX_FRAME_BYTES
+        ) from None
     except OSError as exc:
         raise ConnectionLost(f"AMI: {exc.strerror or exc}") from None
     return block[: -len(END)]
@@ -213,9 +222,13 @@ class AmiAdapter:
         try:
             greeting = await asyncio.wait_for(reader.readline(), CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError):
-            raise ConnectionLost(f"{where}: no greeting") from None
+            raise ConnectionLost(N_("{where}: no greeting"), where=where) from None
         if not greeting.startswith(b"Asterisk Call Manager/"):
-            raise ConnectionLost(f"{where}: not an Asterisk manager ({greeting[:40]!r})")
+            raise ConnectionLost(
+                N_("{where}: not an Asterisk manager ({greeting!r})"),
+                where=where,
+                greeting=greeting[:40],
+            )
         writer.write(
             encode_action(
                 {
@@ -234,11 +247,15 @@ class AmiAdapter:
                 continue  # an event before the reply
             if reply.get("Response", "").lower() != "success":
                 raise AuthFailed(
-                    f"{where}: login as {self.spec.user!r} refused "
-                    f"({reply.get('Message', 'no reason given')})"
+                    N_("{where}: login as {user!r} refused ({reason})"),
+                    where=where,
+                    user=self.spec.user,
+                    reason=reply["Message"]
+                    if "Message" in reply
+                    else Phrase(N_("no reason given")),
                 )
             break
-        await sink.connected(f"{where} as {self.spec.user}")
+        await sink.connected(Phrase(N_("{where} as {user}"), where=where, user=self.spec.user))
         while True:
             fields = await self._next(reader, sink)
             if fields is None:
@@ -246,7 +263,7 @@ class AmiAdapter:
             try:
                 event = self.events.convert(fields)
             except BadEvent as exc:
-                sink.bad(str(exc))
+                sink.bad(told(exc))
                 continue
             if event is not None:
                 await sink.event(event)
@@ -256,5 +273,5 @@ class AmiAdapter:
         try:
             return parse_message(block)
         except BadEvent as exc:
-            sink.bad(str(exc))
+            sink.bad(told(exc))
             return None

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
+from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -41,6 +42,7 @@ from acw_tui.listen.source import (
     Sink,
     SourceSpec,
     tcp_connection,
+    told,
 )
 
 SUBSCRIBE = "event plain CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM callcenter::info"
@@ -58,7 +60,11 @@ def parse_headers(block: bytes, *, encoded: bool, where: str) -> dict[str, str]:
             continue
         key, sep, value = line.partition(": ")
         if not sep or not key or " " in key:
-            raise BadEvent(f"{where}: malformed line {line[:60]!r} (expected 'Key: Value')")
+            raise BadEvent(
+                N_("{where}: malformed line {line!r} (expected 'Key: Value')"),
+                where=where,
+                line=line[:60],
+            )
         fields.setdefault(key, unquote(value) if encoded else value)
     return fields
 
@@ -72,19 +78,28 @@ async def read_message(reader: asyncio.StreamReader, where: str) -> tuple[dict[s
         body = b""
         if length is not None:
             if not length.isdigit() or int(length) > MAX_FRAME_BYTES:
-                raise ConnectionLost(f"{where}: unusable Content-Length {length[:20]!r}")
+                raise ConnectionLost(
+                    N_("{where}: unusable Content-Length {length!r}"),
+                    where=where,
+                    length=length[:20],
+                )
             body = await reader.readexactly(int(length))
     except asyncio.IncompleteReadError as exc:
-        raise ConnectionLost(
-            f"{where}: connection closed" + (" in the middle of a message" if exc.partial else "")
-        ) from None
+        closed = (
+            N_("{where}: connection closed in the middle of a message")
+            if exc.partial
+            else N_("{where}: connection closed")
+        )
+        raise ConnectionLost(closed, where=where) from None
     except asyncio.LimitOverrunError:
         raise ConnectionLost(
-            f"{where}: a header block longer than {MAX_FRAME_BYTES} bytes"
+            N_("{where}: a header block longer than {limit} bytes"),
+            where=where,
+            limit=MAX_FRAME_BYTES,
         ) from None
     except BadEvent as exc:
         # The framing itself is broken: where the next message starts is unknown.
-        raise ConnectionLost(str(exc)) from None
+        raise ConnectionLost(exc.template, **exc.params) from None
     except OSError as exc:
         raise ConnectionLost(f"{where}: {exc.strerror or exc}") from None
     return headers, body
@@ -128,7 +143,9 @@ class EslEvents:
             return self._callcenter(fields)
         if name in ("CHANNEL_ANSWER", "CHANNEL_HANGUP_COMPLETE"):
             return self._channel(name, fields)
-        raise BadEvent(f"ESL: unexpected event {name[:40] or '(no Event-Name)'!r}, ignored")
+        raise BadEvent(
+            N_("ESL: unexpected event {name!r}, ignored"), name=name[:40] or "(no Event-Name)"
+        )
 
     def _channel(self, name: str, f: dict[str, str]) -> CallEvent | None:
         where = (
@@ -136,7 +153,7 @@ class EslEvents:
         )
         uuid = f.get("Unique-ID", "")
         if not uuid:
-            raise BadEvent(f"{where}: missing Unique-ID")
+            raise BadEvent(N_("{where}: missing {key}"), where=where, key="Unique-ID")
         event_id = f"{name}:{f.get('Event-Sequence') or uuid}"
         if f.get("Call-Direction") == "inbound":
             # The agent's phone called FreeSWITCH: the agent dialled out.
@@ -196,7 +213,7 @@ class EslEvents:
         where = f"ESL callcenter {action} {shown(agent_leg) if agent_leg else '(no CC-Agent-UUID)'}"
         for key in ("CC-Agent-UUID", "CC-Agent", "CC-Queue"):
             if not f.get(key):
-                raise BadEvent(f"{where}: missing {key}")
+                raise BadEvent(N_("{where}: missing {key}"), where=where, key=key)
         answered = _seconds_at(f, "CC-Agent-Answered-Time", where)
         common = {
             "source": "esl",
@@ -235,7 +252,7 @@ class EslAdapter:
         now: Callable[[], datetime] | None = None,
     ) -> None:
         if "\n" in password or "\r" in password:
-            raise ListenError("ACW_LISTEN_SECRET: the event socket password must be one line")
+            raise ListenError(N_("ACW_LISTEN_SECRET: the event socket password must be one line"))
         self.spec = spec
         self.password = password
         self.events = EslEvents(now or (lambda: datetime.now(UTC)))
@@ -255,7 +272,7 @@ class EslAdapter:
             if headers.get("Content-Type") == "command/reply":
                 return headers.get("Reply-Text", "")
             if headers.get("Content-Type") == "text/disconnect-notice":
-                raise ConnectionLost(f"{where}: FreeSWITCH closed the connection")
+                raise ConnectionLost(N_("{where}: FreeSWITCH closed the connection"), where=where)
 
     async def _session(
         self,
@@ -267,27 +284,37 @@ class EslAdapter:
         try:
             headers, _ = await asyncio.wait_for(read_message(reader, where), CONNECT_TIMEOUT)
         except TimeoutError:
-            raise ConnectionLost(f"{where}: no auth/request from the server") from None
+            raise ConnectionLost(
+                N_("{where}: no auth/request from the server"), where=where
+            ) from None
         if headers.get("Content-Type") != "auth/request":
-            raise ConnectionLost(f"{where}: not a FreeSWITCH event socket")
+            raise ConnectionLost(N_("{where}: not a FreeSWITCH event socket"), where=where)
         reply = await self._command(reader, writer, f"auth {self.password}", where)
         if not reply.startswith("+OK"):
-            raise AuthFailed(f"{where}: password refused ({reply[:60] or 'no reply'})")
+            raise AuthFailed(
+                N_("{where}: password refused ({reason})"),
+                where=where,
+                reason=reply[:60] or Phrase(N_("no reply")),
+            )
         reply = await self._command(reader, writer, SUBSCRIBE, where)
         if not reply.startswith("+OK"):
-            raise ListenError(f"{where}: subscribing to events refused ({reply[:60]})")
+            raise ListenError(
+                N_("{where}: subscribing to events refused ({reason})"),
+                where=where,
+                reason=reply[:60],
+            )
         await sink.connected(where)
         while True:
             headers, body = await read_message(reader, where)
             kind = headers.get("Content-Type")
             if kind == "text/disconnect-notice":
-                raise ConnectionLost(f"{where}: FreeSWITCH closed the connection")
+                raise ConnectionLost(N_("{where}: FreeSWITCH closed the connection"), where=where)
             if kind != "text/event-plain":
                 continue  # replies to nothing we sent, api responses, log lines
             try:
                 event = self.events.convert(parse_headers(body, encoded=True, where=where))
             except BadEvent as exc:
-                sink.bad(str(exc))
+                sink.bad(told(exc))
                 continue
             if event is not None:
                 await sink.event(event)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from acw_tui.core import inputs
-from acw_tui.errors import AcwError
+from acw_tui.errors import N_, AcwError, Phrase
 
 
 class BadEvent(AcwError):
@@ -59,19 +59,35 @@ class CallEvent:
         return self.ended_at if self.phase is Phase.ENDED else self.answered_at
 
     def describe(self) -> str:
-        """One line for the log and `--check`: what happened, without the customer."""
-        facts = [f"{self.source} {self.phase.value} call {self.call_id}"]
+        """One line for the log and `--check`: what happened, without the customer (a
+        Phrase: English as a string, each fact in the reader's language where written)."""
+        opening = (
+            N_("{source} answered call {call}")
+            if self.phase is Phase.ANSWERED
+            else N_("{source} ended call {call}")
+        )
+        facts = [Phrase(opening, source=self.source, call=self.call_id)]
         if self.agent_names:
-            facts.append(f"agent {self.agent_names[0]}")
+            facts.append(Phrase(N_("agent {agent}"), agent=self.agent_names[0]))
         if self.queue:
-            facts.append(f"queue {self.queue}")
+            facts.append(Phrase(N_("queue {queue}"), queue=self.queue))
         if self.talk_seconds is not None:
-            facts.append(f"talk {self.talk_seconds:g}s")
+            facts.append(Phrase(N_("talk {seconds:g}s"), seconds=self.talk_seconds))
         if self.hold_seconds is not None:
-            facts.append(f"hold {self.hold_seconds:g}s")
+            facts.append(Phrase(N_("hold {seconds:g}s"), seconds=self.hold_seconds))
         if self.hung_up_by:
-            facts.append(f"hung up by {self.hung_up_by.value}")
-        return ", ".join(facts)
+            facts.append(Phrase(HUNG_UP_BY[self.hung_up_by]))
+        separator = ", "
+        template = separator.join(f"{{fact{n}}}" for n in range(len(facts)))
+        named = {f"fact{n}": fact for n, fact in enumerate(facts)}
+        return Phrase(template, **named)
+
+
+HUNG_UP_BY = {
+    HungUpBy.CALLER: N_("hung up by caller"),
+    HungUpBy.AGENT: N_("hung up by agent"),
+    HungUpBy.TRANSFER: N_("hung up by transfer"),
+}
 
 
 def shown(value: str | None, limit: int = 60) -> str:
@@ -89,22 +105,26 @@ def checked(event: CallEvent) -> CallEvent:
     an unusable value becomes BadEvent naming the field and the event."""
     where = f"{event.source} event {shown(event.event_id)}"
     try:
-        inputs.call_id(event.call_id, f"{where}: call id")
+        inputs.call_id(event.call_id, Phrase(N_("{where}: call id"), where=where))
         for name in event.agent_names:
-            inputs.label(name, f"{where}: agent")
-        inputs.label(event.queue, f"{where}: queue")
-        inputs.label(event.customer, f"{where}: customer")
-        talk = _seconds(event.talk_seconds, f"{where}: talk seconds")
-        hold = _seconds(event.hold_seconds, f"{where}: hold seconds")
-        for moment, what in ((event.answered_at, "answered time"), (event.ended_at, "end time")):
+            inputs.label(name, Phrase(N_("{where}: agent"), where=where))
+        inputs.label(event.queue, Phrase(N_("{where}: queue"), where=where))
+        inputs.label(event.customer, Phrase(N_("{where}: customer"), where=where))
+        talk = _seconds(event.talk_seconds, Phrase(N_("{where}: talk seconds"), where=where))
+        hold = _seconds(event.hold_seconds, Phrase(N_("{where}: hold seconds"), where=where))
+        moments = (
+            (event.answered_at, N_("{where}: answered time")),
+            (event.ended_at, N_("{where}: end time")),
+        )
+        for moment, what in moments:
             if moment is not None:
-                inputs.moment(moment, f"{where}: {what}")
+                inputs.moment(moment, Phrase(what, where=where))
     except inputs.InputError as exc:
-        raise BadEvent(str(exc)) from None
+        raise BadEvent(exc.template, **exc.params) from None
     if event.phase is Phase.ANSWERED and event.answered_at is None:
-        raise BadEvent(f"{where}: an answered event needs its answer time")
+        raise BadEvent(N_("{where}: an answered event needs its answer time"), where=where)
     if event.phase is Phase.ENDED and event.ended_at is None:
-        raise BadEvent(f"{where}: an end event needs its end time")
+        raise BadEvent(N_("{where}: an end event needs its end time"), where=where)
     return replace(event, talk_seconds=talk, hold_seconds=hold)
 
 
@@ -118,7 +138,9 @@ def from_epoch(value: str, what: str, *, scale: float = 1.0) -> datetime:
         number = float(value) / scale
         return datetime.fromtimestamp(number, UTC)
     except (ValueError, OverflowError, OSError):
-        raise BadEvent(f"{what}: {value[:40]!r} is not a Unix time") from None
+        raise BadEvent(
+            N_("{what}: {value!r} is not a Unix time"), what=what, value=value[:40]
+        ) from None
 
 
 def whole_seconds(value: str | None, what: str) -> float | None:
@@ -128,6 +150,8 @@ def whole_seconds(value: str | None, what: str) -> float | None:
     try:
         return inputs.seconds(float(value), what)
     except ValueError:
-        raise BadEvent(f"{what}: {value[:40]!r} is not a number of seconds") from None
+        raise BadEvent(
+            N_("{what}: {value!r} is not a number of seconds"), what=what, value=value[:40]
+        ) from None
     except inputs.InputError as exc:
-        raise BadEvent(str(exc)) from None
+        raise BadEvent(exc.template, **exc.params) from None

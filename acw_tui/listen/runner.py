@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 import tenacity
 
 from acw_tui.core.model import ListenerStatus
+from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import BadEvent, CallEvent, Phase, checked
 from acw_tui.listen.rules import Deduplicator, Routing, Verdict, routed
-from acw_tui.listen.source import Adapter, AuthFailed, ConnectionLost, ListenError
+from acw_tui.listen.source import Adapter, AuthFailed, ConnectionLost, ListenError, told
 
 if TYPE_CHECKING:
     from acw_tui.service.desk import Desk
@@ -45,6 +46,23 @@ class Outcome(StrEnum):
     DUPLICATE = "ignored: already reported"
     STALE = "ignored: answered after it ended"
     REFUSED = "refused"
+
+
+# The outcomes as a person reads them in the log (marked for the catalogs; the values
+# stay English in the store's state).
+OUTCOME_TEXTS = (
+    N_("call started"),
+    N_("wrap-up opened"),
+    N_("ignored: another agent's call"),
+    N_("ignored: already reported"),
+    N_("ignored: answered after it ended"),
+    N_("refused"),
+)
+
+
+def _line(outcome: Outcome, event: CallEvent) -> Phrase:
+    """`wrap-up opened: ami ended call …`, the outcome read in the reader's language."""
+    return Phrase(N_("{outcome}: {event}"), outcome=Phrase(outcome.value), event=event.describe())
 
 
 def is_locked(exc: BaseException) -> bool:
@@ -113,19 +131,19 @@ class Listener:
 
     async def connected(self, detail: str) -> None:
         self.backoff.reset()
-        self.say(f"connected: {detail}")
+        self.say(Phrase(N_("connected: {detail}"), detail=detail))
         self.connected_once.set()
         await self._note(replace(self.status, connected=True, detail=detail))
 
     def bad(self, message: str) -> None:
-        self.say(f"bad input: {message}")
+        self.say(Phrase(N_("bad input: {message}"), message=message))
         self._error(message)
 
     async def event(self, event: CallEvent) -> str | None:
         try:
             event = checked(event)
         except BadEvent as exc:
-            self.bad(str(exc))
+            self.bad(told(exc))
             return str(exc)
         outcome = await self._handle(event)
         self._remember(event, outcome)
@@ -156,10 +174,16 @@ class Listener:
         while True:
             try:
                 await self.adapter.run(self)
-                raise ConnectionLost(f"{self.adapter.name}: the connection ended")
+                raise ConnectionLost(N_("{source}: the connection ended"), source=self.adapter.name)
             except ConnectionLost as exc:
                 delay = self.backoff.next_delay()
-                self.say(f"connection lost: {exc}; reconnecting in {delay:.1f} s")
+                self.say(
+                    Phrase(
+                        N_("connection lost: {reason}; reconnecting in {seconds} s"),
+                        reason=told(exc),
+                        seconds=f"{delay:.1f}",
+                    )
+                )
                 self._error(str(exc))
                 await self._note(replace(self.status, connected=False, detail=str(exc)))
                 await asyncio.sleep(delay)
@@ -176,7 +200,7 @@ class Listener:
 
     async def _handle(self, event: CallEvent) -> Outcome:
         if not self.routing.is_ours(event):
-            self.say(f"{Outcome.OTHER_AGENT.value}: {event.describe()}")
+            self.say(_line(Outcome.OTHER_AGENT, event))
             return Outcome.OTHER_AGENT
         event = routed(event, self.routing)
         verdict = self.dedup.verdict(event)
@@ -185,23 +209,29 @@ class Listener:
                 try:
                     await self._store(event, facts_only=True)
                 except ListenError as exc:
-                    self.bad(str(exc))
-            self.say(f"{Outcome.DUPLICATE.value}: {event.describe()}")
+                    self.bad(told(exc))
+            self.say(_line(Outcome.DUPLICATE, event))
             return Outcome.DUPLICATE
         if verdict is Verdict.STALE:
-            self.say(f"{Outcome.STALE.value}: {event.describe()}")
+            self.say(_line(Outcome.STALE, event))
             return Outcome.STALE
         outcome = Outcome.OPENED if event.phase is Phase.ENDED else Outcome.STARTED
         if self.desk is None:
-            self.say(f"would record ({outcome.value}): {event.describe()}")
+            self.say(
+                Phrase(
+                    N_("would record ({outcome}): {event}"),
+                    outcome=Phrase(outcome.value),
+                    event=event.describe(),
+                )
+            )
             return outcome
         try:
             outcome = await self._store(event)
         except ListenError as exc:
             self.dedup.forget(event)
-            self.bad(str(exc))
+            self.bad(told(exc))
             return Outcome.REFUSED
-        self.say(f"{outcome.value}: {event.describe()}")
+        self.say(_line(outcome, event))
         await self._note(
             replace(
                 self.status,
@@ -257,7 +287,13 @@ class Listener:
 
         def retrying(state: tenacity.RetryCallState) -> None:
             delay = state.next_action.sleep if state.next_action else 0.0
-            self.say(f"store locked; call {event.call_id} retried in {delay:.1f} s")
+            self.say(
+                Phrase(
+                    N_("store locked; call {call} retried in {seconds} s"),
+                    call=event.call_id,
+                    seconds=f"{delay:.1f}",
+                )
+            )
 
         try:
             async for attempt in tenacity.AsyncRetrying(
@@ -270,7 +306,12 @@ class Listener:
                     async with self._desk_lock:
                         return await asyncio.to_thread(write)
         except DeskError as exc:
-            raise ListenError(f"{event.source} event {event.event_id}: {exc}") from None
+            raise ListenError(
+                N_("{source} event {event}: {reason}"),
+                source=event.source,
+                event=event.event_id,
+                reason=exc,
+            ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- state for the screen -------------------------------------------------------------

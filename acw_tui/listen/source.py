@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from acw_tui.errors import AcwError
+from acw_tui.errors import N_, AcwError, Phrase
 from acw_tui.listen.event import CallEvent
 
 
@@ -24,6 +24,12 @@ class AuthFailed(ListenError):
 
 class ConnectionLost(ListenError):
     """The connection dropped or could not be made: the runner reconnects."""
+
+
+def told(error: AcwError) -> str:
+    """An error as a line of the log: its template kept (a Phrase), so the log shows it in
+    the reader's language; a message that is not a template as it is."""
+    return Phrase(error.template, **error.params) if error.template else str(error)
 
 
 # Frames larger than this are refused (a broken or hostile peer), not buffered forever.
@@ -43,8 +49,12 @@ async def tcp_connection(
             asyncio.open_connection(host, port, limit=MAX_FRAME_BYTES), CONNECT_TIMEOUT
         )
     except (OSError, TimeoutError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "timed out"
-        raise ConnectionLost(f"{where}: cannot connect ({reason})") from None
+        reason = (
+            exc.strerror if isinstance(exc, OSError) and exc.strerror else Phrase(N_("timed out"))
+        )
+        raise ConnectionLost(
+            N_("{where}: cannot connect ({reason})"), where=where, reason=reason
+        ) from None
     try:
         yield reader, writer
     finally:
@@ -104,27 +114,49 @@ def parse_source(text: str, what: str = "SOURCE") -> SourceSpec:
         parts = urlsplit(text.strip())
         port = parts.port
     except ValueError as exc:
-        raise ListenError(f"{what}: {shown!r} is not a source URL ({exc})") from None
+        raise ListenError(
+            N_("{what}: {source!r} is not a source URL ({exc})"), what=what, source=shown, exc=exc
+        ) from None
     kind = parts.scheme.lower()
     if kind not in ("ami", "esl", "http"):
         raise ListenError(
-            f"{what}: {shown!r}: use ami://USER@HOST:PORT, esl://HOST:PORT or http://127.0.0.1:PORT"
+            N_(
+                "{what}: {source!r}: use ami://USER@HOST:PORT, esl://HOST:PORT or http://127.0.0.1:PORT"
+            ),
+            what=what,
+            source=shown,
         )
     if not parts.hostname:
-        raise ListenError(f"{what}: {shown!r} names no host")
+        raise ListenError(N_("{what}: {source!r} names no host"), what=what, source=shown)
     if parts.password is not None:
-        raise ListenError(f"{what}: put the secret in ACW_LISTEN_SECRET, not in the source URL")
+        raise ListenError(
+            N_("{what}: put the secret in ACW_LISTEN_SECRET, not in the source URL"), what=what
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ListenError(f"{what}: {shown!r}: only scheme, user, host and port are read")
+        raise ListenError(
+            N_("{what}: {source!r}: only scheme, user, host and port are read"),
+            what=what,
+            source=shown,
+        )
     user = unquote(parts.username) if parts.username else None
     if kind == "ami" and not user:
-        raise ListenError(f"{what}: {shown!r}: AMI needs a user (ami://USER@HOST:PORT)")
+        raise ListenError(
+            N_("{what}: {source!r}: AMI needs a user (ami://USER@HOST:PORT)"),
+            what=what,
+            source=shown,
+        )
     if kind != "ami" and user:
-        raise ListenError(f"{what}: {shown!r}: only ami:// takes a user")
+        raise ListenError(
+            N_("{what}: {source!r}: only ami:// takes a user"), what=what, source=shown
+        )
     if port is None:
         if kind == "http":
-            raise ListenError(f"{what}: {shown!r}: the webhook needs a port")
+            raise ListenError(
+                N_("{what}: {source!r}: the webhook needs a port"), what=what, source=shown
+            )
         port = DEFAULT_PORTS[kind]
     if not 1 <= port <= 65535 and not (kind == "http" and port == 0):
-        raise ListenError(f"{what}: {shown!r}: port {port} is not 1–65535")
+        raise ListenError(
+            N_("{what}: {source!r}: port {port} is not 1–65535"), what=what, source=shown, port=port
+        )
     return SourceSpec(kind, parts.hostname, port, user)

@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from acw_tui.core import inputs
+from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -42,7 +43,7 @@ from acw_tui.listen.event import (
     shown,
     whole_seconds,
 )
-from acw_tui.listen.source import ListenError, Sink, SourceSpec
+from acw_tui.listen.source import ListenError, Sink, SourceSpec, told
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -84,10 +85,15 @@ def _text(data: dict[str, Any], key: str, where: str, *, required: bool = False)
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise BadEvent(f"{where}: missing {key}")
+            raise BadEvent(N_("{where}: missing {key}"), where=where, key=key)
         return None
     if not isinstance(value, str):
-        raise BadEvent(f"{where}: {key} must be text, got {type(value).__name__}")
+        raise BadEvent(
+            N_("{where}: {key} must be text, got {kind}"),
+            where=where,
+            key=key,
+            kind=type(value).__name__,
+        )
     return value
 
 
@@ -98,7 +104,7 @@ def _time(data: dict[str, Any], key: str, where: str) -> datetime | None:
     try:
         return inputs.moment(value, f"{where}: {key}")
     except inputs.InputError as exc:
-        raise BadEvent(str(exc)) from None
+        raise BadEvent(exc.template, **exc.params) from None
 
 
 def _number(data: dict[str, Any], key: str, where: str) -> float | None:
@@ -106,15 +112,20 @@ def _number(data: dict[str, Any], key: str, where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadEvent(f"{where}: {key} must be a number of seconds")
+        raise BadEvent(N_("{where}: {key} must be a number of seconds"), where=where, key=key)
     try:
         return inputs.seconds(
             value if not isinstance(value, str) else float(value), f"{where}: {key}"
         )
     except ValueError:
-        raise BadEvent(f"{where}: {key}: {str(value)[:40]!r} is not a number of seconds") from None
+        raise BadEvent(
+            N_("{where}: {key}: {value!r} is not a number of seconds"),
+            where=where,
+            key=key,
+            value=str(value)[:40],
+        ) from None
     except inputs.InputError as exc:
-        raise BadEvent(str(exc)) from None
+        raise BadEvent(exc.template, **exc.params) from None
 
 
 def _choice(data: dict[str, Any], key: str, where: str, kind: type[Any]) -> Any:
@@ -124,17 +135,28 @@ def _choice(data: dict[str, Any], key: str, where: str, kind: type[Any]) -> Any:
     try:
         return kind(value.lower())
     except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise BadEvent(f"{where}: {key} must be one of {allowed}, got {value[:40]!r}") from None
+        separator = ", "
+        allowed = separator.join(member.value for member in kind)
+        raise BadEvent(
+            N_("{where}: {key} must be one of {allowed}, got {value!r}"),
+            where=where,
+            key=key,
+            allowed=allowed,
+            value=value[:40],
+        ) from None
 
 
 def json_object(body: bytes, where: str) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise BadEvent(f"{where}: not JSON ({str(exc)[:80]})") from None
+        raise BadEvent(
+            N_("{where}: not JSON ({reason})"), where=where, reason=str(exc)[:80]
+        ) from None
     if not isinstance(data, dict):
-        raise BadEvent(f"{where}: expected a JSON object, got {type(data).__name__}")
+        raise BadEvent(
+            N_("{where}: expected a JSON object, got {kind}"), where=where, kind=type(data).__name__
+        )
     return data
 
 
@@ -144,7 +166,7 @@ def acw_event(data: dict[str, Any]) -> CallEvent:
     where = f"webhook event {shown(event_id)}"
     phase = _choice(data, "phase", where, Phase)
     if phase is None:
-        raise BadEvent(f"{where}: missing phase (answered or ended)")
+        raise BadEvent(N_("{where}: missing phase (answered or ended)"), where=where)
     return CallEvent(
         source="webhook",
         event_id=event_id,
@@ -181,22 +203,26 @@ def taskrouter_event(params: dict[str, str]) -> CallEvent | None:
         attributes = json.loads(params.get("TaskAttributes") or "{}")
         worker = json.loads(params.get("WorkerAttributes") or "{}")
     except json.JSONDecodeError:
-        raise BadEvent(f"{where}: TaskAttributes or WorkerAttributes is not JSON") from None
+        raise BadEvent(
+            N_("{where}: TaskAttributes or WorkerAttributes is not JSON"), where=where
+        ) from None
     if not isinstance(attributes, dict) or not isinstance(worker, dict):
-        raise BadEvent(f"{where}: TaskAttributes and WorkerAttributes must be JSON objects")
+        raise BadEvent(
+            N_("{where}: TaskAttributes and WorkerAttributes must be JSON objects"), where=where
+        )
     call_id = attributes.get("call_sid") or params.get("TaskSid")
     if not isinstance(call_id, str) or not call_id:
-        raise BadEvent(f"{where}: no call_sid in TaskAttributes and no TaskSid")
+        raise BadEvent(N_("{where}: no call_sid in TaskAttributes and no TaskSid"), where=where)
     names = tuple(
         n
         for n in (params.get("WorkerName"), worker.get("contact_uri"), params.get("WorkerSid"))
         if isinstance(n, str) and n
     )
     if not names:
-        raise BadEvent(f"{where}: missing WorkerName and WorkerSid")
+        raise BadEvent(N_("{where}: missing WorkerName and WorkerSid"), where=where)
     stamp = params.get("Timestamp")
     if not stamp:
-        raise BadEvent(f"{where}: missing Timestamp")
+        raise BadEvent(N_("{where}: missing {key}"), where=where, key="Timestamp")
     at = from_epoch(stamp, f"{where}: Timestamp")
     direction_text = str(attributes.get("direction") or "inbound").lower()
     direction = Direction.OUTBOUND if direction_text.startswith("outbound") else Direction.INBOUND
@@ -224,7 +250,11 @@ def _hms(value: str | None, where: str) -> float | None:
         return None
     parts = value.strip().split(":")
     if len(parts) not in (1, 3) or not all(p.isdigit() for p in parts):
-        raise BadEvent(f"{where}: {value[:40]!r} is not hh:mm:ss (or whole seconds)")
+        raise BadEvent(
+            N_("{where}: {value!r} is not hh:mm:ss (or whole seconds)"),
+            where=where,
+            value=value[:40],
+        )
     if len(parts) == 1:
         return whole_seconds(value, where)
     hours, minutes, seconds = (int(p) for p in parts)
@@ -246,7 +276,9 @@ def threecx_event(data: dict[str, Any]) -> CallEvent | None:
     if direction is None:
         if kind in ("missed", "notanswered"):
             return None
-        raise BadEvent(f"{where}: call_type must be Inbound, Outbound, Missed or Notanswered")
+        raise BadEvent(
+            N_("{where}: call_type must be Inbound, Outbound, Missed or Notanswered"), where=where
+        )
     ended = _time(data, "ended_at", where)
     answered = _time(data, "answered_at", where)
     talk = _hms(_text(data, "duration", where), f"{where}: duration")
@@ -276,8 +308,11 @@ class WebhookAdapter:
     def __init__(self, spec: SourceSpec, secret: str, *, public_url: str = "") -> None:
         if not spec.is_loopback:
             raise ListenError(
-                f"{spec}: the webhook listens on loopback only (127.0.0.1 or ::1); "
-                "put the site's reverse proxy in front of it (docs/phone-systems.md)"
+                N_(
+                    "{source}: the webhook listens on loopback only (127.0.0.1 or ::1); "
+                    "put the site's reverse proxy in front of it (docs/phone-systems.md)"
+                ),
+                source=spec,
             )
         self.spec = spec
         self.secret = secret
@@ -294,7 +329,15 @@ class WebhookAdapter:
         def refuse(request: Request, status: int, message: str) -> JSONResponse:
             peer = request.client.host if request.client else "?"
             # The secret and whatever credentials were sent stay out of the line.
-            sink.bad(f"webhook: {request.method} {request.url.path} from {peer}: {message}")
+            sink.bad(
+                Phrase(
+                    N_("webhook: {method} {path} from {peer}: {message}"),
+                    method=request.method,
+                    path=request.url.path,
+                    peer=peer,
+                    message=message,
+                )
+            )
             return JSONResponse({"error": message}, status_code=status)
 
         async def body_of(request: Request) -> bytes | None:
@@ -312,7 +355,7 @@ class WebhookAdapter:
             try:
                 event = build()
             except BadEvent as exc:
-                return refuse(request, 400, str(exc))
+                return refuse(request, 400, told(exc))
             if event is None:
                 return JSONResponse({"result": "ignored"}, status_code=202)
             async with self._lock:  # one event at a time, in the order they came
@@ -324,16 +367,22 @@ class WebhookAdapter:
         async def acw_events(request: Request) -> JSONResponse:
             body = await body_of(request)
             if body is None:
-                return refuse(request, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return refuse(
+                    request, 413, Phrase(N_("body over {limit} bytes"), limit=MAX_BODY_BYTES)
+                )
             headers = {k.lower(): v for k, v in request.headers.items()}
             if not (bearer_ok(headers, self.secret) or signature_ok(headers, self.secret, body)):
-                return refuse(request, 401, "not authenticated (bearer token or signature)")
+                return refuse(
+                    request, 401, Phrase(N_("not authenticated (bearer token or signature)"))
+                )
             return await deliver(request, lambda: acw_event(json_object(body, "webhook event")))
 
         async def taskrouter(request: Request) -> JSONResponse:
             body = await body_of(request)
             if body is None:
-                return refuse(request, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return refuse(
+                    request, 413, Phrase(N_("body over {limit} bytes"), limit=MAX_BODY_BYTES)
+                )
             try:
                 params = parse_qsl(
                     body.decode("utf-8"), keep_blank_values=True, strict_parsing=False
@@ -345,14 +394,19 @@ class WebhookAdapter:
             given = request.headers.get("x-twilio-signature", "")
             expected = twilio_signature(self.secret, url, params)
             if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-                return refuse(request, 401, "bad or missing X-Twilio-Signature")
+                return refuse(request, 401, Phrase(N_("bad or missing X-Twilio-Signature")))
             fields = dict(params)
 
             def build() -> CallEvent | None:
                 event = taskrouter_event(fields)
                 if event is None:
                     kind = fields.get("EventType", "")[:60] or "(no EventType)"
-                    sink.bad(f"TaskRouter: event type {kind!r} does not move a call, ignored")
+                    sink.bad(
+                        Phrase(
+                            N_("TaskRouter: event type {kind!r} does not move a call, ignored"),
+                            kind=kind,
+                        )
+                    )
                 return event
 
             return await deliver(request, build)
@@ -360,10 +414,12 @@ class WebhookAdapter:
         async def threecx(request: Request) -> JSONResponse:
             body = await body_of(request)
             if body is None:
-                return refuse(request, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return refuse(
+                    request, 413, Phrase(N_("body over {limit} bytes"), limit=MAX_BODY_BYTES)
+                )
             headers = {k.lower(): v for k, v in request.headers.items()}
             if not bearer_ok(headers, self.secret):
-                return refuse(request, 401, "not authenticated (bearer token)")
+                return refuse(request, 401, Phrase(N_("not authenticated (bearer token)")))
             return await deliver(
                 request, lambda: threecx_event(json_object(body, "3CX call journal"))
             )
@@ -384,7 +440,11 @@ class WebhookAdapter:
         try:
             sock = listening_socket(self.spec.host, self.spec.port)
         except OSError as exc:
-            raise ListenError(f"{self.spec}: cannot listen ({exc.strerror or exc})") from None
+            raise ListenError(
+                N_("{source}: cannot listen ({reason})"),
+                source=self.spec,
+                reason=exc.strerror or exc,
+            ) from None
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app(sink), log_level="warning", access_log=False, lifespan="off"
@@ -399,8 +459,12 @@ class WebhookAdapter:
                 await asyncio.sleep(0.02)
             if serving.done():
                 serving.result()
-                raise ListenError(f"{self.spec}: the webhook server did not start")
-            await sink.connected(f"webhook on http://{self.spec.host}:{self.port}")
+                raise ListenError(
+                    N_("{source}: the webhook server did not start"), source=self.spec
+                )
+            await sink.connected(
+                Phrase(N_("webhook on http://{host}:{port}"), host=self.spec.host, port=self.port)
+            )
             await asyncio.shield(serving)
         finally:
             server.should_exit = True
@@ -409,4 +473,4 @@ class WebhookAdapter:
             except (TimeoutError, asyncio.CancelledError):
                 serving.cancel()
             sock.close()
-        raise ListenError(f"{self.spec}: the webhook server stopped")
+        raise ListenError(N_("{source}: the webhook server stopped"), source=self.spec)
