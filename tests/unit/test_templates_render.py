@@ -166,3 +166,24 @@ def test_a_megabyte_paste_in_the_notes_is_kept_whole(renderer: NoteRenderer) -> 
     note = renderer.render(parse_template(SIMPLE), {"reason": "billing"}, paste)
     assert note.ok
     assert note.text == f"Reason: billing\n\n{paste}"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "stopped at line 1: took more than 200 steps (an endless loop?)"),
+        ("pl", "zatrzymano w wierszu 1: wykonano ponad 200 kroków (nieskończona pętla?)"),
+        ("zh_CN", "已停止（第 1 行）：执行超过 200 步（死循环？）"),
+    ],
+)
+def test_a_stopped_template_is_said_in_the_readers_language(language: str, expected: str) -> None:
+    from acw_tui.errors import Phrase
+    from acw_tui.i18n import say, use_language
+
+    use_language(language)
+    renderer = NoteRenderer(RenderLimits(max_steps=200))
+    note = renderer.render(with_body("{% for i in range(10000) %}x{% endfor %}"), {}, "")
+    assert note.error == "template simple.en: stopped at line 1: took more than 200 steps (an endless loop?)"
+    assert isinstance(note.error, Phrase)
+    problem = note.error.params["problem"]
+    assert say(problem.template, problem.params) == expected

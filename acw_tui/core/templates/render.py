@@ -29,6 +29,7 @@ from acw_tui.core.templates.sandbox import (
     work_budget,
 )
 from acw_tui.core.templates.values import RESERVED_CHARS
+from acw_tui.errors import N_, Phrase
 
 EMPTY, FILLED = RESERVED_CHARS[0], RESERVED_CHARS[1]
 YES_NO = {
@@ -75,7 +76,7 @@ class NoteRenderer:
         self.limits = limits or RenderLimits()
         self.env = NoteSandbox(self.limits, finalize=_finalize)
         # Templates that ran out of steps or time: not tried again on every keystroke.
-        self._exhausted: dict[tuple[str, str], str] = {}
+        self._exhausted: dict[tuple[str, str], Phrase] = {}
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 — one renderer per screen or command
     def compile(self, body: str, name: str, filename: str) -> tuple[Template, bool]:
@@ -116,9 +117,10 @@ class NoteRenderer:
             text, uses_notes = self._render(template, context)
         except _Failure as failure:
             if failure.exhausted:
-                self._exhausted[(template.key, template.body)] = str(failure)
+                self._exhausted[(template.key, template.body)] = failure.phrase
             fallback = plain_note(form_fields, values, notes, template.locale)
-            return RenderedNote(fallback, f"{template.where}: {failure}")
+            problem = Phrase(N_("{where}: {problem}"), where=template.where, problem=failure.phrase)
+            return RenderedNote(fallback, problem)
         # Fields a code added to the form but the template does not print still
         # belong in the note: as plain lines, before the agent's notes.
         printed = self.printed_names(template)
@@ -145,7 +147,9 @@ class NoteRenderer:
             compiled, uses_notes = self.compile(template.body, template.key, where)
         except TemplateSyntaxError as exc:
             line = (exc.lineno or 1) + template.body_line - 1
-            raise _Failure(f"line {line}: syntax error: {exc.message}") from None
+            raise _Failure(
+                Phrase(N_("line {line}: syntax error: {detail}"), line=line, detail=exc.message)
+            ) from None
         context[YES_NO_KEY] = YES_NO.get(template.locale, YES_NO["en"])
         parts: list[str] = []
         size = 0
@@ -160,38 +164,57 @@ class NoteRenderer:
                     size += len(chunk)
                     if size > limit:
                         raise LimitExceeded(
-                            f"the note grew past {self.limits.max_output} characters"
+                            N_("the note grew past {most} characters"),
+                            most=self.limits.max_output,
                         )
         except SecurityError as exc:
-            raise _Failure(f"refused{_at(exc.__traceback__, template)}: {exc}") from None
+            raise _Failure(
+                Phrase(
+                    N_("refused{at}: {detail}"),
+                    at=_at(exc.__traceback__, template),
+                    detail=str(exc),
+                )
+            ) from None
         except LimitExceeded as exc:
             raise _Failure(
-                f"stopped{_at(exc.__traceback__, template)}: {exc}",
+                Phrase(
+                    N_("stopped{at}: {reason}"),
+                    at=_at(exc.__traceback__, template),
+                    reason=exc.phrase,
+                ),
                 exhausted=isinstance(exc, WorkExhausted),
             ) from None
         except RecursionError:
-            raise _Failure("stopped: macros call themselves too deeply") from None
+            raise _Failure(Phrase(N_("stopped: macros call themselves too deeply"))) from None
         except Exception as exc:  # any other mistake of the template's author
             raise _Failure(
-                f"failed{_at(exc.__traceback__, template)}: {type(exc).__name__}: {exc}"
+                Phrase(
+                    N_("failed{at}: {kind}: {detail}"),
+                    at=_at(exc.__traceback__, template),
+                    kind=type(exc).__name__,
+                    detail=str(exc),
+                )
             ) from None
         return tidy("".join(parts)), uses_notes
 
 
 class _Failure(Exception):
-    def __init__(self, message: str, exhausted: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, phrase: Phrase, exhausted: bool = False) -> None:
+        super().__init__(str(phrase))
+        self.phrase = phrase
         self.exhausted = exhausted
 
 
-def _at(tb: TracebackType | None, template: NoteTemplate) -> str:
+def _at(tb: TracebackType | None, template: NoteTemplate) -> Phrase | str:
     """' at line N' for the innermost frame of the template, if there is one."""
     line = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == template.where:
             line = tb.tb_lineno
         tb = tb.tb_next
-    return f" at line {line + template.body_line - 1}" if line else ""
+    if not line:
+        return ""  # (not a Phrase: an empty message id would read as the catalog's header)
+    return Phrase(N_(" at line {line}"), line=line + template.body_line - 1)
 
 
 def tidy(text: str) -> str:

@@ -37,6 +37,8 @@ from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
+from acw_tui.errors import N_, Phrase, fill
+
 
 @dataclass(frozen=True)
 class RenderLimits:
@@ -64,7 +66,12 @@ _ALLOWANCE: contextvars.ContextVar[_Allowance | None] = contextvars.ContextVar(
 
 
 class LimitExceeded(Exception):
-    """The template did more work than a note needs; the message says which limit."""
+    """The template did more work than a note needs; the message says which limit.
+    Kept as its template and parameters, so it is shown in the reader's language."""
+
+    def __init__(self, template: str, /, **params: Any) -> None:
+        super().__init__(fill(template, params))
+        self.phrase = Phrase(template, **params)
 
 
 class WorkExhausted(LimitExceeded):
@@ -115,7 +122,7 @@ def printed_size(value: Any, limit: int) -> int:
         if key in seen:
             return seen[key]
         if depth > 50:
-            raise LimitExceeded("values nested more than 50 deep")
+            raise LimitExceeded(N_("values nested more than 50 deep"))
         if isinstance(item, dict):
             parts: Any = (p for pair in item.items() for p in pair)
         elif isinstance(item, list | tuple | set | frozenset):
@@ -186,7 +193,7 @@ def _short_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) 
     from jinja2.utils import generate_lorem_ipsum
 
     if not (0 <= n <= 20 and 1 <= min <= max <= 200):
-        raise LimitExceeded("lipsum() asks for more filler text than a note needs")
+        raise LimitExceeded(N_("lipsum() asks for more filler text than a note needs"))
     return str(generate_lorem_ipsum(n, html, min, max))
 
 
@@ -228,12 +235,15 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
         allowance = _ALLOWANCE.get()
         most = allowance.size if allowance is not None else self.limits.max_size
         if size > most:
-            raise LimitExceeded(f"{what} would be {size} long (at most {most})")
+            raise LimitExceeded(
+                N_("{what} would be {size} long (at most {most})"), what=what, size=size, most=most
+            )
         if allowance is not None:
             allowance.spent += size
             if allowance.spent > allowance.built:
                 raise LimitExceeded(
-                    f"built more than {allowance.built} characters of text and lists in all"
+                    N_("built more than {built} characters of text and lists in all"),
+                    built=allowance.built,
                 )
 
     def _check_ints(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -244,14 +254,19 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
                 and abs(value) > self.limits.max_int_argument
             ):
                 raise LimitExceeded(
-                    f"the number {value} is too large an argument "
-                    f"(at most {self.limits.max_int_argument})"
+                    N_("the number {value} is too large an argument (at most {most})"),
+                    value=value,
+                    most=self.limits.max_int_argument,
                 )
 
     def _range(self, *args: int) -> range:
         numbers = range(*args)
         if len(numbers) > self.limits.max_range:
-            raise LimitExceeded(f"range of {len(numbers)} items (at most {self.limits.max_range})")
+            raise LimitExceeded(
+                N_("range of {count} items (at most {most})"),
+                count=len(numbers),
+                most=self.limits.max_range,
+            )
         return numbers
 
     def _bounded(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -303,7 +318,7 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
         for item in value:
             items.append(item)
             if len(items) > self.limits.max_size:
-                raise LimitExceeded(f"more than {self.limits.max_size} items")
+                raise LimitExceeded(N_("more than {most} items"), most=self.limits.max_size)
         return items
 
     def _precheck_method(
@@ -335,7 +350,7 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
         most = allowance.size if allowance is not None else self.limits.max_size
         size = printed_size(value, most)
         if size > most:
-            raise LimitExceeded(f"{what} would be over {most} long")
+            raise LimitExceeded(N_("{what} would be over {most} long"), what=what, most=most)
 
     def check_printed(self, value: Any) -> None:
         """Count a value the template prints against the render's allowances."""
@@ -369,7 +384,9 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
         elif operator_name == "**" and isinstance(left, int) and isinstance(right, int):
             digits = max(abs(left), 2).bit_length() * abs(right)
             if digits > 10_000:
-                raise LimitExceeded(f"{left} ** {right} is too large a number")
+                raise LimitExceeded(
+                    N_("{left} ** {right} is too large a number"), left=left, right=right
+                )
         return {
             "*": operator.mul,
             "**": operator.pow,
@@ -420,9 +437,14 @@ def work_budget(limits: RenderLimits, given: int = 0) -> Iterator[None]:
         steps += 1
         if steps % 512 == 0 or steps > limits.max_steps:
             if steps > limits.max_steps:
-                raise WorkExhausted(f"took more than {limits.max_steps} steps (an endless loop?)")
+                raise WorkExhausted(
+                    N_("took more than {steps} steps (an endless loop?)"), steps=limits.max_steps
+                )
             if time.monotonic() > deadline:
-                raise WorkExhausted(f"took longer than {limits.max_seconds:g} s (an endless loop?)")
+                raise WorkExhausted(
+                    N_("took longer than {seconds} s (an endless loop?)"),
+                    seconds=f"{limits.max_seconds:g}",
+                )
         return trace
 
     previous = sys.gettrace()

@@ -14,7 +14,8 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Label, TextArea
 
-from acw_tui.i18n import _
+from acw_tui.errors import Phrase
+from acw_tui.i18n import _, say
 
 if TYPE_CHECKING:
     from acw_tui.core.templates import RenderedNote
@@ -79,6 +80,9 @@ class NotePreview(Vertical):
         if rendered.error:
             # The file name is enough on the agent's screen; lint gives the full path.
             where, _sep, detail = rendered.error.partition(": ")
+            problem = getattr(rendered.error, "params", {}).get("problem")
+            if isinstance(problem, Phrase):  # shown in the agent's language
+                detail = say(problem.template, problem.params)
             message = _(
                 "Template problem in {file}: {detail} — a plain note "
                 "(fields and notes) will be stored instead."
