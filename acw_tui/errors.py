@@ -13,7 +13,7 @@ templates (the error classes and `N_` are Babel keywords, see acw_tui/i18n_catal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -50,3 +50,10 @@ class Phrase(str):
         phrase.template = template
         phrase.params = params
         return phrase
+
+    @classmethod
+    def joined(cls, separator: str, parts: Iterable[str]) -> Phrase:
+        """`parts` one after another, each shown in the reader's language on its own
+        (a list of reasons, of facts): the template is only their placeholders."""
+        named = {f"part{n}": part for n, part in enumerate(parts)}
+        return cls(separator.join(f"{{{name}}}" for name in named), **named)

@@ -77,10 +77,7 @@ class CallEvent:
             facts.append(Phrase(N_("hold {seconds:g}s"), seconds=self.hold_seconds))
         if self.hung_up_by:
             facts.append(Phrase(HUNG_UP_BY[self.hung_up_by]))
-        separator = ", "
-        template = separator.join(f"{{fact{n}}}" for n in range(len(facts)))
-        named = {f"fact{n}": fact for n, fact in enumerate(facts)}
-        return Phrase(template, **named)
+        return Phrase.joined(", ", facts)
 
 
 HUNG_UP_BY = {

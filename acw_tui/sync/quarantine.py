@@ -170,16 +170,15 @@ def _requeue(db: object, item: Quarantined, claim: str | None, now: datetime) ->
         changes["site_id"] = claim
     if changes:
         updated = update_record(db, item.table, item.row_id, changes, now)  # type: ignore[arg-type]
-        fixes = {
-            f"fix{n}": Phrase(
-                N_("site_id {old} → {new}"), old=repr(row.get("site_id")), new=repr(claim)
-            )
-            if name == "site_id"
-            else Phrase(N_("NUL removed from {column}"), column=name)
-            for n, name in enumerate(changes)
-        }
-        joined = ", ".join(f"{{{key}}}" for key in fixes)  # each fix translated alone
-        fixed = Phrase(joined, **fixes)
+        fixed = Phrase.joined(
+            ", ",
+            (
+                Phrase(N_("site_id {old} → {new}"), old=repr(row.get("site_id")), new=repr(claim))
+                if name == "site_id"
+                else Phrase(N_("NUL removed from {column}"), column=name)
+                for name in changes
+            ),
+        )
         return Phrase(
             N_("{where}: {fixed}; queued as rev {rev}"),
             where=where,

@@ -3,6 +3,7 @@ and a paced build is the same model as one built straight through."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -22,7 +23,9 @@ WORDS = st.sampled_from(
 TEXTS = st.lists(WORDS, max_size=30).map(" ".join)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(
+    max_examples=int(os.environ.get("ACW_COMPLETION_EXAMPLES", "100")), deadline=None, derandomize=True
+)
 @given(st.lists(TEXTS, max_size=6), st.integers(min_value=1, max_value=4))
 def test_counting_into_one_counter_adds_what_each_text_counts(texts: list[str], weight: int) -> None:
     from collections import Counter

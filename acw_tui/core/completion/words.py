@@ -73,11 +73,6 @@ def word_runs(text: str) -> Iterator[list[str]]:
             yield run
 
 
-def context_key(words: list[str] | tuple[str, ...]) -> str:
-    """The key of a context (the words before the one predicted), case-folded."""
-    return JOIN.join(w.casefold() for w in words)
-
-
 def note_ngrams(text: str, order: int = 3) -> Counter[tuple[str, str]]:
     """(context key, next word) → count, for every context of 0 to `order`-1 words.
 

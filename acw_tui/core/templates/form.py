@@ -149,9 +149,7 @@ class NoteForm:
         ]
         if not reasons:
             return None
-        parts = {f"reason{n}": reason for n, reason in enumerate(reasons)}
-        joined = "; ".join(f"{{{name}}}" for name in parts)  # each part translated alone
-        return Phrase(joined, **parts)
+        return Phrase.joined("; ", reasons)
 
     def finished(
         self,

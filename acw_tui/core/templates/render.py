@@ -213,7 +213,7 @@ def _at(tb: TracebackType | None, template: NoteTemplate) -> Phrase | str:
             line = tb.tb_lineno
         tb = tb.tb_next
     if not line:
-        return ""  # (not a Phrase: an empty message id would read as the catalog's header)
+        return ""
     return Phrase(N_(" at line {line}"), line=line + template.body_line - 1)
 
 
