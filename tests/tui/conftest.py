@@ -68,6 +68,24 @@ def acw_open(app: object, call_id: str | None = None) -> Callable[[], bool]:
     return ready
 
 
+@pytest.fixture
+def quick_aids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notes' coaching figures and completion model load right after the guide."""
+    from acw_tui.tui.widgets import notes_editor
+
+    monkeypatch.setattr(notes_editor, "AIDS_AFTER", 0.0)
+
+
+async def aids_loaded(pilot: Pilot) -> None:
+    """Wait until every notes editor on screen has its coaching figures and completion
+    model: a snapshot taken before would depend on how fast the machine is (a ghost
+    suggestion appears once the model is in)."""
+    from acw_tui.tui.widgets.notes_editor import NotesEditor
+
+    editors = list(pilot.app.screen.query(NotesEditor))
+    await wait_for(pilot, lambda: all(editor.aids_loaded for editor in editors))
+
+
 async def settle(pilot: Pilot) -> None:
     """Let the app save what is on screen and finish every write it has asked for."""
     app = pilot.app

@@ -24,12 +24,13 @@ from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.widgets.key_bar import KeyBar, pack
-from tests.tui.conftest import acw_open, settle, type_text, wait_for
+from tests.tui.conftest import acw_open, aids_loaded, settle, type_text, wait_for
 
 WORD = re.compile(r"[A-Za-z]{3,}")
 # Names that stay as they are in every language: the product, the ACW acronym and the
 # keys as printed on the keyboard.
 PROPER_NAMES = {"acw", "ctrl", "enter", "escape"}
+pytestmark = pytest.mark.usefixtures("quick_aids")
 
 
 @pytest.fixture(autouse=True)
@@ -127,10 +128,14 @@ def assert_fits(widget: Label, text: str) -> None:
 
 
 async def steady(pilot: Pilot) -> None:
+    await aids_loaded(pilot)
     await settle(pilot)
     for widget in pilot.app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
+            # TextArea caches a line drawn in the blink's off phase under the same key
+            # as a line with a steady cursor: drop it, or the cursor may be missing.
+            widget.notify_style_update()
     await pilot.pause()
 
 

@@ -30,6 +30,7 @@ from tests.tui.conftest import acw_open, type_text, wait_for
 from tests.tui.test_languages import steady
 
 SIZE = (120, 40)
+pytestmark = pytest.mark.usefixtures("quick_aids")
 # Fixtures of the language tests: an app whose config sets the locale; local time in UTC.
 app_in = test_languages.app_in
 utc_local_time = test_languages.utc_local_time

@@ -15,9 +15,10 @@ from textual.widgets import Input, TextArea
 
 from acw_tui.service.desk import FinishRequest
 from acw_tui.tui.widgets.note_preview import NotePreview
-from tests.tui.conftest import acw_open, settle, type_text, wait_for
+from tests.tui.conftest import acw_open, aids_loaded, settle, type_text, wait_for
 
 SIZE = (140, 42)
+pytestmark = pytest.mark.usefixtures("quick_aids")
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +36,15 @@ def form_ready(app):
 
 
 async def steady_cursors(pilot: Pilot) -> None:
+    await aids_loaded(pilot)
     await settle(pilot)  # the status line then always says "Draft saved"
     pilot.app.screen.refresh_preview()  # no preview still waiting for a typing pause
     for widget in pilot.app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
+            # TextArea caches a line drawn in the blink's off phase under the same key
+            # as a line with a steady cursor: drop it, or the cursor may be missing.
+            widget.notify_style_update()
 
 
 def test_acw_screen_with_form_and_preview(snap_compare, make_app, hook) -> None:
@@ -64,6 +69,28 @@ def test_acw_screen_with_form_and_preview(snap_compare, make_app, hook) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fill)
+
+
+@pytest.mark.parametrize("later", [0.75, 1.75])
+async def test_a_steady_screen_does_not_depend_on_when_it_is_taken(make_app, hook, later) -> None:
+    """A snapshot taken in the cursor's off phase, or before the completion model was in,
+    once differed from the stored one on a slow machine."""
+    from tests.tui.test_languages import screen_text
+
+    app = make_app()
+    hook.call_ended("PBX-7", queue="billing", customer_ref="CU-9", talk_seconds=185)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, form_ready(app))
+        await type_text(pilot, "cx asked abt refund")
+        await steady_cursors(pilot)
+        await pilot.pause()
+        first = screen_text(app)
+        app.screen.notes.cursor_blink = True
+        await pilot.press("x", "backspace")  # the same text, drawn afresh
+        await pilot.pause(later)  # the cursor blinks every 0.5 s: now in its off phase
+        await steady_cursors(pilot)
+        await pilot.pause()
+        assert screen_text(app) == first
 
 
 def test_preview_of_a_template_that_breaks_the_rules(

@@ -164,6 +164,9 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self.coaching = coaching
         self._coaching_hint = ""
         self._last_key = time.monotonic()
+        # True once the coaching figures and the completion model have been read (or
+        # given up on): from then on what the editor shows depends only on its text.
+        self.aids_loaded = False
 
     def on_mount(self) -> None:
         if any(
@@ -180,6 +183,8 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 exclusive=True,
                 group="guide",
             )
+        else:
+            self.aids_loaded = True  # nothing to load
 
     def _load_guide(self) -> None:
         guide = self.guide
@@ -205,13 +210,14 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 often_undone = {}
             with suppress(RuntimeError):
                 self.app.call_from_thread(setattr, self, "often_undone", often_undone)
+        model = None
         if self._completion_source is not None:
             try:
                 model = self._completion_source(guide, self._wait_for_pause)
             except Exception:  # no suggestions is the worst a broken store may cause
-                return
-            with suppress(RuntimeError):
-                self.app.call_from_thread(self.use_completion, model)
+                model = None
+        with suppress(RuntimeError):
+            self.app.call_from_thread(self._aids_ready, model)
 
     def _wait_for_pause(self) -> None:
         """On the loading thread: return once the agent has not pressed a key for
@@ -226,6 +232,11 @@ class NotesEditor(TextArea, inherit_bindings=False):
                 return
             time.sleep(QUIET - quiet)
             waited += QUIET - quiet
+
+    def _aids_ready(self, model: CompletionModel | None) -> None:
+        if model is not None:
+            self.use_completion(model)
+        self.aids_loaded = True
 
     def use_completion(self, model: CompletionModel | None) -> None:
         """Suggest from `model` from now on (None: no suggestions)."""
