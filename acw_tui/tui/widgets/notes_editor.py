@@ -72,6 +72,7 @@ PACE_AT_MOST = 3.0
 class _EditorGone(Exception):
     """The notes editor left the screen while its aids were loading."""
 
+
 # Keys the screens answer to, whatever has the focus.
 SCREEN_KEYS = frozenset(f"f{n}" for n in range(1, 25))
 
