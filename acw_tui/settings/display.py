@@ -4,7 +4,13 @@
 [display]
 theme = "high-contrast"   # "default", "high-contrast" or "monochrome"
 plain = false             # true: no box drawing (screen readers); `acw --plain` too
+terminal_cursor = true    # the terminal's own cursor shows at the caret while typing
 ```
+
+The terminal's own cursor is what screen magnifiers and braille displays follow: it is
+shown, at the caret, while a text field has the focus, and hidden elsewhere (a list or
+a button shows its own highlight). `terminal_cursor = false` keeps it hidden always, as
+most Textual apps do; its place still follows the caret.
 
 `NO_COLOR` in the environment (any value) draws the screen without colour whatever the
 theme; the timer then says its state in words, as it always does.
@@ -25,6 +31,7 @@ THEMES = ("default", "high-contrast", "monochrome")
 class DisplaySettings:
     theme: str = "default"
     plain: bool = False
+    terminal_cursor: bool = True
 
 
 def display_settings(config: Config, environ: dict[str, str] | None = None) -> DisplaySettings:
@@ -40,5 +47,5 @@ def display_settings(config: Config, environ: dict[str, str] | None = None) -> D
     environ = dict(os.environ) if environ is None else environ
     if "NO_COLOR" in environ and settings.theme == "default":
         # Without colour the default theme's states would rest on colour alone.
-        return DisplaySettings("monochrome", settings.plain)
+        return DisplaySettings("monochrome", settings.plain, settings.terminal_cursor)
     return settings

@@ -30,8 +30,8 @@ from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, said
 from acw_tui.service.desk import Desk, DraftContent
 from acw_tui.service.drafts import DraftKeeper
-from acw_tui.tui.caret import caret_cell
-from acw_tui.tui.compat import LastResort, TranslatedPalette, guard_dispatch
+from acw_tui.tui.caret import caret_cell, typing_in
+from acw_tui.tui.compat import LastResort, TranslatedPalette, guard_dispatch, show_terminal_cursor
 from acw_tui.tui.desk_calls import DeskCalls
 from acw_tui.tui.messages import (
     AgentStateChanged,
@@ -105,6 +105,8 @@ TEXTUAL_COMMANDS = (
 
 class AcwApp(LastResort):
     TITLE = "acw"
+    terminal_cursor = True  # `[display] terminal_cursor`, read when mounted
+    _cursor_shown = False  # Textual's driver starts with the cursor hidden
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("f1", "toggle_keys", N_("Keys"), show=False),
@@ -153,6 +155,12 @@ class AcwApp(LastResort):
         except Exception:  # no screen yet, or the app is closing
             focused = None
         caret = caret_cell(focused)
+        # Textual reads this once per frame, just before it writes the frame: the place
+        # to show the cursor where text is typed and hide it elsewhere.
+        shown = self.terminal_cursor and typing_in(focused)
+        if shown != self._cursor_shown:
+            self._cursor_shown = shown
+            show_terminal_cursor(self, shown)
         return self.cursor_placed if caret is None else caret
 
     @cursor_position.setter
@@ -212,6 +220,8 @@ class AcwApp(LastResort):
         from acw_tui.tui.themes import apply_display
 
         apply_display(self)
+        # Back from ctrl+z the driver has hidden the cursor again: the next frame decides.
+        self.app_resume_signal.subscribe(self, lambda _app: setattr(self, "_cursor_shown", False))
         pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups")) or []
         self._pending = pending
         self._data_version = self.calls.read(self.desk.data_version) or -1
@@ -540,7 +550,11 @@ class AcwApp(LastResort):
                 message=_("Drafts could not be saved to the store ({problems}).").format(
                     problems="; ".join(problems)
                 )
-                + (" " + _("The text is kept in {folder}.").format(folder=unsaved) if unsaved else ""),
+                + (
+                    " " + _("The text is kept in {folder}.").format(folder=unsaved)
+                    if unsaved
+                    else ""
+                ),
             )
             return
         try:

@@ -33,3 +33,10 @@ def caret_cell(focused: Widget | None) -> Offset | None:
         return Offset(x + before - focused.scroll_offset.x, y)
     x, y, _width, _height = focused.content_region
     return Offset(x, y)
+
+
+def typing_in(focused: Widget | None) -> bool:
+    """True when `focused` is a text field taking keys (its caret is where text goes)."""
+    if isinstance(focused, TextArea):
+        return not focused.read_only and focused.is_mounted and bool(focused.region)
+    return isinstance(focused, Input) and focused.is_mounted and bool(focused.region)

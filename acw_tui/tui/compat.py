@@ -42,6 +42,18 @@ Highlight = tuple[int, int | None, str]
 SELECT_PARTS = ("SelectCurrent", "SelectOverlay")
 
 
+# -- the terminal ----------------------------------------------------------------------------
+
+
+def show_terminal_cursor(app: App[Any], visible: bool) -> None:
+    """Show or hide the terminal's own cursor (Textual's driver hides it when the app
+    starts and has no public switch). Written through the driver, so it keeps its place
+    between two frames."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write("\x1b[?25h" if visible else "\x1b[?25l")
+
+
 # -- TextArea: typing ---------------------------------------------------------------------
 
 

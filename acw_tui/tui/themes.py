@@ -74,4 +74,5 @@ def apply_display(app: AcwApp) -> None:
     if chosen is not None:
         app.theme = chosen
     app.plain = app.plain or settings.plain
+    app.terminal_cursor = settings.terminal_cursor
     app.set_class(app.plain, "-plain")

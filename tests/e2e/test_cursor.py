@@ -65,3 +65,47 @@ def test_the_terminal_cursor_is_at_the_caret(terminal: Terminal) -> None:  # noq
     terminal.keys("agent", "Escape")  # back to the notes: the cursor comes back too
     terminal.wait_for("agent", "ACW · call E2E-CUR")
     assert_cursor_at(terminal, "agent", "refund sent 已退款", "refund sent 已退款")
+
+
+def cursor_shown(term: Terminal, name: str) -> bool:
+    return term.tmux("display", "-p", "-t", name, "#{cursor_flag}").strip() == "1"
+
+
+def until(condition, seconds: float = 5) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def test_the_terminal_cursor_shows_while_typing_and_hides_elsewhere(
+    terminal: Terminal,  # noqa: F811
+) -> None:
+    terminal.start("agent")
+    terminal.wait_for("agent", "Ready")
+    assert until(lambda: not cursor_shown(terminal, "agent")), "shown on the ready screen"
+    hook(terminal, "call-ended", "--call-id", "E2E-SHOW", "--queue", "billing")
+    terminal.wait_for("agent", "ACW · call E2E-SHOW", seconds=5)
+    terminal.keys("agent", "-l", "refund sent")
+    terminal.wait_for("agent", "refund sent")
+    assert until(lambda: cursor_shown(terminal, "agent")), "hidden in the notes"
+    terminal.keys("agent", "F3")  # the pending list: a highlight, no caret
+    terminal.wait_for("agent", "Pending")
+    assert until(lambda: not cursor_shown(terminal, "agent")), "shown over a list"
+    terminal.keys("agent", "Escape")
+    terminal.wait_for("agent", "ACW · call E2E-SHOW")
+    assert until(lambda: cursor_shown(terminal, "agent")), "hidden back in the notes"
+
+
+def test_the_terminal_cursor_can_stay_hidden(terminal: Terminal) -> None:  # noqa: F811
+    (Path(terminal.env["ACW_HOME"]) / "config.toml").write_text(
+        "[display]\nterminal_cursor = false\n", encoding="utf-8"
+    )
+    terminal.start("agent")
+    terminal.wait_for("agent", "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-HIDE", "--queue", "billing")
+    terminal.wait_for("agent", "ACW · call E2E-HIDE", seconds=5)
+    terminal.keys("agent", "-l", "refund sent")
+    terminal.wait_for("agent", "refund sent")
+    assert_cursor_at(terminal, "agent", "refund sent", "refund sent")  # placed, not shown
+    assert not cursor_shown(terminal, "agent")

@@ -118,6 +118,16 @@ async def test_select_still_composes_the_parts_it_queries_when_mounted() -> None
     assert "SelectOverlay" in source, changed("Select mounting", "it queries something else")
 
 
+async def test_the_app_s_driver_takes_writes() -> None:
+    """`show_terminal_cursor`: the running app's driver, and its `write`."""
+    app = Host()
+    async with app.run_test():
+        driver = getattr(app, "_driver", None)
+        assert driver is not None, changed("App._driver", "it is gone")
+        assert callable(getattr(driver, "write", None)), changed("Driver.write", "it is gone")
+        compat.show_terminal_cursor(app, True)  # headless: nothing written, no error
+
+
 # -- nobody else touches them ----------------------------------------------------------------
 
 # What compat wraps, by name: never used anywhere else in acw_tui.
@@ -129,6 +139,7 @@ WRAPPED = {
     "_highlights",
     "_line_cache",
     "_theme",
+    "_driver",
 }
 # Textual calls these hooks by name: defining one overrides Textual's own.
 HOOK_PREFIXES = ("_on_", "_watch_", "_validate_", "_compute_")

@@ -177,6 +177,24 @@ async def test_the_screen_shows_the_language_s_numbers(demo_db: Path, speak: Non
         assert re.fullmatch(r"\d+,\d%", cells[6])  # ACW %: a decimal comma
 
 
+async def test_the_charts_marks_are_round_numbers_of_the_language(
+    demo_db: Path, speak: None
+) -> None:
+    """plotext's own marks read `176.0` in every language; acw's are round figures
+    written the way the language writes numbers (the unit test covers `0,5` and
+    `12 000`)."""
+    use_language("pl")
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+    vertical = re.findall(r"(\S+)┤", text)  # the value axes of the first two charts
+    numbers = [mark for mark in vertical if mark[0].isdigit()]
+    assert len(numbers) >= 6, vertical
+    assert all(re.fullmatch(r"\d+", mark) for mark in numbers), numbers
+    assert {"0", "50", "100", "150"} <= set(numbers)
+
+
 @pytest.mark.parametrize("locale", ["pl", "es", "zh"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_snapshot_of_the_reports_screen_per_language(

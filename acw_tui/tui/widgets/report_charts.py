@@ -3,13 +3,19 @@
 plotext counts every character as one cell, so a Chinese title or legend inside the
 plot would push its frame out of line: each chart's words (title, legend, team median)
 are its `heading`, which the screen shows in a Label above the plot (Textual measures
-double-width text), in the chosen language. Inside the plot are only numbers and ids.
+double-width text), in the chosen language. Inside the plot are only numbers and ids;
+the numbers on the value axis are round ones acw picks and writes the language's way
+(plotext's own would read `1234.0` in every language).
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Sequence
+
 from rich.text import Text
-from textual_plotext import PlotextPlot
+from textual_plotext import Plot, PlotextPlot
 
 from acw_tui.i18n import _
 from acw_tui.reports.assemble import Report
@@ -29,6 +35,47 @@ def spaced(count: int, room: int, each: int, multiple: int = 1) -> int:
         return max(count, 1)
     step = max(1, -(-each * count // room))
     return -(-step // multiple) * multiple
+
+
+def round_ticks(values: Sequence[float], most: int) -> list[float]:
+    """At most `most` (at least 2) evenly spaced round values, steps of 1, 2 or 5 times
+    a power of ten, whose span covers `values`: the marks of a value axis."""
+    finite = [value for value in values if math.isfinite(value)]
+    low, high = min(finite, default=0.0), max(finite, default=0.0)
+    high = max(high, low + 1)  # figures of seconds and counts: no finer than 0.2
+    most = max(most, 2)
+    rough = (high - low) / (most - 1)
+    power = 10 ** math.floor(math.log10(rough))
+    # The finest round step that needs no more than `most` marks (a step wider than the
+    # largest figure needs two: 0 and one step).
+    for step in (m * power * 10**k for k in itertools.count() for m in (1, 2, 5)):
+        first, last = math.floor(low / step), math.ceil(high / step)
+        if last - first + 1 <= most:
+            break
+    return [float(round(i * step, 6)) for i in range(first, last + 1)]
+
+
+def value_axis(plt: Plot, values: Sequence[float], most: int, *, horizontal: bool = False) -> None:
+    """Mark the value axis at round values, written as the reader's language writes them."""
+    ticks = round_ticks(values, most)
+    labels = axis_labels(ticks)
+    if horizontal:
+        plt.xlim(ticks[0], ticks[-1])
+        plt.xticks(ticks, labels)
+    else:
+        plt.ylim(ticks[0], ticks[-1])
+        plt.yticks(ticks, labels)
+
+
+def axis_labels(ticks: Sequence[float]) -> list[str]:
+    """The marks as the reader's language writes numbers (`0,5`, `12 000`)."""
+    shown = LocalFormat()
+    return [shown.count(int(tick)) if tick.is_integer() else shown.plain(tick) for tick in ticks]
+
+
+def marks_for_rows(rows: int) -> int:
+    """How many marks a vertical value axis of `rows` rows takes (one every 3 rows)."""
+    return min(6, max(2, rows // 3))
 
 
 # The trend's two lines, in plotext's colour names and the same colours as Rich names
@@ -53,6 +100,8 @@ class DistributionChart(PlotextPlot):
         widest = max((len(b.label) for b in buckets), default=4) + 2
         step = spaced(len(buckets), self.size.width - AXIS_COLUMNS, widest, multiple=5)
         plt.xticks(list(range(1, len(buckets) + 1, step)), [b.label for b in buckets][::step])
+        counts = [0] + [b.wrapups for b in buckets]
+        value_axis(plt, counts, marks_for_rows(self.size.height - AXIS_ROWS))
         self.refresh()
 
 
@@ -80,6 +129,8 @@ class TrendChart(PlotextPlot):
                 -(-len(days) // 4), spaced(len(days), self.size.width - AXIS_COLUMNS, widest)
             )
             plt.xticks(xs[::step], labels[::step])
+            seconds = [row.acw_avg_s or 0 for row in days] + [row.acw_median_s or 0 for row in days]
+            value_axis(plt, seconds, marks_for_rows(self.size.height - AXIS_ROWS))
         self.heading = Text.assemble(
             _("ACW by day (seconds)"),
             ": ",
@@ -113,9 +164,15 @@ class AgentsChart(PlotextPlot):
             step = spaced(len(agents), self.size.height - AXIS_ROWS, 1)
             shown_rows = list(range(len(agents), 0, -step))
             plt.yticks(shown_rows, [agents[i - 1].agent_id for i in shown_rows])
+        lines = []
         for median in report.team_medians.values():
             plt.vline(median, "red")
             plt.vline(median * report.outlier_factor, "orange")
+            lines += [median, median * report.outlier_factor]
+        if agents:
+            # One mark every ten columns or so: a label is up to six cells wide.
+            most = min(6, max(2, (self.size.width - AXIS_COLUMNS) // 10))
+            value_axis(plt, [0] + [a.median_s for a in agents] + lines, most, horizontal=True)
         medians = ", ".join(LocalFormat.seconds(m) for m in report.team_medians.values())
         self.heading = _("Median ACW per agent (s); team median {medians}").format(
             medians=medians or DASH
