@@ -28,7 +28,7 @@ from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.widgets import Select, TextArea
+from textual.widgets import OptionList, Select, TextArea
 from textual.widgets._key_panel import BindingsTable
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Edit, Selection, TextAreaTheme
@@ -52,6 +52,12 @@ def show_terminal_cursor(app: App[Any], visible: bool) -> None:
     driver = app._driver
     if driver is not None and not app.is_headless:
         driver.write("\x1b[?25h" if visible else "\x1b[?25l")
+
+
+def option_top_line(option_list: OptionList, index: int) -> int | None:
+    """The line, counted from the top of the whole list, where option `index` starts
+    (options may wrap over several lines; None when it is not laid out)."""
+    return option_list._index_to_line.get(index)
 
 
 # -- TextArea: typing ---------------------------------------------------------------------

@@ -128,6 +128,24 @@ async def test_the_app_s_driver_takes_writes() -> None:
         compat.show_terminal_cursor(app, True)  # headless: nothing written, no error
 
 
+async def test_option_list_still_maps_an_option_to_its_first_line() -> None:
+    """`option_top_line`: where each option starts, options of two lines included."""
+    from textual.widgets import OptionList
+
+    class ListHost(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OptionList("one", "two\nlines", "three")
+
+    app = ListHost()
+    async with app.run_test():
+        options = app.query_one(OptionList)
+        assert isinstance(getattr(OptionList, "_index_to_line", None), property), changed(
+            "OptionList._index_to_line", "it is no longer a property"
+        )
+        lines = [compat.option_top_line(options, index) for index in range(3)]
+        assert lines == [0, 1, 3], changed("OptionList._index_to_line", f"it says {lines}")
+
+
 # -- nobody else touches them ----------------------------------------------------------------
 
 # What compat wraps, by name: never used anywhere else in acw_tui.
@@ -140,6 +158,7 @@ WRAPPED = {
     "_line_cache",
     "_theme",
     "_driver",
+    "_index_to_line",
 }
 # Textual calls these hooks by name: defining one overrides Textual's own.
 HOOK_PREFIXES = ("_on_", "_watch_", "_validate_", "_compute_")

@@ -1,6 +1,7 @@
 """The real terminal cursor sits where text is typed (magnifiers and braille displays
 follow it): at the caret of the notes editor or of a dialog's field, after typing,
-moving, a resize and a dialog closing; with a list focused, on the list.
+moving, a resize and a dialog closing; with a list or a table focused, at the start of
+its highlighted row.
 
 The caret's cell is found on the screen as drawn (the typed text's row and column),
 not from the widget that is being checked.
@@ -9,11 +10,14 @@ not from the widget that is being checked.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.app import App, ComposeResult
 from textual.geometry import Offset
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, OptionList, TextArea
 
 from acw_tui.tui.app import AcwApp
+from acw_tui.tui.caret import caret_cell
 from tests.tui.conftest import acw_open, type_text, wait_for
 
 
@@ -141,3 +145,63 @@ async def test_a_focused_part_that_is_not_a_field_has_the_cursor(make_app, hook)
         codes = app.focused
         assert codes is not None
         assert app.cursor_position == codes.content_region.offset
+
+
+def row_of(app: AcwApp, text: str, widget: Widget) -> int:
+    """The screen row within `widget` where `text` is drawn (first)."""
+    region = widget.region
+    lines = drawn_lines(app)
+    for y in range(region.y, region.bottom):
+        if text in lines[y][region.x : region.right]:
+            return y
+    raise AssertionError(f"{text!r} not drawn in {widget!r}:\n" + "\n".join(lines))
+
+
+async def test_in_the_codes_list_the_cursor_is_on_the_highlighted_code(make_app, hook) -> None:
+    app = make_app()
+    hook.call_ended("PBX-7", queue="billing")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await notes_open(pilot, app)
+        await pilot.press("f10", "tab")  # the filter, then the list of codes
+        await wait_for(pilot, lambda: isinstance(app.focused, OptionList))
+        codes = app.focused
+        assert isinstance(codes, OptionList)
+        for _ in range(3):
+            await pilot.press("down")
+            await pilot.pause()
+            assert codes.highlighted is not None
+            option = codes.get_option_at_index(codes.highlighted)
+            label = str(option.prompt).split("  ")[0]
+            wanted = Offset(codes.content_region.x, row_of(app, label, codes))
+            assert app.cursor_position == wanted
+
+
+class TableHost(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("call", "code")
+        table.add_rows([(f"PBX-{n}", "refund") for n in range(40)])
+        table.focus()
+
+    @property  # type: ignore[override]
+    def cursor_position(self) -> Offset:
+        return caret_cell(self.focused) or Offset(0, 0)
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        pass
+
+
+async def test_in_a_table_the_cursor_is_on_the_highlighted_row_even_scrolled() -> None:
+    app = TableHost()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(DataTable)
+        for presses, row in ((2, "PBX-2"), (20, "PBX-22")):  # the second scrolls the table
+            await pilot.press(*["down"] * presses)
+            await pilot.pause()
+            wanted = Offset(table.content_region.x, row_of(app, row + " ", table))
+            assert app.cursor_position == wanted
+        assert table.scroll_offset.y > 0
