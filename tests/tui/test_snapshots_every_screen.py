@@ -1,4 +1,4 @@
-"""Every screen at 120×40, in each language and in the high-contrast theme.
+"""Every screen at 80×24 and 120×40, in each language and in the high-contrast theme.
 
 One app per language walks the screens an agent meets in a shift — ready, the ACW
 screen, its keys panel (F1), the empty-note and extend dialogs, pending, a wrap-up
@@ -29,7 +29,7 @@ from tests.tui import test_languages, test_reports_screen
 from tests.tui.conftest import acw_open, type_text, wait_for
 from tests.tui.test_languages import steady
 
-SIZE = (120, 40)
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 pytestmark = pytest.mark.usefixtures("quick_aids")
 # Fixtures of the language tests: an app whose config sets the locale; local time in UTC.
 app_in = test_languages.app_in
@@ -69,10 +69,11 @@ class Walk:
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-async def test_every_screen_at_120_by_40(app_in, hook, snapshot, variant) -> None:
+@pytest.mark.parametrize("size", list(SIZES))
+async def test_every_screen(app_in, hook, snapshot, size, variant) -> None:
     locale, display = VARIANTS[variant]
     app: AcwApp = app_in(locale, f"[acw]\ntimeout_seconds = 600\n{display}")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZES[size]) as pilot:
         app.animation_level = "none"  # the sync screen's idle progress bar sweeps in real time
         walk = Walk(pilot, snapshot)
         await walk.until(lambda: isinstance(app.screen, ReadyScreen))
@@ -150,4 +151,4 @@ async def test_every_screen_at_120_by_40(app_in, hook, snapshot, variant) -> Non
 
 def test_reports_at_120_by_40(demo_db: Path, snap_compare) -> None:
     app = test_reports_screen.ReportsApp(demo_db)
-    assert snap_compare(app, terminal_size=SIZE, run_before=test_reports_screen.settle)
+    assert snap_compare(app, terminal_size=SIZES["120x40"], run_before=test_reports_screen.settle)
