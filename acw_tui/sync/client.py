@@ -573,14 +573,22 @@ class Syncer:
     ) -> SyncSummary:
         conflicts = 0
         stalls = 0
+        # The next batch's bytes, made while this one is in flight: (after, key, body).
+        prepared: tuple[int, str, bytes] | None = None
         while batch is not None:
             key, entries = batch
-            sending = sender.send(key, batch_body(after, entries))
+            if prepared is not None and prepared[:2] == (after, key):
+                body = prepared[2]
+            else:
+                body = batch_body(after, entries)
+            sending = sender.send(key, body)
             upcoming: tuple[str, list[OutboxEntry]] | Exception | None
             try:
                 upcoming = self._next_batch(entries[-1].seq, limit, summary)
             except Exception as exc:  # raised once the batch in flight is answered
                 upcoming = exc
+            if isinstance(upcoming, tuple):
+                prepared = (entries[-1].seq, upcoming[0], batch_body(entries[-1].seq, upcoming[1]))
             try:
                 answer = sending.result()
             except Conflict as conflict:

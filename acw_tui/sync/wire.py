@@ -346,6 +346,19 @@ def _first_error(exc: ValidationError) -> str:
 def parse_batch(body: bytes) -> tuple[int, list[RecordIn]]:
     """The batch's mark and records; raises Invalid naming every record at fault."""
     try:
+        # The usual batch: one pass of pydantic's core over the whole body. Only one
+        # it refuses is taken apart record by record, to name each record at fault.
+        whole = BatchIn.model_validate_json(body)
+    except ValidationError:
+        pass
+    else:
+        return whole.after, _in_sequence(whole.after, whole.records)
+    return parse_each_record(body)
+
+
+def parse_each_record(body: bytes) -> tuple[int, list[RecordIn]]:
+    """`parse_batch` record by record: the same verdict, and every record at fault named."""
+    try:
         envelope = _Envelope.model_validate_json(body)
     except ValidationError as exc:
         raise Invalid(f"malformed batch: {_first_error(exc)}") from None
@@ -363,12 +376,16 @@ def parse_batch(body: bytes) -> tuple[int, list[RecordIn]]:
             f"{first['table']}/{first['id']}: {first['reason']}",
             refused,
         )
-    last = envelope.after
+    return envelope.after, _in_sequence(envelope.after, records)
+
+
+def _in_sequence(after: int, records: list[RecordIn]) -> list[RecordIn]:
+    last = after
     for record in records:
         if record.seq <= last:
             raise Invalid(f"record seq {record.seq} does not follow {last} (must increase)")
         last = record.seq
-    return envelope.after, records
+    return records
 
 
 def _refused_item(index: int, item: dict[str, Any], reason: str) -> dict[str, Any]:

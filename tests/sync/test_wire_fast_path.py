@@ -73,3 +73,69 @@ def test_the_usual_row_takes_the_quick_path() -> None:
     assert plainly_storable(kinds, row)
     assert not plainly_storable(kinds, {**row, "queue": "bil\x00ling"})
     assert not plainly_storable(kinds, {**row, "rev": True})
+
+
+FITTING = {
+    "text": st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8
+    ),
+    "integer": st.integers(min_value=0, max_value=100),
+    "real": st.floats(min_value=0, max_value=100, allow_nan=False),
+}
+
+
+@st.composite
+def fitting_rows(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """A row whose values mostly fit their columns (a batch a site really sends)."""
+    tables = synced_tables()
+    table = draw(st.sampled_from(sorted(tables)))
+    kinds = tables[table].kinds
+    names = draw(st.lists(st.sampled_from(sorted(kinds)), unique=True, max_size=len(kinds)))
+    names = [n for n in names if not n.startswith("quality_")]  # its own rules, tested apart
+    row = {n: draw(st.one_of(st.none(), FITTING[kinds[n]])) for n in names}
+    return table, kinds, row
+
+
+@st.composite
+def batch_bodies(draw: st.DrawFn) -> bytes:
+    """A batch of generated records: mostly well formed, some hostile in any field."""
+    import json
+
+    after = draw(VALUES) if draw(st.integers(0, 9)) == 0 else draw(st.integers(0, 5))
+    records: list[Any] = []
+    seq = after if isinstance(after, int) and not isinstance(after, bool) else 0
+    for _ in range(draw(st.integers(0, 4))):
+        table, _kinds, row = draw(rows() if draw(st.integers(0, 4)) == 0 else fitting_rows())
+        seq += 1 if draw(st.integers(0, 4)) else draw(st.integers(-1, 2))
+        rev = draw(st.integers(1, 3))
+        row = {**row, "id": "r-1", "rev": rev, "site_id": "warsaw-1"}
+        record: dict[str, Any] = {"seq": seq, "table": table, "id": "r-1", "rev": rev, "row": row}
+        if draw(st.integers(0, 3)) == 0:  # one field of the record itself made hostile
+            record[draw(st.sampled_from(["seq", "table", "id", "rev", "row", "extra"]))] = draw(
+                VALUES
+            )
+        records.append(record)
+    if draw(st.integers(0, 9)) == 0:
+        records = [r["row"] for r in records]  # not records at all
+    text = json.dumps({"after": after, "records": records}, allow_nan=True)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def outcome(parse, body: bytes):  # type: ignore[no-untyped-def]
+    from acw_tui.sync.wire import Invalid
+
+    try:
+        after, records = parse(body)
+    except Invalid as exc:
+        return "refused", exc.detail, exc.records
+    return "taken", after, [r.model_dump() for r in records]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(batch_bodies())
+def test_a_batch_read_whole_is_judged_as_record_by_record(body: bytes) -> None:
+    """The hub reads a batch in one pass and takes it apart record by record only when
+    that pass refuses it: both ways give the same records or the same refusal."""
+    from acw_tui.sync.wire import parse_batch, parse_each_record
+
+    assert outcome(parse_batch, body) == outcome(parse_each_record, body)
