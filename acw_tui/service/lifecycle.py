@@ -1,0 +1,395 @@
+"""A wrap-up from the agent's first key to its end: drafts, extensions, time-outs,
+finishing (with its note-quality verdict and redaction audit), discarding, and the
+agent-state log that ACW moves."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from acw_tui.core.clock import AcwClock
+from acw_tui.core.model import (
+    AgentState,
+    AgentStateName,
+    Draft,
+    Extension,
+    QualityRecord,
+    RedactionMark,
+    Wrapup,
+)
+from acw_tui.core.redaction import NOTE, Finding
+from acw_tui.core.shorthand import UsageTally
+from acw_tui.service.desk_core import DeskCore
+from acw_tui.service.errors import DeskError, service_call
+from acw_tui.service.requests import DraftContent, FinishRequest
+from acw_tui.store.shorthand_usage import record_usage
+
+if TYPE_CHECKING:
+    # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
+    # desk (the phone hook and the screen's first paint never need them).
+    from acw_tui.core.quality import QualityChecker
+    from acw_tui.core.templates.form import NoteForm
+
+
+class WrapupLifecycle(DeskCore):
+    # -- while the agent writes ----------------------------------------------------------
+
+    def _draft_findings(self, findings: tuple[Finding, ...]) -> list[RedactionMark]:
+        return [RedactionMark(f.kind, f.action, f.location, f.start) for f in findings]
+
+    @service_call
+    def save_draft(
+        self, wrapup: Wrapup, content: DraftContent, *, still_typing: bool = False
+    ) -> bool:
+        """Keep what the agent has typed; False when the save waits for the next one.
+
+        A draft is redacted exactly as the finished note would be, so saving never
+        changes text the final note keeps. `still_typing` says the text changed in the
+        last moments: if a card number or security code may be being typed at its end,
+        the save waits (at most one more draft interval) rather than store its first
+        digits.
+        """
+        redactor = self.redactor
+        clean = redactor.redact_record(content.note, content.fields)
+        if still_typing:
+            # The note's own findings were just counted: one more scan, not two.
+            in_note = sum(f.location == NOTE for f in clean.findings)
+            if len(redactor.scan(content.note, drafting=True)) > in_note:
+                return False
+        self.wrapups.save_draft(
+            wrapup.id,
+            note=clean.note,
+            now=self.clock.now(),
+            fields=clean.fields,
+            codes=content.codes,
+            template_id=content.template_id,
+            findings=self._draft_findings(clean.findings),
+        )
+        return True
+
+    @service_call
+    def extension_refusal(self, wrapup: Wrapup) -> str | None:
+        """Why ACW for this wrap-up cannot be extended now; None when it can."""
+        policy = self.policy_for(wrapup)
+        from acw_tui.i18n import _
+
+        if not wrapup.acw_running:
+            return _("ACW time for this wrap-up has already ended")
+        if policy.timeout_seconds <= 0:
+            return _("ACW has no time-out here, so there is nothing to extend")
+        if not policy.can_extend(len(wrapup.extensions)):
+            return _("no more extensions: the limit is {limit}").format(limit=policy.max_extensions)
+        return None
+
+    @service_call
+    def extend(self, wrapup: Wrapup, reason: str = "") -> Wrapup:
+        """More ACW time; a reason is needed unless the mode is agent-requested."""
+        from acw_tui.core.policy import REQUESTED_REASON
+
+        current = self.wrapups.get(wrapup.id)
+        policy = self.policy_for(current)
+        reason = self.redactor.redact(reason.strip()).text
+        if not reason and policy.extension_needs_reason:
+            raise DeskError("an extension needs a reason")
+        refusal = self.extension_refusal(current)
+        if refusal:
+            raise DeskError(refusal)
+        now = self.clock.now()
+        extension = Extension(now, reason or REQUESTED_REASON, policy.extend_seconds)
+        return self.wrapups.extend(current, extension, now)
+
+    def timeout_due(self, wrapup: Wrapup) -> bool:
+        """Has this wrap-up's ACW time-out passed? (no store access: cheap to ask often)"""
+        if wrapup.status not in ("open", "done") or not wrapup.acw_running:
+            return False
+        limit = self.policy_for(wrapup).timeout_after(len(wrapup.extensions))
+        return limit is not None and self.acw_clock(wrapup).elapsed() >= limit
+
+    @service_call
+    def check_timeouts(self) -> list[Wrapup]:
+        """End the agent's ACW time for every wrap-up whose time-out has passed, on
+        screen or not: open notes stay open (timed out, with the automatic code when
+        none was picked); notes finished early under no-early-exit just end their ACW
+        time. Returns the wrap-ups whose ACW time ended."""
+        ended = []
+        with self.store.transaction():
+            for wrapup in (
+                *self.wrapups.pending(self.agent_id),
+                *self.wrapups.held(self.agent_id),
+            ):
+                if not self.timeout_due(wrapup):
+                    continue
+                policy = self.policy_for(wrapup)
+                limit = policy.timeout_after(len(wrapup.extensions))
+                assert limit is not None
+                now = self.clock.now()
+                moment = self.acw_clock(wrapup).moment_at(limit)
+                timed_out = wrapup.is_open
+                auto_code = None
+                if timed_out and policy.auto_code and not self._codes_picked(wrapup):
+                    auto_code = policy.auto_code
+                ended.append(
+                    self.wrapups.end_acw(wrapup, moment, limit, timed_out, now, auto_code=auto_code)
+                )
+            if ended:
+                self._after_acw_ended(self.clock.now())
+        return ended
+
+    def _codes_picked(self, wrapup: Wrapup) -> bool:
+        """Has the agent picked a code, stored or in the draft?"""
+        if wrapup.codes:
+            return True
+        draft = self.wrapups.draft(wrapup.id)
+        return bool(draft and draft.codes)
+
+    @service_call
+    def finish(
+        self,
+        wrapup: Wrapup,
+        request: FinishRequest,
+        clock: AcwClock | None = None,
+        *,
+        zone: tzinfo | None = None,
+    ) -> Wrapup:
+        """Store the final note with everything that belongs to it, in one transaction
+        and one durable commit: note, fields, codes, follow-up, shorthand counts,
+        redaction audit (the draft's too) and the agent's state. Ends the ACW time unless
+        it had timed out already."""
+        now = self.clock.now()
+        with self.store.transaction():
+            current = self.wrapups.get(wrapup.id)
+            if not current.is_open:
+                raise DeskError("this wrap-up is already finished")
+            policy = self.policy_for(current)
+            codes = request.codes or ((current.auto_code,) if current.auto_code else ())
+            if policy.require_code and not codes:
+                raise DeskError("a wrap-up code is required before finishing")
+            clean = self.redactor.redact_record(request.note, request.fields)
+            quality = request.quality
+            if quality is None and not request.skipped:
+                quality = self._judge(clean.note, clean.fields, codes, request.template_id)
+            # What the agent wrote, as stored: never a redacted value (SPEC §10).
+            written = (
+                clean.note if request.notes is None else self.redactor.redact(request.notes).text
+            )
+            draft = self.wrapups.draft(current.id)
+            ended_at = acw_seconds = None
+            if current.acw_running:
+                clock = clock or self.acw_clock(current)
+                elapsed = clock.elapsed()
+                # With no early exit the ACW time runs on to the time-out
+                # (check_timeouts ends it); the note is finished now all the same.
+                if policy.finish_ends_acw(elapsed, len(current.extensions)):
+                    acw_seconds = elapsed
+                    ended_at = clock.moment_at(acw_seconds)
+            done = self.wrapups.finish(
+                current,
+                note=clean.note,
+                now=now,
+                ended_at=ended_at,
+                acw_seconds=acw_seconds,
+                codes=codes,
+                template_id=request.template_id,
+                template_version=request.template_version,
+                fields=clean.fields,
+                guide_version=request.guide_version,
+                compliant=request.compliant,  # an automatic code is not the agent's
+                quality=quality,
+                keys_pressed=request.keys_pressed,
+                final_chars=len(written),
+            )
+            self._audit(done, clean.findings, draft, now)
+            learned = self.completion.learn(self.store, written)
+            from acw_tui.core.followups import plan_from_fields
+
+            summary = request.summary or _summary(done)
+            plan = plan_from_fields(done.fields, self.agent_id, summary, zone)
+            if plan is not None:
+                self._write_followups.add(done.id, self.agent_id, self.site_id, plan, now)
+            if request.usage:
+                record_usage(
+                    self.store,
+                    done.id,
+                    self.agent_id,
+                    self.site_id,
+                    request.guide_version,
+                    request.usage.rows(),
+                    now,
+                )
+            self._after_acw_ended(now)
+        self.completion.learned(learned)
+        return done
+
+    @service_call
+    def finish_form(
+        self,
+        wrapup: Wrapup,
+        form: NoteForm,
+        *,
+        usage: UsageTally | None = None,
+        guide_version: int | None = None,
+        clock: AcwClock | None = None,
+        allow_empty: bool = False,
+        zone: tzinfo | None = None,
+        confirm_critical: bool = False,
+    ) -> Wrapup:
+        """Finish from the screen's note form: refused (DeskError) while a required code or
+        field is missing, (EmptyNote) when nothing was written unless `allow_empty`, and
+        (CriticalItemMissing) while a critical quality rule fails unless
+        `confirm_critical` (or refused outright when the policy says so)."""
+        from acw_tui.service.finishing import request_from_form
+
+        current = self.wrapups.get(wrapup.id)
+        policy = self.policy_for(current)
+        if policy.may_skip:
+            allow_empty = True  # optional ACW: skipping the note needs no confirmation
+        elif allow_empty and policy.note_required:
+            raise DeskError("a wrap-up note is mandatory here: write what the call was about")
+        request = request_from_form(
+            current,
+            form,
+            agent_id=self.agent_id,
+            require_code=policy.require_code and not current.auto_code,
+            now=self.clock.now(),
+            zone=zone,
+            usage=usage,
+            guide_version=guide_version,
+            allow_empty=allow_empty,
+        )
+        request = self._judged(current, form, request, confirm_critical=confirm_critical)
+        return self.finish(current, request, clock, zone=zone)
+
+    # -- note quality ----------------------------------------------------------------------
+
+    def quality_checker(self) -> tuple[QualityChecker, str | None]:
+        """The note-quality rules in force and, when some are broken, one line why;
+        never raises (the screen works on without a broken rule)."""
+        from acw_tui.service import quality
+
+        return quality.checker(self.config)
+
+    def _judge(
+        self,
+        note: str,
+        fields: dict[str, Any] | None,
+        codes: tuple[str, ...],
+        template_id: str | None,
+    ) -> QualityRecord | None:
+        """The verdict on a note finished without a form (hook, script)."""
+        from acw_tui.core.quality import NoteInput
+        from acw_tui.service.quality import record_of
+
+        checker, _ = self.quality_checker()
+        if checker.rules.empty:
+            return None
+        note_input = NoteInput(note, fields or {}, codes, template_id, self.config.locale)
+        return record_of(checker.check(note_input), checker.rules)
+
+    def _judged(
+        self, wrapup: Wrapup, form: NoteForm, request: FinishRequest, *, confirm_critical: bool
+    ) -> FinishRequest:
+        """The request with its quality verdict; CriticalItemMissing (or a refusal, per
+        policy) while a critical rule fails and the agent has not confirmed."""
+        from acw_tui.service.quality import critical_refusal, note_input, record_of
+
+        written = form.notes.strip() or any(
+            v not in (None, "", False) for v in (request.fields or {}).values()
+        )
+        if not written and self.policy_for(wrapup).may_skip:
+            return dataclasses.replace(request, skipped=True)
+        checker, _ = self.quality_checker()
+        if checker.rules.empty:
+            return request
+        codes = request.codes or ((wrapup.auto_code,) if wrapup.auto_code else ())
+        judged = note_input(form, self.redactor.redact(form.notes).text, request.fields or {})
+        result = checker.check(dataclasses.replace(judged, codes=codes))
+        if result.critical_failed:
+            critical_refusal(result, self.policy_for(wrapup), confirmed=confirm_critical)
+        return dataclasses.replace(request, quality=record_of(result, checker.rules))
+
+    def _audit(
+        self, done: Wrapup, findings: tuple[Finding, ...], draft: Draft | None, now: datetime
+    ) -> None:
+        final = self._draft_findings(findings)
+        earlier = [m for m in (draft.findings if draft else ()) if m not in final]
+        marks = final + earlier
+        if not marks:
+            return
+        self.redaction_audit.record(
+            wrapup_id=done.id,
+            agent_id=done.agent_id,
+            site_id=done.site_id,
+            findings=[
+                Finding(m.kind, m.action, m.position, m.position, "", m.location) for m in marks
+            ],
+            policy_version=self.redactor.policy.version,
+            now=now,
+        )
+
+    @service_call
+    def discard(self, wrapup: Wrapup, reason: str) -> Wrapup:
+        """A wrap-up opened by mistake (F2 pressed for no call): it leaves the pending
+        list and every report; the row stays, with the reason, as the record of it."""
+        reason = self.redactor.redact(reason.strip()).text
+        if not reason:
+            raise DeskError("discarding a wrap-up needs a reason")
+        now = self.clock.now()
+        with self.store.transaction():
+            current = self.wrapups.get(wrapup.id)
+            if not current.is_open:
+                raise DeskError("this wrap-up is already finished")
+            done = self.wrapups.discard(current, reason, now)
+            self._after_acw_ended(now)
+        return done
+
+    # -- agent state -------------------------------------------------------------------
+
+    def _after_acw_ended(self, now: datetime) -> None:
+        """Ready again once no wrap-up is holding the agent in ACW."""
+        if not self.wrapups.acw_running(self.agent_id):
+            current = self.states.current(self.agent_id)
+            if current is None or current.state == AgentStateName.ACW:
+                self._set_state(AgentStateName.READY)
+
+    def _set_state(self, state: AgentStateName, at: datetime | None = None) -> AgentState:
+        now = self.clock.now()
+        return self.states.change(self.agent_id, self.site_id, state, at or now, now)
+
+    @service_call
+    def set_state(self, state: AgentStateName) -> AgentState:
+        return self._set_state(state)
+
+    @service_call
+    def log_in(self, at: datetime | None = None) -> AgentState:
+        """On opening the screen: ACW if wrap-ups are still running, else ready.
+        `at`: when the screen opened, if the write comes later."""
+        with self.store.transaction():
+            current = self.states.current(self.agent_id)
+            if current is not None and current.state != AgentStateName.LOGGED_OUT:
+                return current
+            running = self.wrapups.acw_running(self.agent_id)
+            return self._set_state(AgentStateName.ACW if running else AgentStateName.READY, at)
+
+    @service_call
+    def toggle_break(self) -> AgentState:
+        """F9: on a break, or back from it. No break while a wrap-up's ACW is timing."""
+        with self.store.transaction():
+            current = self.states.current(self.agent_id)
+            running = self.wrapups.acw_running(self.agent_id)
+            if current is not None and current.state == AgentStateName.BREAK:
+                return self._set_state(AgentStateName.ACW if running else AgentStateName.READY)
+            if running:
+                raise DeskError("finish or leave ACW first: a wrap-up is still timing")
+            return self._set_state(AgentStateName.BREAK)
+
+    @service_call
+    def log_out(self) -> AgentState:
+        return self._set_state(AgentStateName.LOGGED_OUT)
+
+
+def _summary(done: Wrapup) -> str:
+    """One line for the follow-ups list: codes, customer, first line of the note."""
+    first_line = next((line for line in done.note.splitlines() if line.strip()), "")
+    parts = [", ".join(done.codes), done.call.customer_ref or "", first_line]
+    return " · ".join(p for p in parts if p)[:200]

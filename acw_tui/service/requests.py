@@ -1,0 +1,64 @@
+"""What the screen, the hook and scripts hand the desk, and what it hands back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from acw_tui.core.model import (
+    AgentStateName,
+    QualityRecord,
+    Wrapup,
+)
+from acw_tui.core.shorthand import UsageTally
+
+
+@dataclass(frozen=True)
+class FinishRequest:
+    note: str
+    codes: tuple[str, ...] = ()
+    template_id: str | None = None
+    template_version: int | None = None
+    fields: dict[str, Any] | None = None
+    guide_version: int | None = None
+    # False when the template form still lacks a required field (finishing is then
+    # refused by the screen, but a hook or a script may still store it as incomplete).
+    required_complete: bool = True
+    # Shorthand counts of this wrap-up, stored with it.
+    usage: UsageTally | None = None
+    # One line for the follow-ups list (codes, customer, first line of the note).
+    summary: str = ""
+    # The note-quality verdict (None: judged when finishing, from the stored note).
+    quality: QualityRecord | None = None
+    # Optional ACW, nothing written: a skipped note is not judged for quality.
+    skipped: bool = False
+    # What the agent wrote in the notes editor (learned for completion; `note` when
+    # None) and the keys pressed to write it.
+    notes: str | None = None
+    keys_pressed: int | None = None
+
+    @property
+    def compliant(self) -> bool:
+        """Compliance (SPEC §9): finished with a code and every required field."""
+        return bool(self.codes) and self.required_complete
+
+
+@dataclass(frozen=True)
+class DraftContent:
+    """What the agent has on screen for one wrap-up, as it would be saved."""
+
+    note: str
+    fields: dict[str, Any] | None = None
+    codes: tuple[str, ...] = ()
+    template_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadyFacts:
+    """What the ready screen shows between calls."""
+
+    agent_id: str
+    site_id: str
+    state: AgentStateName
+    last_acw_seconds: float | None
+    pending: list[Wrapup] = field(default_factory=list)
