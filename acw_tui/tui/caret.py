@@ -6,10 +6,12 @@ frame, and its TextArea and Input set that when their caret moves; but a field t
 moves without its caret moving (a panel opening beside it, the window resized, a dialog
 closing over it) leaves the cursor where the field used to be, and a list or button
 taking focus leaves it in the field that lost it. `caret_cell` works the cell out from
-what is focused now, for every frame. In a list or a table the cursor goes to the start
-of the highlighted row, where a magnifier should look. (Textual's `Input.cursor_screen_offset` is one
-cell to the right when the caret is at the end of the text, where it nearly always is
-while typing: the cell is worked out here from the text before the caret.)
+what is focused now, for every frame; in a list or a table it is the start of the
+highlighted row, where a magnifier should look. (Textual's `Input.cursor_screen_offset`
+is one cell to the right when the caret is at the end of the text, where it nearly
+always is while typing: the cell is worked out here from the text before the caret.)
+
+`typing_in` says when the cursor itself should show: while a text field has the focus.
 """
 
 from __future__ import annotations
