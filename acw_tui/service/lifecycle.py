@@ -18,7 +18,7 @@ from acw_tui.core.model import (
     RedactionMark,
     Wrapup,
 )
-from acw_tui.core.redaction import NOTE, Finding
+from acw_tui.core.redaction import Finding
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.service.desk_core import DeskCore
 from acw_tui.service.errors import DeskError, service_call
@@ -51,12 +51,13 @@ class WrapupLifecycle(DeskCore):
         digits.
         """
         redactor = self.redactor
-        clean = redactor.redact_record(content.note, content.fields)
+        spans = None
         if still_typing:
-            # The note's own findings were just counted: one more scan, not two.
-            in_note = sum(f.location == NOTE for f in clean.findings)
-            if len(redactor.scan(content.note, drafting=True)) > in_note:
+            # One pass gives what the note loses and whether a number is being typed.
+            spans, typed = redactor.scan_draft(content.note)
+            if typed:
                 return False
+        clean = redactor.redact_record(content.note, content.fields, note_spans=spans)
         self.wrapups.save_draft(
             wrapup.id,
             note=clean.note,

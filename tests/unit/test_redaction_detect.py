@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from stdnum import luhn
 from stdnum.pl import pesel
 
 from acw_tui.core.redaction import RedactionPolicy, Redactor, describe, fold, redact
+from acw_tui.core.redaction.policy import DEFAULT_POLICY
 
 VISA = "4111 1111 1111 1111"
 
@@ -302,3 +305,36 @@ def test_text_skipped_without_a_detector_is_text_the_detector_finds_nothing_in(
 
     found = Detector(EVERYTHING_ON).scan(text, drafting=True)
     assert Redactor(EVERYTHING_ON).scan(text, drafting=True) == found
+
+
+DRAFT_EXAMPLES = int(os.environ.get("ACW_FUZZ_EXAMPLES", "300"))
+DRAFT_TEXT = st.one_of(
+    st.text(max_size=120),
+    st.text(alphabet="0123456789 -/.cvcodeCVV:#\n", max_size=60),
+    st.builds(
+        lambda before, card, cut, keyword: f"{before} {keyword}{card[:cut]}",
+        PROSE,
+        visa_or_mastercard(),
+        st.integers(0, 16),
+        st.sampled_from(["", "card ", "cvv ", "code: ", "cvv 123 "]),
+    ),
+)
+
+
+@settings(max_examples=DRAFT_EXAMPLES, deadline=None, derandomize=True)
+@given(text=DRAFT_TEXT, everything=st.booleans())
+def test_one_draft_pass_gives_what_two_scans_gave(text: str, everything: bool) -> None:
+    """A draft saved while typing scans its note once: the spans a finished note would
+    lose, and those being typed at its end, together exactly the drafting scan."""
+    redactor = Redactor(EVERYTHING_ON if everything else DEFAULT_POLICY)
+    spans, typed = redactor.scan_draft(text)
+    assert spans == redactor.scan(text)
+    assert sorted(spans + typed, key=lambda s: s.start) == redactor.scan(text, drafting=True)
+    assert bool(typed) == (len(redactor.scan(text, drafting=True)) > len(redactor.scan(text)))
+
+
+def test_a_card_being_typed_is_what_one_draft_pass_finds_besides() -> None:
+    spans, typed = Redactor().scan_draft("cx called, card 4111 1111")
+    assert spans == [] and [s.kind for s in typed] == ["card"]
+    spans, typed = Redactor().scan_draft("card 4111 1111 1111 1111 then")
+    assert [s.kind for s in spans] == ["card"] and typed == []

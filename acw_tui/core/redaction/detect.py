@@ -204,6 +204,25 @@ class Detector:
         number or security code being typed at the end is taken too. Fifteen digits of
         a card are the card: Luhn gives the last one away.
         """
+        spans, typed = self.scan_draft(text) if drafting else (self._scan(text)[0], [])
+        return sorted(spans + typed, key=lambda s: s.start) if typed else spans
+
+    def scan_draft(self, text: str) -> tuple[list[Span], list[Span]]:
+        """One pass for a draft: what `scan` takes from `text`, and what `drafting` would
+        take besides (a card number or security code being typed at its end)."""
+        spans, claims, folded, lowered = self._scan(text)
+        typed: list[Span] = []
+        for found in (
+            self._card_being_typed(folded, claims) if self.policy.cards else (),
+            self._code_being_typed(lowered) if self.policy.security_codes else (),
+        ):
+            for span in found:
+                if claims.free(span.start, span.end):
+                    claims.take(span.start, span.end)
+                    typed.append(span)
+        return spans, typed
+
+    def _scan(self, text: str) -> tuple[list[Span], _Claims, str, str]:
         folded = fold(text)
         lowered = _lower(folded)
         claims = _Claims(len(folded))
@@ -240,13 +259,8 @@ class Detector:
                 Span(m.start(), m.end(), "email", LABELS["email"], "e-mail address")
                 for m in _EMAIL.finditer(folded)
             )
-        if drafting:
-            if policy.cards:
-                add(self._card_being_typed(folded, claims))
-            if policy.security_codes:
-                add(self._code_being_typed(lowered))
         spans.sort(key=lambda s: s.start)
-        return spans
+        return spans, claims, folded, lowered
 
     def _allowed(self, folded: str) -> Iterator[tuple[int, int]]:
         """Where the site's allow-list patterns match; a pattern that runs out of time

@@ -122,6 +122,17 @@ class Redactor:
         except Exception:
             return unchecked_spans(text)
 
+    def scan_draft(self, text: str) -> tuple[list[Span], list[Span]]:
+        """One pass for a draft saved while the agent types: what `scan` takes from
+        `text`, and what `scan(drafting=True)` takes besides (a card number or security
+        code being typed at its end)."""
+        if not text or not _MIGHT_HOLD.search(text):
+            return [], []
+        try:
+            return self.detector.scan_draft(text)
+        except Exception:
+            return unchecked_spans(text), []
+
     def redact(self, text: str, location: str = NOTE, *, drafting: bool = False) -> Redacted:
         return apply_spans(text, self.scan(text, drafting=drafting), location)
 
@@ -148,13 +159,21 @@ class Redactor:
         return value, []
 
     def redact_record(
-        self, note: str, fields: dict[str, Any] | None = None, *, drafting: bool = False
+        self,
+        note: str,
+        fields: dict[str, Any] | None = None,
+        *,
+        drafting: bool = False,
+        note_spans: list[Span] | None = None,
     ) -> RedactedRecord:
         """The note and every template field value, as they may be stored.
 
-        `drafting` for a draft saved while the agent types (see `Detector.scan`).
+        `drafting` for a draft saved while the agent types (see `Detector.scan`);
+        `note_spans`: the note's scan, when the caller has just made it.
         """
-        done = self.redact(note, drafting=drafting)
+        if note_spans is None:
+            note_spans = self.scan(note, drafting=drafting)
+        done = apply_spans(note, note_spans, NOTE)
         findings = list(done.findings)
         cleaned: dict[str, Any] | None = None
         if fields is not None:
