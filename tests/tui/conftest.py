@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from acw_tui.core.clock import ManualClock
 from acw_tui.service.desk import Desk
@@ -94,6 +95,24 @@ async def settle(pilot: Pilot) -> None:
     await app.calls.settled()  # type: ignore[attr-defined]
     await pilot.pause()
     await app.calls.settled()  # and the writes that the results led to
+
+
+async def tables_settled(pilot: Pilot) -> None:
+    """Every worker done and every DataTable's columns sized to what it holds, then
+    painted. DataTable sizes its columns when idle after rows are added; on a loaded
+    machine a screenshot between the two caught columns half as wide as their text."""
+
+    def sized() -> bool:
+        return not any(
+            table._require_update_dimensions or table._new_rows  # (private: Textual's own flags)
+            for table in pilot.app.screen.query(DataTable)
+        )
+
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+    await wait_for(pilot, sized)
+    await pilot.pause()
 
 
 def notices(app: object) -> list[str]:

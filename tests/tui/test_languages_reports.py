@@ -20,7 +20,7 @@ from acw_tui.store import open_store
 from acw_tui.store.demo import generate_demo
 from acw_tui.tui.screens.reports import AgentWrapupsScreen, ReportsScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import tables_settled, wait_for
 from tests.tui.test_languages import WORD, assert_keys_fit, english_in, english_words, screen_text
 
 END = datetime(2026, 3, 10, tzinfo=UTC)
@@ -59,19 +59,7 @@ def speak() -> Iterator[None]:
     use_language("en")
 
 
-async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    """The report built and every table's columns sized (over a few refreshes; under
-    load one pause was seen to catch them half-sized)."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-    sizes = None
-    for _ in range(20):
-        now = [table.virtual_size for table in pilot.app.screen.query(DataTable)]
-        if now == sizes:
-            return
-        sizes = now
-        await pilot.pause(0.05)
+settle = tables_settled  # the report is built in a worker, then its tables are sized
 
 
 def data_words(screen: ReportsScreen | AgentWrapupsScreen) -> set[str]:

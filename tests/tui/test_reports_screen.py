@@ -13,7 +13,7 @@ from acw_tui.reports.source import sqlite_source
 from acw_tui.store import open_store
 from acw_tui.store.demo import generate_demo
 from acw_tui.tui.screens.reports import AgentWrapupsScreen, ReportsScreen
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import tables_settled, wait_for
 
 END = datetime(2026, 3, 10, tzinfo=UTC)
 NOW = END  # midnight: "last 7 days" is exactly the last seven demo days
@@ -38,12 +38,7 @@ class ReportsApp(App[None]):
         self.push_screen(ReportsScreen(lambda: sqlite_source(self.path), now=lambda: NOW))
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    # The report builds in a worker, then the tables fill and size their columns over a
-    # few refreshes; on a loaded machine one pause was seen to catch them half-sized.
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
+settle = tables_settled  # the report is built in a worker, then its tables are sized
 
 
 async def test_shows_the_figures_of_the_last_seven_days(demo_db: Path) -> None:
