@@ -98,14 +98,19 @@ async def settle(pilot: Pilot) -> None:
 
 
 async def tables_settled(pilot: Pilot) -> None:
-    """Every worker done and every DataTable's columns sized to what it holds, then
-    painted. DataTable sizes its columns when idle after rows are added; on a loaded
+    """The report asked for last shown, every worker done and every DataTable's
+    columns sized to what it holds, then painted. DataTable sizes its columns when idle after rows are added; on a loaded
     machine a screenshot between the two caught columns half as wide as their text."""
 
     def sized() -> bool:
+        from acw_tui.tui.screens.reports import ReportsScreen
+
+        screen = pilot.app.screen
+        if isinstance(screen, ReportsScreen) and screen.shown_view != screen.view:
+            return False  # the report asked for last is not in yet
         return not any(
             table._require_update_dimensions or table._new_rows  # (private: Textual's own flags)
-            for table in pilot.app.screen.query(DataTable)
+            for table in screen.query(DataTable)
         )
 
     for _ in range(3):

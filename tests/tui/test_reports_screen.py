@@ -91,6 +91,37 @@ async def test_grouping_and_range_switch_and_drill_down(demo_db: Path) -> None:
         assert app.screen is screen
 
 
+async def test_a_report_for_a_grouping_already_left_is_never_shown(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """g pressed twice quickly: the report by agent, slower to build, comes in after the
+    one asked for last and once replaced it on screen."""
+    import time
+
+    import acw_tui.tui.screens.reports as reports
+
+    real = reports.build_report
+
+    def slow_by_agent(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("by") == "agent":
+            time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        monkeypatch.setattr(reports, "build_report", slow_by_agent)
+        await pilot.press("g", "g")  # everything → by agent → the next grouping
+        await settle(pilot)
+        wanted = screen.view.by
+        assert wanted not in (None, "agent")
+        await pilot.pause(1.0)  # the report by agent is in by now
+        await settle(pilot)
+        assert screen.report is not None and screen.report.by == wanted
+
+
 async def test_a_broken_store_is_one_notification(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_text("not a database", encoding="utf-8")

@@ -59,12 +59,14 @@ def translated(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 @dataclass
 class ReportReady(Message):
     report: Report
+    view: ReportView
 
 
 @dataclass
 class ReportFailed(Message):
     text: str
     error: Exception | None = None
+    view: ReportView | None = None  # the report asked for (None: the drill-down)
 
 
 @dataclass
@@ -182,6 +184,9 @@ class ReportsScreen(Screen[None]):
         self.now = now
         self.outlier_factor = outlier_factor
         self.report: Report | None = None
+        # The view the screen shows now (a report or its failure): `view` once the
+        # report asked for last is in.
+        self.shown_view: ReportView | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(_("ACW report"), id="report-title", markup=False)
@@ -254,15 +259,19 @@ class ReportsScreen(Screen[None]):
             finally:
                 source.close()
         except AcwError as exc:
-            self.post_message(ReportFailed(str(exc)))
+            self.post_message(ReportFailed(str(exc), view=view))
             return
         except Exception as exc:  # a bug in a report must not take the screen down
-            self.post_message(ReportFailed(_("the report could not be built"), exc))
+            self.post_message(ReportFailed(_("the report could not be built"), exc, view))
             return
-        self.post_message(ReportReady(made))
+        self.post_message(ReportReady(made, view))
 
     @on(ReportFailed)
     def report_failed(self, event: ReportFailed) -> None:
+        if event.view is not None:
+            if event.view != self.view:
+                return  # a report the lead no longer waits for
+            self.shown_view = event.view
         if event.error is not None:
             unexpected = getattr(self.app, "unexpected_error", None)
             if unexpected is not None:
@@ -272,7 +281,10 @@ class ReportsScreen(Screen[None]):
 
     @on(ReportReady)
     def report_ready(self, event: ReportReady) -> None:
+        if event.view != self.view:
+            return  # built for a grouping or range the lead has since left
         self.show_report(event.report)
+        self.shown_view = event.view
 
     def show_report(self, made: Report) -> None:
         self.report = made
