@@ -145,7 +145,9 @@ def summary(help_text: str) -> str:
     return paragraph if end < 0 else paragraph[: end + 1]
 
 
-_WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+_WIDE = (
+    "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+)
 # A line may break between two wide characters, but not before closing punctuation
 # (。，）) nor after opening punctuation (（「).
 _OPENING, _CLOSING = "（《「『【〔", "、。，．；：！？）》」』】〕"
@@ -356,7 +358,6 @@ class AcwGroup(Translated, click.Group):
                 rows.append((name, command.get_short_help_str(limit)))
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
-
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})

@@ -64,9 +64,7 @@ def choose_language(
     if option:
         chosen = language_of(option)
         if chosen is None:
-            raise LanguageError(
-                f"--lang: no catalog for {option!r} (known: en, pl, es, zh)"
-            )
+            raise LanguageError(f"--lang: no catalog for {option!r} (known: en, pl, es, zh)")
         return chosen
     environ = os.environ if environ is None else environ
     for tag in (configured, *(environ.get(name) for name in ENVIRONMENT)):

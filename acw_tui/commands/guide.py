@@ -166,7 +166,9 @@ def guide_remove(guide_path: Path | None, abbr: str) -> None:
     after = _check_edit(before, text, str(path))
     write_file(path, text, make_folder=True)
     done = ngettext(
-        "removed {abbr} ({count} entry left)", "removed {abbr} ({count} entries left)", len(after.entries)
+        "removed {abbr} ({count} entry left)",
+        "removed {abbr} ({count} entries left)",
+        len(after.entries),
     )
     click.echo(done.format(abbr=abbr, count=len(after.entries)))
 
@@ -267,7 +269,9 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
         raise ShorthandError("{file}: some rows could not be imported", file=csv_file)
     write_file(path, text, make_folder=True)
     if flagged:
-        more = " " + _("(and {count} more)").format(count=len(flagged) - 1) if len(flagged) > 1 else ""
+        more = (
+            " " + _("(and {count} more)").format(count=len(flagged) - 1) if len(flagged) > 1 else ""
+        )
         click.echo(_("warning: {problem}").format(problem=flagged[0]) + more, err=True)
     click.echo(
         _("imported {rows} from {file}: {path} has {entries}").format(

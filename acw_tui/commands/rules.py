@@ -104,7 +104,9 @@ def check_rules_command(
     width = max(cells(_(mark)) for mark in VERDICT_MARKS.values())
     for verdict in result.verdicts:
         mark = _(VERDICT_MARKS[(verdict.passed, verdict.critical and not verdict.passed)])
-        click.echo(f"{padded(mark, width, left=True)} {verdict.rule:<24} {verdict.label}: {verdict.why}")
+        click.echo(
+            f"{padded(mark, width, left=True)} {verdict.rule:<24} {verdict.label}: {verdict.why}"
+        )
     score = "–" if result.score is None else f"{result.score:g}"
     if result.critical_failed:
         click.echo(_("score {score}/100; critical item missing").format(score=score))

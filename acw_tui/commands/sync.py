@@ -360,9 +360,7 @@ def _publish(kind: str, source: Path | None, hub: str | None, token: str | None)
         for error in errors:
             click.echo(f"{source}/{error}" if source.is_dir() else error, err=True)
         raise SyncError(
-            _(
-                "{source}: {errors}; fix them before publishing (`{lint}`), nothing was sent"
-            ).format(
+            _("{source}: {errors}; fix them before publishing (`{lint}`), nothing was sent").format(
                 source=source,
                 errors=counted("{count} lint error(s)", "{count} lint error(s)", len(errors)),
                 lint=f"acw {'guide' if kind == 'shorthand' else 'templates'} lint",

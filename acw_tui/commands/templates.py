@@ -70,9 +70,7 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
             and p.path == str(library.codes_path)
         ]
         if broken:
-            raise TemplateError(
-                "{problem} (no codes listed)", problem=broken[0]
-            )
+            raise TemplateError("{problem} (no codes listed)", problem=broken[0])
         # Grouped by category (the hierarchy), codes without one last.
         groups = [(c.id, c.label) for c in library.categories()] + [(None, _("Other"))]
         for category_id, category_label in groups:
@@ -126,7 +124,9 @@ def lint_templates(templates_dir: Path | None, strict: bool) -> None:
     warnings = len(problems) - errors
     click.echo(
         _("{files}, {codes}: {errors}, {warnings}").format(
-            files=counted("{count} template file", "{count} template files", len(library.templates)),
+            files=counted(
+                "{count} template file", "{count} template files", len(library.templates)
+            ),
             codes=counted("{count} code", "{count} codes", len(library.codes)),
             errors=counted("{count} error(s)", "{count} error(s)", errors),
             warnings=counted("{count} warning(s)", "{count} warning(s)", warnings),
@@ -231,7 +231,9 @@ def render_template(
     for code in codes:
         if library.code(code) is None:
             known = ", ".join(c.code for c in library.codes)
-            raise TemplateError("unknown code {code} (known: {known})", code=repr(code), known=known)
+            raise TemplateError(
+                "unknown code {code} (known: {known})", code=repr(code), known=known
+            )
     form = NoteForm(library, locale)
     form.set_codes(codes)
     form.choose_template(template_id)

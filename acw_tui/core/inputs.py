@@ -64,14 +64,19 @@ def number(
         try:
             result = float(value.strip())
         except ValueError:
-            raise InputError("{what}: {value} is not a number", what=what, value=_shown(value)) from None
+            raise InputError(
+                "{what}: {value} is not a number", what=what, value=_shown(value)
+            ) from None
     else:
         raise InputError("{what}: {value} is not a number", what=what, value=_shown(value))
     if not math.isfinite(result):
         raise InputError("{what}: {value} is not a finite number", what=what, value=_shown(value))
     if minimum is not None and result < minimum:
         raise InputError(
-            "{what}: {value} is below {minimum}", what=what, value=_shown(value), minimum=format(minimum, "g")
+            "{what}: {value} is below {minimum}",
+            what=what,
+            value=_shown(value),
+            minimum=format(minimum, "g"),
         )
     if above is not None and result <= above:
         raise InputError(
@@ -82,7 +87,10 @@ def number(
         )
     if maximum is not None and result > maximum:
         raise InputError(
-            "{what}: {value} is above {maximum}", what=what, value=_shown(value), maximum=format(maximum, "g")
+            "{what}: {value} is above {maximum}",
+            what=what,
+            value=_shown(value),
+            maximum=format(maximum, "g"),
         )
     return result
 
@@ -159,7 +167,9 @@ def text(
     for char in value:
         if char not in allowed and unicodedata.category(char) == "Cc":
             raise InputError(
-                "{what}: contains the control character {char}", what=what, char="U+" + format(ord(char), "04X")
+                "{what}: contains the control character {char}",
+                what=what,
+                char="U+" + format(ord(char), "04X"),
             )
     if not allow_empty and not value.strip():
         raise InputError("{what}: must not be empty", what=what)

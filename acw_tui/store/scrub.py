@@ -90,9 +90,13 @@ def _scrub_calls(
         if not changes:
             continue
         new_id = changes.get("external_id")
-        if new_id is not None and db.execute(
-            "SELECT 1 FROM calls WHERE site_id = ? AND external_id = ?", [row["site_id"], new_id]
-        ).fetchone():
+        if (
+            new_id is not None
+            and db.execute(
+                "SELECT 1 FROM calls WHERE site_id = ? AND external_id = ?",
+                [row["site_id"], new_id],
+            ).fetchone()
+        ):
             changes["external_id"] = f"{new_id}~{row['n']}"
         update_record(db, "calls", row["id"], changes, now)
         calls += 1

@@ -20,9 +20,7 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def run_screen(
-    *, headless: bool = False, language: str | None = None, plain: bool = False
-) -> int:
+def run_screen(*, headless: bool = False, language: str | None = None, plain: bool = False) -> int:
     """Run the screen; the exit status (non-zero after an error the app stopped for).
 
     `language`: `acw --lang` (else the config's locale, else LANG); `plain`: `acw --plain`.

@@ -218,4 +218,6 @@ def test_quarantine_commands_speak_the_chosen_language(site: Site) -> None:
     assert retried.exit_code == 0
     assert f"calls/{unset}：site_id 'local' → '{site.name}'；已作为修订 2 排队" in retried.output
     unknown = _run("--lang", "es", "sync", "quarantine", "retry", "999999")
-    assert unknown.exit_code == 1 and "no hay ningún registro 999999 en cuarentena" in unknown.output
+    assert (
+        unknown.exit_code == 1 and "no hay ningún registro 999999 en cuarentena" in unknown.output
+    )

@@ -17,7 +17,9 @@ from tests.tui.conftest import notices
         ("zh_CN", "还不能完成：完成前必须选择收尾代码"),
     ],
 )
-async def test_a_desk_error_is_shown_in_the_language(make_app, language: str, expected: str) -> None:
+async def test_a_desk_error_is_shown_in_the_language(
+    make_app, language: str, expected: str
+) -> None:
     use_language(language)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -177,7 +177,9 @@ async def test_walking_the_screens_shows_no_english(app_in, hook, clock, locale)
         await type_text(pilot, "dlugo")
         await pilot.press("enter")
         await wait_for(pilot, acw_open(app, "PBX-7"))
-        await wait_for(pilot, lambda: app.screen.query_one("#acw-target", Label).content.count("×") == 1)
+        await wait_for(
+            pilot, lambda: app.screen.query_one("#acw-target", Label).content.count("×") == 1
+        )
         seen["extended"] = english_on_screen(app, language, english)
 
         await type_text(pilot, "ok")

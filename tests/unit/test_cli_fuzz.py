@@ -139,7 +139,13 @@ def _pool(param: click.Parameter) -> st.SearchStrategy[str]:
         return st.one_of(st.sampled_from(TOKENS), text)
     if name in ("db", "hub-db"):
         return st.sampled_from(
-            ["sqlite:///{home}/hub.db", "sqlite:///{ws}/missing-dir/hub.db", "mysql://x", "", "{binary}"]
+            [
+                "sqlite:///{home}/hub.db",
+                "sqlite:///{ws}/missing-dir/hub.db",
+                "mysql://x",
+                "",
+                "{binary}",
+            ]
         )
     if name == "data":
         return st.sampled_from(DATA)

@@ -17,17 +17,40 @@ from acw_tui.store import open_store
 from acw_tui.store.completion import LOAD_CHUNK, add_counts
 
 WORDS = st.sampled_from(
-    ["customer", "refund", "sent", "link", "by", "email", "the", "card", "1234", ".", ",",
-     "verified", "identity", "zwrot", "klient", "客", "户", "[CARD ****1111]", "\n"]
+    [
+        "customer",
+        "refund",
+        "sent",
+        "link",
+        "by",
+        "email",
+        "the",
+        "card",
+        "1234",
+        ".",
+        ",",
+        "verified",
+        "identity",
+        "zwrot",
+        "klient",
+        "客",
+        "户",
+        "[CARD ****1111]",
+        "\n",
+    ]
 )
 TEXTS = st.lists(WORDS, max_size=30).map(" ".join)
 
 
 @settings(
-    max_examples=int(os.environ.get("ACW_COMPLETION_EXAMPLES", "100")), deadline=None, derandomize=True
+    max_examples=int(os.environ.get("ACW_COMPLETION_EXAMPLES", "100")),
+    deadline=None,
+    derandomize=True,
 )
 @given(st.lists(TEXTS, max_size=6), st.integers(min_value=1, max_value=4))
-def test_counting_into_one_counter_adds_what_each_text_counts(texts: list[str], weight: int) -> None:
+def test_counting_into_one_counter_adds_what_each_text_counts(
+    texts: list[str], weight: int
+) -> None:
     from collections import Counter
 
     together: Counter[tuple[str, str]] = Counter()

@@ -117,7 +117,9 @@ def test_untranslated_and_fuzzy_entries_fall_back_to_english(tmp_path: Path) -> 
 
 def test_polish_has_three_plural_forms_and_chinese_one() -> None:
     use_language("pl")
-    forms = [ngettext("{count} error(s)", "{count} error(s)", n).format(count=n) for n in (1, 3, 5, 22)]
+    forms = [
+        ngettext("{count} error(s)", "{count} error(s)", n).format(count=n) for n in (1, 3, 5, 22)
+    ]
     assert forms == ["1 błąd", "3 błędy", "5 błędów", "22 błędy"]
     use_language("zh_CN")
     assert ngettext("{count} error(s)", "{count} error(s)", 7).format(count=7) == "7 个错误"
@@ -178,7 +180,12 @@ def test_help_of_the_top_level_group_in_each_language(
 
 @pytest.mark.parametrize(
     ("language", "prefix", "see"),
-    [("en", "Error:", "see"), ("pl", "Błąd:", "zobacz"), ("es", "Error:", "consulta"), ("zh", "错误：", "参见")],
+    [
+        ("en", "Error:", "see"),
+        ("pl", "Błąd:", "zobacz"),
+        ("es", "Error:", "consulta"),
+        ("zh", "错误：", "参见"),
+    ],
 )
 def test_an_error_line_in_each_language(
     acw_home: Path, language: str, prefix: str, see: str

@@ -116,9 +116,7 @@ def own_words(language: str) -> frozenset[str]:
 
 def english_in(text: str, language: str) -> set[str]:
     shown = {w.lower() for w in WORD.findall(TYPED.sub(" ", text))}
-    return (
-        (shown & english_words()) - own_words(language) - PROPER_NAMES - COMMAND_NAMES
-    )
+    return (shown & english_words()) - own_words(language) - PROPER_NAMES - COMMAND_NAMES
 
 
 def acw(*args: str, stdin: str | None = None) -> Result:
@@ -229,7 +227,13 @@ def guide(tmp_path: Path) -> Path:
     ("language", "heading", "duplicate", "unknown_key", "totals"),
     [
         ("pl", "Team · wersja 3 · 1 wpis", "powtórzony skrót 'cx'", "nieznany klucz", "1 błąd"),
-        ("es", "Team · versión 3 · 1 entrada", "abreviatura 'cx' repetida", "clave desconocida", "1 error"),
+        (
+            "es",
+            "Team · versión 3 · 1 entrada",
+            "abreviatura 'cx' repetida",
+            "clave desconocida",
+            "1 error",
+        ),
         ("zh", "Team · 版本 3 · 1 个条目", "重复的缩写 'cx'", "未知的键", "1 个错误"),
     ],
 )
@@ -328,9 +332,24 @@ def test_db_check_says_ok_in_polish(acw_home: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "fence", "kind", "totals"),
     [
-        ("pl", "nagłówek (front matter) nie ma zamykającego wiersza `+++`", "`kind` musi być present lub absent", "1 błąd"),
-        ("es", "la cabecera (front matter) no tiene la línea `+++` de cierre", "`kind` debe ser present o absent", "1 error"),
-        ("zh", "前置信息（front matter）缺少结尾的 `+++` 行", "`kind` 必须为 present 或 absent", "1 个错误"),
+        (
+            "pl",
+            "nagłówek (front matter) nie ma zamykającego wiersza `+++`",
+            "`kind` musi być present lub absent",
+            "1 błąd",
+        ),
+        (
+            "es",
+            "la cabecera (front matter) no tiene la línea `+++` de cierre",
+            "`kind` debe ser present o absent",
+            "1 error",
+        ),
+        (
+            "zh",
+            "前置信息（front matter）缺少结尾的 `+++` 行",
+            "`kind` 必须为 present 或 absent",
+            "1 个错误",
+        ),
     ],
 )
 def test_templates_and_rules_lint_findings_in_each_language(
@@ -353,7 +372,9 @@ def test_templates_and_rules_lint_findings_in_each_language(
     assert totals in templates.stderr
     rules = acw("--lang", language, "rules", "lint", "--templates", str(folder))
     assert rules.exit_code == 1
-    assert any(f"{folder / 'quality.toml'}:" in line and kind in line for line in rules.stdout.splitlines()), rules.stdout
+    assert any(
+        f"{folder / 'quality.toml'}:" in line and kind in line for line in rules.stdout.splitlines()
+    ), rules.stdout
     assert not english_in(rules.stdout, language) - {"why", "reason", "sometimes"}
 
 
@@ -383,7 +404,9 @@ def test_the_sync_summary_reads_in_the_language(language: str, sent: str, waitin
         ("zh", "locale：必须是 en, pl, es, zh 之一，实际为 'xx'"),
     ],
 )
-def test_a_config_error_is_one_translated_line(acw_home: Path, language: str, expected: str) -> None:
+def test_a_config_error_is_one_translated_line(
+    acw_home: Path, language: str, expected: str
+) -> None:
     (acw_home / "config.toml").write_text('locale = "xx"\n', encoding="utf-8")
     line = one_error_line(acw("--lang", language, "guide", "list"))
     assert str(acw_home / "config.toml") in line and expected in line

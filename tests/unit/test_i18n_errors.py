@@ -66,9 +66,7 @@ def test_the_cores_input_errors_are_shown_in_the_language(language: str, expecte
         ("zh_CN", "还不能完成：完成前必须选择收尾代码"),
     ],
 )
-def test_an_error_wrapping_another_shows_both_in_the_language(
-    language: str, expected: str
-) -> None:
+def test_an_error_wrapping_another_shows_both_in_the_language(language: str, expected: str) -> None:
     inner = DeskError("a wrap-up code is required before finishing")
     outer = DeskError("cannot finish yet: {reason}", reason=inner)
     use_language(language)
@@ -78,8 +76,14 @@ def test_an_error_wrapping_another_shows_both_in_the_language(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("pl", "team.toml:5: błąd: powtórzony skrót 'cx' (pierwszy w wierszu 1); ten jest pomijany"),
-        ("es", "team.toml:5: error: abreviatura 'cx' repetida (la primera en la línea 1); esta se ignora"),
+        (
+            "pl",
+            "team.toml:5: błąd: powtórzony skrót 'cx' (pierwszy w wierszu 1); ten jest pomijany",
+        ),
+        (
+            "es",
+            "team.toml:5: error: abreviatura 'cx' repetida (la primera en la línea 1); esta se ignora",
+        ),
         ("zh_CN", "team.toml:5: 错误: 重复的缩写 'cx'（首次出现在第 1 行）；此条被忽略"),
     ],
 )
@@ -93,10 +97,15 @@ def test_a_guides_problem_is_shown_in_the_language(language: str, expected: str)
 
 
 def test_a_templates_finding_and_a_quality_finding_are_shown_in_the_language() -> None:
-    finding = Problem.of("a.md", 3, "field `{name}` is declared but never printed", "warning", name="x")
+    finding = Problem.of(
+        "a.md", 3, "field `{name}` is declared but never printed", "warning", name="x"
+    )
     assert str(finding) == "a.md:3: warning: field `x` is declared but never printed"
     use_language("pl")
-    assert said(finding) == "a.md:3: ostrzeżenie: pole `x` jest zadeklarowane, ale nigdy nie wypisywane"
+    assert (
+        said(finding)
+        == "a.md:3: ostrzeżenie: pole `x` jest zadeklarowane, ale nigdy nie wypisywane"
+    )
     use_language("zh_CN")
     assert said(finding) == "a.md:3: 警告: 字段 `x` 已声明但从未输出"
     # A finding without a template (a library's message) is shown as written.
@@ -170,7 +179,9 @@ def fields(template_text: str) -> dict[str, str]:
 def value_for(spec: str) -> st.SearchStrategy[object]:
     if spec and spec[-1] in "dfgxX%":
         return st.integers(-(10**9), 10**9)
-    return st.one_of(st.text(max_size=20), st.integers(0, 10**6), st.builds(Path, st.text("ab/", max_size=8)))
+    return st.one_of(
+        st.text(max_size=20), st.integers(0, 10**6), st.builds(Path, st.text("ab/", max_size=8))
+    )
 
 
 def test_the_generated_check_sees_hundreds_of_templates() -> None:
@@ -181,7 +192,9 @@ def test_the_generated_check_sees_hundreds_of_templates() -> None:
 @given(st.data())
 def test_every_template_formats_with_its_parameters_in_every_language(data: st.DataObject) -> None:
     language, english, translations = data.draw(st.sampled_from(templates_with_parameters()))
-    params = {name: data.draw(value_for(spec), label=name) for name, spec in fields(english).items()}
+    params = {
+        name: data.draw(value_for(spec), label=name) for name, spec in fields(english).items()
+    }
     english_shown = fill(english, params)
     for translation in translations:
         assert fields(translation).keys() == params.keys(), (language, english, translation)

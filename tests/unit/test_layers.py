@@ -54,7 +54,6 @@ def test_the_check_sees_function_level_imports(tmp_path: Path) -> None:
     assert "acw_tui.tui.screens.pending" in modules  # imported inside an action
 
 
-
 def test_the_quality_rules_stand_alone_in_the_core() -> None:
     # Rules are judged by the screen, finishing, `acw rules` and the hub's publish check:
     # only lint looks at the templates folder (for the codes and fields rules name).
@@ -65,6 +64,7 @@ def test_the_quality_rules_stand_alone_in_the_core() -> None:
     )
     assert [line for line in found if not line.startswith("core/quality/lint.py:")] == []
     assert all(line.endswith("imports acw_tui.core.templates") for line in found)
+
 
 def test_the_listeners_reach_the_store_only_through_the_service() -> None:
     # listen/ may use the core, the settings, the service (Desk) and the errors: a phone

@@ -183,7 +183,10 @@ def test_a_stopped_template_is_said_in_the_readers_language(language: str, expec
     use_language(language)
     renderer = NoteRenderer(RenderLimits(max_steps=200))
     note = renderer.render(with_body("{% for i in range(10000) %}x{% endfor %}"), {}, "")
-    assert note.error == "template simple.en: stopped at line 1: took more than 200 steps (an endless loop?)"
+    assert (
+        note.error
+        == "template simple.en: stopped at line 1: took more than 200 steps (an endless loop?)"
+    )
     assert isinstance(note.error, Phrase)
     problem = note.error.params["problem"]
     assert say(problem.template, problem.params) == expected

@@ -92,8 +92,7 @@ class ElementDetector:
             import regex  # (only for a lead's own patterns; a start-up cost otherwise)
 
             self._patterns[language] = [
-                regex.compile(p, regex.IGNORECASE)
-                for p in self.element.patterns.get(language, ())
+                regex.compile(p, regex.IGNORECASE) for p in self.element.patterns.get(language, ())
             ]
             phrases = self.element.phrases.get(language, ())
             self._phrases[language] = phrases_matcher(phrases, language in SPACELESS)

@@ -177,10 +177,14 @@ def _settings(table: Any, lines: _Lines, problem: Any) -> dict[str, Any]:
                 settings["version"] = value
             else:
                 problem(
-                    line, N_("[guide] version: expected a whole number, got {value}"), value=repr(value)
+                    line,
+                    N_("[guide] version: expected a whole number, got {value}"),
+                    value=repr(value),
                 )
         elif not isinstance(value, str):
-            problem(line, N_("[guide] {key}: expected text, got {value}"), key=key, value=repr(value))
+            problem(
+                line, N_("[guide] {key}: expected text, got {value}"), key=key, value=repr(value)
+            )
         elif key in ("name", "locale"):
             settings[key] = value
         elif key == "delimiters":

@@ -374,9 +374,7 @@ class AcwScreen(DeskScreen):
                 self.discard(reason)
 
         self.app.push_screen(
-            ReasonDialog(
-                _("Discard this wrap-up (no real call) — why?"), _("e.g. F2 by mistake")
-            ),
+            ReasonDialog(_("Discard this wrap-up (no real call) — why?"), _("e.g. F2 by mistake")),
             answered,
         )
 

@@ -134,6 +134,7 @@ class FollowupsScreen(DeskScreen):
         item = self._current()
         if item is None:
             return
+
         def toggled(changed: Followup) -> None:
             who = changed.customer_ref or changed.owner
             self.notify(
