@@ -26,25 +26,31 @@ def caret_after(term: Terminal, name: str, typed: str, before_caret: str) -> tup
     raise AssertionError(f"{typed!r} not on screen:\n{term.screen(name)}")
 
 
+def until(condition, seconds: float = 5) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
 def assert_cursor_at(term: Terminal, name: str, typed: str, before_caret: str) -> None:
     """The cursor reaches the caret (it moves with the frame after the key)."""
-    deadline = time.monotonic() + 5
-    while True:
-        wanted = caret_after(term, name, typed, before_caret)
-        if cursor(term, name) == wanted or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert cursor(term, name) == wanted, term.screen(name)
+    reached = until(lambda: cursor(term, name) == caret_after(term, name, typed, before_caret))
+    assert reached, term.screen(name)
+
+
+def open_wrapup(term: Terminal, call_id: str, config: str = "") -> None:
+    """acw started in tmux (with `config` in config.toml), a call ended, its ACW screen up."""
+    if config:
+        (Path(term.env["ACW_HOME"]) / "config.toml").write_text(config, encoding="utf-8")
+    term.start("agent")
+    term.wait_for("agent", "Ready")
+    hook(term, "call-ended", "--call-id", call_id, "--queue", "billing")
+    term.wait_for("agent", f"ACW · call {call_id}", seconds=5)
 
 
 def test_the_terminal_cursor_is_at_the_caret(terminal: Terminal) -> None:  # noqa: F811
-    (Path(terminal.env["ACW_HOME"]) / "config.toml").write_text(
-        "[acw]\ntimeout_seconds = 600\n", encoding="utf-8"
-    )
-    terminal.start("agent")
-    terminal.wait_for("agent", "Ready")
-    hook(terminal, "call-ended", "--call-id", "E2E-CUR", "--queue", "billing")
-    terminal.wait_for("agent", "ACW · call E2E-CUR", seconds=5)
+    open_wrapup(terminal, "E2E-CUR", "[acw]\ntimeout_seconds = 600\n")
 
     terminal.keys("agent", "-l", "refund sent")
     terminal.wait_for("agent", "refund sent")
@@ -71,13 +77,6 @@ def cursor_shown(term: Terminal, name: str) -> bool:
     return term.tmux("display", "-p", "-t", name, "#{cursor_flag}").strip() == "1"
 
 
-def until(condition, seconds: float = 5) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return condition()
-
-
 def test_the_terminal_cursor_shows_while_typing_and_hides_elsewhere(
     terminal: Terminal,  # noqa: F811
 ) -> None:
@@ -98,13 +97,7 @@ def test_the_terminal_cursor_shows_while_typing_and_hides_elsewhere(
 
 
 def test_the_terminal_cursor_can_stay_hidden(terminal: Terminal) -> None:  # noqa: F811
-    (Path(terminal.env["ACW_HOME"]) / "config.toml").write_text(
-        "[display]\nterminal_cursor = false\n", encoding="utf-8"
-    )
-    terminal.start("agent")
-    terminal.wait_for("agent", "Ready")
-    hook(terminal, "call-ended", "--call-id", "E2E-HIDE", "--queue", "billing")
-    terminal.wait_for("agent", "ACW · call E2E-HIDE", seconds=5)
+    open_wrapup(terminal, "E2E-HIDE", "[display]\nterminal_cursor = false\n")
     terminal.keys("agent", "-l", "refund sent")
     terminal.wait_for("agent", "refund sent")
     assert_cursor_at(terminal, "agent", "refund sent", "refund sent")  # placed, not shown

@@ -35,12 +35,18 @@ VALUES = st.one_of(
 )
 
 
-@st.composite
-def rows(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, Any]]:
+def table_and_columns(draw: st.DrawFn) -> tuple[str, dict[str, str], list[str]]:
+    """A synced table, its column kinds, and some of its columns."""
     tables = synced_tables()
     table = draw(st.sampled_from(sorted(tables)))
     kinds = tables[table].kinds
     names = draw(st.lists(st.sampled_from(sorted(kinds)), unique=True, max_size=len(kinds)))
+    return table, kinds, names
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, Any]]:
+    table, kinds, names = table_and_columns(draw)
     return table, kinds, {name: draw(VALUES) for name in names}
 
 
@@ -87,10 +93,7 @@ FITTING = {
 @st.composite
 def fitting_rows(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, Any]]:
     """A row whose values mostly fit their columns (a batch a site really sends)."""
-    tables = synced_tables()
-    table = draw(st.sampled_from(sorted(tables)))
-    kinds = tables[table].kinds
-    names = draw(st.lists(st.sampled_from(sorted(kinds)), unique=True, max_size=len(kinds)))
+    table, kinds, names = table_and_columns(draw)
     names = [n for n in names if not n.startswith("quality_")]  # its own rules, tested apart
     row = {n: draw(st.one_of(st.none(), FITTING[kinds[n]])) for n in names}
     return table, kinds, row
