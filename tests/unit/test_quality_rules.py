@@ -276,3 +276,24 @@ def test_lint_cross_checks_codes_templates_fields_and_languages() -> None:
     )
     assert "element 'a': no phrases in pl, es, zh" in text
     assert "/t/q.toml:5: warning: element 'unused': no rule uses it" in text
+
+
+def test_the_shipped_rules_and_policy_never_load_the_regex_engine() -> None:
+    """`regex` (about 10 ms to import) is only for a lead's or a site's own patterns:
+    a wrap-up's first preview and checklist under the shipped rules do without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from acw_tui.core.quality import NoteInput, QualityChecker, load_rules\n"
+        "from acw_tui.core.redaction import Redactor\n"
+        "from tests.unit.templates_helpers import SHIPPED\n"
+        "note = 'cx paid w/ card 4111 1111 1111 1111 cvv 123, refund agreed, cb tmrw'\n"
+        "Redactor().redact(note)\n"
+        "for language in ('en', 'pl', 'es', 'zh'):\n"
+        "    QualityChecker(load_rules(SHIPPED)).check(NoteInput(note, language=language))\n"
+        "print('regex' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,16 @@ def field_matches(spec: str, fields: Mapping[str, Any]) -> bool:
     return fold(shown.strip()) == fold(wanted.strip())
 
 
+def _lead_patterns(patterns: Sequence[str]) -> list[Any]:
+    if not patterns:
+        return []
+    # Imported only for a lead's own patterns: `regex` costs about 10 ms, which the
+    # first check of every screen's checklist would otherwise pay.
+    import regex
+
+    return [regex.compile(p, regex.IGNORECASE) for p in patterns]
+
+
 @dataclass
 class ElementDetector:
     """One element, compiled for every language it has phrases or patterns in."""
@@ -89,11 +99,7 @@ class ElementDetector:
         language is judged: a screen works in one language, and compiling all four
         cost its start-up tens of milliseconds."""
         if language not in self._phrases:
-            import regex  # (only for a lead's own patterns; a start-up cost otherwise)
-
-            self._patterns[language] = [
-                regex.compile(p, regex.IGNORECASE) for p in self.element.patterns.get(language, ())
-            ]
+            self._patterns[language] = _lead_patterns(self.element.patterns.get(language, ()))
             phrases = self.element.phrases.get(language, ())
             self._phrases[language] = phrases_matcher(phrases, language in SPACELESS)
         return self._phrases[language], self._patterns[language]

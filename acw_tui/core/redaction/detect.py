@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-import regex
 from stdnum import iban, luhn, numdb
 from stdnum.cn import ric
 from stdnum.es import dni, nie
@@ -97,7 +97,7 @@ class _Patterns:
     expiry_code: re.Pattern[str]
     after_card: re.Pattern[str]
     ssn_context: re.Pattern[str]
-    allow: tuple[regex.Pattern[str], ...]
+    allow: tuple[Any, ...]  # regex.Pattern[str]
 
 
 @lru_cache(maxsize=16)
@@ -128,8 +128,18 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
         ),
         # A site's own patterns run in the `regex` engine with a time limit: a pattern
         # like `(a|aa)+$` must not hang the screen or `acw redact` (see _allowed).
-        allow=tuple(regex.compile(p) for p in policy.allow),
+        allow=_allow_patterns(policy.allow),
     )
+
+
+def _allow_patterns(patterns: tuple[str, ...]) -> tuple[Any, ...]:
+    if not patterns:
+        return ()
+    # Imported only when a site has patterns of its own: `regex` costs about 10 ms of
+    # start-up, in the first preview of every wrap-up otherwise.
+    import regex
+
+    return tuple(regex.compile(p) for p in patterns)
 
 
 def _cn_ric_valid(value: str) -> bool:
