@@ -338,3 +338,29 @@ def test_a_card_being_typed_is_what_one_draft_pass_finds_besides() -> None:
     assert spans == [] and [s.kind for s in typed] == ["card"]
     spans, typed = Redactor().scan_draft("card 4111 1111 1111 1111 then")
     assert [s.kind for s in spans] == ["card"] and typed == []
+
+
+def test_python_stdnum_is_loaded_by_the_first_number_to_check_not_before() -> None:
+    """stdnum imports pydoc and ssl on the way (tens of milliseconds): a note with no
+    number-shaped text, like most previews at the start of a wrap-up, does without it;
+    the first card number loads it and is still checked by it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from acw_tui.core.redaction import Redactor\n"
+        "redactor = Redactor()\n"
+        "redactor.redact('customer called on 2026-11-26 about billing, refund agreed')\n"
+        "print('stdnum' in sys.modules)\n"
+        "print(redactor.redact('card 4111 1111 1111 1111').text)\n"
+        "print(redactor.redact('card 4111 1111 1111 1112').text)\n"
+        "print('stdnum.luhn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "False",
+        "card [CARD ****1111]",
+        "card 4111 1111 1111 1112",
+        "True",
+    ]

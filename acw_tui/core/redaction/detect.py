@@ -9,18 +9,12 @@ ASCII one character for one, so every offset found is an offset in the original 
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-
-from stdnum import iban, luhn, numdb
-from stdnum.cn import ric
-from stdnum.es import dni, nie
-from stdnum.exceptions import ValidationError
-from stdnum.pl import pesel
-from stdnum.us import ssn
 
 from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
@@ -142,6 +136,30 @@ def _allow_patterns(patterns: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(regex.compile(p) for p in patterns)
 
 
+def _stdnum(name: str) -> Any:
+    """A python-stdnum module, imported when a shape first needs its check: the package
+    imports pydoc and ssl on the way, tens of milliseconds that a note with no number
+    in it (and every wrap-up's first preview) should not pay."""
+    return importlib.import_module(f"stdnum.{name}")
+
+
+def _check_with(name: str) -> Callable[[str], bool]:
+    """`stdnum.<name>.is_valid`, loaded on the first call."""
+
+    def is_valid(value: str) -> bool:
+        return bool(_stdnum(name).is_valid(value))
+
+    return is_valid
+
+
+_luhn_valid = _check_with("luhn")
+_pesel_valid = _check_with("pl.pesel")
+_nie_valid = _check_with("es.nie")
+_dni_valid = _check_with("es.dni")
+_ssn_valid = _check_with("us.ssn")
+_iban_valid = _check_with("iban")
+
+
 def _cn_ric_valid(value: str) -> bool:
     """Check digit, birth date and province, all from python-stdnum.
 
@@ -149,20 +167,20 @@ def _cn_ric_valid(value: str) -> bool:
     its table has gaps (ids are issued where people live, not where they were born),
     so a real id would be left showing.
     """
+    ric = _stdnum("cn.ric")
     if ric.calc_check_digit(value) != value[-1]:
         return False
     ric.get_birth_date(value)
-    return any(props for _, props in numdb.get("cn/loc").info(value[:6]))
+    return any(props for _, props in _stdnum("numdb").get("cn/loc").info(value[:6]))
 
 
 def _checked(validator: Callable[[str], bool], value: str) -> bool | None:
     """The validator's verdict; None when it broke (the caller redacts to be safe)."""
     try:
         return bool(validator(value))
-    except ValidationError:
-        return False
-    except Exception:
-        return None
+    except Exception as exc:
+        # (stdnum is loaded by now: only its validators raise here)
+        return False if isinstance(exc, _stdnum("exceptions").ValidationError) else None
 
 
 def _verdict(validator: Callable[[str], bool], value: str, reason: str) -> str | None:
@@ -254,10 +272,10 @@ class Detector:
         if policy.cards:
             add(self._cards(folded, lowered, claims))
         if policy.pesel:
-            add(self._simple(folded, _PESEL, "pesel", pesel.is_valid, "PESEL"))
+            add(self._simple(folded, _PESEL, "pesel", _pesel_valid, "PESEL"))
         if policy.dni:
-            add(self._simple(folded, _NIE, "nie", nie.is_valid, "NIE"))
-            add(self._simple(folded, _DNI, "dni", dni.is_valid, "DNI"))
+            add(self._simple(folded, _NIE, "nie", _nie_valid, "NIE"))
+            add(self._simple(folded, _DNI, "dni", _dni_valid, "DNI"))
         if policy.us_ssn:
             add(self._ssns(folded, lowered))
         if policy.security_codes:
@@ -359,7 +377,7 @@ class Detector:
         scheme = card_scheme(digits)
         if scheme is None or not claims.free(start, end) or _DATE.search(folded, start, end):
             return None
-        verdict = _checked(luhn.is_valid, digits)
+        verdict = _checked(_luhn_valid, digits)
         if verdict is False:
             return None
         reason = f"{len(digits)} digits, {scheme} prefix, Luhn check passed"
@@ -483,7 +501,7 @@ class Detector:
             if not (context.search(before) or context.search(after)):
                 continue
             value = re.sub(r"[ \-]", "", match.group())
-            reason = _verdict(ssn.is_valid, value, "US SSN next to an SSN word, valid ranges")
+            reason = _verdict(_ssn_valid, value, "US SSN next to an SSN word, valid ranges")
             if reason is not None:
                 yield Span(match.start(), match.end(), "ssn", LABELS["ssn"], reason)
 
@@ -500,7 +518,7 @@ class Detector:
                 value = re.sub(r"[ \u00a0\-]", "", folded[start:end]).upper()
                 if len(value) < 15:
                     break
-                reason = _verdict(iban.is_valid, value, f"IBAN ({value[:2]}), check digits valid")
+                reason = _verdict(_iban_valid, value, f"IBAN ({value[:2]}), check digits valid")
                 if reason is not None:
                     yield Span(start, end, "iban", LABELS["iban"], reason)
                     break
