@@ -178,7 +178,8 @@ class AcwScreen(DeskScreen):
         self.status_line.show(self._refusal or self._draft_state)
 
     @on(TextArea.Changed, "#notes")
-    def note_changed(self) -> None:
+    def note_changed(self, event: TextArea.Changed) -> None:
+        event.stop()  # read here only; the app has no use for each keystroke's change
         self._refusal = ""
         self._dirty = True
         self.redaction_marks.note_changed()
@@ -434,6 +435,7 @@ class AcwScreen(DeskScreen):
 
     @on(NotesEditor.HintChanged, "#notes")
     def show_hint(self, event: NotesEditor.HintChanged) -> None:
+        event.stop()
         self.hint_line.show(event.hint)
 
     @on(NotesEditor.GuideLoaded, "#notes")

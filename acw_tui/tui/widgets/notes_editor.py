@@ -272,6 +272,12 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     # -- typing ------------------------------------------------------------------------
 
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        # Every keystroke moves the caret. Nothing above the editor reads this message
+        # (the caret's cell is worked out each frame), so it stops here rather than
+        # being handed through each container up to the app on every key.
+        event.stop()
+
     def on_key(self, event: events.Key) -> None:
         """Runs before TextArea's own key handler, which inserts a typed character.
 
