@@ -24,10 +24,12 @@ from typing import Any
 from rich.align import Align
 from rich.text import Text
 from textual.app import App
+from textual.binding import BindingsMap
 from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.widgets import OptionList, Select, TextArea
 from textual.widgets._key_panel import BindingsTable
 from textual.widgets.option_list import Option
@@ -58,6 +60,15 @@ def option_top_line(option_list: OptionList, index: int) -> int | None:
     """The line, counted from the top of the whole list, where option `index` starts
     (options may wrap over several lines; None when it is not laid out)."""
     return option_list._index_to_line.get(index)
+
+
+# -- bindings ---------------------------------------------------------------------------------
+
+
+def class_bindings(widget_class: type[Widget]) -> BindingsMap:
+    """The bindings a widget class has, its bases' merged in as Textual merges them
+    (a class made with `inherit_bindings=False` keeps its own only)."""
+    return widget_class._merge_bindings()
 
 
 # -- TextArea: typing ---------------------------------------------------------------------

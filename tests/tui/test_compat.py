@@ -308,3 +308,18 @@ def test_the_scan_finds_each_kind_of_use(snippet: str, tmp_path: Path) -> None:
     module = ModuleType("probe_widget")
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
     assert problems_in(path, set(), module), snippet
+
+
+def test_class_bindings_are_merged_as_textual_merges_them() -> None:
+    """`class_bindings`: a TextArea's End is its own; a class that does not inherit
+    bindings keeps only what it declares (the notes editor leaves F6 and F7 out)."""
+    from textual.widgets import TextArea
+
+    from acw_tui.tui.widgets.notes_editor import NotesEditor
+
+    area = compat.class_bindings(TextArea).key_to_bindings
+    assert [b.action for b in area.get("end", [])] == ["cursor_line_end"], changed(
+        "Widget._merge_bindings", "TextArea's End is not found"
+    )
+    notes = compat.class_bindings(NotesEditor).key_to_bindings
+    assert "f6" in area and "f6" not in notes and "f5" in notes

@@ -416,3 +416,22 @@ async def test_guide_panel_calls_before_it_is_composed_or_after_it_is_gone_are_s
         panel.set_guide(GUIDE)
         await pilot.pause()
         assert app.is_running
+
+
+async def test_keys_that_arrive_together_act_in_the_order_they_were_pressed() -> None:
+    """End, then a word, arriving in one read of the terminal (a fast typist, a
+    loaded machine): the word goes at the end. Textual runs a field's own bindings
+    only when the key has gone up to the app, after the keys behind it were typed."""
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "refund sent")
+        await pilot.press("left", "left", "left", "left", "left")
+        # As the driver posts keys read together: nothing runs between them.
+        for key, char in [("end", None), ("space", " "), ("o", "o"), ("k", "k")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert editor(app).text == "refund sent ok"
+        for key, char in [("home", None), ("ctrl+right", None), ("x", "x")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert editor(app).text == "refundx sent ok"

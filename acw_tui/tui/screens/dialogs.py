@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, TextArea
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
 from acw_tui.i18n import N_, _, date_time
+from acw_tui.tui.widgets.keys_in_order import OrderedInput
 
 
 class ReasonDialog(ModalScreen[str | None]):
@@ -33,7 +34,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, markup=False)
-            yield Input(
+            yield OrderedInput(
                 placeholder=_("reason (required), {example}").format(example=self.example),
                 id="reason",
             )

@@ -16,6 +16,7 @@ from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.screens.dialogs import NoteDialog
 from acw_tui.tui.widgets.key_bar import KeyBar
+from acw_tui.tui.widgets.keys_in_order import OrderedInput
 
 RESULT_LIMIT = 200
 
@@ -38,7 +39,9 @@ class HistoryScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=_("Search notes (words, e.g. refund card)"), id="history-search")
+        yield OrderedInput(
+            placeholder=_("Search notes (words, e.g. refund card)"), id="history-search"
+        )
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from acw_tui.core.templates import WrapupCode
 from acw_tui.i18n import N_, _
+from acw_tui.tui.widgets.keys_in_order import OrderedInput
 
 
 def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
@@ -84,7 +85,7 @@ class CodePicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self._title(), id="code-title", classes="section-title", markup=False)
-        yield Input(
+        yield OrderedInput(
             placeholder=_("Type to filter codes · Enter picks"), id="code-filter", compact=True
         )
         yield CodeList(id="code-list", compact=True, markup=False)

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from acw_tui.core.shorthand import Entry, Guide
 from acw_tui.core.shorthand.compare import search_guide
 from acw_tui.i18n import N_, _, ngettext
+from acw_tui.tui.widgets.keys_in_order import OrderedInput
 
 SHOWN = 200  # rows in the list at most; the search itself covers the whole guide
 
@@ -64,7 +65,7 @@ class GuidePanel(Vertical):
                 id="guide-warning",
                 markup=False,
             )
-        yield Input(placeholder=_("Search abbreviations and expansions"), id="guide-search")
+        yield OrderedInput(placeholder=_("Search abbreviations and expansions"), id="guide-search")
         yield OptionList(id="guide-list", markup=False)
 
     def on_mount(self) -> None:

@@ -56,6 +56,7 @@ from acw_tui.core.shorthand.fillins import fill
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.compat import record_edit_as_typed, restart_cursor_blink
 from acw_tui.tui.widgets.ghost_text import GhostText
+from acw_tui.tui.widgets.keys_in_order import run_own_binding
 
 if TYPE_CHECKING:
     from acw_tui.core.completion import CompletionModel
@@ -278,21 +279,26 @@ class NotesEditor(TextArea, inherit_bindings=False):
         # being handed through each container up to the app on every key.
         event.stop()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Runs before TextArea's own key handler, which inserts a typed character.
 
         A delimiter is typed here (with its expansion) and TextArea's handler is
-        skipped; any other key goes on to it. Hint and hook run once the key is done.
+        skipped; the editor's own keys (End, word left, undo …) run here too, in order
+        with the typing; any other key goes on. Hint and hook run once the key is done.
         """
         self._last_key = time.monotonic()
         if event.key not in _UNDO_KEYS:
             self._book.forget()
         if self.read_only:
+            await run_own_binding(self, event)
             return
         self.usage.keys_pressed += 1
         if event.key in ("tab", "ctrl+right") and self.ghost.accept(self, event.key == "tab"):
             event.stop()
             event.prevent_default()
+            self.call_next(self._after_keystroke)
+            return
+        if await run_own_binding(self, event):
             self.call_next(self._after_keystroke)
             return
         char = "\n" if event.key == "enter" else event.character if event.is_printable else None

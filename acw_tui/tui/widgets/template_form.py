@@ -28,6 +28,7 @@ from acw_tui.core.templates.form import NoteForm
 from acw_tui.core.templates.values import DATE_HINT
 from acw_tui.i18n import _, say
 from acw_tui.tui.compat import select_parts_missing
+from acw_tui.tui.widgets.keys_in_order import OrderedInput, OrderedTextArea
 
 NO_TEMPLATE = "__none__"
 FIELD_PREFIX = "field-"
@@ -167,7 +168,7 @@ class TemplateForm(VerticalScroll):
                 compact=True,
             )
         elif spec.type is FieldType.MULTILINE:
-            widget = TextArea(
+            widget = OrderedTextArea(
                 "" if value is None else str(value),
                 id=wid,
                 soft_wrap=True,
@@ -176,7 +177,7 @@ class TemplateForm(VerticalScroll):
             )
         else:
             placeholder = spec.help or (DATE_HINT if spec.type is FieldType.DATE else "")
-            widget = Input(
+            widget = OrderedInput(
                 "" if value is None else str(value),
                 placeholder=placeholder,
                 id=wid,

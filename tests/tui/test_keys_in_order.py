@@ -1,0 +1,80 @@
+"""Keys read together act in the order they were pressed, in every field acw has.
+
+Textual runs a field's own bindings (backspace, End, Home …) once the key has gone up
+to the app, after the keys read with it have already reached the field."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+import acw_tui.tui
+from acw_tui.tui.widgets.keys_in_order import OrderedInput, OrderedTextArea
+
+# (key, character) as the driver posts them for one read of the terminal.
+TOGETHER = [("a", "a"), ("b", "b"), ("c", "c"), ("backspace", None), ("d", "d")]
+THEN_HOME = [("home", None), ("x", "x"), ("end", None), ("y", "y")]
+
+
+class Host(App[None]):
+    def __init__(self, field: Widget) -> None:
+        super().__init__()
+        self.field = field
+
+    def compose(self) -> ComposeResult:
+        yield self.field
+
+    def on_mount(self) -> None:
+        self.field.focus()
+
+
+def value(field: Widget) -> str:
+    return field.value if isinstance(field, Input) else field.text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("make", [OrderedInput, OrderedTextArea], ids=["input", "text-area"])
+async def test_keys_read_together_act_in_order(make: type[Widget]) -> None:
+    app = Host(make())
+    async with app.run_test() as pilot:
+        for key, char in TOGETHER:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert value(app.field) == "abd"
+        for key, char in THEN_HOME:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert value(app.field) == "xabdy"
+
+
+async def test_the_plain_textual_field_does_not() -> None:
+    """What the ordered fields are for (if Textual changes this, they can go)."""
+    app = Host(Input())
+    async with app.run_test() as pilot:
+        for key, char in TOGETHER:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert value(app.field) != "abd"
+
+
+def test_every_field_an_agent_or_lead_types_in_is_an_ordered_one() -> None:
+    """No plain `Input(...)` or editable `TextArea(...)` is made in the screens."""
+    plain = []
+    for path in Path(acw_tui.tui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            if node.func.id == Input.__name__ or (
+                node.func.id == TextArea.__name__
+                and not any(
+                    k.arg == "read_only" and isinstance(k.value, ast.Constant) and k.value.value
+                    for k in node.keywords
+                )
+            ):
+                plain.append(f"{path.name}:{node.lineno}")
+    assert not plain, f"use OrderedInput / OrderedTextArea: {plain}"
