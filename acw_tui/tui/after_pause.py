@@ -12,14 +12,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.message_pump import MessagePump
 from textual.timer import Timer
-from textual.widget import Widget
 
 EARLY_BY = 0.005  # a wake-up this close to the deadline runs the work now
 
 
 class AfterPause:
-    def __init__(self, host: Widget, pause: float, action: Callable[[], object], name: str) -> None:
+    def __init__(
+        self, host: MessagePump, pause: float, action: Callable[[], object], name: str
+    ) -> None:
         self.host, self.pause, self.action, self.name = host, pause, action, name
         self.due: float | None = None
         self._timer: Timer | None = None

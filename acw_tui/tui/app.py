@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.geometry import Offset
@@ -33,6 +33,7 @@ from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.caret import caret_cell, typing_in
 from acw_tui.tui.compat import LastResort, TranslatedPalette, guard_dispatch, show_terminal_cursor
 from acw_tui.tui.desk_calls import DeskCalls
+from acw_tui.tui.idle_collector import IdleCollector
 from acw_tui.tui.messages import (
     AgentStateChanged,
     DraftSaved,
@@ -143,6 +144,12 @@ class AcwApp(LastResort):
         self._timeouts_checking = False
         self._shown: dict[str, float] = {}
         self.listener: BackgroundListener | None = None
+        self.collector = IdleCollector(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent | events.Paste):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     # -- the real terminal cursor ----------------------------------------------------------
 
@@ -220,6 +227,7 @@ class AcwApp(LastResort):
         from acw_tui.tui.themes import apply_display
 
         apply_display(self)
+        self.collector.start()
         # Back from ctrl+z the driver has hidden the cursor again: the next frame decides.
         self.app_resume_signal.subscribe(self, lambda _app: setattr(self, "_cursor_shown", False))
         pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups")) or []
@@ -582,6 +590,7 @@ class AcwApp(LastResort):
         return folder
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         if self.listener is not None:
             self.listener.stop()
         self.calls.close()
