@@ -15,6 +15,10 @@ the app runs one itself:
 
 The younger generations (cheap, a fraction of a millisecond) are left to Python. The
 thresholds are put back when the app ends, for whatever runs after it in the process.
+
+acw starts with the collector off (`run.py`): what start-up builds, the first screen
+included, would only be walked for nothing. It is turned on once that screen is on the
+terminal.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ class IdleCollector:
         self._saved = gc.get_threshold()
         young, middle, _full = self._saved
         gc.set_threshold(young, middle, OUT_OF_REACH)
+        # After the first frame (the first refresh builds the screen, the second paints
+        # it); enabling twice is harmless for an app started another way.
+        self.app.call_after_refresh(self.app.call_after_refresh, gc.enable)
         self.app.set_interval(IDLE_CHECK, self._idle_check, name="idle-collector-idle")
 
     def stop(self) -> None:

@@ -8,15 +8,15 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Nearly all that start-up makes (modules, classes, the config) lives as long as the
-    program, so the garbage collector would walk it again and again for nothing: it
-    waits until start-up is done, then leaves those objects out for good (freeze)."""
+def collector_off() -> Iterator[None]:
+    """The garbage collector is off for start-up: nearly all that start-up makes lives
+    as long as the program, so it would walk it again and again for nothing. The app
+    turns it back on once its first screen is on the terminal (`IdleCollector`); this
+    turns it on in any case when the app ends."""
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         gc.enable()
 
 
@@ -25,7 +25,7 @@ def run_screen(*, headless: bool = False, language: str | None = None, plain: bo
 
     `language`: `acw --lang` (else the config's locale, else LANG); `plain`: `acw --plain`.
     """
-    with collector_paused():
+    with collector_off():
         from acw_tui.i18n import choose_language, use_language
         from acw_tui.service.desk import Desk
         from acw_tui.settings.config import load_config
@@ -40,9 +40,11 @@ def run_screen(*, headless: bool = False, language: str | None = None, plain: bo
         from acw_tui.tui.app import AcwApp
 
         desk = Desk.open(config, database_file())
-    try:
-        app = AcwApp(desk, plain=plain)
-        app.run(headless=headless)
-    finally:
-        desk.close()
+        # Modules, classes and config: never garbage, left out of every collection.
+        gc.freeze()
+        try:
+            app = AcwApp(desk, plain=plain)
+            app.run(headless=headless)
+        finally:
+            desk.close()
     return app.return_code or 0

@@ -97,3 +97,19 @@ async def test_a_typist_who_never_pauses_still_gets_one(
         await type_keys(pilot, app, "x", every=0.01)
         assert len(full_collections) == 1
         assert gc.get_count()[2] < DUE
+
+
+async def test_a_start_with_the_collector_off_turns_it_on_at_the_first_frame(
+    make_app: Callable[..., AcwApp], hook: Desk
+) -> None:
+    """`acw` starts with the collector off (run.py); the app must turn it back on, or
+    cyclic garbage would pile up all shift."""
+    hook.call_ended("GC-4")
+    app = make_app()
+    gc.disable()
+    try:
+        async with app.run_test() as pilot:
+            await wait_for(pilot, acw_open(app))
+            await wait_for(pilot, gc.isenabled, seconds=2)
+    finally:
+        gc.enable()
