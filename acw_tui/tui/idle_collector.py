@@ -51,8 +51,8 @@ class IdleCollector:
         self._saved = gc.get_threshold()
         young, middle, _full = self._saved
         gc.set_threshold(young, middle, OUT_OF_REACH)
-        # After the first frame (the first refresh builds the screen, the second paints
-        # it); enabling twice is harmless for an app started another way.
+        # Two refreshes on, the first screen is on the terminal. An app started another
+        # way has it on already; enabling it again changes nothing.
         self.app.call_after_refresh(self.app.call_after_refresh, gc.enable)
         self.app.set_interval(IDLE_CHECK, self._idle_check, name="idle-collector-idle")
 
