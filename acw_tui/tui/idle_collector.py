@@ -42,7 +42,6 @@ class IdleCollector:
 
     def __init__(self, app: App[object]) -> None:
         self.app = app
-        self.collections = 0  # full collections run here (for tests and tools)
         self._last_input = time.monotonic()
         self._pause = AfterPause(app, QUIET, self._paused, "idle-collector")
         self._saved: tuple[int, ...] | None = None
@@ -78,4 +77,3 @@ class IdleCollector:
 
     def _collect(self) -> None:
         gc.collect()
-        self.collections += 1

@@ -7,6 +7,7 @@ benchmark's 99th percentile). The app runs them itself, in pauses."""
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,8 +24,6 @@ from tests.tui.conftest import acw_open, wait_for
 @pytest.fixture
 def full_collections() -> Iterator[list[float]]:
     """Each full collection that starts, as it starts."""
-    import time
-
     seen: list[float] = []
 
     def watch(phase: str, info: dict[str, Any]) -> None:
