@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from acw_tui import __version__
 from acw_tui.errors import AcwError
@@ -488,13 +489,45 @@ def _utf8(value: str, what: str) -> str:
 UTF8 = Checked(_utf8, "text")
 
 
+class FileNamed(click.ParamType):
+    """A `click.Path` or `click.File` whose name is checked first (`inputs.file_name`),
+    naming the option; the rest is the wrapped type's."""
+
+    def __init__(self, inner: click.ParamType) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.envvar_list_splitter = inner.envvar_list_splitter
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.inner.get_metavar(param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return self.inner.shell_complete(ctx, param, incomplete)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = Checked(_file_name).convert(value, param, ctx)
+        return self.inner.convert(value, param, ctx)
+
+
+def _file_name(value: str, what: str) -> str:
+    from acw_tui.core.inputs import file_name
+
+    return file_name(value, what)
+
+
 def utf8_only(command: click.Command) -> click.Command:
     """Give every plain text option and argument of `command` (and its subcommands) the
     UTF-8 check: bytes that are not UTF-8 become one line naming the option, not a
-    UnicodeEncodeError deep inside the store or the terminal."""
+    UnicodeEncodeError deep inside the store or the terminal. File and folder names get
+    theirs: a NUL is one line, not a ValueError inside `open`."""
     for param in command.params:
         if param.type is click.STRING:
             param.type = UTF8
+        elif isinstance(param.type, click.Path | click.File):
+            param.type = FileNamed(param.type)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             utf8_only(sub)

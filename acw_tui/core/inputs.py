@@ -143,6 +143,14 @@ def utf8(value: str, what: str) -> str:
     return value
 
 
+def file_name(value: str, what: str) -> str:
+    """A file or folder name as given: the file system takes any character but NUL (bytes
+    that are not UTF-8 included), and a NUL would only fail deep inside `open`."""
+    if "\x00" in value:
+        raise InputError("{what}: contains a NUL character, which no file name can hold", what=what)
+    return value
+
+
 def text(
     value: object,
     what: str,

@@ -248,3 +248,25 @@ def test_poisoned_acw_policy(acw_home: Path, table: str, key: str) -> None:
 def test_demo_sizes_are_bounded(acw_home: Path, args: tuple[str, ...]) -> None:
     code, _, err = run(*args)
     assert code == 2 and args[1] in one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (("rules", "check", "\x00"), "NOTE_FILE"),
+        (("rules", "lint", "--templates", "a\x00b"), "--templates"),
+        (("guide", "import", "x\x00.csv"), "CSV_FILE"),
+        (("guide", "diff", "old\x00.toml"), "OLD"),
+        (("report", "--output", "out\x00.html"), "-o"),
+        (("templates", "lint", "--templates", "\x00"), "--templates"),
+    ],
+)
+def test_a_nul_in_a_file_name_is_refused_naming_the_argument(
+    acw_home: Path, args: tuple[str, ...], names: str
+) -> None:
+    """No file name can hold a NUL; `open` and `stat` raise ValueError on one. Reached by
+    a program that runs acw's commands in-process (a shell cannot pass a NUL)."""
+    code, _out, err = run(*args)
+    assert code != 0
+    line = one_line(err)
+    assert names in line and "NUL" in line
