@@ -373,7 +373,14 @@ def workspace(case: Case) -> Iterator[tuple[Path, Path, list[str], dict[str, str
             "NO_COLOR": "1",
             **case.env,
         }
-        yield ws, home, args, env
+        # Relative names the command writes (a new `--guide` file, `-o` output) land in
+        # the workspace, not in the checkout the suite runs from.
+        here = os.getcwd()
+        os.chdir(ws)
+        try:
+            yield ws, home, args, env
+        finally:
+            os.chdir(here)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
