@@ -3,6 +3,7 @@ in guide entries (with a frozen clock) and coaching."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -288,3 +289,39 @@ async def test_the_model_is_built_only_while_the_agent_pauses(monkeypatch) -> No
         assert len(app.steps) == 3
         # Not one step ran while keys were coming: each waited for the pause after them.
         assert min(app.steps) >= last_key + notes_editor.QUIET - 0.02
+
+
+async def test_leaving_does_not_wait_for_the_aids_to_load(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Quitting (or finishing) right after the wrap-up opened: the loading thread stops
+    with the editor instead of sleeping out AIDS_AFTER or a pause wait, which the
+    process's exit would otherwise wait for."""
+    import acw_tui.tui.widgets.notes_editor as notes_editor
+
+    monkeypatch.setattr(notes_editor, "AIDS_AFTER", 30.0)
+    returned = threading.Event()
+    load = NotesEditor._load_guide
+
+    def load_then_say(editor: NotesEditor) -> None:
+        try:
+            load(editor)
+        finally:
+            returned.set()
+
+    monkeypatch.setattr(NotesEditor, "_load_guide", load_then_say)
+
+    class GuidedApp(PacedApp):
+        def compose(self) -> ComposeResult:
+            yield NotesEditor(
+                id="notes", guide_source=lambda: GUIDE, completion_source=self.build
+            )
+
+    app = GuidedApp()
+    async with app.run_test() as pilot:
+        editor = app.query_one(NotesEditor)
+        for _ in range(150):
+            if editor.guide.entries:
+                break
+            await pilot.pause(0.02)
+        assert editor.guide.entries
+    assert returned.wait(5.0), "the loading thread went on after the editor was gone"
+    assert app.steps == []  # nothing was built for an editor no one sees

@@ -26,6 +26,7 @@ the event's default is prevented. Textual internals go through `acw_tui.tui.comp
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
@@ -169,6 +170,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
         # True once the coaching figures and the completion model have been read (or
         # given up on): from then on what the editor shows depends only on its text.
         self.aids_loaded = False
+        # Set when the editor leaves the screen: the loading thread's waits end at once,
+        # so quitting right after a wrap-up opened does not wait out AIDS_AFTER (the
+        # process's exit waits for that thread).
+        self._gone = threading.Event()
 
     def on_mount(self) -> None:
         if any(
@@ -188,6 +193,9 @@ class NotesEditor(TextArea, inherit_bindings=False):
         else:
             self.aids_loaded = True  # nothing to load
 
+    def on_unmount(self) -> None:
+        self._gone.set()
+
     def _load_guide(self) -> None:
         guide = self.guide
         if self._guide_source is not None:
@@ -203,7 +211,8 @@ class NotesEditor(TextArea, inherit_bindings=False):
         # Coaching figures and the completion model wait a moment: reading them holds the
         # interpreter for tens of milliseconds, which the agent's first keys should not
         # wait for; no one needs a suggestion in the first second of a wrap-up.
-        time.sleep(AIDS_AFTER)
+        if self._gone.wait(AIDS_AFTER):
+            return
         if self._undo_source is not None and self.coaching:
             try:
                 self._wait_for_pause()
@@ -227,12 +236,12 @@ class NotesEditor(TextArea, inherit_bindings=False):
         interpreter from a key; raise when the editor has left the screen."""
         waited = 0.0
         while True:
-            if not self.is_attached:
+            if self._gone.is_set() or not self.is_attached:
                 raise _EditorGone
             quiet = time.monotonic() - self._last_key
             if quiet >= QUIET or waited >= PACE_AT_MOST:
                 return
-            time.sleep(QUIET - quiet)
+            self._gone.wait(QUIET - quiet)
             waited += QUIET - quiet
 
     def _aids_ready(self, model: CompletionModel | None) -> None:
