@@ -187,3 +187,32 @@ def test_a_wrapup_is_finished_in_chinese(terminal: Terminal, acw_home: Path) -> 
         time.sleep(0.1)
     db = sqlite3.connect(acw_home / "acw.db")
     assert db.execute("SELECT status, note FROM wrapups").fetchall() == [("done", "refund sent")]
+
+
+def test_quitting_while_a_sync_waits_for_a_hub_that_is_down(
+    terminal: Terminal, acw_home: Path
+) -> None:
+    # F7, s: a sync starts against a hub that refuses connections, and retries it for a
+    # minute. ctrl+q must end the program now, not once the retrying gives up: the sync
+    # resumes from the hub's mark next time, so nothing is lost by leaving it.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    (acw_home / "config.toml").write_text(
+        f'[sync]\nhub_url = "http://127.0.0.1:{port}"\ntoken = "t"\nretry_seconds = 60\n',
+        encoding="utf-8",
+    )
+    terminal.start("agent")
+    terminal.wait_for("agent", "Ready")
+    terminal.keys("agent", "F7")
+    terminal.wait_for("agent", "Sync now")
+    terminal.keys("agent", "s")
+    terminal.wait_for("agent", "Syncing")
+    time.sleep(0.5)  # a retry or two
+    terminal.keys("agent", "C-q")
+    deadline = time.monotonic() + 5
+    while terminal.alive("agent") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive("agent"), "acw waited for the sync after ctrl+q"

@@ -311,9 +311,7 @@ async def test_leaving_does_not_wait_for_the_aids_to_load(monkeypatch) -> None: 
 
     class GuidedApp(PacedApp):
         def compose(self) -> ComposeResult:
-            yield NotesEditor(
-                id="notes", guide_source=lambda: GUIDE, completion_source=self.build
-            )
+            yield NotesEditor(id="notes", guide_source=lambda: GUIDE, completion_source=self.build)
 
     app = GuidedApp()
     async with app.run_test() as pilot:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +22,7 @@ from textual.widgets import Header, ProgressBar, Static
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.service.syncing import NO_HUB, SyncFacts
+from acw_tui.tui.background import abandoned_at_exit
 from acw_tui.tui.messages import HubContentReceived
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
@@ -118,7 +119,8 @@ class SyncStatusScreen(DeskScreen):
         self.query_one("#sync-message", Static).update(_("Syncing…"))
         self.run_sync()
 
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    # Not a Textual worker: quitting must not wait for a sync retrying a hub that is down.
+    @abandoned_at_exit
     def run_sync(self) -> None:
         app = self.app
         try:
