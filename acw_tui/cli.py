@@ -440,9 +440,10 @@ class Checked(click.ParamType):
 
         if not isinstance(value, str):
             return value  # a default already checked
-        what = (param.opts[0] if param.opts and param.param_type_name == "option" else None) or (
-            (param.human_readable_name if param is not None else None) or self.name
-        )
+        # An option by its long spelling (`--output`, not `-o`), whichever the user typed.
+        what = (
+            max(param.opts, key=len) if param.opts and param.param_type_name == "option" else None
+        ) or ((param.human_readable_name if param is not None else None) or self.name)
         try:
             return self.check(value, what)
         except InputError as exc:

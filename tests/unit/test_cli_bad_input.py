@@ -257,7 +257,7 @@ def test_demo_sizes_are_bounded(acw_home: Path, args: tuple[str, ...]) -> None:
         (("rules", "lint", "--templates", "a\x00b"), "--templates"),
         (("guide", "import", "x\x00.csv"), "CSV_FILE"),
         (("guide", "diff", "old\x00.toml"), "OLD"),
-        (("report", "--output", "out\x00.html"), "-o"),
+        (("report", "--output", "out\x00.html"), "--output"),
         (("templates", "lint", "--templates", "\x00"), "--templates"),
     ],
 )
