@@ -440,10 +440,13 @@ class Checked(click.ParamType):
 
         if not isinstance(value, str):
             return value  # a default already checked
-        # An option by its long spelling (`--output`, not `-o`), whichever the user typed.
-        what = (
-            max(param.opts, key=len) if param.opts and param.param_type_name == "option" else None
-        ) or ((param.human_readable_name if param is not None else None) or self.name)
+        if param is None:
+            what = self.name
+        elif param.param_type_name == "option" and param.opts:
+            # By its long spelling (`--output`, not `-o`), whichever the user typed.
+            what = max(param.opts, key=len)
+        else:
+            what = param.human_readable_name or self.name
         try:
             return self.check(value, what)
         except InputError as exc:
@@ -509,7 +512,7 @@ class FileNamed(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str):
-            value = Checked(_file_name).convert(value, param, ctx)
+            value = FILE_NAME.convert(value, param, ctx)
         return self.inner.convert(value, param, ctx)
 
 
@@ -517,6 +520,9 @@ def _file_name(value: str, what: str) -> str:
     from acw_tui.core.inputs import file_name
 
     return file_name(value, what)
+
+
+FILE_NAME = Checked(_file_name, "file name")
 
 
 def utf8_only(command: click.Command) -> click.Command:

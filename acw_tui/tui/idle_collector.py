@@ -65,15 +65,12 @@ class IdleCollector:
         self._last_input = time.monotonic()
         self._pause.poke()
         if gc.get_count()[2] >= OVERDUE:
-            self._collect()
+            gc.collect()
 
     def _paused(self) -> None:
         if gc.get_count()[2] >= DUE:
-            self._collect()
+            gc.collect()
 
     def _idle_check(self) -> None:
         if time.monotonic() - self._last_input >= QUIET:
             self._paused()
-
-    def _collect(self) -> None:
-        gc.collect()

@@ -236,7 +236,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
         interpreter from a key; raise when the editor has left the screen."""
         waited = 0.0
         while True:
-            if self._gone.is_set() or not self.is_attached:
+            if self._gone.is_set():
                 raise _EditorGone
             quiet = time.monotonic() - self._last_key
             if quiet >= QUIET or waited >= PACE_AT_MOST:
