@@ -8,6 +8,7 @@ requests in 90 s and queue its whole outbox again.
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import httpx
@@ -15,7 +16,7 @@ import pytest
 
 from acw_tui.store import Store
 from acw_tui.sync import SyncError, site_state
-from acw_tui.sync.client import HubClient, Syncer
+from acw_tui.sync.client import BatchSender, HubClient, Syncer
 from acw_tui.sync.lock import SyncLock
 
 from .conftest import Site, run_acw
@@ -201,3 +202,26 @@ def test_the_next_batch_is_read_and_checked_while_the_hub_stores_one(
     # While batch 1 (seq 1–10) was at the hub, the site had already read from 10 on.
     assert 10 in read_during[0]
     assert 20 in read_during[1]
+
+
+def test_a_batch_is_with_the_sending_thread_before_the_next_is_prepared() -> None:
+    """`send` returns once the sender holds the batch: work the caller starts next
+    (reading the following batch) cannot keep the request waiting to be sent."""
+    release = threading.Event()
+
+    class SlowHub:
+        def send_batch(self, key: str, body: bytes) -> dict[str, int]:
+            release.wait(5)
+            return {"mark": int(key)}
+
+    sender = BatchSender(SlowHub())  # type: ignore[arg-type]
+    try:
+        for number in range(20):
+            answer = sender.send(str(number), b"{}")
+            assert answer.running(), f"batch {number} was not yet taken when send returned"
+            release.set()
+            assert answer.result(5) == {"mark": number}
+            release.clear()
+    finally:
+        release.set()
+        sender.close()
