@@ -19,7 +19,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.geometry import Offset
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from acw_tui.tui.compat import option_top_line
 
@@ -47,6 +47,10 @@ def highlighted_line(focused: Widget) -> int | None:
     """The line of a list's or a table's highlighted row, from the top of its content."""
     if isinstance(focused, OptionList) and focused.highlighted is not None:
         return option_top_line(focused, focused.highlighted)
+    # Imported here, not with the module: only the history, report and follow-up
+    # screens have tables, and loading DataTable is 2 ms of every start.
+    from textual.widgets import DataTable
+
     if isinstance(focused, DataTable) and focused.row_count and focused.cursor_type != "none":
         rows = focused.ordered_rows[: focused.cursor_row]
         header = focused.header_height if focused.show_header else 0

@@ -139,6 +139,12 @@ def test_codes_file_errors_name_the_line() -> None:
         parse_codes("[[codes]]\ncode = 'B!'\n")
     with pytest.raises(TemplateError, match="unknown key `colour`"):
         parse_codes("[[codes]]\ncode = 'a'\ncolour = 1\n")
+    with pytest.raises(TemplateError, match=r"codes.toml: category 'x': a category must"):
+        parse_codes("[[codes]]\ncode = 'a'\n\n[categories]\nx = 1\n")
+    with pytest.raises(TemplateError, match=r"codes.toml:3: category 'x'"):
+        parse_codes("[[codes]]\ncode = 'a'\n[categories.x]\nhue = 1\n")
+    with pytest.raises(TemplateError, match=r"codes.toml:4: field 'due'"):
+        parse_codes("[[codes]]\ncode = 'a'\n\n[fields.due]\ntype = 'colour'\n")
 
 
 def test_a_code_makes_its_fields_required_or_adds_them() -> None:

@@ -304,16 +304,14 @@ def parse_codes(
             raise _Bad("`codes` must be an array of tables ([[codes]])")
         codes: list[WrapupCode] = []
         for number, table in enumerate(raw_codes, start=1):
-            name = table.get("code") if isinstance(table, dict) else None
-            line = (
-                _line_of(lines, rf"code\s*=\s*[\"']{re.escape(name)}[\"']", 1)
-                if isinstance(name, str)
-                else None
-            )
             try:
                 codes.append(_parse_code(table, f"code #{number}", categories))
             except _Bad as exc:
-                exc.line = exc.line or line
+                # Lines are looked up only for a message: every start reads this file.
+                name = table.get("code") if isinstance(table, dict) else None
+                if isinstance(name, str):
+                    pattern = rf"code\s*=\s*[\"']{re.escape(name)}[\"']"
+                    exc.line = exc.line or _line_of(lines, pattern, 1)
                 raise
             if sum(c.code == codes[-1].code for c in codes) > 1:
                 pattern = rf"code\s*=\s*[\"']{re.escape(codes[-1].code)}[\"']"
@@ -327,14 +325,13 @@ def parse_codes(
             raise _Bad("`fields` must be tables ([fields.NAME])")
         shared: dict[str, FieldSpec] = {}
         for name, table in raw_fields.items():
-            line = _line_of(lines, rf"^\s*\[fields\.{re.escape(name)}\]", 1)
             try:
                 shared[name] = parse_field(
                     {"name": name, **(table if isinstance(table, dict) else {})},
                     f"field {name!r}",
                 )
             except _Bad as exc:
-                exc.line = exc.line or line
+                exc.line = exc.line or _line_of(lines, rf"^\s*\[fields\.{re.escape(name)}\]", 1)
                 raise
     except _Bad as exc:
         raise TemplateError("{where}: {reason}", where=_at(where, exc.line), reason=exc) from None
@@ -347,17 +344,17 @@ def _parse_categories(raw: Any, lines: list[str]) -> dict[str, CodeCategory]:
         raise _Bad("`categories` must be tables ([categories.NAME])")
     found = {}
     for name, table in raw.items():
-        line = _line_of(lines, rf"^\s*\[categories\.{re.escape(name)}\]", 1)
         where = Phrase("category {name}", name=repr(name))
-        if not isinstance(table, dict):
-            raise _Bad("{where}: a category must be a table", line, where=where)
         try:
+            if not isinstance(table, dict):
+                raise _Bad("{where}: a category must be a table", where=where)
             _unknown_keys(table, _CATEGORY_KEYS, where)
             found[name] = CodeCategory(
                 name, _text(table, "label", where, required=False) or name, _labels(table, where)
             )
         except _Bad as exc:
-            exc.line = exc.line or line
+            pattern = rf"^\s*\[categories\.{re.escape(name)}\]"
+            exc.line = exc.line or _line_of(lines, pattern, 1)
             raise
     return found
 
