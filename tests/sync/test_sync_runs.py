@@ -225,3 +225,10 @@ def test_a_batch_is_with_the_sending_thread_before_the_next_is_prepared() -> Non
     finally:
         release.set()
         sender.close()
+
+
+def test_a_closed_sender_refuses_a_batch_instead_of_waiting_for_ever() -> None:
+    sender = BatchSender(HubClient("http://hub.invalid", "acw_x"))
+    sender.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        sender.send("1", b"{}")
