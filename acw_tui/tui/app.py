@@ -31,7 +31,13 @@ from acw_tui.i18n import N_, _, said
 from acw_tui.service.desk import Desk, DraftContent
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.caret import caret_cell, typing_in
-from acw_tui.tui.compat import LastResort, TranslatedPalette, guard_dispatch, show_terminal_cursor
+from acw_tui.tui.compat import (
+    LastResort,
+    TranslatedPalette,
+    guard_dispatch,
+    repeats_the_size,
+    show_terminal_cursor,
+)
 from acw_tui.tui.desk_calls import DeskCalls
 from acw_tui.tui.idle_collector import IdleCollector
 from acw_tui.tui.messages import (
@@ -150,6 +156,10 @@ class AcwApp(LastResort):
         if isinstance(event, events.InputEvent | events.Paste):
             self.collector.input_seen()
         await super().on_event(event)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if repeats_the_size(self, event):
+            event.prevent_default()  # Textual's handler would lay every screen out again
 
     # -- the real terminal cursor ----------------------------------------------------------
 

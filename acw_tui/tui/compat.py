@@ -11,9 +11,10 @@ form's Select (mounted while the screen may be closing), and by the app: an exce
 in a handler would end that widget's message loop for good (`guard_dispatch` turns it
 into a call to the app's `unexpected_error`, and the loop goes on), and what escapes
 timers, workers and start-up goes to `App._handle_exception` (`LastResort` routes it
-to the same place instead of exiting at once). The keys panel (F1) draws its table
-with Textual's `BindingsTable`, and the command palette's "no matches" line is
-translated by `TranslatedPalette`.
+to the same place instead of exiting at once); a Resize that repeats the app's size is
+dropped before Textual lays every screen out again (`repeats_the_size`). The keys panel
+(F1) draws its table with Textual's `BindingsTable`, and the command palette's "no
+matches" line is translated by `TranslatedPalette`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from rich.align import Align
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandList, CommandPalette
@@ -54,6 +56,19 @@ def show_terminal_cursor(app: App[Any], visible: bool) -> None:
     driver = app._driver
     if driver is not None and not app.is_headless:
         driver.write("\x1b[?25h" if visible else "\x1b[?25l")
+
+
+def repeats_the_size(app: App[Any], event: events.Resize) -> bool:
+    """Whether `event` reports the size the app already has.
+
+    Textual keeps such a Resize and hands it to every screen when next idle, and each
+    lays itself out again and repaints in full although nothing moved. The terminal
+    driver reports the size once more right after start, by then the ACW screen is up:
+    on every start that was a second layout (about 12 ms) and a full repaint before the
+    agent's first key. A size seen for the first time (`_size` still unset) always
+    counts as new.
+    """
+    return app._size is not None and app._size == event.size
 
 
 def option_top_line(option_list: OptionList, index: int) -> int | None:

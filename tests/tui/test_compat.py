@@ -146,6 +146,20 @@ async def test_option_list_still_maps_an_option_to_its_first_line() -> None:
         assert lines == [0, 1, 3], changed("OptionList._index_to_line", f"it says {lines}")
 
 
+async def test_the_app_keeps_its_size_and_a_repeated_size_is_recognised() -> None:
+    """`repeats_the_size`: the size the app has, unset until the first Resize."""
+    from textual import events
+    from textual.geometry import Size
+
+    app = Host()
+    assert hasattr(app, "_size"), changed("App._size", "it is gone")
+    assert app._size is None, changed("App._size", "it is set before the first Resize")
+    async with app.run_test(size=(70, 20)):
+        assert app._size == Size(70, 20), changed("App._size", f"it is {app._size!r}")
+        assert compat.repeats_the_size(app, events.Resize(Size(70, 20), Size(70, 20)))
+        assert not compat.repeats_the_size(app, events.Resize(Size(71, 20), Size(71, 20)))
+
+
 # -- nobody else touches them ----------------------------------------------------------------
 
 # What compat wraps, by name: never used anywhere else in acw_tui.
@@ -159,6 +173,7 @@ WRAPPED = {
     "_theme",
     "_driver",
     "_index_to_line",
+    "_size",
 }
 # Textual calls these hooks by name: defining one overrides Textual's own.
 HOOK_PREFIXES = ("_on_", "_watch_", "_validate_", "_compute_")
