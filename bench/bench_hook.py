@@ -26,6 +26,7 @@ from pathlib import Path
 from bench.common import Result
 from bench.demo_cache import demo_store
 from bench.home import acw_command, make_home
+from bench.startup_probe import TERMINAL
 
 BUDGET_S = 1.0
 
@@ -82,7 +83,7 @@ def run(quick: bool) -> list[Result]:
         app_out, reader_out = Path(tmp) / "acw.out", Path(tmp) / "reader.out"
         app = subprocess.Popen(
             [sys.executable, "-m", "bench.startup_probe", "acw-watch", str(app_out)],
-            env=env,
+            env={**env, **TERMINAL},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -34,6 +34,11 @@ from types import ModuleType
 from typing import Any
 
 KEY = "x"
+# The terminal every kind starts in, 120×40. Headless, Textual's driver takes its size
+# from these variables and Rich's console, which gives the app its size before the
+# driver reports, reads the same ones: both apps start at one size, as in a terminal
+# (unset, Rich says 80×25 and the driver 80×24, and the screen is laid out twice).
+TERMINAL = {"COLUMNS": "120", "LINES": "40"}
 POLL = 0.002  # how often the probe looks at the screen (the same for acw and floor)
 TOUR_KEYS = ("f3", "f4", "f6", "f7", "f12")
 TOUR_NOTE = "cx paid w/ card 4111 1111 1111 1111 cvv 123, rfd ok.\n"
@@ -73,7 +78,7 @@ def run_probe(kind: str, env: dict[str, str]) -> ProbeRun:
     """Start one probe of `kind` as a new process and read what it printed."""
     out = subprocess.run(
         [sys.executable, "-m", "bench.startup_probe", kind],
-        env=env,
+        env={**env, **TERMINAL},
         check=True,
         capture_output=True,
         text=True,
@@ -138,7 +143,7 @@ def floor() -> None:
             area.focus()
             Watch(self, lambda: self.focused is area, lambda: KEY in area.text, self.exit)
 
-    Floor().run(headless=True, size=(120, 40))
+    Floor().run(headless=True)
 
 
 class AfterImport(importlib.abc.MetaPathFinder):
