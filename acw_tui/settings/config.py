@@ -30,12 +30,13 @@ import dataclasses
 import getpass
 import math
 import os
-import tomllib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from acw_tui.core.policy import AcwPolicy, SitePolicy
 from acw_tui.errors import AcwError
@@ -258,12 +259,12 @@ def load_config(path: Path | None = None) -> Config:
             "{path}: cannot read the config file ({reason})", path=path, reason=exc.strerror
         ) from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomli.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(
             "{path}: not UTF-8 text (byte {byte})", path=path, byte=exc.start
         ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already ends with "(at line L, column C)".
+    except tomli.TOMLDecodeError as exc:
+        # tomli's message already ends with "(at line L, column C)".
         raise ConfigError("{path}: malformed TOML: {reason}", path=path, reason=exc) from exc
     return dataclasses.replace(parse_config(data, str(path)), path=path)

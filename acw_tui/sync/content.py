@@ -13,11 +13,12 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from acw_tui.settings import paths
 from acw_tui.sync import SyncError
@@ -61,8 +62,8 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
     versions = []
     for name, text in files.items():
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+            data = tomli.loads(text)
+        except tomli.TOMLDecodeError as exc:
             raise SyncError(f"{found[name]}: malformed TOML: {exc}") from None
         version = (
             data.get("guide", {}).get("version") if isinstance(data.get("guide"), dict) else None

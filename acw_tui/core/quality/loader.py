@@ -38,10 +38,11 @@ TOML at all leaves out every rule of that file.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
+
+import tomli
 
 from acw_tui.core.quality.model import (
     LANGUAGES,
@@ -82,7 +83,7 @@ class _Bad(AcwError):
 
 
 class _Lines:
-    """Where things are in the file, for messages (tomllib gives no positions)."""
+    """Where things are in the file, for messages (tomli gives no positions)."""
 
     def __init__(self, source: str) -> None:
         self.lines = source.splitlines()
@@ -363,8 +364,8 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
     lines = _Lines(source)
     problems: list[RuleProblem] = []
     try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(source)
+    except tomli.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
         line = int(match.group(1)) if match else None

@@ -9,10 +9,11 @@ sees an error, and both get the same guide every time.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from acw_tui.core.shorthand.fillins import fill_in_problems
 from acw_tui.core.shorthand.model import (
@@ -75,7 +76,7 @@ def _problem_from_error(exc: ShorthandError, source: str) -> GuideProblem:
 
 @dataclass
 class _Lines:
-    """Where tables and keys sit in the file (tomllib does not say)."""
+    """Where tables and keys sit in the file (tomli does not say)."""
 
     text: str
 
@@ -104,8 +105,8 @@ class _Lines:
 def parse_guide(text: str, source: str = "<guide>") -> Guide:
     """Build a Guide from TOML text; `source` names the file in every problem."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = found.group(1) if found else "1"
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))

@@ -8,10 +8,11 @@ reads the same way and adds its own deeper checks.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from acw_tui.core.templates.model import (
     FOLLOW_UP_FIELDS,
@@ -64,8 +65,8 @@ def _at(where: str, line: int | None) -> str:
 
 def _toml(text: str, first_line: int) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = first_line + int(match.group(1)) - 1 if match else first_line
         message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
