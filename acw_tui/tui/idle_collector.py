@@ -43,7 +43,7 @@ class IdleCollector:
     def __init__(self, app: App[object]) -> None:
         self.app = app
         self._last_input = time.monotonic()
-        self._pause = AfterPause(app, QUIET, self._paused, "idle-collector")
+        self._pause = AfterPause(app, QUIET, self._paused)
         self._saved: tuple[int, ...] | None = None
 
     def start(self) -> None:

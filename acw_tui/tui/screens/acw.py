@@ -75,7 +75,7 @@ class AcwScreen(DeskScreen):
         self._draft_state = ""
         self.note_form: NoteForm | None = None
         self._tick_timer: Timer | None = None
-        self._preview = AfterPause(self, PREVIEW_DELAY, self.refresh_preview, "preview")
+        self._preview = AfterPause(self, PREVIEW_DELAY, self.refresh_preview)
         self.hint_line = StatusLine(id="notes-hint")
         self.status_line = StatusLine(id="acw-status")
 

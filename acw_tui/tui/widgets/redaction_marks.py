@@ -86,7 +86,7 @@ class RedactionMarks:
         self.on_scan = on_scan
         self.spans: list[Span] = []
         self._rows: set[int] = set()
-        self._scan = AfterPause(text_area, self.pause, self.refresh_now, "redaction-marks")
+        self._scan = AfterPause(text_area, self.pause, self.refresh_now)
         # python-stdnum and the patterns load on first use; do it off the UI thread once
         # the screen is up, so neither start-up nor the first pause in typing pays.
         text_area.set_timer(WARM_UP_AFTER, self._warm_up, name="redaction-warm-up")
@@ -186,7 +186,7 @@ class FieldsRedactionHint:
         self.pause = pause if pause is not None else self.redactor.policy.pause_ms / 1000
         self.values: dict[str, str] = {}
         self.spans: dict[str, list[Span]] = {}
-        self._scan = AfterPause(host, self.pause, self.refresh_now, "redaction-fields")
+        self._scan = AfterPause(host, self.pause, self.refresh_now)
 
     def field_changed(self, name: str, value: object) -> None:
         self.values[name] = value if isinstance(value, str) else ""
