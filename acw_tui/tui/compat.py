@@ -63,9 +63,9 @@ def repeats_the_size(app: App[Any], event: events.Resize) -> bool:
 
     Textual keeps such a Resize and hands it to every screen when next idle, and each
     lays itself out again and repaints in full although nothing moved. The terminal
-    driver reports the size once more right after start, by then the ACW screen is up:
-    on every start that was a second layout (about 12 ms) and a full repaint before the
-    agent's first key. A size seen for the first time (`_size` still unset) always
+    driver reports the size once more right after start, when the ACW screen is already
+    up: on every start that was a second layout (about 12 ms) and a full repaint before
+    the agent's first key. A size seen for the first time (`_size` still unset) always
     counts as new.
     """
     return app._size is not None and app._size == event.size
