@@ -32,6 +32,17 @@ def test_reads_header_and_entries() -> None:
     assert guide.problems == ()
 
 
+def test_reads_toml_1_1_inline_tables_over_several_lines() -> None:
+    """TOML 1.1: an inline table may span lines and end with a comma."""
+    guide = parse_guide(
+        'entry = [\n  { abbr = "cx", expansion = "customer",\n    category = "people", },\n]\n'
+        '[guide]\nname = "x"\nversion = 1\nlocale = "en"\n',
+        "g.toml",
+    )
+    assert [(e.abbr, e.expansion) for e in guide.entries] == [("cx", "customer")]
+    assert guide.problems == ()
+
+
 def test_malformed_toml_names_file_and_line() -> None:
     with pytest.raises(ShorthandError, match=r"^g\.toml:3: malformed TOML"):
         parse_guide('[guide]\nname = "x"\nversion = = 3\n', "g.toml")
