@@ -43,3 +43,26 @@ async def test_the_acw_screen_is_not_restyled_as_it_opens_but_is_when_it_returns
         screen.post_message(events.ScreenResume())
         await pilot.pause()
         assert restyled == [screen]
+
+
+def test_every_acw_screen_keeps_its_mount_styles_on_its_first_resume() -> None:
+    """Every screen acw pushes, dialogs and the reports included, skips the restyle."""
+    import importlib
+    import inspect
+    from pathlib import Path
+
+    from textual.screen import Screen
+
+    from acw_tui.tui.screens.base import StyledAtMount
+
+    folder = Path(__file__).parents[2] / "acw_tui" / "tui" / "screens"
+    screens = []
+    for path in sorted(folder.glob("*.py")):
+        module = importlib.import_module(f"acw_tui.tui.screens.{path.stem}")
+        screens += [
+            cls
+            for _name, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, Screen) and cls.__module__ == module.__name__
+        ]
+    assert len(screens) >= 10
+    assert [cls.__name__ for cls in screens if not issubclass(cls, StyledAtMount)] == []

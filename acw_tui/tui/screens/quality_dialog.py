@@ -12,9 +12,10 @@ from textual.widgets import Label
 
 from acw_tui.core.quality import Verdict
 from acw_tui.i18n import N_, _
+from acw_tui.tui.screens.base import StyledAtMount
 
 
-class CriticalItemsDialog(ModalScreen[bool]):
+class CriticalItemsDialog(StyledAtMount, ModalScreen[bool]):
     """Names each critical item missing (with its rule); True finishes anyway."""
 
     CSS_PATH = Path(__file__).with_name("dialogs.tcss")
