@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
+from textual_plotext import PlotextPlot
 
+from acw_tui.reports.assemble import build_report
+from acw_tui.reports.queries import Selection
 from acw_tui.reports.source import sqlite_source
 from acw_tui.store import open_store
 from acw_tui.store.demo import generate_demo
 from acw_tui.tui.screens.reports import AgentWrapupsScreen, ReportsScreen
+from acw_tui.tui.widgets.report_charts import (
+    AgentsChart,
+    DistributionChart,
+    ReportChart,
+    TrendChart,
+)
 from tests.tui.conftest import tables_settled, wait_for
 
 END = datetime(2026, 3, 10, tzinfo=UTC)
@@ -172,3 +182,71 @@ async def test_typed_per_final_shows_once_keys_were_recorded(demo_db: Path) -> N
         await settle(pilot)
         line = str(app.screen.query_one("#outliers", Static).render())
         assert "typed / final demo-site: 0.40" in line
+
+
+def chart_drawings(app: App[None]) -> dict[str, str]:
+    """What each chart draws at its size now, as plain text."""
+    return {str(chart.id): str(chart.render()) for chart in app.screen.query(PlotextPlot)}
+
+
+async def test_the_charts_space_their_marks_for_the_size_they_have_after_a_resize(
+    demo_db: Path,
+) -> None:
+    """The marks on each axis are spaced for the chart's size (more room, more marks):
+    a lead who widens the terminal gets the same charts as one who opened it wide."""
+    wide = ReportsApp(demo_db)
+    async with wide.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        opened_wide = chart_drawings(wide)
+    narrow = ReportsApp(demo_db)
+    async with narrow.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        opened_narrow = chart_drawings(narrow)
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert chart_drawings(narrow) == opened_wide
+    assert opened_narrow != opened_wide
+
+
+async def test_a_report_in_before_the_first_layout_is_drawn_for_the_charts_size(
+    demo_db: Path,
+) -> None:
+    """On a loaded machine the report's thread can finish before the screen is first
+    laid out, when every chart is still 0×0 (a CI screenshot once caught it)."""
+    source = sqlite_source(demo_db)
+    try:
+        made = build_report(source, Selection(start=NOW - timedelta(days=7)), NOW, charts=True)
+    finally:
+        source.close()
+
+    class Charts(App[None]):
+        CSS = "PlotextPlot { width: 1fr; height: 1fr; } Horizontal { height: 22; }"
+
+        def __init__(self, early: bool) -> None:
+            super().__init__()
+            self.early = early
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            with Horizontal():
+                yield DistributionChart(id="distribution")
+                yield TrendChart(id="trend")
+                yield AgentsChart(id="agents")
+
+        def on_mount(self) -> None:
+            if self.early:
+                self.show_all()  # no layout yet: every chart is 0×0
+
+        def show_all(self) -> None:
+            for chart in self.query(ReportChart):
+                chart.show(made)
+
+    drawings = []
+    for early in (True, False):
+        app = Charts(early)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            if not early:
+                app.show_all()
+            await pilot.pause()
+            drawings.append(chart_drawings(app))
+    assert drawings[0] == drawings[1]

@@ -84,12 +84,35 @@ AVERAGE_COLOR = ("blue", "blue")
 MEDIAN_COLOR = ("orange", "dark_orange")
 
 
-class DistributionChart(PlotextPlot):
-    """Wrap-ups per ACW duration (30-second buckets)."""
+class ReportChart(PlotextPlot):
+    """A chart of a report, its marks spaced for the size it has.
+
+    How many marks an axis takes depends on the chart's size, so the chart draws the
+    report again whenever that changes: a resized terminal, or a report that came in
+    before the screen was first laid out (every chart still 0×0; the report is built
+    in a thread, which on a loaded machine can finish first).
+    """
 
     heading: Text | str = ""
+    report: Report | None = None
 
     def show(self, report: Report) -> None:
+        self.report = report
+        self.draw(report)
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self.draw(self.report)
+
+    def draw(self, report: Report) -> None:
+        """Each chart draws its own figures of `report`, fitted to `self.size`."""
+        raise NotImplementedError
+
+
+class DistributionChart(ReportChart):
+    """Wrap-ups per ACW duration (30-second buckets)."""
+
+    def draw(self, report: Report) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -105,12 +128,10 @@ class DistributionChart(PlotextPlot):
         self.refresh()
 
 
-class TrendChart(PlotextPlot):
+class TrendChart(ReportChart):
     """Average and median ACW per day."""
 
-    heading: Text | str = ""
-
-    def show(self, report: Report) -> None:
+    def draw(self, report: Report) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -141,12 +162,10 @@ class TrendChart(PlotextPlot):
         self.refresh()
 
 
-class AgentsChart(PlotextPlot):
+class AgentsChart(ReportChart):
     """Each agent's median ACW, with the team median and the outlier line."""
 
-    heading: Text | str = ""
-
-    def show(self, report: Report) -> None:
+    def draw(self, report: Report) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
