@@ -67,3 +67,19 @@ def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     use_language("en")
     yield
     use_language("en")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[pytest.TestReport]:
+    """A failed screenshot comparison also prints the rows that differ (see
+    `tests/snapshot_difference.py`): CI keeps the output, not the HTML report."""
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed and "snap_compare" in item.fixturenames:  # type: ignore[attr-defined]
+        from tests.snapshot_difference import snapshot_difference
+
+        rows = snapshot_difference(item)
+        if rows:
+            report.sections.append(("snapshot difference", "\n".join(rows)))
+    return report
