@@ -7,7 +7,6 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Label
 
@@ -65,11 +64,12 @@ class EditorApp(App[None]):
         yield Label("", id="hint")
 
     def on_mount(self) -> None:
-        self.query_one(NotesEditor).focus()
+        editor = self.query_one(NotesEditor)
+        editor.focus()
+        self.watch(editor, "hint", self.hint, init=False)
 
-    @on(NotesEditor.HintChanged)
-    def hint(self, event: NotesEditor.HintChanged) -> None:
-        self.hints.append(event.hint)
+    def hint(self, hint: str) -> None:
+        self.hints.append(hint)
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -43,12 +43,13 @@ class EditorApp(App[None]):
         yield GuidePanel(self.guide, id="panel")
 
     def on_mount(self) -> None:
-        self.query_one(NotesEditor).focus()
+        editor = self.query_one(NotesEditor)
+        editor.focus()
+        self.watch(editor, "hint", self.hint, init=False)
 
-    @on(NotesEditor.HintChanged)
-    def hint(self, event: NotesEditor.HintChanged) -> None:
-        self.hints.append(event.hint)
-        self.query_one("#hint", Label).update(event.hint)
+    def hint(self, hint: str) -> None:
+        self.hints.append(hint)
+        self.query_one("#hint", Label).update(hint)
 
     @on(GuidePanel.EntryChosen)
     def chosen(self, event: GuidePanel.EntryChosen) -> None:
@@ -202,6 +203,38 @@ async def test_real_english_guide_in_the_editor() -> None:
 
 
 # -- on the ACW screen -----------------------------------------------------------------
+
+
+async def test_a_hint_is_drawn_in_the_frame_of_the_key_that_made_it(
+    make_app: Callable[..., object], hook: object, acw_home: Path
+) -> None:
+    """A frame of its own for the one-row hint line cost as much again as the key's
+    echo (0.7–1 ms of a 3–4 ms key): the hint changes on about one key in five."""
+    from tests.tui.conftest import acw_open, wait_for
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        hook.call_ended("PBX-7")  # type: ignore[attr-defined]
+        await wait_for(pilot, acw_open(app))
+        screen = app.screen  # type: ignore[attr-defined]
+        notes = screen.query_one(NotesEditor)
+        await wait_for(pilot, lambda: bool(notes.guide.entries))
+        await pilot.pause(0.5)  # the first preview and checklist are drawn
+        compositor = screen._compositor  # (private: counts the frames Textual draws)
+        drawn = compositor.render_partial_update
+        frames: list[str] = []
+
+        def counted():  # type: ignore[no-untyped-def]
+            update = drawn()
+            if update is not None:
+                frames.append(str(screen.query_one("#notes-hint").render()))
+            return update
+
+        compositor.render_partial_update = counted
+        for key in ("c", "x"):  # "cx": the hint shows on the x
+            await pilot.press(key)
+        assert frames[-1] == "cx → customer"
+        assert len(frames) == 2  # one frame a key
 
 
 async def test_acw_screen_expands_hints_and_stores_usage_and_guide_version(

@@ -135,6 +135,7 @@ class AcwScreen(DeskScreen):
         self.title = _("ACW · call {call}").format(call=self.wrapup.call.external_id)
         status = self.query_one(RedactionStatus)
         self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
+        self.watch(self.notes, "hint", self.hint_line.show, init=False)
         if self._draft is not None and self._draft.note:
             self.notes.load_text(self._draft.note)
             self.notes.move_cursor(self.notes.document.end)
@@ -432,11 +433,6 @@ class AcwScreen(DeskScreen):
         self.app.push_screen(ExtendDialog(policy.extend_seconds), answered)
 
     # -- shorthand ---------------------------------------------------------------------
-
-    @on(NotesEditor.HintChanged, "#notes")
-    def show_hint(self, event: NotesEditor.HintChanged) -> None:
-        event.stop()
-        self.hint_line.show(event.hint)
 
     @on(NotesEditor.GuideLoaded, "#notes")
     def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:

@@ -7,7 +7,7 @@ of the cursor when a delimiter is typed, and does the edits so that:
 - backspace right after an expansion restores what was typed, and that token does not
   fire again there;
 - a paste is never expanded ("Expand note", F5, does a whole note on purpose);
-- a hint (`cx → customer`) is posted while a known token is being typed;
+- a hint (`cx → customer`) is set while a known token is being typed;
 - uses, undos and phrases typed in full are counted per entry for the wrap-up, and
   a phrase typed in full brings a coaching hint (`cx would have saved 6 keys`);
 - ghost text from the completion model (`ghost_text.GhostText`) is accepted with →
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, Selection
 
@@ -99,17 +100,11 @@ class NotesEditor(TextArea, inherit_bindings=False):
         Binding("f5", "expand_note", N_("Expand note")),
     ]
 
-    @dataclass
-    class HintChanged(Message):
-        """What a delimiter would expand right now (`cx → customer`), or "" for nothing."""
-
-        editor: NotesEditor
-        hint: str
-        entry: Entry | None
-
-        @property
-        def control(self) -> NotesEditor:
-            return self.editor
+    hint: var[str] = var("", init=False)
+    """What a delimiter would expand right now (`cx → customer`), a coaching tip, or ""
+    for nothing. The screen shows it by watching it: a watcher runs as the value is set,
+    so the hint is drawn in the key's own frame (a message reached the screen after that
+    frame, and the one-row hint line cost a frame of its own, as much again as the key)."""
 
     @dataclass
     class GuideLoaded(Message):
@@ -117,19 +112,6 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
         editor: NotesEditor
         guide: Guide
-
-        @property
-        def control(self) -> NotesEditor:
-            return self.editor
-
-    @dataclass
-    class Expanded(Message):
-        """One or more expansions were made (or, with `undone`, one was taken back)."""
-
-        editor: NotesEditor
-        entry: Entry | None
-        count: int = 1
-        undone: bool = False
 
         @property
         def control(self) -> NotesEditor:
@@ -155,7 +137,6 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self.usage = usage if usage is not None else UsageTally()
         self.keystroke_hook = keystroke_hook
         self._book = UndoBook()
-        self._hint = ""
         self.guide = guide or Guide()
         self._guide_source = guide_source
         self._completion_source = completion_source
@@ -370,7 +351,6 @@ class NotesEditor(TextArea, inherit_bindings=False):
             )
         )
         self.usage.used(found.entry, found.typed, found.replacement)
-        self.post_message(self.Expanded(self, found.entry))
 
     def _count_missed(self, row: int, column: int) -> None:
         self._coaching_hint = ""
@@ -387,7 +367,6 @@ class NotesEditor(TextArea, inherit_bindings=False):
             _row, _start, before = self._line_before_cursor()
             typing = entry_being_typed(before, self._guide)
             hint = ""
-            entry = None
             if typing is not None:
                 token, entry = typing
                 hint = f"{token} → {apply_case(token, entry)}"
@@ -398,9 +377,7 @@ class NotesEditor(TextArea, inherit_bindings=False):
                     ).format(undone=undone, used=used)
             elif self._coaching_hint:
                 hint = self._coaching_hint
-            if hint != self._hint:
-                self._hint = hint
-                self.post_message(self.HintChanged(self, hint, entry))
+            self.hint = hint
         if self.keystroke_hook is not None:
             self.keystroke_hook(self)
 
@@ -451,7 +428,6 @@ class NotesEditor(TextArea, inherit_bindings=False):
     def _counted_undo(self, done: DoneExpansion) -> None:
         # `typed` and `inserted` both end with the one delimiter character.
         self.usage.undone(done.entry, done.token, done.inserted[:-1])
-        self.post_message(self.Expanded(self, done.entry, undone=True))
 
     def on_mouse_down(self) -> None:
         # TextArea's own handler moves the cursor right after this one.
@@ -475,7 +451,6 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self.history.checkpoint()
         for found in result.expansions:
             self.usage.used(found.entry, found.typed, found.replacement)
-        self.post_message(self.Expanded(self, None, len(result.expansions)))
         count = len(result.expansions)
         self.notify(
             ngettext(
