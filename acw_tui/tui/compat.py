@@ -12,7 +12,8 @@ in a handler would end that widget's message loop for good (`guard_dispatch` tur
 into a call to the app's `unexpected_error`, and the loop goes on), and what escapes
 timers, workers and start-up goes to `App._handle_exception` (`LastResort` routes it
 to the same place instead of exiting at once); a Resize that repeats the app's size is
-dropped before Textual lays every screen out again (`repeats_the_size`). The keys panel
+dropped before Textual lays every screen out again (`repeats_the_size`). A table filled
+by a screen sizes its columns at once (`size_columns_now`). The keys panel
 (F1) draws its table with Textual's `BindingsTable`, and the command palette's "no
 matches" line is translated by `TranslatedPalette`.
 """
@@ -20,7 +21,7 @@ matches" line is translated by `TranslatedPalette`.
 from __future__ import annotations
 
 from asyncio import CancelledError
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.align import Align
 from rich.text import Text
@@ -36,6 +37,9 @@ from textual.widgets import OptionList, Select, TextArea
 from textual.widgets._key_panel import BindingsTable
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Edit, Selection, TextAreaTheme
+
+if TYPE_CHECKING:  # DataTable is imported where a table is shown, not at every start
+    from textual.widgets import DataTable
 
 __all__ = ["BindingsTable"]  # the keys panel's table (not exported by textual.widgets)
 
@@ -69,6 +73,22 @@ def repeats_the_size(app: App[Any], event: events.Resize) -> bool:
     counts as new.
     """
     return app._size is not None and app._size == event.size
+
+
+def size_columns_now(table: DataTable[Any]) -> None:
+    """Size `table`'s columns to the rows just added, now instead of when it is next idle.
+
+    DataTable keeps each cell it has drawn by the cell's contents and not by its width,
+    and widens its columns only when idle. A frame drawn in between (on a loaded
+    machine) kept every new cell cut to the width its column had before: the report's
+    `2:28` drawn as `2:2`, a longer note in the history cut at the last one's width. Called
+    right after the rows go in, before any frame can be drawn, it leaves nothing between.
+    """
+    if table._require_update_dimensions:
+        table._require_update_dimensions = False
+        new_rows = table._new_rows.copy()
+        table._new_rows.clear()
+        table._update_dimensions(new_rows)
 
 
 def option_top_line(option_list: OptionList, index: int) -> int | None:

@@ -160,6 +160,29 @@ async def test_the_app_keeps_its_size_and_a_repeated_size_is_recognised() -> Non
         assert not compat.repeats_the_size(app, events.Resize(Size(71, 20), Size(71, 20)))
 
 
+async def test_a_table_sizes_its_columns_to_new_rows_at_once() -> None:
+    """`size_columns_now`: the columns fit the rows as soon as they are in, before the
+    table is idle, and the table has nothing left to size."""
+    from textual.widgets import DataTable
+
+    class Table(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = Table()
+    async with app.run_test():
+        table = app.query_one(DataTable)
+        for name in ("_require_update_dimensions", "_new_rows", "_update_dimensions"):
+            assert hasattr(table, name), changed(f"DataTable.{name}", "it is gone")
+        (column,) = table.add_columns("p90")
+        table.add_row("10:42:59")
+        compat.size_columns_now(table)
+        assert table.columns[column].content_width == len("10:42:59"), changed(
+            "DataTable._update_dimensions", "it no longer sizes columns to the new rows"
+        )
+        assert not table._require_update_dimensions and not table._new_rows
+
+
 # -- nobody else touches them ----------------------------------------------------------------
 
 # What compat wraps, by name: never used anywhere else in acw_tui.
@@ -174,6 +197,9 @@ WRAPPED = {
     "_driver",
     "_index_to_line",
     "_size",
+    "_require_update_dimensions",
+    "_new_rows",
+    "_update_dimensions",
 }
 # Textual calls these hooks by name: defining one overrides Textual's own.
 HOOK_PREFIXES = ("_on_", "_watch_", "_validate_", "_compute_")

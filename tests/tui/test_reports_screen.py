@@ -250,3 +250,23 @@ async def test_a_report_in_before_the_first_layout_is_drawn_for_the_charts_size(
             await pilot.pause()
             drawings.append(chart_drawings(app))
     assert drawings[0] == drawings[1]
+
+
+async def test_a_frame_drawn_before_the_columns_are_sized_leaves_no_figure_cut(
+    demo_db: Path,
+) -> None:
+    """DataTable keeps each drawn cell by its contents, not by its width, and sizes its
+    columns only when idle: a frame drawn in between (a loaded machine; a CI screenshot
+    caught it) cut every figure to its heading's width for good (`2:2` for `2:28`)."""
+    app = ReportsApp(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        screen.show_report(screen.report)
+        app.export_screenshot()  # a frame before the table is next idle
+        await settle(pilot)
+        table = screen.query_one("#figures", DataTable)
+        drawn = table.render_line(1).text  # the row under the headings
+        assert drawn.split()[:2] == ["all", "490"]
+        assert "2:28" in drawn and "5:46" in drawn

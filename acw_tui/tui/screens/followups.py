@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Label
 from acw_tui.core.followups import Followup, Urgency
 from acw_tui.core.templates.values import local_zone
 from acw_tui.i18n import N_, _
+from acw_tui.tui.compat import size_columns_now
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 
@@ -106,6 +107,7 @@ class FollowupsScreen(DeskScreen):
                 Text(item.note[:80]),
                 key=item.id,
             )
+        size_columns_now(table)
         if items:
             table.move_cursor(row=min(keep, len(items) - 1))
         summary = _("{overdue} overdue · {soon} due soon · {later} later").format(

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Input
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
 from acw_tui.i18n import N_, _, ngettext
+from acw_tui.tui.compat import size_columns_now
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.screens.dialogs import NoteDialog
 from acw_tui.tui.widgets.key_bar import KeyBar
@@ -84,6 +85,7 @@ class HistoryScreen(DeskScreen):
                 ),
                 key=w.id,
             )
+        size_columns_now(table)
         shown = ngettext("{count} shown", "{count} shown", len(wrapups)).format(count=len(wrapups))
         self.sub_title = shown + (" " + _("(newest first)") if wrapups else "")
 

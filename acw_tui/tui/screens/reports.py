@@ -35,6 +35,7 @@ from acw_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from acw_tui.tui.app import AcwApp
+from acw_tui.tui.compat import size_columns_now
 from acw_tui.tui.screens.base import StyledAtMount
 from acw_tui.tui.widgets.report_charts import AgentsChart, DistributionChart, TrendChart
 
@@ -140,6 +141,7 @@ class AgentWrapupsScreen(StyledAtMount, Screen[None]):
                 statuses.get(status, status),
                 Text(" ".join(str(note).split())[:60]),
             )
+        size_columns_now(table)
         table.focus()
 
 
@@ -297,6 +299,7 @@ class ReportsScreen(StyledAtMount, Screen[None]):
         for row in made.rows:
             group, *cells = figure_cells(row, shown, made.by)
             table.add_row(Text(group), *cells, key=row.group)
+        size_columns_now(table)
         for chart in (
             self.query_one(DistributionChart),
             self.query_one(TrendChart),
