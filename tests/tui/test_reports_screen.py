@@ -204,7 +204,7 @@ async def test_the_charts_space_their_marks_for_the_size_they_have_after_a_resiz
         opened_narrow = chart_drawings(narrow)
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
-        assert chart_drawings(narrow) == opened_wide
+        await wait_for(pilot, lambda: chart_drawings(narrow) == opened_wide)
     assert opened_narrow != opened_wide
 
 
@@ -240,16 +240,15 @@ async def test_a_report_in_before_the_first_layout_is_drawn_for_the_charts_size(
             for chart in self.query(ReportChart):
                 chart.show(made)
 
-    drawings = []
-    for early in (True, False):
-        app = Charts(early)
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            if not early:
-                app.show_all()
-            await pilot.pause()
-            drawings.append(chart_drawings(app))
-    assert drawings[0] == drawings[1]
+    late = Charts(early=False)
+    async with late.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: all(c.size.area for c in late.query(ReportChart)))
+        late.show_all()
+        await pilot.pause()
+        drawn_late = chart_drawings(late)
+    early = Charts(early=True)
+    async with early.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: chart_drawings(early) == drawn_late)
 
 
 async def test_a_frame_drawn_before_the_columns_are_sized_leaves_no_figure_cut(
