@@ -15,11 +15,12 @@ import acw_tui
 TUI = Path(acw_tui.__file__).parent / "tui"
 
 
-def fills_without_sizing() -> list[str]:
-    """Functions that add rows to a table and do not size its columns. A Rich `Table`
-    the function builds itself (the keys panel's) is drawn whole and is left out."""
+def fills_without_sizing(folder: Path = TUI) -> list[str]:
+    """Functions under `folder` that add rows to a table and do not size its columns. A
+    Rich `Table` the function builds itself (the keys panel's) is drawn whole and is left
+    out."""
     found = []
-    for path in sorted(TUI.rglob("*.py")):
+    for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -43,7 +44,8 @@ def fills_without_sizing() -> list[str]:
             )
             sizes = any(isinstance(f, ast.Name) and f.id == "size_columns_now" for f in calls)
             if adds and not sizes:
-                found.append(f"{path.relative_to(TUI.parent)}:{function.lineno} {function.name}")
+                where = path.relative_to(folder.parent)
+                found.append(f"{where}:{function.lineno} {function.name}")
     return found
 
 
@@ -52,7 +54,6 @@ def test_every_function_that_adds_table_rows_sizes_the_columns() -> None:
 
 
 def test_the_scan_finds_a_fill_without_sizing(tmp_path: Path) -> None:
-    global TUI
     folder = tmp_path / "tui"
     folder.mkdir()
     (folder / "screen.py").write_text(
@@ -64,8 +65,4 @@ def test_the_scan_finds_a_fill_without_sizing(tmp_path: Path) -> None:
         "    table.add_row('f1', 'help')\n",
         encoding="utf-8",
     )
-    TUI, saved = folder, TUI
-    try:
-        assert fills_without_sizing() == ["tui/screen.py:1 show"]
-    finally:
-        TUI = saved
+    assert fills_without_sizing(folder) == ["tui/screen.py:1 show"]
