@@ -1,5 +1,5 @@
 """The agent's live questions (what is pending, is ACW running, which finished notes
-still hold the agent, the last note finished) and the history's newest notes cost the
+still hold the agent, the last note finished, the agent's state now) and the history's newest notes cost the
 same on a store with a year of history as on a new one.
 
 The live ones run at start, after every change to the store (a hook's call, the screen's
@@ -17,13 +17,22 @@ from pathlib import Path
 import pytest
 
 from acw_tui.store import Store, open_store
+from acw_tui.store.agent_states import AgentStateRepository
 from acw_tui.store.demo import generate_demo
 from acw_tui.store.wrapups import WrapupRepository
 
 STEP = 100  # SQLite instructions between two calls of the progress handler
 
 
-def work(store: Store, question: Callable[[WrapupRepository], object]) -> float:
+class Repositories:
+    """What a question may ask of the store: its wrap-ups and the agent's states."""
+
+    def __init__(self, store: Store) -> None:
+        self.wrapups = WrapupRepository(store)
+        self.states = AgentStateRepository(store)
+
+
+def work(store: Store, question: Callable[[Repositories], object]) -> float:
     """Hundreds of SQLite instructions that answering `question` took, per wrap-up in
     the answer (the history's newest notes are 200 on a large store, fewer on a new one)."""
     counted = [0]
@@ -34,7 +43,7 @@ def work(store: Store, question: Callable[[WrapupRepository], object]) -> float:
 
     store.conn.set_progress_handler(count, STEP)
     try:
-        answer = question(WrapupRepository(store))
+        answer = question(Repositories(store))
     finally:
         store.conn.set_progress_handler(None, STEP)
     wrapups = len(answer) if isinstance(answer, list) else 1
@@ -47,12 +56,13 @@ def store_with(tmp_path: Path, calls: int) -> Store:
     return store
 
 
-QUESTIONS = {
-    "pending": lambda repo: repo.pending("ana"),
-    "acw_running": lambda repo: repo.acw_running("ana"),
-    "held": lambda repo: repo.held("ana"),
-    "last_finished": lambda repo: repo.last_finished("ana"),
-    "newest_notes": lambda repo: repo.recent(200),
+QUESTIONS: dict[str, Callable[[Repositories], object]] = {
+    "pending": lambda repo: repo.wrapups.pending("ana"),
+    "acw_running": lambda repo: repo.wrapups.acw_running("ana"),
+    "held": lambda repo: repo.wrapups.held("ana"),
+    "last_finished": lambda repo: repo.wrapups.last_finished("ana"),
+    "newest_notes": lambda repo: repo.wrapups.recent(200),
+    "current_state": lambda repo: repo.states.current("ana"),
 }
 
 
