@@ -36,8 +36,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acw_tui import __version__
 from acw_tui.sync import HubError
-from acw_tui.sync.hub_store import HubStore, Identity, Record, Refused
-from acw_tui.sync.protocol import API, MAX_BODY_BYTES, body_hash, bundle_checksum, problem
+from acw_tui.sync.hub_store import HubStore, Identity, Refused
+from acw_tui.sync.protocol import API, MAX_BODY_BYTES, Record, body_hash, bundle_checksum, problem
 from acw_tui.sync.wire import (
     INT64_MAX,
     BatchIn,
@@ -270,11 +270,10 @@ def _apply(
     store: HubStore, site: str, key: str, body: bytes, observer: HubObserver | None
 ) -> tuple[dict[str, Any], bool]:
     try:
-        after, parsed = parse_batch(body)
+        after, records = parse_batch(body)
     except Invalid as exc:
         extra = {"records": exc.records} if exc.records is not None else {}
         raise Refused(422, exc.detail, **extra) from None
-    records = [Record(r.seq, r.table, r.id, r.rev, r.row) for r in parsed]
     store.check_records(site, records)
     committing = None
     if observer is not None:

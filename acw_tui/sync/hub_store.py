@@ -29,7 +29,7 @@ from typing import Any
 
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_db import HubDatabase, Tx
-from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum
+from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum
 from acw_tui.sync.tables import SyncedTable, synced_tables
 
 TEAM_MODEL_NOTES = 50_000  # newest finished notes of all sites the team model learns
@@ -101,15 +101,6 @@ class Refused(Exception):
         self.status = status
         self.detail = detail
         self.extra = extra
-
-
-@dataclass(frozen=True)
-class Record:
-    seq: int
-    table: str
-    id: str
-    rev: int
-    row: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from acw_tui.errors import N_
 
@@ -49,6 +49,19 @@ class OutboxEntry:
     row_id: str
     rev: int
     payload: str  # the row's JSON snapshot, as queued
+
+
+class Record(NamedTuple):
+    """One record of a batch as the hub reads it: the row's snapshot at revision `rev`.
+
+    A tuple, not a dataclass: the hub makes one for every record it receives.
+    """
+
+    seq: int
+    table: str
+    id: str
+    rev: int
+    row: dict[str, Any]
 
 
 def batch_body(after: int, entries: list[OutboxEntry]) -> bytes:

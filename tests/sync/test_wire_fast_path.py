@@ -1,4 +1,4 @@
-"""The quick yes for a usual row (`wire.plainly_storable`) never passes a row the value
+"""The quick yeses for a usual batch (`wire._usual_batch`) and row (`wire.plainly_storable`) never passes a row the value
 by value check (`wire.first_value_problem`) would refuse: generated rows of every kind
 of value the JSON of a batch can hold, hostile ones included."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,7 +87,13 @@ FITTING = {
         st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8
     ),
     "integer": st.integers(min_value=0, max_value=100),
-    "real": st.floats(min_value=0, max_value=100, allow_nan=False),
+    "real": st.one_of(
+        st.floats(min_value=0, max_value=100, allow_nan=False),
+        st.integers(min_value=0, max_value=100),
+        # Where a JSON number stops fitting: 64-bit integers and the floats beside them.
+        st.sampled_from([INT64_MAX, INT64_MAX + 1, INT64_MIN, INT64_MIN - 1, 2.0**63, -(2.0**63)]),
+        st.floats(allow_nan=True, allow_infinity=True),
+    ),
 }
 
 
@@ -131,7 +138,7 @@ def outcome(parse, body: bytes):  # type: ignore[no-untyped-def]
         after, records = parse(body)
     except Invalid as exc:
         return "refused", exc.detail, exc.records
-    return "taken", after, [r.model_dump() for r in records]
+    return "taken", after, records
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
@@ -142,3 +149,58 @@ def test_a_batch_read_whole_is_judged_as_record_by_record(body: bytes) -> None:
     from acw_tui.sync.wire import parse_batch, parse_each_record
 
     assert outcome(parse_batch, body) == outcome(parse_each_record, body)
+
+
+def demo_batch(**changed: Any) -> bytes:
+    import json
+
+    row = {
+        "id": "c-1",
+        "external_id": "C-1",
+        "agent_id": "ana",
+        "site_id": "warsaw-1",
+        "queue": "billing",
+        "started_at": "2026-05-04T10:00:00.000Z",
+        "talk_seconds": 240.5,
+        "rev": 2,
+        **changed,
+    }
+    record = {"seq": 8, "table": "calls", "id": "c-1", "rev": 2, "row": row}
+    return json.dumps({"after": 7, "records": [record]}, ensure_ascii=False).encode()
+
+
+def test_the_usual_batch_is_read_in_one_pass() -> None:
+    from acw_tui.sync.protocol import Record
+    from acw_tui.sync.wire import _usual_batch, parse_batch
+
+    body = demo_batch(queue="płatności 客服", talk_seconds=240)
+    after, records = _usual_batch(body) or (None, [])
+    assert after == 7
+    assert records == [Record(8, "calls", "c-1", 2, json_row(body))]
+    assert type(records[0].row["talk_seconds"]) is int  # as sent, not made a float
+    assert parse_batch(body) == (after, records)
+
+
+def json_row(body: bytes) -> dict[str, Any]:
+    import json
+
+    return json.loads(body)["records"][0]["row"]
+
+
+def test_what_the_one_pass_cannot_vouch_for_is_judged_in_full() -> None:
+    from acw_tui.sync.wire import Invalid, _usual_batch, parse_batch
+
+    for changed, refused in (
+        ({"talk_seconds": INT64_MAX + 1}, "past 64 bits"),  # pydantic would make it a float
+        ({"queue": "bil\x00ling"}, "NUL"),
+        ({"rev": 3}, "id or rev disagrees"),
+        ({"talk_seconds": 1e30}, None),  # a float beyond 64-bit range is fine as it is
+        ({"queue": "a\\u0000b"}, None),  # a backslash typed before u0000 is text
+    ):
+        body = demo_batch(**changed)
+        assert _usual_batch(body) is None, changed
+        if refused is None:
+            assert parse_batch(body)[1][0].row == json_row(body)
+        else:
+            with pytest.raises(Invalid, match=refused):
+                parse_batch(body)
