@@ -155,13 +155,9 @@ HISTORY_SQL = (
 )
 
 
-def _cell(value: Any) -> Any:
-    # The site stores JSON columns as text; anything structured is kept as JSON text.
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value
+# A revision's snapshot as hub_history keeps it (one encoder: json.dumps with these
+# options would make a new one for every record).
+_snapshot = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class HubStore:
@@ -390,15 +386,20 @@ class HubStore:
             )
 
     def upsert(self, tx: Tx, records: list[Record], received: str) -> None:
-        """The bulk write itself: current state plus every revision."""
+        """The bulk write itself: current state plus every revision.
+
+        The rows hold what the request models let through: text, numbers and None,
+        which both backends take as they are.
+        """
         by_table: dict[str, list[tuple[Any, ...]]] = {}
         history = []
         # Rows in id order: two batches sharing ids lock them in the same order, so
         # PostgreSQL never has to break a deadlock between them.
         for record in sorted(records, key=lambda r: (r.table, r.id, r.rev)):
-            names = self.tables[record.table].column_names
             row = record.row
-            by_table.setdefault(record.table, []).append(tuple(_cell(row.get(n)) for n in names))
+            by_table.setdefault(record.table, []).append(
+                tuple(map(row.get, self.tables[record.table].column_names))
+            )
             history.append(
                 (
                     record.table,
@@ -406,7 +407,7 @@ class HubStore:
                     record.rev,
                     row.get("site_id"),
                     record.seq,
-                    json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+                    _snapshot(row),
                     received,
                 )
             )
