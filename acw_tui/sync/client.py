@@ -230,12 +230,21 @@ class HubClient:
         except (KeyError, TypeError, ValueError):
             raise SyncError(f"hub {self.url} answered a mark that is not a number") from None
 
-    def send_batch(self, key: str, body: bytes) -> dict[str, Any]:
+    def send_batch(
+        self, key: str, body: bytes, on_sent: Callable[[], None] | None = None
+    ) -> dict[str, Any]:
+        """Send one batch; `on_sent` is called once its bytes are written (per attempt)."""
+
+        def trace(event: str, _info: dict[str, Any]) -> None:
+            if event == "http11.send_request_body.complete" and on_sent is not None:
+                on_sent()
+
         data = self.json(
             "POST",
             f"{API}/sync/batch",
             content=body,
             headers={"idempotency-key": key, "content-type": "application/json"},
+            extensions={"trace": trace},
         )
         if not isinstance(data, dict) or not isinstance(data.get("mark"), int):
             raise SyncError(f"hub {self.url} answered a batch without a mark")
@@ -368,28 +377,35 @@ class BatchSender:
     the next meanwhile. The thread is a daemon: ctrl+c ends `acw sync` at once instead
     of waiting for a hub that holds a batch (the next run learns the hub's mark)."""
 
+    # How long `send` waits for a transport that does not say when the bytes are out.
+    WRITE_WAIT = 0.05
+
     def __init__(self, client: HubClient) -> None:
         self.client = client
         self._jobs: queue.SimpleQueue[tuple[Future[dict[str, Any]], str, bytes] | None] = (
             queue.SimpleQueue()
         )
         self._taken = threading.Event()
+        self._written = threading.Event()
         self._closed = False
         threading.Thread(target=self._run, name="acw-sync-send", daemon=True).start()
 
     def send(self, key: str, body: bytes) -> Future[dict[str, Any]]:
-        """Hand a batch to the sending thread; returns once that thread has it.
+        """Hand a batch to the sending thread; returns once the batch is written to the
+        hub's connection (or its request has ended, or `WRITE_WAIT` has passed).
 
-        Waiting for the hand-over keeps the caller's next piece of work (preparing the
-        following batch) from delaying the request: woken while the caller worked, the
-        sender started 0.8 ms late on average, a tenth of a batch's round trip.
+        Both threads share the interpreter's lock. Returning at hand-over let the
+        caller, already reading the next batch, hold the lock while the sender waited
+        to write: the hub got a batch's 170 KB 1.8 ms after its headers on average.
         """
         if self._closed:  # nothing would take it: waiting for the hand-over would hang
             raise RuntimeError("the batch sender is closed")
         answer: Future[dict[str, Any]] = Future()
         self._taken.clear()
+        self._written.clear()
         self._jobs.put((answer, key, body))
         self._taken.wait()
+        self._written.wait(self.WRITE_WAIT)
         return answer
 
     def close(self) -> None:
@@ -401,12 +417,13 @@ class BatchSender:
             answer, key, body = job
             running = answer.set_running_or_notify_cancel()
             self._taken.set()
-            if not running:
-                continue
             try:
-                answer.set_result(self.client.send_batch(key, body))
+                if running:
+                    answer.set_result(self.client.send_batch(key, body, self._written.set))
             except BaseException as exc:  # the caller raises it where it waits
                 answer.set_exception(exc)
+            finally:
+                self._written.set()
 
 
 class Syncer:

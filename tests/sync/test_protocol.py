@@ -346,3 +346,13 @@ def test_ctrl_c_while_the_hub_holds_a_batch_stops_sync_at_once(site: Site) -> No
     site.hub.arm(site.name, "stall-after-commit", count=0)
     assert site.sync().sent == 0
     assert site.outbox() == 0
+
+
+def test_the_hub_client_says_when_a_batch_is_written(site: Site) -> None:
+    site.add_calls(3)
+    written: list[float] = []
+    answer = site.client().send_batch(
+        "k-1", batch_body(0, _entries(site)), lambda: written.append(time.monotonic())
+    )
+    assert answer["mark"] == 3
+    assert len(written) == 1

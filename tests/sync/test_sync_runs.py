@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -210,7 +211,8 @@ def test_a_batch_is_with_the_sending_thread_before_the_next_is_prepared() -> Non
     release = threading.Event()
 
     class SlowHub:
-        def send_batch(self, key: str, body: bytes) -> dict[str, int]:
+        def send_batch(self, key: str, body: bytes, on_written: Callable[[], None]) -> dict:  # type: ignore[type-arg]
+            on_written()
             release.wait(5)
             return {"mark": int(key)}
 
@@ -225,6 +227,46 @@ def test_a_batch_is_with_the_sending_thread_before_the_next_is_prepared() -> Non
     finally:
         release.set()
         sender.close()
+
+
+def test_the_caller_prepares_the_next_batch_once_this_one_is_written() -> None:
+    """Until the sender has written the batch, the caller waits (it would take the
+    interpreter's lock from the sender); a transport that never says so costs it
+    `WRITE_WAIT` at most."""
+    written = threading.Event()
+    order: list[str] = []
+
+    class WritingHub:
+        def __init__(self, reports: bool) -> None:
+            self.reports = reports
+
+        def send_batch(self, key: str, body: bytes, on_written: Callable[[], None]) -> dict:  # type: ignore[type-arg]
+            time.sleep(0.3)  # writing
+            order.append("written")
+            if self.reports:
+                on_written()
+            written.wait(5)
+            return {"mark": 1}
+
+    for reports in (True, False):
+        order.clear()
+        written.clear()
+        sender = BatchSender(WritingHub(reports))  # type: ignore[arg-type]
+        sender.WRITE_WAIT = 5 if reports else 0.05
+        try:
+            started = time.monotonic()
+            answer = sender.send("1", b"{}")
+            order.append("returned")
+            waited = time.monotonic() - started
+            written.set()
+            assert answer.result(5) == {"mark": 1}
+        finally:
+            sender.close()
+        if reports:
+            assert order == ["written", "returned"]
+            assert waited < 4
+        else:
+            assert order == ["returned", "written"]
 
 
 def test_a_closed_sender_refuses_a_batch_instead_of_waiting_for_ever() -> None:
