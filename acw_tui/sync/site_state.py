@@ -1,7 +1,7 @@
 """The site's side of sync, in its own store: what the hub has acknowledged.
 
 `acked_seq` is the hub's mark as last adopted: every outbox row up to it has reached
-the hub and has been dropped here. `inflight_*` names the batch being sent, so a run
+the hub and is dropped here (during a run, once the next batch is on its way). `inflight_*` names the batch being sent, so a run
 that was killed re-sends exactly the same bytes under the same idempotency key.
 """
 
@@ -37,8 +37,14 @@ def load_state(store: Store) -> SyncState:
 
 
 def unsynced(store: Store) -> int:
+    """Outbox rows the hub has not acknowledged."""
     with store.errors():
-        return int(store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        return int(
+            store.conn.execute(
+                "SELECT count(*) FROM outbox "
+                "WHERE seq > (SELECT acked_seq FROM sync_state WHERE id = 1)"
+            ).fetchone()[0]
+        )
 
 
 def last_seq(store: Store) -> int:
@@ -87,17 +93,21 @@ def begin_batch(store: Store, hub_url: str, key: str, after: int, last: int) -> 
         )
 
 
-def adopt_mark(store: Store, mark: int, begin: tuple[str, str, int, int] | None = None) -> int:
+def adopt_mark(
+    store: Store, mark: int, begin: tuple[str, str, int, int] | None = None, *, drop: bool = True
+) -> int:
     """Take the hub's mark: drop what it holds, forget a batch it has answered.
 
     `begin` (hub URL, key, after, last) records the next batch in the same
-    transaction. Returns the number of outbox rows dropped. A mark below ours is
-    handled by `hub_lost_records`, never here: the acknowledged mark only moves forward.
+    transaction. With `drop=False` the rows the mark covers stay until
+    `drop_acknowledged` (a sync drops them while the hub stores the next batch).
+    Returns the number of outbox rows dropped. A mark below ours is handled by
+    `hub_lost_records`, never here: the acknowledged mark only moves forward.
     """
     with store.transaction() as db:
         acked = int(db.execute("SELECT acked_seq FROM sync_state WHERE id = 1").fetchone()[0])
         mark = max(mark, acked)
-        dropped = db.execute("DELETE FROM outbox WHERE seq <= ?", [mark]).rowcount
+        dropped = db.execute("DELETE FROM outbox WHERE seq <= ?", [mark]).rowcount if drop else 0
         db.execute(
             "UPDATE sync_state SET acked_seq = ?, inflight_key = CASE WHEN inflight_last <= ? "
             "THEN NULL ELSE inflight_key END WHERE id = 1",
@@ -110,6 +120,16 @@ def adopt_mark(store: Store, mark: int, begin: tuple[str, str, int, int] | None 
                 list(begin),
             )
     return int(dropped)
+
+
+def drop_acknowledged(store: Store) -> int:
+    """Drop the outbox rows the hub has acknowledged; returns how many."""
+    with store.transaction() as db:
+        return int(
+            db.execute(
+                "DELETE FROM outbox WHERE seq <= (SELECT acked_seq FROM sync_state WHERE id = 1)"
+            ).rowcount
+        )
 
 
 def forget_inflight(store: Store) -> None:

@@ -205,6 +205,51 @@ def test_the_next_batch_is_read_and_checked_while_the_hub_stores_one(
     assert 20 in read_during[1]
 
 
+def test_acknowledged_rows_are_dropped_while_the_hub_stores_the_next_batch(
+    fresh_store: Store,
+) -> None:
+    """Between the hub's answer and the next request the site only records the answer;
+    the rows it covers go while the next batch is at the hub, and none are left."""
+    _calls(fresh_store, 30)
+    # Per batch: rows at or below its `after` when it arrived, once it was written,
+    # and what the site then counted as not yet synced.
+    seen: list[tuple[int, int, int]] = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/sync/mark"):
+            return httpx.Response(200, json={"site": "site-1", "mark": 0})
+        if request.url.path.endswith("/sync/batch"):
+            batch = json.loads(request.content)
+            arrived = _acked_left(fresh_store, batch["after"])
+            request.extensions["trace"]("http11.send_request_body.complete", {})
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and _acked_left(fresh_store, batch["after"]):
+                time.sleep(0.01)  # the hub at work; the site drops what it acknowledged
+            seen.append(
+                (
+                    arrived,
+                    _acked_left(fresh_store, batch["after"]),
+                    site_state.unsynced(fresh_store),
+                )
+            )
+            return httpx.Response(200, json={"mark": batch["records"][-1]["seq"], "records": 10})
+        return httpx.Response(200, json={})
+
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(hub)
+    )
+    summary = Syncer(fresh_store, client, batch_records=10).run()
+    assert summary.sent == 30 and summary.dropped == 30
+    assert seen == [(0, 0, 30), (10, 0, 20), (10, 0, 10)]
+    assert _outbox(fresh_store) == 0
+
+
+def _acked_left(store: Store, mark: int) -> int:
+    with store.errors():
+        reader = store.conn.execute("SELECT count(*) FROM outbox WHERE seq <= ?", [mark])
+        return int(reader.fetchone()[0])
+
+
 def test_a_batch_is_with_the_sending_thread_before_the_next_is_prepared() -> None:
     """`send` returns once the sender holds the batch: work the caller starts next
     (reading the following batch) cannot keep the request waiting to be sent."""
