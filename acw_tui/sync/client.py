@@ -231,13 +231,14 @@ class HubClient:
             raise SyncError(f"hub {self.url} answered a mark that is not a number") from None
 
     def send_batch(
-        self, key: str, body: bytes, on_sent: Callable[[], None] | None = None
+        self, key: str, body: bytes, on_written: Callable[[], None] | None = None
     ) -> dict[str, Any]:
-        """Send one batch; `on_sent` is called once its bytes are written (per attempt)."""
+        """Send one batch; `on_written` is called once its bytes are written (per attempt)."""
 
         def trace(event: str, _info: dict[str, Any]) -> None:
-            if event == "http11.send_request_body.complete" and on_sent is not None:
-                on_sent()
+            # httpcore's trace events; HTTP/1.1 is what the client speaks.
+            if event == "http11.send_request_body.complete" and on_written is not None:
+                on_written()
 
         data = self.json(
             "POST",

@@ -244,6 +244,15 @@ def test_acknowledged_rows_are_dropped_while_the_hub_stores_the_next_batch(
     assert _outbox(fresh_store) == 0
 
 
+def test_rows_waiting_to_be_dropped_are_not_counted_as_unsynced(fresh_store: Store) -> None:
+    _calls(fresh_store, 30)
+    seqs = [r[0] for r in fresh_store.conn.execute("SELECT seq FROM outbox ORDER BY seq")]
+    assert site_state.adopt_mark(fresh_store, seqs[9], drop=False) == 0
+    assert (_outbox(fresh_store), site_state.unsynced(fresh_store)) == (30, 20)
+    assert site_state.drop_acknowledged(fresh_store) == 10
+    assert (_outbox(fresh_store), site_state.unsynced(fresh_store)) == (20, 20)
+
+
 def _acked_left(store: Store, mark: int) -> int:
     with store.errors():
         reader = store.conn.execute("SELECT count(*) FROM outbox WHERE seq <= ?", [mark])
