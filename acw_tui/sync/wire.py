@@ -407,14 +407,17 @@ def _in_sequence(after: int, records: list[Record]) -> list[Record]:
 # read a batch). It is a quick yes only: a batch it does not take whole is judged by
 # the request models above, which give the same verdict and name what is wrong.
 
-# A finite float well inside 64 bits: a JSON integer past 64 bits, which pydantic would
-# turn into a float for a real column, lands outside it and goes the long way.
+# Floats within ±2**63 only: pydantic turns a JSON integer into a float for a float
+# column, so one past 64 bits (which the hub refuses) must not pass as a float. The rare
+# larger float goes the long way.
 _PlainReal = Annotated[float, Field(allow_inf_nan=False, gt=-(2.0**63), lt=2.0**63)]
 _PLAIN_KINDS: dict[str, Any] = {"text": str, "integer": Int64, "real": Int64 | _PlainReal}
 
 
 @cache
 def _usual_batch_adapter() -> TypeAdapter[Any]:
+    """A batch of records whose rows are typed column by column; the types are made at
+    run time from the columns the site's migrations define (`synced_tables`)."""
     strict = ConfigDict(extra="forbid", strict=True)
     members = []
     for name, spec in synced_tables().items():
@@ -424,7 +427,6 @@ def _usual_batch_adapter() -> TypeAdapter[Any]:
         columns["site_id"] = Required[str]
         row = TypedDict(f"{name}_row", columns, total=False)  # type: ignore[operator]
         row.__pydantic_config__ = strict  # type: ignore[attr-defined]
-        # Made at run time, from the columns the site's migrations define.
         record = TypedDict(  # type: ignore[operator]  # noqa: UP013
             f"{name}_record",
             {
