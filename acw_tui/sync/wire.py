@@ -36,7 +36,9 @@ from acw_tui.sync.protocol import (
     CONTENT_KINDS,
     MAX_BATCH_RECORDS,
     PUBLISHED_KINDS,
+    OutboxEntry,
     Record,
+    batch_body,
     check_file_name,
 )
 from acw_tui.sync.tables import synced_tables
@@ -501,6 +503,25 @@ def parse_bundle(body: bytes) -> BundleIn:
         return BundleIn.model_validate_json(body)
     except ValidationError as exc:
         raise Invalid(f"malformed bundle: {_first_error(exc)}") from None
+
+
+def plainly_sendable(entries: list[OutboxEntry], site: str) -> bool:
+    """A quick yes for the site: the hub would take every one of these entries as it is.
+
+    One pass over the batch they make, the way the hub reads it; False says only "ask
+    `entry_problem` of each". The records read back must be these very entries, so a
+    payload that is not one JSON object cannot make the batch say something else.
+    """
+    if not entries:
+        return True
+    usual = _usual_batch(batch_body(entries[0].seq - 1, entries))
+    if usual is None or len(usual[1]) != len(entries):
+        return False
+    return all(
+        (r.seq, r.table, r.id, r.rev) == (e.seq, e.table, e.row_id, e.rev)
+        and r.row.get("site_id") == site
+        for r, e in zip(usual[1], entries, strict=True)
+    )
 
 
 def entry_problem(table: str, row_id: str, rev: int, payload: str, site: str) -> str | None:

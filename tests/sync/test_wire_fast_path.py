@@ -204,3 +204,53 @@ def test_what_the_one_pass_cannot_vouch_for_is_judged_in_full() -> None:
         else:
             with pytest.raises(Invalid, match=refused):
                 parse_batch(body)
+
+
+@st.composite
+def outbox_entries(draw: st.DrawFn) -> list[Any]:
+    """Outbox entries as a site queues them: mostly fitting rows, some hostile payloads
+    (not an object, not JSON, text that would close the record early), other sites."""
+    import json
+
+    from acw_tui.sync.protocol import OutboxEntry
+
+    entries = []
+    for seq in range(1, draw(st.integers(1, 4)) + 1):
+        table, _kinds, row = draw(rows() if draw(st.integers(0, 4)) == 0 else fitting_rows())
+        rev = draw(st.integers(1, 3))
+        site = draw(st.sampled_from(["warsaw-1", "warsaw-1", "krakow-2"]))
+        row = {**row, "id": f"r-{seq}", "rev": rev, "site_id": site}
+        payload = json.dumps(row, allow_nan=True)
+        kind = draw(st.integers(0, 9))
+        if kind == 0:
+            payload = draw(st.sampled_from(["[1]", "null", "{", "NaN", '"x"']))
+        elif kind == 1:  # a payload that closes its record and starts another
+            payload = (
+                payload[:-1]
+                + '}}, {"seq": 99, "table": "calls", "id": "x", "rev": 1, "row": {"id": "x", "rev": 1, "site_id": "warsaw-1"}'
+            )
+        entries.append(OutboxEntry(seq, table, f"r-{seq}", rev, payload))
+    return entries
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(outbox_entries())
+def test_the_sites_quick_yes_is_never_wrong(entries: list[Any]) -> None:
+    """What the site sends without checking each entry, each entry's own check passes."""
+    from acw_tui.sync.wire import entry_problem, plainly_sendable
+
+    verdicts = [entry_problem(e.table, e.row_id, e.rev, e.payload, "warsaw-1") for e in entries]
+    if plainly_sendable(entries, "warsaw-1"):
+        assert verdicts == [None] * len(entries)
+
+
+def test_a_plain_outbox_batch_is_sent_without_checking_each_entry() -> None:
+    import json
+
+    from acw_tui.sync.protocol import OutboxEntry
+    from acw_tui.sync.wire import plainly_sendable
+
+    row = json_row(demo_batch())
+    entries = [OutboxEntry(8, "calls", "c-1", 2, json.dumps(row))]
+    assert plainly_sendable(entries, "warsaw-1")
+    assert not plainly_sendable(entries, "krakow-2")
