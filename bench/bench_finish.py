@@ -46,7 +46,7 @@ def finish_probe(folder: Path, rounds: int) -> dict:
 
 
 def run(quick: bool) -> list[Result]:
-    rounds = 3 if quick else 12
+    rounds = 2 if quick else 12
     with tempfile.TemporaryDirectory() as tmp:
         found = finish_probe(Path(tmp), rounds)
     wall = [w for _, w in found["acw"]]

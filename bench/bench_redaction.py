@@ -108,7 +108,7 @@ def linear_ratio(
     small, large = make(100_000), make(1_000_000)
     run_once(small)  # warm-up: patterns compiled, guide loaded, memory arenas grown
     run_once(large)
-    rounds = 5 if quick else 9
+    rounds = 3 if quick else 9
     small_times, large_times = [], []
     for _ in range(rounds):
         small_times.append(best_of(lambda: run_once(small), 1))
