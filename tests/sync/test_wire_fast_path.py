@@ -1,6 +1,8 @@
-"""The quick yeses for a usual batch (`wire._usual_batch`) and row (`wire.plainly_storable`) never passes a row the value
-by value check (`wire.first_value_problem`) would refuse: generated rows of every kind
-of value the JSON of a batch can hold, hostile ones included."""
+"""The quick yeses never pass what the full checks would refuse: a usual row
+(`wire.plainly_storable` against `wire.first_value_problem`), a usual batch on the hub
+(`wire._usual_batch` against reading it record by record) and on the site
+(`wire.plainly_sendable` against each entry's `wire.entry_problem`). Generated rows and
+batches of every kind of value their JSON can hold, hostile ones included."""
 
 from __future__ import annotations
 
