@@ -6,7 +6,7 @@ is started as a new process, and the clock runs from its start until the running
 screen has painted the new wrap-up's ACW screen (the probe prints the moment; the
 agent then goes back to ready with escape). Floor: a Python process inserting one row
 with sqlite3 into a store watched by a reader that polls `PRAGMA data_version` at the
-screen's own interval (0.5 s), timed from the writer's start until the reader sees
+screen's own interval (`POLL_INTERVAL`), timed from the writer's start until the reader sees
 the row. Hooks and floor inserts alternate. The promise is absolute: the slowest hook
 must show within 1 s; the ratio of medians is printed too.
 """
