@@ -50,7 +50,8 @@ def hub_kinds(hub_db: Path) -> dict[str, int]:
 
 
 def floor_seconds(folder: Path, site_db: Path) -> float:
-    from acw_tui.sync.hub_store import HubStore, Record, now_text
+    from acw_tui.sync.hub_store import HubStore, now_text
+    from acw_tui.sync.protocol import Record
 
     conn = sqlite3.connect(site_db)
     records = [

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from tenacity import (
@@ -427,6 +427,15 @@ class BatchSender:
                 self._written.set()
 
 
+class Batch(NamedTuple):
+    """One batch to send: its idempotency key, its entries, and its exact bytes (made
+    on the mark it builds on, which is where it is sent from)."""
+
+    key: str
+    entries: list[OutboxEntry]
+    body: bytes
+
+
 class Syncer:
     """One site store syncing with one hub.
 
@@ -488,10 +497,14 @@ class Syncer:
             summary.dropped += site_state.adopt_mark(self.store, hub_mark)
         return hub_mark
 
-    def _checked(self, entries: list[OutboxEntry], summary: SyncSummary) -> bool:
-        """Set aside the entries the hub would refuse; True if all of them pass."""
-        if plainly_sendable(entries, self.site):
-            return True
+    def _checked(
+        self, after: int, entries: list[OutboxEntry], summary: SyncSummary
+    ) -> bytes | None:
+        """The batch's bytes if every entry passes; otherwise the entries the hub would
+        refuse are set aside and None is returned."""
+        body = batch_body(after, entries)
+        if plainly_sendable(body, entries, self.site):
+            return body
         refused = []
         for entry in entries:
             why = entry_problem(entry.table, entry.row_id, entry.rev, entry.payload, self.site)
@@ -499,35 +512,34 @@ class Syncer:
                 refused.append((entry, why))
         if refused:
             summary.set_aside += quarantine.set_aside(self.store, refused)
-        return not refused
+            return None
+        return body
 
-    def _first_batch(
-        self, after: int, limit: int, summary: SyncSummary
-    ) -> tuple[str, list[OutboxEntry]] | None:
+    def _first_batch(self, after: int, limit: int, summary: SyncSummary) -> Batch | None:
         """The batch a killed run left in flight (same key, same bytes), or a new one."""
         state = site_state.load_state(self.store)
         if state.inflight_key and state.inflight_after == after and state.inflight_last:
             entries = site_state.read_range(self.store, after, state.inflight_last)
-            if entries and self._checked(entries, summary):
-                return state.inflight_key, entries
+            body = self._checked(after, entries, summary) if entries else None
+            if body is not None:
+                return Batch(state.inflight_key, entries, body)
             site_state.forget_inflight(self.store)
+        batch = self._next_batch(after, limit, summary)
+        if batch is not None:
+            site_state.begin_batch(
+                self.store, self.client.url, batch.key, after, batch.entries[-1].seq
+            )
+        return batch
+
+    def _next_batch(self, after: int, limit: int, summary: SyncSummary) -> Batch | None:
+        """The outbox's next batch after `after`, checked, with a new key."""
         while True:
             entries = site_state.read_entries(self.store, after, limit, self.batch_bytes)
             if not entries:
                 return None
-            if self._checked(entries, summary):
-                break
-        key = uuid.uuid4().hex
-        site_state.begin_batch(self.store, self.client.url, key, after, entries[-1].seq)
-        return key, entries
-
-    def _next_batch(
-        self, after: int, limit: int, summary: SyncSummary
-    ) -> tuple[str, list[OutboxEntry]] | None:
-        while True:
-            upcoming = site_state.read_entries(self.store, after, limit, self.batch_bytes)
-            if not upcoming or self._checked(upcoming, summary):
-                return (uuid.uuid4().hex, upcoming) if upcoming else None
+            body = self._checked(after, entries, summary)
+            if body is not None:
+                return Batch(uuid.uuid4().hex, entries, body)
 
     def _refused(
         self, refusal: RecordsRefused, entries: list[OutboxEntry], summary: SyncSummary
@@ -598,7 +610,7 @@ class Syncer:
 
     def _send_all(
         self,
-        batch: tuple[str, list[OutboxEntry]] | None,
+        batch: Batch | None,
         after: int,
         limit: int,
         total: int,
@@ -608,16 +620,10 @@ class Syncer:
     ) -> SyncSummary:
         conflicts = 0
         stalls = 0
-        # The next batch's bytes, made while this one is in flight: (after, key, body).
-        prepared: tuple[int, str, bytes] | None = None
         while batch is not None:
-            key, entries = batch
-            if prepared is not None and prepared[:2] == (after, key):
-                body = prepared[2]
-            else:
-                body = batch_body(after, entries)
+            key, entries, body = batch
             sending = sender.send(key, body)
-            upcoming: tuple[str, list[OutboxEntry]] | Exception | None
+            upcoming: Batch | Exception | None
             try:
                 # What the hub acknowledged goes now, while it stores this batch, not
                 # between its answer and the next request (deleting 200 rows took
@@ -626,8 +632,6 @@ class Syncer:
                 upcoming = self._next_batch(entries[-1].seq, limit, summary)
             except Exception as exc:  # raised once the batch in flight is answered
                 upcoming = exc
-            if isinstance(upcoming, tuple):
-                prepared = (entries[-1].seq, upcoming[0], batch_body(entries[-1].seq, upcoming[1]))
             try:
                 answer = sending.result()
             except Conflict as conflict:
@@ -683,7 +687,7 @@ class Syncer:
             summary.dropped += site_state.adopt_mark(
                 self.store,
                 after,
-                begin=(self.client.url, batch[0], after, batch[1][-1].seq) if batch else None,
+                begin=(self.client.url, batch.key, after, batch.entries[-1].seq) if batch else None,
                 drop=batch is None,
             )
             summary.sent += len(entries)

@@ -38,7 +38,6 @@ from acw_tui.sync.protocol import (
     PUBLISHED_KINDS,
     OutboxEntry,
     Record,
-    batch_body,
     check_file_name,
 )
 from acw_tui.sync.tables import synced_tables
@@ -505,16 +504,15 @@ def parse_bundle(body: bytes) -> BundleIn:
         raise Invalid(f"malformed bundle: {_first_error(exc)}") from None
 
 
-def plainly_sendable(entries: list[OutboxEntry], site: str) -> bool:
+def plainly_sendable(body: bytes, entries: list[OutboxEntry], site: str) -> bool:
     """A quick yes for the site: the hub would take every one of these entries as it is.
 
-    One pass over the batch they make, the way the hub reads it; False says only "ask
-    `entry_problem` of each". The records read back must be these very entries, so a
-    payload that is not one JSON object cannot make the batch say something else.
+    One pass over `body`, the batch they make (`batch_body`), the way the hub reads it;
+    False says only "ask `entry_problem` of each". The records read back must be these
+    very entries, so a payload that is not one JSON object cannot make the batch say
+    something else.
     """
-    if not entries:
-        return True
-    usual = _usual_batch(batch_body(entries[0].seq - 1, entries))
+    usual = _usual_batch(body)
     if usual is None or len(usual[1]) != len(entries):
         return False
     return all(

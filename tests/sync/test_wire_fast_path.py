@@ -239,20 +239,22 @@ def outbox_entries(draw: st.DrawFn) -> list[Any]:
 @given(outbox_entries())
 def test_the_sites_quick_yes_is_never_wrong(entries: list[Any]) -> None:
     """What the site sends without checking each entry, each entry's own check passes."""
+    from acw_tui.sync.protocol import batch_body
     from acw_tui.sync.wire import entry_problem, plainly_sendable
 
     verdicts = [entry_problem(e.table, e.row_id, e.rev, e.payload, "warsaw-1") for e in entries]
-    if plainly_sendable(entries, "warsaw-1"):
+    if plainly_sendable(batch_body(0, entries), entries, "warsaw-1"):
         assert verdicts == [None] * len(entries)
 
 
 def test_a_plain_outbox_batch_is_sent_without_checking_each_entry() -> None:
     import json
 
-    from acw_tui.sync.protocol import OutboxEntry
+    from acw_tui.sync.protocol import OutboxEntry, batch_body
     from acw_tui.sync.wire import plainly_sendable
 
     row = json_row(demo_batch())
     entries = [OutboxEntry(8, "calls", "c-1", 2, json.dumps(row))]
-    assert plainly_sendable(entries, "warsaw-1")
-    assert not plainly_sendable(entries, "krakow-2")
+    body = batch_body(7, entries)
+    assert plainly_sendable(body, entries, "warsaw-1")
+    assert not plainly_sendable(body, entries, "krakow-2")

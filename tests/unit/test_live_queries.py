@@ -1,6 +1,6 @@
 """The agent's live questions (what is pending, is ACW running, which finished notes
-still hold the agent, the last note finished, the agent's state now) and the history's newest notes cost the
-same on a store with a year of history as on a new one.
+still hold the agent, the last note finished, the agent's state now) and the history's
+newest notes cost the same on a store with a year of history as on a new one.
 
 The live ones run at start, after every change to the store (a hook's call, the screen's
 own draft saves while the agent types), inside every finish and on every return to the
