@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from acw_tui import __version__
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
+from acw_tui.sync.known_tokens import KnownTokens
 from acw_tui.sync.protocol import API, MAX_BODY_BYTES, Record, body_hash, bundle_checksum, problem
 from acw_tui.sync.wire import (
     INT64_MAX,
@@ -108,18 +109,10 @@ def create_app(
     def refused(exc: Refused) -> JSONResponse:
         return JSONResponse(problem(exc.detail, **exc.extra), status_code=exc.status)
 
+    known = KnownTokens()
+
     async def identify(credentials: HTTPAuthorizationCredentials | None, role: str) -> Identity:
-        token = credentials.credentials.strip() if credentials else ""
-        if not token:
-            raise Refused(401, "no bearer token; pass the site's token")
-        who = await run_in_threadpool(store.identify, token)
-        if who is None:
-            raise Refused(401, "the token is not valid on this hub (revoked or mistyped)")
-        if role == "lead" and who.role != "lead":
-            raise Refused(403, "publishing needs a lead token")
-        if role == "site" and who.role != "site":
-            raise Refused(403, "syncing needs a site token")
-        return who
+        return await run_in_threadpool(_identity, store, _bearer_token(credentials), role)
 
     async def read_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
@@ -188,15 +181,24 @@ def create_app(
         ],
     ) -> Response:
         """Apply one batch in one transaction, if it builds on the hub's mark."""
-        who = await identify(credentials, "site")
-        site = who.name
+        token = _bearer_token(credentials)
+        if token not in known:  # a stranger's body is not read (see `known_tokens`)
+            await identify(credentials, "site")
         key = idempotency_key.strip()
         if not key:
             raise Refused(422, "missing or blank Idempotency-Key header")
         body = await read_body(request)
         # Parsing and writing run off the event loop, so one big batch never stalls
         # the other sites' requests.
-        answer, replayed = await run_in_threadpool(_apply, store, site, key, body, observer)
+        try:
+            site, answer, replayed = await run_in_threadpool(
+                _apply, store, token, key, body, observer
+            )
+        except Refused as exc:
+            if exc.status in (401, 403):
+                known.discard(token)
+            raise
+        known.add(token)
         if observer is not None and not replayed:
             await run_in_threadpool(
                 observer.batch_committed, site, answer["mark"], answer["records"]
@@ -266,9 +268,30 @@ def create_app(
     return app
 
 
+def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    token = credentials.credentials.strip() if credentials else ""
+    if not token:
+        raise Refused(401, "no bearer token; pass the site's token")
+    return token
+
+
+def _identity(store: HubStore, token: str, role: str) -> Identity:
+    who = store.identify(token)
+    if who is None:
+        raise Refused(401, "the token is not valid on this hub (revoked or mistyped)")
+    if role == "lead" and who.role != "lead":
+        raise Refused(403, "publishing needs a lead token")
+    if role == "site" and who.role != "site":
+        raise Refused(403, "syncing needs a site token")
+    return who
+
+
 def _apply(
-    store: HubStore, site: str, key: str, body: bytes, observer: HubObserver | None
-) -> tuple[dict[str, Any], bool]:
+    store: HubStore, token: str, key: str, body: bytes, observer: HubObserver | None
+) -> tuple[str, dict[str, Any], bool]:
+    """Look the token up (again, if it was before the body was read), then read the
+    batch and store it: (the site, the answer, whether it was a replay)."""
+    site = _identity(store, token, "site").name
     try:
         after, records = parse_batch(body)
     except Invalid as exc:
@@ -280,13 +303,14 @@ def _apply(
         mark = records[-1].seq if records else after
         committing = partial(observer.batch_committing, site, mark, len(records))
     try:
-        return store.apply_batch(
+        answer, replayed = store.apply_batch(
             site, key, body_hash(body), after, records, before_commit=committing
         )
     except (Refused, HubError):
         raise
     except Exception as exc:
         raise _classify(exc, records) from exc
+    return site, answer, replayed
 
 
 def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 `acked_seq` is the hub's mark as last adopted: every outbox row up to it has reached
 the hub and is dropped here (during a run, once the next batch is on its way).
-`inflight_*` names the batch being sent, so a run that was killed re-sends exactly the
-same bytes under the same idempotency key.
+`inflight_*` names the oldest batch sent and not yet answered, so a run that was killed
+re-sends exactly the same bytes under the same idempotency key. (A batch sent after it
+is not recorded: it builds on a mark the hub had not reached, so the hub either stored
+it, and its mark says so, or refused it whole.)
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ requests in 90 s and queue its whole outbox again.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -136,7 +137,12 @@ def test_a_409_naming_the_mark_the_batch_builds_on_is_not_retried_for_ever(
 def test_a_mark_that_goes_back_twice_requeues_only_once(fresh_store: Store) -> None:
     _calls(fresh_store, 20)
     site_state.adopt_mark(fresh_store, 20)  # the hub once acknowledged everything
-    answers = iter([(200, {"mark": 30, "records": 10}), (409, {"detail": "behind", "mark": 0})])
+    # The second batch went while the first was unanswered, so its 409 may only mean it
+    # overtook the first: it is sent once more, alone, before the mark is believed.
+    answers = itertools.chain(
+        [(200, {"mark": 30, "records": 10})],
+        itertools.repeat((409, {"detail": "behind", "mark": 0})),
+    )
     requests = []
 
     def hub(request: httpx.Request) -> httpx.Response:
@@ -151,7 +157,7 @@ def test_a_mark_that_goes_back_twice_requeues_only_once(fresh_store: Store) -> N
     )
     with pytest.raises(SyncError, match="went back to mark 0 a second time"):
         Syncer(fresh_store, client, batch_records=10).run()
-    assert len(requests) == 3
+    assert [r.url.path for r in requests].count("/v1/sync/batch") == 3
     assert _outbox(fresh_store) == 10  # queued again once; the 10 acknowledged are dropped
 
 
@@ -209,7 +215,10 @@ def test_acknowledged_rows_are_dropped_while_the_hub_stores_the_next_batch(
     fresh_store: Store,
 ) -> None:
     """Between the hub's answer and the next request the site only records the answer;
-    the rows it covers go while the next batch is at the hub, and none are left."""
+    the rows it covers go while the next batch is at the hub, and none are left.
+
+    One batch at a time, so the order of steps is fixed (with two at the hub the
+    answers may come in either order); the window changes when, not whether."""
     _calls(fresh_store, 30)
     # Per batch: rows at or below its `after` when it arrived, once it was written,
     # and what the site then counted as not yet synced.
@@ -238,7 +247,7 @@ def test_acknowledged_rows_are_dropped_while_the_hub_stores_the_next_batch(
     client = HubClient(
         "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(hub)
     )
-    summary = Syncer(fresh_store, client, batch_records=10).run()
+    summary = Syncer(fresh_store, client, batch_records=10, window=1).run()
     assert summary.sent == 30 and summary.dropped == 30
     assert seen == [(0, 0, 30), (10, 0, 20), (10, 0, 10)]
     assert _outbox(fresh_store) == 0
@@ -328,3 +337,69 @@ def test_a_closed_sender_refuses_a_batch_instead_of_waiting_for_ever() -> None:
     sender.close()
     with pytest.raises(RuntimeError, match="closed"):
         sender.send("1", b"{}")
+
+
+def test_two_batches_are_at_the_hub_at_once(fresh_store: Store) -> None:
+    """The site sends the next batch before the hub has answered the one before it:
+    a hub that holds batch 1 until batch 2 has arrived still gets both."""
+    _calls(fresh_store, 30)
+    second_arrived = threading.Event()
+    held: list[bool] = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/sync/mark"):
+            return httpx.Response(200, json={"site": "site-1", "mark": 0})
+        if not request.url.path.endswith("/sync/batch"):
+            return httpx.Response(200, json={})
+        batch = json.loads(request.content)
+        if batch["after"] == 0:
+            held.append(second_arrived.wait(5))
+        else:
+            second_arrived.set()
+        return httpx.Response(200, json={"mark": batch["records"][-1]["seq"], "records": 10})
+
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(hub)
+    )
+    summary = Syncer(fresh_store, client, batch_records=10).run()
+    assert held == [True], "batch 2 was not sent until batch 1 was answered"
+    assert (summary.sent, summary.batches, _outbox(fresh_store)) == (30, 3, 0)
+
+
+def test_a_batch_that_overtakes_the_one_before_it_is_sent_again_alone(
+    fresh_store: Store,
+) -> None:
+    """The hub stored batch 2 before batch 1 could be: it refused it (409, its mark still
+    0). Once batch 1 is acknowledged, batch 2 goes again, the same key and bytes, and the
+    run ends with everything acknowledged; the 409 is not taken for a hub gone back."""
+    _calls(fresh_store, 30)
+    refused = threading.Event()
+    mark = 0
+    sent: list[tuple[int, str, bytes]] = []
+    lock = threading.Lock()
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        nonlocal mark
+        if request.url.path.endswith("/sync/mark"):
+            return httpx.Response(200, json={"site": "site-1", "mark": mark})
+        if not request.url.path.endswith("/sync/batch"):
+            return httpx.Response(200, json={})
+        batch = json.loads(request.content)
+        sent.append((batch["after"], request.headers["idempotency-key"], request.content))
+        if batch["after"] == 0:
+            refused.wait(5)  # batch 2 comes first
+        with lock:
+            if batch["after"] != mark:
+                refused.set()
+                return httpx.Response(409, json={"detail": "not the mark", "mark": mark})
+            mark = batch["records"][-1]["seq"]
+        return httpx.Response(200, json={"mark": mark, "records": len(batch["records"])})
+
+    client = HubClient(
+        "http://hub.invalid", "acw_x", retry_for=5, transport=httpx.MockTransport(hub)
+    )
+    summary = Syncer(fresh_store, client, batch_records=10).run()
+    assert (summary.sent, summary.resent_after_hub_loss, _outbox(fresh_store)) == (30, 0, 0)
+    second = [(key, body) for after, key, body in sent if after == 10]
+    assert len(second) == 2 and second[0] == second[1]
+    assert site_state.load_state(fresh_store).acked_seq == mark
