@@ -39,6 +39,7 @@ from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
 from acw_tui.sync.known_tokens import KnownTokens
 from acw_tui.sync.protocol import API, MAX_BODY_BYTES, Record, body_hash, bundle_checksum, problem
+from acw_tui.sync.site_batches import SiteBatches
 from acw_tui.sync.wire import (
     INT64_MAX,
     BatchIn,
@@ -55,6 +56,8 @@ from acw_tui.sync.wire import (
     parse_batch,
     parse_bundle,
 )
+
+AHEAD_WAITS = 2  # times a batch ahead of the site's mark waits for another of the site
 
 # Module level: with postponed annotations FastAPI resolves these names in the module.
 _bearer = HTTPBearer(auto_error=False, description="The site's or the lead's token")
@@ -110,6 +113,7 @@ def create_app(
         return JSONResponse(problem(exc.detail, **exc.extra), status_code=exc.status)
 
     known = KnownTokens()
+    batches = SiteBatches()
 
     async def identify(credentials: HTTPAuthorizationCredentials | None, role: str) -> Identity:
         return await run_in_threadpool(_identity, store, _bearer_token(credentials), role)
@@ -192,7 +196,7 @@ def create_app(
         # the other sites' requests.
         try:
             site, answer, replayed = await run_in_threadpool(
-                _apply, store, token, key, body, observer
+                _apply, store, batches, token, key, body, observer
             )
         except Refused as exc:
             if exc.status in (401, 403):
@@ -287,30 +291,45 @@ def _identity(store: HubStore, token: str, role: str) -> Identity:
 
 
 def _apply(
-    store: HubStore, token: str, key: str, body: bytes, observer: HubObserver | None
+    store: HubStore,
+    batches: SiteBatches,
+    token: str,
+    key: str,
+    body: bytes,
+    observer: HubObserver | None,
 ) -> tuple[str, dict[str, Any], bool]:
     """Look the token up (again, if it was before the body was read), then read the
     batch and store it: (the site, the answer, whether it was a replay)."""
     site = _identity(store, token, "site").name
-    try:
-        after, records = parse_batch(body)
-    except Invalid as exc:
-        extra = {"records": exc.records} if exc.records is not None else {}
-        raise Refused(422, exc.detail, **extra) from None
-    store.check_records(site, records)
-    committing = None
-    if observer is not None:
-        mark = records[-1].seq if records else after
-        committing = partial(observer.batch_committing, site, mark, len(records))
-    try:
-        answer, replayed = store.apply_batch(
-            site, key, body_hash(body), after, records, before_commit=committing
-        )
-    except (Refused, HubError):
-        raise
-    except Exception as exc:
-        raise _classify(exc, records) from exc
-    return site, answer, replayed
+    with batches.working(site):
+        try:
+            after, records = parse_batch(body)
+        except Invalid as exc:
+            extra = {"records": exc.records} if exc.records is not None else {}
+            raise Refused(422, exc.detail, **extra) from None
+        store.check_records(site, records)
+        committing = None
+        if observer is not None:
+            mark = records[-1].seq if records else after
+            committing = partial(observer.batch_committing, site, mark, len(records))
+        digest = body_hash(body)
+        waits = 0
+        while True:
+            try:
+                answer, replayed = store.apply_batch(
+                    site, key, digest, after, records, before_commit=committing
+                )
+            except Refused as exc:
+                ahead = exc.status == 409 and after > exc.extra.get("mark", after)
+                if ahead and waits < AHEAD_WAITS and batches.wait_for_another(site):
+                    waits += 1  # the batch it builds on was still in hand here
+                    continue
+                raise
+            except HubError:
+                raise
+            except Exception as exc:
+                raise _classify(exc, records) from exc
+            return site, answer, replayed
 
 
 def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, Any]:
