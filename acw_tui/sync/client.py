@@ -131,6 +131,7 @@ class HubClient:
         self.url = url.rstrip("/")
         self.retry_for = retry_for
         self.retries = 0
+        self._counting = threading.Lock()  # batches are sent from two threads at once
         self.http = httpx.Client(
             base_url=self.url,
             headers={"authorization": f"Bearer {token}", "user-agent": "acw-sync"},
@@ -157,7 +158,11 @@ class HubClient:
         return backoff
 
     def _count(self, _state: RetryCallState) -> None:
-        self.retries += 1
+        self.count_retry()
+
+    def count_retry(self) -> None:
+        with self._counting:
+            self.retries += 1
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request, retried on transient failures; raises SyncError when it gives up."""
@@ -620,7 +625,7 @@ class Syncer:
                 f"stayed at {mark}: it is not keeping what it accepts. Nothing is lost here; "
                 "ask the hub admin to check its store, then run `acw sync` again"
             )
-        self.client.retries += 1
+        self.client.count_retry()
         time.sleep(min(0.1 * 2**stalls, 2.0, max(0.0, self._deadline - time.monotonic())))
 
     def upload(
