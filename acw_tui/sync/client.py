@@ -690,60 +690,61 @@ class Syncer:
                 break
             head = flight.popleft()
             entries = head.batch.entries
+            outcome: dict[str, Any] | Conflict | RecordsRefused | TooLarge
             try:
-                answer = head.answer.result()
-            except Conflict as conflict:
+                outcome = head.answer.result()
+            except (Conflict, RecordsRefused, TooLarge) as refused:
+                outcome = refused
+            if isinstance(outcome, Exception) or int(outcome["mark"]) != entries[-1].seq:
+                # Not taken whole: the batches sent after it build on a mark the hub has
+                # not reached. Wait them out, then send one at a time until one is taken.
                 _settle(flight)
                 unread, window = None, 1
-                if head.behind and conflict.mark < head.after:
+            else:
+                window = sender.window
+            if isinstance(outcome, Conflict):
+                if head.behind and outcome.mark < head.after:
                     # It reached the hub before the batch it builds on was stored (that
                     # one was acknowledged since): send it again, first in line.
                     batch = head.batch
                     continue
-                if conflict.mark == after:
+                if outcome.mark == after:
                     # "Not your mark" while naming the very mark the batch builds on:
                     # the hub contradicts itself, and asking again at once will not help.
                     stalls += 1
-                    self._stalled(stalls, conflict.mark, entries)
+                    self._stalled(stalls, outcome.mark, entries)
                     site_state.forget_inflight(self.store)
                     batch = self._first_batch(after, limit, summary)
                     continue
                 conflicts += 1
                 if conflicts > MAX_CONFLICTS:
                     raise SyncError(
-                        f"hub {self.client.url} keeps moving its mark ({conflict.mark}): "
+                        f"hub {self.client.url} keeps moving its mark ({outcome.mark}): "
                         "is another `acw sync` of this site running on another machine?"
-                    ) from None
+                    )
                 site_state.forget_inflight(self.store)
-                after = self.reconcile(conflict.mark, summary)
+                after = self.reconcile(outcome.mark, summary)
                 batch = self._first_batch(after, limit, summary)
                 continue
-            except RecordsRefused as refusal:
-                _settle(flight)
-                unread, window = None, 1
+            if isinstance(outcome, RecordsRefused):
                 site_state.forget_inflight(self.store)
-                if not self._refused(refusal, entries, summary):
+                if not self._refused(outcome, entries, summary):
                     limit = max(1, len(entries) // 2)  # find the record by sending fewer
                 batch = self._first_batch(after, limit, summary)
                 continue
-            except TooLarge as exc:
-                _settle(flight)
-                unread, window = None, 1
+            if isinstance(outcome, TooLarge):
                 site_state.forget_inflight(self.store)
                 if len(entries) == 1:
                     summary.set_aside += quarantine.set_aside(
-                        self.store, [(entries[0], f"too large for the hub ({exc.detail})")]
+                        self.store, [(entries[0], f"too large for the hub ({outcome.detail})")]
                     )
                 else:
                     limit = max(1, len(entries) // 2)
                 batch = self._first_batch(after, limit, summary)
                 continue
             conflicts = 0
-            window = sender.window
-            mark = int(answer["mark"])
+            mark = int(outcome["mark"])
             if mark != entries[-1].seq:
-                _settle(flight)
-                unread, window = None, 1
                 stalls += 1
                 self._stalled(stalls, mark, entries)
                 site_state.forget_inflight(self.store)
