@@ -431,6 +431,10 @@ class AcwApp(LastResort):
     def wrapup_finished(self, event: WrapupFinished) -> None:
         done = event.wrapup
         self.drafts.forget(done.id)
+        # The ready screen reads its facts (state, pending) as it comes back to the top,
+        # which is now, after the finish was stored, unless the agent left the wrap-up
+        # while it was being stored: then it read them too early.
+        early = isinstance(self.screen, ReadyScreen)
         self.back_to_ready()
         text = (
             _("Call {call} discarded.")
@@ -438,10 +442,10 @@ class AcwApp(LastResort):
             else _("Call {call} wrapped up.")
         )
         self.notify(text.format(call=done.call.external_id), title=_("Finished"), markup=False)
+        if early:
+            self.screen.post_message(AgentStateChanged())
         pending = self.calls.read(self.desk.pending) or []
         self._pending = pending
-        self.screen.post_message(PendingChanged(pending))
-        self.screen.post_message(AgentStateChanged())
         if pending:
             self.show_wrapup(pending[0])
 

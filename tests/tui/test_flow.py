@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.widgets import DataTable, TextArea
 
 from acw_tui.tui.screens.acw import AcwScreen
@@ -127,6 +129,70 @@ async def test_open_wrapups_come_back_after_a_restart(make_app, hook, clock) -> 
         assert again.screen.query_one("#notes", TextArea).text == "first half"
         clock.advance(5)
         await wait_for(pilot, lambda: again.screen.query_one(AcwTimer).elapsed >= 45)
+
+
+async def test_back_to_ready_after_a_finish_reads_the_ready_facts_once(
+    make_app, hook, monkeypatch
+) -> None:
+    """The ready screen reads its facts as it comes back to the top; the finish does not
+    send it to read them twice more. What it shows is still the finish's outcome."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-8")
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "address updated")
+        app.log_in()  # now, not in the middle of what is counted
+        await app.calls.settled()
+        await pilot.pause()
+        reads = []
+        facts = app.desk.ready_facts
+        monkeypatch.setattr(app.desk, "ready_facts", lambda: reads.append(1) or facts())
+        # The store watch would see the finish too (and tell the screen within a quarter
+        # second): it is held at what it saw last, to count the finish's own reads.
+        monkeypatch.setattr(app.desk, "data_version", lambda: app._data_version)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+        await pilot.pause(0.1)
+        assert len(reads) == 1
+        assert app.screen.query_one("#ready-state").has_class("-ready")
+        assert "Pending wrap-ups 0" in str(app.screen.query_one("#ready-facts").render())
+
+
+async def test_leaving_while_the_finish_is_stored_still_shows_its_outcome(
+    make_app, hook, monkeypatch
+) -> None:
+    """escape right after ctrl+s: the ready screen is back before the finish is stored,
+    and reads its facts again once it is."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-9")
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "address updated")
+        app.log_in()  # its own reload would hide a missing one
+        await app.calls.settled()
+        await pilot.pause()
+        release = threading.Event()
+        finish_form = app.desk.finish_form
+
+        def held(*args, **kwargs):
+            release.wait(10)
+            return finish_form(*args, **kwargs)
+
+        monkeypatch.setattr(app.desk, "finish_form", held)
+        # The store watch would notice the finish within a quarter second; the finish's
+        # own path must say it.
+        monkeypatch.setattr(app.desk, "data_version", lambda: app._data_version)
+        await pilot.press("ctrl+s")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await pilot.pause()
+        facts = app.screen.query_one("#ready-facts")
+        assert "Pending wrap-ups 1" in str(facts.render())
+        release.set()
+        await app.calls.settled()
+        await wait_for(pilot, lambda: "Pending wrap-ups 0" in str(facts.render()))
+        assert app.screen.query_one("#ready-state").has_class("-ready")
 
 
 async def test_a_second_call_waits_in_the_pending_list(make_app, hook, clock) -> None:
