@@ -220,8 +220,8 @@ def floor_commit(path: str, n: int) -> float:
 
 async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
     """Rounds of: a call ends (hook), the agent types a note on the callback form, then
-    ctrl+s, timed until the screen is back to ready with every write done; each round
-    followed by the floor's insert + commit."""
+    ctrl+s, timed until the ready screen says the agent is ready, every write is done and
+    the screen is painted; each round followed by the floor's insert + commit."""
     from acw_tui.service.desk import DraftContent
     from acw_tui.tui.screens.ready import ReadyScreen
 
@@ -256,19 +256,31 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
             cpu, wall = time.process_time(), time.perf_counter()
             app.post_message(events.Key("ctrl+s", None))
             deadline = time.monotonic() + 30
-            while not (isinstance(app.screen, ReadyScreen) and app.screen.is_mounted):
+            while not shows_ready(app, ReadyScreen):
                 if time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"not back to ready: {app.screen.query_one('#acw-status').render()}"
-                    )
+                    raise TimeoutError(f"not back to ready: {app.screen!r}")
                 await asyncio.sleep(0.0005)
             await app.calls.settled()
+            painted = asyncio.Event()
+            app.call_after_refresh(painted.set)
+            await painted.wait()
             sample = (time.process_time() - cpu, time.perf_counter() - wall)
             if n:
                 acw.append(sample)
                 floor.append(floor_commit(floor_db, n))
     seen = stored_after_finish()
     return {"acw": acw, "floor": floor, "seen": seen}
+
+
+def shows_ready(app: Any, ready_screen: type) -> bool:
+    """The ready screen on top, saying the agent is ready (it says "After-call work"
+    until it has read the finish)."""
+    screen = app.screen
+    return (
+        isinstance(screen, ready_screen)
+        and screen.is_mounted
+        and screen.query_one("#ready-state").has_class("-ready")
+    )
 
 
 def stored_after_finish() -> dict[str, Any]:
