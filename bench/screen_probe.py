@@ -258,7 +258,9 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
             deadline = time.monotonic() + 30
             while not shows_ready(app, ReadyScreen):
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"not back to ready: {app.screen!r}")
+                    status = app.screen.query("#acw-status")  # why a finish was refused
+                    shown = status.first().render() if status else repr(app.screen)
+                    raise TimeoutError(f"not back to ready: {shown}")
                 await asyncio.sleep(0.0005)
             await app.calls.settled()
             painted = asyncio.Event()
