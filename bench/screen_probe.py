@@ -256,7 +256,7 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
             cpu, wall = time.process_time(), time.perf_counter()
             app.post_message(events.Key("ctrl+s", None))
             deadline = time.monotonic() + 30
-            while not shows_ready(app, ReadyScreen):
+            while not shows_ready(app):
                 if time.monotonic() > deadline:
                     status = app.screen.query("#acw-status")  # why a finish was refused
                     shown = status.first().render() if status else repr(app.screen)
@@ -274,12 +274,14 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
     return {"acw": acw, "floor": floor, "seen": seen}
 
 
-def shows_ready(app: Any, ready_screen: type) -> bool:
+def shows_ready(app: Any) -> bool:
     """The ready screen on top, saying the agent is ready (it says "After-call work"
     until it has read the finish)."""
+    from acw_tui.tui.screens.ready import ReadyScreen
+
     screen = app.screen
     return (
-        isinstance(screen, ready_screen)
+        isinstance(screen, ReadyScreen)
         and screen.is_mounted
         and screen.query_one("#ready-state").has_class("-ready")
     )
