@@ -4,10 +4,10 @@ acw (`bench/screen_probe.py finish`, a new process): the real app over its store
 each round a call ends (the hook's Desk on the same file), its draft has the callback
 code with a follow-up time and owner, the agent types a shorthand note with a card
 number in it (expansions counted, a redaction audit row due); then ctrl+s is sent as
-the terminal sends it and the clock runs until the ready screen says the agent is ready
-and is painted, and every write the screen asked for is done (note, fields, codes,
-follow-up, shorthand usage, redaction audit, agent state, draft removal: one durable
-commit). Floor: one raw sqlite3 insert + commit with the same pragmas on the same disk,
+the terminal sends it and the clock runs until the first frame painted once the ready
+screen says the agent is ready and every write the screen asked for is done (note,
+fields, codes, follow-up, shorthand usage, redaction audit, agent state, draft removal:
+one durable commit). Floor: one raw sqlite3 insert + commit with the same pragmas on the same disk,
 right after each round.
 """
 

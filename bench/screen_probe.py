@@ -220,8 +220,8 @@ def floor_commit(path: str, n: int) -> float:
 
 async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
     """Rounds of: a call ends (hook), the agent types a note on the callback form, then
-    ctrl+s, timed until the ready screen says the agent is ready, every write is done and
-    the screen is painted; each round followed by the floor's insert + commit."""
+    ctrl+s, timed until the first frame painted once the ready screen says the agent is
+    ready and every write is done; each round followed by the floor's insert + commit."""
     from acw_tui.service.desk import DraftContent
     from acw_tui.tui.screens.ready import ReadyScreen
 
