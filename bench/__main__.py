@@ -11,11 +11,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import signal
 import sys
 from pathlib import Path
 
 
+def stop(signum: int, _frame: object) -> None:
+    # `kill` ends the run as Ctrl-C does: the benchmark in progress unwinds, so its
+    # temporary folder (over 2 GB for the sync's store copies) and servers go with it.
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, stop)
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("names", nargs="*", help="only these benchmarks (e.g. startup finish)")
