@@ -7,8 +7,8 @@ number in it (expansions counted, a redaction audit row due); then ctrl+s is sen
 the terminal sends it and the clock runs until the first frame painted once the ready
 screen says the agent is ready and every write the screen asked for is done (note,
 fields, codes, follow-up, shorthand usage, redaction audit, agent state, draft removal:
-one durable commit). Floor: one raw sqlite3 insert + commit with the same pragmas on the same disk,
-right after each round.
+one durable commit). Floor: one raw sqlite3 insert + commit with the same pragmas on the
+same disk, right after each round.
 """
 
 from __future__ import annotations
