@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from acw_tui.core.templates import NoteRenderer, load_library, parse_template
+from acw_tui.core.templates import load_library, parse_template
+from acw_tui.core.templates.render import NoteRenderer
 from acw_tui.core.templates.sandbox import RenderLimits
 from tests.unit.templates_helpers import SHIPPED, SIMPLE
 

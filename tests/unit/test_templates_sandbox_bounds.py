@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from acw_tui.core.templates import NoteRenderer, load_library, parse_template
+from acw_tui.core.templates import load_library, parse_template
 from acw_tui.core.templates.form import NoteForm
 from acw_tui.core.templates.lint import lint_library
+from acw_tui.core.templates.render import NoteRenderer
 from tests.unit.templates_helpers import CODES, SIMPLE
 
 BLOWUPS = [

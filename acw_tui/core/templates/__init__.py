@@ -1,6 +1,8 @@
 """Note templates and wrap-up codes (SPEC §4): loading, checking, rendering, lint.
 
-Pure Python over Jinja2's sandbox: no Textual, no SQL.
+Pure Python over Jinja2's sandbox: no Textual, no SQL. Rendering (`render`, `sandbox`)
+is imported where a template is rendered, not here: the ACW screen opens on the plain
+note, and importing Jinja2 would add to the agent's wait before typing.
 """
 
 from acw_tui.core.templates.loader import load_library, parse_codes, parse_template
@@ -14,8 +16,7 @@ from acw_tui.core.templates.model import (
     TemplateLibrary,
     WrapupCode,
 )
-from acw_tui.core.templates.render import NoteRenderer, RenderedNote, plain_note
-from acw_tui.core.templates.sandbox import RenderLimits
+from acw_tui.core.templates.note import RenderedNote, plain_note
 from acw_tui.core.templates.values import FormCheck, ValueProblem, check_form, check_value
 
 __all__ = [
@@ -23,10 +24,8 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "FormCheck",
-    "NoteRenderer",
     "NoteTemplate",
     "Problem",
-    "RenderLimits",
     "RenderedNote",
     "TemplateError",
     "TemplateLibrary",

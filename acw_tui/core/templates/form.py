@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acw_tui.core.templates.model import FieldSpec, NoteTemplate, TemplateLibrary
-from acw_tui.core.templates.render import NoteRenderer, RenderedNote
+from acw_tui.core.templates.note import RenderedNote
 from acw_tui.core.templates.values import FormCheck, check_form, initial_values
 from acw_tui.errors import N_, Phrase
+
+if TYPE_CHECKING:
+    from acw_tui.core.templates.render import NoteRenderer
 
 
 @dataclass(frozen=True)
@@ -33,15 +36,28 @@ class FinishedForm:
 
 @dataclass
 class NoteForm:
+    """One wrap-up's codes, chosen template and field values, as the agent fills them in."""
+
     library: TemplateLibrary
     locale: str = "en"
-    renderer: NoteRenderer = field(default_factory=NoteRenderer)
     codes: list[str] = field(default_factory=list)
     template_id: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
     # Once the agent picks a template by hand, codes stop changing it.
     template_by_hand: bool = False
+    # Made at the first render of a template (see `renderer`).
+    _renderer: NoteRenderer | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def renderer(self) -> NoteRenderer:
+        """The form's renderer, made when a template is first rendered: a note with no
+        template is plain text, so the screen opens without loading Jinja2."""
+        if self._renderer is None:
+            from acw_tui.core.templates.render import NoteRenderer
+
+            self._renderer = NoteRenderer()
+        return self._renderer
 
     # -- what the form shows ---------------------------------------------------------
 

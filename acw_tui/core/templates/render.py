@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -21,6 +20,7 @@ from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import SecurityError
 
 from acw_tui.core.templates.model import FieldSpec, NoteTemplate
+from acw_tui.core.templates.note import YES_NO, RenderedNote, plain_note
 from acw_tui.core.templates.sandbox import (
     LimitExceeded,
     NoteSandbox,
@@ -32,24 +32,6 @@ from acw_tui.core.templates.values import RESERVED_CHARS
 from acw_tui.errors import N_, Phrase
 
 EMPTY, FILLED = RESERVED_CHARS[0], RESERVED_CHARS[1]
-YES_NO = {
-    "en": ("yes", "no"),
-    "pl": ("tak", "nie"),
-    "es": ("sí", "no"),
-    "zh": ("是", "否"),
-}
-
-
-@dataclass(frozen=True)
-class RenderedNote:
-    text: str
-    error: str | None = None  # why the template itself could not be used
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
 YES_NO_KEY = "__yes_no__"
 
 
@@ -228,28 +210,6 @@ def tidy(text: str) -> str:
             continue
         lines.append(line)
     return "\n".join(lines).strip("\n")
-
-
-def plain_note(
-    fields: Iterable[FieldSpec], values: Mapping[str, Any], notes: str, locale: str = "en"
-) -> str:
-    """The note without a template: each filled field as `Label: value`, then the notes."""
-    yes, no = YES_NO.get(locale, YES_NO["en"])
-    lines = []
-    for spec in fields:
-        value = values.get(spec.name)
-        if value is None or value == "":
-            continue
-        if isinstance(value, bool):
-            value = yes if value else no
-        text = str(value)
-        if "\n" in text:
-            lines.append(f"{spec.label}:\n{text}")
-        else:
-            lines.append(f"{spec.label}: {text}")
-    body = "\n".join(lines)
-    notes = notes.strip()
-    return f"{body}\n\n{notes}".strip() if notes else body
 
 
 @functools.lru_cache(maxsize=64)

@@ -42,6 +42,8 @@ from acw_tui.errors import N_, Phrase, fill
 
 @dataclass(frozen=True)
 class RenderLimits:
+    """How far one rendering of a lead's template may go before it is stopped."""
+
     max_output: int = 100_000  # characters of rendered note
     max_size: int = 100_000  # length of any string or list built by the template
     max_range: int = 10_000  # items of range()
