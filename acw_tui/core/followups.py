@@ -25,6 +25,8 @@ class Urgency(StrEnum):
 
 @dataclass(frozen=True)
 class Followup:
+    """A follow-up a wrap-up promised (a callback): its owner, when it is due, when it was done."""
+
     id: str
     wrapup_id: str
     agent_id: str

@@ -96,6 +96,8 @@ class GroupTotals:
 
 @dataclass(frozen=True)
 class MetricsRow:
+    """The figures of one group of wrap-ups (an agent, a queue, a day, …), as FORMULAS say."""
+
     group: str
     calls: int
     acw_total_s: float
@@ -185,6 +187,8 @@ def percentile(sorted_values: Sequence[float], pct: int) -> float | None:
 
 @dataclass(frozen=True)
 class AgentMedian:
+    """One agent's median ACW at one site (their team), and the calls it is taken over."""
+
     agent_id: str
     site_id: str
     calls: int
@@ -193,6 +197,8 @@ class AgentMedian:
 
 @dataclass(frozen=True)
 class Outlier:
+    """An agent whose median ACW is more than the outlier factor times their team's."""
+
     agent_id: str
     site_id: str
     median_s: float
@@ -221,6 +227,9 @@ def find_outliers(
 
 @dataclass(frozen=True)
 class ShorthandEntry:
+    """One guide entry in the shorthand report: used, undone, missed, keystrokes saved,
+    and the agents who missed it most."""
+
     abbr: str
     expansion: str
     used: int
@@ -236,6 +245,8 @@ class ShorthandEntry:
 
 @dataclass(frozen=True)
 class ShorthandSummary:
+    """The shorthand report: every guide entry used or missed in the range, most used first."""
+
     entries: tuple[ShorthandEntry, ...]
 
     @property
@@ -272,6 +283,8 @@ def format_percent(value: float | None, *, fraction: bool = False) -> str:
 
 @dataclass(frozen=True)
 class RuleExample:
+    """A finished note that failed a quality rule, shown as an example: who wrote it and when."""
+
     agent_id: str
     started_at: str
     note: str  # redacted and cut short

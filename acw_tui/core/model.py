@@ -18,6 +18,8 @@ class AgentStateName(StrEnum):
 
 @dataclass(frozen=True)
 class Call:
+    """One call an agent handled, as the hook or a listening phone system reported it."""
+
     id: str
     external_id: str
     agent_id: str
@@ -36,6 +38,8 @@ class Call:
 
 @dataclass(frozen=True)
 class Extension:
+    """More ACW time given to a wrap-up: when, why, and how many seconds."""
+
     at: datetime
     reason: str
     seconds: int
@@ -43,6 +47,8 @@ class Extension:
 
 @dataclass(frozen=True)
 class Wrapup:
+    """The after-call work of one call: its ACW time, codes, template fields, note and quality."""
+
     id: str
     call: Call
     agent_id: str
@@ -102,6 +108,8 @@ class Draft:
 
 @dataclass(frozen=True)
 class RedactionMark:
+    """One thing redaction took from a draft: kind, action, location, position; never the value."""
+
     kind: str
     action: str
     location: str
@@ -110,6 +118,8 @@ class RedactionMark:
 
 @dataclass(frozen=True)
 class AgentState:
+    """A stretch of the agent's day in one state: ready, on a call, in ACW, on break, logged out."""
+
     id: str
     agent_id: str
     state: AgentStateName

@@ -55,6 +55,9 @@ class TimerLevel(Enum):
 
 @dataclass(frozen=True)
 class AcwPolicy:
+    """The ACW policy of the site or one queue: the timer's target, the mode, time-out and
+    extensions, and what finishing asks for (a code, the critical quality rules)."""
+
     target_seconds: int = 120
     timeout_seconds: int = 0  # 0: ACW never times out
     extend_seconds: int = 60

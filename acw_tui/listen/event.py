@@ -37,6 +37,8 @@ class HungUpBy(StrEnum):
 
 @dataclass(frozen=True)
 class CallEvent:
+    """A call answered or ended, as any phone system's adapter reports it to `acw listen`."""
+
     source: str  # "ami", "esl", "webhook", "twilio", "3cx"
     event_id: str  # the phone system's id of this event (for the log and the status line)
     call_id: str  # the phone system's id of the call, the same in every event about it

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ListenPlan:
+    """What to listen to and how: the phone system, its secret, the agent and queue maps,
+    and the webhook's public address."""
+
     spec: SourceSpec
     secret: str
     routing: Routing

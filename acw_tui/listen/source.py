@@ -85,6 +85,8 @@ class Adapter(Protocol):
 
 @dataclass(frozen=True)
 class SourceSpec:
+    """The phone system `acw listen` connects to (its SOURCE): kind, host, port and user."""
+
     kind: str  # "ami", "esl" or "http"
     host: str
     port: int

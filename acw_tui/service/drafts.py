@@ -16,6 +16,8 @@ from acw_tui.service.desk import DraftContent
 
 @dataclass
 class _Unsaved:
+    """A wrap-up's newest content that the store does not hold yet, and which version it is."""
+
     content: DraftContent
     version: int
 

@@ -15,6 +15,9 @@ from acw_tui.core.shorthand import UsageTally
 
 @dataclass(frozen=True)
 class FinishRequest:
+    """What finishing a wrap-up hands the desk: the note, codes, template and fields, and
+    what goes with them (shorthand counts, quality verdict, follow-up summary)."""
+
     note: str
     codes: tuple[str, ...] = ()
     template_id: str | None = None

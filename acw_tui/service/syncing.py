@@ -16,6 +16,9 @@ from acw_tui.store import Store
 
 @dataclass(frozen=True)
 class SyncFacts:
+    """What the sync screen shows: the hub, what waits to reach it, the last sync, and the
+    guide and templates releases in force."""
+
     hub: str
     unsynced: int
     last_sync_at: str | None
@@ -30,6 +33,9 @@ NO_HUB = N_("none set ([sync] hub_url)")  # translated where shown
 
 @dataclass(frozen=True)
 class SyncOutcome:
+    """What a sync on demand did, for the agent: its summary lines, the problems to show, and
+    the content kinds received from the hub."""
+
     lines: list[str]
     problems: list[str]
     applied: tuple[str, ...]

@@ -63,6 +63,9 @@ class ConfigError(AcwError):
 
 @dataclass(frozen=True)
 class Config:
+    """The config file as read, ACW_AGENT and ACW_SITE applied: the agent, the site, the
+    language, the ACW policy and each feature's own table."""
+
     agent_id: str
     site_id: str
     locale: str = "en"

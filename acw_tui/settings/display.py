@@ -29,6 +29,8 @@ THEMES = ("default", "high-contrast", "monochrome")
 
 @dataclass(frozen=True)
 class DisplaySettings:
+    """The `[display]` table: the screen's theme, plain drawing, and the terminal's cursor."""
+
     theme: str = "default"
     plain: bool = False
     terminal_cursor: bool = True

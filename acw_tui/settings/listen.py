@@ -32,6 +32,8 @@ SECRET_VARIABLE = "ACW_LISTEN_SECRET"
 
 @dataclass(frozen=True)
 class ListenSettings:
+    """The `[listen]` table: the phone system to listen to, and how its names map to acw's."""
+
     source: str = ""
     public_url: str = ""
     agents: dict[str, str] = field(default_factory=dict)
@@ -40,6 +42,8 @@ class ListenSettings:
 
 @dataclass(frozen=True)
 class _Plain:
+    """The keys of `[listen]` besides its agent and queue tables."""
+
     source: str = ""
     public_url: str = ""
 

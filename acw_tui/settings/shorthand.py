@@ -27,6 +27,8 @@ from acw_tui.settings.config import Config, section
 
 @dataclass(frozen=True)
 class ShorthandSettings:
+    """The `[shorthand]` table: the guide, and whether expansion, completion and coaching are on."""
+
     guide: str = ""
     enabled: bool = True
     completion: bool = True

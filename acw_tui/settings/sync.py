@@ -23,6 +23,8 @@ from acw_tui.sync import SyncError
 
 @dataclass(frozen=True)
 class SyncSettings:
+    """The `[sync]` table as written: the hub and its tokens, time-outs, and the batch size."""
+
     hub_url: str = ""
     token: str = ""
     lead_token: str = ""

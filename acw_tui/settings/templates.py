@@ -20,6 +20,9 @@ from acw_tui.settings.config import Config, ConfigError, section
 
 @dataclass(frozen=True)
 class TemplatesConfig:
+    """The `[templates]` table: the templates folder, the default template, and how soon
+    a follow-up counts as due soon."""
+
     folder: str = ""
     default: str = ""
     due_soon_minutes: int = 60

@@ -124,6 +124,9 @@ INSERT_STATE = (
 
 @dataclass
 class _Batch:
+    """One agent's demo day (calls, wrap-ups, states, follow-ups, shorthand use), not yet
+    written to the store."""
+
     calls: list[tuple[object, ...]] = field(default_factory=list)
     wrapups: list[tuple[object, ...]] = field(default_factory=list)
     states: list[tuple[object, ...]] = field(default_factory=list)

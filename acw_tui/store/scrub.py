@@ -24,6 +24,8 @@ from acw_tui.store.redaction_audit import RedactionAuditRepository
 
 @dataclass
 class ScrubReport:
+    """What `acw db scrub` did: what it checked and found, and what it rewrote."""
+
     wrapups: int = 0  # wrap-ups whose note, fields or extension reasons changed
     calls: int = 0  # calls whose id, customer reference or queue held card data or an id
     drafts: int = 0

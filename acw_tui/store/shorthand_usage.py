@@ -21,6 +21,8 @@ TABLE = "shorthand_usage"
 
 @dataclass(frozen=True)
 class UsageTotals:
+    """One guide entry's stored usage summed over wrap-ups: used, undone, missed, keys saved."""
+
     abbr: str
     used: int
     undone: int

@@ -297,6 +297,9 @@ class HubClient:
 
 @dataclass
 class SyncSummary:
+    """What one sync run did: records sent and dropped, the hub's mark, retries, releases
+    received, records set aside."""
+
     sent: int = 0
     batches: int = 0
     dropped: int = 0

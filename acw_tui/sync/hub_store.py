@@ -105,6 +105,8 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Identity:
+    """Whom a token stands for on the hub: a site or a team lead, by name."""
+
     role: str
     name: str
 

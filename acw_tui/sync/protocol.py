@@ -44,6 +44,8 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._
 
 @dataclass(frozen=True)
 class OutboxEntry:
+    """One record waiting in the site's outbox: a row's snapshot at one revision, in send order."""
+
     seq: int
     table: str
     row_id: str

@@ -27,6 +27,8 @@ from acw_tui.sync.protocol import OutboxEntry
 
 @dataclass(frozen=True)
 class Quarantined:
+    """A record set aside from the outbox, and why the hub (or the site's own check) refused it."""
+
     seq: int
     table: str
     row_id: str

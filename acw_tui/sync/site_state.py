@@ -19,6 +19,9 @@ from acw_tui.sync.protocol import OutboxEntry
 
 @dataclass(frozen=True)
 class SyncState:
+    """What this site knows of the hub: its mark as last adopted, the last sync, and the
+    batch in flight."""
+
     hub_url: str | None
     acked_seq: int
     last_sync_at: str | None

@@ -19,12 +19,16 @@ from acw_tui.store.records import SYNCED_TABLES
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a synced table, and how the hub declares it."""
+
     name: str
     kind: str  # "text", "integer" or "real": how the hub declares it
 
 
 @dataclass(frozen=True, eq=False)
 class SyncedTable:
+    """A table that travels to the hub, with its columns as the site's migrations define them."""
+
     name: str
     columns: tuple[Column, ...]
 

@@ -36,6 +36,9 @@ class RuleKind(StrEnum):
 
 @dataclass(frozen=True)
 class Element:
+    """Something a note must (or must not) say, and how to tell it is there: a filled field,
+    a phrase in the note's language, or a pattern."""
+
     id: str
     label: str
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -62,6 +65,9 @@ class Condition:
 
 @dataclass(frozen=True)
 class Rule:
+    """A note-quality rule: it asks for an element (or its absence) under conditions, and is
+    either critical or weighted."""
+
     id: str
     element: str
     kind: RuleKind = RuleKind.PRESENT
@@ -112,6 +118,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What one rule found in one note: passed or failed, and why."""
+
     rule: str  # the rule's id: every verdict names the rule that gave it
     element: str
     label: str  # the element's label in the note's language
@@ -124,6 +132,8 @@ class Verdict:
 
 @dataclass(frozen=True)
 class NoteQuality:
+    """What the quality rules made of one note: every verdict, and the score out of 100."""
+
     verdicts: tuple[Verdict, ...] = ()
     score: float | None = None  # 0–100 over weighted rules; None when none applied
     problems: tuple[str, ...] = ()  # a pattern that ran out of time, …

@@ -8,6 +8,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One thing redacted from a stored wrap-up: its type, the action and where, never the value."""
+
     id: str
     wrapup_id: str
     agent_id: str

@@ -86,6 +86,9 @@ _GAP = r"(?:[\s:：=#\-–—,.()（）'\"]|" + _words(LINKING_WORDS) + "|" + LI
 
 @dataclass(frozen=True)
 class _Patterns:
+    """The patterns that follow the site's policy (its own security-code and SSN words, its
+    allow-list), compiled once per policy."""
+
     keyword_code: re.Pattern[str]
     code_being_typed: re.Pattern[str]
     expiry_code: re.Pattern[str]

@@ -37,6 +37,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Redacted:
+    """A text as it may be stored, and what redaction took out of it."""
+
     text: str
     findings: tuple[Finding, ...] = ()
 
@@ -47,6 +49,8 @@ class Redacted:
 
 @dataclass(frozen=True)
 class RedactedRecord:
+    """A wrap-up's note and template fields as they may be stored, and what redaction took out."""
+
     note: str
     fields: dict[str, Any] | None
     findings: tuple[Finding, ...] = field(default=())

@@ -41,6 +41,8 @@ TYPE_KEYS = (
 
 @dataclass(frozen=True)
 class RedactionPolicy:
+    """The site's `[redaction]` table: which types are redacted, its allow-list and extra words."""
+
     version: int = 1
     cards: bool = True
     security_codes: bool = True

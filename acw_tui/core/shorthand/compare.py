@@ -9,6 +9,8 @@ from acw_tui.core.shorthand.model import Entry, Guide
 
 @dataclass(frozen=True)
 class GuideDiff:
+    """What changed between two versions of a guide: entries added, removed and changed."""
+
     added: list[Entry]
     removed: list[Entry]
     changed: list[tuple[Entry, Entry]]  # (old, new)

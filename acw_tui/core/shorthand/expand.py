@@ -22,6 +22,8 @@ from acw_tui.core.shorthand.rules import (
 
 @dataclass
 class ExpandedText:
+    """A text with the guide applied as if typed, and every expansion made in it."""
+
     text: str
     expansions: list[Expansion] = field(default_factory=list)
 

@@ -72,6 +72,8 @@ def fill_in_problems(expansion: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Filled:
+    """An expansion with its fill-ins filled in, and where typing goes on."""
+
     text: str
     cursor: int | None  # where typing goes on, as an offset in `text` (None: at its end)
 

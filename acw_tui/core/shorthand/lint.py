@@ -25,6 +25,8 @@ WordFrequency = Callable[[str, str], float]
 
 @dataclass(frozen=True)
 class UndoFigures:
+    """How often agents used an entry and how often they undid it (the often-undone check)."""
+
     used: int
     undone: int
 

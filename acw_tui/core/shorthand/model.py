@@ -27,6 +27,8 @@ class ShorthandError(AcwError):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """One guide entry: an abbreviation and its expansion, with its category, note and case rule."""
+
     abbr: str
     expansion: str
     category: str = ""
@@ -84,6 +86,8 @@ class GuideProblem:
 
 @dataclass(frozen=True)
 class ChangelogEntry:
+    """One `[[changelog]]` item of a guide: what changed in which version, and when."""
+
     version: int
     date: str
     text: str

@@ -58,6 +58,8 @@ def script_of(char: str) -> str:
 
 @dataclass(frozen=True)
 class Token:
+    """What was typed just before a delimiter: perhaps an abbreviation to expand."""
+
     start: int  # index in the text where the token (or its sigil) begins
     text: str  # the token without the sigil
     sigil: bool  # written with the sigil in front

@@ -35,6 +35,9 @@ FUNCTION_WORD_ZIPF = 6.0  # "the", "to", "by", "will": about once per 1 000 word
 
 @dataclass(frozen=True)
 class Proposal:
+    """A guide entry to propose: a phrase the team often types, an abbreviation for it, and
+    the keys it would save a week."""
+
     abbr: str
     expansion: str
     uses: int  # times the phrase was typed in the notes read

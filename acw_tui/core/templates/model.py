@@ -31,6 +31,8 @@ class FieldType(StrEnum):
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field of a note template's form: its name, label, type and whether it is required."""
+
     name: str
     label: str
     type: FieldType = FieldType.TEXT
@@ -51,6 +53,9 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class NoteTemplate:
+    """A note template in one language: its form's fields, the codes it is for, and the
+    Jinja2 body that writes the note."""
+
     id: str
     title: str
     locale: str
@@ -99,6 +104,9 @@ FOLLOW_UP_FIELDS = ("follow_up_at", "follow_up_owner")
 
 @dataclass(frozen=True)
 class WrapupCode:
+    """A wrap-up code from codes.toml: its label, the template it suggests, and what it asks
+    of the fields."""
+
     code: str
     label: str
     template: str | None = None  # the template id it suggests

@@ -60,12 +60,17 @@ def translated(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @dataclass
 class ReportReady(Message):
+    """A report built in the background, for the grouping and range it was asked for."""
+
     report: Report
     view: ReportView
 
 
 @dataclass
 class ReportFailed(Message):
+    """A report or a drill-down could not be built: what to tell the lead, and the error
+    when it was unexpected."""
+
     text: str
     error: Exception | None = None
     view: ReportView | None = None  # the report asked for (None: the drill-down)
@@ -73,6 +78,8 @@ class ReportFailed(Message):
 
 @dataclass
 class AgentWrapupsReady(Message):
+    """One agent's wrap-ups in the report's range, read for the drill-down."""
+
     agent_id: str
     rows: list[tuple]
 

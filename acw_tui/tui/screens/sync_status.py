@@ -33,12 +33,16 @@ REFRESH_SECONDS = 2.0
 
 @dataclass
 class SyncProgress(Message):
+    """How far the running sync has got: records sent, of those to send."""
+
     done: int
     total: int
 
 
 @dataclass
 class SyncFinished(Message):
+    """A sync ended: what to tell the agent, and how (information, warning or error)."""
+
     text: str
     severity: str
 

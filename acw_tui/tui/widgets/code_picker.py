@@ -65,6 +65,8 @@ class CodePicker(Vertical):
 
     @dataclass
     class Changed(Message):
+        """The agent picked or dropped a code: every code now picked, in order."""
+
         picker: CodePicker
         codes: tuple[str, ...]
 

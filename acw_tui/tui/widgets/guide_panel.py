@@ -42,6 +42,8 @@ class GuidePanel(Vertical):
 
     @dataclass
     class EntryChosen(Message):
+        """The agent chose an entry (Enter): its expansion goes into the notes."""
+
         entry: Entry
 
     class Closed(Message):

@@ -22,6 +22,8 @@ from acw_tui.i18n import _
 
 @dataclass
 class QualityChecked(Message):
+    """The quality rules' verdict on one note handed over; `generation` says which."""
+
     result: NoteQuality
     generation: int
 

@@ -31,6 +31,8 @@ class WrapupPanel(Vertical):
 
     @dataclass
     class Changed(Message):
+        """A code, the template or a field of the wrap-up changed."""
+
         panel: WrapupPanel
 
     def __init__(
