@@ -231,7 +231,9 @@ def test_hub_killed_mid_batch_applies_all_or_nothing(own_faulty_site: Site) -> N
     with pytest.raises(SyncError):
         own_site.sync(batch_records=10, retry_for=0.5)
     hub.wait_dead()
-    assert len(hub.store.current(own_site.name)["calls"]) == 10  # the whole first batch
+    # Whole batches only: the first, and perhaps the second, which the site sends before
+    # the first is answered and the hub may commit before the first's fault fires.
+    assert len(hub.store.current(own_site.name)["calls"]) in (10, 20)
     hub.start()
     own_site.sync(batch_records=10)
     own_site.assert_hub_equal()
