@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from acw_tui.core.templates.model import FieldSpec, NoteTemplate, TemplateLibrary
@@ -46,18 +47,14 @@ class NoteForm:
     notes: str = ""
     # Once the agent picks a template by hand, codes stop changing it.
     template_by_hand: bool = False
-    # Made at the first render of a template (see `renderer`).
-    _renderer: NoteRenderer | None = field(default=None, init=False, repr=False, compare=False)
 
-    @property
+    @cached_property
     def renderer(self) -> NoteRenderer:
         """The form's renderer, made when a template is first rendered: a note with no
         template is plain text, so the screen opens without loading Jinja2."""
-        if self._renderer is None:
-            from acw_tui.core.templates.render import NoteRenderer
+        from acw_tui.core.templates.render import NoteRenderer
 
-            self._renderer = NoteRenderer()
-        return self._renderer
+        return NoteRenderer()
 
     # -- what the form shows ---------------------------------------------------------
 
