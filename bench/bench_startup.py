@@ -5,8 +5,10 @@ call demo history, the shipped guide and templates), until the ACW screen has th
 wrap-up's form (codes, template fields, preview) and the shorthand guide loaded, the
 notes editor focused, and a key sent as the terminal driver sends it is echoed on the
 refreshed screen. Floor: the same for a minimal Textual app with a focused TextArea.
-Starts alternate (acw, floor, acw, ...); the ratio is of the median wall-clock times,
-CPU times are printed beside them.
+Starts alternate (acw, floor, replica, acw, ...); the ratio is of the median wall-clock
+times, CPU times are printed beside them. The replica, printed for reference only, is
+the ACW screen's widget tree rebuilt from Textual's own widgets with no acw code
+(bench/screen_replica.py): the toolkit's part of acw's time.
 """
 
 from __future__ import annotations
@@ -48,14 +50,16 @@ def run(quick: bool) -> list[Result]:
     repeat = 4 if quick else 15
     with tempfile.TemporaryDirectory() as tmp:
         env = prepare(Path(tmp), 20_000)
-        for kind in ("acw", "floor"):  # warm the OS file cache and bytecode for both
+        kinds = ("acw", "floor", "replica")
+        for kind in kinds:  # warm the OS file cache and bytecode for each
             once(kind, env)
-        acw, floor = [], []
-        for _ in range(repeat):  # interleaved, so drift hits both alike
-            acw.append(once("acw", env))
-            floor.append(once("floor", env))
-    a_wall, f_wall = (statistics.median(t[0] for t in runs) for runs in (acw, floor))
-    a_cpu, f_cpu = (statistics.median(t[1] for t in runs) for runs in (acw, floor))
+        runs: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+        for _ in range(repeat):  # interleaved, so drift hits each alike
+            for kind in kinds:
+                runs[kind].append(once(kind, env))
+    acw, floor, replica = runs["acw"], runs["floor"], runs["replica"]
+    a_wall, f_wall, r_wall = (statistics.median(t[0] for t in r) for r in (acw, floor, replica))
+    a_cpu, f_cpu, r_cpu = (statistics.median(t[1] for t in r) for r in (acw, floor, replica))
     return [
         Result(
             "startup_to_typing",
@@ -67,6 +71,9 @@ def run(quick: bool) -> list[Result]:
                 f"floor (focused TextArea), start to typed key:    median {f_wall * 1000:.0f} ms "
                 f"wall, {f_cpu * 1000:.0f} ms CPU",
                 f"CPU-time ratio {a_cpu / f_cpu:.3f}",
+                f"reference, the ACW screen in Textual's widgets with no acw code: median "
+                f"{r_wall * 1000:.0f} ms wall ({r_wall / f_wall:.3f}x the floor), "
+                f"{r_cpu * 1000:.0f} ms CPU",
             ],
         )
     ]

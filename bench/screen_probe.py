@@ -1,7 +1,9 @@
 """The agent's hands: keys and pastes delivered to a running app, as Pilot delivers them.
 
 `python -m bench.screen_probe keystroke acw|floor KEYS` runs one typing session in a
-new process and prints its samples as JSON; `finish ROUNDS` runs finishing rounds.
+new process and prints its samples as JSON; `finish ROUNDS` runs finishing rounds;
+`finish-replica ROUNDS` the same rounds on the screens rebuilt from Textual's own
+widgets (`bench/screen_replica.py`), for reference.
 The app is acw's own (`AcwApp` over `Desk.open`, as a bare `acw` builds it) with the
 ACW_HOME the benchmark made; the floor is a bare `TextArea` app. Keys go in through
 `Pilot.press` (the driver's path: an `events.Key` sent to the app, then routed to the
@@ -266,16 +268,26 @@ async def finish_session(rounds: int, floor_db: str) -> dict[str, Any]:
 
 async def painted_ready(app: Any, timeout: float = 30) -> tuple[float, float]:
     """The CPU and wall clocks right after the first refresh at which the ready screen
-    says Ready and no write is in flight: the frame painted then shows it.
-
-    Asked the moment the ready screen comes back on top (the app's public screen-change
-    signal), so the first frame it paints counts; asked again each 0.5 ms until then, or
-    while the screen still says something else. (Waiting for the writes first and only
-    then for a refresh counted a later frame, painted 20-30 ms after the one that
-    already said Ready.)
-    """
+    says Ready and no write is in flight: the frame painted then shows it."""
     from acw_tui.tui.screens.ready import ReadyScreen
 
+    return await first_paint_when(
+        app, ReadyScreen, lambda: shows_ready(app) and not app.calls.busy, timeout
+    )
+
+
+async def first_paint_when(
+    app: Any, screen_type: type, done: Callable[[], bool], timeout: float = 30
+) -> tuple[float, float]:
+    """The CPU and wall clocks right after the first refresh of a `screen_type` screen
+    on top at which `done()` holds.
+
+    Asked the moment such a screen comes back on top (the app's public screen-change
+    signal), so the first frame it paints counts; asked again each 0.5 ms until then, or
+    while `done()` does not hold yet. (Waiting for the writes first and only then for a
+    refresh counted a later frame, painted 20-30 ms after the one that already said
+    Ready.)
+    """
     seen = asyncio.Event()
     asked = False
     clocks = (0.0, 0.0)
@@ -283,14 +295,14 @@ async def painted_ready(app: Any, timeout: float = 30) -> tuple[float, float]:
     def look() -> None:
         nonlocal asked, clocks
         asked = False
-        if shows_ready(app) and not app.calls.busy:
+        if done():
             clocks = (time.process_time(), time.perf_counter())
             seen.set()
 
     def ask(_screen: object = None) -> None:
         nonlocal asked
         screen = app.screen
-        if not asked and not seen.is_set() and isinstance(screen, ReadyScreen):
+        if not asked and not seen.is_set() and isinstance(screen, screen_type):
             asked = True
             screen.call_after_refresh(look)  # in its own queue, right after its resume
 
@@ -348,6 +360,10 @@ def main() -> None:
         )
     elif what == "finish":
         out = asyncio.run(finish_session(int(sys.argv[2]), sys.argv[3]))
+    elif what == "finish-replica":
+        from bench.screen_replica import finish_walls
+
+        out = {"replica": finish_walls(int(sys.argv[2]), sys.argv[3], FINISH_NOTE)}
     else:
         raise SystemExit(f"unknown probe {what!r}")
     print(json.dumps(out))

@@ -6,6 +6,8 @@
   has the focus, a key is sent the way the terminal driver sends one, and the moment
   the screen has refreshed with it echoed in the notes is printed as `typed CPU MONO`.
 - `floor`: the same for a minimal Textual app with a focused `TextArea`.
+- `replica`: the same for the ACW screen rebuilt from Textual's own widgets, with no
+  acw code (`bench/screen_replica.py`): the toolkit's part of acw's figure.
 - `acw-tour`: as `acw`, then types a note with a card number, waits for the live
   redaction marks, and visits every screen by its key (F3 pending, F4 history,
   F6 reports, F7 sync, F12 follow-ups, escape back); for the memory benchmark.
@@ -144,6 +146,15 @@ def floor() -> None:
             Watch(self, lambda: self.focused is area, lambda: KEY in area.text, self.exit)
 
     Floor().run(headless=True)
+
+
+def replica() -> None:
+    from bench.screen_replica import StartReplica
+
+    def watch(app: Any, screen: Any) -> None:
+        Watch(app, lambda: app.focused is screen.notes, lambda: KEY in screen.notes.text, app.exit)
+
+    StartReplica(watch).run(headless=True)
 
 
 class AfterImport(importlib.abc.MetaPathFinder):
@@ -287,4 +298,11 @@ def acw_watch() -> None:
 
 if __name__ == "__main__":
     atexit.register(report)
-    {"acw": acw, "acw-tour": acw_tour, "acw-watch": acw_watch, "floor": floor}[sys.argv[1]]()
+    kinds = {
+        "acw": acw,
+        "acw-tour": acw_tour,
+        "acw-watch": acw_watch,
+        "floor": floor,
+        "replica": replica,
+    }
+    kinds[sys.argv[1]]()

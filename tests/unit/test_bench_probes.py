@@ -5,13 +5,15 @@ probe's key, ctrl+s or sync reaches what a person's would: the keystroke probe's
 reach the shorthand engine, the screen's live redaction scan and the preview; the
 finish probe's ctrl+s stores the follow-up, shorthand usage and redaction audit; the
 sync probe sends every record kind the demo history queued; the start-up probe types
-into the loaded ACW screen.
+into the loaded ACW screen. The Textual-only replica printed beside the start-up and
+finish figures holds the ACW screen's widgets, kind by kind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -78,3 +80,66 @@ def test_startup_probe_types_into_the_loaded_acw_screen(
     assert probe.typed_at is not None
     db = Path(env["ACW_HOME"]) / "acw.db"
     assert db.exists() and os.path.getsize(db) > 0
+
+
+def test_screen_replicas_have_the_real_screens_widgets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up and finish references rebuild the ACW and ready screens from
+    Textual's widgets; a reference with fewer widgets than the real screen would make
+    acw's own part look bigger than it is (and more would make it look smaller)."""
+    from textual.app import App
+
+    from acw_tui.tui.screens.ready import ReadyScreen
+    from bench.screen_probe import SIZE, acw_screen_ready, hook_desk, open_acw, wait_until
+    from bench.screen_replica import CSS as REPLICA_CSS
+    from bench.screen_replica import ReadyReplica, StartReplica, census
+
+    _home(tmp_path, monkeypatch)
+
+    class ShowReady(App[None]):
+        CSS = REPLICA_CSS
+
+        def on_mount(self) -> None:
+            self.push_screen(ReadyReplica())
+
+    async def counted() -> list[tuple[dict[str, int], dict[str, int]]]:
+        app = open_acw()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, ReadyScreen))
+            await pilot.pause()
+            real_ready = census(app.screen)
+        hook = hook_desk()
+        hook.call_ended("CENSUS-1", queue="billing")
+        hook.close()
+        app = open_acw()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: acw_screen_ready(app))
+            real_acw = census(app.screen)
+        screens: list[object] = []
+        start = StartReplica(lambda _app, screen: screens.append(screen))
+        async with start.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: bool(screens) and start.focused is not None)
+            rebuilt_acw = census(screens[0])
+        ready = ShowReady()
+        async with ready.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: isinstance(ready.screen, ReadyReplica))
+            await pilot.pause()
+            rebuilt_ready = census(ready.screen)
+        return [(real_acw, rebuilt_acw), (real_ready, rebuilt_ready)]
+
+    for real, rebuilt in asyncio.run(counted()):
+        assert rebuilt == real
+        assert sum(real.values()) > 10
+
+
+def test_replica_probes_type_and_finish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.screen_replica import finish_walls
+    from bench.startup_probe import run_probe
+
+    env = _home(tmp_path, monkeypatch)
+    assert run_probe("replica", env).typed_at is not None
+    walls = finish_walls(1, str(tmp_path / "replica.db"), "cx cld, rfd ok.\n")
+    assert len(walls) == 1 and walls[0] > 0
+    with sqlite3.connect(tmp_path / "replica.db") as conn:  # warm-up and timed round
+        assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 2
