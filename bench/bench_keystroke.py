@@ -8,7 +8,9 @@ second (a fast typist), pausing at each line end the way an agent stops to think
 redaction scan and the preview run then, and whatever key follows may wait for them). Then a call transcript is pasted to make the note 1 KB,
 10 KB and 100 KB long, and more keys are typed at its end. Floor: the same keys and
 pastes into a bare TextArea app (same settings), in its own process. Processes go
-acw, floor, floor, acw, ... so that a drift in the machine's speed weighs on both.
+acw, floor, floor, acw, ... so that a drift in the machine's speed weighs on both. For
+reference only, one more process types the same keys into the ACW screen rebuilt from
+Textual's own widgets with no acw code (bench/screen_replica.py): the toolkit's part.
 
 The figure per key is the process's CPU time from the key to the next (the key's
 handlers, the repaint, every timer of the screen that fired meanwhile, the store
@@ -69,6 +71,10 @@ def run(quick: bool) -> list[Result]:
                     seen = found["seen"]
                 for phase, samples in found["phases"].items():
                     phases[kind].setdefault(phase, []).extend(c for c, _ in samples)
+        # For reference: the same keys into the ACW screen rebuilt from Textual's own
+        # widgets, no acw code (bench/screen_replica.py), once per run.
+        replica = session("replica", Path(tmp) / "replica", guide, keys, tail_keys)
+    replica_median = statistics.median(c for c, _ in replica["phases"]["typing"])
     a, f = phases["acw"], phases["floor"]
     med = {k: statistics.median(v["typing"]) for k, v in phases.items()}
     p99 = {k: percentile(v["typing"], 99) for k, v in phases.items()}
@@ -96,6 +102,9 @@ def run(quick: bool) -> list[Result]:
                 f"CPU per key, p99 {p99['acw'] * 1e6:.0f} µs",
                 f"bare TextArea:                                     median {med['floor'] * 1e6:.0f} µs "
                 f"CPU per key, p99 {p99['floor'] * 1e6:.0f} µs",
+                f"reference, the ACW screen in Textual's widgets with no acw code: median "
+                f"{replica_median * 1e6:.0f} µs CPU per key "
+                f"({replica_median / med['floor']:.3f}x the floor)",
                 f"what the acw probe saw: {seen}",
             ],
         ),

@@ -1,11 +1,13 @@
 """The agent's hands: keys and pastes delivered to a running app, as Pilot delivers them.
 
-`python -m bench.screen_probe keystroke acw|floor KEYS` runs one typing session in a
-new process and prints its samples as JSON; `finish ROUNDS` runs finishing rounds;
+`python -m bench.screen_probe keystroke acw|floor|replica KEYS` runs one typing
+session in a new process and prints its samples as JSON; `finish ROUNDS` runs finishing rounds;
 `finish-replica ROUNDS` the same rounds on the screens rebuilt from Textual's own
 widgets (`bench/screen_replica.py`), for reference.
 The app is acw's own (`AcwApp` over `Desk.open`, as a bare `acw` builds it) with the
-ACW_HOME the benchmark made; the floor is a bare `TextArea` app. Keys go in through
+ACW_HOME the benchmark made; the floor is a bare `TextArea` app; the replica, for
+reference, the ACW screen rebuilt from Textual's widgets (`bench/screen_replica.py`),
+typing into its notes. Keys go in through
 `Pilot.press` (the driver's path: an `events.Key` sent to the app, then routed to the
 focused widget with everything the screen hooks to it); a pasted note through an
 `events.Paste` posted to the app, as a terminal's bracketed paste arrives.
@@ -160,6 +162,10 @@ async def keystroke_session(
         hook.call_ended("KEYS-1", queue="billing")
         hook.close()
         app = open_acw()
+    elif kind == "replica":
+        from bench.screen_replica import StartReplica
+
+        app = StartReplica(lambda _app, _screen: None)
     else:
         app = Floor()
     phases: dict[str, list[tuple[float, float]]] = {}
@@ -168,8 +174,8 @@ async def keystroke_session(
             await wait_until(pilot, lambda: acw_screen_ready(app))
             area = app.screen.notes
         else:
-            area = app.query_one(TextArea)
-            await wait_until(pilot, lambda: app.focused is area)
+            await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+            area: Any = app.focused
         await pilot.pause(0.2)
         await type_text(pilot, "warm up ")  # first-key costs (glyph caches) outside
         phases["typing"] = await type_text(pilot, typed)
