@@ -35,9 +35,16 @@ from bench.screen_probe import NOTE_SIZES
 MEDIAN_BUDGET, P99_BUDGET, LONG_BUDGET = 1.3, 2.0, 1.5
 
 
-def session(kind: str, folder: Path, guide: Path, keys: int, tail_keys: int) -> dict:
+def session(
+    kind: str,
+    folder: Path,
+    guide: Path,
+    keys: int,
+    tail_keys: int,
+    note_sizes: tuple[int, ...] = NOTE_SIZES,
+) -> dict:
     env = make_home(folder, guide=guide)
-    sizes = ",".join(str(s) for s in NOTE_SIZES)
+    sizes = ",".join(str(s) for s in note_sizes)
     out = subprocess.run(
         [
             sys.executable,
@@ -72,8 +79,9 @@ def run(quick: bool) -> list[Result]:
                 for phase, samples in found["phases"].items():
                     phases[kind].setdefault(phase, []).extend(c for c, _ in samples)
         # For reference: the same keys into the ACW screen rebuilt from Textual's own
-        # widgets, no acw code (bench/screen_replica.py), once per run.
-        replica = session("replica", Path(tmp) / "replica", guide, keys, tail_keys)
+        # widgets, no acw code (bench/screen_replica.py), once per run; only the typing
+        # phase is printed, so the long notes are not pasted.
+        replica = session("replica", Path(tmp) / "replica", guide, keys, tail_keys, ())
     replica_median = statistics.median(c for c, _ in replica["phases"]["typing"])
     a, f = phases["acw"], phases["floor"]
     med = {k: statistics.median(v["typing"]) for k, v in phases.items()}

@@ -362,7 +362,9 @@ def main() -> None:
     if what == "keystroke":
         kind, keys, sizes, tail_keys = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
         out = asyncio.run(
-            keystroke_session(kind, keys, tuple(int(s) for s in sizes.split(",")), int(tail_keys))
+            keystroke_session(
+                kind, keys, tuple(int(s) for s in sizes.split(",") if s), int(tail_keys)
+            )
         )
     elif what == "finish":
         out = asyncio.run(finish_session(int(sys.argv[2]), sys.argv[3]))
