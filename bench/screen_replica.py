@@ -53,6 +53,7 @@ CSS = """
 #checklist { width: 26; border: round $primary 30%; padding: 0 1; }
 #key-bar { dock: bottom; height: 2; }
 #ready-body { padding: 1 2; }
+#ready-listener { display: none; }  /* shown once `acw listen` has run */
 #ready-pending { height: 1fr; border: round $primary 50%; }
 """
 
@@ -133,6 +134,8 @@ def _insert(store: sqlite3.Connection, note: str) -> None:
 class ReadyReplica(Screen[None]):
     """The ready screen's widget tree; says Ready each time it comes back on top."""
 
+    says_ready = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="ready-body"):
@@ -142,8 +145,6 @@ class ReadyReplica(Screen[None]):
             yield Static("F2 call ended   F3 pending   F4 history   F9 break", id="ready-hint")
             yield OptionList(*PENDING, id="ready-pending")
         yield KeyLine(id="key-bar")
-
-    says_ready = False
 
     def on_screen_resume(self) -> None:
         self.says_ready = True

@@ -33,14 +33,6 @@ class ScrubReport:
     findings: int = 0
     checked: int = 0  # wrap-ups and drafts looked at
 
-    def line(self, version: int) -> str:
-        return (
-            f"checked {self.checked} notes and drafts under redaction policy version {version}: "
-            f"{self.findings} finding(s); rewrote {self.wrapups} wrap-up(s), {self.calls} "
-            f"call(s), {self.drafts} "
-            f"draft(s), {self.outbox} unsent outbox snapshot(s)"
-        )
-
 
 def _clean_text_columns(
     redactor: Redactor, row: dict[str, Any]

@@ -39,7 +39,7 @@ from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
 from acw_tui.sync.known_tokens import KnownTokens
 from acw_tui.sync.protocol import API, MAX_BODY_BYTES, Record, body_hash, bundle_checksum, problem
-from acw_tui.sync.site_batches import SiteBatches
+from acw_tui.sync.site_batches import AHEAD_WAITS, SiteBatches
 from acw_tui.sync.wire import (
     INT64_MAX,
     BatchIn,
@@ -56,8 +56,6 @@ from acw_tui.sync.wire import (
     parse_batch,
     parse_bundle,
 )
-
-AHEAD_WAITS = 2  # times a batch ahead of the site's mark waits for another of the site
 
 # Module level: with postponed annotations FastAPI resolves these names in the module.
 _bearer = HTTPBearer(auto_error=False, description="The site's or the lead's token")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 AHEAD_WAIT = 5.0  # seconds a batch waits for the one before it, each time
+AHEAD_WAITS = 2  # times a batch ahead of the site's mark waits for another of the site
 
 
 class SiteBatches:
