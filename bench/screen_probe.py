@@ -1,13 +1,12 @@
 """The agent's hands: keys and pastes delivered to a running app, as Pilot delivers them.
 
 `python -m bench.screen_probe keystroke acw|floor|replica KEYS` runs one typing
-session in a new process and prints its samples as JSON; `finish ROUNDS` runs finishing rounds;
-`finish-replica ROUNDS` the same rounds on the screens rebuilt from Textual's own
-widgets (`bench/screen_replica.py`), for reference.
-The app is acw's own (`AcwApp` over `Desk.open`, as a bare `acw` builds it) with the
-ACW_HOME the benchmark made; the floor is a bare `TextArea` app; the replica, for
-reference, the ACW screen rebuilt from Textual's widgets (`bench/screen_replica.py`),
-typing into its notes. Keys go in through
+session in a new process and prints its samples as JSON; `finish ROUNDS` runs
+finishing rounds; `finish-replica ROUNDS` the same rounds on the screens rebuilt from
+Textual's own widgets, for reference. The app is acw's own (`AcwApp` over `Desk.open`,
+as a bare `acw` builds it) with the ACW_HOME the benchmark made; the floor is a bare
+`TextArea` app; the replica (`bench/screen_replica.py`) is the ACW screen rebuilt from
+Textual's widgets with no acw code, typed into at its notes. Keys go in through
 `Pilot.press` (the driver's path: an `events.Key` sent to the app, then routed to the
 focused widget with everything the screen hooks to it); a pasted note through an
 `events.Paste` posted to the app, as a terminal's bracketed paste arrives.

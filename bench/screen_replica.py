@@ -1,12 +1,14 @@
 """The ACW and ready screens rebuilt from Textual's own widgets, with no acw code.
 
-A reference for `startup_to_typing` and `finish`, printed beside their budget lines:
-what Textual alone takes to start, show and leave a screen of the ACW screen's size, so
-that a reader can tell the toolkit's part of a figure from acw's. The budget lines
+A reference for `startup_to_typing`, the keystroke lines and `finish`, printed beside
+their budget lines: what Textual alone takes to start, type into, show and leave a
+screen of the ACW screen's size, so that a reader can tell the toolkit's part of a
+figure from acw's. The budget lines
 still compare acw with the floors SPEC §11 names; nothing here changes them.
 
 The tree mirrors what the ACW screen shows with a pending wrap-up and no template yet
-(`tests/unit/test_bench_probes.py` holds the two to the same widgets, kind by kind):
+(`tests/unit/test_bench_probes.py` holds both screens to the real ones' widgets, kind
+by kind):
 the header; the timer, call details and pending list across the top; the code picker
 and template form; the notes, their hint and redaction lines, the preview beside the
 quality checklist, the status line; the key bar. Geometry and styles follow
