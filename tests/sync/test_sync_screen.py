@@ -46,7 +46,11 @@ async def test_sync_now_runs_in_the_background_and_updates_the_screen(
         assert f"Unsynced       {waiting} record(s)" in _text(app, "#sync-facts")
         assert "Last sync      never" in _text(app, "#sync-facts")
 
+        # No sync has run: no bar pretends one is under way.
+        assert not app.screen.query_one(ProgressBar).display
+
         await pilot.press("s")
+        assert app.screen.query_one(ProgressBar).display
         await app.workers.wait_for_complete()
         await wait_for(pilot, lambda: "Unsynced       0 record(s)" in _text(app, "#sync-facts"), 20)
         facts = _text(app, "#sync-facts")
@@ -80,6 +84,7 @@ async def test_a_hub_that_is_down_is_reported_and_work_goes_on(site: Site, acw_h
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await wait_for(pilot, lambda: "unreachable" in _text(app, "#sync-message"), 10)
+        assert not app.screen.query_one(ProgressBar).display  # nothing is under way
         assert f"Unsynced       {site.outbox()} record(s)" in _text(app, "#sync-facts")
         before = site.outbox()
         app.desk.call_ended("PBX-after-the-failed-sync")  # local work goes on

@@ -74,7 +74,6 @@ async def test_every_screen(app_in, hook, snapshot, size, variant) -> None:
     locale, display = VARIANTS[variant]
     app: AcwApp = app_in(locale, f"[acw]\ntimeout_seconds = 600\n{display}")
     async with app.run_test(size=SIZES[size]) as pilot:
-        app.animation_level = "none"  # the sync screen's idle progress bar sweeps in real time
         walk = Walk(pilot, snapshot)
         await walk.until(lambda: isinstance(app.screen, ReadyScreen))
         app.log_in()  # (it waits a second of real time otherwise)

@@ -120,6 +120,9 @@ class SyncStatusScreen(DeskScreen):
             self.notify(_("A sync is already running."))
             return
         self.running = True
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=None, progress=0)  # pulses until the count to send is known
+        bar.display = True
         self.query_one("#sync-message", Static).update(_("Syncing…"))
         self.run_sync()
 
@@ -153,6 +156,9 @@ class SyncStatusScreen(DeskScreen):
     @on(SyncFinished)
     def finished(self, event: SyncFinished) -> None:
         self.running = False
+        # A failed sync leaves no bar behind; a finished one stays full until the next.
+        if event.severity == "error":
+            self.query_one("#sync-progress", ProgressBar).display = False
         self.query_one("#sync-message", Static).update(event.text)
         self.refresh_facts()
         self.tell(event)
