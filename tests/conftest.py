@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,22 @@ from acw_tui.store import Store, open_store
 # ignore ctrl+c. A Python handler here is reset to the default in every child instead.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+# pyproject's 120 s a test catches a hang at the suite's own example counts. A longer
+# search asked for by hand (any ACW_*_EXAMPLES or ACW_*_STEPS) may take as long as it
+# needs, up to an hour a test, or it would end in a timeout instead of a verdict.
+LONG_SEARCH_SECONDS = 3600
+LONG_SEARCH = re.compile(r"ACW_\w+_(EXAMPLES|STEPS)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not any(LONG_SEARCH.fullmatch(name) for name in os.environ):
+        return
+    for item in items:
+        marker = item.get_closest_marker("timeout")
+        if marker is None or not marker.args or marker.args[0] < LONG_SEARCH_SECONDS:
+            item.add_marker(pytest.mark.timeout(LONG_SEARCH_SECONDS), append=False)
 
 
 @pytest.fixture
