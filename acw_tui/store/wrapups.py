@@ -94,16 +94,24 @@ class WrapupRepository:
         return self._query(where, params, f"ORDER BY w.finished_at DESC LIMIT {int(limit)}")
 
     def search(self, text: str, limit: int = 200) -> list[Wrapup]:
-        """Finished wrap-ups whose note matches `text` (words, all required), best first."""
+        """The newest `limit` finished wrap-ups whose note matches `text` (words, all
+        required), newest first.
+
+        Not best match first: a team's notes are alike, so whole runs of them rank the
+        same and the oldest would fill the list. Walking the index from its newest row
+        (row order is the order wrap-ups opened) stops after `limit` and needs no sort
+        of every match; the few shown are then put in the order they were finished.
+        """
         query = fts_query(text)
         if not query:
             return self.recent(limit)
-        return self._query(
+        found = self._query(
             "JOIN wrapups_fts f ON f.rowid = w.rowid WHERE wrapups_fts MATCH ? "
             "AND w.status = 'done'",
             [query],
-            f"ORDER BY f.rank LIMIT {int(limit)}",
+            f"ORDER BY f.rowid DESC LIMIT {int(limit)}",
         )
+        return sorted(found, key=lambda w: w.finished_at or w.started_at, reverse=True)
 
     def last_finished(self, agent_id: str) -> Wrapup | None:
         found = self.recent(1, agent_id)

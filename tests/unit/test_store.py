@@ -68,6 +68,22 @@ def test_full_text_search_finds_finished_notes_by_stem(desk, clock) -> None:
     assert desk.wrapups.search('refund" OR "x') == []
 
 
+def test_a_search_lists_the_newest_matching_notes_first(desk, clock) -> None:
+    """With more matches than the screen shows, the newest are the ones shown, newest
+    first, as the history screen says (the same notes rank alike, so ranking by match
+    showed the oldest)."""
+    from acw_tui.service.desk import FinishRequest
+
+    for n in range(7):
+        wrapup = desk.call_ended(f"C{n}")
+        clock.advance(60)
+        desk.finish(wrapup, FinishRequest(note=f"refund sent {n}" if n % 3 else "refund sent"))
+    found = desk.history("refund", limit=4)
+    assert [w.call.external_id for w in found] == ["C6", "C5", "C4", "C3"]
+    finished = [w.finished_at for w in found]
+    assert finished == sorted(finished, reverse=True)
+
+
 def test_a_file_that_is_not_a_database_is_refused_with_its_path(tmp_path: Path) -> None:
     path = tmp_path / "acw.db"
     path.write_bytes(b"this is not sqlite at all" * 100)
