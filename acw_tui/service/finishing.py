@@ -60,4 +60,5 @@ def request_from_form(
         guide_version=guide_version,
         notes=form.notes,
         keys_pressed=usage.keys_pressed if usage is not None else None,
+        carried_chars=usage.carried_chars if usage is not None else 0,
     )

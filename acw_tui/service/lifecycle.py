@@ -198,7 +198,7 @@ class WrapupLifecycle(DeskCore):
                 compliant=request.compliant,  # an automatic code is not the agent's
                 quality=quality,
                 keys_pressed=request.keys_pressed,
-                final_chars=len(written),
+                final_chars=max(0, len(written) - request.carried_chars),
             )
             self._audit(done, clean.findings, draft, now)
             learned = self.completion.learn(self.store, written)

@@ -36,9 +36,11 @@ class FinishRequest:
     # Optional ACW, nothing written: a skipped note is not judged for quality.
     skipped: bool = False
     # What the agent wrote in the notes editor (learned for completion; `note` when
-    # None) and the keys pressed to write it.
+    # None), the keys pressed to write it, and how much of it came without them
+    # (pasted, or a draft from an earlier run).
     notes: str | None = None
     keys_pressed: int | None = None
+    carried_chars: int = 0
 
     @property
     def compliant(self) -> bool:

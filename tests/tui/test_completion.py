@@ -323,3 +323,44 @@ async def test_leaving_does_not_wait_for_the_aids_to_load(monkeypatch) -> None: 
         assert editor.guide.entries
     assert returned.wait(5.0), "the loading thread went on after the editor was gone"
     assert app.steps == []  # nothing was built for an editor no one sees
+
+
+async def test_pasted_text_and_a_draft_from_an_earlier_run_are_not_counted_as_typed_savings(
+    make_app,  # type: ignore[no-untyped-def]
+    hook,
+) -> None:
+    """The "typed / final" figure weighs the agent's keys against what those keys
+    wrote: a pasted transcript, or a draft restored after a restart (its keys were
+    counted by no one), would otherwise show as minutes of typing saved."""
+    from textual import events
+
+    from acw_tui.tui.screens.ready import ReadyScreen
+    from tests.tui.conftest import acw_open, wait_for
+    from tests.tui.conftest import type_text as type_keys
+
+    transcript = "Agent: hello. Customer: my parcel never came. " * 40
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-1")
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        app.post_message(events.Paste(transcript))
+        await wait_for(pilot, lambda: transcript in app.screen.query_one(NotesEditor).text)
+        await type_keys(pilot, " ok")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+
+        hook.call_ended("PBX-2")
+        await wait_for(pilot, acw_open(app, "PBX-2"))
+        await type_keys(pilot, "half a note")
+        await pilot.press("escape")  # later: the draft is saved on the way out
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+    app = make_app()  # acw started again: the draft comes back, its keys are not known
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-2"))
+        await type_keys(pilot, ", done")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        rows = app.desk.store.conn.execute(
+            "SELECT keys_pressed, final_chars FROM wrapups ORDER BY started_at"
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [(3, 3), (6, 6)]

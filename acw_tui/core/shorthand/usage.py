@@ -27,11 +27,23 @@ class EntryUsage:
 
 @dataclass
 class UsageTally:
-    """Per-entry counts for one wrap-up: used, undone, missed, keystrokes saved; and
-    every key the agent pressed in the notes (the "typed" of "typed / final")."""
+    """Per-entry counts for one wrap-up: used, undone, missed, keystrokes saved; every
+    key the agent pressed in the notes (the "typed" of "typed / final"); and the
+    characters that reached the notes without those keys (left out of "final")."""
 
     entries: dict[str, EntryUsage] = field(default_factory=dict)
     keys_pressed: int = 0
+    # Pasted text, and a draft's text from an earlier run of acw whose keys were
+    # counted by no one: not written by the keys counted here.
+    carried_chars: int = 0
+
+    @property
+    def fresh(self) -> bool:
+        """Nothing counted yet in this run of acw."""
+        return not (self.entries or self.keys_pressed or self.carried_chars)
+
+    def carried(self, text: str) -> None:
+        self.carried_chars += len(text)
 
     def _row(self, entry: Entry) -> EntryUsage:
         row = self.entries.get(entry.abbr)

@@ -137,6 +137,8 @@ class AcwScreen(DeskScreen):
         self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
         self.watch(self.notes, "hint", self.hint_line.show, init=False)
         if self._draft is not None and self._draft.note:
+            if self.notes.usage.fresh:  # a draft from an earlier run: its keys are unknown
+                self.notes.usage.carried(self._draft.note)
             self.notes.load_text(self._draft.note)
             self.notes.move_cursor(self.notes.document.end)
         self.notes.focus()

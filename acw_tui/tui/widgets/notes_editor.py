@@ -435,9 +435,11 @@ class NotesEditor(TextArea, inherit_bindings=False):
 
     # -- paste and the whole note ------------------------------------------------------
 
-    def on_paste(self) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         # TextArea's own handler inserts the text, once, right after this one.
         self._book.forget()  # a paste is never expanded (SPEC §3 rule 6)
+        if not self.read_only:
+            self.usage.carried(event.text)  # not typed: no saving to claim for it
 
     def action_expand_note(self) -> int:
         """Expand the whole note by the same rules (for pasted text); one undo step."""
