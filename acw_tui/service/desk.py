@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
     # desk (the phone hook and the screen's first paint never need them).
     from acw_tui.core.completion import CompletionModel
-    from acw_tui.core.followups import Followup
+    from acw_tui.core.followups import Followup, Urgency
     from acw_tui.core.shorthand import Guide
     from acw_tui.core.templates import TemplateLibrary
     from acw_tui.core.templates.form import NoteForm
@@ -196,8 +196,15 @@ class Desk(PhoneHook, WrapupLifecycle):
     # -- follow-ups ----------------------------------------------------------------------
 
     @service_call
-    def open_followups(self, *, with_done_today: bool = False) -> list[Followup]:
-        items = self._read_followups.open(self.site_id)
+    def followup_counts(self, now: datetime) -> dict[Urgency, int]:
+        """Every open follow-up of this site by its urgency at `now`, however many
+        `open_followups` lists."""
+        return self._read_followups.open_counts(now, self.followup_due_soon(), self.site_id)
+
+    @service_call
+    def open_followups(self, *, with_done_today: bool = False, limit: int = 500) -> list[Followup]:
+        """The `limit` open follow-ups due first (and those done in the last day)."""
+        items = self._read_followups.open(self.site_id, limit)
         if with_done_today:
             since = self.clock.now() - timedelta(days=1)
             items += self._read_followups.recently_done(since, self.site_id)

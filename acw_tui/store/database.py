@@ -88,9 +88,10 @@ class Store:
         return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     def rows(
-        self, sql: str, params: list[object] | tuple[object, ...] = ()
+        self, sql: str, params: list[object] | tuple[object, ...] | dict[str, object] = ()
     ) -> list[dict[str, object]]:
-        """Run a query and return its rows as dicts (no sqlite-utils needed)."""
+        """Run a query and return its rows as dicts (no sqlite-utils needed); `params`
+        by position, or by name (`:name`) as a dict."""
         with self.errors():
             cursor = self.conn.execute(sql, params)
             names = [d[0] for d in cursor.description]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from acw_tui.core.followups import Followup, FollowupPlan
+from acw_tui.core.followups import Followup, FollowupPlan, Urgency
 from acw_tui.core.ids import new_id
 from acw_tui.core.timeutil import parse_iso, utc_iso
 from acw_tui.store.database import Store, StoreError
@@ -83,6 +83,25 @@ class FollowupRepository:
             where += " AND f.site_id = ?"
             params.append(site_id)
         return self._query(where, params, f"ORDER BY f.due_at, f.id LIMIT {int(limit)}")
+
+    def open_counts(
+        self, now: datetime, due_soon: timedelta, site_id: str | None = None
+    ) -> dict[Urgency, int]:
+        """Every follow-up not yet done, counted by its urgency at `now` (as
+        `Followup.urgency` puts it), however many `open` would list."""
+        site = " AND site_id = :site" if site_id is not None else ""
+        row = self.store.rows(
+            "SELECT COUNT(*) AS open, COALESCE(SUM(due_at <= :now), 0) AS overdue, "
+            "COALESCE(SUM(due_at > :now AND due_at <= :soon), 0) AS soon "
+            f"FROM followups WHERE done_at IS NULL{site}",
+            {"now": utc_iso(now), "soon": utc_iso(now + due_soon), "site": site_id},
+        )[0]
+        overdue, soon, open_ = (int(row[k]) for k in ("overdue", "soon", "open"))  # type: ignore[call-overload]
+        return {
+            Urgency.OVERDUE: overdue,
+            Urgency.DUE_SOON: soon,
+            Urgency.LATER: open_ - overdue - soon,
+        }
 
     def recently_done(self, since: datetime, site_id: str | None = None) -> list[Followup]:
         where, params = "WHERE f.done_at >= ?", [utc_iso(since)]

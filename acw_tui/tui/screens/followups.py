@@ -17,12 +17,13 @@ from textual.widgets import DataTable, Header, Label
 
 from acw_tui.core.followups import Followup, Urgency
 from acw_tui.core.templates.values import local_zone
-from acw_tui.i18n import N_, _
+from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.compat import size_columns_now
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 30.0
+SHOWN_AT_MOST = 500  # rows listed; the counts above them are of every open follow-up
 STYLES = {
     Urgency.OVERDUE: "bold red",
     Urgency.DUE_SOON: "yellow",
@@ -83,20 +84,26 @@ class FollowupsScreen(DeskScreen):
 
     def reload(self) -> None:
         now = self.desk.clock.now()
-        items = self.calls.read(
-            lambda: self.desk.open_followups(with_done_today=self.show_done),
+        found = self.calls.read(
+            lambda: (
+                self.desk.open_followups(with_done_today=self.show_done, limit=SHOWN_AT_MOST),
+                self.desk.followup_counts(now),
+            ),
             what=_("Follow-ups could not be read"),
         )
-        if items is None:
+        if found is None:
             return
+        items, counts = found
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
         self._rows = {f.id: f for f in items}
-        counts = {u: 0 for u in Urgency}
+        done = listed = 0
+        due_soon = self.due_soon
         for item in items:
-            urgency = item.urgency(now, self.due_soon)
-            counts[urgency] += 1
+            urgency = item.urgency(now, due_soon)
+            done += urgency == Urgency.DONE
+            listed += urgency != Urgency.DONE
             style = STYLES[urgency]
             table.add_row(
                 Text(due_text(item.due_at, now), style=style),
@@ -116,7 +123,11 @@ class FollowupsScreen(DeskScreen):
             later=counts[Urgency.LATER],
         )
         if self.show_done:
-            summary += " · " + _("{count} done today").format(count=counts[Urgency.DONE])
+            summary += " · " + _("{count} done today").format(count=done)
+        if listed < sum(counts.values()):
+            summary += " · " + ngettext(
+                "the {count} due first is listed", "the {count} due first are listed", listed
+            ).format(count=listed)
         self.query_one("#followups-summary", Label).update(
             summary if items else _("No follow-ups waiting.")
         )
