@@ -8,7 +8,12 @@ lead_token = "acw_…"                   # a team lead's token, for publishing; 
 timeout_seconds = 30                   # one request
 retry_seconds = 60                     # how long to keep retrying a hub that is down
 batch_records = 200                    # records per batch (also capped at about 1 MiB)
+allow_plain_http = false               # http:// to another machine (a closed network only)
 ```
+
+A hub on another machine is reached over https://: plain http:// would carry the site's
+token and its notes readable by anyone on the way. http:// to this machine (loopback)
+is always allowed; to another machine only with `allow_plain_http = true`.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class SyncSettings:
     timeout_seconds: float = 30.0
     retry_seconds: float = 60.0
     batch_records: int = 200
+    allow_plain_http: bool = False
 
 
 def sync_settings(config: Config) -> SyncSettings:
@@ -60,7 +66,18 @@ def _from(
     return getattr(settings, key), f"[sync] {key}"
 
 
-def _checked_url(url: str, where: str) -> str:
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any machine
+
+
+def _checked_url(url: str, where: str, allow_plain_http: bool = False) -> str:
     from urllib.parse import urlsplit
 
     problem = ""
@@ -76,11 +93,17 @@ def _checked_url(url: str, where: str) -> str:
             problem = "no host name"
     if not problem and (not (url.isascii() and url.isprintable()) or " " in url):
         problem = "spaces, control characters or non-ASCII text"
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    shown = shown.encode("utf-8", "backslashreplace").decode()
     if problem:
-        shown = url if len(url) <= 80 else url[:77] + "..."
         raise SyncError(
-            f"{where}: {shown.encode('utf-8', 'backslashreplace').decode()!r} is not a hub URL "
-            f"({problem}; e.g. https://hub.example.com)"
+            f"{where}: {shown!r} is not a hub URL ({problem}; e.g. https://hub.example.com)"
+        )
+    if parts.scheme == "http" and not allow_plain_http and not _loopback(parts.hostname or ""):
+        raise SyncError(
+            f"{where}: {shown!r} would send the site's token and notes unencrypted to "
+            "another machine; use https:// (TLS in front of the hub), or set "
+            "allow_plain_http = true in [sync] on a network you trust"
         )
     return url
 
@@ -96,13 +119,14 @@ def _checked_token(token: str, where: str) -> str:
 
 
 def hub_url(config: Config, given: str | None) -> str:
-    url, where = _from(given, "--hub", "ACW_HUB_URL", sync_settings(config), "hub_url")
+    settings = sync_settings(config)
+    url, where = _from(given, "--hub", "ACW_HUB_URL", settings, "hub_url")
     if not url:
         raise SyncError(
             "no hub named: pass --hub URL, set ACW_HUB_URL, or hub_url in [sync] of "
             f"{config.path or paths.config_file()}"
         )
-    return _checked_url(url, where)
+    return _checked_url(url, where, settings.allow_plain_http)
 
 
 def site_token(config: Config, given: str | None) -> str:
