@@ -118,7 +118,7 @@ def speak(option: str | None) -> str:
 
         try:
             config = load_config()
-        except AcwError:
+        except Exception:  # before the one-line error path: the command reports it
             pass
         else:
             configured = config.locale if config.locale_given else None

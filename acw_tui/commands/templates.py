@@ -169,7 +169,7 @@ def _read_data(data: str | None) -> dict[str, Any]:
     elif data.startswith("@"):
         path = Path(data[1:])
         try:
-            data, source = path.read_text(encoding="utf-8"), str(path)
+            data, source = path.read_text(encoding="utf-8-sig"), str(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(
                 _("{file}: cannot read ({reason})").format(file=path, reason=exc)

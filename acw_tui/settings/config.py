@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from acw_tui.core.policy import AcwPolicy, SitePolicy
+from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import AcwError
 from acw_tui.settings import paths
 
@@ -262,12 +261,12 @@ def load_config(path: Path | None = None) -> Config:
             "{path}: cannot read the config file ({reason})", path=path, reason=exc.strerror
         ) from exc
     try:
-        data = tomli.loads(raw.decode("utf-8"))
+        data = parse_toml(raw.decode("utf-8-sig"))  # a BOM, as Windows editors write
     except UnicodeDecodeError as exc:
         raise ConfigError(
             "{path}: not UTF-8 text (byte {byte})", path=path, byte=exc.start
         ) from exc
-    except tomli.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         # tomli's message already ends with "(at line L, column C)".
         raise ConfigError("{path}: malformed TOML: {reason}", path=path, reason=exc) from exc
     return dataclasses.replace(parse_config(data, str(path)), path=path)

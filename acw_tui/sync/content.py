@@ -18,8 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import tomli
-
+from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.settings import paths
 from acw_tui.sync import SyncError
 from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, check_file_name
@@ -52,7 +51,7 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
         if why:
             raise SyncError(f"{path}: {why}")
         try:
-            files[name] = path.read_text(encoding="utf-8")
+            files[name] = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SyncError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     if kind != "shorthand":
@@ -62,8 +61,8 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
     versions = []
     for name, text in files.items():
         try:
-            data = tomli.loads(text)
-        except tomli.TOMLDecodeError as exc:
+            data = parse_toml(text)
+        except TOMLDecodeError as exc:
             raise SyncError(f"{found[name]}: malformed TOML: {exc}") from None
         version = (
             data.get("guide", {}).get("version") if isinstance(data.get("guide"), dict) else None

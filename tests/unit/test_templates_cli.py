@@ -66,7 +66,8 @@ def test_render_prints_the_note(acw_home: Path) -> None:
 
 def test_render_in_another_language_from_a_file_and_stdin(acw_home: Path, tmp_path: Path) -> None:
     data = tmp_path / "data.json"
-    data.write_text('{"change": "Adres", "id_verified": true}', encoding="utf-8")
+    # Saved by a Windows editor: with a byte-order mark, as stdin may have one too.
+    data.write_text('\ufeff{"change": "Adres", "id_verified": true}', encoding="utf-8")
     code, out, _ = run("templates", "render", "account-kyc", "--locale", "pl", "--data", f"@{data}")
     assert code == 0 and out == "Co zmieniono: Adres\nTożsamość zweryfikowana: tak\n"
     code, out, _ = run(

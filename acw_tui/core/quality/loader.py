@@ -42,8 +42,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli
-
 from acw_tui.core.quality.model import (
     LANGUAGES,
     Condition,
@@ -54,6 +52,7 @@ from acw_tui.core.quality.model import (
     RuleProblem,
     RuleSet,
 )
+from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import N_, AcwError, Phrase
 
 QUALITY_FILE = "quality.toml"
@@ -364,8 +363,8 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
     lines = _Lines(source)
     problems: list[RuleProblem] = []
     try:
-        data = tomli.loads(source)
-    except tomli.TOMLDecodeError as exc:
+        data = parse_toml(source)
+    except TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
         line = int(match.group(1)) if match else None
@@ -443,7 +442,7 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a BOM is no mistake
     except UnicodeDecodeError as exc:
         raise QualityError(
             "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from acw_tui.core.shorthand.fillins import fill_in_problems
 from acw_tui.core.shorthand.model import (
     DEFAULT_DELIMITERS,
@@ -26,6 +24,7 @@ from acw_tui.core.shorthand.model import (
     ShorthandError,
 )
 from acw_tui.core.shorthand.rules import is_token_char
+from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import N_
 
 ENTRY_KEYS = ("abbr", "expansion", "category", "note", "case")
@@ -105,8 +104,8 @@ class _Lines:
 def parse_guide(text: str, source: str = "<guide>") -> Guide:
     """Build a Guide from TOML text; `source` names the file in every problem."""
     try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
+        data = parse_toml(text)
+    except TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = found.group(1) if found else "1"
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))

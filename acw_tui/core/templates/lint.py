@@ -54,7 +54,7 @@ def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> 
 def _front_line(template: NoteTemplate, pattern: str) -> int | None:
     if template.path is None:
         return None
-    for number, text in enumerate(template.path.read_text("utf-8").splitlines(), start=1):
+    for number, text in enumerate(template.path.read_text("utf-8-sig").splitlines(), start=1):
         if number >= template.body_line:
             break
         if re.search(pattern, text):
@@ -151,7 +151,7 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
     if library.codes_path is None:
         return found
     where = str(library.codes_path)
-    lines = library.codes_path.read_text("utf-8").splitlines()
+    lines = library.codes_path.read_text("utf-8-sig").splitlines()
 
     def line_of(code: str) -> int | None:
         for number, text in enumerate(lines, start=1):

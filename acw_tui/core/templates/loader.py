@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from acw_tui.core.templates.model import (
     FOLLOW_UP_FIELDS,
     CodeCategory,
@@ -26,6 +24,7 @@ from acw_tui.core.templates.model import (
     TemplateLibrary,
     WrapupCode,
 )
+from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import N_, AcwError, Phrase
 
 FENCE = "+++"
@@ -65,8 +64,8 @@ def _at(where: str, line: int | None) -> str:
 
 def _toml(text: str, first_line: int) -> dict[str, Any]:
     try:
-        return tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
+        return parse_toml(text)
+    except TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = first_line + int(match.group(1)) - 1 if match else first_line
         message = _TOML_LINE.sub("", str(exc)).replace("(at , column", "(column").strip()
@@ -434,7 +433,7 @@ def _parse_code(
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a BOM is no mistake
     except UnicodeDecodeError as exc:
         raise TemplateError(
             "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start
