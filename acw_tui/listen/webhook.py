@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from acw_tui.core import inputs
+from acw_tui.core.json_text import JSONDecodeError, parse_json
 from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import (
     BadEvent,
@@ -200,9 +201,9 @@ def taskrouter_event(params: dict[str, str]) -> CallEvent | None:
     sid = params.get("Sid") or params.get("EventSid") or ""
     where = f"TaskRouter {kind} {shown(sid) if sid else '(no Sid)'}"
     try:
-        attributes = json.loads(params.get("TaskAttributes") or "{}")
-        worker = json.loads(params.get("WorkerAttributes") or "{}")
-    except json.JSONDecodeError:
+        attributes = parse_json(params.get("TaskAttributes") or "{}")
+        worker = parse_json(params.get("WorkerAttributes") or "{}")
+    except JSONDecodeError:
         raise BadEvent(
             N_("{where}: TaskAttributes or WorkerAttributes is not JSON"), where=where
         ) from None

@@ -49,6 +49,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from acw_tui.core.json_text import parse_json
 from acw_tui.settings.config import Config
 from acw_tui.store import Store
 from acw_tui.sync import SyncError, content, quarantine, site_state
@@ -104,9 +105,14 @@ class TooLarge(SyncError):
         self.detail = detail
 
 
+def _decoded(response: httpx.Response) -> Any:
+    """The answer's JSON; ValueError for anything else (nested too deeply included)."""
+    return parse_json(response.content)
+
+
 def _detail(response: httpx.Response) -> str:
     try:
-        data = response.json()
+        data = _decoded(response)
     except ValueError:
         return response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
     return str(data.get("detail", "")) if isinstance(data, dict) else ""
@@ -197,7 +203,7 @@ class HubClient:
             )
         if status == 409:
             try:
-                mark = int(response.json()["mark"])
+                mark = int(_decoded(response)["mark"])
             except (ValueError, KeyError, TypeError):
                 raise SyncError(
                     f"hub {self.url} refused the request (409: {_detail(response)})"
@@ -207,7 +213,7 @@ class HubClient:
             raise TooLarge(_detail(response))
         if status in (403, 422):
             try:
-                data = response.json()
+                data = _decoded(response)
             except ValueError:
                 data = None
             if isinstance(data, dict) and isinstance(data.get("records"), list):
@@ -225,7 +231,7 @@ class HubClient:
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.request(method, path, **kwargs)
         try:
-            return response.json()
+            return _decoded(response)
         except ValueError:
             raise SyncError(
                 f"hub {self.url} answered something that is not JSON on {path}; "

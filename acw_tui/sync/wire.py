@@ -31,6 +31,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic takes typing's only from Python 3.12
 
+from acw_tui.core.json_text import parse_json
 from acw_tui.store.records import SYNCED_TABLES
 from acw_tui.sync.protocol import (
     CONTENT_KINDS,
@@ -188,7 +189,7 @@ def quality_problem(row: dict[str, Any]) -> str | None:
     if failed is None:
         return None
     try:
-        rules = json.loads(failed)
+        rules = parse_json(failed)
     except ValueError:
         return "column quality_failed is not JSON"
     if (

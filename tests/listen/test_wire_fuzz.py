@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,10 @@ def test_webhook_json(data: dict[str, object]) -> None:
 )
 def test_taskrouter(params: dict[str, str]) -> None:
     survives(lambda: taskrouter_event(params))
+
+
+@pytest.mark.parametrize("key", ["TaskAttributes", "WorkerAttributes"])
+def test_taskrouter_attributes_nested_too_deeply_are_a_bad_event(key: str) -> None:
+    params = {"EventType": "reservation.wrapup", "TaskSid": "WT1", key: "[" * 100_000}
+    with pytest.raises(BadEvent, match="not JSON"):
+        taskrouter_event(params)

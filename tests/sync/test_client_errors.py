@@ -44,3 +44,17 @@ def test_hub_url_and_token_are_checked_before_anything_is_sent() -> None:
         HubClient("hub.example.com", "acw_x")
     with pytest.raises(SyncError, match="no hub token"):
         HubClient("http://hub.example.com", "")
+
+
+@pytest.mark.parametrize("status", [200, 409, 422, 500])
+def test_an_answer_nested_too_deeply_is_named_not_a_crash(fresh_store: Store, status: int) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    client = _client(
+        lambda request: httpx.Response(
+            status, text=deep, headers={"content-type": "application/json", "retry-after": "0"}
+        ),
+        retry_for=0.2,
+    )
+    with pytest.raises(SyncError) as refused:
+        Syncer(fresh_store, client).run()
+    assert "hub.invalid" in str(refused.value)

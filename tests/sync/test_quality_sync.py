@@ -72,6 +72,7 @@ def _wrapup_row(**changes: object) -> dict:
         ({"quality_score": -1.0}, "not between 0 and 100"),
         ({"quality_critical": 2}, "quality_critical is neither 0 nor 1"),
         ({"quality_failed": "not json"}, "quality_failed is not JSON"),
+        ({"quality_failed": "[" * 100_000}, "quality_failed is not JSON"),  # too deep
         ({"quality_failed": '{"a": 1}'}, "JSON list of at most 200 rule ids"),
         ({"quality_failed": "[1, 2]"}, "JSON list"),
         ({"quality_failed": json.dumps(["r"] * 201)}, "JSON list"),

@@ -89,6 +89,7 @@ def test_the_file_round_trips_and_a_bad_one_is_named() -> None:
     assert not any(word == "once" for _, word, _ in rows)
     for bad, why in [
         ("nope", "not JSON"),
+        ("[" * 100_000, "not JSON"),  # nested too deeply to decode
         ('{"format": "other"}', "not an acw team completion model"),
         ('{"format": "acw-team-completion", "rows": [["a", "b", -1]]}', "row 1"),
         ('{"format": "acw-team-completion", "rows": {}}', "rows: expected a list"),

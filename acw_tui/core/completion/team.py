@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from acw_tui.core.completion.words import note_ngrams
+from acw_tui.core.json_text import parse_json
 from acw_tui.errors import N_, AcwError
 
 TEAM_MODEL_FILE = "team-completion.json"
@@ -47,7 +48,7 @@ def parse_team_model(text: str, where: str) -> list[tuple[str, str, int]]:
     """The (context, word, count) rows of a team model file; TeamModelError names
     `where` and the problem when it is not one."""
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError as exc:
         raise TeamModelError(N_("{where}: not JSON: {error}"), where=where, error=exc) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
