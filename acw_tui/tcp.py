@@ -1,4 +1,5 @@
-"""The listening socket the hub and the webhook listener serve on.
+"""The listening socket the hub and the webhook listener serve on, and which hosts are
+this machine.
 
 Both bind the socket themselves before starting uvicorn, so a busy port is one clear
 line. Such a socket must say it is TCP (`IPPROTO_TCP`, not the default 0): asyncio sets
@@ -25,3 +26,16 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def is_loopback(host: str) -> bool:
+    """Is `host` this machine (127.0.0.0/8, ::1, localhost)? A name other than localhost
+    is not: it may resolve to any machine."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

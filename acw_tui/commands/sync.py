@@ -308,7 +308,7 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
 
     from acw_tui.sync import HubError
     from acw_tui.sync.hub_app import create_app
-    from acw_tui.tcp import listening_socket
+    from acw_tui.tcp import is_loopback, listening_socket
 
     store = _store(db)
     store.init()
@@ -322,9 +322,20 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
                 address=f"{host}:{port}", reason=exc.strerror or exc
             )
         ) from None
+    if not is_loopback(host):  # before the banner, which says the hub is up
+        click.echo(
+            _(
+                "this address is reachable from other machines in plain HTTP, and sites "
+                "refuse http:// to another machine unless their [sync] allow_plain_http = "
+                "true: put TLS in front of the hub (https://) and serve it on 127.0.0.1"
+            ),
+            err=True,
+        )
     click.echo(
         _("acw hub on {url} (store {store})").format(
-            url=f"http://{host}:{port}", store=store.db.describe()
+            # The port bound: the one asked for, or the one the system chose for 0.
+            url=f"http://{host}:{listener.getsockname()[1]}",
+            store=store.db.describe(),
         ),
         err=True,
     )

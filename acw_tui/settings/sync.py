@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from acw_tui.settings import paths
 from acw_tui.settings.config import Config, section
 from acw_tui.sync import SyncError
+from acw_tui.tcp import is_loopback
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,6 @@ def _from(
     return getattr(settings, key), f"[sync] {key}"
 
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a name: it may resolve to any machine
-
-
 def _checked_url(url: str, where: str, allow_plain_http: bool = False) -> str:
     from urllib.parse import urlsplit
 
@@ -99,7 +89,7 @@ def _checked_url(url: str, where: str, allow_plain_http: bool = False) -> str:
         raise SyncError(
             f"{where}: {shown!r} is not a hub URL ({problem}; e.g. https://hub.example.com)"
         )
-    if parts.scheme == "http" and not allow_plain_http and not _loopback(parts.hostname or ""):
+    if parts.scheme == "http" and not allow_plain_http and not is_loopback(parts.hostname or ""):
         raise SyncError(
             f"{where}: {shown!r} would send the site's token and notes unencrypted to "
             "another machine; use https:// (TLS in front of the hub), or set "

@@ -134,3 +134,32 @@ def test_hub_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], done.stderr
     assert "acw hub on" not in done.stderr
+
+
+@pytest.mark.parametrize(("host", "warned"), [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_hub_serve_on_a_network_address_says_it_needs_tls_in_front(
+    tmp_path: Path, host: str, warned: bool
+) -> None:
+    import subprocess
+    import sys
+
+    acw = str(Path(sys.executable).with_name("acw"))
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    subprocess.run([acw, "hub", "init", "--db", db], check=True, capture_output=True)
+    server = subprocess.Popen(
+        [acw, "hub", "serve", "--db", db, "--host", host, "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stderr is not None
+    before: list[str] = []
+    try:
+        while not (line := server.stderr.readline()).startswith("acw hub on"):  # it is up
+            assert line, before
+            before.append(line)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert line.startswith("acw hub on http://") and ":0 " not in line, line  # the port bound
+    said = "".join(before)
+    assert ("https://" in said and "allow_plain_http" in said) is warned, said
