@@ -105,14 +105,9 @@ class TooLarge(SyncError):
         self.detail = detail
 
 
-def _decoded(response: httpx.Response) -> Any:
-    """The answer's JSON; ValueError for anything else (nested too deeply included)."""
-    return parse_json(response.content)
-
-
 def _detail(response: httpx.Response) -> str:
     try:
-        data = _decoded(response)
+        data = parse_json(response.content)
     except ValueError:
         return response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
     return str(data.get("detail", "")) if isinstance(data, dict) else ""
@@ -203,7 +198,7 @@ class HubClient:
             )
         if status == 409:
             try:
-                mark = int(_decoded(response)["mark"])
+                mark = int(parse_json(response.content)["mark"])
             except (ValueError, KeyError, TypeError):
                 raise SyncError(
                     f"hub {self.url} refused the request (409: {_detail(response)})"
@@ -213,7 +208,7 @@ class HubClient:
             raise TooLarge(_detail(response))
         if status in (403, 422):
             try:
-                data = _decoded(response)
+                data = parse_json(response.content)
             except ValueError:
                 data = None
             if isinstance(data, dict) and isinstance(data.get("records"), list):
@@ -231,7 +226,7 @@ class HubClient:
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.request(method, path, **kwargs)
         try:
-            return _decoded(response)
+            return parse_json(response.content)
         except ValueError:
             raise SyncError(
                 f"hub {self.url} answered something that is not JSON on {path}; "
