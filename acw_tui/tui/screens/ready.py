@@ -108,7 +108,7 @@ class ReadyScreen(DeskScreen):
         name = facts.state.value
         label = self.query_one("#ready-state", Label)
         label.update(_(STATE_LABELS[name]))
-        for key in STATE_LABELS:
-            label.set_class(key == name, f"-{key}")
+        # One batch: each separate class change would re-apply styles on its own.
+        label.update_classes({f"-{key}": key == name for key in STATE_LABELS})
         self.query_one("#ready-facts", Static).update(facts_text(facts))
         self.query_one(PendingList).show(facts.pending, self.desk.clock.now)

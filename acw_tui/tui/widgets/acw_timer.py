@@ -75,10 +75,11 @@ class AcwTimer(Vertical):
             if self.app.has_class("-plain"):
                 self.query_one("#acw-plain-time", Label).update(text)
         level = self.policy.level(self.elapsed)
-        if not self.has_class(f"-{level.value}"):
-            for candidate in TimerLevel:
-                self.set_class(candidate is level, f"-{candidate.value}")
-        self.set_class(self.timed_out, "-timed-out")
+        # One batch: each separate class change would re-apply styles on its own.
+        self.update_classes(
+            {f"-{candidate.value}": candidate is level for candidate in TimerLevel}
+            | {"-timed-out": self.timed_out}
+        )
         target, text = self.query_one("#acw-target", Label), self.target_text()
         if target.content != text:  # the timer is as wide as this line: a change lays out
             target.update(text)
