@@ -295,6 +295,12 @@ def age(value: object, what: str = "--since") -> timedelta:
             value=_shown(value),
         )
     amount, unit = int(match.group(1)), match.group(2)
+    if amount == 0:  # back to now: a range with nothing in it, never what was meant
+        raise InputError(
+            "{what} {value}: the range is empty (an age of zero)",
+            what=what,
+            value=_shown(value),
+        )
     seconds_per = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}[unit]
     if amount * seconds_per > MAX_AGE.total_seconds():
         raise InputError(

@@ -30,7 +30,8 @@ def _checked(check: Callable[[], datetime]) -> datetime:
     try:
         return check()
     except InputError as exc:
-        raise ReportError(str(exc)) from None
+        # Kept as template and parameters, so that it is shown in the reader's language.
+        raise ReportError(exc.template, **exc.params) from None
 
 
 def parse_since(text: str, now: datetime) -> datetime:

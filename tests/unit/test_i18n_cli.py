@@ -290,6 +290,23 @@ def test_a_core_input_error_reaches_the_hook_translated(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
+        ("pl", ("oczekiwano liczby i jednostki", "zakres jest pusty (wiek równy zeru)")),
+        ("es", ("se esperaba un número y una unidad", "el intervalo está vacío")),
+        ("zh", ("应为数字加单位", "范围为空（时长为零）")),
+    ],
+)
+def test_a_reports_range_error_is_translated(
+    acw_home: Path, language: str, expected: tuple[str, str]
+) -> None:
+    # The report wraps the core's input error in its own: the template must go along.
+    for since, words in zip(("a week", "0d"), expected, strict=True):
+        line = one_error_line(acw("--lang", language, "report", "--since", since))
+        assert words in line, line
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
         ("pl", "nie ma takiego pliku przewodnika"),
         ("es", "no existe ese archivo de guía"),
         ("zh", "没有这个指南文件"),

@@ -128,6 +128,7 @@ def test_filters(seeded: Store) -> None:
         (["--since", "a week"], "--since 'a week': expected a number and a unit"),
         (["--from", "yesterday"], "--from 'yesterday': expected an ISO date or time"),
         (["--from", "2026-03-02", "--to", "2026-03-01"], "the range is empty"),
+        (["--since", "0d"], "--since '0d': the range is empty (an age of zero)"),
         (["--since", "7d", "--from", "2026-03-01"], "--since and --from both"),
         (["--hub-db", "mysql://x"], "expected sqlite:///path/hub.db or postgresql://"),
         (["--hub-db", "sqlite:////nowhere/hub.db"], "/nowhere/hub.db: no such database file"),
