@@ -52,7 +52,15 @@ class Phrase(str):
         return phrase
 
     @classmethod
-    def joined(cls, separator: str, parts: Iterable[str]) -> Phrase:
+    def of_error(cls, error: BaseException) -> Phrase:
+        """An error as a part of a message: an acw error keeps its template, so it is
+        shown in the reader's language; any other error's text is shown as it is."""
+        if isinstance(error, AcwError) and error.template:
+            return cls(error.template, **error.params)
+        return cls(str(error))
+
+    @classmethod
+    def joined(cls, separator: str, parts: Iterable[object]) -> Phrase:
         """`parts` one after another, each shown in the reader's language on its own
         (a list of reasons, of facts): the template is only their placeholders."""
         named = {f"part{n}": part for n, part in enumerate(parts)}

@@ -154,6 +154,8 @@ def said(thing: object) -> str:
         return str(shown(say))
     if isinstance(thing, AcwError):
         return say(thing.template, thing.params) if thing.template else str(thing)
+    if isinstance(thing, Phrase):
+        return say(thing.template, thing.params)
     return str(thing)
 
 

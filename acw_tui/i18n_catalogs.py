@@ -106,6 +106,14 @@ def template() -> Catalog:
             auto_comments=comments,
             context=context,
         )
+    # A loader's error made into a finding (core.problems.without_where) is shown
+    # without its file and line, which the finding names itself.
+    from acw_tui.core.problems import where_removed
+
+    for message in list(catalog):
+        rest = where_removed(message.id) if isinstance(message.id, str) else None
+        if rest and rest not in catalog:
+            catalog.add(rest, None, auto_comments=[f"a finding of: {message.id}"])
     for text, where in command_help():
         catalog.add(text, None, auto_comments=[f"{where} --help"])
     for name, text in report_formulas():

@@ -7,13 +7,36 @@ so the command line and the screen show it in the reader's language (`acw_tui.i1
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from acw_tui.errors import fill
+from acw_tui.errors import AcwError, fill
 
 Say = Callable[[str, Mapping[str, Any]], str]
+
+# `{file}: …` or `{file}:{line}: …`: how a loader's error names the place at fault.
+_WHERE = re.compile(r"^\{file\}(:\{line\})?: ")
+
+
+def where_removed(template: str) -> str | None:
+    """What an error's template says after naming its file and line (None when it does
+    not start with them). The catalogs hold these too (acw_tui/i18n_catalogs.py)."""
+    found = _WHERE.match(template)
+    return template[found.end() :] if found else None
+
+
+def without_where(error: AcwError) -> tuple[int | None, str, dict[str, Any]]:
+    """The line, template and parameters of a loader's error without its file and line:
+    a finding names those itself, and the rest keeps its template, so that it reads in
+    the reader's language."""
+    rest = where_removed(error.template)
+    if rest is None:
+        return None, error.template or str(error), dict(error.params)
+    params = {k: v for k, v in error.params.items() if k not in ("file", "line")}
+    line = str(error.params.get("line", ""))
+    return (int(line) if line.isdigit() else None), rest, params
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ class ConnectionLost(ListenError):
 def told(error: AcwError) -> str:
     """An error as a line of the log: its template kept (a Phrase), so the log shows it in
     the reader's language; a message that is not a template as it is."""
-    return Phrase(error.template, **error.params) if error.template else str(error)
+    return Phrase.of_error(error)
 
 
 # Frames larger than this are refused (a broken or hostile peer), not buffered forever.

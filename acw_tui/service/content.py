@@ -14,7 +14,7 @@ from acw_tui.core.model import Draft
 from acw_tui.core.shorthand import Guide, GuideProblem
 from acw_tui.core.templates import TemplateLibrary
 from acw_tui.core.templates.form import NoteForm
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, Phrase
 from acw_tui.settings.config import Config
 
 _GUIDES: dict[tuple[Path, int], Guide] = {}
@@ -35,15 +35,20 @@ def agent_guide(config: Config) -> Guide:
             _GUIDES[key] = load_agent_guide(config)
         return _GUIDES[key]
     except (AcwError, OSError, ValueError) as exc:
-        return Guide(problems=(GuideProblem(str(config.path or "config"), 0, str(exc)),))
+        where = str(config.path or "config")
+        said = Phrase.of_error(exc)  # its template kept: shown in the agent's language
+        return Guide(problems=(GuideProblem.of(where, 0, said.template, **said.params),))
 
 
-def guide_warning(guide: Guide) -> str:
-    """One line for the agent when the guide loaded with problems ("" when it is fine)."""
+def guide_warning(guide: Guide) -> Phrase | None:
+    """One line for the agent when the guide loaded with problems (None when it is fine),
+    shown in the agent's language where it is shown."""
     if not guide.problems:
-        return ""
-    more = f" (+{len(guide.problems) - 1} more)" if len(guide.problems) > 1 else ""
-    return f"Shorthand guide: {guide.problems[0]}{more}"
+        return None
+    first, more = guide.problems[0], len(guide.problems) - 1
+    if more:
+        return Phrase("Shorthand guide: {problem} (+{more} more)", problem=first, more=more)
+    return Phrase("Shorthand guide: {problem}", problem=first)
 
 
 def _signature(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -53,8 +58,9 @@ def _signature(folder: Path) -> tuple[tuple[str, float], ...]:
         return ()
 
 
-def template_library(config: Config) -> tuple[TemplateLibrary, str | None]:
-    """The templates in force, or why there are none / some were left out."""
+def template_library(config: Config) -> tuple[TemplateLibrary, Phrase | None]:
+    """The templates in force, or why there are none / some were left out (shown in the
+    agent's language where it is shown)."""
     from acw_tui.settings.templates import load_configured_library, templates_folder
 
     try:
@@ -66,10 +72,12 @@ def template_library(config: Config) -> tuple[TemplateLibrary, str | None]:
                 _LIBRARIES[key] = load_configured_library(config)
             library = _LIBRARIES[key]
     except (AcwError, OSError, ValueError) as exc:
-        return TemplateLibrary(folder=Path(".")), str(exc)
+        return TemplateLibrary(folder=Path(".")), Phrase.of_error(exc)
     broken = [p for p in library.problems if p.severity == "error"]
     if broken:
-        return library, f"{len(broken)} template file(s) left out: {broken[0]}"
+        return library, Phrase(
+            "template files left out ({count}): {first}", count=len(broken), first=broken[0]
+        )
     return library, None
 
 

@@ -20,7 +20,7 @@ from acw_tui.core.quality import (
     Verdict,
     load_rules,
 )
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, Phrase
 from acw_tui.service.desk import DeskError
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ def _checker_for(folder: Path, stamp: tuple[int, int]) -> QualityChecker:
     return QualityChecker(load_rules(folder))
 
 
-def checker(config: Config) -> tuple[QualityChecker, str | None]:
+def checker(config: Config) -> tuple[QualityChecker, Phrase | None]:
     """The compiled rules in force (cached while the file is unchanged) and, when some
-    rules are broken, one line saying which; never raises."""
+    rules are broken, which (the first; shown in the reader's language); never raises."""
     from acw_tui.settings.templates import templates_folder
 
     try:
@@ -62,12 +62,13 @@ def checker(config: Config) -> tuple[QualityChecker, str | None]:
             stamp = (0, 0)
         found = _checker_for(folder, stamp)
     except AcwError as exc:
-        return QualityChecker(RuleSet()), str(exc)
+        return QualityChecker(RuleSet()), Phrase.of_error(exc)
     problems = [p for p in found.rules.problems if p.severity == "error"]
     if not problems:
         return found, None
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return found, f"quality rules left out: {problems[0]}{more}"
+    if len(problems) > 1:
+        return found, Phrase("{first} (and {more} more)", first=problems[0], more=len(problems) - 1)
+    return found, Phrase.joined("", [problems[0]])
 
 
 def note_input(form: NoteForm, note: str, fields: dict[str, object] | None = None) -> NoteInput:

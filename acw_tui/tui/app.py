@@ -350,7 +350,7 @@ class AcwApp(LastResort):
 
         def refused(error: AcwError) -> None:
             self._saving.discard(wrapup_id)
-            self.screen.post_message(DraftSaved(wrapup_id, str(error)))
+            self.screen.post_message(DraftSaved(wrapup_id, said(error)))
             self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
         self.calls.write(
@@ -374,7 +374,7 @@ class AcwApp(LastResort):
                     self.calls.run_now(lambda w=wrapup, c=content: self.desk.save_draft(w, c))
                 self.drafts.saved(wrapup_id, version)
             except Exception as exc:
-                problems.append(str(exc))
+                problems.append(said(exc))
         return problems
 
     # -- time-outs, on screen or not --------------------------------------------------------

@@ -255,3 +255,30 @@ def test_the_top_level_language_is_found_before_click_reads_the_arguments(
     from acw_tui.cli import language_option
 
     assert language_option(args) == found
+
+
+FINDINGS = ("Problem", "RuleProblem", "GuideProblem")
+
+
+def test_every_finding_is_made_from_a_template_in_the_catalog(source: Catalog) -> None:
+    """A finding is shown in the reader's language from its template: built with `.of`
+    (or `.of_error`), or with a message that is itself a catalog entry. A message made
+    of an f-string or of `str(error)` would always read in English."""
+    import ast
+
+    package = Path(i18n.__file__).parent
+    made_of_text = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in FINDINGS or len(node.args) < 3:
+                continue
+            message = node.args[2]
+            if isinstance(message, ast.Call) and getattr(message.func, "id", "") == "N_":
+                message = message.args[0]
+            literal = isinstance(message, ast.Constant) and isinstance(message.value, str)
+            if not literal or message.value not in source:
+                where = f"{path.relative_to(package)}:{node.lineno}"
+                made_of_text.append(f"{where}: {ast.unparse(node)[:80]}")
+    assert made_of_text == []

@@ -42,6 +42,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from acw_tui.core.problems import without_where
 from acw_tui.core.quality.model import (
     LANGUAGES,
     Condition,
@@ -377,20 +378,22 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(
-                RuleProblem(
+                RuleProblem.of(
                     where,
                     lines.first(rf"^\s*\[?\s*{re.escape(key)}"),
-                    f"unknown key `{key}` (known: elements, quality, rules)",
+                    N_("unknown key `{key}` (known: elements, quality, rules)"),
+                    key=key,
                 )
             )
     head = data.get("quality", {})
     version = head.get("version", 0) if isinstance(head, dict) else 0
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         problems.append(
-            RuleProblem(
+            RuleProblem.of(
                 where,
                 lines.first(r"^\s*version"),
-                f"quality.version must be a whole number, got {version!r}",
+                N_("quality.version must be a whole number, got {version}"),
+                version=repr(version),
             )
         )
         version = 0
@@ -399,8 +402,8 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
     raw_elements = data.get("elements", {})
     if not isinstance(raw_elements, dict):
         problems.append(
-            RuleProblem(
-                where, lines.first(r"elements"), "`elements` must be tables ([elements.NAME])"
+            RuleProblem.of(
+                where, lines.first(r"elements"), N_("`elements` must be tables ([elements.NAME])")
             )
         )
         raw_elements = {}
@@ -417,8 +420,8 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         problems.append(
-            RuleProblem(
-                where, lines.first(r"rules"), "`rules` must be an array of tables ([[rules]])"
+            RuleProblem.of(
+                where, lines.first(r"rules"), N_("`rules` must be an array of tables ([[rules]])")
             )
         )
         raw_rules = []
@@ -434,7 +437,9 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
             problems.append(RuleProblem.of_error(where, line, exc))
             continue
         if any(r.id == rule.id for r in rules):
-            problems.append(RuleProblem(where, start, f"rule {rule.id!r}: listed twice"))
+            problems.append(
+                RuleProblem.of(where, start, N_("rule {rule}: listed twice"), rule=repr(rule.id))
+            )
             continue
         rules.append(Rule(**{**vars(rule), "line": start}))
     return RuleSet(elements, tuple(rules), tuple(problems), version, where)
@@ -462,8 +467,8 @@ def load_rules(folder: Path) -> RuleSet:
     try:
         source = _read(path)
     except QualityError as exc:
+        line, template, params = without_where(exc)
         return RuleSet(
-            problems=(RuleProblem(str(path), None, str(exc).removeprefix(f"{path}: ")),),
-            path=str(path),
+            problems=(RuleProblem.of(str(path), line, template, **params),), path=str(path)
         )
     return parse_rules(source, path)

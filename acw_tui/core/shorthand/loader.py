@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.problems import without_where
 from acw_tui.core.shorthand.fillins import fill_in_problems
 from acw_tui.core.shorthand.model import (
     DEFAULT_DELIMITERS,
@@ -66,11 +67,8 @@ def load_guide_leniently(path: Path) -> Guide:
 
 
 def _problem_from_error(exc: ShorthandError, source: str) -> GuideProblem:
-    message = str(exc)
-    found = re.match(rf"{re.escape(source)}:(\d+): (.*)", message)
-    if found:
-        return GuideProblem(source, int(found.group(1)), found.group(2), check="malformed")
-    return GuideProblem(source, 0, message.removeprefix(f"{source}: "), check="malformed")
+    line, template, params = without_where(exc)
+    return GuideProblem.of(source, line or 0, template, check="malformed", **params)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.problems import without_where
 from acw_tui.core.templates.model import (
     FOLLOW_UP_FIELDS,
     CodeCategory,
@@ -458,7 +459,15 @@ def load_library(folder: Path) -> TemplateLibrary:
             continue
         twin = next((t for t in templates if t.key == template.key), None)
         if twin is not None:
-            problems.append(Problem(str(path), 1, f"{template.key} is also defined in {twin.path}"))
+            problems.append(
+                Problem.of(
+                    str(path),
+                    1,
+                    N_("{key} is also defined in {twin}"),
+                    key=template.key,
+                    twin=str(twin.path),
+                )
+            )
             continue
         templates.append(template)
     codes: tuple[WrapupCode, ...] = ()
@@ -488,10 +497,7 @@ def _problem(exc: TemplateError, path: Path) -> Problem:
     template of what is wrong, so that it is shown in the reader's language)."""
     where, reason = exc.params.get("where"), exc.params.get("reason")
     if isinstance(reason, AcwError) and isinstance(where, str):
-        line = where.removeprefix(str(path)).removeprefix(":")
-        return Problem.of_error(str(path), int(line) if line.isdigit() else None, reason)
-    rest = str(exc).removeprefix(str(path))
-    match = re.match(r"^:(\d+): (.*)$", rest, re.S)
-    if match:
-        return Problem(str(path), int(match.group(1)), match.group(2))
-    return Problem(str(path), None, rest.removeprefix(": "))
+        at = where.removeprefix(str(path)).removeprefix(":")
+        return Problem.of_error(str(path), int(at) if at.isdigit() else None, reason)
+    line, template, params = without_where(exc)
+    return Problem.of(str(path), line, template, **params)

@@ -127,7 +127,8 @@ class AcwScreen(DeskScreen):
                 with Vertical(id="preview-slot"):
                     yield NotePreview(id="note-preview")
                     checker, problem = self.desk.quality_checker()
-                    yield QualityChecklist(checker, problem, id="checklist")
+                    shown = said(problem) if problem is not None else None
+                    yield QualityChecklist(checker, shown, id="checklist")
                 yield self.status_line
         yield KeyBar()
 
@@ -233,7 +234,7 @@ class AcwScreen(DeskScreen):
         if self.note_form is None:
             library, problem = self.desk.template_library()
             if problem:
-                self.notify(problem, title=_("Templates"), severity="warning", markup=False)
+                self.notify(said(problem), title=_("Templates"), severity="warning", markup=False)
             form = self.calls.read(lambda: self.desk.note_form(self.wrapup, library))
             if form is None:
                 from acw_tui.core.templates.form import NoteForm
@@ -440,7 +441,8 @@ class AcwScreen(DeskScreen):
     def guide_loaded(self, event: NotesEditor.GuideLoaded) -> None:
         from acw_tui.service.content import guide_warning
 
-        self.hint_line.show(guide_warning(event.guide))
+        warning = guide_warning(event.guide)
+        self.hint_line.show(said(warning) if warning is not None else "")
         from acw_tui.tui.widgets.guide_panel import GuidePanel
 
         for panel in self.query(GuidePanel):

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Select, Static
 
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _
+from acw_tui.i18n import N_, _, said
 from acw_tui.reports import queries
 from acw_tui.reports.assemble import Report, build_report
 from acw_tui.reports.local_format import DASH, LocalFormat
@@ -269,7 +269,7 @@ class ReportsScreen(StyledAtMount, Screen[None]):
             finally:
                 source.close()
         except AcwError as exc:
-            self.post_message(ReportFailed(str(exc), view=view))
+            self.post_message(ReportFailed(said(exc), view=view))
             return
         except Exception as exc:  # a bug in a report must not take the screen down
             self.post_message(ReportFailed(_("the report could not be built"), exc, view))
@@ -334,7 +334,7 @@ class ReportsScreen(StyledAtMount, Screen[None]):
             finally:
                 source.close()
         except AcwError as exc:
-            self.post_message(ReportFailed(str(exc)))
+            self.post_message(ReportFailed(said(exc)))
             return
         except Exception as exc:
             self.post_message(ReportFailed(_("the wrap-ups could not be read"), exc))

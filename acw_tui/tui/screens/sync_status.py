@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
-from acw_tui.i18n import N_, _, ngettext
+from acw_tui.i18n import N_, _, ngettext, said
 from acw_tui.service.syncing import NO_HUB, SyncFacts
 from acw_tui.tui.background import abandoned_at_exit
 from acw_tui.tui.messages import HubContentReceived
@@ -103,7 +103,7 @@ class SyncStatusScreen(DeskScreen):
         try:
             facts = self.desk.sync_facts()
         except AcwError as exc:
-            self.query_one("#sync-facts", Static).update(str(exc))
+            self.query_one("#sync-facts", Static).update(said(exc))
             return
         text = facts_lines(facts)
         try:
@@ -133,7 +133,7 @@ class SyncStatusScreen(DeskScreen):
         try:
             outcome = self.desk.sync_now(lambda d, t: self.post_message(SyncProgress(d, t)))
         except AcwError as exc:
-            finished = SyncFinished(str(exc), "error")
+            finished = SyncFinished(said(exc), "error")
         except Exception as exc:  # a bug in sync must not take the agent's screen down
             app.call_from_thread(self.acw_app.unexpected_error, exc, "sync")
             finished = SyncFinished(_("Sync stopped by an unexpected error."), "error")

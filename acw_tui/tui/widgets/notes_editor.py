@@ -183,8 +183,8 @@ class NotesEditor(TextArea, inherit_bindings=False):
             try:
                 guide = self._guide_source()
             except Exception as exc:  # a guide must never take the notes down
-                problem = GuideProblem(
-                    _("shorthand guide"), 0, _("not loaded: {problem}").format(problem=exc)
+                problem = GuideProblem.of(
+                    _("shorthand guide"), 0, N_("not loaded: {problem}"), problem=exc
                 )
                 guide = Guide(problems=(problem,))
             with suppress(RuntimeError):  # the app closed while the guide was loading
