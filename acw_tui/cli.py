@@ -658,7 +658,8 @@ def call_ended(
     wrapup = desk.call_ended(
         call_id, queue=queue, customer_ref=customer, talk_seconds=talk_seconds, at=when
     )
-    click.echo(_("wrap-up {wrapup} open for call {call}").format(wrapup=wrapup.id, call=call_id))
+    call = wrapup.call.external_id  # as stored: redacted
+    click.echo(_("wrap-up {wrapup} open for call {call}").format(wrapup=wrapup.id, call=call))
 
 
 @cli.command("show")

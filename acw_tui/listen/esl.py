@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import (
     BadEvent,
@@ -77,7 +78,7 @@ async def read_message(reader: asyncio.StreamReader, where: str) -> tuple[dict[s
         length = headers.get("Content-Length")
         body = b""
         if length is not None:
-            if not length.isdigit() or int(length) > MAX_FRAME_BYTES:
+            if not is_number_text(length) or int(length) > MAX_FRAME_BYTES:
                 raise ConnectionLost(
                     N_("{where}: unusable Content-Length {length!r}"),
                     where=where,

@@ -139,6 +139,14 @@ class Listener:
         self.say(Phrase(N_("bad input: {message}"), message=message))
         self._error(message)
 
+    def shown(self, text: str) -> str:
+        if self.desk is not None:
+            return self.desk.redactor.redact(text).text
+        from acw_tui.core.redaction import redactor_for
+        from acw_tui.core.redaction.policy import DEFAULT_POLICY
+
+        return redactor_for(DEFAULT_POLICY).redact(text).text
+
     async def event(self, event: CallEvent) -> str | None:
         try:
             event = checked(event)

@@ -74,6 +74,10 @@ class Sink(Protocol):
 
     def bad(self, message: str) -> None: ...
 
+    def shown(self, text: str) -> str:
+        """`text` (from the phone system) as it may be sent back: card data and ids
+        redacted."""
+
 
 class Adapter(Protocol):
     name: str

@@ -25,7 +25,6 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -149,8 +148,8 @@ def _choice(data: dict[str, Any], key: str, where: str, kind: type[Any]) -> Any:
 
 def json_object(body: bytes, where: str) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        data = parse_json(body)
+    except (UnicodeDecodeError, JSONDecodeError) as exc:
         raise BadEvent(
             N_("{where}: not JSON ({reason})"), where=where, reason=str(exc)[:80]
         ) from None
@@ -250,7 +249,7 @@ def _hms(value: str | None, where: str) -> float | None:
     if value is None:
         return None
     parts = value.strip().split(":")
-    if len(parts) not in (1, 3) or not all(p.isdigit() for p in parts):
+    if len(parts) not in (1, 3) or not all(inputs.is_number_text(p) for p in parts):
         raise BadEvent(
             N_("{where}: {value!r} is not hh:mm:ss (or whole seconds)"),
             where=where,
@@ -339,11 +338,11 @@ class WebhookAdapter:
                     message=message,
                 )
             )
-            return JSONResponse({"error": message}, status_code=status)
+            return JSONResponse({"error": sink.shown(message)}, status_code=status)
 
         async def body_of(request: Request) -> bytes | None:
             length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            if inputs.is_number_text(length) and int(length) > MAX_BODY_BYTES:
                 return None
             body = b""
             async for chunk in request.stream():
@@ -362,8 +361,8 @@ class WebhookAdapter:
             async with self._lock:  # one event at a time, in the order they came
                 refused = await sink.event(event)
             if refused is not None:
-                return JSONResponse({"error": refused}, status_code=422)
-            return JSONResponse({"result": "accepted", "call_id": event.call_id})
+                return JSONResponse({"error": sink.shown(refused)}, status_code=422)
+            return JSONResponse({"result": "accepted", "call_id": sink.shown(event.call_id)})
 
         async def acw_events(request: Request) -> JSONResponse:
             body = await body_of(request)

@@ -172,8 +172,21 @@ class PhoneHook(DeskCore):
 
     @service_call
     def note_listener(self, status: ListenerStatus) -> None:
+        """Keep what the listener last said; its lines quote the phone system's events
+        (a card number typed as a call id), so they are redacted like everything else."""
+        from dataclasses import replace
+
         from acw_tui.store.listener_state import ListenerStateRepository
 
+        def clean(text: str | None) -> str | None:
+            return self.redactor.redact(text).text if text else text
+
+        status = replace(
+            status,
+            detail=clean(status.detail),
+            last_event=clean(status.last_event),
+            last_error=clean(status.last_error),
+        )
         ListenerStateRepository(self.store).save(status, self.clock.now())
 
     @service_call

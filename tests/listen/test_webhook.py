@@ -120,6 +120,7 @@ async def test_bad_requests_are_400_with_the_reason(
     cases = [
         (b"{not json", "not JSON"),
         (b"[1, 2]", "expected a JSON object"),
+        (b'{"talk_seconds": ' + b"1" * 5000 + b"}", "not JSON"),  # past int's digit limit
         (json.dumps(acw_json(clock, call_id=None)).encode(), "missing call_id"),
         (json.dumps(acw_json(clock, phase="ringing")).encode(), "phase must be one of"),
         (json.dumps(acw_json(clock, talk_seconds="lots")).encode(), "talk_seconds"),
@@ -249,3 +250,33 @@ async def test_a_3cx_call_journal_opens_one_wrapup_and_a_missed_call_none(
 def test_the_webhook_refuses_to_listen_beyond_loopback() -> None:
     with pytest.raises(ListenError, match="loopback only"):
         WebhookAdapter(SourceSpec("http", "0.0.0.0", 8080), SECRET)
+
+
+async def test_card_numbers_and_ids_in_an_event_reach_no_file_and_no_answer(
+    hook: Hook, desk: Desk, clock: ManualClock
+) -> None:
+    # The phone system is outside acw's control: a card number typed as a call id, a
+    # national id in a queue name. The wrap-up, the listener's state row (the screen's
+    # "last event") and the HTTP answer all get the redacted forms.
+    card, pesel = "5500 0000 0000 0004", "44051401359"
+    body = json.dumps(acw_json(clock, call_id=card, queue=f"q {pesel}")).encode()
+    answer = await hook.client.post(
+        f"{hook.base}/events", content=body, headers={"Authorization": f"Bearer {SECRET}"}
+    )
+    assert answer.status_code == 200
+    assert card not in answer.text and "0000 0000" not in answer.text
+    status = desk.listener_status()
+    assert status is not None and status.last_event is not None
+    for text in (status.last_event, status.detail or "", status.last_error or ""):
+        assert card not in text and pesel not in text, text
+    desk.store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = desk.store.path
+    on_disk = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    for secret in (card, card.replace(" ", ""), pesel):
+        assert secret.encode() not in on_disk
+    # Refused, the answer names the value without the card number either.
+    bad = json.dumps(acw_json(clock, event_id="evt-2", talk_seconds=card)).encode()
+    refused = await hook.client.post(
+        f"{hook.base}/events", content=bad, headers={"Authorization": f"Bearer {SECRET}"}
+    )
+    assert refused.status_code == 400 and card not in refused.text, refused.text

@@ -181,3 +181,10 @@ def test_demo_writes_under_the_configured_site(acw_home: Path) -> None:
     sites = {row["site_id"] for row in store.rows("SELECT DISTINCT site_id FROM calls")}
     store.close()
     assert sites == {"waw-2"}  # so `acw sync` with this site's token takes it
+
+
+def test_the_hook_prints_a_card_number_given_as_call_id_redacted(acw_home: Path) -> None:
+    # Phone-hook runners log what a hook prints: the line names the call as stored.
+    code, out, err = run("call-ended", "--call-id", "4111 1111 1111 1111")
+    assert code == 0 and "wrap-up" in out
+    assert "4111 1111 1111 1111" not in out + err and "1111 1111" not in out + err
