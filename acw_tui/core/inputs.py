@@ -36,6 +36,13 @@ _AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def is_number_text(text: str) -> bool:
+    """Only the ASCII digits 0-9, at least one: a count, port or length that `int()`
+    takes as written. (`str.isdigit` also holds for "²" and "١", which `int()` refuses or
+    reads as another number.)"""
+    return text.isascii() and text.isdigit()
+
+
 def _shown(value: object) -> str:
     """The value as the message quotes it: repr, cut short, safe to print."""
     if isinstance(value, datetime):

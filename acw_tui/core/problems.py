@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.errors import AcwError, fill
 
 Say = Callable[[str, Mapping[str, Any]], str]
@@ -36,7 +37,7 @@ def without_where(error: AcwError) -> tuple[int | None, str, dict[str, Any]]:
         return None, error.template or str(error), dict(error.params)
     params = {k: v for k, v in error.params.items() if k not in ("file", "line")}
     line = str(error.params.get("line", ""))
-    return (int(line) if line.isdigit() else None), rest, params
+    return (int(line) if is_number_text(line) else None), rest, params
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acw_tui import __version__
+from acw_tui.core.inputs import is_number_text
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
 from acw_tui.sync.known_tokens import KnownTokens
@@ -118,7 +119,7 @@ def create_app(
 
     async def read_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_body:
+        if is_number_text(declared) and int(declared) > max_body:
             raise Refused(
                 413,
                 f"body of {declared} bytes is over the hub's limit of {max_body}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -159,3 +160,16 @@ async def test_unknown_events_and_missing_fields_are_one_line_each(
     assert "malformed line 'no colon on this line'" in bad[2]
     (wrapup,) = desk.pending()
     assert wrapup.call.talk_seconds == 9
+
+
+@pytest.mark.parametrize("length", ["²", "١٢", "-1", "1e3", " 12"])
+async def test_an_unusable_content_length_is_a_lost_connection_not_a_crash(length: str) -> None:
+    # "²".isdigit() holds but int("²") raises: only ASCII digits make a length.
+    from acw_tui.listen.esl import read_message
+    from acw_tui.listen.source import ConnectionLost
+
+    reader = asyncio.StreamReader()
+    reader.feed_data(f"Content-Type: auth/request\nContent-Length: {length}\n\n".encode())
+    reader.feed_eof()
+    with pytest.raises(ConnectionLost, match="unusable Content-Length"):
+        await read_message(reader, "esl://pbx:8021")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.core.problems import without_where
 from acw_tui.core.templates.model import (
     FOLLOW_UP_FIELDS,
@@ -498,6 +499,6 @@ def _problem(exc: TemplateError, path: Path) -> Problem:
     where, reason = exc.params.get("where"), exc.params.get("reason")
     if isinstance(reason, AcwError) and isinstance(where, str):
         at = where.removeprefix(str(path)).removeprefix(":")
-        return Problem.of_error(str(path), int(at) if at.isdigit() else None, reason)
+        return Problem.of_error(str(path), int(at) if is_number_text(at) else None, reason)
     line, template, params = without_where(exc)
     return Problem.of(str(path), line, template, **params)
