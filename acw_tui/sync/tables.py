@@ -23,6 +23,8 @@ class Column:
 
     name: str
     kind: str  # "text", "integer" or "real": how the hub declares it
+    required: bool = False  # NOT NULL in the site's schema
+    defaulted: bool = False  # the site's schema gives it a default
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +37,16 @@ class SyncedTable:
     @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @cached_property
+    def not_null(self) -> tuple[str, ...]:
+        """Columns the site's store never leaves empty (NOT NULL): reports rely on it."""
+        return tuple(c.name for c in self.columns if c.required)
+
+    @cached_property
+    def always_sent(self) -> tuple[str, ...]:
+        """NOT NULL columns without a default: in every row since the table was made."""
+        return tuple(c.name for c in self.columns if c.required and not c.defaulted)
 
     @cached_property
     def kinds(self) -> dict[str, str]:
@@ -59,7 +71,10 @@ def synced_tables() -> dict[str, SyncedTable]:
         migration.up(db)
     found = {}
     for name in SYNCED_TABLES:
-        columns = tuple(Column(c.name, _kind(c.type)) for c in db.table(name).columns)
+        columns = tuple(
+            Column(c.name, _kind(c.type), bool(c.notnull), c.default_value is not None)
+            for c in db.table(name).columns
+        )
         names = {c.name for c in columns}
         missing = {"id", "rev", "site_id"} - names
         if missing:

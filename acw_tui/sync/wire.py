@@ -138,8 +138,25 @@ def row_problem(table: str, row_id: str, rev: int, row: dict[str, Any]) -> str |
         why = first_value_problem(kinds, row)
         if why:
             return why
+    why = unfilled_problem(table, row)
+    if why:
+        return why
     if table == "wrapups":
         return quality_problem(row)
+    return None
+
+
+def unfilled_problem(table: str, row: dict[str, Any]) -> str | None:
+    """A column the site's store never leaves empty (NOT NULL) missing or empty, said in
+    words: one row like that would break every report over the hub, and a site's token
+    must not reach the other sites' figures."""
+    spec = synced_tables()[table]
+    for name in spec.always_sent:
+        if name not in row:
+            return f"has no {name}"
+    for name in spec.not_null:
+        if name in row and row[name] is None:
+            return f"leaves {name} empty, which the site's store always fills"
     return None
 
 
@@ -471,6 +488,7 @@ def _usual_batch(body: bytes) -> tuple[int, list[Record]] | None:
             item["seq"] <= last
             or row.get("id") != item["id"]
             or row.get("rev") != item["rev"]
+            or unfilled_problem(item["table"], row) is not None
             or (item["table"] == "wrapups" and quality_problem(row) is not None)
         ):
             return None

@@ -55,6 +55,7 @@ def _wrapup_row(**changes: object) -> dict:
         "agent_id": "ana",
         "status": "done",
         "started_at": "2026-05-04T10:00:00.000Z",
+        "updated_at": "2026-05-04T10:01:00.000Z",
         "quality_score": 50.0,
         "quality_critical": 0,
         "quality_failed": '["reason"]',
@@ -71,6 +72,10 @@ def _wrapup_row(**changes: object) -> dict:
         ({"quality_score": 101.0}, "quality_score is 101.0, not between 0 and 100"),
         ({"quality_score": -1.0}, "not between 0 and 100"),
         ({"quality_critical": 2}, "quality_critical is neither 0 nor 1"),
+        ({"agent_id": None}, "leaves agent_id empty"),  # reports group by it
+        ({"status": None}, "leaves status empty"),
+        ({"codes": None}, "leaves codes empty"),
+        ({"updated_at": "x", "started_at": None}, "leaves started_at empty"),
         ({"quality_failed": "not json"}, "quality_failed is not JSON"),
         ({"quality_failed": "[" * 100_000}, "quality_failed is not JSON"),  # too deep
         ({"quality_failed": '{"a": 1}'}, "JSON list of at most 200 rule ids"),
@@ -107,3 +112,9 @@ def test_templates_whose_quality_rules_fail_lint_are_not_published(hub, tmp_path
     assert "quality.toml:5: error: rule 'r': unknown element `gone`" in result.output
     with hub.store.db.reading() as tx:
         assert tx.one("SELECT count(*) FROM hub_content WHERE kind = 'templates'")[0] == 0
+
+
+def test_the_hub_refuses_a_row_without_a_column_the_site_always_fills() -> None:
+    row = _wrapup_row()
+    del row["agent_id"]
+    assert row_problem("wrapups", "w1", 1, row) == "has no agent_id"

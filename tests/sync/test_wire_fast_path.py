@@ -163,6 +163,7 @@ def demo_batch(**changed: Any) -> bytes:
         "site_id": "warsaw-1",
         "queue": "billing",
         "started_at": "2026-05-04T10:00:00.000Z",
+        "updated_at": "2026-05-04T10:04:00.000Z",
         "talk_seconds": 240.5,
         "rev": 2,
         **changed,
