@@ -42,15 +42,19 @@ def write_file(path: Path | str, data: str | bytes, *, make_folder: bool = False
     try:
         target = Path(os.path.realpath(path))  # a symlink's target; the link stays
     except (OSError, ValueError) as exc:
-        raise FileWriteError(f"{shown}: cannot be written ({exc})") from None
+        raise FileWriteError(
+            "{path}: cannot be written ({reason})", path=shown, reason=str(exc)
+        ) from None
     try:
         info: os.stat_result | None = target.stat()
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise FileWriteError(f"{shown}: cannot be written ({_reason(exc)})") from None
+        raise FileWriteError(
+            "{path}: cannot be written ({reason})", path=shown, reason=_reason(exc)
+        ) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise FileWriteError(f"{shown}: is a folder, not a file")
+        raise FileWriteError("{path}: is a folder, not a file", path=shown)
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_in_place(shown, target, payload)
         return
@@ -59,7 +63,9 @@ def write_file(path: Path | str, data: str | bytes, *, make_folder: bool = False
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise FileWriteError(
-                f"{target.parent}: cannot create the folder ({_reason(exc)})"
+                "{path}: cannot create the folder ({reason})",
+                path=target.parent,
+                reason=_reason(exc),
             ) from None
     _replace(shown, target, payload, info)
 
@@ -69,7 +75,9 @@ def _write_in_place(shown: Path, target: Path, payload: bytes) -> None:
         with open(target, "wb") as out:
             out.write(payload)
     except OSError as exc:
-        raise FileWriteError(f"{shown}: cannot be written ({_reason(exc)})") from None
+        raise FileWriteError(
+            "{path}: cannot be written ({reason})", path=shown, reason=_reason(exc)
+        ) from None
 
 
 def _replace(shown: Path, target: Path, payload: bytes, info: os.stat_result | None) -> None:
@@ -81,7 +89,9 @@ def _replace(shown: Path, target: Path, payload: bytes, info: os.stat_result | N
             # it in place rather than refuse.
             _write_in_place(shown, target, payload)
             return
-        raise FileWriteError(f"{shown}: cannot be written ({_reason(exc)})") from None
+        raise FileWriteError(
+            "{path}: cannot be written ({reason})", path=shown, reason=_reason(exc)
+        ) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
@@ -98,7 +108,9 @@ def _replace(shown: Path, target: Path, payload: bytes, info: os.stat_result | N
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise FileWriteError(f"{shown}: cannot be written ({_reason(exc)})") from None
+        raise FileWriteError(
+            "{path}: cannot be written ({reason})", path=shown, reason=_reason(exc)
+        ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

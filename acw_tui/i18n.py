@@ -64,7 +64,9 @@ def choose_language(
     if option:
         chosen = language_of(option)
         if chosen is None:
-            raise LanguageError(f"--lang: no catalog for {option!r} (known: en, pl, es, zh)")
+            raise LanguageError(
+                "--lang: no catalog for {language} (known: en, pl, es, zh)", language=repr(option)
+            )
         return chosen
     environ = os.environ if environ is None else environ
     for tag in (configured, *(environ.get(name) for name in ENVIRONMENT)):
@@ -103,7 +105,11 @@ def use_language(language: str) -> None:
     """Show everything from now on in `language` (one of LANGUAGES)."""
     global _translations, _language
     if language not in LANGUAGES:
-        raise LanguageError(f"no catalog for {language!r} (known: {', '.join(LANGUAGES)})")
+        raise LanguageError(
+            "no catalog for {language} (known: {known})",
+            language=repr(language),
+            known=", ".join(LANGUAGES),
+        )
     _translations = load_translations(language)
     _language = language
 

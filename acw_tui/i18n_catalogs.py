@@ -46,6 +46,12 @@ ERROR_CLASSES = (
     "AuthFailed",
     "ConnectionLost",
     "BadEvent",  # a phone system's frame or event that cannot be used
+    "LanguageError",  # --lang names a language acw has no catalog for
+    "FileWriteError",  # a guide, template, export or report that cannot be written
+    "StoreError",  # the SQLite store: locked, damaged, newer, a missing record
+    "SyncError",  # acw sync: the settings, the hub's answers, a bundle to publish
+    "HubError",  # acw hub: its store, its sites and leads
+    "ReportError",  # a report's database or options (most are translated when raised)
 )
 KEYWORDS = {
     "_": None,

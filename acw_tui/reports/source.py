@@ -102,7 +102,9 @@ class ReportSource:
         except Exception as exc:  # sqlite3.Error or psycopg.Error: both become one line
             if self.dialect.name == "postgres":
                 self.conn.rollback()
-            raise ReportError(f"{self.label}: {_first_line(exc)}") from exc
+            raise ReportError(
+                "{where}: {reason}", where=self.label, reason=_first_line(exc)
+            ) from exc
         return rows
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from acw_tui.errors import Phrase
 from acw_tui.settings import paths
 from acw_tui.settings.config import Config, section
 from acw_tui.sync import SyncError
@@ -51,7 +52,14 @@ def sync_settings(config: Config) -> SyncSettings:
     ):
         value = getattr(settings, key)
         if not low <= value <= high:
-            raise SyncError(f"{where}.{key}: must be between {low:g} and {high:g}, got {value:g}")
+            raise SyncError(
+                "{where}.{key}: must be between {low} and {high}, got {value}",
+                where=where,
+                key=key,
+                low=format(low, "g"),
+                high=format(high, "g"),
+                value=format(value, "g"),
+            )
     return settings
 
 
@@ -78,22 +86,27 @@ def _checked_url(url: str, where: str, allow_plain_http: bool = False) -> str:
         problem = str(exc)
     else:
         if parts.scheme not in ("http", "https"):
-            problem = "expected http:// or https://"
+            problem = Phrase("expected http:// or https://")
         elif not parts.hostname:
-            problem = "no host name"
+            problem = Phrase("no host name")
     if not problem and (not (url.isascii() and url.isprintable()) or " " in url):
-        problem = "spaces, control characters or non-ASCII text"
+        problem = Phrase("spaces, control characters or non-ASCII text")
     shown = url if len(url) <= 80 else url[:77] + "..."
     shown = shown.encode("utf-8", "backslashreplace").decode()
     if problem:
         raise SyncError(
-            f"{where}: {shown!r} is not a hub URL ({problem}; e.g. https://hub.example.com)"
+            "{where}: {url} is not a hub URL ({problem}; e.g. https://hub.example.com)",
+            where=where,
+            url=repr(shown),
+            problem=problem,
         )
     if parts.scheme == "http" and not allow_plain_http and not is_loopback(parts.hostname or ""):
         raise SyncError(
-            f"{where}: {shown!r} would send the site's token and notes unencrypted to "
+            "{where}: {url} would send the site's token and notes unencrypted to "
             "another machine; use https:// (TLS in front of the hub), or set "
-            "allow_plain_http = true in [sync] on a network you trust"
+            "allow_plain_http = true in [sync] on a network you trust",
+            where=where,
+            url=repr(shown),
         )
     return url
 
@@ -102,8 +115,9 @@ def _checked_token(token: str, where: str) -> str:
     # A token goes into an HTTP header: printable ASCII without spaces, as the hub made it.
     if token and not (token.isascii() and token.isprintable() and " " not in token):
         raise SyncError(
-            f"{where}: not a hub token (tokens are printable ASCII without spaces, "
-            "as `acw hub site add` printed it)"
+            "{where}: not a hub token (tokens are printable ASCII without spaces, "
+            "as `acw hub site add` printed it)",
+            where=where,
         )
     return token
 
@@ -113,8 +127,8 @@ def hub_url(config: Config, given: str | None) -> str:
     url, where = _from(given, "--hub", "ACW_HUB_URL", settings, "hub_url")
     if not url:
         raise SyncError(
-            "no hub named: pass --hub URL, set ACW_HUB_URL, or hub_url in [sync] of "
-            f"{config.path or paths.config_file()}"
+            "no hub named: pass --hub URL, set ACW_HUB_URL, or hub_url in [sync] of {path}",
+            path=config.path or paths.config_file(),
         )
     return _checked_url(url, where, settings.allow_plain_http)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acw_tui.core.ids import warm_up as warm_up_ids
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, Phrase
 from acw_tui.store import migrations
 
 if TYPE_CHECKING:
@@ -47,26 +47,39 @@ def is_damage(exc: sqlite3.Error) -> bool:
 def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
     """SQLite's error as one StoreError naming the file (StoreDamaged for damage)."""
     kind = StoreDamaged if is_damage(exc) else StoreError
-    return kind(describe_sqlite_error(exc, path))
+    described = describe_sqlite_error(exc, path)
+    return kind(described.template, **described.params)
 
 
-def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
+def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> Phrase:
+    """SQLite's error in a line naming the file (in English; in the reader's language
+    where it is shown)."""
     text = str(exc)
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
-        return f"{path}: database is locked by another program (waited {BUSY_TIMEOUT_MS // 1000} s)"
+        return Phrase(
+            "{path}: database is locked by another program (waited {seconds} s)",
+            path=path,
+            seconds=BUSY_TIMEOUT_MS // 1000,
+        )
     if is_damage(exc):
-        return (
-            f"{path}: the database file is damaged ({text}); "
-            "run `acw db check`, restore a backup, or move the file aside"
+        return Phrase(
+            "{path}: the database file is damaged ({reason}); "
+            "run `acw db check`, restore a backup, or move the file aside",
+            path=path,
+            reason=text,
         )
     if "readonly" in lowered or "read-only" in lowered:
-        return f"{path}: the database cannot be written (read-only file or folder)"
+        return Phrase(
+            "{path}: the database cannot be written (read-only file or folder)", path=path
+        )
     if "unable to open" in lowered:
-        return f"{path}: the database cannot be opened (missing folder or no permission)"
+        return Phrase(
+            "{path}: the database cannot be opened (missing folder or no permission)", path=path
+        )
     if "full" in lowered:
-        return f"{path}: the disk is full; the last change was not saved"
-    return f"{path}: {text}"
+        return Phrase("{path}: the disk is full; the last change was not saved", path=path)
+    return Phrase("{where}: {reason}", where=path, reason=text)
 
 
 class Store:
@@ -193,7 +206,11 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"{path.parent}: cannot create the data folder ({exc.strerror})") from exc
+        raise StoreError(
+            "{path}: cannot create the data folder ({reason})",
+            path=path.parent,
+            reason=exc.strerror,
+        ) from exc
     try:
         conn = connect(path)
     except sqlite3.Error as exc:
@@ -207,8 +224,11 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
             version = migrations.schema_version(conn)
             if version > migrations.LATEST:
                 raise StoreError(
-                    f"{path}: schema version {version} is newer than this acw "
-                    f"understands ({migrations.LATEST}); upgrade acw"
+                    "{path}: schema version {version} is newer than this acw "
+                    "understands ({latest}); upgrade acw",
+                    path=path,
+                    version=version,
+                    latest=migrations.LATEST,
                 )
             if migrate and version < migrations.LATEST:
                 migrations.migrate(store)

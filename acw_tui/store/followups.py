@@ -70,7 +70,9 @@ class FollowupRepository:
     def get(self, followup_id: str) -> Followup:
         found = self._query("WHERE f.id = ?", [followup_id])
         if not found:
-            raise StoreError(f"{self.store.path}: no follow-up with id {followup_id}")
+            raise StoreError(
+                "{path}: no follow-up with id {id}", path=self.store.path, id=followup_id
+            )
         return found[0]
 
     def for_wrapup(self, wrapup_id: str) -> list[Followup]:

@@ -52,7 +52,7 @@ class WrapupRepository:
     def get(self, wrapup_id: str) -> Wrapup:
         found = self._query("WHERE w.id = ?", [wrapup_id])
         if not found:
-            raise StoreError(f"{self.store.path}: no wrap-up with id {wrapup_id}")
+            raise StoreError("{path}: no wrap-up with id {id}", path=self.store.path, id=wrapup_id)
         return found[0]
 
     def for_call(self, call_id: str) -> Wrapup | None:

@@ -50,6 +50,7 @@ from tenacity import (
 )
 
 from acw_tui.core.json_text import parse_json
+from acw_tui.errors import N_, Phrase
 from acw_tui.settings.config import Config
 from acw_tui.store import Store
 from acw_tui.sync import SyncError, content, quarantine, site_state
@@ -74,8 +75,9 @@ Progress = Callable[[int, int], None]
 class Transient(Exception):
     """A failure a retry may cure (time-out, hub down, 5xx, 429)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reason: Phrase, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason  # how the hub failed, in the reader's language where shown
         self.retry_after = retry_after
 
 
@@ -91,7 +93,12 @@ class RecordsRefused(SyncError):
     """403 or 422 naming records of the batch (`records`; empty: "some record, send fewer")."""
 
     def __init__(self, url: str, status: int, detail: str, records: list[dict[str, Any]]) -> None:
-        super().__init__(f"hub {url} refused the request ({status}: {detail})")
+        super().__init__(
+            N_("hub {url} refused the request ({status}: {detail})"),
+            url=url,
+            status=status,
+            detail=detail,
+        )
         self.status = status
         self.detail = detail
         self.records = records
@@ -101,7 +108,9 @@ class TooLarge(SyncError):
     """413: the hub will not take a batch this big (a SyncError where nobody splits)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(f"the hub refused the request as too large (413: {detail})")
+        super().__init__(
+            N_("the hub refused the request as too large (413: {detail})"), detail=detail
+        )
         self.detail = detail
 
 
@@ -126,7 +135,7 @@ class HubClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if not url.startswith(("http://", "https://")):
-            raise SyncError(f"hub URL {url!r} must start with http:// or https://")
+            raise SyncError("hub URL {url} must start with http:// or https://", url=repr(url))
         if not token:
             raise SyncError("no hub token: pass --token, set ACW_HUB_TOKEN or [sync] token")
         self.url = url.rstrip("/")
@@ -151,9 +160,13 @@ class HubClient:
             if 0 < left < exc.retry_after:
                 # Waiting as asked would outlast the retry time: say so now, honestly.
                 raise SyncError(
-                    f"hub {self.url} {exc} and asks to retry in {exc.retry_after:g} s, "
-                    f"later than the {self.retry_for:g} s of retrying allowed; gave up. "
-                    "Nothing is lost: local work goes on and the next `acw sync` resumes"
+                    "hub {url} {reason} and asks to retry in {retry_after} s, "
+                    "later than the {retry_for} s of retrying allowed; gave up. "
+                    "Nothing is lost: local work goes on and the next `acw sync` resumes",
+                    url=self.url,
+                    reason=exc.reason,
+                    retry_after=format(exc.retry_after, "g"),
+                    retry_for=format(self.retry_for, "g"),
                 )
             return min(max(backoff, exc.retry_after), 30.0)
         return backoff
@@ -178,22 +191,32 @@ class HubClient:
             return retrying(self._once, method, path, **kwargs)
         except Transient as exc:
             raise SyncError(
-                f"hub {self.url} {exc}; gave up after {self.retry_for:g} s. "
-                "Nothing is lost: local work goes on and the next `acw sync` resumes"
+                "hub {url} {reason}; gave up after {retry_for} s. "
+                "Nothing is lost: local work goes on and the next `acw sync` resumes",
+                url=self.url,
+                reason=exc.reason,
+                retry_for=format(self.retry_for, "g"),
             ) from None
 
     def _once(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.TimeoutException:
-            raise Transient("did not answer in time") from None
+            raise Transient(Phrase("did not answer in time")) from None
         except httpx.TransportError as exc:
-            raise Transient(f"is unreachable ({type(exc).__name__}: {exc})") from None
+            raise Transient(
+                Phrase(
+                    "is unreachable ({kind}: {detail})", kind=type(exc).__name__, detail=str(exc)
+                )
+            ) from None
         status = response.status_code
         if status == 429 or status >= 500:
             retry_after = response.headers.get("retry-after", "")
+            detail = _detail(response).rstrip()
             raise Transient(
-                f"answered {status} {_detail(response)}".rstrip(),
+                Phrase("answered {status} {detail}", status=status, detail=detail)
+                if detail
+                else Phrase("answered {status}", status=status),
                 float(retry_after) if retry_after.replace(".", "", 1).isdigit() else None,
             )
         if status == 409:
@@ -201,7 +224,9 @@ class HubClient:
                 mark = int(parse_json(response.content)["mark"])
             except (ValueError, KeyError, TypeError):
                 raise SyncError(
-                    f"hub {self.url} refused the request (409: {_detail(response)})"
+                    "hub {url} refused the request (409: {detail})",
+                    url=self.url,
+                    detail=_detail(response),
                 ) from None
             raise Conflict(mark)
         if status == 413:
@@ -216,11 +241,18 @@ class HubClient:
                 raise RecordsRefused(self.url, status, _detail(response), named)
         if status == 401:
             raise SyncError(
-                f"hub {self.url} refused the token (401: {_detail(response)}); "
-                "ask the hub admin for the site's current token (`acw hub token rotate`)"
+                "hub {url} refused the token (401: {detail}); "
+                "ask the hub admin for the site's current token (`acw hub token rotate`)",
+                url=self.url,
+                detail=_detail(response),
             )
         if status >= 400:
-            raise SyncError(f"hub {self.url} refused the request ({status}: {_detail(response)})")
+            raise SyncError(
+                "hub {url} refused the request ({status}: {detail})",
+                url=self.url,
+                status=status,
+                detail=_detail(response),
+            )
         return response
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -229,8 +261,10 @@ class HubClient:
             return parse_json(response.content)
         except ValueError:
             raise SyncError(
-                f"hub {self.url} answered something that is not JSON on {path}; "
-                "is the URL really an acw hub?"
+                "hub {url} answered something that is not JSON on {path}; "
+                "is the URL really an acw hub?",
+                url=self.url,
+                path=path,
             ) from None
 
     def mark(self) -> int:
@@ -242,7 +276,9 @@ class HubClient:
         try:
             return str(data["site"]), int(data["mark"])
         except (KeyError, TypeError, ValueError):
-            raise SyncError(f"hub {self.url} answered a mark that is not a number") from None
+            raise SyncError(
+                "hub {url} answered a mark that is not a number", url=self.url
+            ) from None
 
     def send_batch(
         self, key: str, body: bytes, on_written: Callable[[], None] | None = None
@@ -262,7 +298,7 @@ class HubClient:
             extensions={"trace": trace},
         )
         if not isinstance(data, dict) or not isinstance(data.get("mark"), int):
-            raise SyncError(f"hub {self.url} answered a batch without a mark")
+            raise SyncError("hub {url} answered a batch without a mark", url=self.url)
         return data
 
     def content_index(self) -> dict[str, Any]:
@@ -272,7 +308,9 @@ class HubClient:
     def content(self, kind: str, release: int) -> dict[str, Any]:
         data = self.json("GET", f"{API}/content/{kind}/{release}")
         if not isinstance(data, dict):
-            raise SyncError(f"hub {self.url} answered a malformed {kind} release")
+            raise SyncError(
+                "hub {url} answered a malformed {kind} release", url=self.url, kind=kind
+            )
         return data
 
     def publish(self, kind: str, files: dict[str, str], version: int | None) -> dict[str, Any]:
@@ -290,7 +328,9 @@ class HubClient:
                 headers={"content-type": "application/json"},
             )
         except TooLarge as exc:
-            raise SyncError(f"the hub refused the bundle as too large ({exc.detail})") from None
+            raise SyncError(
+                "the hub refused the bundle as too large ({detail})", detail=exc.detail
+            ) from None
         except Conflict:
             raise SyncError("the hub refused the bundle (409)") from None
         return data
@@ -529,18 +569,24 @@ class Syncer:
         state = site_state.load_state(self.store)
         if hub_mark > site_state.last_seq(self.store):
             raise SyncError(
-                f"hub {self.client.url} holds records up to {hub_mark} from this site, more than "
-                f"this store ever wrote ({site_state.last_seq(self.store)}): is it a restored or new "
-                "store using an old site's token? Ask the hub admin for a new site name"
+                "hub {url} holds records up to {mark} from this site, more than "
+                "this store ever wrote ({last}): is it a restored or new "
+                "store using an old site's token? Ask the hub admin for a new site name",
+                url=self.client.url,
+                mark=hub_mark,
+                last=site_state.last_seq(self.store),
             )
         if hub_mark < state.acked_seq:
             if self._requeued:
                 # A hub restored from a backup loses records once; losing them again
                 # within one run means it does not keep what it acknowledges.
                 raise SyncError(
-                    f"hub {self.client.url} went back to mark {hub_mark} a second time in this "
-                    f"run (this site had {state.acked_seq} acknowledged): it is not keeping "
-                    "what it acknowledges. Nothing is lost here; ask the hub admin to check it"
+                    "hub {url} went back to mark {mark} a second time in this "
+                    "run (this site had {acked} acknowledged): it is not keeping "
+                    "what it acknowledges. Nothing is lost here; ask the hub admin to check it",
+                    url=self.client.url,
+                    mark=hub_mark,
+                    acked=state.acked_seq,
                 )
             self._requeued = True
             summary.resent_after_hub_loss += site_state.hub_lost_records(self.store, hub_mark)
@@ -620,14 +666,21 @@ class Syncer:
             self._deadline = time.monotonic() + self.client.retry_for
         if mark > last:
             raise SyncError(
-                f"hub {self.client.url} acknowledged up to {mark} for a batch ending at {last}; "
-                "nothing was dropped here (it would lose records the hub was never sent)"
+                "hub {url} acknowledged up to {mark} for a batch ending at {last}; "
+                "nothing was dropped here (it would lose records the hub was never sent)",
+                url=self.client.url,
+                mark=mark,
+                last=last,
             )
         if stalls > MAX_STALLS or time.monotonic() > self._deadline:
             raise SyncError(
-                f"hub {self.client.url} answered {stalls} batch(es) ending at {last} but its mark "
-                f"stayed at {mark}: it is not keeping what it accepts. Nothing is lost here; "
-                "ask the hub admin to check its store, then run `acw sync` again"
+                "hub {url} answered {stalls} batch(es) ending at {last} but its mark "
+                "stayed at {mark}: it is not keeping what it accepts. Nothing is lost here; "
+                "ask the hub admin to check its store, then run `acw sync` again",
+                url=self.client.url,
+                stalls=stalls,
+                last=last,
+                mark=mark,
             )
         self.client.count_retry()
         time.sleep(min(0.1 * 2**stalls, 2.0, max(0.0, self._deadline - time.monotonic())))
@@ -641,9 +694,11 @@ class Syncer:
         if self.site_id is not None and self.site_id != self.site:
             # Otherwise every record would be set aside as another site's.
             raise SyncError(
-                f"the hub knows this token as site {self.site!r}, but this store's site_id is "
-                f"{self.site_id!r}: set site_id in config.toml to the name the hub admin "
-                "registered (or use that site's token)"
+                "the hub knows this token as site {site}, but this store's site_id is "
+                "{site_id}: set site_id in config.toml to the name the hub admin "
+                "registered (or use that site's token)",
+                site=repr(self.site),
+                site_id=repr(self.site_id),
             )
         after = self.reconcile(hub_mark, summary)
         total = site_state.unsynced(self.store)
@@ -723,8 +778,10 @@ class Syncer:
                 conflicts += 1
                 if conflicts > MAX_CONFLICTS:
                     raise SyncError(
-                        f"hub {self.client.url} keeps moving its mark ({outcome.mark}): "
-                        "is another `acw sync` of this site running on another machine?"
+                        "hub {url} keeps moving its mark ({mark}): "
+                        "is another `acw sync` of this site running on another machine?",
+                        url=self.client.url,
+                        mark=outcome.mark,
                     )
                 site_state.forget_inflight(self.store)
                 after = self.reconcile(outcome.mark, summary)
@@ -790,7 +847,7 @@ class Syncer:
                 bundle = self.client.content(kind, release)
                 files = content.verify(kind, bundle, entry.get("checksum"))
             except SyncError as exc:
-                summary.content_errors.append(str(exc))
+                summary.content_errors.append(Phrase.of_error(exc))
                 continue
             content.apply_bundle(
                 kind,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
+from acw_tui.errors import Phrase
 from acw_tui.settings import paths
 from acw_tui.sync import SyncError
 from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, check_file_name
@@ -42,33 +43,43 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
             if path.is_file() and not any(p.startswith(".") for p in path.relative_to(source).parts)
         }
     else:
-        raise SyncError(f"{source}: no such file or folder to publish")
+        raise SyncError("{source}: no such file or folder to publish", source=source)
     if not found:
-        raise SyncError(f"{source}: nothing to publish (looked for {', '.join(PATTERNS[kind])})")
+        raise SyncError(
+            "{source}: nothing to publish (looked for {patterns})",
+            source=source,
+            patterns=", ".join(PATTERNS[kind]),
+        )
     files: dict[str, str] = {}
     for name, path in sorted(found.items()):
         why = check_file_name(name)
         if why:
-            raise SyncError(f"{path}: {why}")
+            raise SyncError("{where}: {reason}", where=path, reason=why)
         try:
             files[name] = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise SyncError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+            raise SyncError(
+                "{path}: not UTF-8 text (byte {byte})", path=path, byte=exc.start
+            ) from None
     if kind != "shorthand":
         if not any(name.endswith(".j2") for name in files):
-            raise SyncError(f"{source}: no *.j2 template to publish")
+            raise SyncError("{source}: no *.j2 template to publish", source=source)
         return files, None
     versions = []
     for name, text in files.items():
         try:
             data = parse_toml(text)
         except TOMLDecodeError as exc:
-            raise SyncError(f"{found[name]}: malformed TOML: {exc}") from None
+            raise SyncError(
+                "{path}: malformed TOML: {error}", path=found[name], error=str(exc)
+            ) from None
         version = (
             data.get("guide", {}).get("version") if isinstance(data.get("guide"), dict) else None
         )
         if not isinstance(version, int) or isinstance(version, bool):
-            raise SyncError(f"{found[name]}: [guide] version must be a whole number to publish")
+            raise SyncError(
+                "{path}: [guide] version must be a whole number to publish", path=found[name]
+            )
         versions.append(version)
     return files, max(versions)
 
@@ -146,22 +157,35 @@ def local_release(kind: str) -> int:
 
 def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> dict[str, str]:
     """The bundle's files, if they match the checksum it came with (and the index's)."""
-    label = KIND_LABELS.get(kind, kind)
+    label = Phrase(KIND_LABELS.get(kind, kind))  # shown in the reader's language
     files = bundle.get("files")
     release = bundle.get("release")
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-        raise SyncError(f"{label} release {release} from the hub is malformed; nothing applied")
+        raise SyncError(
+            "{label} release {release} from the hub is malformed; nothing applied",
+            label=label,
+            release=release,
+        )
     actual = bundle_checksum(files)
     for claimed in (bundle.get("checksum"), expected):
         if claimed is not None and claimed != actual:
             raise SyncError(
-                f"{label} release {release} from the hub failed its checksum "
-                f"(expected {claimed}, got {actual}); kept the current version"
+                "{label} release {release} from the hub failed its checksum "
+                "(expected {expected}, got {actual}); kept the current version",
+                label=label,
+                release=release,
+                expected=claimed,
+                actual=actual,
             )
     for name in files:
         why = check_file_name(name)
         if why:
-            raise SyncError(f"{label} release {release}: {why}; nothing applied")
+            raise SyncError(
+                "{label} release {release}: {reason}; nothing applied",
+                label=label,
+                release=release,
+                reason=why,
+            )
     return files
 
 

@@ -64,11 +64,11 @@ class HubDatabase:
             if url.startswith("sqlite:///"):
                 raw = unquote(url[len("sqlite:///") :])
             if not raw:
-                raise HubError(f"{url}: no file named (use sqlite:///path/hub.db)")
+                raise HubError("{url}: no file named (use sqlite:///path/hub.db)", url=url)
             self.path = Path(raw).expanduser()
         else:
             raise HubError(
-                f"{url}: unknown hub store (use sqlite:///path/hub.db or postgresql://…)"
+                "{url}: unknown hub store (use sqlite:///path/hub.db or postgresql://…)", url=url
             )
         self._local = threading.local()
         # SQLite takes one writer at a time, so this process writes through one
@@ -98,7 +98,9 @@ class HubDatabase:
             try:
                 return psycopg.connect(self.url, connect_timeout=10)
             except psycopg.Error as exc:
-                raise HubError(f"{self.describe()}: cannot connect ({exc})") from exc
+                raise HubError(
+                    "{store}: cannot connect ({reason})", store=self.describe(), reason=str(exc)
+                ) from exc
         assert self.path is not None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +118,9 @@ class HubDatabase:
             # cost about a sixth of applying a batch. Each 64 MiB keeps the WAL bounded.
             conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         except (sqlite3.Error, OSError) as exc:
-            raise HubError(f"{self.describe()}: cannot open ({exc})") from exc
+            raise HubError(
+                "{store}: cannot open ({reason})", store=self.describe(), reason=str(exc)
+            ) from exc
         return conn
 
     def _connection(self) -> Any:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from acw_tui.errors import N_
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_db import HubDatabase, Tx
 from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum
@@ -225,7 +226,9 @@ class HubStore:
             raise
         except Exception as exc:
             raise HubError(
-                f"{self.db.describe()}: not a hub store yet ({exc}); run `acw hub init --db URL`"
+                "{store}: not a hub store yet ({reason}); run `acw hub init --db URL`",
+                store=self.db.describe(),
+                reason=str(exc),
             ) from exc
 
     # -- sites, leads, tokens -----------------------------------------------------------
@@ -239,8 +242,12 @@ class HubStore:
         with self.db.transaction() as tx:
             if tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
                 raise HubError(
-                    f"{role} {name!r} already exists on {self.db.describe()}; "
-                    f"use `acw hub token rotate {name}`" + (" --lead" if role == "lead" else "")
+                    N_("lead {name} already exists on {store}; use `{command}`")
+                    if role == "lead"
+                    else N_("site {name} already exists on {store}; use `{command}`"),
+                    name=repr(name),
+                    store=self.db.describe(),
+                    command=f"acw hub token rotate {name}" + (" --lead" if role == "lead" else ""),
                 )
             if role == "site":
                 tx.execute(
@@ -259,7 +266,13 @@ class HubStore:
         token = new_token()
         with self.db.transaction() as tx:
             if not tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
-                raise HubError(f"no {role} named {name!r} on {self.db.describe()}")
+                raise HubError(
+                    N_("no lead named {name} on {store}")
+                    if role == "lead"
+                    else N_("no site named {name} on {store}"),
+                    name=repr(name),
+                    store=self.db.describe(),
+                )
             tx.execute("DELETE FROM hub_tokens WHERE role = ? AND name = ?", [role, name])
             tx.execute(
                 "INSERT INTO hub_tokens (token_hash, role, name, created_at) VALUES (?, ?, ?, ?)",

@@ -37,17 +37,26 @@ class SyncLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise SyncError(f"{self.path}: cannot open the sync lock ({exc.strerror})") from None
+            raise SyncError(
+                "{path}: cannot open the sync lock ({reason})", path=self.path, reason=exc.strerror
+            ) from None
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
                 os.close(fd)
-                raise SyncError(
-                    "another `acw sync` of this store is running"
-                    + (f" (process {holder})" if holder.isdigit() else "")
-                    + "; it sends everything, so there is nothing to do here"
+                raise (
+                    SyncError(
+                        "another `acw sync` of this store is running (process {process}); "
+                        "it sends everything, so there is nothing to do here",
+                        process=holder,
+                    )
+                    if holder.isdigit()
+                    else SyncError(
+                        "another `acw sync` of this store is running; "
+                        "it sends everything, so there is nothing to do here"
+                    )
                 ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
