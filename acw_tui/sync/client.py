@@ -49,6 +49,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.core.json_text import parse_json
 from acw_tui.errors import N_, Phrase
 from acw_tui.settings.config import Config
@@ -217,7 +218,7 @@ class HubClient:
                 Phrase("answered {status} {detail}", status=status, detail=detail)
                 if detail
                 else Phrase("answered {status}", status=status),
-                float(retry_after) if retry_after.replace(".", "", 1).isdigit() else None,
+                float(retry_after) if is_number_text(retry_after.replace(".", "", 1)) else None,
             )
         if status == 409:
             try:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import Phrase
 from acw_tui.settings import paths
@@ -152,7 +153,7 @@ def local_release(kind: str) -> int:
     except OSError:
         return 0
     stem = Path(name).name
-    return int(stem[1:]) if stem.startswith("r") and stem[1:].isdigit() else 0
+    return int(stem[1:]) if stem.startswith("r") and is_number_text(stem[1:]) else 0
 
 
 def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> dict[str, str]:

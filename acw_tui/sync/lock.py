@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.sync import SyncError
 
 try:
@@ -52,7 +53,7 @@ class SyncLock:
                         "it sends everything, so there is nothing to do here",
                         process=holder,
                     )
-                    if holder.isdigit()
+                    if is_number_text(holder)
                     else SyncError(
                         "another `acw sync` of this store is running; "
                         "it sends everything, so there is nothing to do here"

@@ -104,3 +104,15 @@ def test_toml_is_parsed_in_one_place() -> None:
     # the TOMLDecodeError every loader names with its file and line.
     found = offenders("", ("tomli", "tomllib"))
     assert found and all(line.startswith("core/toml_text.py:") for line in found)
+
+
+def test_digit_strings_are_read_as_ascii_digits() -> None:
+    # "²".isdigit() holds but int("²") raises: outside text (a phone system's header, a
+    # hub's answer) is tested with core.inputs.is_number_text before int() reads it.
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".isdigit()" in line
+    ]
+    assert len(found) == 1 and found[0].startswith("core/inputs.py:")

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from acw_tui.core.inputs import is_number_text
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -48,7 +50,7 @@ def _discover() -> tuple[Migration, ...]:
     found = [
         Migration(int(info.name[1:5]), info.name[6:], info.name)
         for info in pkgutil.iter_modules(__path__)
-        if info.name.startswith("m") and info.name[1:5].isdigit()
+        if info.name.startswith("m") and is_number_text(info.name[1:5])
     ]
     found.sort(key=lambda m: m.number)
     numbers = [m.number for m in found]
