@@ -98,6 +98,46 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_GAPS = str.maketrans("", "", " \u00a0\u202f'\u2019")  # what groups digits (1 000, 1'000)
+
+
+def _number(typed: str) -> int | float:
+    """A number as an agent writes it, with either mark as the decimal one: 1 200, 12,50,
+    1,500.50, 1.500,50. One mark followed by three digits (1,500) is fifteen hundred in
+    English and one and a half in Polish: it is asked again, never read a thousand times
+    off."""
+    text = typed.strip().translate(_GAPS)
+    sign, digits = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
+    marks = [c for c in digits if c in ".,"]
+    shown = repr(typed.strip()[:30])
+    if not marks and digits.isascii() and digits.isdigit():
+        return int(sign + digits)
+    if len(set(marks)) == 2:  # the last mark is the decimal one, the other groups
+        point = marks[-1]
+        group = "," if point == "." else "."
+        whole, _, fraction = digits.rpartition(point)
+        if re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+", whole) and re.fullmatch(
+            r"\d+", fraction, re.ASCII
+        ):
+            return float(f"{sign}{whole.replace(group, '')}.{fraction}")
+    elif len(marks) > 1:  # one mark, many times: it groups thousands
+        mark = re.escape(marks[0])
+        if re.fullmatch(rf"\d{{1,3}}(?:{mark}\d{{3}})+", digits, re.ASCII):
+            return int(sign + digits.replace(marks[0], ""))
+    elif marks:
+        if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", digits, re.ASCII):
+            raise ValueProblem(
+                "{value} could be a whole number or a fraction: write it without a "
+                "thousands separator ({whole} or {fraction})",
+                value=shown,
+                whole=sign + digits.replace(marks[0], ""),
+                fraction=sign + digits.replace(",", "."),
+            )
+        if re.fullmatch(r"\d*[.,]\d+", digits, re.ASCII):
+            return float(sign + digits.replace(",", "."))
+    raise ValueProblem("{value} is not a number", value=shown)
+
+
 def check_value(
     spec: FieldSpec, value: Any, now: datetime | None = None, zone: tzinfo | None = None
 ) -> Any:
@@ -119,12 +159,7 @@ def check_value(
             raise ValueProblem("expected a number")
         if isinstance(value, int | float):
             return value
-        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-        if re.match(r"^[-+]?\d+$", text):
-            return int(text)
-        if re.match(r"^[-+]?\d*[.,]\d+$", text):
-            return float(text.replace(",", "."))
-        raise ValueProblem("{value} is not a number", value=repr(str(value).strip()[:30]))
+        return _number(str(value))
     if not isinstance(value, str):
         raise ValueProblem("expected text, got {kind}", kind=type(value).__name__)
     text = "".join(ch for ch in value if ch not in RESERVED_CHARS)
