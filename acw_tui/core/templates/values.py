@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from acw_tui.core.inputs import is_number_text
 from acw_tui.core.templates.model import FieldSpec, FieldType
 from acw_tui.errors import Phrase, fill
 
@@ -110,7 +111,7 @@ def _number(typed: str) -> int | float:
     sign, digits = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
     marks = [c for c in digits if c in ".,"]
     shown = repr(typed.strip()[:30])
-    if not marks and digits.isascii() and digits.isdigit():
+    if not marks and is_number_text(digits):
         return int(sign + digits)
     if len(set(marks)) == 2:  # the last mark is the decimal one, the other groups
         point = marks[-1]
