@@ -13,7 +13,7 @@ crash report while the notes are saved, and the screen goes on.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.geometry import Offset
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList
 
@@ -287,8 +288,14 @@ class AcwApp(LastResort):
             lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what=_("log-in")
         )
 
+    def tell_screens(self, news: Callable[[], Message]) -> None:
+        """Tell every open screen, not only the one on top: the ACW screen under the
+        history or a dialog must hear of its wrap-up's time-out, draft and pending list."""
+        for screen in self.screen_stack:
+            screen.post_message(news())
+
     def _state_changed(self) -> None:
-        self.screen.post_message(AgentStateChanged())
+        self.tell_screens(AgentStateChanged)
 
     def poll_store(self) -> None:
         version = self.calls.read(self.desk.data_version, what=_("watching the store"))
@@ -304,7 +311,7 @@ class AcwApp(LastResort):
         known = {w.id for w in self._pending}
         new = [w for w in pending if w.id not in known]
         self._pending = pending
-        self.screen.post_message(PendingChanged(pending))
+        self.tell_screens(lambda: PendingChanged(pending))
         if new:
             if isinstance(self.screen, ReadyScreen):
                 self.show_wrapup(new[0])
@@ -346,11 +353,11 @@ class AcwApp(LastResort):
             self._saving.discard(wrapup_id)
             if stored:
                 self.drafts.saved(wrapup_id, version)
-                self.screen.post_message(DraftSaved(wrapup_id))
+                self.tell_screens(lambda: DraftSaved(wrapup_id))
 
         def refused(error: AcwError) -> None:
             self._saving.discard(wrapup_id)
-            self.screen.post_message(DraftSaved(wrapup_id, said(error)))
+            self.tell_screens(lambda: DraftSaved(wrapup_id, said(error)))
             self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
         self.calls.write(
@@ -387,7 +394,7 @@ class AcwApp(LastResort):
         def ended(wrapups: list[Wrapup]) -> None:
             self._timeouts_checking = False
             for wrapup in wrapups:
-                self.screen.post_message(WrapupChanged(wrapup))
+                self.tell_screens(lambda w=wrapup: WrapupChanged(w))
             if wrapups:
                 self.notify(
                     _(
@@ -443,7 +450,7 @@ class AcwApp(LastResort):
         )
         self.notify(text.format(call=done.call.external_id), title=_("Finished"), markup=False)
         if early:
-            self.screen.post_message(AgentStateChanged())
+            self.tell_screens(AgentStateChanged)
         pending = self.calls.read(self.desk.pending) or []
         self._pending = pending
         if pending:

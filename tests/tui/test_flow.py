@@ -222,3 +222,27 @@ async def test_every_action_is_in_the_command_palette(make_app, hook) -> None:
         titles = " ".join(c.title for c in app.get_system_commands(app.screen))
         for action in ("Call ended", "Pending", "History", "Break", "Finish", "Extend", "Quit"):
             assert action in titles
+
+
+async def test_a_timeout_while_another_screen_is_on_top_reaches_the_wrapups_screen(
+    make_app, hook, clock
+) -> None:
+    # The time-out is stored while the history (or the extend dialog) covers the ACW
+    # screen; back on it, the timer has stopped and says so.
+    app = make_app("timeout_seconds = 60")
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-1")
+        await wait_for(pilot, acw_open(app))
+        acw = app.screen
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.screen is not acw)
+        clock.advance(61)
+        await wait_for(pilot, lambda: app.desk.wrapups.pending()[0].timed_out)
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is acw)
+        await wait_for(pilot, lambda: acw.query_one(AcwTimer).timed_out)
+        assert acw.wrapup.timed_out
+        await pilot.pause(0.1)
+        # Said in one short line: the timer leaves its row to the call and pending list.
+        assert acw.query_one(AcwTimer).outer_size.width <= 44

@@ -85,14 +85,17 @@ class AcwTimer(Vertical):
             target.update(text)
 
     def target_text(self) -> str:
-        level = self.policy.level(self.elapsed)
-        target = format_duration(self.policy.target_seconds)
-        parts = [_(TARGET_LINES[level]).format(time=target)]
-        limit = self.policy.timeout_after(self.extensions)
         if self.timed_out:
-            parts.append(_("ACW TIMED OUT — note kept as a draft"))
-        elif limit is not None:
-            parts.append(_("time-out {time}").format(time=format_duration(limit)))
+            # Said alone (past the target goes without saying): the timer is as wide as
+            # this line, and the call details and pending list share its row.
+            parts = [_("ACW TIMED OUT — note kept as a draft")]
+        else:
+            level = self.policy.level(self.elapsed)
+            target = format_duration(self.policy.target_seconds)
+            parts = [_(TARGET_LINES[level]).format(time=target)]
+            limit = self.policy.timeout_after(self.extensions)
+            if limit is not None:
+                parts.append(_("time-out {time}").format(time=format_duration(limit)))
         if self.extensions:
             parts.append(_("extended ×{count}").format(count=self.extensions))
         return "  ·  ".join(parts)
