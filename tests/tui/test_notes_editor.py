@@ -124,6 +124,21 @@ async def test_enter_is_a_delimiter_and_the_newline_is_kept() -> None:
         assert editor(app).cursor_location == (1, 4)
 
 
+async def test_tab_after_shorthand_expands_and_is_kept_as_acw_expand_does() -> None:
+    # SPEC §3 rule 1: Tab is a delimiter. After a token it expands it (and stays, as
+    # `acw expand` keeps it); with nothing to expand it moves on, as everywhere.
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "cx")
+        await pilot.press("tab")
+        assert editor(app).text == "customer\t"
+        assert app.focused is editor(app)
+        await type_text(pilot, "ok")
+        await pilot.press("tab")
+        assert editor(app).text == "customer\tok"
+        assert app.focused is not editor(app)
+
+
 async def test_a_token_inside_a_word_does_not_fire() -> None:
     app = EditorApp()
     async with app.run_test() as pilot:

@@ -292,6 +292,8 @@ class NotesEditor(TextArea, inherit_bindings=False):
             self.call_next(self._after_keystroke)
             return
         char = "\n" if event.key == "enter" else event.character if event.is_printable else None
+        if event.key == "tab" and self._expands("\t"):
+            char = "\t"  # a delimiter after a token (SPEC §3); else Tab moves focus on
         if (
             char is not None
             and char in self._guide.delimiter_set
@@ -309,6 +311,16 @@ class NotesEditor(TextArea, inherit_bindings=False):
         row, column = self.cursor_location
         start = max(0, column - self._guide.context_chars)
         return row, start, self.document[row][start:column]
+
+    def _expands(self, char: str) -> bool:
+        """Typing `char` here would expand the token before the cursor."""
+        if not (self.selection.is_empty and self._guide.entries):
+            return False
+        row, offset, before = self._line_before_cursor()
+        found = decide_expansion(before, char, self._guide, self._current_fill_ins())
+        return found is not None and not self._book.is_suppressed(
+            (row, offset + found.start), found.typed
+        )
 
     def _type_delimiter(self, char: str) -> None:
         row, offset, before = self._line_before_cursor()
