@@ -62,6 +62,7 @@ from acw_tui.sync.protocol import (
     BATCH_RECORDS,
     CONTENT_KINDS,
     KIND_LABELS,
+    MAX_BODY_BYTES,
     OutboxEntry,
     batch_body,
 )
@@ -123,6 +124,11 @@ def _detail(response: httpx.Response) -> str:
     return str(data.get("detail", "")) if isinstance(data, dict) else ""
 
 
+# The largest answer a hub gives is a content bundle, which it takes only up to its
+# request limit; anything far past that is not a hub.
+MAX_ANSWER_BYTES = 4 * MAX_BODY_BYTES
+
+
 class HubClient:
     """HTTP to one hub with one token; retries what can be retried."""
 
@@ -140,6 +146,7 @@ class HubClient:
         if not token:
             raise SyncError("no hub token: pass --token, set ACW_HUB_TOKEN or [sync] token")
         self.url = url.rstrip("/")
+        self.timeout = timeout
         self.retry_for = retry_for
         self.retries = 0
         self._counting = threading.Lock()  # batches are sent from two threads at once
@@ -199,9 +206,38 @@ class HubClient:
                 retry_for=format(self.retry_for, "g"),
             ) from None
 
+    def _fetch(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The whole answer, within the time-out and MAX_ANSWER_BYTES. httpx times each
+        read on its own, so a hub sending a byte a second, or sending without end, would
+        otherwise hold the sync (and its lock) as long as it liked."""
+        deadline = time.monotonic() + self.timeout
+        with self.http.stream(method, path, **kwargs) as streamed:
+            body = bytearray()
+            for chunk in streamed.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise SyncError(
+                        "hub {url} answered more than {limit} MiB on {path}; "
+                        "is the URL really an acw hub?",
+                        url=self.url,
+                        limit=MAX_ANSWER_BYTES >> 20,
+                        path=path,
+                    )
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took too long", request=streamed.request)
+            # Decoded already: the copy keeps no Content-Encoding to decode again.
+            headers = [
+                (k, v)
+                for k, v in streamed.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length")
+            ]
+            return httpx.Response(
+                streamed.status_code, headers=headers, content=bytes(body), request=streamed.request
+            )
+
     def _once(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self.http.request(method, path, **kwargs)
+            response = self._fetch(method, path, **kwargs)
         except httpx.TimeoutException:
             raise Transient(Phrase("did not answer in time")) from None
         except httpx.TransportError as exc:

@@ -58,3 +58,42 @@ def test_an_answer_nested_too_deeply_is_named_not_a_crash(fresh_store: Store, st
     with pytest.raises(SyncError) as refused:
         Syncer(fresh_store, client).run()
     assert "hub.invalid" in str(refused.value)
+
+
+class _Drip(httpx.SyncByteStream):
+    """An answer that promises 1000 bytes and sends one every 20 ms, or never ends."""
+
+    def __init__(self, endless: bool = False) -> None:
+        self.endless = endless
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        import time
+
+        if self.endless:
+            while True:
+                yield b"x" * 65536
+        for _ in range(1000):
+            time.sleep(0.02)
+            yield b" "
+
+
+def test_a_hub_that_drips_its_answer_is_given_up_on_in_time(fresh_store: Store) -> None:
+    # Each byte comes before the read time-out, so only a deadline for the whole
+    # answer ends it: otherwise `acw sync` (and its lock) waits about 20 s here.
+    import time
+
+    client = _client(
+        lambda request: httpx.Response(200, stream=_Drip(), headers={"content-length": "1000"}),
+        timeout=0.3,
+        retry_for=0.5,
+    )
+    started = time.monotonic()
+    with pytest.raises(SyncError, match="did not answer in time"):
+        Syncer(fresh_store, client).run()
+    assert time.monotonic() - started < 5
+
+
+def test_an_endless_answer_is_cut_off_and_named(fresh_store: Store) -> None:
+    client = _client(lambda request: httpx.Response(200, stream=_Drip(endless=True)))
+    with pytest.raises(SyncError, match="answered more than"):
+        Syncer(fresh_store, client).run()
