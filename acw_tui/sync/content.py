@@ -22,9 +22,12 @@ from acw_tui.core.inputs import is_number_text
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import Phrase
 from acw_tui.settings import paths
+from acw_tui.settings.config import LOCALES
 from acw_tui.sync import SyncError
-from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, check_file_name
+from acw_tui.sync.protocol import KIND_LABELS, bundle_checksum, names_problem
 
+GUIDE_NAMES = tuple(f"{locale}.toml" for locale in LOCALES)
+GUIDE_LIST = ", ".join(GUIDE_NAMES)
 PATTERNS = {"shorthand": ("*.toml",), "templates": ("*.j2", "*.toml")}
 
 
@@ -51,11 +54,11 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
             source=source,
             patterns=", ".join(PATTERNS[kind]),
         )
+    why = names_problem(found)
+    if why:
+        raise SyncError("{where}: {reason}", where=source, reason=why)
     files: dict[str, str] = {}
     for name, path in sorted(found.items()):
-        why = check_file_name(name)
-        if why:
-            raise SyncError("{where}: {reason}", where=path, reason=why)
         try:
             files[name] = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -129,6 +132,11 @@ def _guide_errors(files: dict[str, str]) -> list[str]:
 
     found = []
     for name, text in sorted(files.items()):
+        if name not in GUIDE_NAMES:
+            # Each site reads `<its locale>.toml`, else en.toml: any other name would
+            # leave every site without a guide.
+            found.append(f"{name}: a published guide is named after its language ({GUIDE_LIST})")
+            continue
         try:
             guide = parse_guide(text, name)
         except ShorthandError as exc:
@@ -157,7 +165,8 @@ def local_release(kind: str) -> int:
 
 
 def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> dict[str, str]:
-    """The bundle's files, if they match the checksum it came with (and the index's)."""
+    """The bundle's files, if they match the checksum it came with (and the index's),
+    can all be written, and pass lint."""
     label = Phrase(KIND_LABELS.get(kind, kind))  # shown in the reader's language
     files = bundle.get("files")
     release = bundle.get("release")
@@ -178,15 +187,25 @@ def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> di
                 expected=claimed,
                 actual=actual,
             )
-    for name in files:
-        why = check_file_name(name)
-        if why:
-            raise SyncError(
-                "{label} release {release}: {reason}; nothing applied",
-                label=label,
-                release=release,
-                reason=why,
-            )
+    why = names_problem(files)
+    if why:
+        raise SyncError(
+            "{label} release {release}: {reason}; nothing applied",
+            label=label,
+            release=release,
+            reason=why,
+        )
+    # The hub lints what it is given, but a site takes nothing on trust that would
+    # leave its agents without a guide or templates.
+    errors = lint_errors(kind, files)
+    if errors:
+        raise SyncError(
+            "{label} release {release} from the hub does not pass lint ({first}); "
+            "kept the current version",
+            label=label,
+            release=release,
+            first=errors[0],
+        )
     return files
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -85,6 +85,26 @@ def check_file_name(name: str) -> str | None:
     if not _SAFE_NAME.match(name) or ".." in name.split("/"):
         return f"{name!r} is not a plain relative file name"
     return None
+
+
+MAX_NAME_PART = 100  # characters of one file or folder name in a bundle
+MAX_NAME_DEPTH = 4  # folders deep
+
+
+def names_problem(names: Iterable[str]) -> str | None:
+    """Why these file names cannot all be written into one folder, or None: one is
+    unsafe, too long or too deep for a file system, or a file is also another's folder."""
+    folders: set[str] = set()
+    for name in names:
+        why = check_file_name(name)
+        if why:
+            return why
+        parts = name.split("/")
+        if len(parts) > MAX_NAME_DEPTH or any(len(p) > MAX_NAME_PART for p in parts):
+            return f"{name[:60]!r}… is too long or too deep for a file name"
+        folders.update("/".join(parts[:n]) for n in range(1, len(parts)))
+    both = sorted(folders.intersection(names))
+    return f"{both[0]!r} is both a file and a folder" if both else None
 
 
 def bundle_checksum(files: Mapping[str, str]) -> str:

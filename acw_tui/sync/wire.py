@@ -39,7 +39,7 @@ from acw_tui.sync.protocol import (
     PUBLISHED_KINDS,
     OutboxEntry,
     Record,
-    check_file_name,
+    names_problem,
 )
 from acw_tui.sync.tables import synced_tables
 
@@ -282,10 +282,9 @@ class BundleIn(BaseModel):
 
     @model_validator(mode="after")
     def _plain_names(self) -> BundleIn:
-        for name in self.files:
-            why = check_file_name(name)
-            if why:
-                raise ValueError(f"bundle file {why}")
+        why = names_problem(self.files)
+        if why:
+            raise ValueError(f"bundle file {why}")
         return self
 
 

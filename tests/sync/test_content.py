@@ -122,3 +122,31 @@ def test_bundle_names_that_escape_the_folder_are_refused(site: Site) -> None:
         with pytest.raises(SyncError, match="422"):
             lead.publish("shorthand", {name: "x = 1\n"}, None)
     assert os.environ.get("ACW_HOME")
+
+
+def test_a_guide_not_named_after_its_language_is_not_published(tmp_path: Path) -> None:
+    # Sites read `<locale>.toml`, else en.toml: a release of `support.toml` alone left
+    # every site without a guide. The lead hears it before anything is sent.
+    guide = tmp_path / "support.toml"
+    guide.write_text(GUIDE.format(version=2, word="customer"), encoding="utf-8")
+    files, _ = content.read_bundle("shorthand", guide)
+    (error,) = content.lint_errors("shorthand", files)
+    assert error.startswith("support.toml: a published guide is named after its language")
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ({"a.toml": "x = 1\n", "a.toml/b.toml": "y = 1\n"}, "both a file and a folder"),
+        ({"/".join(["d" * 200] * 3) + ".toml": "x = 1\n"}, "too long or too deep"),
+        ({"en.toml": "not [ toml"}, "does not pass lint"),
+        ({"support.toml": GUIDE.format(version=3, word="client")}, "does not pass lint"),
+    ],
+)
+def test_a_release_the_site_cannot_use_is_never_applied(files: dict, reason: str) -> None:
+    # A hub answering these (a bug, or not our hub) must not break the site's guide.
+    from acw_tui.sync.protocol import bundle_checksum
+
+    bundle = {"release": 9, "files": files, "checksum": bundle_checksum(files)}
+    with pytest.raises(SyncError, match=reason):
+        content.verify("shorthand", bundle)

@@ -32,7 +32,8 @@ NOTE = "Rebooted the fibre modem remotely, line stable after ten minutes."
 
 
 def _publish_guide(site: Site, tmp_path: Path, version: int) -> dict[str, object]:
-    guide = tmp_path / f"en-{version}.toml"
+    guide = tmp_path / f"guide-{version}" / "en.toml"  # sites read the guide by its language
+    guide.parent.mkdir()
     guide.write_text(GUIDE.format(version=version), encoding="utf-8")
     files, content_version = content.read_bundle("shorthand", guide)
     lead = HubClient(site.hub.url, site.hub.store.add("lead", f"lead-{uuid.uuid4().hex[:6]}"))
