@@ -43,6 +43,16 @@ def is_number_text(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+_USERINFO_PASSWORD = re.compile(r"(//[^:/@?#]*):[^@/?#]*@")
+_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)[^&#]*", re.IGNORECASE)
+
+
+def url_without_secrets(url: str) -> str:
+    """A store URL as any message may print it: the password of `user:password@` and of
+    `?password=` (libpq reads both, and `sslpassword`) shown as ***."""
+    return _QUERY_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1:***@", url))
+
+
 def _shown(value: object) -> str:
     """The value as the message quotes it: repr, cut short, safe to print."""
     if isinstance(value, datetime):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.inputs import url_without_secrets
 from acw_tui.errors import AcwError
 from acw_tui.i18n import _
 
@@ -143,7 +144,7 @@ def sqlite_source(path: Path) -> ReportSource:
 def postgres_source(url: str) -> ReportSource:
     import psycopg
 
-    shown = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)  # never print a password
+    shown = url_without_secrets(url)
     try:
         conn = psycopg.connect(url, connect_timeout=10)
         conn.read_only = True
@@ -164,7 +165,7 @@ def open_source(hub_db: str | None, local_path: Path) -> ReportSource:
         return postgres_source(hub_db)
     raise ReportError(
         _("--hub-db {value}: expected sqlite:///path/hub.db or postgresql://user@host/db").format(
-            value=repr(hub_db)
+            value=repr(url_without_secrets(hub_db))
         )
     )
 

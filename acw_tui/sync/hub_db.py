@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from acw_tui.core.inputs import url_without_secrets
 from acw_tui.sync import HubError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -68,7 +69,8 @@ class HubDatabase:
             self.path = Path(raw).expanduser()
         else:
             raise HubError(
-                "{url}: unknown hub store (use sqlite:///path/hub.db or postgresql://…)", url=url
+                "{url}: unknown hub store (use sqlite:///path/hub.db or postgresql://…)",
+                url=url_without_secrets(url),
             )
         self._local = threading.local()
         # SQLite takes one writer at a time, so this process writes through one
@@ -86,10 +88,7 @@ class HubDatabase:
 
     def describe(self) -> str:
         """The URL without a password, for messages."""
-        parsed = urlparse(self.url)
-        if parsed.password:
-            return self.url.replace(f":{parsed.password}@", ":***@")
-        return self.url
+        return url_without_secrets(self.url)
 
     def _connect(self) -> Any:
         if self.postgres:

@@ -93,3 +93,22 @@ def test_whole_numbers() -> None:
         inputs.whole("1" * 40, "--calls", minimum=1)
     with pytest.raises(InputError, match="--calls"):
         inputs.whole("0", "--calls", minimum=1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ana:Sup3rSecret@db:5432/hub",
+        "postgresql://nobody@127.0.0.1:1/x?password=Sup3rSecret",
+        "postgresql://nobody@127.0.0.1:1/x?sslmode=require&password=Sup3rSecret&x=1",
+        "postgresql:///hub?host=/run/pg&PASSWORD=Sup3rSecret",
+        "postgresql://h/x?sslpassword=Sup3rSecret",
+        "postgresql://ana:Sup3r%40Secret@db/hub",
+    ],
+)
+def test_a_store_url_is_shown_without_its_password(url: str) -> None:
+    from acw_tui.core.inputs import url_without_secrets
+
+    shown = url_without_secrets(url)
+    assert "Sup3r" not in shown and "***" in shown
+    assert shown.split("//")[0] == url.split("//")[0]
