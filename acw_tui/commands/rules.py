@@ -86,7 +86,14 @@ def check_rules_command(
         raise click.UsageError(
             _("{file}: not UTF-8 text (byte {byte})").format(file=note_file.name, byte=exc.start)
         ) from None
-    rules, _problems = lint_folder(templates_dir)
+    rules, problems = lint_folder(templates_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:  # a score from the rules that still load would pass for the team's verdict
+        raise click.ClickException(
+            _("{first} ({count} error(s) in all): fix the rules first (`acw rules lint`)").format(
+                first=said(errors[0]), count=len(errors)
+            )
+        )
     result = QualityChecker(rules).check(NoteInput(text, {}, codes, template_id, language))
     if as_json:
         click.echo(

@@ -83,3 +83,18 @@ def test_show_prints_the_stored_verdict(acw_home: Path) -> None:
     assert (
         "quality   33.3/100  CRITICAL  failed: reason, outcome, identity-on-account-change" in out
     )
+
+
+def test_check_against_broken_rules_says_so_and_exits_non_zero(
+    acw_home: Path, tmp_path: Path
+) -> None:
+    # A score from the rules that still load would pass for the team's verdict.
+    folder = write_folder(
+        tmp_path,
+        {"simple.en.j2": SIMPLE, "codes.toml": CODES, "quality.toml": '[quality]\nversion = "x"\n'},
+    )
+    for extra in ((), ("--json",)):
+        code, out, err = run("rules", "check", "--templates", str(folder), *extra, stdin="note")
+        assert code == 1 and out == ""
+        assert "quality.toml:2: error: quality.version must be a whole number" in err
+        assert "acw rules lint" in err and len(err.strip().splitlines()) == 1
