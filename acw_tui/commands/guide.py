@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from acw_tui.cli import AcwGroup, Translated, counted, padded, whole_number
+from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.errors import AcwError
 from acw_tui.files import write_file
 from acw_tui.i18n import _, ngettext, said
@@ -425,7 +426,7 @@ def _read_utf8(file: Path | None) -> str:
     """FILE (or stdin) as text; one clear line when it cannot be read as UTF-8."""
     where = str(file) if file is not None else "stdin"
     try:
-        raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
+        raw = read_file_bytes(file) if file is not None else sys.stdin.buffer.read()
     except OSError as exc:
         raise AcwError(
             "{file}: cannot read: {reason}", file=where, reason=exc.strerror or exc

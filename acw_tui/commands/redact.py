@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from acw_tui.cli import Translated, counted
+from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _
 
@@ -36,7 +37,7 @@ def _read_text(file: str) -> tuple[str, str]:
         path = Path(file)
         name = str(path)
         try:
-            data = path.read_bytes()
+            data = read_file_bytes(path)
         except FileNotFoundError:
             raise RedactInputError("{file}: no such file", file=name) from None
         except IsADirectoryError:

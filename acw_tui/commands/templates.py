@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from acw_tui.cli import AcwGroup, counted
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.i18n import _, said
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _read_data(data: str | None) -> dict[str, Any]:
     elif data.startswith("@"):
         path = Path(data[1:])
         try:
-            data, source = path.read_text(encoding="utf-8-sig"), str(path)
+            data, source = read_file_text(path), str(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(
                 _("{file}: cannot read ({reason})").format(file=path, reason=exc)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from acw_tui.core.completion import CompletionModel, note_ngrams
 from acw_tui.core.completion.model import MIN_COUNT
 from acw_tui.core.completion.words import count_ngrams
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.shorthand import Guide
 from acw_tui.store import Store
 
@@ -54,7 +55,7 @@ def team_counts() -> list[tuple[str, str, int]]:
 
     path = paths.hub_copy("completion") / TEAM_MODEL_FILE
     try:
-        return parse_team_model(path.read_text(encoding="utf-8"), str(path))
+        return parse_team_model(read_file_text(path, "utf-8"), str(path))
     except (OSError, UnicodeDecodeError, TeamModelError):
         return []
 

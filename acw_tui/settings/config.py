@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.policy import AcwPolicy, SitePolicy
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import AcwError
@@ -253,7 +254,7 @@ def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file means every default."""
     path = path or paths.config_file()
     try:
-        raw = path.read_bytes()
+        raw = read_file_bytes(path)
     except FileNotFoundError:
         return dataclasses.replace(parse_config({}, str(path)), path=None)
     except OSError as exc:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.inputs import is_number_text
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import Phrase
@@ -60,7 +61,7 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
     files: dict[str, str] = {}
     for name, path in sorted(found.items()):
         try:
-            files[name] = path.read_text(encoding="utf-8-sig")
+            files[name] = read_file_text(path)
         except UnicodeDecodeError as exc:
             raise SyncError(
                 "{path}: not UTF-8 text (byte {byte})", path=path, byte=exc.start

@@ -270,3 +270,25 @@ def test_a_nul_in_a_file_name_is_refused_naming_the_argument(
     assert code != 0
     line = one_line(err)
     assert names in line and "NUL" in line
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        ("config", ("report",), "config.toml: cannot read the config file (not a regular file"),
+        ("guide", ("guide", "list", "--guide", "{fifo}"), "cannot read the guide (not a regular"),
+        ("note", ("redact", "{fifo}"), "not a regular file"),
+    ],
+)
+def test_a_named_pipe_given_as_a_file_is_refused_not_waited_on(
+    acw_home: Path, tmp_path: Path, make: str, args: tuple[str, ...], message: str
+) -> None:
+    # Path.read_bytes() on a pipe nobody writes to waits for ever.
+    fifo = acw_home / "config.toml" if make == "config" else tmp_path / "pipe.toml"
+    fifo.unlink(missing_ok=True)
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli, [a.format(fifo=fifo) for a in args])
+    assert result.exit_code != 0
+    assert message in result.output, result.output
+    assert "Traceback" not in result.output

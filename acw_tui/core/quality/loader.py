@@ -42,6 +42,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.problems import without_where
 from acw_tui.core.quality.model import (
     LANGUAGES,
@@ -447,7 +448,7 @@ def parse_rules(source: str, path: Path | str = QUALITY_FILE) -> RuleSet:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")  # a BOM is no mistake
+        return read_file_text(path)  # a BOM is no mistake
     except UnicodeDecodeError as exc:
         raise QualityError(
             "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.problems import without_where
 from acw_tui.core.shorthand.fillins import fill_in_problems
 from acw_tui.core.shorthand.model import (
@@ -37,7 +38,7 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\"-]+)\s*=")
 def read_text(path: Path) -> str:
     """The guide file's text; a missing file or bad encoding is one clear line."""
     try:
-        raw = path.read_bytes()
+        raw = read_file_bytes(path)
     except FileNotFoundError:
         raise ShorthandError("{file}: no such guide file", file=path) from None
     except OSError as exc:

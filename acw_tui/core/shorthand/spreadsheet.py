@@ -17,6 +17,7 @@ import io
 from pathlib import Path
 
 from acw_tui.core.csv_cells import looks_like_formula, neutralise, restore
+from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.shorthand.model import Entry, ShorthandError
 
 COLUMNS = ("abbr", "expansion", "category", "note", "case")
@@ -158,7 +159,7 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
 
 def read_csv_file(path: Path, flagged: list[str] | None = None) -> list[Entry]:
     try:
-        raw = path.read_bytes()
+        raw = read_file_bytes(path)
     except OSError as exc:
         raise ShorthandError(
             "{file}: cannot read ({reason})", file=path, reason=exc.strerror

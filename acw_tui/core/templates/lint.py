@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.templates.loader import load_library
 from acw_tui.core.templates.model import (
     BUILTIN_NAMES,
@@ -54,7 +55,7 @@ def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> 
 def _front_line(template: NoteTemplate, pattern: str) -> int | None:
     if template.path is None:
         return None
-    for number, text in enumerate(template.path.read_text("utf-8-sig").splitlines(), start=1):
+    for number, text in enumerate(read_file_text(template.path).splitlines(), start=1):
         if number >= template.body_line:
             break
         if re.search(pattern, text):
@@ -151,7 +152,7 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
     if library.codes_path is None:
         return found
     where = str(library.codes_path)
-    lines = library.codes_path.read_text("utf-8-sig").splitlines()
+    lines = read_file_text(library.codes_path).splitlines()
 
     def line_of(code: str) -> int | None:
         for number, text in enumerate(lines, start=1):

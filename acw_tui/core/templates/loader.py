@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.inputs import is_number_text
 from acw_tui.core.problems import without_where
 from acw_tui.core.templates.model import (
@@ -435,7 +436,7 @@ def _parse_code(
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")  # a BOM is no mistake
+        return read_file_text(path)  # a BOM is no mistake
     except UnicodeDecodeError as exc:
         raise TemplateError(
             "{file}: not UTF-8 text (byte {byte})", file=path, byte=exc.start
