@@ -223,12 +223,24 @@ def shorthand_lines(report: Report, shown: LocalFormat | None = None) -> list[st
     return lines
 
 
+# What a Markdown viewer would act on in text from the stores (an agent id, a queue, a
+# note): a `|` splits a table cell, a line break ends the table, HTML runs.
+_MARKDOWN_INERT = str.maketrans(
+    {"|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
+)
+
+
+def md(text: str) -> str:
+    """`text` from the stores as inert Markdown, on one line."""
+    return text.translate(_MARKDOWN_INERT)
+
+
 def _markdown_table(headings: list[str], numeric: list[bool], rows: list[list[str]]) -> list[str]:
     lines = [
         "| " + " | ".join(headings) + " |",
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
     ]
-    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    lines += ["| " + " | ".join(md(cell) for cell in cells) + " |" for cells in rows]
     return lines
 
 
@@ -354,7 +366,8 @@ def as_table(report: Report) -> str:
 def as_markdown(report: Report) -> str:
     shown = LocalFormat()
     headings = [_("group"), *column_headings(report)[1:]]
-    lines = [f"# {title(report, shown)}", "", _("Source: `{source}`").format(source=report.source)]
+    lines = [f"# {md(title(report, shown))}", ""]
+    lines.append(_("Source: `{source}`").format(source=md(report.source)))
     lines.append("")
     lines += _markdown_table(
         headings,
@@ -362,10 +375,10 @@ def as_markdown(report: Report) -> str:
         [figure_cells(row, shown, report.by) for row in report.rows],
     )
     lines += ["", "## " + _("Outliers"), ""]
-    lines += [line.strip() for line in outlier_lines(report, shown)[1:]]
+    lines += [md(line.strip()) for line in outlier_lines(report, shown)[1:]]
     lines += ["", "## " + _("Most-failed quality rules"), ""]
     if report.failed_rules:
-        lines += [line.strip() for line in failed_rule_lines(report, shown)[1:]]
+        lines += [md(line.strip()) for line in failed_rule_lines(report, shown)[1:]]
     else:
         lines.append(_("none"))
     lines += ["", "## " + _("Shorthand"), "", *shorthand_markdown(report, shown)]

@@ -170,3 +170,15 @@ def test_help_names_every_option() -> None:
         "-o",
     ):
         assert option in out
+
+
+def test_markdown_keeps_a_hostile_agent_id_in_its_cell_and_inert(seeded: Store) -> None:
+    # An agent id comes from a site's store (over the hub, any site's): a `|` would
+    # split the table, a line break end it, and raw HTML would run in a viewer.
+    hostile = "x|y\n<img src=x onerror=alert(1)>"
+    with seeded.transaction() as db:
+        db.conn.execute("UPDATE wrapups SET agent_id = ?", (hostile,))
+    out = run(*RANGE, "--format", "md", "--by", "agent").output
+    (row,) = [line for line in out.splitlines() if "onerror" in line and line.startswith("|")]
+    assert "<img" not in out and "&lt;img" in row
+    assert row.count(" | ") == len(out.splitlines()[4].split(" | ")) - 1  # same columns
