@@ -66,7 +66,7 @@ from acw_tui.sync.protocol import (
     OutboxEntry,
     batch_body,
 )
-from acw_tui.sync.wire import entry_problem, plainly_sendable
+from acw_tui.sync.wire import INT64_MAX, entry_problem, plainly_sendable
 
 MAX_CONFLICTS = 20  # 409s in a row before giving up
 MAX_STALLS = 5  # answers in a row whose mark does not cover the batch sent
@@ -127,6 +127,13 @@ def _detail(response: httpx.Response) -> str:
 # The largest answer a hub gives is a content bundle, which it takes only up to its
 # request limit; anything far past that is not a hub.
 MAX_ANSWER_BYTES = 4 * MAX_BODY_BYTES
+
+
+def mark_of(answer: object) -> int | None:
+    """The hub's mark in an answer: a whole number in range, never true, "12" or 1e308
+    (which int() would take, and a site would then build on)."""
+    value = answer.get("mark") if isinstance(answer, dict) else None
+    return value if type(value) is int and 0 <= value <= INT64_MAX else None
 
 
 class HubClient:
@@ -258,13 +265,15 @@ class HubClient:
             )
         if status == 409:
             try:
-                mark = int(parse_json(response.content)["mark"])
-            except (ValueError, KeyError, TypeError):
+                mark = mark_of(parse_json(response.content))
+            except ValueError:
+                mark = None
+            if mark is None:
                 raise SyncError(
                     "hub {url} refused the request (409: {detail})",
                     url=self.url,
                     detail=_detail(response),
-                ) from None
+                )
             raise Conflict(mark)
         if status == 413:
             raise TooLarge(_detail(response))
@@ -310,12 +319,10 @@ class HubClient:
     def whoami(self) -> tuple[str, int]:
         """The site the token belongs to on the hub, and the hub's mark for it."""
         data = self.json("GET", f"{API}/sync/mark")
-        try:
-            return str(data["site"]), int(data["mark"])
-        except (KeyError, TypeError, ValueError):
-            raise SyncError(
-                "hub {url} answered a mark that is not a number", url=self.url
-            ) from None
+        mark = mark_of(data)
+        if mark is None or not isinstance(data.get("site"), str):
+            raise SyncError("hub {url} answered a mark that is not a number", url=self.url)
+        return data["site"], mark
 
     def send_batch(
         self, key: str, body: bytes, on_written: Callable[[], None] | None = None
@@ -334,7 +341,7 @@ class HubClient:
             headers={"idempotency-key": key, "content-type": "application/json"},
             extensions={"trace": trace},
         )
-        if not isinstance(data, dict) or not isinstance(data.get("mark"), int):
+        if mark_of(data) is None:
             raise SyncError("hub {url} answered a batch without a mark", url=self.url)
         return data
 

@@ -97,3 +97,11 @@ def test_an_endless_answer_is_cut_off_and_named(fresh_store: Store) -> None:
     client = _client(lambda request: httpx.Response(200, stream=_Drip(endless=True)))
     with pytest.raises(SyncError, match="answered more than"):
         Syncer(fresh_store, client).run()
+
+
+@pytest.mark.parametrize("mark", [True, "12", 1e308, -1, 2**63, None])
+def test_a_mark_that_is_not_a_whole_number_in_range_is_named(fresh_store: Store, mark) -> None:
+    # int() takes true, "12" and 1e308: a site would then build its batches on them.
+    client = _client(lambda request: httpx.Response(200, json={"site": "s1", "mark": mark}))
+    with pytest.raises(SyncError, match="answered a mark that is not a number"):
+        Syncer(fresh_store, client).run()
