@@ -203,10 +203,12 @@ class Desk(PhoneHook, WrapupLifecycle):
 
     @service_call
     def open_followups(self, *, with_done_today: bool = False, limit: int = 500) -> list[Followup]:
-        """The `limit` open follow-ups due first (and those done in the last day)."""
+        """The `limit` open follow-ups due first (and those done today, in the agent's
+        local day as the screen shows times)."""
         items = self._read_followups.open(self.site_id, limit)
         if with_done_today:
-            since = self.clock.now() - timedelta(days=1)
+            local = self.clock.now().astimezone()
+            since = local.replace(hour=0, minute=0, second=0, microsecond=0)
             items += self._read_followups.recently_done(since, self.site_id)
         return items
 

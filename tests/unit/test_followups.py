@@ -152,3 +152,26 @@ def test_the_follow_up_never_holds_a_card_number(desk: Desk, library) -> None:
         "SELECT group_concat(payload) FROM outbox WHERE table_name IN ('followups', 'wrapups')"
     ).fetchone()[0]
     assert "4111 1111 1111 1111" not in payload
+
+
+def test_done_today_means_since_midnight_not_the_last_24_hours(
+    desk: Desk, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")  # the agent's day, as the screen shows times
+    time.tzset()
+    try:
+        wrapup = desk.call_ended("PBX-14")
+        request = FinishRequest(note="n", fields={"follow_up_at": "2026-01-06 09:30"})
+        desk.finish(wrapup, request, zone=UTC)
+        [item] = desk.open_followups()
+        clock.wall = clock.wall.replace(hour=22)  # done yesterday evening …
+        done = desk.toggle_followup(item)
+        clock.advance(12 * 3600)  # … and the screen opened the next morning at 10:00
+        assert [f.id for f in desk.open_followups(with_done_today=True)] == []
+        desk.toggle_followup(desk.toggle_followup(done))  # open again, done this morning
+        assert [f.id for f in desk.open_followups(with_done_today=True)] == [item.id]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
