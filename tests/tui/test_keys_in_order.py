@@ -78,3 +78,38 @@ def test_every_field_an_agent_or_lead_types_in_is_an_ordered_one() -> None:
             ):
                 plain.append(f"{path.name}:{node.lineno}")
     assert not plain, f"use OrderedInput / OrderedTextArea: {plain}"
+
+
+class TwoFields(App[None]):
+    def __init__(self, make: type[Widget]) -> None:
+        super().__init__()
+        self.first, self.second = make(id="first"), make(id="second")
+
+    def compose(self) -> ComposeResult:
+        yield self.first
+        yield self.second
+
+    def on_mount(self) -> None:
+        self.first.focus()
+
+
+@pytest.mark.parametrize("make", [OrderedInput, OrderedTextArea], ids=["input", "text-area"])
+async def test_keys_read_with_tab_go_to_the_field_tab_moved_to(make: type[Widget]) -> None:
+    # Tab moves focus once it has gone up to the app; the letters read with it had
+    # already been handed to the field it left.
+    if make is OrderedTextArea:
+        app = TwoFields(lambda **kw: OrderedTextArea(tab_behavior="focus", **kw))  # type: ignore[arg-type]
+    else:
+        app = TwoFields(make)
+    async with app.run_test() as pilot:
+        for key, char in [("a", "a"), ("tab", "\t"), ("b", "b"), ("c", "c")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert (value(app.first), value(app.second)) == ("a", "bc")
+        assert app.focused is app.second
+        for key, char in [("shift+tab", None), ("d", "d")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        # (an Input selects its text when focused: "d" may replace the "a")
+        assert value(app.first).endswith("d") and value(app.second) == "bc"
+        assert app.focused is app.first

@@ -30,14 +30,35 @@ def _own_bindings(widget_class: type[Widget]) -> dict[str, list[Binding]]:
     }
 
 
+# Keys that move the focus on, as the app binds them (with focus as their Tab behaviour).
+_FOCUS_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
+
+
+def _spent(event: events.Key) -> bool:
+    event.stop()
+    event.prevent_default()
+    return True
+
+
 async def run_own_binding(field: Widget, event: events.Key) -> bool:
     """Run the field's own binding for this key now; True when one took it (the key
-    is then spent and goes no further). Called from the field's `on_key`."""
+    is then spent and goes no further). Called from the field's `on_key`.
+
+    Tab and shift+Tab move the focus here too, so that the keys read with them reach
+    the field they move to: a key that arrives once the focus has left (it was handed
+    over before the move) goes back to the app, which gives it to the focused field.
+    """
+    app = field.app
+    if app.focused is not None and app.focused is not field:
+        app.post_message(events.Key(event.key, event.character))
+        return _spent(event)
     for binding in _own_bindings(type(field)).get(event.key, ()):
-        if await field.app.run_action(binding.action, field):
-            event.stop()
-            event.prevent_default()
-            return True
+        if await app.run_action(binding.action, field):
+            return _spent(event)
+    move = _FOCUS_MOVES.get(event.key)
+    if move is not None and getattr(field, "tab_behavior", "focus") == "focus":
+        getattr(field.screen, move)()
+        return _spent(event)
     return False
 
 

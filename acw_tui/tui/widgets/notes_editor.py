@@ -276,24 +276,25 @@ class NotesEditor(TextArea, inherit_bindings=False):
         skipped; the editor's own keys (End, word left, undo …) run here too, in order
         with the typing; any other key goes on. Hint and hook run once the key is done.
         """
+        if self.read_only or not self.has_focus:
+            # Read-only, or handed over before a Tab moved the focus on: not typed here.
+            await run_own_binding(self, event)
+            return
         self._last_key = time.monotonic()
         if event.key not in _UNDO_KEYS:
             self._book.forget()
-        if self.read_only:
-            await run_own_binding(self, event)
-            return
         self.usage.keys_pressed += 1
         if event.key in ("tab", "ctrl+right") and self.ghost.accept(self, event.key == "tab"):
             event.stop()
             event.prevent_default()
             self.call_next(self._after_keystroke)
             return
-        if await run_own_binding(self, event):
-            self.call_next(self._after_keystroke)
-            return
         char = "\n" if event.key == "enter" else event.character if event.is_printable else None
         if event.key == "tab" and self._expands("\t"):
             char = "\t"  # a delimiter after a token (SPEC §3); else Tab moves focus on
+        elif await run_own_binding(self, event):
+            self.call_next(self._after_keystroke)
+            return
         if (
             char is not None
             and char in self._guide.delimiter_set
