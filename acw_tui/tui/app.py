@@ -289,10 +289,13 @@ class AcwApp(LastResort):
         )
 
     def tell_screens(self, news: Callable[[], Message]) -> None:
-        """Tell every open screen, not only the one on top: the ACW screen under the
-        history or a dialog must hear of its wrap-up's time-out, draft and pending list."""
+        """Tell the screen on top and every ACW screen under it: one covered by the
+        history or a dialog must hear of its wrap-up's time-out, draft and pending list.
+        (A ready screen underneath reads everything again as it comes back on top, so
+        it is spared a reload on each draft saved while the agent types.)"""
         for screen in self.screen_stack:
-            screen.post_message(news())
+            if screen is self.screen or isinstance(screen, AcwScreen):
+                screen.post_message(news())
 
     def _state_changed(self) -> None:
         self.tell_screens(AgentStateChanged)
