@@ -49,7 +49,6 @@ from acw_tui.listen.source import (
     Sink,
     SourceSpec,
     tcp_connection,
-    told,
 )
 
 END = b"\r\n\r\n"
@@ -263,7 +262,7 @@ class AmiAdapter:
             try:
                 event = self.events.convert(fields)
             except BadEvent as exc:
-                sink.bad(told(exc))
+                sink.bad(Phrase.of_error(exc))
                 continue
             if event is not None:
                 await sink.event(event)
@@ -273,5 +272,5 @@ class AmiAdapter:
         try:
             return parse_message(block)
         except BadEvent as exc:
-            sink.bad(told(exc))
+            sink.bad(Phrase.of_error(exc))
             return None

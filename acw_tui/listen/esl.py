@@ -43,7 +43,6 @@ from acw_tui.listen.source import (
     Sink,
     SourceSpec,
     tcp_connection,
-    told,
 )
 
 SUBSCRIBE = "event plain CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM callcenter::info"
@@ -315,7 +314,7 @@ class EslAdapter:
             try:
                 event = self.events.convert(parse_headers(body, encoded=True, where=where))
             except BadEvent as exc:
-                sink.bad(told(exc))
+                sink.bad(Phrase.of_error(exc))
                 continue
             if event is not None:
                 await sink.event(event)

@@ -27,7 +27,7 @@ from acw_tui.core.model import ListenerStatus
 from acw_tui.errors import N_, Phrase
 from acw_tui.listen.event import BadEvent, CallEvent, Phase, checked
 from acw_tui.listen.rules import Deduplicator, Routing, Verdict, routed
-from acw_tui.listen.source import Adapter, AuthFailed, ConnectionLost, ListenError, told
+from acw_tui.listen.source import Adapter, AuthFailed, ConnectionLost, ListenError
 
 if TYPE_CHECKING:
     from acw_tui.service.desk import Desk
@@ -151,7 +151,7 @@ class Listener:
         try:
             event = checked(event)
         except BadEvent as exc:
-            self.bad(told(exc))
+            self.bad(Phrase.of_error(exc))
             return str(exc)
         outcome = await self._handle(event)
         self._remember(event, outcome)
@@ -188,7 +188,7 @@ class Listener:
                 self.say(
                     Phrase(
                         N_("connection lost: {reason}; reconnecting in {seconds} s"),
-                        reason=told(exc),
+                        reason=Phrase.of_error(exc),
                         seconds=f"{delay:.1f}",
                     )
                 )
@@ -217,7 +217,7 @@ class Listener:
                 try:
                     await self._store(event, facts_only=True)
                 except ListenError as exc:
-                    self.bad(told(exc))
+                    self.bad(Phrase.of_error(exc))
             self.say(_line(Outcome.DUPLICATE, event))
             return Outcome.DUPLICATE
         if verdict is Verdict.STALE:
@@ -237,7 +237,7 @@ class Listener:
             outcome = await self._store(event)
         except ListenError as exc:
             self.dedup.forget(event)
-            self.bad(told(exc))
+            self.bad(Phrase.of_error(exc))
             return Outcome.REFUSED
         self.say(_line(outcome, event))
         await self._note(

@@ -26,12 +26,6 @@ class ConnectionLost(ListenError):
     """The connection dropped or could not be made: the runner reconnects."""
 
 
-def told(error: AcwError) -> str:
-    """An error as a line of the log: its template kept (a Phrase), so the log shows it in
-    the reader's language; a message that is not a template as it is."""
-    return Phrase.of_error(error)
-
-
 # Frames larger than this are refused (a broken or hostile peer), not buffered forever.
 MAX_FRAME_BYTES = 256 * 1024
 # Connecting, and the phone system's first answer, may take this long.

@@ -43,7 +43,7 @@ from acw_tui.listen.event import (
     shown,
     whole_seconds,
 )
-from acw_tui.listen.source import ListenError, Sink, SourceSpec, told
+from acw_tui.listen.source import ListenError, Sink, SourceSpec
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -355,7 +355,7 @@ class WebhookAdapter:
             try:
                 event = build()
             except BadEvent as exc:
-                return refuse(request, 400, told(exc))
+                return refuse(request, 400, Phrase.of_error(exc))
             if event is None:
                 return JSONResponse({"result": "ignored"}, status_code=202)
             async with self._lock:  # one event at a time, in the order they came
