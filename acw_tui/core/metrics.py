@@ -71,6 +71,13 @@ CODE_GROUP_NOTE = "by code: a wrap-up with two codes counts in both groups"
 
 METRIC_NAMES = tuple(FORMULAS)
 
+# Decimals each figure keeps in data output (JSON, CSV): tenths of a second and of a
+# percent, rates to four places; `calls` is a count.
+OUTPUT_DIGITS = {
+    **{name: 1 for name in METRIC_NAMES if name.endswith(("_s", "_pct")) or name == "quality_avg"},
+    **{name: 4 for name in METRIC_NAMES if name.endswith("_rate")},
+}
+
 
 @dataclass(frozen=True)
 class GroupTotals:
@@ -114,7 +121,16 @@ class MetricsRow:
     auto_code_rate: float | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"group": self.group, **{name: getattr(self, name) for name in METRIC_NAMES}}
+        """The figures for data formats (JSON, CSV), each rounded as OUTPUT_DIGITS says.
+        The row itself keeps them exact, so a table counts whole seconds down as the
+        timer does (6.992 s is 0:06 there, though 7.0 here)."""
+        return {
+            "group": self.group,
+            **{
+                name: _rounded(getattr(self, name), OUTPUT_DIGITS.get(name))
+                for name in METRIC_NAMES
+            },
+        }
 
 
 def ratio(part: float, whole: float) -> float | None:
@@ -122,11 +138,16 @@ def ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _rounded(value: float | None, digits: int) -> float | None:
-    """Rounded for output; a figure that is not finite (a stored time of `inf` from an
-    older acw, a sum that overflowed) is no figure, never `Infinity` in JSON."""
-    if value is None or not math.isfinite(value):
-        return None
+def _finite(value: float | None) -> float | None:
+    """A figure that is not finite (a stored time of `inf` from an older acw, a sum that
+    overflowed) is no figure, never `Infinity` in JSON."""
+    return None if value is None or not math.isfinite(value) else value
+
+
+def _rounded(value: float | None, digits: int | None) -> float | None:
+    """Rounded to `digits` for data output; a count (`digits` None) as it is."""
+    if value is None or digits is None:
+        return value
     return round(value, digits)
 
 
@@ -142,18 +163,18 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
     return MetricsRow(
         group=totals.group,
         calls=totals.calls,
-        acw_total_s=_rounded(totals.acw_total_s, 1) or 0.0,
-        acw_avg_s=_rounded(ratio(totals.acw_total_s, totals.calls), 1),
-        acw_median_s=_rounded(totals.acw_median_s, 1),
-        acw_p90_s=_rounded(totals.acw_p90_s, 1),
-        acw_pct=_rounded(acw_pct, 1),
-        aht_s=_rounded(ratio(totals.talk_plus_acw_s, totals.talk_known_calls), 1),
-        compliance_pct=_rounded(None if compliance is None else compliance * 100, 1),
-        timeout_rate=_rounded(ratio(totals.timed_out, totals.calls), 4),
-        extension_rate=_rounded(ratio(totals.extended, totals.calls), 4),
-        quality_avg=_rounded(ratio(totals.score_total, totals.scored), 1),
-        critical_fail_rate=_rounded(ratio(totals.critical_failed, totals.finished), 4),
-        auto_code_rate=_rounded(ratio(totals.auto_coded, totals.calls), 4),
+        acw_total_s=_finite(totals.acw_total_s) or 0.0,
+        acw_avg_s=_finite(ratio(totals.acw_total_s, totals.calls)),
+        acw_median_s=_finite(totals.acw_median_s),
+        acw_p90_s=_finite(totals.acw_p90_s),
+        acw_pct=_finite(acw_pct),
+        aht_s=_finite(ratio(totals.talk_plus_acw_s, totals.talk_known_calls)),
+        compliance_pct=_finite(None if compliance is None else compliance * 100),
+        timeout_rate=_finite(ratio(totals.timed_out, totals.calls)),
+        extension_rate=_finite(ratio(totals.extended, totals.calls)),
+        quality_avg=_finite(ratio(totals.score_total, totals.scored)),
+        critical_fail_rate=_finite(ratio(totals.critical_failed, totals.finished)),
+        auto_code_rate=_finite(ratio(totals.auto_coded, totals.calls)),
     )
 
 

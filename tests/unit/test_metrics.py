@@ -107,3 +107,18 @@ def test_acw_percent_never_exceeds_100_when_wrapups_overlap() -> None:
     # Two wrap-ups pending at once for 10 minutes each, in 12 minutes logged in.
     row = metrics_row(GroupTotals("ana", 2, 1200.0, 600.0, 600.0, logged_in_s=720.0))
     assert row.acw_pct == 100.0
+
+
+def test_a_report_counts_whole_seconds_down_as_the_timer_and_history_do() -> None:
+    """6.992 s of ACW reads 0:06 on the timer and in the history; a report's table said
+    0:07, having rounded to a tenth first. The data formats keep their tenth."""
+    from acw_tui.core.durations import format_duration
+    from acw_tui.reports.local_format import LocalFormat
+    from acw_tui.reports.render import figure_cells
+
+    row = metrics.metrics_row(GroupTotals("ana", 1, 6.992, 6.992, 6.992, 1, 66.992))
+    cells = figure_cells(row, LocalFormat(), None)
+    assert cells[2:6] == [format_duration(6.992)] * 4 == ["0:06"] * 4
+    assert cells[7] == "1:06"  # AHT
+    data = row.as_dict()
+    assert (data["acw_total_s"], data["acw_avg_s"], data["aht_s"]) == (7.0, 7.0, 67.0)
