@@ -49,7 +49,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from acw_tui.core.inputs import is_number_text
+from acw_tui.core.inputs import is_number_text, url_without_secrets
 from acw_tui.core.json_text import parse_json
 from acw_tui.errors import N_, Phrase
 from acw_tui.settings.config import Config
@@ -92,7 +92,8 @@ class Conflict(Exception):
 
 
 class RecordsRefused(SyncError):
-    """403 or 422 naming records of the batch (`records`; empty: "some record, send fewer")."""
+    """403 or 422 listing records of the batch (`records`). A list naming no record the
+    site can find means "some record, send fewer"; an empty one names no record at all."""
 
     def __init__(self, url: str, status: int, detail: str, records: list[dict[str, Any]]) -> None:
         super().__init__(
@@ -162,10 +163,26 @@ class HubClient:
             headers={"authorization": f"Bearer {token}", "user-agent": "acw-sync"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             transport=transport,
+            event_hooks={"response": [self._refuse_redirect]},
         )
 
     def close(self) -> None:
         self.http.close()
+
+    def _refuse_redirect(self, response: httpx.Response) -> None:
+        """A redirect is named, never followed: the token would go wherever it points.
+        Named here, before httpx reads the Location for a next request (a Location it
+        cannot read would be a protocol error, retried for `retry_for` as if the hub were
+        down)."""
+        if response.is_redirect:
+            location = response.headers.get("location", "")
+            raise SyncError(
+                "hub {url} answered {status}, pointing to {location}; "
+                "if the hub has moved there, set hub_url to it",
+                url=self.url,
+                status=response.status_code,
+                location=repr(url_without_secrets(location[:200])),
+            )
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2)(state)
@@ -686,7 +703,14 @@ class Syncer:
     def _refused(
         self, refusal: RecordsRefused, entries: list[OutboxEntry], summary: SyncSummary
     ) -> bool:
-        """Set aside the records a refusal names; False if it named none of them."""
+        """Set aside the records a refusal names; False if it named none of them.
+
+        A refusal listing no record at all is about the site or the request, not a
+        record (a suspended site, a proxy's rule): it ends the sync, with nothing set
+        aside. Sending fewer would end with every record in quarantine, one by one.
+        """
+        if not refusal.records:
+            raise refusal
         reasons = {
             r["seq"]: str(r.get("reason") or refusal.detail)
             for r in refusal.records

@@ -105,3 +105,27 @@ def test_a_mark_that_is_not_a_whole_number_in_range_is_named(fresh_store: Store,
     client = _client(lambda request: httpx.Response(200, json={"site": "s1", "mark": mark}))
     with pytest.raises(SyncError, match="answered a mark that is not a number"):
         Syncer(fresh_store, client).run()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+@pytest.mark.parametrize("tail", ["", "\x1b[2J"])
+def test_a_redirect_is_named_with_where_it_points_and_not_followed(
+    fresh_store: Store, status: int, tail: str
+) -> None:
+    """A hub moved to https (or behind a proxy) answers a redirect. It used to read "not
+    JSON … is the URL really an acw hub?". It is not followed: the token would go with it
+    to wherever the answer points. A Location httpx cannot read (a control character in
+    it) was retried for a minute as if the hub were unreachable."""
+    asked: list[httpx.Request] = []
+
+    def moved(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(status, headers={"location": "https://hub.invalid/api/v1/x" + tail})
+
+    client = _client(moved)
+    with pytest.raises(SyncError) as raised:
+        Syncer(fresh_store, client).run()
+    message = str(raised.value)
+    assert f"answered {status}" in message and "https://hub.invalid/api/v1/x" in message
+    assert "\x1b" not in message and "not JSON" not in message
+    assert len(asked) == 1 and client.retries == 0

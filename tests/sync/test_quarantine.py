@@ -222,3 +222,30 @@ def test_quarantine_commands_speak_the_chosen_language(site: Site) -> None:
     assert (
         unknown.exit_code == 1 and "no hay ningún registro 999999 en cuarentena" in unknown.output
     )
+
+
+@pytest.mark.parametrize("status", [403, 422])
+def test_a_refusal_naming_no_record_sets_nothing_aside(site: Site, status: int) -> None:
+    """A hub (or a proxy before it) refusing every batch with `"records": []` names no
+    record: the site used to send fewer and fewer, then set each record aside alone,
+    until the whole outbox sat in quarantine. Nothing is set aside; the sync stops
+    naming the refusal."""
+    import httpx
+
+    from acw_tui.sync import SyncError
+    from acw_tui.sync.client import HubClient, Syncer
+
+    real = httpx.HTTPTransport()
+
+    def refusing(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/sync/batch"):
+            return httpx.Response(status, json={"detail": "site suspended", "records": []})
+        return real.handle_request(request)
+
+    site.add_calls(5)
+    client = HubClient(site.hub.url, site.token, transport=httpx.MockTransport(refusing))
+    with pytest.raises(SyncError, match=f"refused the request \\({status}: site suspended\\)"):
+        Syncer(site.store, client, batch_records=2).run()
+    client.close()
+    assert quarantine.count(site.store) == 0
+    assert site.outbox() == 5
