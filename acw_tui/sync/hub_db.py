@@ -81,6 +81,9 @@ class HubDatabase:
         # between tries), hands the writer on the moment it is free.
         self._writer = threading.Lock()
         self._write_conn: sqlite3.Connection | None = None
+        # Only `acw hub init` creates a store: a mistyped --db elsewhere is named,
+        # leaving no empty file behind.
+        self.may_create = False
 
     @property
     def dialect(self) -> str:
@@ -101,13 +104,20 @@ class HubDatabase:
                     "{store}: cannot connect ({reason})", store=self.describe(), reason=str(exc)
                 ) from exc
         assert self.path is not None
+        if not self.may_create and not self.path.exists():
+            raise HubError(
+                "{store}: no hub store there; run `acw hub init --db URL`",
+                store=self.describe(),
+            )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.may_create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
-                str(self.path),
+                f"{self.path.absolute().as_uri()}?mode={'rwc' if self.may_create else 'rw'}",
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
+                uri=True,
             )
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode=WAL")

@@ -173,6 +173,7 @@ class HubStore:
 
     def init(self) -> list[str]:
         """Create what is missing (tables, columns added on sites since); idempotent."""
+        self.db.may_create = True
         done = []
         with self.db.transaction() as tx:
             for statement in HUB_SCHEMA:

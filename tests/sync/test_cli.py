@@ -46,10 +46,20 @@ def test_hub_site_add_prints_the_token_alone_on_its_last_line(
     assert new_token.encode() not in raw and lead.encode() not in raw
 
 
-def test_hub_commands_refuse_a_store_that_is_not_ready(tmp_path: Path, acw_home: Path) -> None:
-    result = _run("hub", "site", "add", "x", "--db", f"sqlite:///{tmp_path / 'nothing.db'}")
+@pytest.mark.parametrize(
+    "args",
+    [("site", "add", "x"), ("lead", "add", "x"), ("serve",), ("token", "rotate", "x")],
+)
+def test_hub_commands_refuse_a_store_that_is_not_ready(
+    tmp_path: Path, acw_home: Path, args: tuple[str, ...]
+) -> None:
+    """A mistyped --db is named, and leaves no empty file behind to confuse the next
+    command (it was created, then found to hold no hub)."""
+    typo = tmp_path / "nothing.db"
+    result = _run("hub", *args, "--db", f"sqlite:///{typo}")
     assert result.exit_code == 1
-    assert "run `acw hub init" in result.output
+    assert "run `acw hub init" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.glob("nothing.db*")) == []
     odd = _run("hub", "init", "--db", "mysql://somewhere/hub")
     assert odd.exit_code == 1 and "unknown hub store" in odd.output
 
