@@ -1,7 +1,8 @@
 """Spreadsheet formula injection (OWASP's "CSV injection"), handled in one place.
 
 A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read by
-Excel, LibreOffice and Google Sheets as a formula: a queue named
+Excel, LibreOffice and Google Sheets as a formula, and so is one where blanks or line
+breaks come first, or the full-width signs (＝＋－＠) an East Asian keyboard types: a queue named
 `=HYPERLINK("http://evil.example","x")` in a report becomes a link, or worse. On
 export such a text cell is prefixed with a single quote, which spreadsheets show as
 text; a cell already starting with a quote gets one more, so import can take exactly
@@ -11,11 +12,11 @@ a cell that would start a formula is flagged (`looks_like_formula`).
 
 from __future__ import annotations
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def looks_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
 
 
 def neutralise(cell: object) -> object:

@@ -19,7 +19,12 @@ from acw_tui.core.shorthand.spreadsheet import export_csv, import_csv
 EVIL = '=HYPERLINK("http://evil.example","x")'
 
 
-@pytest.mark.parametrize("cell", [EVIL, "+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+# Spreadsheets skip leading blanks and line breaks before a formula, and read the
+# full-width signs an East Asian keyboard types as the ASCII ones.
+@pytest.mark.parametrize(
+    "cell",
+    [EVIL, "+1", "-2", "@SUM(A1)", "\tx", "\rx", " " + EVIL, "\n=1+1", "\u00a0=1", "＝1+1", " ＠x"],
+)
 def test_export_quotes_formula_cells(cell: str) -> None:
     text = export_csv([Entry("ev", cell, cell, cell)], bom=False)
     row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == "ev")
