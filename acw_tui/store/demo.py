@@ -11,6 +11,8 @@ abbreviations) for the coaching report. The same seed always gives the same stor
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import random
@@ -145,14 +147,24 @@ class _Batch:
             rows.clear()
 
 
-def _uuid7_at(moment: float, rng: random.Random) -> str:
+@functools.cache
+def _site_bits(site_id: str) -> tuple[int, int]:
+    """74 bits of the site's name, mixed into its demo ids' random bits: the same seed
+    gives each site the same history under ids of its own, so two sites trying acw with
+    the default seed do not claim each other's ids at the hub."""
+    digest = int.from_bytes(hashlib.blake2b(site_id.encode(), digest_size=10).digest(), "big")
+    return digest >> 68, digest & ((1 << 62) - 1)
+
+
+def _uuid7_at(moment: float, rng: random.Random, site_id: str) -> str:
     """A UUIDv7 for a past moment, so demo ids sort like real ones would."""
+    high, low = _site_bits(site_id)
     millis = int(moment * 1000)
     value = (millis & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
-    value |= rng.getrandbits(12) << 64
+    value |= (rng.getrandbits(12) ^ high) << 64
     value |= 0b10 << 62
-    value |= rng.getrandbits(62)
+    value |= rng.getrandbits(62) ^ low
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
@@ -255,7 +267,9 @@ def _agent_day(
     t = day + 8 * 3600 + rng.uniform(0, 1800)
 
     def state(name: str, start: float, stop: float) -> None:
-        batch.states.append((_uuid7_at(start, rng), agent, site_id, name, start, stop, stop))
+        batch.states.append(
+            (_uuid7_at(start, rng, site_id), agent, site_id, name, start, stop, stop)
+        )
 
     queues, weights = list(QUEUES), list(QUEUES.values())
     break_after = count // 2
@@ -280,7 +294,7 @@ def _agent_day(
         acw_end = call_end + acw
         state("acw", call_end, acw_end)
         code, _, note = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
-        call_id = _uuid7_at(call_start, rng)
+        call_id = _uuid7_at(call_start, rng, site_id)
         batch.calls.append(
             (
                 call_id, f"DEMO-{serial + n + 1:07d}", agent, site_id, rng.choices(queues, weights)[0],
@@ -288,7 +302,7 @@ def _agent_day(
             )
         )  # fmt: skip
         finished = acw_end + (rng.uniform(20, 120) if timed_out else 0)
-        wrapup_id = _uuid7_at(call_end, rng)
+        wrapup_id = _uuid7_at(call_end, rng, site_id)
         fields: dict[str, object] = {
             "reason": REASONS[code],
             "outcome": "Pending" if code in ("callback", "escalated") else "Resolved",
@@ -302,7 +316,7 @@ def _agent_day(
             done = None if due > end - FOLLOWUP_DAYS * 86400 else due - rng.uniform(0, 3600)
             batch.followups.append(
                 (
-                    _uuid7_at(finished, rng),
+                    _uuid7_at(finished, rng, site_id),
                     wrapup_id,
                     agent,
                     site_id,
@@ -352,7 +366,7 @@ def _usage(
         saved = (len(expansion) - len(abbr)) * used * (not undone)
         batch.usage.append(
             (
-                _uuid7_at(at, rng), wrapup_id, agent, site_id, abbr, expansion, used,
+                _uuid7_at(at, rng, site_id), wrapup_id, agent, site_id, abbr, expansion, used,
                 int(undone), int(missed), saved, GUIDE_VERSION, at, at,
             )
         )  # fmt: skip

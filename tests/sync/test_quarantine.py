@@ -249,3 +249,36 @@ def test_a_refusal_naming_no_record_sets_nothing_aside(site: Site, status: int) 
     client.close()
     assert quarantine.count(site.store) == 0
     assert site.outbox() == 5
+
+
+def test_two_sites_demoing_with_the_same_seed_both_reach_the_hub(
+    site: Site, hub, tmp_path: Path
+) -> None:
+    """Demo ids came from the seed alone: a second site trying acw with the default seed
+    had every record refused (its ids were the first site's) and set aside."""
+    from acw_tui.store.demo import generate_demo
+
+    other = make_site(hub, tmp_path / "other")
+    try:
+        for each in (site, other):
+            generate_demo(each.store, calls=40, agents=2, days=2, seed=7, site_id=each.name)
+            summary = each.sync()
+            assert summary.set_aside == 0 and each.outbox() == 0
+        theirs = hub.store.current(other.name)["calls"]
+        assert len(theirs) == 40 and not set(theirs) & set(hub.store.current(site.name)["calls"])
+    finally:
+        other.store.close()
+
+
+def test_demo_ids_are_the_same_for_the_same_seed_and_site(tmp_path: Path) -> None:
+    from acw_tui.store import open_store
+    from acw_tui.store.demo import generate_demo
+
+    def ids(name: str, site_id: str) -> set[str]:
+        store = open_store(tmp_path / name)
+        generate_demo(store, calls=20, agents=2, days=2, seed=7, site_id=site_id)
+        found = {row[0] for row in store.conn.execute("SELECT id FROM calls")}
+        store.close()
+        return found
+
+    assert ids("a.db", "s1") == ids("b.db", "s1") != ids("c.db", "s2")
