@@ -14,15 +14,15 @@ USER_ERRORS = (AcwError, sqlite3.Error, OSError)
 
 def one_line(exc: BaseException) -> str:
     """The message for one of USER_ERRORS."""
+    from acw_tui.i18n import said
+
     if isinstance(exc, sqlite3.Error) and not isinstance(exc, AcwError):
         # Raised outside the store's own error handling: it is the store's file.
         from acw_tui.settings.paths import database_file
         from acw_tui.store.database import describe_sqlite_error
 
-        return describe_sqlite_error(exc, database_file())
+        return said(describe_sqlite_error(exc, database_file()))
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
-    from acw_tui.i18n import said
-
     return said(exc)  # in the chosen language when the error kept its template

@@ -57,9 +57,7 @@ def sync_command(ctx: click.Context, hub: str | None, token: str | None, quiet: 
         store.close()
     for line in summary.lines():
         click.echo(line)
-    problems = list(summary.content_errors)
-    if summary.set_aside:
-        problems.append(summary.quarantine_line())
+    problems = summary.problems()
     if problems:
         raise click.ClickException("; ".join(problems))
 

@@ -188,7 +188,7 @@ async def read_message(reader: asyncio.StreamReader) -> bytes:
             N_("AMI: a message longer than {limit} bytes"), limit=MAX_FRAME_BYTES
         ) from None
     except OSError as exc:
-        raise ConnectionLost(f"AMI: {exc.strerror or exc}") from None
+        raise ConnectionLost("{where}: {reason}", where="AMI", reason=exc.strerror or exc) from None
     return block[: -len(END)]
 
 

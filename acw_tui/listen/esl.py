@@ -101,7 +101,7 @@ async def read_message(reader: asyncio.StreamReader, where: str) -> tuple[dict[s
         # The framing itself is broken: where the next message starts is unknown.
         raise ConnectionLost(exc.template, **exc.params) from None
     except OSError as exc:
-        raise ConnectionLost(f"{where}: {exc.strerror or exc}") from None
+        raise ConnectionLost("{where}: {reason}", where=where, reason=exc.strerror or exc) from None
     return headers, body
 
 

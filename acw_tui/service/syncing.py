@@ -69,7 +69,5 @@ def sync_now(store: Store, config: Config, progress: Callable[[int, int], None])
             syncer.close()
     finally:
         client.close()
-    problems = list(summary.content_errors)
-    if summary.set_aside:
-        problems.append(summary.quarantine_line())
+    problems = summary.problems()
     return SyncOutcome(summary.lines(), problems, tuple(summary.applied))

@@ -410,7 +410,7 @@ class SyncSummary:
     seconds: float = 0.0
     retries: int = 0
     applied: dict[str, int] = field(default_factory=dict)
-    content_errors: list[str] = field(default_factory=list)
+    content_errors: list[Phrase] = field(default_factory=list)
     set_aside: int = 0  # records put in quarantine by this run
     quarantined: int = 0  # records in quarantine after it
 
@@ -468,6 +468,14 @@ class SyncSummary:
             self.set_aside,
         )
         return new.format(count=self.set_aside) + waiting
+
+    def problems(self) -> list[str]:
+        """What went wrong besides the records, in the chosen language: releases not
+        applied, records set aside (`acw sync` and the sync screen)."""
+        from acw_tui.i18n import said
+
+        shown = [said(error) for error in self.content_errors]
+        return [*shown, self.quarantine_line()] if self.set_aside else shown
 
 
 def _now() -> str:

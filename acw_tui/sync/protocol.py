@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from acw_tui.errors import N_
+from acw_tui.errors import N_, Phrase
 
 API = "/v1"
 BATCH_RECORDS = 200
@@ -80,10 +80,10 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def check_file_name(name: str) -> str | None:
+def check_file_name(name: str) -> Phrase | None:
     """Why a bundle file name is unsafe (absolute, `..`, odd characters), or None."""
     if not _SAFE_NAME.match(name) or ".." in name.split("/"):
-        return f"{name!r} is not a plain relative file name"
+        return Phrase("{name} is not a plain relative file name", name=repr(name))
     return None
 
 
@@ -91,7 +91,7 @@ MAX_NAME_PART = 100  # characters of one file or folder name in a bundle
 MAX_NAME_DEPTH = 4  # folders deep
 
 
-def names_problem(names: Iterable[str]) -> str | None:
+def names_problem(names: Iterable[str]) -> Phrase | None:
     """Why these file names cannot all be written into one folder, or None: one is
     unsafe, too long or too deep for a file system, or a file is also another's folder."""
     folders: set[str] = set()
@@ -101,10 +101,10 @@ def names_problem(names: Iterable[str]) -> str | None:
             return why
         parts = name.split("/")
         if len(parts) > MAX_NAME_DEPTH or any(len(p) > MAX_NAME_PART for p in parts):
-            return f"{name[:60]!r}… is too long or too deep for a file name"
+            return Phrase("{name}… is too long or too deep for a file name", name=repr(name[:60]))
         folders.update("/".join(parts[:n]) for n in range(1, len(parts)))
     both = sorted(folders.intersection(names))
-    return f"{both[0]!r} is both a file and a folder" if both else None
+    return Phrase("{name} is both a file and a folder", name=repr(both[0])) if both else None
 
 
 def bundle_checksum(files: Mapping[str, str]) -> str:

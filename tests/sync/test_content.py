@@ -150,3 +150,23 @@ def test_a_release_the_site_cannot_use_is_never_applied(files: dict, reason: str
     bundle = {"release": 9, "files": files, "checksum": bundle_checksum(files)}
     with pytest.raises(SyncError, match=reason):
         content.verify("shorthand", bundle)
+
+
+def test_acw_sync_names_a_spoiled_download_in_the_chosen_language(
+    site: Site, tmp_path: Path
+) -> None:
+    """The command joined the content errors as their English text."""
+    from click.testing import CliRunner
+
+    from acw_tui.cli import cli
+    from acw_tui.i18n import use_language
+
+    _publish_guide(site.hub, tmp_path, 1, "customer")
+    site.hub.arm(site.name, "bad-checksum", count=1000)
+    try:
+        result = CliRunner().invoke(cli, ["--lang", "pl", "sync", "--quiet"])
+    finally:
+        use_language("en")
+    assert result.exit_code == 1
+    (line,) = [ln for ln in result.output.splitlines() if ln.startswith("Błąd")]
+    assert "checksum" not in line and "sumy kontrolnej" in line

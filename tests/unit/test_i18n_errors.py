@@ -213,3 +213,34 @@ def test_a_phrase_naming_the_place_is_english_text_and_translated_inside_a_messa
     assert said(finding) == "q.toml:7: błąd: reguła 'why': musi być tabelą"
     use_language("zh_CN")
     assert said(finding) == "q.toml:7: 错误: 规则 'why'：必须是表"
+
+
+def test_a_sqlite_error_met_outside_the_store_reads_in_the_chosen_language(
+    acw_home: Path,
+) -> None:
+    """`one_line` gave SQLite's description as its English text."""
+    import sqlite3
+
+    use_language("pl")
+    try:
+        line = one_line(sqlite3.OperationalError("database is locked"))
+    finally:
+        use_language("en")
+    assert "database is locked" not in line and "acw.db" in line
+
+
+@pytest.mark.parametrize("names", [["../x.toml"], ["a" * 120 + ".toml"], ["a", "a/b.toml"]])
+def test_why_bundle_names_cannot_be_written_reads_in_the_chosen_language(
+    names: list[str],
+) -> None:
+    """The reasons of `protocol.names_problem` were English text inside translated lines."""
+    from acw_tui.sync.protocol import names_problem
+
+    why = names_problem(names)
+    assert why is not None
+    use_language("pl")
+    try:
+        line = say("{where}: {reason}", {"where": "guide", "reason": why})
+    finally:
+        use_language("en")
+    assert not any(word in line for word in ("plain", "too long", "both a file"))
