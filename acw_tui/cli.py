@@ -827,12 +827,15 @@ def demo(calls: int, agents: int, days: int, seed: int) -> None:
     """Fill the store with realistic, seeded history so every screen has something to show.
 
     The history is written under the configured site, so `acw sync` takes it to the hub."""
+    from acw_tui.service.desk_core import refuse_card_data_as_ids
     from acw_tui.settings.config import load_config
     from acw_tui.settings.paths import database_file
     from acw_tui.store import open_store
     from acw_tui.store.demo import generate_demo
 
-    site_id = load_config().site_id
+    config = load_config()
+    refuse_card_data_as_ids(config)
+    site_id = config.site_id
     store = open_store(database_file())
     summary = generate_demo(
         store, calls=calls, agents=agents, days=days, seed=seed, site_id=site_id

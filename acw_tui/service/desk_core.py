@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Self
 from acw_tui.core.clock import AcwClock, Clock, SystemClock
 from acw_tui.core.model import Wrapup
 from acw_tui.core.policy import AcwPolicy
-from acw_tui.core.redaction import redactor_for
-from acw_tui.settings.config import Config
+from acw_tui.core.redaction import Redactor, redactor_for
+from acw_tui.settings.config import Config, ConfigError, identities
 from acw_tui.settings.redaction import policy_from_config
 from acw_tui.store import Store
 from acw_tui.store.agent_states import AgentStateRepository
@@ -26,6 +26,26 @@ if TYPE_CHECKING:
     from acw_tui.store.followups import FollowupRepository
 
 SCREEN_CACHE_KIB = 1024  # page cache of each of the screen's store connections
+
+
+def refuse_card_data_as_ids(config: Config, redactor: Redactor | None = None) -> None:
+    """The agent and site ids go on every row and to the hub as written: one that is
+    card data or a national id (a login made of one) is refused before any write.
+    Phone numbers and e-mail addresses are ids enough."""
+    redactor = redactor or redactor_for(policy_from_config(config))
+    for where, value in identities(config):
+        kinds = {
+            finding.kind
+            for finding in redactor.redact(value).findings
+            if finding.kind not in ("phone", "email")
+        }
+        if kinds:
+            raise ConfigError(
+                "{where}: looks like card data or a national id ({kinds}); it would be "
+                "stored and synced as written: use a login name instead",
+                where=where,
+                kinds=", ".join(sorted(kinds)),
+            )
 
 
 class DeskCore:
@@ -47,6 +67,7 @@ class DeskCore:
         self._use_reader(reader or store)
         # Everything anyone types is redacted here, before any write (SPEC §10).
         self.redactor = redactor_for(policy_from_config(config))
+        refuse_card_data_as_ids(config, self.redactor)
 
     # The completion model is read well after the screen opens (and by finishing): its
     # code loads on first use, not on the way to the agent's first key.

@@ -234,6 +234,22 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     )
 
 
+# Where the agent and the site ids come from: the variable that overrides, the key.
+IDENTITIES = (("agent_id", "ACW_AGENT"), ("site_id", "ACW_SITE"))
+
+
+def identities(config: Config) -> list[tuple[str, str]]:
+    """The agent and the site id, each with where it was set (the variable or the
+    file's key), for a message about it."""
+    found = []
+    for key, variable in IDENTITIES:
+        where = (
+            variable if os.environ.get(variable) else f"{config.path or paths.config_file()}: {key}"
+        )
+        found.append((where, getattr(config, key)))
+    return found
+
+
 def _who(variable: str, configured: str, where: str) -> str:
     """The agent or site id: the environment's if set, else the file's; checked as text
     (a non-UTF-8 byte in ACW_AGENT would otherwise fail deep inside the store)."""

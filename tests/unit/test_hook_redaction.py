@@ -62,3 +62,34 @@ def test_scrub_cleans_hook_fields_stored_before(config, acw_home: Path) -> None:
         ("card", "call external_id", "scrub"),
         ("card", "call queue", "scrub"),
     ]
+
+
+def test_an_agent_or_site_id_that_is_card_data_is_refused_before_anything_is_stored(
+    acw_home: Path, monkeypatch
+) -> None:
+    """The config's agent_id (or ACW_AGENT, ACW_SITE) was stored and synced as written:
+    a card number or a national id used as an agent's login reached every file."""
+    for where, value in (
+        ("config", f'agent_id = "{CARDS[0]}"\n'),
+        ("config", 'agent_id = "ana"\nsite_id = "44051401359"\n'),  # a PESEL
+        ("env", CARDS[1]),
+    ):
+        (acw_home / "config.toml").write_text(
+            value if where == "config" else 'agent_id = "ana"\n', encoding="utf-8"
+        )
+        if where == "env":
+            monkeypatch.setenv("ACW_AGENT", value)
+        code, out = run("call-ended", "--call-id", "C-1")
+        assert (
+            code == 1 and run("demo", "--calls", "5")[0] == 1 and len(out.strip().splitlines()) == 1
+        ), out
+        assert "looks like" in out and any(
+            w in out for w in ("agent_id", "site_id", "ACW_AGENT")
+        ), out
+        assert CARDS[0] not in out and "44051401359" not in out and CARDS[1] not in out
+        assert [f for f in raw_cards_in(acw_home) if not f.startswith("config.toml")] == []
+        assert not any(b"44051401359" in p.read_bytes() for p in acw_home.rglob("*.db*"))
+    # An ordinary id with digits in it is an id.
+    monkeypatch.setenv("ACW_AGENT", "agent-1042")
+    code, out = run("call-ended", "--call-id", "C-2")
+    assert code == 0, out
