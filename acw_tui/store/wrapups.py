@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -101,16 +102,24 @@ class WrapupRepository:
         same and the oldest would fill the list. Walking the index from its newest row
         (row order is the order wrap-ups opened) stops after `limit` and needs no sort
         of every match; the few shown are then put in the order they were finished.
+
+        A word in a script written without spaces (Chinese, Japanese, Korean, Thai, …)
+        is looked for anywhere in the note: the index holds a whole such sentence as
+        one token, so "退款" would never match "客户要求退款".
         """
-        query = fts_query(text)
-        if not query:
+        query, inside = search_terms(text)
+        if not query and not inside:
             return self.recent(limit)
-        found = self._query(
-            "JOIN wrapups_fts f ON f.rowid = w.rowid WHERE wrapups_fts MATCH ? "
-            "AND w.status = 'done'",
-            [query],
-            f"ORDER BY f.rowid DESC LIMIT {int(limit)}",
-        )
+        where = "WHERE w.status = 'done'"
+        params: list[Any] = []
+        if query:
+            where = "JOIN wrapups_fts f ON f.rowid = w.rowid " + where + " AND wrapups_fts MATCH ?"
+            params.append(query)
+        for word in inside:
+            where += " AND w.note LIKE ? ESCAPE '\\'"
+            params.append(f"%{like_escaped(word)}%")
+        newest = "f.rowid" if query else "w.rowid"
+        found = self._query(where, params, f"ORDER BY {newest} DESC LIMIT {int(limit)}")
         return sorted(found, key=lambda w: w.finished_at or w.started_at, reverse=True)
 
     def last_finished(self, agent_id: str) -> Wrapup | None:
@@ -292,7 +301,24 @@ class WrapupRepository:
         return self.get(wrapup.id)
 
 
-def fts_query(text: str) -> str:
-    """Quote each word so user input is never parsed as FTS5 syntax."""
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Hangul,
+# kana, CJK ideographs (and their extensions and compatibility forms).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff"
+    "\u3100-\u318f\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af"
+    "\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
+def search_terms(text: str) -> tuple[str, list[str]]:
+    """The words of a search: an FTS5 query of those the index can find, each quoted so
+    user input is never parsed as FTS5 syntax, and those in an unspaced script, to be
+    looked for inside the note."""
     words = [w for w in text.replace('"', " ").split() if w]
-    return " ".join(f'"{w}"' for w in words)
+    indexed = [w for w in words if not _UNSPACED.search(w)]
+    return " ".join(f'"{w}"' for w in indexed), [w for w in words if _UNSPACED.search(w)]
+
+
+def like_escaped(word: str) -> str:
+    """`word` for a LIKE pattern with ESCAPE '\\': its % and _ are literal."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

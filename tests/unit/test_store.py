@@ -68,6 +68,45 @@ def test_full_text_search_finds_finished_notes_by_stem(desk, clock) -> None:
     assert desk.wrapups.search('refund" OR "x') == []
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("退款", ["客户要求退款，已处理"]),
+        ("要求 处理", ["客户要求退款，已处理"]),
+        ("返金", ["お客様は返金を希望"]),
+        ("환불", ["고객이환불을요청함"]),
+        ("🙂", ["happy customer 🙂 refund"]),
+        ("refund 🙂", ["happy customer 🙂 refund"]),
+        ("100%", ["discount 100% given"]),
+        ("退货", []),
+        ("折扣5%", []),  # % and _ are themselves, not LIKE's wildcards
+        ("折扣5", ["折扣50元"]),
+    ],
+)
+def test_search_finds_words_inside_text_written_without_spaces(
+    desk, clock, query: str, expected: list[str]
+) -> None:
+    """Chinese, Japanese and Korean are written without spaces between words (Korean
+    often with few), so the index holds a whole sentence as one token: "退款" found
+    nothing in "客户要求退款". Nor did an emoji or a symbol, which it does not index."""
+    from acw_tui.service.desk import FinishRequest
+
+    notes = [
+        "客户要求退款，已处理",
+        "お客様は返金を希望",
+        "고객이환불을요청함",
+        "happy customer 🙂 refund",
+        "discount 100% given",
+        "discount 1000 given",
+        "折扣50元",
+    ]
+    for n, note in enumerate(notes):
+        wrapup = desk.call_ended(f"C{n}")
+        clock.advance(10)
+        desk.finish(wrapup, FinishRequest(note=note))
+    assert [w.note for w in desk.history(query)] == expected
+
+
 def test_a_search_lists_the_newest_matching_notes_first(desk, clock) -> None:
     """With more matches than the screen shows, the newest are the ones shown, newest
     first, as the history screen says (the same notes rank alike, so ranking by match
