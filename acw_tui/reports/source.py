@@ -160,7 +160,11 @@ def open_source(hub_db: str | None, local_path: Path) -> ReportSource:
     if hub_db is None:
         return sqlite_source(local_path)
     if hub_db.startswith("sqlite:///"):
-        return sqlite_source(Path(hub_db.removeprefix("sqlite:///")))
+        from acw_tui.sync.hub_db import sqlite_file  # read as `acw hub` reads it
+
+        path = sqlite_file(hub_db)
+        if path is not None:
+            return sqlite_source(path)
     if hub_db.startswith(("postgresql://", "postgres://")):
         return postgres_source(hub_db)
     raise ReportError(

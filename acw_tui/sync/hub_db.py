@@ -23,6 +23,17 @@ BUSY_TIMEOUT_MS = 30_000
 WAL_CHECKPOINT_PAGES = 16_000  # of 4 KiB
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a `sqlite:` hub store URL names, as every command reads it: the rest of
+    `sqlite:///relative/hub.db` (`sqlite:////abs/hub.db` for an absolute one), with its
+    %-escapes read and `~` expanded; None when it names none."""
+    parsed = urlparse(url)
+    raw = unquote(
+        url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.netloc + parsed.path
+    )
+    return Path(raw).expanduser() if raw else None
+
+
 class Tx:
     """One open transaction: run statements with `?` placeholders."""
 
@@ -60,13 +71,9 @@ class HubDatabase:
             self.path: Path | None = None
         elif parsed.scheme == "sqlite":
             self.postgres = False
-            # sqlite:///relative/hub.db has path "/relative/hub.db"; sqlite:////abs too.
-            raw = unquote(parsed.netloc + parsed.path)
-            if url.startswith("sqlite:///"):
-                raw = unquote(url[len("sqlite:///") :])
-            if not raw:
+            self.path = sqlite_file(url)
+            if self.path is None:
                 raise HubError("{url}: no file named (use sqlite:///path/hub.db)", url=url)
-            self.path = Path(raw).expanduser()
         else:
             raise HubError(
                 "{url}: unknown hub store (use sqlite:///path/hub.db or postgresql://…)",

@@ -57,6 +57,18 @@ def test_same_figures_from_a_sqlite_hub(seeded: Store, tmp_path: Path, by: str |
     assert report_json(*extra, "--hub-db", f"sqlite:///{hub}") == report_json(*extra)
 
 
+def test_the_hub_db_url_is_read_as_acw_hub_reads_it(
+    seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`acw hub serve --db` read `~` and %-escapes in a sqlite:/// URL, while `acw report
+    --hub-db` took the rest of the URL as the path: the same URL named another file."""
+    hub = tmp_path / "a hub.db"
+    copy_to_sqlite_hub(seeded, hub)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for url in ("sqlite:///~/a hub.db", f"sqlite:///{quote(str(hub))}"):
+        assert report_json("--hub-db", url) == report_json()
+
+
 def test_site_filter_on_the_hub(seeded: Store, tmp_path: Path) -> None:
     hub = tmp_path / "hub.db"
     copy_to_sqlite_hub(seeded, hub)
