@@ -2,9 +2,10 @@
 
 The wire format (Asterisk's AMI documentation): on connect the server sends one line,
 `Asterisk Call Manager/X.Y.Z`; after that every message is `Key: Value` lines ending
-in CRLF, closed by an empty line. We send `Action: Login` with `Username`, `Secret` and
-`Events: call,agent` (the read classes `acw listen` needs), and read the reply
-(`Response: Success` or `Response: Error`), then events:
+in CRLF, closed by an empty line. We ask for an MD5 challenge (`Action: Challenge`),
+send `Action: Login` with `AuthType: MD5`, `Username`, `Key` (so the secret never
+crosses the network) and `Events: call,agent` (the read classes `acw listen` needs),
+and read the reply (`Response: Success` or `Response: Error`), then events:
 
 - `AgentConnect` (app_queue): a queue member answered: the call is answered.
 - `AgentComplete`: the member finished: `TalkTime`, `HoldTime` (seconds the caller
@@ -25,6 +26,7 @@ flag, so the documented framing is implemented here instead (it is small).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -53,6 +55,7 @@ from acw_tui.listen.source import (
 
 END = b"\r\n\r\n"
 LOGIN_ID = "acw-login"
+CHALLENGE_ID = "acw-challenge"
 REASONS = {"caller": HungUpBy.CALLER, "agent": HungUpBy.AGENT, "transfer": HungUpBy.TRANSFER}
 
 
@@ -228,32 +231,28 @@ class AmiAdapter:
                 where=where,
                 greeting=greeting[:40],
             )
+        key = await self._challenged(reader, writer, sink, where)
         writer.write(
             encode_action(
                 {
                     "Action": "Login",
                     "ActionID": LOGIN_ID,
+                    "AuthType": "MD5",
                     "Username": self.spec.user or "",
-                    "Secret": self.secret,
+                    "Key": key,
                     "Events": "call,agent",
                 }
             )
         )
         await writer.drain()
-        while True:
-            reply = await self._next(reader, sink)
-            if reply is None or reply.get("ActionID") != LOGIN_ID:
-                continue  # an event before the reply
-            if reply.get("Response", "").lower() != "success":
-                raise AuthFailed(
-                    N_("{where}: login as {user!r} refused ({reason})"),
-                    where=where,
-                    user=self.spec.user,
-                    reason=reply["Message"]
-                    if "Message" in reply
-                    else Phrase(N_("no reason given")),
-                )
-            break
+        reply = await self._reply(reader, sink, LOGIN_ID)
+        if reply.get("Response", "").lower() != "success":
+            raise AuthFailed(
+                N_("{where}: login as {user!r} refused ({reason})"),
+                where=where,
+                user=self.spec.user,
+                reason=reply["Message"] if "Message" in reply else Phrase(N_("no reason given")),
+            )
         await sink.connected(Phrase(N_("{where} as {user}"), where=where, user=self.spec.user))
         while True:
             fields = await self._next(reader, sink)
@@ -266,6 +265,41 @@ class AmiAdapter:
                 continue
             if event is not None:
                 await sink.event(event)
+
+    async def _challenged(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        sink: Sink,
+        where: str,
+    ) -> str:
+        """The login key for Asterisk's MD5 challenge (manager.c: hex MD5 of the
+        challenge, then the secret): the secret itself never crosses the network. A
+        manager that gives no challenge is refused rather than sent the secret in clear."""
+        writer.write(
+            encode_action({"Action": "Challenge", "ActionID": CHALLENGE_ID, "AuthType": "MD5"})
+        )
+        await writer.drain()
+        reply = await self._reply(reader, sink, CHALLENGE_ID)
+        challenge = reply.get("Challenge", "")
+        if reply.get("Response", "").lower() != "success" or not challenge:
+            raise AuthFailed(
+                N_(
+                    "{where}: no MD5 challenge given ({reason}); acw does not send the secret in clear"
+                ),
+                where=where,
+                reason=reply["Message"] if "Message" in reply else Phrase(N_("no reason given")),
+            )
+        return hashlib.md5((challenge + self.secret).encode(), usedforsecurity=False).hexdigest()
+
+    async def _reply(
+        self, reader: asyncio.StreamReader, sink: Sink, action_id: str
+    ) -> dict[str, str]:
+        """The manager's reply to the action `action_id`, past any event before it."""
+        while True:
+            reply = await self._next(reader, sink)
+            if reply is not None and reply.get("ActionID") == action_id:
+                return reply
 
     async def _next(self, reader: asyncio.StreamReader, sink: Sink) -> dict[str, str] | None:
         block = await read_message(reader)

@@ -5,6 +5,8 @@ mod_event_socket and mod_callcenter pages)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -220,15 +222,46 @@ class Simulator:
 
 @dataclass
 class AmiSimulator(Simulator):
+    """Asterisk's manager as main/manager.c answers a login: `Action: Challenge` with
+    `AuthType: MD5` gets a random challenge; `Action: Login` is accepted with
+    `AuthType: MD5` and `Key` = hex MD5 of challenge + secret, or with `Secret` in
+    clear. Every action the client sent is kept in `logins`."""
+
     user: str = "acw"
     secret: str = "s3cret-ami"
+    challenges: bool = True  # False: refuses `Action: Challenge`, as some proxies do
 
     async def handshake(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         writer.write(b"Asterisk Call Manager/6.0.0\r\n")
-        block = (await reader.readuntil(b"\r\n\r\n")).decode()
-        action = dict(line.split(": ", 1) for line in block.strip().split("\r\n"))
-        self.logins.append(action)
-        ok = action.get("Username") == self.user and action.get("Secret") == self.secret
+        challenge = ""
+        while True:
+            block = (await reader.readuntil(b"\r\n\r\n")).decode()
+            action = dict(line.split(": ", 1) for line in block.strip().split("\r\n"))
+            self.logins.append(action)
+            if action.get("Action", "").lower() != "challenge":
+                break
+            if not self.challenges or action.get("AuthType", "").lower() != "md5":
+                writer.write(
+                    ami_frame(
+                        Response="Error",
+                        ActionID=action.get("ActionID", ""),
+                        Message="Must specify AuthType",
+                    )
+                )
+                continue
+            challenge = challenge or str(random.randrange(10**9))
+            writer.write(
+                ami_frame(
+                    Response="Success", ActionID=action.get("ActionID", ""), Challenge=challenge
+                )
+            )
+            await writer.drain()
+        if action.get("AuthType", "").lower() == "md5":
+            key = hashlib.md5((challenge + self.secret).encode()).hexdigest()
+            ok = bool(challenge) and action.get("Key") == key
+        else:
+            ok = action.get("Secret") == self.secret
+        ok = ok and action.get("Username") == self.user
         if not ok:
             writer.write(
                 ami_frame(

@@ -55,7 +55,12 @@ async def test_a_queue_call_answered_and_completed_opens_its_wrapup_with_talk_an
     assert wrapup.call.hung_up_by == "caller"
     assert wrapup.call.source == "ami"
     assert wrapup.call.direction == "inbound"
-    assert sim.logins[0]["Action"] == "Login" and sim.logins[0]["Events"] == "call,agent"
+    # The secret never crosses the network: Asterisk's MD5 challenge, then the key.
+    challenge, login = sim.logins
+    assert (challenge["Action"], challenge["AuthType"]) == ("Challenge", "MD5")
+    assert login["Action"] == "Login" and login["Events"] == "call,agent"
+    assert login["AuthType"] == "MD5" and "Secret" not in login
+    assert not any(sim.secret in value for action in sim.logins for value in action.values())
     status = desk.listener_status()
     assert status is not None and status.connected and status.events == 2
     assert status.last_event and "wrap-up opened" in status.last_event
@@ -162,6 +167,19 @@ async def test_bad_credentials_end_the_listener_with_one_line_and_no_retry(desk:
     assert sim.connections == 1
     status = desk.listener_status()
     assert status is not None and not status.connected and "refused" in (status.detail or "")
+
+
+async def test_a_manager_without_a_challenge_is_never_sent_the_secret(desk: Desk) -> None:
+    """A manager (or something posing as one) that refuses the MD5 challenge would get
+    the secret in clear if acw fell back to a plain login: it ends in one line."""
+    sim = await AmiSimulator(challenges=False).start()
+    listener = listener_for(adapter(sim), desk, [])
+    with pytest.raises(AuthFailed) as caught:
+        await listener.run()
+    await sim.stop()
+    assert "no MD5 challenge given (Must specify AuthType)" in str(caught.value)
+    assert [a["Action"] for a in sim.logins] == ["Challenge"]
+    assert sim.connections == 1
 
 
 async def test_malformed_frames_unknown_events_and_missing_fields_are_one_line_each(
