@@ -59,6 +59,38 @@ class Phrase(str):
             return cls(error.template, **error.params)
         return cls(str(error))
 
+    def as_data(self) -> dict[str, Any]:
+        """The phrase as JSON-ready data, to be stored and shown later in the language of
+        whoever reads it (`from_data`); a parameter is kept as a phrase, a number or text."""
+
+        def kept(value: object) -> object:
+            if isinstance(value, Phrase):
+                return value.as_data()
+            return (
+                value
+                if isinstance(value, int | float) and not isinstance(value, bool)
+                else str(value)
+            )
+
+        return {"template": self.template, "params": {k: kept(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_data(cls, data: object) -> Phrase | None:
+        """A phrase stored by `as_data`, or None for anything else."""
+        if not isinstance(data, dict) or not isinstance(data.get("template"), str):
+            return None
+        params = data.get("params")
+        if not isinstance(params, dict):
+            return None
+
+        def read(value: object) -> object:
+            nested = cls.from_data(value)
+            if nested is not None:
+                return nested
+            return value if isinstance(value, int | float) else str(value)
+
+        return cls(data["template"], **{str(k): read(v) for k, v in params.items()})
+
     @classmethod
     def joined(cls, separator: str, parts: Iterable[object]) -> Phrase:
         """`parts` one after another, each shown in the reader's language on its own

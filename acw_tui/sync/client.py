@@ -942,19 +942,18 @@ class Syncer:
                 self.upload(progress, summary)
                 self.download(summary)
             except SyncError as exc:
-                site_state.finish_run(self.store, self.client.url, _now(), f"failed: {exc}")
+                failed = Phrase(N_("failed: {reason}"), reason=Phrase.of_error(exc))
+                site_state.finish_run(self.store, self.client.url, _now(), failed)
                 raise
             finally:
                 summary.seconds = time.perf_counter() - started
                 summary.retries = self.client.retries
                 summary.quarantined = quarantine.count(self.store)
-        result = (
-            "ok"
-            if not summary.content_errors
-            else "records ok; " + "; ".join(summary.content_errors)
-        )
+        parts = [Phrase(N_("records ok") if summary.content_errors else N_("ok"))]
+        parts += summary.content_errors
         if summary.quarantined:
-            result += f"; {summary.quarantined} record(s) in quarantine"
+            parts.append(Phrase(N_("in quarantine: {count}"), count=summary.quarantined))
+        result = parts[0] if len(parts) == 1 else Phrase.joined("; ", parts)
         site_state.finish_run(self.store, self.client.url, _now(), result)
         return summary
 

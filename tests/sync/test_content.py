@@ -170,3 +170,24 @@ def test_acw_sync_names_a_spoiled_download_in_the_chosen_language(
     assert result.exit_code == 1
     (line,) = [ln for ln in result.output.splitlines() if ln.startswith("Błąd")]
     assert "checksum" not in line and "sumy kontrolnej" in line
+
+
+def test_the_last_sync_result_reads_in_the_language_of_whoever_reads_it(
+    site: Site, tmp_path: Path
+) -> None:
+    """The result of the last sync was stored as English text, and the Polish sync screen
+    showed it so ("records ok; guide release 2 … failed its checksum")."""
+    from acw_tui.i18n import use_language
+    from acw_tui.sync import site_state
+
+    _publish_guide(site.hub, tmp_path, 1, "customer")
+    site.hub.arm(site.name, "bad-checksum", count=1000)
+    site.sync(retry_for=0.5)
+    english = site_state.load_state(site.store).last_result
+    assert english is not None and english.startswith("records ok; ") and "checksum" in english
+    use_language("pl")
+    try:
+        polish = site_state.load_state(site.store).last_result
+    finally:
+        use_language("en")
+    assert polish is not None and "checksum" not in polish and "sumy kontrolnej" in polish

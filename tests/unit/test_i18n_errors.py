@@ -244,3 +244,22 @@ def test_why_bundle_names_cannot_be_written_reads_in_the_chosen_language(
     finally:
         use_language("en")
     assert not any(word in line for word in ("plain", "too long", "both a file"))
+
+
+@given(st.text(max_size=20), st.integers(), st.floats(allow_nan=False, allow_infinity=False))
+@settings(max_examples=100, deadline=None)
+def test_a_phrase_stored_as_data_reads_back_the_same(text: str, whole: int, number: float) -> None:
+    import json
+
+    inner = Phrase("{name} is both a file and a folder", name=text)
+    phrase = Phrase(
+        "{where}: {reason} ({count}, {share})",
+        where=Path("x"),
+        reason=inner,
+        count=whole,
+        share=number,
+    )
+    back = Phrase.from_data(json.loads(json.dumps(phrase.as_data())))
+    assert back is not None and str(back) == str(phrase) and back.template == phrase.template
+    assert isinstance(back.params["reason"], Phrase)
+    assert Phrase.from_data({"template": 3}) is None and Phrase.from_data("ok") is None
