@@ -13,7 +13,10 @@ import importlib
 import pkgutil
 import signal
 import sys
+import time
 from pathlib import Path
+
+QUICK_LIMIT = 120  # seconds
 
 
 def stop(signum: int, _frame: object) -> None:
@@ -35,14 +38,17 @@ def main() -> int:
     if args.names:
         modules = [m for m in modules if m.removeprefix("bench_") in args.names]
     failed = False
+    started = time.monotonic()
     for name in modules:
         module = importlib.import_module(f"bench.{name}")
         print(f"== {name.removeprefix('bench_')}", flush=True)
+        began = time.monotonic()
         for result in module.run(args.quick):
             for line in result.detail:
                 print(f"   {line}")
             print(result.line(), flush=True)
             failed |= not result.ok
+        print(f"   ({time.monotonic() - began:.1f} s)", flush=True)
     from bench.common import CURVES
     from bench.curves import chart, table
 
@@ -52,6 +58,15 @@ def main() -> int:
             print(line)
         if not args.quick and not args.names:  # a full run draws the chart in docs/
             print(f"   chart: {chart(CURVES)}")
+    took = time.monotonic() - started
+    if args.quick and not args.names:
+        # The quick run is what a change's author repeats, so it is kept under two
+        # minutes: its own length is a figure too.
+        print(
+            f"bench-quick took {took:.0f} s ({'ok' if took < QUICK_LIMIT else 'over'}: limit {QUICK_LIMIT} s)"
+        )
+    else:
+        print(f"took {took:.0f} s")
     return 1 if failed else 0
 
 
