@@ -128,7 +128,7 @@ class AcwApp(LastResort):
         Binding("f9", "toggle_break", N_("Break")),
         Binding("f12", "followups", N_("Follow-ups")),
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
-        Binding("escape", "hide_keys", show=False, priority=True),
+        Binding("escape", "hide_keys", N_("Close the keys"), show=False, priority=True),
     ]
 
     def __init__(

@@ -136,3 +136,28 @@ def test_what_the_translated_palette_relies_on_is_still_in_textual() -> None:
     assert "self._no_matches_timer = self.set_timer(" in source
     assert "self._list_visible = True" in source
     assert callable(BindingsTable.render_bindings_table)
+
+
+async def test_every_key_in_the_panel_says_what_it_does(app_in, hook) -> None:
+    """On the ready screen F1 listed `esc` with nothing beside it (the binding that closes
+    the panel had no description). Every row, on the ready and the ACW screen, has one."""
+    app = app_in("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for opened in (False, True):
+            if opened:
+                await pilot.press("f1")  # closes the ready screen's panel
+                hook.call_ended("PBX-7", queue="billing")
+                await wait_for(pilot, acw_open(app, "PBX-7"))
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: bool(app.screen.query(KeysPanel)))
+            await pilot.pause()
+            table = app.screen.query_one(KeysPanel).query_one("BindingsTable")
+            rows = table.render_bindings_table()  # type: ignore[attr-defined]
+            keys, described = (list(column.cells) for column in rows.columns)
+            blank = [
+                str(k)
+                for k, d in zip(keys, described, strict=True)
+                if str(k).strip() and not str(d).strip()
+            ]
+            assert not blank, (app.screen, blank)
