@@ -60,7 +60,7 @@ def sync_facts(reader: Store, config: Config) -> SyncFacts:
 def sync_now(store: Store, config: Config, progress: Callable[[int, int], None]) -> SyncOutcome:
     from acw_tui.sync.client import configured_client, configured_syncer
 
-    client = configured_client(config)
+    client = configured_client(config, options=False)  # the agent has no --hub to pass
     try:
         syncer = configured_syncer(store, config, client)  # on a connection of its own
         try:

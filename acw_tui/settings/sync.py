@@ -122,19 +122,35 @@ def _checked_token(token: str, where: str) -> str:
     return token
 
 
-def hub_url(config: Config, given: str | None) -> str:
+def hub_url(config: Config, given: str | None, *, options: bool = True) -> str:
+    """The hub's URL: `given` (--hub), ACW_HUB_URL or `[sync] hub_url`. `options` False:
+    the caller (the screen) has no --hub, so a missing URL is put to the agent as the
+    site admin's setting."""
     settings = sync_settings(config)
     url, where = _from(given, "--hub", "ACW_HUB_URL", settings, "hub_url")
     if not url:
+        path = config.path or paths.config_file()
+        if not options:
+            raise SyncError(
+                "no hub is set for this site: the site admin sets hub_url in [sync] of {path}",
+                path=path,
+            )
         raise SyncError(
             "no hub named: pass --hub URL, set ACW_HUB_URL, or hub_url in [sync] of {path}",
-            path=config.path or paths.config_file(),
+            path=path,
         )
     return _checked_url(url, where, settings.allow_plain_http)
 
 
-def site_token(config: Config, given: str | None) -> str:
+def site_token(config: Config, given: str | None, *, options: bool = True) -> str:
+    """The site's token: `given` (--token), ACW_HUB_TOKEN or `[sync] token`; `options`
+    as for `hub_url`."""
     token, where = _from(given, "--token", "ACW_HUB_TOKEN", sync_settings(config), "token")
+    if not token and not options:
+        raise SyncError(
+            "no hub token is set for this site: the site admin sets token in [sync] of {path}",
+            path=config.path or paths.config_file(),
+        )
     return _checked_token(token, where)
 
 

@@ -962,16 +962,22 @@ class Syncer:
 
 
 def configured_client(
-    config: Config, hub: str | None = None, token: str | None = None, *, lead: bool = False
+    config: Config,
+    hub: str | None = None,
+    token: str | None = None,
+    *,
+    lead: bool = False,
+    options: bool = True,
 ) -> HubClient:
     """A client for the hub named by `hub`, the environment or `[sync]`, with the site's
-    token (or a lead's, for publishing)."""
+    token (or a lead's, for publishing). `options` False: the caller is the screen, which
+    has no --hub or --token to name when one is missing."""
     from acw_tui.settings.sync import hub_url, lead_token, site_token, sync_settings
 
     settings = sync_settings(config)
     return HubClient(
-        hub_url(config, hub),
-        lead_token(config, token) if lead else site_token(config, token),
+        hub_url(config, hub, options=options),
+        lead_token(config, token) if lead else site_token(config, token, options=options),
         timeout=settings.timeout_seconds,
         retry_for=settings.retry_seconds,
     )

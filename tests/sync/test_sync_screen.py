@@ -115,3 +115,29 @@ async def test_a_sync_finishing_after_its_screen_was_left_still_tells_the_agent(
 def backend() -> str:
     """The screen does not care which store the hub uses."""
     return "sqlite"
+
+
+@pytest.mark.parametrize(
+    ("config", "missing"),
+    [
+        ('agent_id = "ana"\n', "hub_url"),
+        ('agent_id = "ana"\n[sync]\nhub_url = "http://127.0.0.1:9"\n', "token"),
+    ],
+)
+async def test_sync_now_without_a_hub_or_token_tells_the_agent_who_sets_it(
+    acw_home: Path, config: str, missing: str
+) -> None:
+    """The screen said "pass --hub URL, set ACW_HUB_URL, …": a flag an agent cannot pass
+    on a screen. It names the setting, the file, and the site admin who sets it."""
+    (acw_home / "config.toml").write_text(config, encoding="utf-8")
+    app = AcwApp(
+        Desk(open_store(acw_home / "acw.db"), load_config(acw_home / "config.toml"), ManualClock())
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncStatusScreen))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: bool(notices(app)))
+        said = " ".join(notices(app))
+        assert "--hub" not in said and "--token" not in said, said
+        assert missing in said and "site admin" in said and str(acw_home / "config.toml") in said
