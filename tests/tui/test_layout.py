@@ -57,3 +57,32 @@ async def test_the_guide_panel_does_not_squeeze_the_notes(make_app, hook, size) 
         assert notes.size.width >= width // 2, sizes(app)
         assert notes.size.height >= 3, sizes(app)
         assert panel.region.width >= 12, sizes(app)  # the panel is there to be used
+
+
+def too_small_notices(app):  # type: ignore[no-untyped-def]
+    return [w for w in app.screen.query(".too-small") if w.display and w.region.area]
+
+
+async def test_a_terminal_too_small_says_so_and_typing_is_kept(make_app, hook) -> None:
+    """At 40×12 the notes were off-screen and nothing said why. The screen now says the
+    terminal is too small and what size it needs; what is typed meanwhile is kept, and
+    the notice goes when the terminal grows."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-1", queue="billing")
+        await wait_for(pilot, form_ready(app))
+        assert not too_small_notices(app)
+        await pilot.resize_terminal(40, 12)
+        await wait_for(pilot, lambda: bool(too_small_notices(app)))
+        (notice,) = too_small_notices(app)
+        said = str(notice.render())
+        assert "40×12" in said and "60×20" in said, said
+        await type_text(pilot, "cx called")
+        await pilot.resize_terminal(60, 20)
+        await wait_for(pilot, lambda: not too_small_notices(app))
+        assert app.screen.query_one(NotesEditor).text == "customer called"
+        await pilot.resize_terminal(50, 30)  # too narrow, tall enough
+        await wait_for(pilot, lambda: bool(too_small_notices(app)))
+        await pilot.press("f4")  # a screen opened while too small says so too
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
+        await wait_for(pilot, lambda: bool(too_small_notices(app)))

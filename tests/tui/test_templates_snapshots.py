@@ -137,4 +137,4 @@ def test_followups_screen_highlights_overdue_and_due_soon(snap_compare, make_app
         await wait_for(pilot, lambda: app.screen.query("#followups-table"))
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(120, 16), run_before=open_followups)
+    assert snap_compare(app, terminal_size=(120, 20), run_before=open_followups)

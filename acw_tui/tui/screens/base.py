@@ -32,7 +32,39 @@ class StyledAtMount:
             event.refresh_styles = False
 
 
-class DeskScreen(StyledAtMount, Screen[None]):
+class FitsTheTerminal:
+    """For every acw screen: below the size acw can be used in, a notice covers the
+    screen, naming the terminal's size and the size needed (`widgets/too_small.py`);
+    it goes as soon as the terminal is large enough. Checked each time the screen is
+    made active and each time the terminal changes size."""
+
+    def on_screen_resume(self) -> None:
+        self.fit_to_terminal()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_to_terminal()
+
+    def fit_to_terminal(self) -> None:
+        from acw_tui.tui.widgets.too_small import TooSmall, too_small
+
+        screen = cast("Screen[object]", self)
+        width, height = screen.app.size
+        notices = screen.query_children(TooSmall)
+        if not too_small(width, height):
+            notices.remove()
+        elif notices:
+            notices.first().say(width, height)
+        else:
+            notice = TooSmall()
+            notice.say(width, height)
+            screen.mount(notice)
+
+
+class EveryScreen(FitsTheTerminal, StyledAtMount):
+    """What every acw screen has (mixed into Textual's Screen and ModalScreen)."""
+
+
+class DeskScreen(EveryScreen, Screen[None]):
     @property
     def acw_app(self) -> AcwApp:
         return cast("AcwApp", self.app)

@@ -14,11 +14,11 @@ from textual.widgets import Input, Label, TextArea
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
 from acw_tui.i18n import N_, _, date_time
-from acw_tui.tui.screens.base import StyledAtMount
+from acw_tui.tui.screens.base import EveryScreen
 from acw_tui.tui.widgets.keys_in_order import OrderedInput
 
 
-class ReasonDialog(StyledAtMount, ModalScreen[str | None]):
+class ReasonDialog(EveryScreen, ModalScreen[str | None]):
     """Asks why; the answer is stored with what it is for (an extension, a discard)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
@@ -60,7 +60,7 @@ class ExtendDialog(ReasonDialog):
         )
 
 
-class EmptyNoteDialog(StyledAtMount, ModalScreen[str | None]):
+class EmptyNoteDialog(EveryScreen, ModalScreen[str | None]):
     """The note is empty: finish anyway, discard the wrap-up (no real call), or go back."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
@@ -90,7 +90,7 @@ class EmptyNoteDialog(StyledAtMount, ModalScreen[str | None]):
             )
 
 
-class NoteDialog(StyledAtMount, ModalScreen[None]):
+class NoteDialog(EveryScreen, ModalScreen[None]):
     """A finished wrap-up, read-only."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")

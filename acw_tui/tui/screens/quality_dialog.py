@@ -12,10 +12,10 @@ from textual.widgets import Label
 
 from acw_tui.core.quality import Verdict
 from acw_tui.i18n import N_, _
-from acw_tui.tui.screens.base import StyledAtMount
+from acw_tui.tui.screens.base import EveryScreen
 
 
-class CriticalItemsDialog(StyledAtMount, ModalScreen[bool]):
+class CriticalItemsDialog(EveryScreen, ModalScreen[bool]):
     """Names each critical item missing (with its rule); True finishes anyway."""
 
     CSS_PATH = Path(__file__).with_name("dialogs.tcss")

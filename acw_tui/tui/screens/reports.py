@@ -36,7 +36,7 @@ from acw_tui.tui.widgets.key_bar import KeyBar
 if TYPE_CHECKING:
     from acw_tui.tui.app import AcwApp
 from acw_tui.tui.compat import size_columns_now
-from acw_tui.tui.screens.base import StyledAtMount
+from acw_tui.tui.screens.base import EveryScreen
 from acw_tui.tui.widgets.report_charts import AgentsChart, DistributionChart, TrendChart
 
 # (label, value); the labels are marked here and translated when the screen is built.
@@ -92,7 +92,7 @@ class ReportView:
     days: int | None
 
 
-class AgentWrapupsScreen(StyledAtMount, Screen[None]):
+class AgentWrapupsScreen(EveryScreen, Screen[None]):
     """One agent's newest wrap-ups in the report's range (the drill-down)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"))]
@@ -152,7 +152,7 @@ class AgentWrapupsScreen(StyledAtMount, Screen[None]):
         table.focus()
 
 
-class ReportsScreen(StyledAtMount, Screen[None]):
+class ReportsScreen(EveryScreen, Screen[None]):
     """ACW figures per group, with charts; Enter on an agent shows their wrap-ups."""
 
     BINDINGS = [
