@@ -86,3 +86,19 @@ async def test_a_terminal_too_small_says_so_and_typing_is_kept(make_app, hook) -
         await pilot.press("f4")  # a screen opened while too small says so too
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
         await wait_for(pilot, lambda: bool(too_small_notices(app)))
+
+
+@pytest.mark.parametrize("size", [(60, 20), (60, 22), (100, 22), (60, 23), (60, 24), (120, 40)])
+async def test_the_preview_and_checklist_show_whole_or_not_at_all(make_app, hook, size) -> None:
+    """At 60×20 the preview and checklist got one row: a bare top border. Where there is
+    no room for their text they give their rows to the notes."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        hook.call_ended("PBX-1", queue="billing")
+        await wait_for(pilot, form_ready(app))
+        await pilot.pause()
+        slot = app.screen.query_one("#preview-slot")
+        shown = slot.display and slot.region.height > 0
+        assert not shown or slot.region.height >= 4, sizes(app)
+        if size[1] >= 24:
+            assert shown, sizes(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 TICK_LATE = 0.02  # the clock ticks this long after each whole second of ACW time
 PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
+# Below this many rows the preview and the checklist would get fewer than four (a
+# border and two lines): they give their rows to the notes instead (-short).
+SHORT_ROWS = 23
 
 
 class AcwScreen(DeskScreen):
@@ -134,6 +137,7 @@ class AcwScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.title = _("ACW · call {call}").format(call=self.wrapup.call.external_id)
+        self.set_class(self.app.size.height < SHORT_ROWS, "-short")
         status = self.query_one(RedactionStatus)
         self.redaction_marks = RedactionMarks(self.notes, status, self.desk.redactor)
         self.watch(self.notes, "hint", self.hint_line.show, init=False)
@@ -146,6 +150,9 @@ class AcwScreen(DeskScreen):
         self.tick()
         self.query_one(PendingList).show(self._pending, self.desk.clock.now, self.wrapup.id)
         self.call_after_refresh(self.refresh_preview)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_ROWS, "-short")
 
     # -- timer and drafts --------------------------------------------------------------
 
