@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from textual.widgets import DataTable, TextArea
 
 from acw_tui.tui.screens.acw import AcwScreen
@@ -246,3 +247,20 @@ async def test_a_timeout_while_another_screen_is_on_top_reaches_the_wrapups_scre
         await pilot.pause(0.1)
         # Said in one short line: the timer leaves its row to the call and pending list.
         assert acw.query_one(AcwTimer).outer_size.width <= 44
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_extend_dialog_leaves_the_timer_in_sight(make_app, hook, size) -> None:
+    """F8's dialog sat in the middle of the screen, over the big timer: the agent asking
+    for more time could not see how much had gone."""
+    app = make_app("timeout_seconds = 60\nextend_seconds = 45")
+    async with app.run_test(size=size) as pilot:
+        hook.call_ended("PBX-2")
+        await wait_for(pilot, acw_open(app))
+        timer = app.screen.query_one(AcwTimer).region
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: bool(app.screen.query("#reason")))
+        await pilot.pause()
+        dialog = app.screen.query_one(".dialog").region
+        assert not dialog.overlaps(timer), (dialog, timer)
+        assert dialog.bottom <= size[1]

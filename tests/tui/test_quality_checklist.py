@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from acw_tui.service.desk import DraftContent
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.quality_dialog import CriticalItemsDialog
@@ -135,3 +137,27 @@ async def test_the_reports_screen_names_the_rules_to_coach_on(make_app, hook) ->
         await reports_settled(pilot)
         shown_text = str(app.screen.query_one("#outliers").render())
         assert "Most-failed quality rules: no-insults (2), outcome (2), reason (2)" in shown_text
+
+
+def cut_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Lines of the open dialog that run past its inside edge (drawn cut short)."""
+    dialog = app.screen.query_one(".dialog")
+    inside = dialog.content_region
+    return [
+        str(label.render())
+        for label in dialog.query("Label")
+        if label.region.x < inside.x or label.region.right > inside.right
+    ] + (["the dialog itself"] if dialog.region.right > app.screen.size.width else [])
+
+
+@pytest.mark.parametrize("size", [(60, 24), (80, 24), (140, 45)])
+async def test_the_critical_items_dialog_shows_every_line_whole(make_app, hook, size) -> None:
+    """Its key hint ran past the dialog's edge at every size, and at 60 columns the
+    dialog was wider than the screen."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await open_account_change(app, pilot, hook, "Address changed, resolved.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, CriticalItemsDialog))
+        await pilot.pause()
+        assert not cut_lines(app)

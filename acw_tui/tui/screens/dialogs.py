@@ -22,12 +22,22 @@ class ReasonDialog(EveryScreen, ModalScreen[str | None]):
     """Asks why; the answer is stored with what it is for (an extension, a discard)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    # Here, not in CSS_PATH: Textual scopes that file's rules to the class defining it,
+    # so a rule there naming a subclass never matched (the dialog sat top left).
+    DEFAULT_CSS = """
+    ReasonDialog {
+        align: center middle;
+    }
+    ReasonDialog.-under-timer {
+        align: center bottom;
+    }
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
-    def __init__(self, question: str, example: str, hint: str = "") -> None:
+    def __init__(self, question: str, example: str, hint: str = "", classes: str = "") -> None:
         """`hint`: the keys line under the field (default: Enter confirms)."""
-        super().__init__()
+        super().__init__(classes=classes)
         self.question = question
         self.example = example
         self.hint = hint or _("Enter to confirm · Escape to cancel")
@@ -57,6 +67,9 @@ class ExtendDialog(ReasonDialog):
             _("Extend ACW by {time} — why?").format(time=format_duration(extend_seconds)),
             _("e.g. long complaint note"),
             _("Enter to extend · Escape to cancel"),
+            # Asked while the ACW time runs: it sits low, under the timer strip, so the
+            # agent sees how much time has gone while saying why more is needed.
+            classes="-under-timer",
         )
 
 
@@ -64,6 +77,11 @@ class EmptyNoteDialog(EveryScreen, ModalScreen[str | None]):
     """The note is empty: finish anyway, discard the wrap-up (no real call), or go back."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    DEFAULT_CSS = """
+    EmptyNoteDialog {
+        align: center middle;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Back to the note")),
@@ -94,6 +112,11 @@ class NoteDialog(EveryScreen, ModalScreen[None]):
     """A finished wrap-up, read-only."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    DEFAULT_CSS = """
+    NoteDialog {
+        align: center middle;
+    }
+    """
 
     BINDINGS = [Binding("escape", "dismiss", N_("Close")), Binding("q", "dismiss", N_("Close"))]
 
