@@ -22,8 +22,8 @@ class ReasonDialog(EveryScreen, ModalScreen[str | None]):
     """Asks why; the answer is stored with what it is for (an extension, a discard)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
-    # Here, not in CSS_PATH: Textual scopes that file's rules to the class defining it,
-    # so a rule there naming a subclass never matched (the dialog sat top left).
+    # Where each dialog sits is in its own DEFAULT_CSS: a rule naming the dialog classes
+    # in dialogs.tcss did not take effect (F8's dialog sat top left, over the timer).
     DEFAULT_CSS = """
     ReasonDialog {
         align: center middle;
