@@ -73,6 +73,9 @@ async def test_plain_has_no_box_drawing(acw_home, clock, hook, how) -> None:
         text = screen_text(app)
         assert not (set(text) & BOX_DRAWING), sorted(set(text) & BOX_DRAWING)
         assert "1:05" in text  # the timer as a plain line
+        # The areas keep their names, which the boxed screen writes in their borders.
+        for label in ("Pending (1)", "Preview of the", "Checklist"):  # (cut to fit)
+            assert label in text, (label, text)
 
 
 async def test_the_boxed_screen_does_draw_boxes(acw_home, clock, hook) -> None:
