@@ -113,3 +113,59 @@ async def test_keys_read_with_tab_go_to_the_field_tab_moved_to(make: type[Widget
         # (an Input selects its text when focused: "d" may replace the "a")
         assert value(app.first).endswith("d") and value(app.second) == "bc"
         assert app.focused is app.first
+
+
+class ListThenField(App[None]):
+    def __init__(self, first: Widget) -> None:
+        super().__init__()
+        self.first, self.second = first, OrderedInput(id="second")
+
+    def compose(self) -> ComposeResult:
+        yield self.first
+        yield self.second
+
+    def on_mount(self) -> None:
+        self.first.focus()
+
+
+def code_list() -> Widget:
+    from textual.widgets.option_list import Option
+
+    from acw_tui.tui.widgets.code_picker import CodeList
+
+    return CodeList(Option("[ ] Resolved", id="resolved"), Option("[ ] Callback", id="cb"))
+
+
+def template_select() -> Widget:
+    from acw_tui.tui.widgets.template_form import FormSelect
+
+    return FormSelect([("General", "general"), ("Callback", "callback")], value="general")
+
+
+@pytest.mark.parametrize("make", [code_list, template_select], ids=["code-list", "select"])
+async def test_keys_read_with_tab_leave_the_code_list_and_template_select(make) -> None:
+    """The code list and the template select did not move the focus themselves: the
+    letters read with a Tab pressed on them were lost (or, on the select, picked a
+    template by its first letter)."""
+    app = ListThenField(make())
+    async with app.run_test() as pilot:
+        for key, char in [("tab", "\t"), ("b", "b"), ("c", "c")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert app.focused is app.second and value(app.second) == "bc"
+        if hasattr(app.first, "value"):
+            assert app.first.value == "general"
+
+
+async def test_the_open_template_list_still_takes_its_own_keys() -> None:
+    from acw_tui.tui.widgets.template_form import FormSelect
+
+    app = ListThenField(
+        FormSelect([("General", "general"), ("Callback", "callback")], value="general")
+    )
+    async with app.run_test() as pilot:
+        await pilot.press("enter")  # opens the list
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.first.value == "callback"  # type: ignore[attr-defined]

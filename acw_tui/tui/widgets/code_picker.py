@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from acw_tui.core.templates import WrapupCode
 from acw_tui.i18n import N_, _
-from acw_tui.tui.widgets.keys_in_order import OrderedInput
+from acw_tui.tui.widgets.keys_in_order import OrderedInput, OrderedKeys
 
 
 def code_matches(code: WrapupCode, text: str, locale: str) -> bool:
@@ -38,7 +38,7 @@ PICKED = "[x] "
 NOT_PICKED = "[ ] "
 
 
-class CodeList(OptionList):
+class CodeList(OrderedKeys, OptionList):
     """The codes shown for the filter; Space or Enter toggles the highlighted one."""
 
     BINDINGS = [Binding("space", "select", N_("Toggle code"), show=False)]

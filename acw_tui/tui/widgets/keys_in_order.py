@@ -13,6 +13,7 @@ before; priority bindings are the app's, run before the field sees the key.
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
 from textual import events
 from textual.binding import Binding
@@ -49,7 +50,10 @@ async def run_own_binding(field: Widget, event: events.Key) -> bool:
     over before the move) goes back to the app, which gives it to the focused field.
     """
     app = field.app
-    if app.focused is not None and app.focused is not field:
+    focused = app.focused
+    if focused is not None and focused is not field:
+        if field in focused.ancestors:
+            return False  # a key of the field's own open part (a select's list): as it was
         app.post_message(events.Key(event.key, event.character))
         return _spent(event)
     for binding in _own_bindings(type(field)).get(event.key, ()):
@@ -74,3 +78,11 @@ class OrderedTextArea(TextArea):
 
     async def on_key(self, event: events.Key) -> None:
         await run_own_binding(self, event)
+
+
+class OrderedKeys:
+    """For any other focusable part the agent moves through with Tab (the code list, the
+    template select): Tab moves on at once, and the keys read with it follow."""
+
+    async def on_key(self, event: events.Key) -> None:
+        await run_own_binding(cast(Widget, self), event)

@@ -28,13 +28,13 @@ from acw_tui.core.templates.form import NoteForm
 from acw_tui.core.templates.values import DATE_HINT
 from acw_tui.i18n import _, say
 from acw_tui.tui.compat import select_parts_missing
-from acw_tui.tui.widgets.keys_in_order import OrderedInput, OrderedTextArea
+from acw_tui.tui.widgets.keys_in_order import OrderedInput, OrderedKeys, OrderedTextArea
 
 NO_TEMPLATE = "__none__"
 FIELD_PREFIX = "field-"
 
 
-class FormSelect(Select[Any]):
+class FormSelect(OrderedKeys, Select[Any]):
     """A Select that tolerates the screen closing while it is being mounted.
 
     Select looks up its own overlay when mounted; when the app quits during the form's
