@@ -1,5 +1,6 @@
-"""What every acw screen has: styles kept from its mount on its first resume; and, for
-the desk's screens, the desk and the one path to it (`calls`)."""
+"""What every acw screen has (`EveryScreen`): styles kept from its mount on its first
+resume, and a notice over it while the terminal is too small to use; and, for the
+desk's screens, the desk and the one path to it (`calls`)."""
 
 from __future__ import annotations
 
