@@ -66,23 +66,18 @@ async def run_own_binding(field: Widget, event: events.Key) -> bool:
     return False
 
 
-class OrderedInput(Input):
-    """Input, its own keys (backspace, Home, End, word left …) in order with typing."""
-
-    async def on_key(self, event: events.Key) -> None:
-        await run_own_binding(self, event)
-
-
-class OrderedTextArea(TextArea):
-    """TextArea, its own keys in order with typing (the template form's long fields)."""
-
-    async def on_key(self, event: events.Key) -> None:
-        await run_own_binding(self, event)
-
-
 class OrderedKeys:
-    """For any other focusable part the agent moves through with Tab (the code list, the
-    template select): Tab moves on at once, and the keys read with it follow."""
+    """A focusable part whose own keys act in order with typing, and on which Tab moves
+    on at once with the keys read with it following (`run_own_binding`): the text
+    fields below, the code list, the template select."""
 
     async def on_key(self, event: events.Key) -> None:
         await run_own_binding(cast(Widget, self), event)
+
+
+class OrderedInput(OrderedKeys, Input):
+    """Input, its own keys (backspace, Home, End, word left …) in order with typing."""
+
+
+class OrderedTextArea(OrderedKeys, TextArea):
+    """TextArea, its own keys in order with typing (the template form's long fields)."""
