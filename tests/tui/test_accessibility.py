@@ -59,11 +59,13 @@ async def test_the_palette_offers_the_themes(acw_home, clock) -> None:
 
 @pytest.mark.parametrize("how", ["option", "config"])
 async def test_plain_has_no_box_drawing(acw_home, clock, hook, how) -> None:
+    timeout = "[acw]\ntimeout_seconds = 600\nextend_seconds = 60"
     if how == "option":
-        app = app_with(acw_home, clock, plain=True)
+        app = app_with(acw_home, clock, timeout, plain=True)
     else:
-        app = app_with(acw_home, clock, "[display]\nplain = true")
-    hook.call_ended("PBX-7", queue="billing", customer_ref="CU-9", talk_seconds=185)
+        app = app_with(acw_home, clock, f"[display]\nplain = true\n{timeout}")
+    wrapup = hook.call_ended("PBX-7", queue="billing", customer_ref="CU-9", talk_seconds=185)
+    app.desk.extend(wrapup, "long call")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, acw_open(app, "PBX-7"))
         await wait_for(pilot, lambda: bool(app.screen.query("#note-preview")))
@@ -74,7 +76,8 @@ async def test_plain_has_no_box_drawing(acw_home, clock, hook, how) -> None:
         assert not (set(text) & BOX_DRAWING), sorted(set(text) & BOX_DRAWING)
         assert "1:05" in text  # the timer as a plain line
         # The areas keep their names, which the boxed screen writes in their borders.
-        for label in ("Pending (1)", "Preview of the", "Checklist"):  # (cut to fit)
+        labels = ("Pending (1)", "Preview of the", "Checklist", "time-out 11:00", "extended ×1")
+        for label in labels:  # (the preview's name is cut to fit)
             assert label in text, (label, text)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from rich.cells import cell_len
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, TextArea
 
@@ -23,6 +24,7 @@ from acw_tui.settings.config import load_config
 from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
 from acw_tui.tui.screens.ready import ReadyScreen
+from acw_tui.tui.widgets.acw_timer import TITLE_FRAME, AcwTimer
 from acw_tui.tui.widgets.key_bar import KeyBar, pack
 from tests.tui.conftest import acw_open, aids_loaded, settle, type_text, wait_for
 
@@ -177,9 +179,7 @@ async def test_walking_the_screens_shows_no_english(app_in, hook, clock, locale)
         await type_text(pilot, "dlugo")
         await pilot.press("enter")
         await wait_for(pilot, acw_open(app, "PBX-7"))
-        await wait_for(
-            pilot, lambda: app.screen.query_one("#acw-target", Label).content.count("×") == 1
-        )
+        await wait_for(pilot, lambda: "×1" in app.screen.query_one(AcwTimer).extensions_text())
         seen["extended"] = english_on_screen(app, language, english)
 
         await type_text(pilot, "ok")
@@ -210,6 +210,40 @@ async def test_the_acw_screen_fits_80_by_24_in_every_language(app_in, hook, cloc
         if locale != "en":  # (the English title is cut at 80 columns, as it always was)
             preview = app.screen.query_one("#note-preview")
             assert cell_len(str(preview.border_title)) + 6 <= preview.region.width
+
+
+@pytest.mark.parametrize("locale", ["en", "pl", "es", "zh"])
+@pytest.mark.parametrize("state", ["time-out", "extended", "timed out"])
+async def test_a_time_out_and_extensions_leave_the_call_and_pending_list_whole(
+    app_in, hook, clock, locale, state
+) -> None:
+    """The timer shares its row with the call details and the pending list: naming the
+    time-out and the extensions must not push them off a small terminal."""
+    app = app_in(locale, "[acw]\ntimeout_seconds = 600\nextend_seconds = 60")
+    wrapup = hook.call_ended("PBX-7", queue="billing", customer_ref="CU-9", talk_seconds=185)
+    for _ in range(0 if state == "time-out" else 2):
+        app.desk.extend(wrapup, "long call")  # (the hook has no time-out: no config)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-7"))
+        clock.advance(800 if state == "timed out" else 130)
+        app.screen.tick()
+        timer = app.screen.query_one(AcwTimer)
+        await wait_for(pilot, lambda: timer.timed_out == (state == "timed out"))
+        for size in ((60, 20), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            screen = Region(0, 0, *size)
+            details = app.screen.query_one("#call-details")
+            assert screen.contains_region(timer.region)
+            assert screen.contains_region(details.region), f"call details cut at {size}"
+            assert_fits(details, str(details.render()))
+            pending = app.screen.query_one("#acw-pending")
+            assert pending.region.width >= 8, f"pending list {pending.region.width} wide"
+            shown = screen_text(app)
+            said = [timer.limit_text()] + ([timer.extensions_text()] if state != "time-out" else [])
+            for words in said:
+                assert words and words in shown, f"{words!r} not shown whole at {size}"
+                assert cell_len(words) + TITLE_FRAME <= timer.region.width
 
 
 async def test_the_timer_says_its_state_in_words(app_in, hook, clock) -> None:

@@ -2,10 +2,15 @@
 
 The colour is never the only sign: the line under the digits says "near target" or
 "over target" too, for a monochrome terminal, NO_COLOR and anyone who cannot tell amber
-from red."""
+from red.
+
+A time-out and the extensions go in the box's border, above and below: the timer shares
+one row with the call details and the pending list, and a line naming all three would
+push them off a 60- or 80-column terminal."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
@@ -21,6 +26,8 @@ TARGET_LINES = {
     TimerLevel.AMBER: N_("near target {time}"),
     TimerLevel.RED: N_("over target {time}"),
 }
+# What a border title costs beside its text: the two corners, a line and a space each side.
+TITLE_FRAME = 6
 
 
 class AcwTimer(Vertical):
@@ -47,6 +54,7 @@ class AcwTimer(Vertical):
         self.set_reactive(AcwTimer.timed_out, timed_out)
         self.set_class(True, f"-{policy.level(elapsed).value}", update=False)
         self.set_class(timed_out, "-timed-out", update=False)
+        self._show_border()
 
     def compose(self) -> ComposeResult:
         yield Digits(format_duration(self.elapsed), id="acw-digits")
@@ -83,19 +91,31 @@ class AcwTimer(Vertical):
         target, text = self.query_one("#acw-target", Label), self.target_text()
         if target.content != text:  # the timer is as wide as this line: a change lays out
             target.update(text)
+        self._show_border()
 
     def target_text(self) -> str:
+        """The line under the digits: where the time stands against the target."""
+        if self.timed_out:  # (past the target goes without saying)
+            return _("ACW timed out")
+        target = format_duration(self.policy.target_seconds)
+        return _(TARGET_LINES[self.policy.level(self.elapsed)]).format(time=target)
+
+    def limit_text(self) -> str:
+        """The border's top: when ACW times out, or that the draft is kept once it has."""
         if self.timed_out:
-            # Said alone (past the target goes without saying): the timer is as wide as
-            # this line, and the call details and pending list share its row.
-            parts = [_("ACW TIMED OUT — note kept as a draft")]
-        else:
-            level = self.policy.level(self.elapsed)
-            target = format_duration(self.policy.target_seconds)
-            parts = [_(TARGET_LINES[level]).format(time=target)]
-            limit = self.policy.timeout_after(self.extensions)
-            if limit is not None:
-                parts.append(_("time-out {time}").format(time=format_duration(limit)))
-        if self.extensions:
-            parts.append(_("extended ×{count}").format(count=self.extensions))
-        return "  ·  ".join(parts)
+            return _("draft kept")
+        limit = self.policy.timeout_after(self.extensions)
+        return "" if limit is None else _("time-out {time}").format(time=format_duration(limit))
+
+    def extensions_text(self) -> str:
+        """The border's bottom: how often this wrap-up's ACW was extended."""
+        return _("extended ×{count}").format(count=self.extensions) if self.extensions else ""
+
+    def _show_border(self) -> None:
+        title, subtitle = self.limit_text(), self.extensions_text()
+        if (title, subtitle) == (self.border_title or "", self.border_subtitle or ""):
+            return
+        self.border_title, self.border_subtitle = title, subtitle
+        # The box is as wide as its content; a border title longer than that would be cut.
+        longest = max(cell_len(title), cell_len(subtitle))
+        self.styles.min_width = longest + TITLE_FRAME if longest else None
