@@ -161,3 +161,29 @@ async def test_every_key_in_the_panel_says_what_it_does(app_in, hook) -> None:
                 if str(k).strip() and not str(d).strip()
             ]
             assert not blank, (app.screen, blank)
+
+
+async def test_a_key_with_no_description_is_left_out_of_the_panel() -> None:
+    """Whatever binds a key without a description (acw or Textual), the panel does not
+    show a bare key name; the described key beside it is listed."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Static
+
+    class Field(Static, can_focus=True):
+        BINDINGS = [Binding("x", "app.bell"), Binding("y", "app.bell", "Ring the bell")]
+
+    class PanelApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Field("field")
+            yield KeysPanel()
+
+    app = PanelApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(Field).focus()
+        await pilot.pause()
+        table = app.query_one(KeysPanel).query_one("BindingsTable")
+        rows = table.render_bindings_table()  # type: ignore[attr-defined]
+        keys = [str(cell).strip() for cell in rows.columns[0].cells]
+        assert "y" in keys
+        assert "x" not in keys

@@ -44,7 +44,8 @@ class TranslatedBindingsTable(BindingsTable):
         for node, group in groupby(active, key=lambda binding: binding.node):
             by_action: defaultdict[str, list[Binding]] = defaultdict(list)
             for _node, binding, _enabled, _tooltip in group:
-                if not binding.system:
+                # A key with nothing to say would be a row of a bare key name.
+                if not binding.system and (binding.description or binding.tooltip):
                     by_action[binding.action].append(binding)
             if not by_action:
                 continue
