@@ -13,7 +13,8 @@ templates (the error classes and `N_` are Babel keywords, see acw_tui/i18n_catal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from string import Formatter
 from typing import Any
 
 
@@ -91,9 +92,42 @@ class Phrase(str):
 
         return cls(data["template"], **{str(k): read(v) for k, v in params.items()})
 
+    def with_text(self, change: Callable[[str], str]) -> Phrase:
+        """The phrase with `change` made to every text in it, nested phrases and the
+        template's own words too (its placeholders and numbers stay): how a phrase quoting
+        outside input is redacted."""
+
+        def changed(value: object) -> object:
+            if isinstance(value, Phrase):
+                return value.with_text(change)
+            return value if isinstance(value, int | float) else change(str(value))
+
+        return Phrase(
+            _change_words(self.template, change, templated=bool(self.params)),
+            **{k: changed(v) for k, v in self.params.items()},
+        )
+
     @classmethod
     def joined(cls, separator: str, parts: Iterable[object]) -> Phrase:
         """`parts` one after another, each shown in the reader's language on its own
         (a list of reasons, of facts): the template is only their placeholders."""
         named = {f"part{n}": part for n, part in enumerate(parts)}
         return cls(separator.join(f"{{{name}}}" for name in named), **named)
+
+
+def _change_words(template: str, change: Callable[[str], str], *, templated: bool) -> str:
+    """`template` with `change` made to its words, its placeholders kept (a template
+    without parameters is text as written: all of it is words)."""
+    if not templated:
+        return change(template)
+    try:
+        pieces = list(Formatter().parse(template))
+    except ValueError:  # not a template after all
+        return change(template)
+    out = []
+    for words, field, spec, conversion in pieces:
+        out.append(change(words).replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            shown = f"!{conversion}" if conversion else ""
+            out.append(f"{{{field}{shown}{':' + spec if spec else ''}}}")
+    return "".join(out)

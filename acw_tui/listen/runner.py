@@ -192,16 +192,16 @@ class Listener:
                         seconds=f"{delay:.1f}",
                     )
                 )
-                self._error(str(exc))
-                await self._note(replace(self.status, connected=False, detail=str(exc)))
+                self._error(Phrase.of_error(exc))
+                await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
                 await asyncio.sleep(delay)
             except AuthFailed as exc:
-                self._error(str(exc))
-                await self._note(replace(self.status, connected=False, detail=str(exc)))
+                self._error(Phrase.of_error(exc))
+                await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
                 raise
             except ListenError as exc:
-                self._error(str(exc))
-                await self._note(replace(self.status, connected=False, detail=str(exc)))
+                self._error(Phrase.of_error(exc))
+                await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
                 raise
 
     # -- what an event does ---------------------------------------------------------------
@@ -244,7 +244,7 @@ class Listener:
             replace(
                 self.status,
                 last_event_at=self.now(),
-                last_event=f"{outcome.value}: {event.describe()}",
+                last_event=_line(outcome, event),
                 events=self.status.events + 1,
             )
         )
@@ -332,7 +332,7 @@ class Listener:
         self.status = replace(
             self.status,
             errors=self.status.errors + 1,
-            last_error=message[:300],
+            last_error=message,  # (the desk bounds its length as it stores it)
             last_error_at=self.now(),
         )
         self._dirty = True

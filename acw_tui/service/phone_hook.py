@@ -14,8 +14,13 @@ from acw_tui.core.model import (
     ListenerStatus,
     Wrapup,
 )
+from acw_tui.errors import Phrase
 from acw_tui.service.desk_core import DeskCore
 from acw_tui.service.errors import AlreadyEnded, DeskError, service_call
+
+# What the listener's state keeps of one text (a line quoting the phone system's event,
+# an error): enough for the screen's line, bounded whatever the phone system sends.
+LISTENER_TEXT_LIMIT = 300
 
 
 class PhoneHook(DeskCore):
@@ -178,8 +183,15 @@ class PhoneHook(DeskCore):
 
         from acw_tui.store.listener_state import ListenerStateRepository
 
+        def redacted(text: str) -> str:
+            return self.redactor.redact(text).text[:LISTENER_TEXT_LIMIT]
+
         def clean(text: str | None) -> str | None:
-            return self.redactor.redact(text).text if text else text
+            # A phrase stays one (the screen shows it in its reader's language); each
+            # text in it is redacted, the template too when it is outside input.
+            if isinstance(text, Phrase):
+                return text.with_text(redacted)
+            return redacted(text) if text else text
 
         status = replace(
             status,

@@ -1,5 +1,6 @@
 """The phone-system listener's state, one row per source (`acw listen` writes it from
-its own process; the screen reads it). Local only: not synced."""
+its own process; the screen reads it). Local only: not synced. Its lines are kept as
+phrases, so the screen shows them in its own language, whatever `acw listen` speaks."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from acw_tui.core.model import ListenerStatus
 from acw_tui.core.timeutil import parse_iso, utc_iso
 from acw_tui.store.database import Store
+from acw_tui.store.phrases import from_column, to_column
 
 
 def _time(value: object) -> datetime | None:
@@ -25,8 +27,7 @@ class ListenerStateRepository:
         row = rows[0]
 
         def text(key: str) -> str | None:
-            value = row[key]
-            return value if isinstance(value, str) else None
+            return from_column(row[key])
 
         def count(key: str) -> int:
             value = row[key]
@@ -57,12 +58,12 @@ class ListenerStateRepository:
                 [
                     status.source,
                     int(status.connected),
-                    status.detail,
+                    to_column(status.detail),
                     iso(status.last_event_at),
-                    status.last_event,
+                    to_column(status.last_event),
                     status.events,
                     status.errors,
-                    status.last_error,
+                    to_column(status.last_error),
                     iso(status.last_error_at),
                     utc_iso(now),
                 ],

@@ -10,13 +10,12 @@ it, and its mark says so, or refused it whole.)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from acw_tui.core.json_text import parse_json
 from acw_tui.errors import Phrase
 from acw_tui.i18n import said
 from acw_tui.store import Store
+from acw_tui.store.phrases import from_column, to_column
 from acw_tui.store.records import SYNCED_TABLES, queue_rows
 from acw_tui.sync.protocol import OutboxEntry
 
@@ -175,7 +174,7 @@ def hub_lost_records(store: Store, hub_mark: int) -> int:
 def finish_run(store: Store, hub_url: str, at: str, result: Phrase) -> None:
     """Remember the run's end and its result, kept as a phrase: the screen shows it in
     its reader's language, whoever ran the sync."""
-    stored = json.dumps(result.as_data(), ensure_ascii=False)
+    stored = to_column(result)
     with store.transaction() as db:
         db.execute(
             "UPDATE sync_state SET hub_url = ?, last_sync_at = ?, last_result = ? WHERE id = 1",
@@ -185,10 +184,5 @@ def finish_run(store: Store, hub_url: str, at: str, result: Phrase) -> None:
 
 def _shown_result(stored: object) -> str | None:
     """A stored result in the chosen language; one an older acw stored as text, as it is."""
-    if not isinstance(stored, str):
-        return None
-    try:
-        phrase = Phrase.from_data(parse_json(stored)) if stored.startswith("{") else None
-    except ValueError:
-        phrase = None
-    return stored if phrase is None else said(phrase)
+    text = from_column(stored)
+    return None if text is None else said(text)

@@ -231,3 +231,67 @@ async def test_an_event_that_meets_a_locked_store_waits_and_is_stored(
     await sim.stop()
     assert [o for _, o in listener.outcomes] == [Outcome.OPENED]
     assert [w.call.external_id for w in desk.pending()] == ["1700000700.1"]
+
+
+async def test_the_listener_state_reads_in_the_language_of_whoever_reads_it(
+    desk: Desk, clock: ManualClock
+) -> None:
+    """`acw listen` writes its state in its own language (here English); the screen of
+    a Polish agent reads it in Polish: what it connected to, its last event, its error."""
+    from acw_tui.i18n import use_language
+    from acw_tui.tui.widgets.listener_state import listener_lines
+
+    answered = clock.now() - timedelta(minutes=3)
+    sim = await AmiSimulator(
+        scripts=[[agent_connect(answered, "1.2"), agent_complete(answered, "1.2")]]
+    ).start()
+    listener = listener_for(adapter(sim), desk, [])
+    listener.bad("AMI: a frame too long")  # any error the listener counts
+    task = await run_until(listener, lambda: len(listener.outcomes) == 2)
+    await stop(task)
+    await sim.stop()
+    use_language("pl")
+    status = desk.listener_status()
+    assert status is not None
+    shown = "\n".join(listener_lines(status, clock.now()))
+    assert "jako acw" in shown  # "{where} as {user}"
+    assert "podsumowanie otwarte" in shown and "wrap-up opened" not in shown
+
+    refused = await AmiSimulator().start()
+    use_language("en")
+    with pytest.raises(AuthFailed):
+        await listener_for(adapter(refused, secret="wrong-secret"), desk, []).run()
+    await refused.stop()
+    use_language("pl")
+    status = desk.listener_status()
+    assert status is not None
+    shown = "\n".join(listener_lines(status, clock.now()))
+    assert "odmowa logowania jako 'acw'" in shown and "refused" not in shown
+
+
+async def test_a_card_number_the_phone_system_sends_never_reaches_the_listeners_state(
+    desk: Desk, clock: ManualClock, acw_home
+) -> None:
+    """The state's lines are kept as phrases now: each text inside one is redacted
+    before it is stored, like the plain lines were (a queue named with a card number, an
+    error quoting one)."""
+    card = "4111111111111111"
+    answered = clock.now() - timedelta(minutes=3)
+    script = [
+        agent_connect(answered, "1.2", queue=card),
+        agent_complete(answered, "1.2", queue=card),
+    ]
+    sim = await AmiSimulator(scripts=[script]).start()
+    listener = listener_for(adapter(sim), desk, [])
+    listener.bad(f"AMI: malformed line {card}")
+    task = await run_until(listener, lambda: len(listener.outcomes) == 2)
+    await stop(task)
+    await sim.stop()
+    status = desk.listener_status()
+    assert status is not None and status.last_event and status.last_error
+    assert card not in status.last_event + status.last_error
+    assert "queue ****" in status.last_event or "1111" in status.last_event
+    desk.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for path in acw_home.rglob("*"):
+        if path.is_file():
+            assert card.encode() not in path.read_bytes(), path

@@ -263,3 +263,31 @@ def test_a_phrase_stored_as_data_reads_back_the_same(text: str, whole: int, numb
     assert back is not None and str(back) == str(phrase) and back.template == phrase.template
     assert isinstance(back.params["reason"], Phrase)
     assert Phrase.from_data({"template": 3}) is None and Phrase.from_data("ok") is None
+
+
+@given(st.text(max_size=20), st.text(max_size=20), st.integers())
+@settings(max_examples=100, deadline=None)
+def test_a_change_to_a_phrases_text_reaches_every_text_in_it(
+    outer: str, inner: str, whole: int
+) -> None:
+    """`Phrase.with_text` (how a phrase quoting outside input is redacted) changes the
+    template and every text, nested ones too, and leaves numbers and the shape alone."""
+    phrase = Phrase(
+        "{where}: {reason} ({count})",
+        where=outer,
+        reason=Phrase("{name} refused", name=inner),
+        count=whole,
+    )
+    assert phrase.with_text(lambda text: text) == phrase
+    upper = phrase.with_text(str.upper)
+    assert upper.params["count"] == whole
+    assert isinstance(upper.params["reason"], Phrase)
+    assert upper.params["reason"].params["name"] == inner.upper()
+    assert upper.params["where"] == outer.upper()
+    assert upper.template == phrase.template  # its words have no letters; placeholders stay
+    assert upper.params["reason"].template == "{name} REFUSED"
+    shaped = Phrase("{user!r} talk {seconds:g}s {{braces}}", user=outer, seconds=whole)
+    assert shaped.with_text(lambda text: text).template == shaped.template
+    assert str(shaped.with_text(lambda text: text)) == str(shaped)
+    plain = Phrase(f"raw {{x}} {outer}")  # no parameters: the text as written, all of it
+    assert plain.with_text(str.upper) == plain.upper()

@@ -1,4 +1,5 @@
-"""The phone-system listener's state (`acw listen`) as the ready and sync screens show it."""
+"""The phone-system listener's state (`acw listen`) as the ready and sync screens show it,
+its stored phrases in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 from rich.cells import cell_len
 
 from acw_tui.core.model import ListenerStatus
-from acw_tui.i18n import _, clock_time
+from acw_tui.i18n import _, clock_time, said
 
 # `acw listen` saves its state at least every 30 s; older than this, it is not running.
 SILENT_AFTER = timedelta(seconds=90)
@@ -24,8 +25,10 @@ def listener_state_line(status: ListenerStatus, now: datetime) -> str:
             time=_clock(status.updated_at)
         )
     if status.connected:
-        return _("connected to {source}").format(source=status.detail or status.source)
-    return _("not connected: {reason}").format(reason=status.detail or _("starting"))
+        return _("connected to {source}").format(source=said(status.detail or status.source))
+    return _("not connected: {reason}").format(
+        reason=said(status.detail) if status.detail else _("starting")
+    )
 
 
 def listener_lines(status: ListenerStatus, now: datetime) -> list[str]:
@@ -35,7 +38,7 @@ def listener_lines(status: ListenerStatus, now: datetime) -> list[str]:
         (_("Listener"), listener_state_line(status, now)),
         (
             _("Last event"),
-            f"{_clock(status.last_event_at)}  {status.last_event or ''}".rstrip(),
+            f"{_clock(status.last_event_at)}  {said(status.last_event or '')}".rstrip(),
         ),
         (_("Calls stored"), str(status.events)),
     ]
@@ -46,7 +49,7 @@ def listener_lines(status: ListenerStatus, now: datetime) -> list[str]:
                 _("{count} (last at {time}: {error})").format(
                     count=status.errors,
                     time=_clock(status.last_error_at),
-                    error=status.last_error or "",
+                    error=said(status.last_error or ""),
                 ),
             )
         )
