@@ -29,6 +29,7 @@ from acw_tui.core.shorthand import FillIns
 from acw_tui.errors import AcwError
 from acw_tui.service.desk_core import SCREEN_CACHE_KIB
 from acw_tui.service.errors import AlreadyEnded, DeskError, service_call
+from acw_tui.service.history_search import HistorySearch
 from acw_tui.service.lifecycle import WrapupLifecycle
 from acw_tui.service.phone_hook import PhoneHook
 from acw_tui.service.requests import DraftContent, FinishRequest, ReadyFacts
@@ -96,6 +97,11 @@ class Desk(PhoneHook, WrapupLifecycle):
             last_acw_seconds=last.acw_seconds if last else None,
             pending=self._read_wrapups.pending(self.agent_id),
         )
+
+    def history_search(self) -> HistorySearch:
+        """Searches of the notes for a screen that searches as the agent types: each on
+        a connection of its own, a newer one stopping the one running."""
+        return HistorySearch(self.store.path, SCREEN_CACHE_KIB)
 
     @service_call
     def history(self, search: str = "", limit: int = 200) -> list[Wrapup]:

@@ -1,8 +1,9 @@
 """The one path from the screen to the desk.
 
 Reads run at once on the screen's thread (their own connection, which never waits on a
-write lock under WAL). Writes run one after another on a single store thread, so a
-store that is locked or slow makes a write wait there, never the typing. Either way a
+write lock under WAL), except searches through every note, which run on a search thread
+of their own. Writes run one after another on a single store thread, so a store that is
+locked or slow makes a write wait there, never the typing. Either way a
 DeskError becomes one visible message, and anything unexpected goes to the app's crash
 path; no handler, timer or worker lets an exception reach Textual.
 """
@@ -27,6 +28,7 @@ class DeskCalls:
     def __init__(self, app: AcwApp) -> None:
         self.app = app
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-store")
+        self._searcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-search")
         self._in_flight: set[asyncio.Future[Any]] = set()
 
     def read(self, call: Callable[[], T], *, what: str = "") -> T | None:
@@ -47,8 +49,30 @@ class DeskCalls:
     ) -> asyncio.Future[T]:
         """Run `call` on the store thread; `done` or `failed` then run on the screen's
         thread. Without `failed`, a DeskError is shown as a message."""
+        return self._submit(self._writer, call, done, failed, what)
+
+    def search(
+        self,
+        call: Callable[[], T],
+        *,
+        done: Callable[[T], None],
+        failed: Callable[[AcwError], None] | None = None,
+        what: str = "",
+    ) -> asyncio.Future[T]:
+        """Run `call` on the search thread (a read that may take long); `done` or
+        `failed` then run on the screen's thread, as for `write`."""
+        return self._submit(self._searcher, call, done, failed, what)
+
+    def _submit(
+        self,
+        executor: ThreadPoolExecutor,
+        call: Callable[[], T],
+        done: Callable[[T], None] | None,
+        failed: Callable[[AcwError], None] | None,
+        what: str,
+    ) -> asyncio.Future[T]:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.run_in_executor(self._writer, call)
+        future: asyncio.Future[T] = loop.run_in_executor(executor, call)
         self._in_flight.add(future)
         future.add_done_callback(functools.partial(self._finished, done, failed, what))
         return future
@@ -97,4 +121,5 @@ class DeskCalls:
         return self._writer.submit(call).result()
 
     def close(self) -> None:
+        self._searcher.shutdown(wait=True)
         self._writer.shutdown(wait=True)
