@@ -257,7 +257,9 @@ async def visit_every_screen(screen: Any) -> None:
 
 
 async def settle(app: Any) -> None:
-    """Until the screen's workers are done and nothing has run for a moment."""
+    """Until the screen's workers and its reads and writes on acw's own threads (the
+    sync screen's count of the outbox, a search) are done, and nothing has run for a
+    moment."""
     await asyncio.sleep(0.3)
     deadline = time.monotonic() + 120
     from textual.worker import get_current_worker
@@ -267,6 +269,7 @@ async def settle(app: Any) -> None:
         if time.monotonic() > deadline:
             break
         await asyncio.sleep(0.05)
+    await asyncio.wait_for(app.calls.settled(), max(deadline - time.monotonic(), 1))
     await asyncio.sleep(0.3)
 
 

@@ -27,9 +27,9 @@ from acw_tui.core.model import (
 )
 from acw_tui.core.shorthand import FillIns
 from acw_tui.errors import AcwError
+from acw_tui.service.aside_reads import AsideReads
 from acw_tui.service.desk_core import SCREEN_CACHE_KIB
 from acw_tui.service.errors import AlreadyEnded, DeskError, service_call
-from acw_tui.service.history_search import HistorySearch
 from acw_tui.service.lifecycle import WrapupLifecycle
 from acw_tui.service.phone_hook import PhoneHook
 from acw_tui.service.requests import DraftContent, FinishRequest, ReadyFacts
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.reports.options import ReportSettings
     from acw_tui.reports.source import ReportSource
-    from acw_tui.service.syncing import SyncFacts, SyncOutcome
+    from acw_tui.service.syncing import SyncOutcome
 
 __all__ = [
     "SCREEN_CACHE_KIB",
@@ -98,10 +98,11 @@ class Desk(PhoneHook, WrapupLifecycle):
             pending=self._read_wrapups.pending(self.agent_id),
         )
 
-    def history_search(self) -> HistorySearch:
-        """Searches of the notes for a screen that searches as the agent types: each on
-        a connection of its own, a newer one stopping the one running."""
-        return HistorySearch(self.store.path, SCREEN_CACHE_KIB)
+    def aside_reads(self) -> AsideReads:
+        """Long reads for one screen (a search as the agent types, the outbox counted
+        every two seconds): on a connection of their own, a newer one stopping the one
+        running."""
+        return AsideReads(self.store.path, self.config, SCREEN_CACHE_KIB)
 
     @service_call
     def history(self, search: str = "", limit: int = 200) -> list[Wrapup]:
@@ -236,12 +237,6 @@ class Desk(PhoneHook, WrapupLifecycle):
             return timedelta(hours=1)
 
     # -- sync ----------------------------------------------------------------------------
-
-    @service_call
-    def sync_facts(self) -> SyncFacts:
-        from acw_tui.service.syncing import sync_facts
-
-        return sync_facts(self.reader, self.config)
 
     @service_call
     def sync_now(self, progress: Callable[[int, int], None]) -> SyncOutcome:

@@ -1,8 +1,8 @@
 """The one path from the screen to the desk.
 
 Reads run at once on the screen's thread (their own connection, which never waits on a
-write lock under WAL), except searches through every note, which run on a search thread
-of their own. Writes run one after another on a single store thread, so a store that is
+write lock under WAL), except the few that may take long (a search through every note,
+the outbox counted), which run on an aside thread (`service/aside_reads.py`). Writes run one after another on a single store thread, so a store that is
 locked or slow makes a write wait there, never the typing. Either way a
 DeskError becomes one visible message, and anything unexpected goes to the app's crash
 path; no handler, timer or worker lets an exception reach Textual.
@@ -28,7 +28,7 @@ class DeskCalls:
     def __init__(self, app: AcwApp) -> None:
         self.app = app
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-store")
-        self._searcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-search")
+        self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acw-aside")
         self._in_flight: set[asyncio.Future[Any]] = set()
 
     def read(self, call: Callable[[], T], *, what: str = "") -> T | None:
@@ -51,7 +51,7 @@ class DeskCalls:
         thread. Without `failed`, a DeskError is shown as a message."""
         return self._submit(self._writer, call, done, failed, what)
 
-    def search(
+    def read_aside(
         self,
         call: Callable[[], T],
         *,
@@ -59,9 +59,9 @@ class DeskCalls:
         failed: Callable[[AcwError], None] | None = None,
         what: str = "",
     ) -> asyncio.Future[T]:
-        """Run `call` on the search thread (a read that may take long); `done` or
+        """Run `call` on the aside thread (a read that may take long); `done` or
         `failed` then run on the screen's thread, as for `write`."""
-        return self._submit(self._searcher, call, done, failed, what)
+        return self._submit(self._aside, call, done, failed, what)
 
     def _submit(
         self,
@@ -121,5 +121,5 @@ class DeskCalls:
         return self._writer.submit(call).result()
 
     def close(self) -> None:
-        self._searcher.shutdown(wait=True)
+        self._aside.shutdown(wait=True)
         self._writer.shutdown(wait=True)

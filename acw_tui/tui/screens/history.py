@@ -14,7 +14,7 @@ from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext
-from acw_tui.service.history_search import HistorySearch
+from acw_tui.service.aside_reads import AsideReads
 from acw_tui.tui.compat import size_columns_now
 from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.screens.dialogs import NoteDialog
@@ -39,7 +39,7 @@ class HistoryScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown: dict[str, Wrapup] = {}
-        self._searches: HistorySearch | None = None  # made on mount (the desk is the app's)
+        self._searches: AsideReads | None = None  # made on mount (the desk is the app's)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,7 +53,7 @@ class HistoryScreen(DeskScreen):
         self.title = _("History")
         table = self.query_one(DataTable)
         table.add_columns(_("Finished"), _("Call"), _("Queue"), _("Codes"), "ACW", _("Note"))
-        self._searches = self.desk.history_search()
+        self._searches = self.desk.aside_reads()
         self.search_for("")
         self.query_one(Input).focus()
 
@@ -61,14 +61,14 @@ class HistoryScreen(DeskScreen):
         if self._searches is not None:
             searches, self._searches = self._searches, None
             searches.ask()  # stops a search still running
-            self.calls.search(searches.close, done=lambda _closed: None)
+            self.calls.read_aside(searches.close, done=lambda _closed: None)
 
     def search_for(self, text: str) -> None:
         """Newest first, or the notes matching `text`; a store that cannot be read says
         so above an empty table instead of taking the screen down.
 
         The newest are shown at once (the index gives them in order); a search of the
-        notes runs on the search thread, and the screen shows what the newest search
+        notes runs on the aside thread, and the screen shows what the newest search
         found, whatever order the agent's keys and the searches end in."""
         searches = self._searches
         if searches is None:
@@ -90,8 +90,8 @@ class HistoryScreen(DeskScreen):
                 self.acw_app.show_problem(error, _("History could not be read"))
                 self._found(None)
 
-        self.calls.search(
-            lambda: searches.run(ticket, text, RESULT_LIMIT), done=done, failed=failed
+        self.calls.read_aside(
+            lambda: searches.history(ticket, text, RESULT_LIMIT), done=done, failed=failed
         )
 
     def _found(self, found: list[Wrapup] | None) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Header, ProgressBar, Static
 
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext, said
+from acw_tui.service.aside_reads import AsideReads
 from acw_tui.service.syncing import NO_HUB, SyncFacts
 from acw_tui.tui.background import abandoned_at_exit
 from acw_tui.tui.messages import HubContentReceived
@@ -83,6 +84,9 @@ class SyncStatusScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.running = False
+        self._reads: AsideReads | None = None  # made on mount (the desk is the app's)
+        self._counting = False  # a count of the outbox is on its way
+        self._count_again = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,16 +99,48 @@ class SyncStatusScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.title = _("Sync")
+        self._reads = self.desk.aside_reads()
         self.refresh_facts()
         # New wrap-ups keep arriving while this screen is open.
         self.set_interval(REFRESH_SECONDS, self.refresh_facts)
 
+    def on_unmount(self) -> None:
+        if self._reads is not None:
+            reads, self._reads = self._reads, None
+            reads.ask()  # stops a count still running
+            self.calls.read_aside(reads.close, done=lambda _closed: None)
+
     def refresh_facts(self) -> None:
-        try:
-            facts = self.desk.sync_facts()
-        except AcwError as exc:
-            self.query_one("#sync-facts", Static).update(said(exc))
+        """Count what waits for the hub on the aside thread (a long outbox takes a
+        second), one count at a time; the facts are shown when it is in."""
+        reads = self._reads
+        if reads is None:
             return
+        if self._counting:
+            self._count_again = True  # once this one is in: something changed since
+            return
+        self._counting, self._count_again = True, False
+        ticket = reads.ask()
+
+        def counted() -> None:
+            self._counting = False
+            if self._count_again:
+                self.refresh_facts()
+
+        def done(facts: SyncFacts | None) -> None:
+            if self._reads is reads:  # (not when the screen has gone)
+                if facts is not None:
+                    self._show_facts(facts)
+                counted()
+
+        def failed(error: AcwError) -> None:
+            if self._reads is reads:
+                self.query_one("#sync-facts", Static).update(said(error))
+                counted()
+
+        self.calls.read_aside(lambda: reads.sync_facts(ticket), done=done, failed=failed)
+
+    def _show_facts(self, facts: SyncFacts) -> None:
         text = facts_lines(facts)
         try:
             listener = self.desk.listener_status()
