@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -73,6 +74,13 @@ def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
     help="The webhook's address as Twilio calls it (its signatures cover the URL).",
 )
 @click.option(
+    "--ca-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="For ami+tls://: the CA certificate that signed the phone system's certificate "
+    "(default: ca_file in [listen], else the machine's CAs).",
+)
+@click.option(
     "--check",
     is_flag=True,
     help="Connect, authenticate, say what would happen to the next events, store nothing.",
@@ -91,13 +99,15 @@ def listen_command(
     agents: tuple[str, ...],
     queues: tuple[str, ...],
     public_url: str | None,
+    ca_file: Path | None,
     check: bool,
     wait_seconds: float,
 ) -> None:
     """Listen to the phone system: an answered call sets the agent on a call, an ended
     call opens its wrap-up with the ACW clock at the call's end.
 
-    SOURCE is ami://USER@HOST:PORT (Asterisk), esl://HOST:PORT (FreeSWITCH) or
+    SOURCE is ami://USER@HOST:PORT (Asterisk; ami+tls:// for its TLS port),
+    esl://HOST:PORT (FreeSWITCH) or
     http://127.0.0.1:PORT (a webhook for CTI middleware, Twilio TaskRouter and 3CX);
     default: source in [listen] of the config file. The secret comes from
     ACW_LISTEN_SECRET and is never printed. Runs until interrupted; a dropped
@@ -114,6 +124,7 @@ def listen_command(
         pairs(agents, "--agent"),
         pairs(queues, "--queue"),
         public_url,
+        ca_file,
     )
     if check:
         _check(chosen, wait_seconds)
@@ -126,7 +137,7 @@ def listen_command(
     try:
         asyncio.run(listener.run())
     except KeyboardInterrupt:
-        status = replace(listener.status, connected=False, detail="stopped")
+        status = replace(listener.status, connected=False, detail=Phrase(N_("stopped")))
         with contextlib.suppress(Exception):  # the state is best effort on the way out
             desk.note_listener(status)
         logger.info(Phrase(N_("stopped")))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ssl
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -204,14 +205,19 @@ class AmiAdapter:
         secret: str,
         *,
         now: Callable[[], datetime] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.spec = spec
         self.secret = secret
+        # ami+tls://: the manager's TLS port, its certificate checked (by the machine's
+        # CAs when no context is given: never in clear for want of one)
+        self.tls = tls if tls is not None or not spec.tls else ssl.create_default_context()
         self.events = AmiEvents(now or (lambda: datetime.now(UTC)))
 
     async def run(self, sink: Sink) -> None:
-        where = f"AMI {self.spec.host}:{self.spec.port}"
-        async with tcp_connection(self.spec.host, self.spec.port, where) as (reader, writer):
+        where = f"{'AMI+TLS' if self.tls else 'AMI'} {self.spec.host}:{self.spec.port}"
+        connection = tcp_connection(self.spec.host, self.spec.port, where, self.tls)
+        async with connection as (reader, writer):
             await self._session(reader, writer, sink, where)
 
     async def _session(

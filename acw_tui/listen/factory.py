@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ssl
+
 from acw_tui.listen.source import Adapter, SourceSpec
 
 
-def adapter_for(spec: SourceSpec, secret: str, *, public_url: str = "") -> Adapter:
+def adapter_for(
+    spec: SourceSpec, secret: str, *, public_url: str = "", tls: ssl.SSLContext | None = None
+) -> Adapter:
     if spec.kind == "ami":
         from acw_tui.listen.ami import AmiAdapter
 
-        return AmiAdapter(spec, secret)
+        return AmiAdapter(spec, secret, tls=tls)
     if spec.kind == "esl":
         from acw_tui.listen.esl import EslAdapter
 

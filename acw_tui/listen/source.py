@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from acw_tui.errors import N_, AcwError, Phrase
 from acw_tui.listen.event import CallEvent
+from acw_tui.tcp import is_loopback
 
 
 class ListenError(AcwError):
@@ -34,14 +35,38 @@ CONNECT_TIMEOUT = 10.0
 
 @contextlib.asynccontextmanager
 async def tcp_connection(
-    host: str, port: int, where: str
+    host: str, port: int, where: str, tls: ssl.SSLContext | None = None
 ) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
-    """A connection to a phone system's socket, closed on the way out; ConnectionLost
-    (which the runner reconnects after) when it cannot be made."""
+    """A connection to a phone system's socket (over TLS with `tls`, its certificate
+    checked against the host's name), closed on the way out; ConnectionLost (which the
+    runner reconnects after) when it cannot be made, ListenError when the certificate is
+    not trusted (reconnecting would not change that)."""
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(host, port, limit=MAX_FRAME_BYTES), CONNECT_TIMEOUT
+            asyncio.open_connection(
+                host,
+                port,
+                limit=MAX_FRAME_BYTES,
+                ssl=tls,
+                server_hostname=host if tls is not None else None,
+            ),
+            CONNECT_TIMEOUT,
         )
+    except ssl.SSLCertVerificationError as exc:
+        raise ListenError(
+            N_(
+                "{where}: its TLS certificate is not trusted ({reason}); name the CA that "
+                "signed it in ca_file of [listen]"
+            ),
+            where=where,
+            reason=exc.verify_message or exc.reason or str(exc),
+        ) from None
+    except ssl.SSLError as exc:
+        raise ConnectionLost(
+            N_("{where}: TLS failed ({reason}); is this the phone system's TLS port?"),
+            where=where,
+            reason=exc.reason or str(exc),
+        ) from None
     except (OSError, TimeoutError) as exc:
         reason = (
             exc.strerror if isinstance(exc, OSError) and exc.strerror else Phrase(N_("timed out"))
@@ -83,32 +108,36 @@ class Adapter(Protocol):
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """The phone system `acw listen` connects to (its SOURCE): kind, host, port and user."""
+    """The phone system `acw listen` connects to (its SOURCE): kind, host, port, user,
+    and whether the connection is made over TLS."""
 
     kind: str  # "ami", "esl" or "http"
     host: str
     port: int
     user: str | None = None
+    tls: bool = False
+
+    @property
+    def scheme(self) -> str:
+        return f"{self.kind}+tls" if self.tls else self.kind
 
     def __str__(self) -> str:
         who = f"{self.user}@" if self.user else ""
-        return f"{self.kind}://{who}{self.host}:{self.port}"
+        return f"{self.scheme}://{who}{self.host}:{self.port}"
 
     @property
     def is_loopback(self) -> bool:
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback(self.host)
 
 
-DEFAULT_PORTS = {"ami": 5038, "esl": 8021}
+# By scheme: Asterisk's manager listens on 5038, and on 5039 for TLS (`tlsbindaddr`).
+DEFAULT_PORTS = {"ami": 5038, "ami+tls": 5039, "esl": 8021}
+SCHEMES = ("ami", "ami+tls", "esl", "http")
 
 
 def parse_source(text: str, what: str = "SOURCE") -> SourceSpec:
-    """`ami://USER@HOST:PORT`, `esl://HOST:PORT` or `http://127.0.0.1:PORT`."""
+    """`ami://USER@HOST:PORT` (`ami+tls://` over TLS), `esl://HOST:PORT` or
+    `http://127.0.0.1:PORT`."""
     shown = text if len(text) <= 80 else text[:77] + "…"
     try:
         parts = urlsplit(text.strip())
@@ -117,15 +146,17 @@ def parse_source(text: str, what: str = "SOURCE") -> SourceSpec:
         raise ListenError(
             N_("{what}: {source!r} is not a source URL ({exc})"), what=what, source=shown, exc=exc
         ) from None
-    kind = parts.scheme.lower()
-    if kind not in ("ami", "esl", "http"):
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
         raise ListenError(
             N_(
-                "{what}: {source!r}: use ami://USER@HOST:PORT, esl://HOST:PORT or http://127.0.0.1:PORT"
+                "{what}: {source!r}: use ami://USER@HOST:PORT (ami+tls:// over TLS), "
+                "esl://HOST:PORT or http://127.0.0.1:PORT"
             ),
             what=what,
             source=shown,
         )
+    kind = scheme.removesuffix("+tls")
     if not parts.hostname:
         raise ListenError(N_("{what}: {source!r} names no host"), what=what, source=shown)
     if parts.password is not None:
@@ -154,9 +185,9 @@ def parse_source(text: str, what: str = "SOURCE") -> SourceSpec:
             raise ListenError(
                 N_("{what}: {source!r}: the webhook needs a port"), what=what, source=shown
             )
-        port = DEFAULT_PORTS[kind]
+        port = DEFAULT_PORTS[scheme]
     if not 1 <= port <= 65535 and not (kind == "http" and port == 0):
         raise ListenError(
             N_("{what}: {source!r}: port {port} is not 1–65535"), what=what, source=shown, port=port
         )
-    return SourceSpec(kind, parts.hostname, port, user)
+    return SourceSpec(kind, parts.hostname, port, user, tls=scheme != kind)

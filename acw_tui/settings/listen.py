@@ -3,8 +3,9 @@ listens to, and how its names map to acw's.
 
 ```toml
 [listen]
-source = "ami://acw@10.0.0.5:5038"   # or esl://HOST:PORT, http://127.0.0.1:PORT
+source = "ami://acw@10.0.0.5:5038"   # or ami+tls://…:5039, esl://HOST:PORT, http://127.0.0.1:PORT
 public_url = ""                       # the webhook's address as Twilio calls it (signatures)
+ca_file = ""                          # ami+tls: the CA of the phone system's certificate
 
 [listen.agents]                       # the phone system's agent, interface or extension
 "PJSIP/1001" = "alice"                #   → agent_id; names not listed are taken as is
@@ -21,7 +22,9 @@ file that gets copied around, never printed and never logged.
 from __future__ import annotations
 
 import os
+import ssl
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from acw_tui.core import inputs
 from acw_tui.settings import paths
@@ -38,6 +41,7 @@ class ListenSettings:
     public_url: str = ""
     agents: dict[str, str] = field(default_factory=dict)
     queues: dict[str, str] = field(default_factory=dict)
+    ca_file: Path | None = None  # relative to the config file's folder
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class _Plain:
 
     source: str = ""
     public_url: str = ""
+    ca_file: str = ""
 
 
 def _names(table: object, where: str) -> dict[str, str]:
@@ -72,7 +77,27 @@ def listen_settings(config: Config) -> ListenSettings:
     agents = _names(table.pop("agents", {}), f"{where}.agents")
     queues = _names(table.pop("queues", {}), f"{where}.queues")
     plain = read_table(_Plain, table, where)
-    return ListenSettings(plain.source, plain.public_url, agents, queues)
+    ca_file = None
+    if plain.ca_file:
+        ca_file = Path(plain.ca_file).expanduser()
+        if config.path is not None and not ca_file.is_absolute():
+            ca_file = config.path.parent / ca_file
+    return ListenSettings(plain.source, plain.public_url, agents, queues, ca_file)
+
+
+def tls_context(ca_file: Path | None, where: str) -> ssl.SSLContext:
+    """How a phone system reached over TLS is trusted: by the CA file named (a phone
+    system's own CA), else by the machine's CAs; its name is always checked."""
+    try:
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    except (OSError, ssl.SSLError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            "{where}: {path} cannot be read as CA certificates ({reason})",
+            where=where,
+            path=str(ca_file),
+            reason=reason,
+        ) from None
 
 
 def pairs(given: tuple[str, ...], option: str) -> dict[str, str]:

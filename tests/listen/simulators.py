@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,9 +168,10 @@ class Simulator:
     server: asyncio.Server | None = None
     port: int = 0
     handlers: set[asyncio.Task[None]] = field(default_factory=set)
+    tls: ssl.SSLContext | None = None  # serve over TLS (Asterisk's tlsbindaddr)
 
     async def start(self) -> Simulator:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
         self.port = int(self.server.sockets[0].getsockname()[1])
         return self
 

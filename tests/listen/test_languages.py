@@ -83,7 +83,8 @@ def test_a_refused_source_reads_in_spanish() -> None:
     )
     assert result.exit_code != 0
     assert result.stderr.count("\n") == 1
-    assert "SOURCE: 'telnet://pbx': use ami://USER@HOST:PORT, esl://HOST:PORT o " in result.stderr
+    line = "SOURCE: 'telnet://pbx': use ami://USER@HOST:PORT (ami+tls:// sobre TLS), esl://HOST:PORT o "
+    assert line in result.stderr
 
 
 def test_the_running_listeners_log_translates_before_it_hides(
