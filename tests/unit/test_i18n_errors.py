@@ -199,7 +199,8 @@ def test_every_template_formats_with_its_parameters_in_every_language(data: st.D
     for translation in translations:
         assert fields(translation).keys() == params.keys(), (language, english, translation)
         shown = fill(translation, params)  # never a KeyError, IndexError or ValueError
-        assert shown.strip(), (language, english, translation)
+        # (empty only where the English is: "{reason}" with an empty reason)
+        assert shown.strip() or not english_shown.strip(), (language, english, translation)
         if params and translation != english:
             assert shown != english_shown or english.count(" ") < 2, (language, english)
 
