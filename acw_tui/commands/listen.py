@@ -107,11 +107,11 @@ def listen_command(
     call opens its wrap-up with the ACW clock at the call's end.
 
     SOURCE is ami://USER@HOST:PORT (Asterisk; ami+tls:// for its TLS port),
-    esl://HOST:PORT (FreeSWITCH) or
-    http://127.0.0.1:PORT (a webhook for CTI middleware, Twilio TaskRouter and 3CX);
-    default: source in [listen] of the config file. The secret comes from
-    ACW_LISTEN_SECRET and is never printed. Runs until interrupted; a dropped
-    connection is re-made with backoff. See docs/phone-systems.md.
+    esl://HOST:PORT (FreeSWITCH) or http://127.0.0.1:PORT (a webhook for CTI
+    middleware, Twilio TaskRouter and 3CX); default: source in [listen] of the config
+    file. The secret comes from ACW_LISTEN_SECRET and is never printed. Runs until
+    interrupted; a dropped connection is re-made with backoff. See
+    docs/phone-systems.md.
     """
     from acw_tui.listen.setup import build_listener, plan
     from acw_tui.settings.config import load_config

@@ -2,10 +2,11 @@
 
 Reads run at once on the screen's thread (their own connection, which never waits on a
 write lock under WAL), except the few that may take long (a search through every note,
-the outbox counted), which run on an aside thread (`service/aside_reads.py`). Writes run one after another on a single store thread, so a store that is
-locked or slow makes a write wait there, never the typing. Either way a
-DeskError becomes one visible message, and anything unexpected goes to the app's crash
-path; no handler, timer or worker lets an exception reach Textual.
+the outbox counted), which run on an aside thread (`service/aside_reads.py`). Writes
+run one after another on a single store thread, so a store that is locked or slow makes
+a write wait there, never the typing. Either way a DeskError becomes one visible
+message, and anything unexpected goes to the app's crash path; no handler, timer or
+worker lets an exception reach Textual.
 """
 
 from __future__ import annotations
