@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from acw_tui.errors import AcwError
 
 if TYPE_CHECKING:
+    from acw_tui.service.aside_reads import AsideReads
     from acw_tui.tui.app import AcwApp
 
 T = TypeVar("T")
@@ -63,6 +64,12 @@ class DeskCalls:
         """Run `call` on the aside thread (a read that may take long); `done` or
         `failed` then run on the screen's thread, as for `write`."""
         return self._submit(self._aside, call, done, failed, what)
+
+    def close_aside(self, reads: AsideReads) -> None:
+        """A screen's long reads, done with: the one running is stopped, and their
+        connection is closed on the aside thread, after any read still queued there."""
+        reads.ask()
+        self.read_aside(reads.close, done=lambda _closed: None)
 
     def _submit(
         self,

@@ -60,8 +60,7 @@ class HistoryScreen(DeskScreen):
     def on_unmount(self) -> None:
         if self._searches is not None:
             searches, self._searches = self._searches, None
-            searches.ask()  # stops a search still running
-            self.calls.read_aside(searches.close, done=lambda _closed: None)
+            self.calls.close_aside(searches)
 
     def search_for(self, text: str) -> None:
         """Newest first, or the notes matching `text`; a store that cannot be read says

@@ -107,8 +107,7 @@ class SyncStatusScreen(DeskScreen):
     def on_unmount(self) -> None:
         if self._reads is not None:
             reads, self._reads = self._reads, None
-            reads.ask()  # stops a count still running
-            self.calls.read_aside(reads.close, done=lambda _closed: None)
+            self.calls.close_aside(reads)
 
     def refresh_facts(self) -> None:
         """Count what waits for the hub on the aside thread (a long outbox takes a
