@@ -71,6 +71,20 @@ def test_two_cards_typed_back_to_back_are_two_cards_not_a_card_and_a_code() -> N
     )
 
 
+@pytest.mark.parametrize("between", ["x", "X", "and", "i", "y", "a"])
+def test_two_cards_joined_by_a_word_are_both_masked(between: str) -> None:
+    """Digits glued to letters are taken for a code ("SN4X9…"), unless the digits before
+    the letters are a card: then the letters only join two cards."""
+    text = f"4111111111111111{between}5500000000000004"
+    assert redact(text).text == f"[CARD ****1111]{between}[CARD ****0004]"
+    spaced = f"4111 1111 1111 1111{between}5500 0000 0000 0004"
+    assert redact(spaced).text == f"[CARD ****1111]{between}[CARD ****0004]"
+
+
+def test_digits_glued_to_a_code_stay_a_code() -> None:
+    assert redact("serial SN4X94111111111111111").text == "serial SN4X94111111111111111"
+
+
 @pytest.mark.parametrize(
     ("text", "stored"),
     [
@@ -260,6 +274,33 @@ def test_no_card_survives_whatever_surrounds_it(
     digits = "".join(c for c in fold(result.text) if c.isdigit())
     assert card[:15] not in digits
     assert any(f.kind == "card" for f in result.findings)
+
+
+GLUE = st.sampled_from(["", " ", "x", "and", "/", "a-", "#", "\n", "客户", "é", "12"])
+
+
+@settings(
+    max_examples=int(os.environ.get("ACW_FUZZ_EXAMPLES", "300")), deadline=None, derandomize=True
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(
+                lambda c, sep: sep.join(c[i : i + 4] for i in range(0, 16, 4)),
+                visa_or_mastercard(),
+                SEPARATORS,
+            ),
+            PROSE,
+            GLUE,
+        ),
+        max_size=8,
+    )
+)
+def test_redacted_text_holds_nothing_left_to_redact(pieces: list[str]) -> None:
+    """Cards next to words, glued to letters or to each other: whatever redaction leaves
+    of a text, redacting it again finds nothing (a card it let through would be found)."""
+    once = redact("".join(pieces)).text
+    assert not redact(once).findings, once
 
 
 @settings(max_examples=150, deadline=None)

@@ -314,10 +314,14 @@ class Detector:
             if self.policy.security_codes
             else set()
         )
+        card_end = -1  # where the last card found ends
         for run in _DIGIT_RUN.finditer(folded):
             if run.end() - run.start() < 13:
                 continue  # too short to hold 13 digits
-            if _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start()):
+            code = _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start())
+            # Glued to a code, unless the code's digits are a card: "4111…x5500…"
+            # is two cards joined by a letter, not a card and a serial number.
+            if code and code.start() >= card_end:
                 continue
             groups = [
                 (m.start() + run.start(), m.end() + run.start())
@@ -331,6 +335,7 @@ class Detector:
                     i += 1
                     continue
                 span, last = card
+                card_end = span.end
                 yield span
                 code = (
                     self._code_after_card(lowered, span.end) if self.policy.security_codes else None
