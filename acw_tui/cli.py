@@ -19,6 +19,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from acw_tui import __version__
+from acw_tui.core.printable import flat
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext, said, say
 from acw_tui.user_errors import USER_ERRORS, one_line
@@ -178,17 +179,6 @@ def shortened(text: str, width: int) -> str:
     while text and cells(text) > width - 3:
         text = text[:-1]
     return text.rstrip() + "..."
-
-
-def flat(text: str) -> str:
-    """`text` as one printable line: line breaks and other control characters (a file
-    name or value that holds them) are shown escaped, never broken over lines."""
-    if text.isprintable():
-        return text
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
-        for c in text
-    )
 
 
 class OneLineError(click.ClickException):

@@ -194,7 +194,7 @@ def guide_lint(guide_path: Path | None, usage: bool) -> None:
         click.echo(said(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    from acw_tui.cli import flat
+    from acw_tui.core.printable import flat
 
     totals = _("{source}: {entries}, {errors}, {warnings}").format(
         source=guide.source,
@@ -453,8 +453,8 @@ def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> No
     Counted as the effort benchmark counts: every key (letters, delimiters, the accept
     key, backspaces) ÷ characters of the note; 100 % is typing it in full.
     """
-    from acw_tui.cli import flat
     from acw_tui.core.completion.effort import notes_in, total_effort, typing_effort
+    from acw_tui.core.printable import flat
     from acw_tui.core.redaction import redact
 
     guide = _load(guide_path)
@@ -531,8 +531,8 @@ def guide_suggest(
     """
     from datetime import UTC, datetime
 
-    from acw_tui.cli import flat
     from acw_tui.core import inputs
+    from acw_tui.core.printable import flat
     from acw_tui.core.shorthand.suggest import propose_entries
     from acw_tui.core.timeutil import utc_iso
     from acw_tui.reports.source import opened

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from acw_tui.cli import AcwGroup, Translated, counted
-from acw_tui.i18n import N_, _, say
+from acw_tui.cli import AcwGroup, Translated, cells, counted, padded
+from acw_tui.i18n import N_, _, said, say
 
 # What `acw guide publish` / `acw templates publish` call what they sent.
 PUBLISHED = {"shorthand": N_("guide"), "templates": N_("templates")}
@@ -83,19 +83,27 @@ def _site_store() -> Any:
 @click.option("--log", "show_log", is_flag=True, help="Show the log of quarantine actions instead.")
 def quarantine_list(show_log: bool) -> None:
     """List the records set aside: number, table/id, revision and why."""
+    from acw_tui.core.printable import flat
     from acw_tui.sync import quarantine
 
     store = _site_store()
     try:
         if show_log:
-            for at, action, seq, detail in quarantine.log(store):
-                click.echo(f"{at}  {action:<9} {seq if seq is not None else '-':>8}  {detail}")
+            entries = quarantine.log(store)
+            actions = {key: _(label) for key, label in quarantine.ACTIONS.items()}
+            width = max(map(cells, actions.values()))
+            for at, action, seq, detail in entries:
+                shown = padded(actions.get(action, action), width, left=True)
+                number = seq if seq is not None else "-"
+                # Reasons quote the hub's answers, and older stores kept them unchecked.
+                click.echo(f"{at}  {shown} {number:>8}  {flat(said(detail))}")
             return
         items = quarantine.listing(store)
     finally:
         store.close()
     for item in items:
-        click.echo(item.line())
+        where = _("{where} rev {rev}").format(where=f"{item.table}/{item.row_id}", rev=item.rev)
+        click.echo(f"{item.seq:>8}  {where}  {flat(said(item.reason))}")
     held = counted("{count} record(s) in quarantine", "{count} record(s) in quarantine", len(items))
     if items:
         held = _("{held}; `acw sync quarantine retry N…` or `drop N…` (or --all)").format(held=held)
@@ -354,7 +362,7 @@ def _check_name(name: str) -> str:
 
 
 def _publish(kind: str, source: Path | None, hub: str | None, token: str | None) -> None:
-    from acw_tui.cli import flat
+    from acw_tui.core.printable import flat
     from acw_tui.settings import paths
     from acw_tui.settings.config import load_config
     from acw_tui.sync import SyncError

@@ -263,7 +263,7 @@ def render_template(
             0, _("error: {reason} (printed a plain note instead)").format(reason=rendered.error)
         )
     if wrong:
-        from acw_tui.cli import flat
+        from acw_tui.core.printable import flat
 
         click.echo(flat("; ".join(wrong)), err=True)
         sys.exit(1)

@@ -51,6 +51,8 @@ from tenacity import (
 
 from acw_tui.core.inputs import is_number_text, url_without_secrets
 from acw_tui.core.json_text import parse_json
+from acw_tui.core.printable import cut, flat
+from acw_tui.core.redaction import Redactor, redactor_for
 from acw_tui.errors import N_, Phrase
 from acw_tui.settings.config import Config
 from acw_tui.store import Store
@@ -70,6 +72,9 @@ from acw_tui.sync.wire import INT64_MAX, entry_problem, plainly_sendable
 
 MAX_CONFLICTS = 20  # 409s in a row before giving up
 MAX_STALLS = 5  # answers in a row whose mark does not cover the batch sent
+# Characters of the hub's own words (a refusal's detail, a record's reason) that a
+# message quotes and the store keeps: enough for any reason an acw hub gives.
+HUB_WORDS_LIMIT = 300
 WINDOW = 2  # batches sent and not yet answered, at most
 Progress = Callable[[int, int], None]
 
@@ -118,10 +123,12 @@ class TooLarge(SyncError):
 
 
 def _detail(response: httpx.Response) -> str:
+    """The hub's reason for an answer: its JSON `detail`, else its first line of text."""
     try:
         data = parse_json(response.content)
     except ValueError:
-        return response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
+        text = response.text.strip()
+        return text.splitlines()[0] if text else ""
     return str(data.get("detail", "")) if isinstance(data, dict) else ""
 
 
@@ -148,7 +155,10 @@ class HubClient:
         timeout: float = 30.0,
         retry_for: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
+        """`redactor`: the site's redaction policy, for what the hub says (the default
+        policy when not given)."""
         if not url.startswith(("http://", "https://")):
             raise SyncError("hub URL {url} must start with http:// or https://", url=repr(url))
         if not token:
@@ -157,6 +167,7 @@ class HubClient:
         self.timeout = timeout
         self.retry_for = retry_for
         self.retries = 0
+        self.redactor = redactor or redactor_for()
         self._counting = threading.Lock()  # batches are sent from two threads at once
         self.http = httpx.Client(
             base_url=self.url,
@@ -168,6 +179,20 @@ class HubClient:
 
     def close(self) -> None:
         self.http.close()
+
+    def hub_words(self, text: object) -> str:
+        """What the hub said (a refusal's detail, a record's reason) as acw quotes and
+        keeps it: one printable line, cut short, card data and ids redacted. It is a
+        network answer, so it may hold anything: escape sequences for the terminal
+        that prints it, megabytes, or a card number for the store that keeps it."""
+        # Cut well past the limit first, so a hostile megabyte costs nothing to redact
+        # (a card number split by that cut is past the limit kept); made one line before
+        # redacting, so that joining lines cannot put a card number together after.
+        line = flat(" ".join(str(text)[: 4 * HUB_WORDS_LIMIT].split()))
+        return cut(self.redactor.redact(line).text, HUB_WORDS_LIMIT)
+
+    def _said(self, response: httpx.Response) -> str:
+        return self.hub_words(_detail(response))
 
     def _refuse_redirect(self, response: httpx.Response) -> None:
         """A redirect is named, never followed: the token would go wherever it points.
@@ -273,7 +298,7 @@ class HubClient:
         status = response.status_code
         if status == 429 or status >= 500:
             retry_after = response.headers.get("retry-after", "")
-            detail = _detail(response).rstrip()
+            detail = self._said(response)
             raise Transient(
                 Phrase("answered {status} {detail}", status=status, detail=detail)
                 if detail
@@ -289,32 +314,36 @@ class HubClient:
                 raise SyncError(
                     "hub {url} refused the request (409: {detail})",
                     url=self.url,
-                    detail=_detail(response),
+                    detail=self._said(response),
                 )
             raise Conflict(mark)
         if status == 413:
-            raise TooLarge(_detail(response))
+            raise TooLarge(self._said(response))
         if status in (403, 422):
             try:
                 data = parse_json(response.content)
             except ValueError:
                 data = None
             if isinstance(data, dict) and isinstance(data.get("records"), list):
-                named = [r for r in data["records"] if isinstance(r, dict)]
-                raise RecordsRefused(self.url, status, _detail(response), named)
+                named = [
+                    {**r, "reason": self.hub_words(r["reason"])} if r.get("reason") else r
+                    for r in data["records"]
+                    if isinstance(r, dict)
+                ]
+                raise RecordsRefused(self.url, status, self._said(response), named)
         if status == 401:
             raise SyncError(
                 "hub {url} refused the token (401: {detail}); "
                 "ask the hub admin for the site's current token (`acw hub token rotate`)",
                 url=self.url,
-                detail=_detail(response),
+                detail=self._said(response),
             )
         if status >= 400:
             raise SyncError(
                 "hub {url} refused the request ({status}: {detail})",
                 url=self.url,
                 status=status,
-                detail=_detail(response),
+                detail=self._said(response),
             )
         return response
 
@@ -724,13 +753,15 @@ class Syncer:
             for r in refusal.records
             if isinstance(r.get("seq"), int)
         }
-        named = [
-            (e, f"hub refused ({refusal.status}): {reasons[e.seq]}")
-            for e in entries
-            if e.seq in reasons
-        ]
+
+        def refused(reason: str) -> Phrase:
+            return Phrase(
+                N_("hub refused ({status}): {reason}"), status=refusal.status, reason=reason
+            )
+
+        named = [(e, refused(reasons[e.seq])) for e in entries if e.seq in reasons]
         if not named and len(entries) == 1:
-            named = [(entries[0], f"hub refused ({refusal.status}): {refusal.detail}")]
+            named = [(entries[0], refused(refusal.detail))]
         if named:
             summary.set_aside += quarantine.set_aside(self.store, named)
         return bool(named)
@@ -872,9 +903,8 @@ class Syncer:
             if isinstance(outcome, TooLarge):
                 site_state.forget_inflight(self.store)
                 if len(entries) == 1:
-                    summary.set_aside += quarantine.set_aside(
-                        self.store, [(entries[0], f"too large for the hub ({outcome.detail})")]
-                    )
+                    why = Phrase(N_("too large for the hub ({detail})"), detail=outcome.detail)
+                    summary.set_aside += quarantine.set_aside(self.store, [(entries[0], why)])
                 else:
                     limit = max(1, len(entries) // 2)
                 batch = self._first_batch(after, limit, summary)
@@ -972,6 +1002,7 @@ def configured_client(
     """A client for the hub named by `hub`, the environment or `[sync]`, with the site's
     token (or a lead's, for publishing). `options` False: the caller is the screen, which
     has no --hub or --token to name when one is missing."""
+    from acw_tui.settings.redaction import policy_from_config
     from acw_tui.settings.sync import hub_url, lead_token, site_token, sync_settings
 
     settings = sync_settings(config)
@@ -980,6 +1011,7 @@ def configured_client(
         lead_token(config, token) if lead else site_token(config, token, options=options),
         timeout=settings.timeout_seconds,
         retry_for=settings.retry_seconds,
+        redactor=redactor_for(policy_from_config(config)),
     )
 
 

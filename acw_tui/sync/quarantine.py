@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from acw_tui.errors import N_, Phrase
 from acw_tui.store import Store
+from acw_tui.store.phrases import from_column, to_column
 from acw_tui.store.records import queue_rows, update_record
 from acw_tui.sync import SyncError
 from acw_tui.sync.protocol import OutboxEntry
@@ -33,11 +34,12 @@ class Quarantined:
     table: str
     row_id: str
     rev: int
-    reason: str
+    reason: str  # a phrase when acw said it (shown with `i18n.said`)
     set_aside_at: str
 
-    def line(self) -> str:
-        return f"{self.seq:>8}  {self.table}/{self.row_id} rev {self.rev}  {self.reason}"
+
+# What `sync_quarantine_log.action` holds, as the log is shown.
+ACTIONS = {"set aside": N_("set aside"), "retried": N_("retried"), "dropped": N_("dropped")}
 
 
 def _now() -> str:
@@ -56,7 +58,7 @@ def _log(db: object, action: str, entry: OutboxEntry | Quarantined | None, detai
             entry.table if entry else None,
             entry.row_id if entry else None,
             entry.rev if entry else None,
-            detail,
+            to_column(detail),
         ],
     )
 
@@ -70,7 +72,15 @@ def set_aside(store: Store, refused: Iterable[tuple[OutboxEntry, str]]) -> int:
                 "INSERT INTO sync_quarantine (seq, table_name, row_id, rev, payload, reason, "
                 "set_aside_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (table_name, row_id, rev) DO NOTHING",
-                [entry.seq, entry.table, entry.row_id, entry.rev, entry.payload, reason, _now()],
+                [
+                    entry.seq,
+                    entry.table,
+                    entry.row_id,
+                    entry.rev,
+                    entry.payload,
+                    to_column(reason),
+                    _now(),
+                ],
             )
             db.conn.execute("DELETE FROM outbox WHERE seq = ?", [entry.seq])
             _log(db, "set aside", entry, reason)
@@ -84,7 +94,10 @@ def listing(store: Store) -> list[Quarantined]:
             "SELECT seq, table_name, row_id, rev, reason, set_aside_at FROM sync_quarantine "
             "ORDER BY seq"
         ).fetchall()
-    return [Quarantined(*row) for row in rows]
+    return [
+        Quarantined(seq, table, row_id, rev, from_column(reason) or "", at)
+        for seq, table, row_id, rev, reason, at in rows
+    ]
 
 
 def count(store: Store) -> int:
@@ -93,11 +106,12 @@ def count(store: Store) -> int:
 
 
 def log(store: Store) -> list[tuple[str, str, int | None, str]]:
-    """(at, action, seq, detail) of every quarantine action, oldest first."""
+    """(at, action, seq, detail) of every quarantine action, oldest first; the action as
+    stored (a key of ACTIONS), the detail a phrase when acw said it."""
     with store.errors():
         return [
-            (r[0], r[1], r[2], r[3])
-            for r in store.conn.execute(
+            (at, action, seq, from_column(detail) or "")
+            for at, action, seq, detail in store.conn.execute(
                 "SELECT at, action, seq, detail FROM sync_quarantine_log ORDER BY id"
             )
         ]

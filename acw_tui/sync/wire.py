@@ -32,6 +32,7 @@ from pydantic import (
 from typing_extensions import TypedDict  # pydantic takes typing's only from Python 3.12
 
 from acw_tui.core.json_text import parse_json
+from acw_tui.errors import N_, Phrase
 from acw_tui.store.records import SYNCED_TABLES
 from acw_tui.sync.protocol import (
     CONTENT_KINDS,
@@ -540,22 +541,29 @@ def plainly_sendable(body: bytes, entries: list[OutboxEntry], site: str) -> bool
     )
 
 
-def entry_problem(table: str, row_id: str, rev: int, payload: str, site: str) -> str | None:
-    """Why the hub would refuse this outbox entry of site `site`, or None (site side)."""
+def entry_problem(table: str, row_id: str, rev: int, payload: str, site: str) -> Phrase | None:
+    """Why the hub would refuse this outbox entry of site `site`, or None (site side).
+
+    Said to the site admin in their language; a rule of the hub's is quoted in the
+    words the hub itself would use."""
     try:
         row = json.loads(payload)
     except ValueError:
-        return "its snapshot is not JSON"
+        return Phrase(N_("its snapshot is not JSON"))
     if not isinstance(row, dict):
-        return "its snapshot is not an object"
+        return Phrase(N_("its snapshot is not an object"))
     try:
         RecordIn.model_validate({"seq": 1, "table": table, "id": row_id, "rev": rev, "row": row})
     except ValidationError as exc:
-        return _first_error(exc)
+        return Phrase(N_("the hub would refuse it: {reason}"), reason=_first_error(exc))
     owner = row.get("site_id")
     if owner != site:
-        return (
-            f"written under site {owner!r}, but this store syncs as site {site!r} "
-            "(written before site_id was set, or by another site's tool)"
+        return Phrase(
+            N_(
+                "written under site {owner}, but this store syncs as site {site} "
+                "(written before site_id was set, or by another site's tool)"
+            ),
+            owner=repr(owner),
+            site=repr(site),
         )
     return None

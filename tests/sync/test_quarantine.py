@@ -7,9 +7,11 @@ already owns on the hub — used to hold back every later record, for good.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -282,3 +284,125 @@ def test_demo_ids_are_the_same_for_the_same_seed_and_site(tmp_path: Path) -> Non
         return found
 
     assert ids("a.db", "s1") == ids("b.db", "s1") != ids("c.db", "s2")
+
+
+CARD = "4111 1111 1111 1111"
+# What a hostile or broken hub may answer: a terminal retitled and cleared, a line
+# break, a card number, and far more text than any reason needs.
+HOSTILE = f"\x1b]0;owned\x07\x1b[2J bad value\nnext line {CARD} " + "x" * 100_000
+
+
+def _refusing(bad: str, status: int, detail: str, reason: str) -> Any:
+    """A transport to the real hub that refuses, naming it, any batch holding `bad`."""
+    import httpx
+
+    real = httpx.HTTPTransport()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/sync/batch"):
+            named = [
+                {"seq": r["seq"], "table": r["table"], "id": r["id"], "reason": reason}
+                for r in json.loads(request.content)["records"]
+                if r["id"] == bad
+            ]
+            if named:
+                return httpx.Response(status, json={"detail": detail, "records": named})
+        return real.handle_request(request)
+
+    return httpx.MockTransport(answer)
+
+
+def _sync_through(site: Site, transport: Any, **kwargs: Any) -> Any:
+    from acw_tui.sync.client import HubClient, Syncer
+
+    client = HubClient(site.hub.url, site.token, transport=transport)
+    try:
+        return Syncer(site.store, client, **kwargs).run()
+    finally:
+        client.close()
+
+
+def test_what_a_hub_says_is_kept_and_shown_as_one_safe_line(site: Site) -> None:
+    """A hub's refusal is a network answer whose words reach the site's store (the
+    quarantine, its log, the sync's result) and the admin's terminal: escape sequences,
+    line breaks, a card number or 100 KB of text reach neither as they were sent."""
+    import httpx
+
+    from acw_tui.sync import SyncError
+
+    (bad,) = site.add_calls(1)
+    good = site.add_calls(2)
+    summary = _sync_through(site, _refusing(bad, 422, HOSTILE, HOSTILE), batch_records=1)
+    assert summary.set_aside == 1
+    assert set(good) <= set(site.hub.store.current(site.name)["calls"])
+    for args in (("list",), ("list", "--log")):
+        result = _run("sync", "quarantine", *args)
+        assert result.exit_code == 0, result.output
+        (line,) = [line for line in result.output.splitlines() if bad in line or "22" in line]
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert CARD not in result.output and "bad value next line" in line
+        assert len(line) < 500, len(line)
+
+    # A refusal naming no record ends the sync: its words are the run's stored result.
+    site.add_calls(1)
+    refusing = httpx.MockTransport(lambda _request: httpx.Response(403, json={"detail": HOSTILE}))
+    with pytest.raises(SyncError) as raised:
+        _sync_through(site, refusing)
+    assert CARD not in str(raised.value) and "\n" not in str(raised.value)
+    stored = site_state.load_state(site.store).last_result
+    assert stored and CARD not in stored and len(stored) < 1000
+
+    site.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for path in site.home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert CARD.encode() not in data and CARD.replace(" ", "").encode() not in data, path
+
+
+@pytest.mark.parametrize(
+    ("language", "own_check", "hub_refused", "logged"),
+    [
+        (
+            "pl",
+            "zapisany pod oddziałem 'demo-site', a ta baza synchronizuje się jako oddział",
+            "rewizja 1  centrala odrzuciła (403): belongs to another site on the hub",
+            ("odłożony", "porzucony"),
+        ),
+        (
+            "es",
+            "escrito bajo la sede 'demo-site', pero esta base se sincroniza como la sede",
+            "revisión 1  el hub lo rechazó (403): belongs to another site on the hub",
+            ("apartado", "descartado"),
+        ),
+        (
+            "zh",
+            "写入时属于站点 'demo-site'，但此存储以站点",
+            "修订 1  中心拒绝（403）：belongs to another site on the hub",
+            ("已搁置", "已丢弃"),
+        ),
+    ],
+)
+def test_quarantine_reasons_and_log_read_in_the_chosen_language(
+    site: Site, language: str, own_check: str, hub_refused: str, logged: tuple[str, str]
+) -> None:
+    """Why a record was set aside is kept as a phrase, whoever ran the sync and in
+    whatever language: the site admin reads it in theirs (the hub's own words quoted)."""
+    demo = _foreign_call(site, "demo-site")
+    (taken,) = site.add_calls(1)
+    reason = "belongs to another site on the hub"
+    _sync_through(site, _refusing(taken, 403, "1 record(s) belong to another site", reason))
+    listed = _run("--lang", language, "sync", "quarantine", "list")
+    assert listed.exit_code == 0, listed.output
+    lines = {
+        row_id: line
+        for line in listed.output.splitlines()
+        for row_id in (demo, taken)
+        if row_id in line
+    }
+    assert own_check in lines[demo], lines
+    assert hub_refused in lines[taken], lines
+    seq = quarantine.listing(site.store)[0].seq
+    assert _run("sync", "quarantine", "drop", str(seq)).exit_code == 0
+    log = _run("--lang", language, "sync", "quarantine", "list", "--log").output.splitlines()
+    assert [logged[0] in line for line in log] == [True, True, False]
+    assert logged[1] in log[2] and own_check in log[2]
