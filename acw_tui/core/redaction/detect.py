@@ -318,10 +318,10 @@ class Detector:
         for run in _DIGIT_RUN.finditer(folded):
             if run.end() - run.start() < 13:
                 continue  # too short to hold 13 digits
-            code = _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start())
+            glued = _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start())
             # Glued to a code, unless the code's digits are a card: "4111…x5500…"
             # is two cards joined by a letter, not a card and a serial number.
-            if code and code.start() >= card_end:
+            if glued and glued.start() >= card_end:
                 continue
             groups = [
                 (m.start() + run.start(), m.end() + run.start())
