@@ -23,6 +23,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural form for the catalog (`ngettext` shows it)."""
+    return singular, plural
+
+
 def fill(template: str, params: Mapping[str, Any]) -> str:
     """`template` with its parameters (as written when there are none: a message that
     quotes a brace, from a file or a library, is not a template)."""

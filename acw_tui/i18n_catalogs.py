@@ -56,6 +56,7 @@ ERROR_CLASSES = (
 KEYWORDS = {
     "_": None,
     "N_": None,
+    "N_plural": (1, 2),
     "ngettext": (1, 2),
     "counted": (1, 2),  # acw_tui.cli.counted: ngettext, filled in
     **dict.fromkeys(ERROR_CLASSES),
@@ -176,9 +177,13 @@ def gaps(language: str, path: Path | None = None, source: Catalog | None = None)
             problems.append(f"{path}: not translated: {shown!r}")
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        wanted = {p for text in ids for p in PLACEHOLDER.findall(text)}
+        named = [set(PLACEHOLDER.findall(text)) for text in ids]
+        # Every form names what both English forms name, and nothing they do not (a
+        # form may leave out what only one of them names: click's "{choice}" and
+        # "{choices}", filled with the same list).
+        wanted, needed = set.union(*named), set.intersection(*named)
         for text in strings:
-            if set(PLACEHOLDER.findall(text)) != wanted:
+            if not needed <= set(PLACEHOLDER.findall(text)) <= wanted:
                 problems.append(f"{path}: placeholders differ: {shown!r} -> {text!r}")
     return problems
 

@@ -5,6 +5,7 @@ errors and lint findings included."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -451,3 +452,107 @@ def test_acw_demo_says_what_it_made_and_why_it_refuses_in_the_language(acw_home:
     assert made.output.startswith("demo: 20 połączeń, 20 podsumowań,")
     again = acw("--lang", "zh", "demo", "--calls", "20", "--agents", "2", "--days", "1")
     assert "已包含演示历史" in one_error_line(again)
+
+
+# -- click's own words -------------------------------------------------------------------
+
+
+def click_messages() -> set[str]:
+    """Every message click asks gettext for (`_(…)`, `ngettext(…)`), read from its source:
+    a new click that adds one fails the test below until it is in the catalog."""
+    import ast
+    import inspect
+
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    found: set[str] = set()
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+    ):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "ngettext")
+            ):
+                found |= {
+                    arg.value
+                    for arg in node.args[:2]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                }
+    return found
+
+
+def test_every_message_click_can_show_a_user_is_in_the_catalog() -> None:
+    from acw_tui.cli import CLICK_DEVELOPER_WORDS, CLICK_PLURAL_WORDS, CLICK_WORDS
+
+    with (LOCALE_DIR / "acw.pot").open("rb") as handle:
+        template = read_po(handle)
+    catalog = set()
+    for message in template:
+        catalog |= {message.id} if isinstance(message.id, str) else set(message.id)
+    said = click_messages()
+    assert len(said) > 40
+    assert said - CLICK_DEVELOPER_WORDS - catalog == set()
+    # Each is in the catalog because acw marks it, not by chance of a message of its own.
+    marked = set(CLICK_WORDS) | {form for pair in CLICK_PLURAL_WORDS for form in pair}
+    assert said - CLICK_DEVELOPER_WORDS - marked <= {"Error: {message}"}
+
+
+@pytest.mark.parametrize(
+    ("language", "args", "expected"),
+    [
+        ("pl", ("hub", "serve", "--port", "99999"), "99999 nie mieści się w zakresie 0<=x<=65535"),
+        ("es", ("report", "--by", "xx"), "'xx' no es ninguno de 'agent', 'team'"),
+        ("zh", ("guide", "list", "extra"), "多余的参数（extra）"),
+        ("pl", ("report", "--outp"), "(Czy chodziło o jedno z: '--output', '--to'?)"),
+        (
+            "es",
+            ("sync", "quarantine", "retry", "x"),
+            "'x' no es un valor válido de tipo integer range",
+        ),
+        ("zh", ("hub", "serve", "--port", "x"), "'x' 不是有效的 integer range 值。"),
+    ],
+)
+def test_clicks_own_errors_read_in_the_language(
+    acw_home: Path, language: str, args: tuple[str, ...], expected: str
+) -> None:
+    line = one_error_line(acw("--lang", language, *args))
+    assert expected in line, line
+    assert not english_in(line.replace(expected, ""), language), line
+
+
+def test_clicks_names_for_paths_read_in_the_language(acw_home: Path, tmp_path: Path) -> None:
+    """click names a path ("directory") when a command is defined: in a new process, as a
+    person runs acw, that is after `--lang` was read."""
+    import subprocess
+    import sys
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    command = ["--lang", "zh", "templates", "list", "--templates", str(a_file)]
+    ran = subprocess.run(
+        [sys.executable, "-m", "acw_tui", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ACW_HOME": str(acw_home)},
+    )
+    assert ran.returncode == 2
+    assert f"目录 '{a_file}' 是文件。" in ran.stderr, ran.stderr
+
+
+def test_the_version_line_reads_in_the_language() -> None:
+    from acw_tui import __version__
+
+    assert acw("--lang", "pl", "--version").output == f"acw, wersja {__version__}\n"
+    assert acw("--version").output == f"acw, version {__version__}\n"
