@@ -79,6 +79,25 @@ def test_two_cards_joined_by_a_word_are_both_masked(between: str) -> None:
     assert redact(text).text == f"[CARD ****1111]{between}[CARD ****0004]"
     spaced = f"4111 1111 1111 1111{between}5500 0000 0000 0004"
     assert redact(spaced).text == f"[CARD ****1111]{between}[CARD ****0004]"
+    # A draft saved while the second one is being typed holds neither.
+    from acw_tui.core.redaction.detect import Detector
+
+    typing = f"4111111111111111{between}5500 0000 0000 000"
+    assert [s.kind for s in Detector().scan(typing, drafting=True)] == ["card", "card"]
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e", "\u202e", "\u2066"],
+)
+def test_a_card_split_by_characters_that_show_as_nothing_is_a_card(invisible: str) -> None:
+    """A zero-width space, a soft hyphen or a bidi mark between the digits shows the card
+    whole on screen; it must not hide the card from redaction (a paste from a web page,
+    or text made to slip past)."""
+    grouped = invisible.join(["4111", "1111", "1111", "1111"])
+    assert redact(f"card {grouped} ok").text == "card [CARD ****1111] ok"
+    every_digit = invisible.join("4111111111111111")
+    assert redact(f"card {every_digit} ok").text == "card [CARD ****1111] ok"
 
 
 def test_digits_glued_to_a_code_stay_a_code() -> None:
@@ -242,7 +261,9 @@ def test_a_draft_saved_mid_number_keeps_no_more_than_a_bin(typed: str, draft: st
 # -- properties ------------------------------------------------------------------------------
 
 
-SEPARATORS = st.sampled_from([" ", "-", ".", "\u00a0", "  ", "\n", " - ", ""])
+SEPARATORS = st.sampled_from(
+    [" ", "-", ".", "\u00a0", "  ", "\n", " - ", "", "\u200b", "\u00ad", "\u2060", "\u202e"]
+)
 PROSE = st.text(
     alphabet=st.sampled_from(list("abc xyz,.;:()客户卡号ąęółż ")), min_size=0, max_size=30
 )

@@ -203,6 +203,14 @@ ALLOW_SECONDS = 0.1
 ALLOW_SECONDS_PER_MB = 1.0
 
 
+def _glued_to_code(folded: str, start: int, claims: _Claims) -> bool:
+    """Do the digits at `start` belong to a code of letters and digits before them
+    ("SN4X9…")? Not when the code's digits were taken already (a card, its security
+    code): "4111…x5500…" is two cards joined by a letter, not a card and a serial."""
+    glued = _CODE_BEFORE.search(folded, max(0, start - 40), start)
+    return glued is not None and claims.free(glued.start(), glued.end())
+
+
 class _Claims:
     """Spans taken so far; a later finding overlapping one of them is dropped.
 
@@ -314,14 +322,12 @@ class Detector:
             if self.policy.security_codes
             else set()
         )
-        card_end = -1  # where the last card found ends
         for run in _DIGIT_RUN.finditer(folded):
             if run.end() - run.start() < 13:
                 continue  # too short to hold 13 digits
-            glued = _CODE_BEFORE.search(folded, max(0, run.start() - 40), run.start())
-            # Glued to a code, unless the code's digits are a card: "4111…x5500…"
-            # is two cards joined by a letter, not a card and a serial number.
-            if glued and glued.start() >= card_end:
+            # (What this yields is taken before it goes on, so a card found here
+            # counts for the next run's code.)
+            if _glued_to_code(folded, run.start(), claims):
                 continue
             groups = [
                 (m.start() + run.start(), m.end() + run.start())
@@ -335,7 +341,6 @@ class Detector:
                     i += 1
                     continue
                 span, last = card
-                card_end = span.end
                 yield span
                 code = (
                     self._code_after_card(lowered, span.end) if self.policy.security_codes else None
@@ -435,7 +440,7 @@ class Detector:
         run = runs[-1]
         digits = re.sub(r"[^0-9]", "", run.group())
         start = run.start()
-        if _CODE_BEFORE.search(folded, max(0, start - 40), start):
+        if _glued_to_code(folded, start, claims):
             return
         if (
             6 < len(digits) <= 19

@@ -46,13 +46,29 @@ _FOLD = {0xFF10 + i: ord("0") + i for i in range(10)}
 _FOLD |= {0xFF21 + i: ord("A") + i for i in range(26)}
 _FOLD |= {0xFF41 + i: ord("a") + i for i in range(26)}
 _FOLD |= {0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF0F: ord("/")}
+# Characters that show as nothing: a zero-width space, a word joiner, a soft hyphen, a
+# byte-order mark, the marks and overrides of bidirectional text. Between the digits
+# of a card (pasted from a web page, or put there to slip past) they separate groups
+# as a space does; read as nothing, they hid a card the screen showed whole.
+_INVISIBLE = (
+    (0xAD, 0xAD),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x2069),
+    (0xFEFF, 0xFEFF),
+)
+_FOLD |= {code: ord(" ") for first, last in _INVISIBLE for code in range(first, last + 1)}
 
-
-_NEEDS_FOLD = re.compile("[\u3000\uff0d-\uff5a]")
+_NEEDS_FOLD = re.compile(
+    "[\u3000\uff0d-\uff5a" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE) + "]"
+)
 
 
 def fold(text: str) -> str:
-    """Full-width digits, letters and separators as ASCII; same length as `text`."""
+    """Full-width digits, letters and separators as ASCII, and characters that show as
+    nothing as spaces; same length as `text`."""
     return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
 
 
