@@ -100,6 +100,20 @@ def test_a_card_split_by_characters_that_show_as_nothing_is_a_card(invisible: st
     assert redact(f"card {every_digit} ok").text == "card [CARD ****1111] ok"
 
 
+@pytest.mark.parametrize(
+    "separator",
+    [
+        *("\u2003", "\u2002", "\u205f", "\u1680", "\u2212", "\u2015", "\ufe63", "\u2011"),
+        *("/", " / ", "_", "\u2022", "\u00b7", "\u2027", "\u30fb"),
+    ],
+)
+def test_a_card_grouped_by_any_space_dash_dot_or_slash_is_a_card(separator: str) -> None:
+    """Pasted from a word processor or a web page, a card's groups may be split by an em
+    space, a minus sign or a bullet; typed, by slashes."""
+    grouped = separator.join(["4111", "1111", "1111", "1111"])
+    assert redact(f"card {grouped} ok").text == "card [CARD ****1111] ok"
+
+
 def test_digits_glued_to_a_code_stay_a_code() -> None:
     assert redact("serial SN4X94111111111111111").text == "serial SN4X94111111111111111"
 
@@ -262,7 +276,10 @@ def test_a_draft_saved_mid_number_keeps_no_more_than_a_bin(typed: str, draft: st
 
 
 SEPARATORS = st.sampled_from(
-    [" ", "-", ".", "\u00a0", "  ", "\n", " - ", "", "\u200b", "\u00ad", "\u2060", "\u202e"]
+    [
+        *(" ", "-", ".", "\u00a0", "  ", "\n", " - ", "", "\u200b", "\u00ad", "\u2060", "\u202e"),
+        *("\u2003", "\u205f", "\u2212", "\u2015", "\ufe63", "/", " / ", "_", "\u2022", "\u00b7"),
+    ]
 )
 PROSE = st.text(
     alphabet=st.sampled_from(list("abc xyz,.;:()客户卡号ąęółż ")), min_size=0, max_size=30

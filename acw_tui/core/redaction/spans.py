@@ -59,16 +59,47 @@ _INVISIBLE = (
     (0x2066, 0x2069),
     (0xFEFF, 0xFEFF),
 )
-_FOLD |= {code: ord(" ") for first, last in _INVISIBLE for code in range(first, last + 1)}
+# Every space (Unicode's space separators) and dash (its dash punctuation, and the
+# minus sign) as the ASCII one, and dots set mid-line as a dot: a card pasted from a
+# word processor or a web page has em spaces, minus signs or bullets between groups.
+_SPACES = ((0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F))
+_DASHES = (
+    (0x058A, 0x058A),
+    (0x05BE, 0x05BE),
+    (0x1400, 0x1400),
+    (0x1806, 0x1806),
+    (0x2010, 0x2015),
+    (0x2212, 0x2212),
+    (0x2E17, 0x2E17),
+    (0x2E1A, 0x2E1A),
+    (0x2E3A, 0x2E3B),
+    (0x2E40, 0x2E40),
+    (0x301C, 0x301C),
+    (0x3030, 0x3030),
+    (0x30A0, 0x30A0),
+    (0xFE31, 0xFE32),
+    (0xFE58, 0xFE58),
+    (0xFE63, 0xFE63),
+)
+_DOTS = ((0xB7, 0xB7), (0x2022, 0x2022), (0x2027, 0x2027), (0x2219, 0x2219), (0x30FB, 0x30FB))
+_AS = ((" ", _INVISIBLE), (" ", _SPACES), ("-", _DASHES), (".", _DOTS))
+_FOLD |= {
+    code: ord(ascii)
+    for ascii, ranges in _AS
+    for first, last in ranges
+    for code in range(first, last + 1)
+}
 
 _NEEDS_FOLD = re.compile(
-    "[\u3000\uff0d-\uff5a" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE) + "]"
+    "[\u3000\uff0d-\uff5a"
+    + "".join(f"{chr(a)}-{chr(b)}" for _ascii, ranges in _AS for a, b in ranges)
+    + "]"
 )
 
 
 def fold(text: str) -> str:
-    """Full-width digits, letters and separators as ASCII, and characters that show as
-    nothing as spaces; same length as `text`."""
+    """Full-width digits, letters and separators, spaces, dashes and mid-line dots as
+    ASCII, and characters that show as nothing as spaces; same length as `text`."""
     return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
 
 
