@@ -90,10 +90,10 @@ def apply_spans(text: str, spans: list[Span], location: str = NOTE) -> Redacted:
     return Redacted("".join(out), tuple(findings))
 
 
-# Every kind of data the detector takes holds a digit (full-width digits fold to ASCII
-# ones) or, for an e-mail address, an "@". Text with neither has nothing to take and
-# needs no detector: the screen's first preview then does not load python-stdnum.
-_MIGHT_HOLD = re.compile("[0-9\uff10-\uff19@]")
+# Every kind of data the detector takes holds a digit (of any script: they fold to
+# ASCII ones) or, for an e-mail address, an "@". Text with neither has nothing to take
+# and needs no detector: the screen's first preview then does not load python-stdnum.
+_MIGHT_HOLD = re.compile(r"[\d@]")
 
 
 class Redactor:

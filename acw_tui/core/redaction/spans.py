@@ -7,6 +7,7 @@ python-stdnum, which costs start-up time the screen does not need before the fir
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # What each kind of finding becomes in the stored text ("" = removed entirely).
@@ -42,7 +43,19 @@ class Span:
 
 # -- folding -----------------------------------------------------------------------------
 
-_FOLD = {0xFF10 + i: ord("0") + i for i in range(10)}
+
+class _FoldTable(dict[int, int]):
+    """What `fold` makes of each character, filled in as characters are met: a decimal
+    digit of any script (Arabic-Indic, Devanagari, full-width, mathematical) is its
+    ASCII digit; any other character stays itself unless set below."""
+
+    def __missing__(self, code: int) -> int:
+        digit = unicodedata.decimal(chr(code), None)
+        self[code] = folded = code if digit is None else ord("0") + digit
+        return folded
+
+
+_FOLD = _FoldTable()
 _FOLD |= {0xFF21 + i: ord("A") + i for i in range(26)}
 _FOLD |= {0xFF41 + i: ord("a") + i for i in range(26)}
 _FOLD |= {0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF0F: ord("/")}
@@ -82,25 +95,26 @@ _DASHES = (
     (0xFE63, 0xFE63),
 )
 _DOTS = ((0xB7, 0xB7), (0x2022, 0x2022), (0x2027, 0x2027), (0x2219, 0x2219), (0x30FB, 0x30FB))
-_AS = ((" ", _INVISIBLE), (" ", _SPACES), ("-", _DASHES), (".", _DOTS))
 _FOLD |= {
     code: ord(ascii)
-    for ascii, ranges in _AS
+    for ascii, ranges in ((" ", _INVISIBLE), (" ", _SPACES), ("-", _DASHES), (".", _DOTS))
     for first, last in ranges
     for code in range(first, last + 1)
 }
 
-_NEEDS_FOLD = re.compile(
-    "[\u3000\uff0d-\uff5a"
-    + "".join(f"{chr(a)}-{chr(b)}" for _ascii, ranges in _AS for a, b in ranges)
-    + "]"
-)
+
+_NEEDS_FOLD = re.compile("[" + "".join(map(chr, _FOLD)) + "]")  # one set above
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit of a script other than ASCII
 
 
 def fold(text: str) -> str:
-    """Full-width digits, letters and separators, spaces, dashes and mid-line dots as
-    ASCII, and characters that show as nothing as spaces; same length as `text`."""
-    return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
+    """The text as the detectors read it, same length as `text`: digits of every script,
+    full-width letters and separators, spaces, dashes and mid-line dots as ASCII, and
+    characters that show as nothing as spaces. (Every one it changes is outside ASCII;
+    a note in Polish or Chinese seldom holds one, and is then not copied.)"""
+    if text.isascii() or not (_NEEDS_FOLD.search(text) or _OTHER_DIGIT.search(text)):
+        return text
+    return text.translate(_FOLD)
 
 
 _ANY_NUMBER = re.compile(r"[0-9](?:[ \-.]?[0-9]){2,}")
