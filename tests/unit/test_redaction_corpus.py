@@ -151,6 +151,13 @@ CARD_FORMS: dict[str, Callable[[list[str]], str]] = {
     "mixed": lambda g: "".join(p + ("-" if i % 2 else " ") for i, p in enumerate(g)).rstrip(" -"),
     "line break, indented": lambda g: " ".join(g[:2]) + "\n   " + " ".join(g[2:]),
     "full-width dashes": lambda g: "－".join(g).translate(FULL_WIDTH),
+    # Pasted from a word processor, a web page or a phone in another script; typed.
+    "em spaces": "\u2003".join,
+    "minus signs": "\u2212".join,
+    "bullets": "\u2022".join,
+    "slashes": "/".join,
+    "zero-width spaces": "\u200b".join,
+    "Arabic-Indic": lambda g: " ".join(g).translate({48 + n: 0x660 + n for n in range(10)}),
 }
 
 SENTENCES = {
