@@ -110,11 +110,13 @@ def test_a_card_split_by_characters_that_show_as_nothing_is_a_card(invisible: st
     [
         *("\u2003", "\u2002", "\u205f", "\u1680", "\u2212", "\u2015", "\ufe63", "\u2011"),
         *("/", " / ", "_", "\u2022", "\u00b7", "\u2027", "\u30fb"),
+        *("    ", " -- ", "\r", "\r\n", "\n\n", "\n  \n  "),
     ],
 )
 def test_a_card_grouped_by_any_space_dash_dot_or_slash_is_a_card(separator: str) -> None:
     """Pasted from a word processor or a web page, a card's groups may be split by an em
-    space, a minus sign or a bullet; typed, by slashes."""
+    space, a minus sign or a bullet, lined up in columns, or broken over lines in any
+    line-break convention; typed, split by slashes."""
     grouped = separator.join(["4111", "1111", "1111", "1111"])
     assert redact(f"card {grouped} ok").text == "card [CARD ****1111] ok"
 

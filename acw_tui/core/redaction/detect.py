@@ -42,11 +42,11 @@ def _lower(folded: str) -> str:
 # the first character: a pattern that opens with a lookbehind makes the regex engine
 # try every position of the text, three times slower on a long note.
 _HSPACE = "[ \\t]"
-# Between the groups of a card number: one to three spaces, dots, dashes, slashes or
-# underscores (double spaces and " - " included), or a line break with its
-# indentation. (The text is folded first: every kind of space, dash and mid-line dot
-# is the ASCII one here.)
-_CARD_SEP = rf"(?:[ \t.\-/_]{{1,3}}|{_HSPACE}*\r?\n{_HSPACE}*)"
+# Between the groups of a card number: one to five spaces, dots, dashes, slashes or
+# underscores (" - " and columns lined up with spaces included), or a line break (any
+# kind, a blank line too) with its indentation. (The text is folded first: every kind
+# of space, dash and mid-line dot is the ASCII one here.)
+_CARD_SEP = rf"(?:[ \t.\-/_]{{1,5}}|{_HSPACE}*(?:(?:\r\n?|\n){_HSPACE}*){{1,2}})"
 _DIGIT_RUN = re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{_CARD_SEP}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
 # Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
