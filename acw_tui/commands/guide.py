@@ -61,11 +61,13 @@ def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
 def _check_edit(before: Guide, text: str, source: str) -> Guide:
     """Parse an edited guide; refuse the edit if it brings a problem the file did not have."""
     from acw_tui.core.shorthand import ShorthandError, parse_guide
+    from acw_tui.core.shorthand.lint import card_data_problems
 
     after = parse_guide(text, source)
     # Compare without line numbers: an edit moves the lines below it.
-    old = {re.sub(r"\d+", "", p.message) for p in before.problems}
-    new = [p for p in after.problems if re.sub(r"\d+", "", p.message) not in old]
+    old = {re.sub(r"\d+", "", p.message) for p in [*before.problems, *card_data_problems(before)]}
+    found = [*after.problems, *card_data_problems(after)]
+    new = [p for p in found if re.sub(r"\d+", "", p.message) not in old]
     if new:
         raise ShorthandError(said(new[0]))
     return after
@@ -287,6 +289,7 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
 def _check_rows(rows: list[Entry], current: Guide, source: str) -> None:
     """Every problem of the imported rows, named by the CSV line; raises if there is one."""
     from acw_tui.core.shorthand import Guide, ShorthandError, parse_guide
+    from acw_tui.core.shorthand.lint import card_data_problems
     from acw_tui.core.shorthand.writer import dump_guide
 
     probe = dump_guide(
@@ -295,7 +298,7 @@ def _check_rows(rows: list[Entry], current: Guide, source: str) -> None:
     parsed = parse_guide(probe, source)
     entry_lines = [n for n, line in enumerate(probe.splitlines(), 1) if line == "[[entry]]"]
     messages = []
-    for problem in parsed.problems:
+    for problem in [*parsed.problems, *card_data_problems(parsed)]:
         if problem.severity != "error":
             continue
         index = max((i for i, n in enumerate(entry_lines) if n <= problem.line), default=0)

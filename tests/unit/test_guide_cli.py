@@ -325,3 +325,37 @@ def test_expand_with_a_broken_guide_is_one_line(tmp_path: Path, acw_home: Path) 
 def test_expand_refuses_non_utf8_input(small: Path) -> None:
     code, _, err = run("expand", "--guide", str(small), stdin=b"caf\xe9 cx ")
     assert code == 1 and "stdin:1: not UTF-8" in err
+
+
+def test_card_data_never_enters_a_guide(small: Path, tmp_path: Path) -> None:
+    """A guide goes to every agent and is published to every site: an entry whose
+    expansion or note holds a card number or an id is refused by add and import (the
+    file untouched) and is an error for lint, in a file edited by hand."""
+    text = small.read_text(encoding="utf-8")
+    card = "4111 1111 1111 1111"
+    code, _, err = run("guide", "add", "pc", f"paid with {card}", "--guide", str(small))
+    assert code == 1 and "abbr 'pc': its expansion holds card data or an id" in err
+    assert card not in err and "[CARD ****1111]" in err
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f'abbr,expansion,note\nab,about,\npp,paid,"e.g. {card}"\n', encoding="utf-8")
+    code, _, err = run("guide", "import", str(rows), "--guide", str(small))
+    assert code == 1 and f"{rows}:3: abbr 'pp': its note holds card data or an id" in err
+    assert small.read_text(encoding="utf-8") == text
+
+    small.write_text(text + f'\n[[entry]]\nabbr = "pc"\nexpansion = "paid with {card}"\n')
+    code, out, err = run("guide", "lint", "--guide", str(small))
+    assert code == 1 and "error: abbr 'pc': its expansion holds card data" in out + err
+
+
+def test_a_guide_or_templates_holding_card_data_are_not_published(small: Path) -> None:
+    """The checks publishing runs, at the site and again at the hub (sync/content.py)."""
+    from acw_tui.sync.content import lint_errors
+    from tests.unit.templates_helpers import CODES, SIMPLE
+
+    text = small.read_text(encoding="utf-8")
+    text += '\n[[entry]]\nabbr = "pc"\nexpansion = "paid with 4111 1111 1111 1111"\n'
+    (error,) = lint_errors("shorthand", {"en.toml": text})
+    assert "abbr 'pc': its expansion holds card data or an id" in error
+    paid = SIMPLE.replace("Budget: {{ budget }}", "Budget: {{ budget }} PESEL 44051401359")
+    (error,) = lint_errors("templates", {"simple.en.j2": paid, "codes.toml": CODES})
+    assert "holds card data or an id" in error and "44051401359" not in error

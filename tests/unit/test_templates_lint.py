@@ -115,3 +115,17 @@ def test_front_matter_errors_name_their_line(front: str, line: int, message: str
         parse_template(f"+++\n{front}+++\nbody\n", Path("t.en.j2"))
     assert str(caught.value).startswith(f"t.en.j2:{line}: ")
     assert message in str(caught.value)
+
+
+def test_card_data_in_a_template_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """Templates go to every agent and every site: a card number or an id written into
+    one (an example in a help text, a default) is named, at its line, not published."""
+    text = SIMPLE.replace(
+        "Budget: {{ budget }}", "Budget: {{ budget }} (paid by 4111 1111 1111 1111)"
+    )
+    problems = found(write_folder(tmp_path, {"simple.en.j2": text, "codes.toml": CODES}))
+    line = text.splitlines().index(next(row for row in text.splitlines() if "4111" in row)) + 1
+    assert [p for p in problems if "card data" in p] == [
+        f"simple.en.j2:{line}: error: holds card data or an id (the line would read "
+        "'Budget: {{ budget }} (paid by [CARD ****1111])'); take it out"
+    ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from acw_tui.core.shorthand.model import Guide, GuideProblem
 from acw_tui.core.shorthand.rules import script_of
-from acw_tui.errors import N_
+from acw_tui.errors import N_, Phrase
 
 # A Zipf frequency of 4 is about once per 100 000 words: words everybody types.
 COMMON_WORD_ZIPF = 4.0
@@ -118,7 +118,38 @@ def lint_guide(
                     used=figures.used,
                     share=f"{share:.0%}",
                 )
+    found += card_data_problems(guide)
     found.sort(key=lambda p: (p.line, p.severity != "error"))
+    return found
+
+
+def card_data_problems(guide: Guide) -> list[GuideProblem]:
+    """Entries whose expansion or note holds card data or a national id (errors): a
+    guide is shared with every agent, and published to every site."""
+    from acw_tui.core.redaction import redactor_for
+
+    redactor = redactor_for()
+    found = []
+    for entry in guide.entries:
+        for part, text in ((N_("expansion"), entry.expansion), (N_("note"), entry.note)):
+            redacted = redactor.redact(text) if text else None
+            if redacted is not None and redacted.findings:
+                found.append(
+                    GuideProblem.of(
+                        guide.source or "<guide>",
+                        entry.line,
+                        N_(
+                            "abbr {shown}: its {part} holds card data or an id (it would read "
+                            "{redacted}); a guide goes to every agent: take it out"
+                        ),
+                        "error",
+                        entry.abbr,
+                        "card-data",
+                        shown=repr(entry.abbr),
+                        part=Phrase(part),
+                        redacted=repr(redacted.text),
+                    )
+                )
     return found
 
 

@@ -47,9 +47,33 @@ def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> 
     known_codes = {c.code for c in library.codes}
     for template in library.templates:
         problems += _lint_template(template, library, renderer, known_codes)
+        problems += _card_data(template)
     problems += _lint_codes(library)
     problems += _lint_languages(library, tuple(locales))
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
+
+
+def _card_data(template: NoteTemplate) -> list[Problem]:
+    """A template holding card data or a national id (a default, an example in its
+    text): templates go to every agent, and are published to every site."""
+    from acw_tui.core.redaction import redactor_for
+
+    if template.path is None:
+        return []
+    text = read_file_text(template.path)
+    redacted = redactor_for().redact(text)
+    if not redacted.findings:
+        return []
+    first = redacted.findings[0]
+    line = redacted.text.count("\n", 0, first.start) + 1  # findings point into it
+    return [
+        Problem.of(
+            template.where,
+            line,
+            N_("holds card data or an id (the line would read {redacted}); take it out"),
+            redacted=repr(redacted.text.splitlines()[line - 1]),
+        )
+    ]
 
 
 def _front_line(template: NoteTemplate, pattern: str) -> int | None:
