@@ -113,10 +113,8 @@ CLICK_DEVELOPER_WORDS = frozenset(
 )
 
 
-def _click_speaks_acw() -> None:
-    """click translates its words with the module-level `_` each of its modules imports
-    from the stdlib's gettext (which reads compiled files from system folders): pointed
-    at acw's catalog instead, `acw --lang pl --help` is Polish throughout."""
+def click_modules() -> tuple[Any, ...]:
+    """click's modules that ask gettext for their words."""
     import click.core
     import click.decorators
     import click.exceptions
@@ -124,14 +122,21 @@ def _click_speaks_acw() -> None:
     import click.parser
     import click.types
 
-    for module in (
+    return (
         click.core,
         click.decorators,
         click.exceptions,
         click.formatting,
         click.parser,
         click.types,
-    ):
+    )
+
+
+def _click_speaks_acw() -> None:
+    """click translates its words with the module-level `_` each of its modules imports
+    from the stdlib's gettext (which reads compiled files from system folders): pointed
+    at acw's catalog instead, `acw --lang pl --help` is Polish throughout."""
+    for module in click_modules():
         if hasattr(module, "_"):
             module._ = _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):

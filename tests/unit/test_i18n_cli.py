@@ -463,22 +463,10 @@ def click_messages() -> set[str]:
     import ast
     import inspect
 
-    import click.core
-    import click.decorators
-    import click.exceptions
-    import click.formatting
-    import click.parser
-    import click.types
+    from acw_tui.cli import click_modules
 
     found: set[str] = set()
-    for module in (
-        click.core,
-        click.decorators,
-        click.exceptions,
-        click.formatting,
-        click.parser,
-        click.types,
-    ):
+    for module in click_modules():
         for node in ast.walk(ast.parse(inspect.getsource(module))):
             if (
                 isinstance(node, ast.Call)
