@@ -49,3 +49,14 @@ def test_many_numbers_are_all_redacted() -> None:
     text = ", ".join(["card 4111 1111 1111 1111 cvv 123"] * 2000)
     done = Redactor().redact(text)
     assert done.text.count("[CARD ****1111]") == 2000 and "123" not in done.text
+
+
+def test_a_paste_of_every_character_does_not_fill_memory() -> None:
+    """The folding table remembers what it looked up, up to a bound: a paste holding
+    every character there is must not make it grow without end."""
+    from acw_tui.core.redaction import spans
+
+    every = "".join(chr(c) for c in range(0x80, 0x30000) if not 0xD800 <= c <= 0xDFFF)
+    assert len(spans.fold(every)) == len(every)
+    assert len(spans._FOLD) <= spans._FOLD_REMEMBERED
+    assert spans.fold("card ٤١١١") == "card 4111"

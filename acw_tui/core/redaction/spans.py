@@ -44,6 +44,11 @@ class Span:
 # -- folding -----------------------------------------------------------------------------
 
 
+# Characters `fold` remembers at most: the few thousand a Chinese note uses, while a
+# pasted list of every character there is cannot fill memory.
+_FOLD_REMEMBERED = 20_000
+
+
 class _FoldTable(dict[int, int]):
     """What `fold` makes of each character, filled in as characters are met: a decimal
     digit of any script (Arabic-Indic, Devanagari, full-width, mathematical) is its
@@ -51,7 +56,9 @@ class _FoldTable(dict[int, int]):
 
     def __missing__(self, code: int) -> int:
         digit = unicodedata.decimal(chr(code), None)
-        self[code] = folded = code if digit is None else ord("0") + digit
+        folded = code if digit is None else ord("0") + digit
+        if len(self) < _FOLD_REMEMBERED:
+            self[code] = folded
         return folded
 
 
