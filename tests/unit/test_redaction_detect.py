@@ -132,6 +132,11 @@ def test_a_card_in_the_digits_of_any_script_is_a_card(zero: int) -> None:
     assert redact(f"PESEL {'44051401359'.translate(digits)}").text == "PESEL [PESEL]"
 
 
+def test_an_id_and_a_card_joined_by_a_letter_are_both_taken() -> None:
+    assert redact("PESEL 44051401359x4111111111111111").text == "PESEL [PESEL]x[CARD ****1111]"
+    assert redact("DNI 12345678Z x4111111111111111").text == "DNI [DNI] x[CARD ****1111]"
+
+
 def test_digits_glued_to_a_code_stay_a_code() -> None:
     assert redact("serial SN4X94111111111111111").text == "serial SN4X94111111111111111"
 

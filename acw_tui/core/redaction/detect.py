@@ -282,13 +282,15 @@ class Detector:
             add(self._ibans(folded))
         if policy.cn_ric:
             add(self._simple(folded, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
-        if policy.cards:
-            add(self._cards(folded, lowered, claims))
+        # National ids before cards: a card glued to an id by a letter ("…1359x4111…")
+        # is then seen to follow an id, not to belong to a code.
         if policy.pesel:
             add(self._simple(folded, _PESEL, "pesel", _pesel_valid, "PESEL"))
         if policy.dni:
             add(self._simple(folded, _NIE, "nie", _nie_valid, "NIE"))
             add(self._simple(folded, _DNI, "dni", _dni_valid, "DNI"))
+        if policy.cards:
+            add(self._cards(folded, lowered, claims))
         if policy.us_ssn:
             add(self._ssns(folded, lowered))
         if policy.security_codes:
