@@ -137,6 +137,15 @@ def test_an_id_and_a_card_joined_by_a_letter_are_both_taken() -> None:
     assert redact("DNI 12345678Z x4111111111111111").text == "DNI [DNI] x[CARD ****1111]"
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\u00ad", "\ufeff", "\u202e"])
+def test_an_id_split_by_characters_that_show_as_nothing_is_an_id(invisible: str) -> None:
+    """An id shows whole on screen with a zero-width character inside: it is read whole."""
+    assert redact(f"PESEL 4405{invisible}1401359 ok").text == "PESEL [PESEL] ok"
+    assert redact(f"DNI 1234{invisible}5678Z").text == "DNI [DNI]"
+    assert redact(f"NIE X123{invisible}4567L").text == "NIE [NIE]"
+    assert redact(f"ok 4405{invisible} 1401359").text == f"ok 4405{invisible} 1401359"
+
+
 def test_digits_glued_to_a_code_stay_a_code() -> None:
     assert redact("serial SN4X94111111111111111").text == "serial SN4X94111111111111111"
 

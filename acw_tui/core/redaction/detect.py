@@ -18,7 +18,7 @@ from typing import Any
 
 from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
-from acw_tui.core.redaction.spans import LABELS, Span, fold
+from acw_tui.core.redaction.spans import LABELS, Span, fold, without_invisible
 from acw_tui.core.redaction.words import (
     EXPIRY_WORDS,
     LINKING_MARKS,
@@ -278,17 +278,21 @@ class Detector:
         for start, end in self._allowed(folded):
             claims.take(start, end)
         policy = self.policy
+        squeezed = without_invisible(text, folded)
+        views: list[tuple[str, list[int] | None]] = [(folded, None)]
+        if squeezed is not None:
+            views.append(squeezed)
         if policy.iban:
             add(self._ibans(folded))
         if policy.cn_ric:
-            add(self._simple(folded, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
+            add(self._simple(views, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
         # National ids before cards: a card glued to an id by a letter ("…1359x4111…")
         # is then seen to follow an id, not to belong to a code.
         if policy.pesel:
-            add(self._simple(folded, _PESEL, "pesel", _pesel_valid, "PESEL"))
+            add(self._simple(views, _PESEL, "pesel", _pesel_valid, "PESEL"))
         if policy.dni:
-            add(self._simple(folded, _NIE, "nie", _nie_valid, "NIE"))
-            add(self._simple(folded, _DNI, "dni", _dni_valid, "DNI"))
+            add(self._simple(views, _NIE, "nie", _nie_valid, "NIE"))
+            add(self._simple(views, _DNI, "dni", _dni_valid, "DNI"))
         if policy.cards:
             add(self._cards(folded, lowered, claims))
         if policy.us_ssn:
@@ -498,17 +502,23 @@ class Detector:
 
     def _simple(
         self,
-        folded: str,
+        views: list[tuple[str, list[int] | None]],
         pattern: re.Pattern[str],
         kind: str,
         validator: Callable[[str], bool],
         name: str,
     ) -> Iterator[Span]:
-        for match in pattern.finditer(folded):
-            value = re.sub(r"[ .\-]", "", match.group()).upper()
-            reason = _verdict(validator, value, f"{name}, check digit valid")
-            if reason is not None:
-                yield Span(match.start(), match.end(), kind, LABELS[kind], reason)
+        """Ids of one kind in each view of the text: as folded, and without the characters
+        that show as nothing (`where` maps that view back to the text)."""
+        for view, where in views:
+            for match in pattern.finditer(view):
+                value = re.sub(r"[ .\-]", "", match.group()).upper()
+                reason = _verdict(validator, value, f"{name}, check digit valid")
+                if reason is not None:
+                    start, end = match.start(), match.end()
+                    if where is not None:
+                        start, end = where[start], where[end - 1] + 1
+                    yield Span(start, end, kind, LABELS[kind], reason)
 
     def _ssns(self, folded: str, lowered: str) -> Iterator[Span]:
         context = self.patterns.ssn_context

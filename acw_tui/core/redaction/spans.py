@@ -114,6 +114,19 @@ _NEEDS_FOLD = re.compile("[" + "".join(map(chr, _FOLD)) + "]")  # one set above
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit of a script other than ASCII
 
 
+_SHOWS_AS_NOTHING = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE) + "]")
+
+
+def without_invisible(text: str, folded: str) -> tuple[str, list[int]] | None:
+    """`folded` with the characters that show as nothing left out, and where in `text`
+    each character left stands; None when `text` holds none. An id with a zero-width
+    space inside shows whole on screen: read here, it is whole."""
+    if text.isascii() or not _SHOWS_AS_NOTHING.search(text):
+        return None
+    kept = [i for i, c in enumerate(text) if not _SHOWS_AS_NOTHING.match(c)]
+    return "".join(folded[i] for i in kept), kept
+
+
 def fold(text: str) -> str:
     """The text as the detectors read it, same length as `text`: digits of every script,
     full-width letters and separators, spaces, dashes and mid-line dots as ASCII, and
