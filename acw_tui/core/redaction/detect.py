@@ -279,7 +279,7 @@ class Detector:
             claims.take(start, end)
         policy = self.policy
         squeezed = without_invisible(text, folded)
-        views: list[tuple[str, list[int] | None]] = [(folded, None)]
+        views: list[tuple[str, Callable[[int], int] | None]] = [(folded, None)]
         if squeezed is not None:
             views.append(squeezed)
         if policy.iban:
@@ -502,7 +502,7 @@ class Detector:
 
     def _simple(
         self,
-        views: list[tuple[str, list[int] | None]],
+        views: list[tuple[str, Callable[[int], int] | None]],
         pattern: re.Pattern[str],
         kind: str,
         validator: Callable[[str], bool],
@@ -517,7 +517,7 @@ class Detector:
                 if reason is not None:
                     start, end = match.start(), match.end()
                     if where is not None:
-                        start, end = where[start], where[end - 1] + 1
+                        start, end = where(start), where(end - 1) + 1
                     yield Span(start, end, kind, LABELS[kind], reason)
 
     def _ssns(self, folded: str, lowered: str) -> Iterator[Span]:

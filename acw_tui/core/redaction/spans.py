@@ -6,8 +6,10 @@ python-stdnum, which costs start-up time the screen does not need before the fir
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # What each kind of finding becomes in the stored text ("" = removed entirely).
@@ -117,14 +119,19 @@ _OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit of a script other than
 _SHOWS_AS_NOTHING = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE) + "]")
 
 
-def without_invisible(text: str, folded: str) -> tuple[str, list[int]] | None:
+def without_invisible(text: str, folded: str) -> tuple[str, Callable[[int], int]] | None:
     """`folded` with the characters that show as nothing left out, and where in `text`
-    each character left stands; None when `text` holds none. An id with a zero-width
-    space inside shows whole on screen: read here, it is whole."""
-    if text.isascii() or not _SHOWS_AS_NOTHING.search(text):
+    a position of it stands; None when `text` holds none. An id with a zero-width space
+    inside shows whole on screen: read here, it is whole."""
+    if text.isascii():
         return None
-    kept = [i for i, c in enumerate(text) if not _SHOWS_AS_NOTHING.match(c)]
-    return "".join(folded[i] for i in kept), kept
+    gone = [m.start() for m in _SHOWS_AS_NOTHING.finditer(text)]
+    if not gone:
+        return None
+    pieces = [folded[a + 1 : b] for a, b in zip([-1, *gone], [*gone, len(folded)], strict=True)]
+    # Where each one left out would have stood in the shorter text (never decreasing).
+    stood = [position - rank for rank, position in enumerate(gone)]
+    return "".join(pieces), lambda at: at + bisect.bisect_right(stood, at)
 
 
 def fold(text: str) -> str:
