@@ -36,7 +36,9 @@ def until(condition, seconds: float = 5) -> bool:  # type: ignore[no-untyped-def
 def assert_cursor_at(term: Terminal, name: str, typed: str, before_caret: str) -> None:
     """The cursor reaches the caret (it moves with the frame after the key)."""
     reached = until(lambda: cursor(term, name) == caret_after(term, name, typed, before_caret))
-    assert reached, term.screen(name)
+    # Where it is and where it should be, with the screen: a miss says which frame lagged.
+    where = (cursor(term, name), caret_after(term, name, typed, before_caret))
+    assert reached, f"cursor at {where[0]}, caret at {where[1]}\n{term.screen(name)}"
 
 
 def open_wrapup(term: Terminal, call_id: str, config: str = "") -> None:
