@@ -457,7 +457,7 @@ def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> No
     key, backspaces) ÷ characters of the note; 100 % is typing it in full.
     """
     from acw_tui.core.completion.effort import notes_in, total_effort, typing_effort
-    from acw_tui.core.printable import flat
+    from acw_tui.core.printable import cut, flat
     from acw_tui.core.redaction import redact
 
     guide = _load(guide_path)
@@ -471,8 +471,7 @@ def guide_effort(file: Path, guide_path: Path | None, no_completion: bool) -> No
     )
     for number, (note, effort) in enumerate(zip(notes, efforts, strict=True), 1):
         # The note's start as a reminder of which it is, never with a card number in it.
-        start = flat(redact(note.splitlines()[0]).text)
-        start = start if len(start) <= 40 else start[:39] + "…"
+        start = cut(flat(redact(note.splitlines()[0]).text), 40)
         click.echo(
             f"{number:>4}  {effort.chars:>6}  {effort.keys:>6}  {effort.ratio:6.1%}  {start}"
         )

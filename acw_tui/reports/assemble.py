@@ -20,6 +20,7 @@ from acw_tui.core.metrics import (
     ShorthandSummary,
     TypingFigure,
 )
+from acw_tui.core.printable import cut
 from acw_tui.i18n import _
 from acw_tui.reports import queries
 from acw_tui.reports.queries import Selection
@@ -314,9 +315,7 @@ def most_failed_rules(
         for agent, started, note in queries.failed_rule_examples(
             source, selection, now, str(rule), examples
         ):
-            text = " ".join(redact(str(note or "")).text.split())
-            if len(text) > EXAMPLE_CHARS:
-                text = text[: EXAMPLE_CHARS - 1] + "…"
+            text = cut(" ".join(redact(str(note or "")).text.split()), EXAMPLE_CHARS)
             shown.append(metrics.RuleExample(str(agent), str(started), text))
         found.append(FailedRule(str(rule), int(times), tuple(shown)))
     return found

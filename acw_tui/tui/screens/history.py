@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Input
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
+from acw_tui.core.printable import cut
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.service.aside_reads import AsideReads
@@ -26,7 +27,7 @@ RESULT_LIMIT = 200
 
 def first_line(text: str, width: int = 60) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 1] + "…"
+    return cut(line, width)
 
 
 class HistoryScreen(DeskScreen):
