@@ -123,7 +123,7 @@ def without_invisible(text: str, folded: str) -> tuple[str, Callable[[int], int]
     """`folded` with the characters that show as nothing left out, and where in `text`
     a position of it stands; None when `text` holds none. An id with a zero-width space
     inside shows whole on screen: read here, it is whole."""
-    if text.isascii():
+    if folded is text:  # nothing was folded, so nothing that shows as nothing is there
         return None
     gone = [m.start() for m in _SHOWS_AS_NOTHING.finditer(text)]
     if not gone:
