@@ -129,3 +129,14 @@ def test_card_data_in_a_template_is_an_error_at_its_line(tmp_path: Path) -> None
         f"simple.en.j2:{line}: error: holds card data or an id (the line would read "
         "'Budget: {{ budget }} (paid by [CARD ****1111])'); take it out"
     ]
+
+
+def test_card_data_in_the_codes_file_is_an_error_at_its_line(tmp_path: Path) -> None:
+    codes = CODES.replace(
+        'label = "Resolved"', 'label = "Resolved (test card 4111 1111 1111 1111)"'
+    )
+    problems = found(write_folder(tmp_path, {"simple.en.j2": SIMPLE, "codes.toml": codes}))
+    assert [p for p in problems if "card data" in p] == [
+        "codes.toml:4: error: holds card data or an id (the line would read "
+        "'label = \"Resolved (test card [CARD ****1111])\"'); take it out"
+    ]

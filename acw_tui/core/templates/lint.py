@@ -47,28 +47,28 @@ def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> 
     known_codes = {c.code for c in library.codes}
     for template in library.templates:
         problems += _lint_template(template, library, renderer, known_codes)
-        problems += _card_data(template)
+        problems += _card_data(template.path)
+    problems += _card_data(library.codes_path)
     problems += _lint_codes(library)
     problems += _lint_languages(library, tuple(locales))
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
 
 
-def _card_data(template: NoteTemplate) -> list[Problem]:
-    """A template holding card data or a national id (a default, an example in its
-    text): templates go to every agent, and are published to every site."""
+def _card_data(path: Path | None) -> list[Problem]:
+    """A template or codes file holding card data or a national id (an example in a
+    help text, a default, a description): they go to every agent, and are published to
+    every site."""
     from acw_tui.core.redaction import redactor_for
 
-    if template.path is None:
+    if path is None:
         return []
-    text = read_file_text(template.path)
-    redacted = redactor_for().redact(text)
+    redacted = redactor_for().redact(read_file_text(path))
     if not redacted.findings:
         return []
-    first = redacted.findings[0]
-    line = redacted.text.count("\n", 0, first.start) + 1  # findings point into it
+    line = redacted.text.count("\n", 0, redacted.findings[0].start) + 1  # (points into it)
     return [
         Problem.of(
-            template.where,
+            str(path),
             line,
             N_("holds card data or an id (the line would read {redacted}); take it out"),
             redacted=repr(redacted.text.splitlines()[line - 1]),
