@@ -297,3 +297,17 @@ def test_the_shipped_rules_and_policy_never_load_the_regex_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_card_data_in_the_rules_file_is_a_lint_error(tmp_path: Path) -> None:
+    """The rules travel with the templates to every site: a card number in one (an
+    example phrase) is named at its line, shown redacted."""
+    text = (SHIPPED / "quality.toml").read_text(encoding="utf-8")
+    text = text.replace('"called about",', '"called about", "card 4111 1111 1111 1111",', 1)
+    (tmp_path / "quality.toml").write_text(text, encoding="utf-8")
+    rules = load_rules(tmp_path)
+    found = [
+        p for p in lint_rules(rules, codes=(), templates=(), fields=()) if "card data" in str(p)
+    ]
+    assert len(found) == 1 and found[0].severity == "error", found
+    assert "[CARD ****1111]" in str(found[0]) and "4111 1111 1111 1111" not in str(found[0])

@@ -30,8 +30,12 @@ def lint_rules(
     templates: Collection[str],
     fields: Collection[str],
 ) -> list[RuleProblem]:
+    from pathlib import Path
+
+    from acw_tui.core.templates.lint import card_data_in
+
     where = rules.path or "quality.toml"
-    found = list(rules.problems)
+    found = list(rules.problems) + card_data_in(Path(rules.path) if rules.path else None)
 
     def warn(line: int | None, template: str, severity: str = "warning", **params: object) -> None:
         found.append(RuleProblem.of(where, line, template, severity, **params))

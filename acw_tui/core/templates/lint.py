@@ -47,15 +47,15 @@ def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> 
     known_codes = {c.code for c in library.codes}
     for template in library.templates:
         problems += _lint_template(template, library, renderer, known_codes)
-        problems += _card_data(template.path)
-    problems += _card_data(library.codes_path)
+        problems += card_data_in(template.path)
+    problems += card_data_in(library.codes_path)
     problems += _lint_codes(library)
     problems += _lint_languages(library, tuple(locales))
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
 
 
-def _card_data(path: Path | None) -> list[Problem]:
-    """A template or codes file holding card data or a national id (an example in a
+def card_data_in(path: Path | None) -> list[Problem]:
+    """A template, codes or quality-rules file holding card data or a national id (an example in a
     help text, a default, a description): they go to every agent, and are published to
     every site."""
     from acw_tui.core.redaction import redactor_for
