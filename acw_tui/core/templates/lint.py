@@ -60,7 +60,7 @@ def card_data_in(path: Path | None) -> list[Problem]:
     every site."""
     from acw_tui.core.redaction import redactor_for
 
-    if path is None:
+    if path is None or not path.is_file():  # (rules in force without a file of their own)
         return []
     redacted = redactor_for().redact(read_file_text(path))
     if not redacted.findings:
