@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from acw_tui.core.inputs import is_number_text
-from acw_tui.errors import AcwError, fill
+from acw_tui.errors import N_, AcwError, fill
 
 Say = Callable[[str, Mapping[str, Any]], str]
 
@@ -75,3 +76,26 @@ class Problem:
 
     def __str__(self) -> str:
         return self.shown()
+
+
+def card_data_in(path: Path | None) -> list[Problem]:
+    """A data file a lead maintains (a template, codes, quality rules) holding card data
+    or a national id (an example in a help text, a default, a phrase): these files go to
+    every agent, and are published to every site."""
+    from acw_tui.core.file_bytes import read_file_text
+    from acw_tui.core.redaction import redactor_for
+
+    if path is None or not path.is_file():  # (rules in force without a file of their own)
+        return []
+    redacted = redactor_for().redact(read_file_text(path))
+    if not redacted.findings:
+        return []
+    line = redacted.text.count("\n", 0, redacted.findings[0].start) + 1  # (points into it)
+    return [
+        Problem.of(
+            str(path),
+            line,
+            N_("holds card data or an id (the line would read {redacted}); take it out"),
+            redacted=repr(redacted.text.splitlines()[line - 1]),
+        )
+    ]

@@ -32,7 +32,7 @@ def lint_rules(
 ) -> list[RuleProblem]:
     from pathlib import Path
 
-    from acw_tui.core.templates.lint import card_data_in
+    from acw_tui.core.problems import card_data_in
 
     where = rules.path or "quality.toml"
     found = list(rules.problems) + card_data_in(Path(rules.path) if rules.path else None)

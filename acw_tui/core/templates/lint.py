@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 
 from acw_tui.core.file_bytes import read_file_text
+from acw_tui.core.problems import card_data_in
 from acw_tui.core.templates.loader import load_library
 from acw_tui.core.templates.model import (
     BUILTIN_NAMES,
@@ -52,28 +53,6 @@ def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> 
     problems += _lint_codes(library)
     problems += _lint_languages(library, tuple(locales))
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
-
-
-def card_data_in(path: Path | None) -> list[Problem]:
-    """A template, codes or quality-rules file holding card data or a national id (an example in a
-    help text, a default, a description): they go to every agent, and are published to
-    every site."""
-    from acw_tui.core.redaction import redactor_for
-
-    if path is None or not path.is_file():  # (rules in force without a file of their own)
-        return []
-    redacted = redactor_for().redact(read_file_text(path))
-    if not redacted.findings:
-        return []
-    line = redacted.text.count("\n", 0, redacted.findings[0].start) + 1  # (points into it)
-    return [
-        Problem.of(
-            str(path),
-            line,
-            N_("holds card data or an id (the line would read {redacted}); take it out"),
-            redacted=repr(redacted.text.splitlines()[line - 1]),
-        )
-    ]
 
 
 def _front_line(template: NoteTemplate, pattern: str) -> int | None:
