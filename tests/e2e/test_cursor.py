@@ -26,7 +26,9 @@ def caret_after(term: Terminal, name: str, typed: str, before_caret: str) -> tup
     raise AssertionError(f"{typed!r} not on screen:\n{term.screen(name)}")
 
 
-def until(condition, seconds: float = 5) -> bool:  # type: ignore[no-untyped-def]
+def until(condition, seconds: float = 15) -> bool:  # type: ignore[no-untyped-def]
+    # As long as the suite's other waits for the screen (Terminal.wait_for): in a full
+    # run the cursor once reached the caret just after a 5 s wait had given up.
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.1)
