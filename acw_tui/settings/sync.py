@@ -7,7 +7,7 @@ token = "acw_…"                        # the site's token; ACW_HUB_TOKEN overr
 lead_token = "acw_…"                   # a team lead's token, for publishing; ACW_HUB_LEAD_TOKEN
 timeout_seconds = 30                   # one request
 retry_seconds = 60                     # how long to keep retrying a hub that is down
-batch_records = 200                    # records per batch (also capped at about 1 MiB)
+batch_records = 1000                   # records per batch, at most 2000 (and about 1 MiB)
 allow_plain_http = false               # http:// to another machine (a closed network only)
 ```
 
@@ -25,6 +25,7 @@ from acw_tui.errors import Phrase
 from acw_tui.settings import paths
 from acw_tui.settings.config import Config, section
 from acw_tui.sync import SyncError
+from acw_tui.sync.protocol import BATCH_RECORDS, MAX_BATCH_RECORDS
 from acw_tui.tcp import is_loopback
 
 
@@ -37,7 +38,7 @@ class SyncSettings:
     lead_token: str = ""
     timeout_seconds: float = 30.0
     retry_seconds: float = 60.0
-    batch_records: int = 200
+    batch_records: int = BATCH_RECORDS
     allow_plain_http: bool = False
 
 
@@ -48,7 +49,8 @@ def sync_settings(config: Config) -> SyncSettings:
     for key, low, high in (
         ("timeout_seconds", 0.5, 3600.0),
         ("retry_seconds", 0.0, 86_400.0),
-        ("batch_records", 1, 100_000),
+        # A hub refuses a larger batch whole: no sync could ever end.
+        ("batch_records", 1, MAX_BATCH_RECORDS),
     ):
         value = getattr(settings, key)
         if not low <= value <= high:
