@@ -43,6 +43,13 @@ def _guide_file(guide_path: Path | None) -> Path:
     return guide_file(load_config())
 
 
+def _guide_to_edit(guide_path: Path | None) -> Path:
+    from acw_tui.settings.config import load_config
+    from acw_tui.settings.shorthand import guide_to_edit
+
+    return guide_to_edit(load_config(), guide_path)
+
+
 def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
     """Load the guide, telling the user (on stderr) about problems that were worked around."""
     from acw_tui.core.shorthand import load_guide
@@ -142,7 +149,7 @@ def guide_add(
     from acw_tui.core.shorthand.loader import read_text
     from acw_tui.core.shorthand.writer import add_entry
 
-    path = _guide_file(guide_path)
+    path = _guide_to_edit(guide_path)
     before = _load(path, quiet=True)
     text = add_entry(read_text(path), Entry(abbr, expansion, category, note, exact))
     after = _check_edit(before, text, str(path))
@@ -163,7 +170,7 @@ def guide_remove(guide_path: Path | None, abbr: str) -> None:
     from acw_tui.core.shorthand.loader import read_text
     from acw_tui.core.shorthand.writer import remove_entry
 
-    path = _guide_file(guide_path)
+    path = _guide_to_edit(guide_path)
     before = _load(path, quiet=True)
     text = remove_entry(read_text(path), before, abbr)
     after = _check_edit(before, text, str(path))
@@ -247,7 +254,7 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
     from acw_tui.core.shorthand.spreadsheet import read_csv_file
     from acw_tui.core.shorthand.writer import dump_guide
 
-    path = _guide_file(guide_path)
+    path = _guide_to_edit(guide_path)
     flagged: list[str] = []
     rows = read_csv_file(csv_file, flagged)
     current = _load(path, quiet=True) if path.exists() else Guide(source=str(path))
@@ -365,7 +372,7 @@ def guide_bump(guide_path: Path | None, message: str) -> None:
 
     if not message.strip():
         raise click.BadParameter(_("say what changed"), param_hint="--message")
-    path = _guide_file(guide_path)
+    path = _guide_to_edit(guide_path)
     before = _load(path, quiet=True)
     text, version = bump_version(read_text(path), before, message.strip(), date.today())
     _check_edit(before, text, str(path))

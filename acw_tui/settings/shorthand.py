@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from acw_tui.core.shorthand import Guide, load_guide, load_guide_leniently
+from acw_tui.core.shorthand import Guide, ShorthandError, load_guide, load_guide_leniently
 from acw_tui.settings import paths
 from acw_tui.settings.config import Config, section
 
@@ -57,6 +57,36 @@ def guide_file(config: Config, override: Path | None = None) -> Path:
     if not chosen.exists() and (base / "en.toml").exists():
         return base / "en.toml"
     return chosen
+
+
+def guide_to_edit(config: Config, override: Path | None = None) -> Path:
+    """The guide file a lead's edit (add, remove, import, bump) writes.
+
+    One named with `--guide` or `[shorthand] guide` is the lead's own. Without a name,
+    the guide in force may be the copy received from the hub, which the hub's next
+    release replaces, or the one inside an installed acw, which an upgrade replaces: an
+    edit there would be lost without a word, so it is refused, naming the file. (In a
+    source checkout the shipped guides are the repository's, edited where they are.)
+    """
+    path = guide_file(config, override)
+    if override is not None or settings(config).guide:
+        return path
+    where = path.resolve()
+    if where.is_relative_to(paths.hub_copy("shorthand").resolve()):
+        raise ShorthandError(
+            "{path} is the guide received from the hub, and its next release replaces it: "
+            "copy it to a file of your own and name that with --guide PATH "
+            "or [shorthand] guide in config.toml",
+            path=path,
+        )
+    if where.is_relative_to((paths.PACKAGE_DIR / "_data").resolve()):
+        raise ShorthandError(
+            "{path} is the guide shipped inside acw, and the next upgrade replaces it: "
+            "copy it to a file of your own and name that with --guide PATH "
+            "or [shorthand] guide in config.toml",
+            path=path,
+        )
+    return path
 
 
 def load_configured_guide(config: Config, override: Path | None = None) -> Guide:

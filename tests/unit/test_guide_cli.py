@@ -359,3 +359,58 @@ def test_a_guide_or_templates_holding_card_data_are_not_published(small: Path) -
     paid = SIMPLE.replace("Budget: {{ budget }}", "Budget: {{ budget }} PESEL 44051401359")
     (error,) = lint_errors("templates", {"simple.en.j2": paid, "codes.toml": CODES})
     assert "holds card data or an id" in error and "44051401359" not in error
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "zz", "sleepy"),
+        ("remove", "cx"),
+        ("bump", "-m", "more"),
+        ("import", "{csv}"),
+    ],
+)
+def test_an_edit_never_goes_into_the_copy_the_hub_replaces(
+    acw_home: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    # No guide of the lead's own: the one in force is the hub's latest release, which
+    # the next release replaces. An edit there would be gone without a word.
+    from acw_tui.settings.paths import hub_copy
+
+    received = hub_copy("shorthand") / "en.toml"
+    received.parent.mkdir(parents=True)
+    received.write_text(SMALL, encoding="utf-8")
+    sheet = tmp_path / "more.csv"
+    sheet.write_text("abbr,expansion\nzz,sleepy\n", encoding="utf-8")
+    args = tuple(a.format(csv=sheet) for a in args)
+    code, out, err = run("guide", *args)
+    assert code != 0 and not out
+    assert received.read_text(encoding="utf-8") == SMALL
+    line = err.strip()
+    assert "\n" not in line and str(received) in line and "--guide" in line
+    # Named, the same file is the lead's to edit.
+    code, _, err = run("guide", args[0], "--guide", str(received), *args[1:])
+    assert code == 0, err
+
+
+def test_an_edit_never_goes_into_the_guide_an_upgrade_replaces(
+    acw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installed acw carries its guides inside the package.
+    from acw_tui.settings import paths
+
+    package = tmp_path / "site-packages" / "acw_tui"
+    shipped = package / "_data" / "shorthand" / "en.toml"
+    shipped.parent.mkdir(parents=True)
+    shipped.write_text(SMALL, encoding="utf-8")
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    assert run("guide", "list")[0] == 0
+    code, out, err = run("guide", "add", "zz", "sleepy")
+    assert code != 0 and not out and "upgrade" in err and str(shipped) in err
+    assert shipped.read_text(encoding="utf-8") == SMALL
+    # A guide of the lead's own, named in config.toml, is edited as before.
+    own = tmp_path / "own.toml"
+    own.write_text(SMALL, encoding="utf-8")
+    (acw_home / "config.toml").write_text(f'[shorthand]\nguide = "{own}"\n', encoding="utf-8")
+    assert run("guide", "add", "zz", "sleepy")[0] == 0
+    assert "sleepy" in own.read_text(encoding="utf-8")
