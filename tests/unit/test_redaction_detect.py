@@ -146,6 +146,30 @@ def test_an_id_split_by_characters_that_show_as_nothing_is_an_id(invisible: str)
     assert redact(f"ok 4405{invisible} 1401359").text == f"ok 4405{invisible} 1401359"
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\u00ad", "\ufeff", "\u202e"])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("SSN 536-90-{}4399 ok", "SSN [SSN] ok"),
+        ("SSN 536{}904399 ok", "SSN [SSN] ok"),
+        ("IBAN G{}B82WEST12345698765432 ok", "IBAN [IBAN] ok"),
+        ("IBAN PL61 1090 1014 0000 0712 1981 28{}74 ok", "IBAN [IBAN] ok"),
+        ("身份证 110105{}19491231002X。", "身份证 [CN-RIC]。"),
+        ("mail jo{}hn@example.com ok", "mail [EMAIL] ok"),
+        ("phone +48 601{}234 567 ok", "phone [PHONE] ok"),
+        ("cvv 1{}23 ok", "cvv ok"),
+        ("exp 12/27 cvv 12{}3 ok", "exp 12/27 cvv ok"),
+    ],
+)
+def test_whatever_is_read_is_read_through_characters_that_show_as_nothing(
+    invisible: str, typed: str, stored: str
+) -> None:
+    """Every kind the detector reads, not only cards and the first ids: what shows whole
+    on screen is read whole."""
+    policy = RedactionPolicy(phones=True, emails=True, us_ssn=True)
+    assert redact(typed.format(invisible), policy).text == stored
+
+
 def test_digits_glued_to_a_code_stay_a_code() -> None:
     assert redact("serial SN4X94111111111111111").text == "serial SN4X94111111111111111"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -196,6 +196,37 @@ def _verdict(validator: Callable[[str], bool], value: str, reason: str) -> str |
     return reason if verdict else None
 
 
+# A way of reading the text: the folded text, or it without the characters that show as
+# nothing, with where a position of it stands in the text.
+_View = tuple[str, Callable[[int], int] | None]
+
+
+def _ids(
+    pattern: re.Pattern[str], kind: str, validator: Callable[[str], bool], name: str
+) -> Callable[[str], Iterator[Span]]:
+    """The finder of one kind of id: its shape, then its check digits."""
+
+    def find(folded: str) -> Iterator[Span]:
+        for match in pattern.finditer(folded):
+            value = re.sub(r"[ .\-]", "", match.group()).upper()
+            reason = _verdict(validator, value, f"{name}, check digit valid")
+            if reason is not None:
+                yield Span(match.start(), match.end(), kind, LABELS[kind], reason)
+
+    return find
+
+
+_find_cn_rics = _ids(_CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID")
+_find_pesels = _ids(_PESEL, "pesel", _pesel_valid, "PESEL")
+_find_nies = _ids(_NIE, "nie", _nie_valid, "NIE")
+_find_dnis = _ids(_DNI, "dni", _dni_valid, "DNI")
+
+
+def _emails(folded: str) -> Iterator[Span]:
+    for match in _EMAIL.finditer(folded):
+        yield Span(match.start(), match.end(), "email", LABELS["email"], "e-mail address")
+
+
 # -- the scan ----------------------------------------------------------------------------
 
 
@@ -278,34 +309,47 @@ class Detector:
         for start, end in self._allowed(folded):
             claims.take(start, end)
         policy = self.policy
+        # Everything but cards is also read in the text without the characters that show
+        # as nothing, first: an id or an address with a zero-width space inside shows
+        # whole on screen, and is taken whole before a piece of it is found in the folded
+        # text. (Cards read them as the spaces they are folded to, between groups.)
+        views: list[_View] = [(folded, None)]
         squeezed = without_invisible(text, folded)
-        views: list[tuple[str, Callable[[int], int] | None]] = [(folded, None)]
         if squeezed is not None:
-            views.append(squeezed)
+            views.insert(0, squeezed)
+
+        def each_view(find: Callable[[str], Iterator[Span]]) -> Iterator[Span]:
+            for view, where in views:
+                for span in find(view):
+                    if where is not None:
+                        span = replace(span, start=where(span.start), end=where(span.end - 1) + 1)
+                    yield span
+
         if policy.iban:
-            add(self._ibans(folded))
+            add(each_view(self._ibans))
         if policy.cn_ric:
-            add(self._simple(views, _CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID"))
+            add(each_view(_find_cn_rics))
         # National ids before cards: a card glued to an id by a letter ("…1359x4111…")
         # is then seen to follow an id, not to belong to a code.
         if policy.pesel:
-            add(self._simple(views, _PESEL, "pesel", _pesel_valid, "PESEL"))
+            add(each_view(_find_pesels))
         if policy.dni:
-            add(self._simple(views, _NIE, "nie", _nie_valid, "NIE"))
-            add(self._simple(views, _DNI, "dni", _dni_valid, "DNI"))
+            add(each_view(_find_nies))
+            add(each_view(_find_dnis))
         if policy.cards:
             add(self._cards(folded, lowered, claims))
         if policy.us_ssn:
-            add(self._ssns(folded, lowered))
+            add(each_view(self._ssns))
         if policy.security_codes:
-            add(self._keyword_codes(lowered))
-        if policy.phones:
-            add(self._phones(folded))
-        if policy.emails:
             add(
-                Span(m.start(), m.end(), "email", LABELS["email"], "e-mail address")
-                for m in _EMAIL.finditer(folded)
+                each_view(
+                    lambda view: self._keyword_codes(lowered if view is folded else _lower(view))
+                )
             )
+        if policy.phones:
+            add(each_view(self._phones))
+        if policy.emails:
+            add(each_view(_emails))
         spans.sort(key=lambda s: s.start)
         return spans, claims, folded, lowered
 
@@ -500,31 +544,11 @@ class Detector:
 
     # -- ids -----------------------------------------------------------------------------
 
-    def _simple(
-        self,
-        views: list[tuple[str, Callable[[int], int] | None]],
-        pattern: re.Pattern[str],
-        kind: str,
-        validator: Callable[[str], bool],
-        name: str,
-    ) -> Iterator[Span]:
-        """Ids of one kind in each view of the text: as folded, and without the characters
-        that show as nothing (`where` maps that view back to the text)."""
-        for view, where in views:
-            for match in pattern.finditer(view):
-                value = re.sub(r"[ .\-]", "", match.group()).upper()
-                reason = _verdict(validator, value, f"{name}, check digit valid")
-                if reason is not None:
-                    start, end = match.start(), match.end()
-                    if where is not None:
-                        start, end = where(start), where(end - 1) + 1
-                    yield Span(start, end, kind, LABELS[kind], reason)
-
-    def _ssns(self, folded: str, lowered: str) -> Iterator[Span]:
+    def _ssns(self, folded: str) -> Iterator[Span]:
         context = self.patterns.ssn_context
         for match in _SSN.finditer(folded):
-            before = lowered[max(0, match.start() - 40) : match.start()]
-            after = lowered[match.end() : match.end() + 20]
+            before = _lower(folded[max(0, match.start() - 40) : match.start()])
+            after = _lower(folded[match.end() : match.end() + 20])
             if not (context.search(before) or context.search(after)):
                 continue
             value = re.sub(r"[ \-]", "", match.group())
