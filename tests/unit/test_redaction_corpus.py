@@ -158,6 +158,8 @@ CARD_FORMS: dict[str, Callable[[list[str]], str]] = {
     "slashes": "/".join,
     "zero-width spaces": "\u200b".join,
     "Arabic-Indic": lambda g: " ".join(g).translate({48 + n: 0x660 + n for n in range(10)}),
+    "commas": ", ".join,
+    "ideographic commas": "、".join,
 }
 
 SENTENCES = {
@@ -369,6 +371,7 @@ def negatives(rng: random.Random) -> Iterator[Case]:
                 f"version {rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 99)}",
                 f"postcode {rng.randint(10, 99)}-{rng.randint(100, 999)}",
                 f"{rng.randint(1, 999)} minutes after the code change",
+                ", ".join(str(rng.randint(10, 9999)) for _ in range(rng.randint(3, 6))),
             ]
         )
         yield Case(f"Agent note: {value}.", "", value, "everyday number")

@@ -111,6 +111,7 @@ def test_a_card_split_by_characters_that_show_as_nothing_is_a_card(invisible: st
         *("\u2003", "\u2002", "\u205f", "\u1680", "\u2212", "\u2015", "\ufe63", "\u2011"),
         *("/", " / ", "_", "\u2022", "\u00b7", "\u2027", "\u30fb"),
         *("    ", " -- ", "\r", "\r\n", "\n\n", "\n  \n  "),
+        *(",", ", ", "\uff0c", "\u3001", "\ufe50", "\u060c"),
     ],
 )
 def test_a_card_grouped_by_any_space_dash_dot_or_slash_is_a_card(separator: str) -> None:
@@ -119,6 +120,27 @@ def test_a_card_grouped_by_any_space_dash_dot_or_slash_is_a_card(separator: str)
     line-break convention; typed, split by slashes."""
     grouped = separator.join(["4111", "1111", "1111", "1111"])
     assert redact(f"card {grouped} ok").text == "card [CARD ****1111] ok"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "tickets 4481, 4834, 7459, 5285 reopened",
+        "orders 4037,5487,1663,8926,9496",
+        "工单 4481、4834、7459、5285",
+    ],
+)
+def test_a_list_of_numbers_is_not_a_card(typed: str) -> None:
+    """Commas join a card's groups only after a card word: otherwise they make a list,
+    and one list of four-digit numbers in twenty passes Luhn with a card's prefix."""
+    from acw_tui.core.redaction.detect import Detector
+
+    assert redact(typed).text == typed
+    assert Detector().scan(typed[:-2], drafting=True) == []
+    # A card among the numbers is a card all the same.
+    assert redact("refs 12, 4111 1111 1111 1111").text == "refs 12, [CARD ****1111]"
+    assert redact("Visa: 4111, 1111, 1111, 1111").text == "Visa: [CARD ****1111]"
+    assert redact("卡号：4111、1111、1111、1111").text == "卡号：[CARD ****1111]"
 
 
 @pytest.mark.parametrize("zero", DIGIT_ZEROS[1:])

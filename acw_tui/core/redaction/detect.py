@@ -20,6 +20,7 @@ from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
 from acw_tui.core.redaction.spans import LABELS, Span, fold, without_invisible
 from acw_tui.core.redaction.words import (
+    CARD_WORDS,
     EXPIRY_WORDS,
     LINKING_MARKS,
     LINKING_WORDS,
@@ -42,12 +43,26 @@ def _lower(folded: str) -> str:
 # the first character: a pattern that opens with a lookbehind makes the regex engine
 # try every position of the text, three times slower on a long note.
 _HSPACE = "[ \\t]"
-# Between the groups of a card number: one to five spaces, dots, dashes, slashes or
-# underscores (" - " and columns lined up with spaces included), or a line break (any
-# kind, a blank line too) with its indentation. (The text is folded first: every kind
-# of space, dash and mid-line dot is the ASCII one here.)
-_CARD_SEP = rf"(?:[ \t.\-/_]{{1,5}}|{_HSPACE}*(?:(?:\r\n?|\n){_HSPACE}*){{1,2}})"
-_DIGIT_RUN = re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{_CARD_SEP}[0-9]+)*")
+
+
+def _card_sep(marks: str) -> str:
+    """Between the groups of a card number: one to five of `marks` (" - ", ", " and
+    columns lined up with spaces included), or a line break (any kind, a blank line
+    too) with its indentation. (The text is folded first: every kind of space, dash,
+    comma and mid-line dot is the ASCII one here.)"""
+    return rf"(?:[{marks}]{{1,5}}|{_HSPACE}*(?:(?:\r\n?|\n){_HSPACE}*){{1,2}})"
+
+
+def _digit_run(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{separator}[0-9]+)*")
+
+
+_CARD_SEP = _card_sep(r" \t.\-/_,")
+_DIGIT_RUN = _digit_run(_CARD_SEP)
+# Without commas: a run holding one is read in these pieces unless a card word stands
+# next to it. "Tickets 4481, 4834, 7459, 5285" is a list of numbers, and one such list
+# in twenty would pass for a card.
+_DIGIT_RUN_NO_COMMA = _digit_run(_card_sep(r" \t.\-/_"))
 _GROUP = re.compile(r"[0-9]+")
 # Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
 # that code; "card4111…" is still a card.
@@ -83,6 +98,7 @@ def _words(words: tuple[str, ...]) -> str:
     return r"(?<![A-Za-z])(?:" + "|".join(words) + r")(?![A-Za-z])"
 
 
+_CARD_WORD = re.compile(_words(CARD_WORDS))
 _GAP = r"(?:[\s:：=#\-–—,.()（）'\"]|" + _words(LINKING_WORDS) + "|" + LINKING_MARKS + r"){0,8}?"
 
 
@@ -285,7 +301,7 @@ class Detector:
         spans, claims, folded, lowered = self._scan(text)
         typed: list[Span] = []
         for found in (
-            self._card_being_typed(folded, claims) if self.policy.cards else (),
+            self._card_being_typed(folded, lowered, claims) if self.policy.cards else (),
             self._code_being_typed(lowered) if self.policy.security_codes else (),
         ):
             for span in found:
@@ -374,7 +390,7 @@ class Detector:
             if self.policy.security_codes
             else set()
         )
-        for run in _DIGIT_RUN.finditer(folded):
+        for run in self._digit_runs(folded, lowered):
             if run.end() - run.start() < 13:
                 continue  # too short to hold 13 digits
             # (What this yields is taken before it goes on, so a card found here
@@ -400,6 +416,20 @@ class Detector:
                 if code is not None:
                     yield code
                 i = last + 1
+
+    @staticmethod
+    def _digit_runs(folded: str, lowered: str, start: int = 0) -> Iterator[re.Match[str]]:
+        """Runs of digit groups that may hold a card; one split by commas only next to a
+        card word (within 40 characters before it or 20 after)."""
+        for run in _DIGIT_RUN.finditer(folded, start):
+            if (
+                "," not in run.group()
+                or _CARD_WORD.search(lowered, max(0, run.start() - 40), run.start())
+                or _CARD_WORD.search(lowered, run.end(), run.end() + 20)
+            ):
+                yield run
+            else:
+                yield from _DIGIT_RUN_NO_COMMA.finditer(folded, run.start(), run.end())
 
     def _card_from(
         self,
@@ -484,9 +514,9 @@ class Detector:
         start, end = groups[-1]
         return 3 <= end - start <= 4 or (end - start <= 2 and folded[end : end + 1] == "/")
 
-    def _card_being_typed(self, folded: str, claims: _Claims) -> Iterator[Span]:
+    def _card_being_typed(self, folded: str, lowered: str, claims: _Claims) -> Iterator[Span]:
         tail_start = max(0, len(folded.rstrip()) - 60)
-        runs = list(_DIGIT_RUN.finditer(folded, tail_start))
+        runs = list(self._digit_runs(folded, lowered, tail_start))
         if not runs or folded[runs[-1].end() :].strip():
             return
         run = runs[-1]

@@ -68,6 +68,8 @@ _FOLD = _FoldTable()
 _FOLD |= {0xFF21 + i: ord("A") + i for i in range(26)}
 _FOLD |= {0xFF41 + i: ord("a") + i for i in range(26)}
 _FOLD |= {0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0E: ord("."), 0xFF0F: ord("/")}
+# Commas: full-width and ideographic (Chinese input methods), small, and Arabic.
+_FOLD |= {0xFF0C: ord(","), 0x3001: ord(","), 0xFE50: ord(","), 0x060C: ord(",")}
 # Characters that show as nothing: a zero-width space, a word joiner, a soft hyphen, a
 # byte-order mark, the marks and overrides of bidirectional text. Between the digits
 # of a card (pasted from a web page, or put there to slip past) they separate groups

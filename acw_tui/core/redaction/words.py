@@ -1,10 +1,25 @@
-"""The words that announce a security code, an expiry date or a US SSN, in en, pl, es, zh.
+"""The words that announce a card, a security code, an expiry date or a US SSN, in en, pl,
+es, zh.
 
 Kept as data so a reviewer can read them in one place; a site adds its own through
 `security_code_words` and `ssn_words` in `[redaction]`.
 """
 
 from __future__ import annotations
+
+# Before a card's groups written with commas between them ("card 4111, 1111, …"): commas
+# otherwise make a list of numbers, which is left as typed.
+CARD_WORDS = (
+    r"cards?",
+    r"visa",
+    r"master\s?card",
+    r"amex",
+    r"karta",
+    r"kart[yęąo]",
+    r"karcie",
+    r"tarjetas?",
+    r"卡",
+)
 
 SECURITY_CODE_WORDS = (
     # English
