@@ -101,6 +101,10 @@ class PhraseIndex:
     def longest_phrase(self) -> int:
         return max((len(e.expansion) for e in self.guide.entries), default=0)
 
+    def warm(self) -> None:
+        """Build the index now (on a loading thread) rather than at its first use."""
+        _ = self.by_last_word, self.longest_phrase
+
     def missed_at(self, before: str) -> Entry | None:
         """The entry whose full expansion ends right at the end of `before`, if any."""
         word = _last_word(before[-64:])
