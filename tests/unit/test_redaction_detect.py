@@ -141,6 +141,8 @@ def test_a_list_of_numbers_is_not_a_card(typed: str) -> None:
     assert redact("refs 12, 4111 1111 1111 1111").text == "refs 12, [CARD ****1111]"
     assert redact("Visa: 4111, 1111, 1111, 1111").text == "Visa: [CARD ****1111]"
     assert redact("卡号：4111、1111、1111、1111").text == "卡号：[CARD ****1111]"
+    # A code after the card ends at a comma, as it did.
+    assert redact("4111 1111 1111 1111 123, 2 items").text == "[CARD ****1111], 2 items"
 
 
 @pytest.mark.parametrize("zero", DIGIT_ZEROS[1:])

@@ -57,12 +57,12 @@ def _digit_run(separator: str) -> re.Pattern[str]:
     return re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{separator}[0-9]+)*")
 
 
-_CARD_SEP = _card_sep(r" \t.\-/_,")
-_DIGIT_RUN = _digit_run(_CARD_SEP)
-# Without commas: a run holding one is read in these pieces unless a card word stands
-# next to it. "Tickets 4481, 4834, 7459, 5285" is a list of numbers, and one such list
-# in twenty would pass for a card.
-_DIGIT_RUN_NO_COMMA = _digit_run(_card_sep(r" \t.\-/_"))
+_CARD_SEP = _card_sep(r" \t.\-/_")
+_DIGIT_RUN_NO_COMMA = _digit_run(_CARD_SEP)
+# With commas too: a run holding one is read in the pieces between them unless a card
+# word stands next to it. "Tickets 4481, 4834, 7459, 5285" is a list of numbers, and one
+# such list in twenty would pass for a card.
+_DIGIT_RUN = _digit_run(_card_sep(r" \t.\-/_,"))
 _GROUP = re.compile(r"[0-9]+")
 # Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
 # that code; "card4111…" is still a card.
