@@ -222,7 +222,12 @@ ID_SENTENCES = {
 
 
 def dni_forms(value: str) -> dict[str, str]:
-    return {"plain": value, "space": f"{value[:8]} {value[8]}", "dash": f"{value[:8]}-{value[8]}"}
+    return {
+        "plain": value,
+        "space": f"{value[:8]} {value[8]}",
+        "dash": f"{value[:8]}-{value[8]}",
+        "groups": f"{value[:2]} {value[2:5]} {value[5:8]} {value[8]}",
+    }
 
 
 def nie_forms(value: str) -> dict[str, str]:
@@ -267,7 +272,14 @@ def positives(rng: random.Random) -> Iterator[Case]:
             sentence.format(card=card, code=code), "security_code", code, f"security code ({lang})"
         )
     makers: dict[str, tuple[Callable[[random.Random], str], Callable[[str], dict[str, str]]]] = {
-        "pesel": (pesel_number, lambda v: {"plain": v, "full-width": v.translate(FULL_WIDTH)}),
+        "pesel": (
+            pesel_number,
+            lambda v: {
+                "plain": v,
+                "full-width": v.translate(FULL_WIDTH),
+                "groups": f"{v[:6]} {v[6:]}",
+            },
+        ),
         "dni": (dni_number, dni_forms),
         "nie": (nie_number, nie_forms),
         "cn_ric": (cn_ric_number, lambda v: {"plain": v, "full-width": v.translate(FULL_WIDTH)}),

@@ -194,6 +194,25 @@ def test_whatever_is_read_is_read_through_characters_that_show_as_nothing(
     assert redact(typed.format(invisible), policy).text == stored
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("PESEL 440514 01359 ok", "PESEL [PESEL] ok"),
+        ("pesel: 4405 1401 359", "pesel: [PESEL]"),
+        ("nr PESEL klienta 440-514-013-59.", "nr PESEL klienta [PESEL]."),
+        ("DNI 1234 5678 Z", "DNI [DNI]"),
+        ("con DNI 12 345 678-Z verificado", "con DNI [DNI] verificado"),
+        ("NIE X 1234 567 L", "NIE [NIE]"),
+        ("身份证 110105 1949 1231 002X", "身份证 [CN-RIC]"),
+    ],
+)
+def test_an_id_read_out_in_groups_after_its_name_is_an_id(typed: str, stored: str) -> None:
+    """An agent writes an id down as the customer reads it, in groups: after the id's
+    name it is the id. Without the name, groups are numbers of their own."""
+    assert redact(typed).text == stored
+    assert redact("ok 440514 01359 and 1234 5678 Z").text == "ok 440514 01359 and 1234 5678 Z"
+
+
 def test_digits_glued_to_a_code_stay_a_code() -> None:
     assert redact("serial SN4X94111111111111111").text == "serial SN4X94111111111111111"
 

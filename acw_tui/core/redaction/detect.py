@@ -238,6 +238,82 @@ _find_nies = _ids(_NIE, "nie", _nie_valid, "NIE")
 _find_dnis = _ids(_DNI, "dni", _dni_valid, "DNI")
 
 
+# An id written down in groups as the customer reads it out ("PESEL 440514 01359") is
+# read after its name: groups of digits split by single spaces, dashes or dots (a
+# letter may open or close it: NIE X 1234567 L, DNI 1234 5678 Z), a few characters
+# after the name. Without the name, groups are numbers of their own.
+_ID_NAME = re.compile(
+    "|".join(
+        f"(?P<{kind}>{_words(names)})"
+        for kind, names in (
+            ("pesel", (r"pesel",)),
+            ("dni", (r"dni", r"d\.n\.i\.")),
+            ("nie", (r"nie", r"n\.i\.e\.")),
+            ("cn_ric", (r"身份证", r"身份證")),
+            # Words for any id: each kind's check decides which it is, if any.
+            ("any", (r"id", r"identity", r"documento", r"dowodu?(?:\s+osobist\w*)?")),
+        )
+    )
+)
+_ID_CHECKS = {
+    "pesel": (11, _pesel_valid, "PESEL"),
+    "dni": (9, _dni_valid, "DNI"),
+    "nie": (9, _nie_valid, "NIE"),
+    "cn_ric": (18, _cn_ric_valid, "Chinese resident ID"),
+}
+_POLICY_FLAG = {"pesel": "pesel", "dni": "dni", "nie": "dni", "cn_ric": "cn_ric"}
+_ID_IN_GROUPS = re.compile(
+    r"(?:[A-Za-z](?<![0-9A-Za-z][A-Za-z])[ .\-]?)?[0-9](?<![0-9A-Za-z][0-9])[0-9]*(?:[ .\-][0-9]+)+(?:[ .\-]?[A-Za-z])?"
+    r"(?![0-9A-Za-z])"
+)
+_ID_NAME_GAP = 16  # characters between the name and the id ("DNI del cliente 1234…")
+_ID_GROUPS_AT_MOST = 8
+
+
+def _grouped_ids(kinds: tuple[str, ...], folded: str, lowered: str) -> Iterator[Span]:
+    for found in _ID_IN_GROUPS.finditer(folded):
+        if sum(c.isdigit() for c in found.group()) < 7:
+            continue  # every id has seven digits at least
+        before = lowered[max(0, found.start() - _ID_NAME_GAP - 12) : found.start()]
+        names = list(_ID_NAME.finditer(before))
+        if not names or len(before) - names[-1].end() > _ID_NAME_GAP:
+            continue
+        named = names[-1].lastgroup
+        groups = [
+            (m.start() + found.start(), m.end() + found.start())
+            for m in re.finditer(r"[0-9A-Za-z]+", found.group())
+        ][:_ID_GROUPS_AT_MOST]
+        for kind in kinds if named == "any" else (named,) if named in kinds else ():
+            size, validator, name = _ID_CHECKS[kind]
+            span = _id_in_groups(folded, groups, size, validator, kind, name)
+            if span is not None:
+                yield span
+                break
+
+
+def _id_in_groups(
+    folded: str,
+    groups: list[tuple[int, int]],
+    size: int,
+    validator: Callable[[str], bool],
+    kind: str,
+    name: str,
+) -> Span | None:
+    """The first run of two or more groups that together are a valid id of `size`."""
+    for first in range(len(groups)):
+        value = ""
+        for last in range(first, len(groups)):
+            value += folded[groups[last][0] : groups[last][1]].upper()
+            if len(value) >= size:
+                break
+        if len(value) != size or last == first:
+            continue
+        reason = _verdict(validator, value, f"{name} in groups, after its name")
+        if reason is not None:
+            return Span(groups[first][0], groups[last][1], kind, LABELS[kind], reason)
+    return None
+
+
 def _emails(folded: str) -> Iterator[Span]:
     for match in _EMAIL.finditer(folded):
         yield Span(match.start(), match.end(), "email", LABELS["email"], "e-mail address")
@@ -352,6 +428,15 @@ class Detector:
         if policy.dni:
             add(each_view(_find_nies))
             add(each_view(_find_dnis))
+        grouped = tuple(kind for kind in _ID_CHECKS if getattr(policy, _POLICY_FLAG[kind]))
+        if grouped:
+            add(
+                each_view(
+                    lambda view: _grouped_ids(
+                        grouped, view, lowered if view is folded else _lower(view)
+                    )
+                )
+            )
         if policy.cards:
             add(self._cards(folded, lowered, claims))
         if policy.us_ssn:
