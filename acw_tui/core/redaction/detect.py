@@ -263,8 +263,9 @@ _ID_CHECKS = {
 }
 _POLICY_FLAG = {"pesel": "pesel", "dni": "dni", "nie": "dni", "cn_ric": "cn_ric"}
 _ID_IN_GROUPS = re.compile(
-    r"(?:[A-Za-z](?<![0-9A-Za-z][A-Za-z])[ .\-]?)?[0-9](?<![0-9A-Za-z][0-9])[0-9]*(?:[ .\-][0-9]+)+(?:[ .\-]?[A-Za-z])?"
-    r"(?![0-9A-Za-z])"
+    r"(?:[A-Za-z](?<![0-9A-Za-z][A-Za-z])[ .\-]?)?"  # a letter first, standing alone
+    r"[0-9](?<![0-9A-Za-z][0-9])[0-9]*(?:[ .\-][0-9]+)+"  # two groups of digits or more
+    r"(?:[ .\-]?[A-Za-z])?(?![0-9A-Za-z])"  # a letter last
 )
 _ID_NAME_GAP = 16  # characters between the name and the id ("DNI del cliente 1234…")
 _ID_GROUPS_AT_MOST = 8
@@ -410,6 +411,9 @@ class Detector:
         if squeezed is not None:
             views.insert(0, squeezed)
 
+        def lowered_of(view: str) -> str:
+            return lowered if view is folded else _lower(view)
+
         def each_view(find: Callable[[str], Iterator[Span]]) -> Iterator[Span]:
             for view, where in views:
                 for span in find(view):
@@ -430,23 +434,13 @@ class Detector:
             add(each_view(_find_dnis))
         grouped = tuple(kind for kind in _ID_CHECKS if getattr(policy, _POLICY_FLAG[kind]))
         if grouped:
-            add(
-                each_view(
-                    lambda view: _grouped_ids(
-                        grouped, view, lowered if view is folded else _lower(view)
-                    )
-                )
-            )
+            add(each_view(lambda view: _grouped_ids(grouped, view, lowered_of(view))))
         if policy.cards:
             add(self._cards(folded, lowered, claims))
         if policy.us_ssn:
             add(each_view(self._ssns))
         if policy.security_codes:
-            add(
-                each_view(
-                    lambda view: self._keyword_codes(lowered if view is folded else _lower(view))
-                )
-            )
+            add(each_view(lambda view: self._keyword_codes(lowered_of(view))))
         if policy.phones:
             add(each_view(self._phones))
         if policy.emails:
