@@ -203,6 +203,9 @@ def test_whatever_is_read_is_read_through_characters_that_show_as_nothing(
         ("DNI 1234 5678 Z", "DNI [DNI]"),
         ("con DNI 12 345 678-Z verificado", "con DNI [DNI] verificado"),
         ("NIE X 1234 567 L", "NIE [NIE]"),
+        ("NIE X1234 567-L ok", "NIE [NIE] ok"),
+        ("id: 440514 01359", "id: [PESEL]"),
+        ("ID AB1234 5678 Z", "ID AB1234 5678 Z"),  # digits that end a code
         ("身份证 110105 1949 1231 002X", "身份证 [CN-RIC]"),
     ],
 )

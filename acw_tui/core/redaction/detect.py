@@ -262,11 +262,13 @@ _ID_CHECKS = {
     "cn_ric": (18, _cn_ric_valid, "Chinese resident ID"),
 }
 _POLICY_FLAG = {"pesel": "pesel", "dni": "dni", "nie": "dni", "cn_ric": "cn_ric"}
+# Digits first, so the regex engine jumps from digit to digit; a letter standing alone
+# before them (NIE X 1234567 L) is taken in by `_grouped_ids`.
 _ID_IN_GROUPS = re.compile(
-    r"(?:[A-Za-z](?<![0-9A-Za-z][A-Za-z])[ .\-]?)?"  # a letter first, standing alone
-    r"[0-9](?<![0-9A-Za-z][0-9])[0-9]*(?:[ .\-][0-9]+)+"  # two groups of digits or more
+    r"[0-9](?<![0-9][0-9])[0-9]*(?:[ .\-][0-9]+)+"  # two groups of digits or more
     r"(?:[ .\-]?[A-Za-z])?(?![0-9A-Za-z])"  # a letter last
 )
+_LETTER_BEFORE = re.compile(r"(?<![0-9A-Za-z])[A-Za-z][ .\-]?\Z")
 _ID_NAME_GAP = 16  # characters between the name and the id ("DNI del cliente 1234…")
 _ID_GROUPS_AT_MOST = 8
 
@@ -275,14 +277,22 @@ def _grouped_ids(kinds: tuple[str, ...], folded: str, lowered: str) -> Iterator[
     for found in _ID_IN_GROUPS.finditer(folded):
         if sum(c.isdigit() for c in found.group()) < 7:
             continue  # every id has seven digits at least
-        before = lowered[max(0, found.start() - _ID_NAME_GAP - 12) : found.start()]
+        start = found.start()
+        if start and folded[start - 1].isalnum():
+            letter = _LETTER_BEFORE.search(folded, max(0, start - 2), start)
+            if letter is None:
+                continue  # the digits end a word or a code
+            start = letter.start()
+        elif letter := _LETTER_BEFORE.search(folded, max(0, start - 2), start):
+            start = letter.start()
+        before = lowered[max(0, start - _ID_NAME_GAP - 12) : start]
         names = list(_ID_NAME.finditer(before))
         if not names or len(before) - names[-1].end() > _ID_NAME_GAP:
             continue
         named = names[-1].lastgroup
         groups = [
-            (m.start() + found.start(), m.end() + found.start())
-            for m in re.finditer(r"[0-9A-Za-z]+", found.group())
+            (m.start() + start, m.end() + start)
+            for m in re.finditer(r"[0-9A-Za-z]+", folded[start : found.end()])
         ][:_ID_GROUPS_AT_MOST]
         for kind in kinds if named == "any" else (named,) if named in kinds else ():
             size, validator, name = _ID_CHECKS[kind]
