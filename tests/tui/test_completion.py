@@ -6,8 +6,10 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Label
 
 from acw_tui.core.clock import ManualClock
@@ -291,6 +293,15 @@ async def test_the_model_is_built_only_while_the_agent_pauses(monkeypatch) -> No
         assert min(app.steps) >= last_key + notes_editor.QUIET - 0.02
 
 
+async def guide_loaded(pilot: Pilot[Any], editor: NotesEditor) -> None:
+    """Wait (up to 3 s) for the editor's loading thread to hand the guide over."""
+    for _ in range(150):
+        if editor.guide.entries:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the guide was not loaded")
+
+
 async def test_leaving_does_not_wait_for_the_aids_to_load(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Quitting (or finishing) right after the wrap-up opened: the loading thread stops
     with the editor instead of sleeping out AIDS_AFTER or a pause wait, which the
@@ -316,11 +327,7 @@ async def test_leaving_does_not_wait_for_the_aids_to_load(monkeypatch) -> None: 
     app = GuidedApp()
     async with app.run_test() as pilot:
         editor = app.query_one(NotesEditor)
-        for _ in range(150):
-            if editor.guide.entries:
-                break
-            await pilot.pause(0.02)
-        assert editor.guide.entries
+        await guide_loaded(pilot, editor)
     assert returned.wait(5.0), "the loading thread went on after the editor was gone"
     assert app.steps == []  # nothing was built for an editor no one sees
 
@@ -387,9 +394,6 @@ async def test_the_phrase_index_is_built_before_the_first_key_needs_it(monkeypat
     app = GuidedApp()
     async with app.run_test() as pilot:
         editor = app.query_one(NotesEditor)
-        for _ in range(150):
-            if editor.guide.entries:
-                break
-            await pilot.pause(0.02)
+        await guide_loaded(pilot, editor)
         assert "by_last_word" in vars(editor._phrases)  # ready before any key
         assert built_on and built_on[0] != threading.main_thread().name
