@@ -268,6 +268,7 @@ _ID_IN_GROUPS = re.compile(
     r"[0-9](?<![0-9][0-9])[0-9]*(?:[ .\-][0-9]+)+"  # two groups of digits or more
     r"(?:[ .\-]?[A-Za-z])?(?![0-9A-Za-z])"  # a letter last
 )
+_ONE_DIGIT = re.compile(r"[0-9]")
 _LETTER_BEFORE = re.compile(r"(?<![0-9A-Za-z])[A-Za-z][ .\-]?\Z")
 _ID_NAME_GAP = 16  # characters between the name and the id ("DNI del cliente 1234…")
 _ID_GROUPS_AT_MOST = 8
@@ -275,7 +276,7 @@ _ID_GROUPS_AT_MOST = 8
 
 def _grouped_ids(kinds: tuple[str, ...], folded: str, lowered: str) -> Iterator[Span]:
     for found in _ID_IN_GROUPS.finditer(folded):
-        if sum(c.isdigit() for c in found.group()) < 7:
+        if len(_ONE_DIGIT.findall(found.group())) < 7:
             continue  # every id has seven digits at least
         start = found.start()
         if start and folded[start - 1].isalnum():
