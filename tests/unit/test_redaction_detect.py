@@ -161,6 +161,15 @@ def test_an_id_and_a_card_joined_by_a_letter_are_both_taken() -> None:
     assert redact("DNI 12345678Z x4111111111111111").text == "DNI [DNI] x[CARD ****1111]"
 
 
+def test_an_id_glued_straight_to_a_card_is_taken_with_the_card() -> None:
+    """An id's last letter is all that stands between it and a card typed right after:
+    neither was read (the id was followed by a digit, the card glued to a code)."""
+    assert redact("DNI 12345678Z4111111111111111").text == "DNI [DNI][CARD ****1111]"
+    assert redact("NIE X1234567L4111 1111 1111 1111 ok").text == "NIE [NIE][CARD ****1111] ok"
+    # A code of its own is left as typed: digits after the letter that are not a card's.
+    assert redact("SKU 12345678Z12345 ok").text == "SKU 12345678Z12345 ok"
+
+
 @pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\u00ad", "\ufeff", "\u202e"])
 def test_an_id_split_by_characters_that_show_as_nothing_is_an_id(invisible: str) -> None:
     """An id shows whole on screen with a zero-width character inside: it is read whole."""

@@ -82,11 +82,14 @@ _CN_RIC = re.compile(
     r"[0-9](?<![0-9A-Za-z][0-9])[0-9]{5}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
 _PESEL = re.compile(r"[0-9](?<![0-9]{2})[0-9]{10}(?![0-9])")
+# Where a DNI or NIE ends: at anything but a letter or digit, or right before a card's
+# first digits, typed straight after its letter ("12345678Z4111 1111…").
+_ID_END = r"(?:(?![A-Za-z0-9])|(?=[0-9]{4}[ \-./]?[0-9]{4}[ \-./]?[0-9]{4}[ \-./]?[0-9]))"
 _DNI = re.compile(
     r"[0-9](?<![0-9A-Za-z][0-9])(?:[0-9]{7}|[0-9]\.[0-9]{3}\.[0-9]{3})"
-    r"(?:[ \-]?[A-Z]|[a-z])(?![A-Za-z0-9])"
+    rf"(?:[ \-]?[A-Z]|[a-z]){_ID_END}"
 )
-_NIE = re.compile(r"[XYZxyz](?<![0-9A-Za-z][XYZxyz])[ \-]?[0-9]{7}[ \-]?[A-Za-z](?![A-Za-z0-9])")
+_NIE = re.compile(rf"[XYZxyz](?<![0-9A-Za-z][XYZxyz])[ \-]?[0-9]{{7}}[ \-]?[A-Za-z]{_ID_END}")
 _SSN = re.compile(r"[0-9](?<![0-9]{2})[0-9]{2}([ \-]?)[0-9]{2}\1[0-9]{4}(?![0-9])")
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
