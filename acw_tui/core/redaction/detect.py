@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
@@ -220,13 +220,27 @@ def _verdict(validator: Callable[[str], bool], value: str, reason: str) -> str |
 _View = tuple[str, Callable[[int], int] | None]
 
 
-def _ids(
-    pattern: re.Pattern[str], kind: str, validator: Callable[[str], bool], name: str
-) -> Callable[[str], Iterator[Span]]:
+class _IdKind(NamedTuple):
+    shape: re.Pattern[str]  # as written in one piece
+    size: int  # characters once its separators are gone
+    valid: Callable[[str], bool]
+    name: str
+
+
+_ID_KINDS = {
+    "cn_ric": _IdKind(_CN_RIC, 18, _cn_ric_valid, "Chinese resident ID"),
+    "pesel": _IdKind(_PESEL, 11, _pesel_valid, "PESEL"),
+    "nie": _IdKind(_NIE, 9, _nie_valid, "NIE"),
+    "dni": _IdKind(_DNI, 9, _dni_valid, "DNI"),
+}
+
+
+def _ids(kind: str) -> Callable[[str], Iterator[Span]]:
     """The finder of one kind of id: its shape, then its check digits."""
+    shape, _, validator, name = _ID_KINDS[kind]
 
     def find(folded: str) -> Iterator[Span]:
-        for match in pattern.finditer(folded):
+        for match in shape.finditer(folded):
             value = re.sub(r"[ .\-]", "", match.group()).upper()
             reason = _verdict(validator, value, f"{name}, check digit valid")
             if reason is not None:
@@ -235,10 +249,7 @@ def _ids(
     return find
 
 
-_find_cn_rics = _ids(_CN_RIC, "cn_ric", _cn_ric_valid, "Chinese resident ID")
-_find_pesels = _ids(_PESEL, "pesel", _pesel_valid, "PESEL")
-_find_nies = _ids(_NIE, "nie", _nie_valid, "NIE")
-_find_dnis = _ids(_DNI, "dni", _dni_valid, "DNI")
+_find_cn_rics, _find_pesels, _find_nies, _find_dnis = map(_ids, ("cn_ric", "pesel", "nie", "dni"))
 
 
 # An id written down in groups as the customer reads it out ("PESEL 440514 01359") is
@@ -258,12 +269,6 @@ _ID_NAME = re.compile(
         )
     )
 )
-_ID_CHECKS = {
-    "pesel": (11, _pesel_valid, "PESEL"),
-    "dni": (9, _dni_valid, "DNI"),
-    "nie": (9, _nie_valid, "NIE"),
-    "cn_ric": (18, _cn_ric_valid, "Chinese resident ID"),
-}
 _POLICY_FLAG = {"pesel": "pesel", "dni": "dni", "nie": "dni", "cn_ric": "cn_ric"}
 # Digits first, so the regex engine jumps from digit to digit; a letter standing alone
 # before them (NIE X 1234567 L) is taken in by `_grouped_ids`.
@@ -299,7 +304,7 @@ def _grouped_ids(kinds: tuple[str, ...], folded: str, lowered: str) -> Iterator[
             for m in re.finditer(r"[0-9A-Za-z]+", folded[start : found.end()])
         ][:_ID_GROUPS_AT_MOST]
         for kind in kinds if named == "any" else (named,) if named in kinds else ():
-            size, validator, name = _ID_CHECKS[kind]
+            _, size, validator, name = _ID_KINDS[kind]
             span = _id_in_groups(folded, groups, size, validator, kind, name)
             if span is not None:
                 yield span
@@ -446,7 +451,7 @@ class Detector:
         if policy.dni:
             add(each_view(_find_nies))
             add(each_view(_find_dnis))
-        grouped = tuple(kind for kind in _ID_CHECKS if getattr(policy, _POLICY_FLAG[kind]))
+        grouped = tuple(kind for kind in _ID_KINDS if getattr(policy, _POLICY_FLAG[kind]))
         if grouped:
             add(each_view(lambda view: _grouped_ids(grouped, view, lowered_of(view))))
         if policy.cards:
