@@ -19,7 +19,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from acw_tui import __version__
-from acw_tui.core.printable import flat
+from acw_tui.core.printable import flat, shown_lines
 from acw_tui.errors import AcwError, N_plural
 from acw_tui.i18n import N_, _, ngettext, said, say
 from acw_tui.user_errors import USER_ERRORS, one_line
@@ -521,6 +521,12 @@ def _text(value: str, what: str) -> str:
     return text(value, what)
 
 
+def _text_lines(value: str, what: str) -> str:
+    from acw_tui.core.inputs import MAX_TEXT_LENGTH, text
+
+    return text(value, what, max_length=MAX_TEXT_LENGTH, single_line=False)
+
+
 def _call_id(value: str, what: str) -> str:
     from acw_tui.core.inputs import call_id
 
@@ -540,6 +546,7 @@ def _moment(value: str, what: str) -> datetime:
 
 
 TEXT = Checked(_text, "text")
+TEXT_LINES = Checked(_text_lines, "text")  # line breaks and tabs allowed
 CALL_ID = Checked(_call_id, "call id")
 SECONDS = Checked(_seconds, "seconds")
 TIME = Checked(_moment, "time")
@@ -777,7 +784,8 @@ def show(call_id: str) -> None:
     for label, (_label, value) in zip(labels, rows, strict=True):
         click.echo(label + " " * (width - cells(label)) + value)
     click.echo("")
-    click.echo(wrapup.note if wrapup.status == "done" else (draft.note if draft else ""))
+    note = wrapup.note if wrapup.status == "done" else (draft.note if draft else "")
+    click.echo(shown_lines(note))  # as stored; a control character in it shown, not acted on
 
 
 # -- the store ----------------------------------------------------------------------------

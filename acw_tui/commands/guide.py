@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from acw_tui.cli import AcwGroup, Translated, counted, padded, whole_number
+from acw_tui.cli import TEXT, TEXT_LINES, AcwGroup, Translated, counted, padded, whole_number
 from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.errors import AcwError
 from acw_tui.files import write_file
@@ -136,10 +136,10 @@ def guide_search(guide_path: Path | None, query: str, limit: int) -> None:
 
 @guide_group.command("add")
 @_guide_option
-@click.argument("abbr")
-@click.argument("expansion")
-@click.option("--category", default="", help="Category (people, account, payment, …).")
-@click.option("--note", default="", help="A note for agents (when to use it).")
+@click.argument("abbr", type=TEXT)
+@click.argument("expansion", type=TEXT_LINES)
+@click.option("--category", type=TEXT, default="", help="Category (people, account, payment, …).")
+@click.option("--note", type=TEXT_LINES, default="", help="A note for agents (when to use it).")
 @click.option("--exact", is_flag=True, help="Match only with this exact case.")
 def guide_add(
     guide_path: Path | None, abbr: str, expansion: str, category: str, note: str, exact: bool
@@ -362,7 +362,9 @@ def guide_export(
 
 @guide_group.command("bump")
 @_guide_option
-@click.option("-m", "--message", required=True, help="What changed (goes into the changelog).")
+@click.option(
+    "-m", "--message", type=TEXT, required=True, help="What changed (goes into the changelog)."
+)
 def guide_bump(guide_path: Path | None, message: str) -> None:
     """Raise the guide's version by one and add a changelog entry."""
     from datetime import date

@@ -25,6 +25,7 @@ class InputError(AcwError):
 MAX_TALK_SECONDS = 86_400.0  # one day on the phone; anything longer is a broken hook
 MAX_ID_LENGTH = 200  # phone systems' call ids are 10–64 characters
 MAX_LABEL_LENGTH = 500  # queue names, customer references
+MAX_TEXT_LENGTH = 100_000  # text on lines given in one argument (a guide's expansion)
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # report bounds and stored times
 LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 EVENT_PAST = timedelta(days=7)  # a hook replayed after an outage, not older

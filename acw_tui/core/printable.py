@@ -1,10 +1,55 @@
-"""Text from outside acw (a file name, a value, a hub's answer) as one printable line.
+"""Text from outside acw (a file name, a value, a paste, a hub's answer, a stored note)
+kept from acting on a terminal.
 
-A line break would split one message over lines; an escape sequence would move the
-cursor, clear or retitle the terminal of whoever reads it. Both are shown escaped.
+A line break would split one message over lines; an escape sequence (or another control
+character) would move the cursor, clear the screen, retitle the terminal or write its
+clipboard for whoever reads the text. `flat` shows one line with both escaped;
+`shown_lines` keeps line breaks and tabs and escapes the rest; `without_controls` leaves
+them out, as a paste does (they show as nothing, so nothing the agent saw is lost).
 """
 
 from __future__ import annotations
+
+import re
+
+# C0 controls but tab and line feed, DEL, C1 controls, and a carriage return that does
+# not end a line (CR LF is how Windows ends one).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# Whole escape sequences, so that a paste of coloured text keeps its words and loses
+# their colours: CSI (ESC [ … final), and the strings OSC, DCS, SOS, PM, APC up to
+# their terminator (BEL or ESC \) within the line. Anything else: only the ESC goes.
+_SEQUENCE = re.compile(
+    "\x1b\\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]|\x1b[\\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\\\)"
+)
+
+
+def control_at(text: str) -> int | None:
+    """Where the first control character that could act on a terminal is, or None.
+    Line breaks (LF, or CR LF) and tabs are text."""
+    found = _CONTROL.search(text)
+    return None if found is None else found.start()
+
+
+def control_name(char: str) -> str:
+    """`U+001B`: how messages name a character that shows as nothing."""
+    return "U+" + format(ord(char), "04X")
+
+
+def without_controls(text: str) -> str:
+    """`text` as a paste should insert it: escape sequences and other control
+    characters left out, line endings as line feeds."""
+    if control_at(text) is None and "\r" not in text:
+        return text
+    text = _SEQUENCE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def shown_lines(text: str) -> str:
+    """`text` to print as it is, over its lines: control characters but line breaks
+    and tabs shown escaped (`\\x1b`), never acted on."""
+    if control_at(text) is None:
+        return text
+    return _CONTROL.sub(lambda found: _escaped(found.group()), text)
 
 
 def flat(text: str) -> str:
@@ -12,10 +57,11 @@ def flat(text: str) -> str:
     escaped (`\\n`, `\\x1b`), never acted on."""
     if text.isprintable():
         return text
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
-        for c in text
-    )
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def cut(text: str, limit: int) -> str:

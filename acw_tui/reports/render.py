@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from rich.cells import cell_len
 from acw_tui.core import metrics
 from acw_tui.core.csv_cells import neutralise
 from acw_tui.core.metrics import MetricsRow
+from acw_tui.core.printable import shown_lines
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.reports.assemble import Report
 from acw_tui.reports.local_format import DASH, LocalFormat
@@ -460,12 +462,21 @@ def as_data(report: Report) -> dict[str, Any]:
 
 
 def as_json(report: Report) -> str:
-    return json.dumps(as_data(report), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(as_data(report), ensure_ascii=False, indent=2) + "\n"
+    # json.dumps escapes C0 controls; DEL and C1 the same way, so the values stay exact.
+    return _DEL_AND_C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+_DEL_AND_C1 = re.compile("[\x7f-\x9f]")
 
 
 def render(report: Report, fmt: str) -> str:
+    """The report in `fmt`. Its names and note examples are text from the stores, a hub's
+    from every site: a control character in one is shown escaped in every format, so
+    that printing or `cat`-ing a report never acts on the reader's terminal."""
     if fmt == "html":
         from acw_tui.reports.html import as_html
 
-        return as_html(report)
-    return {"table": as_table, "csv": as_csv, "json": as_json, "md": as_markdown}[fmt](report)
+        return shown_lines(as_html(report))
+    writer = {"table": as_table, "csv": as_csv, "json": as_json, "md": as_markdown}[fmt]
+    return shown_lines(writer(report))

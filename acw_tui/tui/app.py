@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 
 from acw_tui.core.model import AgentStateName, Wrapup
+from acw_tui.core.printable import without_controls
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, said
 from acw_tui.service.desk import Desk, DraftContent
@@ -158,6 +159,11 @@ class AcwApp(LastResort):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent | events.Paste):
             self.collector.input_seen()
+        if isinstance(event, events.Paste):
+            # Before any field sees it: escape sequences in a paste (copied from a
+            # terminal or a web page) show as nothing here but would act on whichever
+            # terminal later shows the text; left out, the rest kept as pasted.
+            event.text = without_controls(event.text)
         await super().on_event(event)
 
     def on_resize(self, event: events.Resize) -> None:

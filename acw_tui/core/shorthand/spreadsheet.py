@@ -18,6 +18,7 @@ from pathlib import Path
 
 from acw_tui.core.csv_cells import looks_like_formula, neutralise, restore
 from acw_tui.core.file_bytes import read_file_bytes
+from acw_tui.core.printable import control_at, control_name
 from acw_tui.core.shorthand.model import Entry, ShorthandError
 
 COLUMNS = ("abbr", "expansion", "category", "note", "case")
@@ -121,6 +122,17 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
                     columns=len(header),
                 )
             row = [restore(cell) for cell in row]
+            for name, cell in zip(header, row, strict=False):
+                at = control_at(cell)
+                if at is not None:  # it would end up in notes and on agents' screens
+                    raise ShorthandError(
+                        "{file}:{line}: {column} holds the control character {char} "
+                        "(only tabs and line breaks may be in a cell)",
+                        file=source,
+                        line=line,
+                        column=name,
+                        char=control_name(cell[at]),
+                    )
             cells = dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
             if flagged is not None:
                 flagged.extend(

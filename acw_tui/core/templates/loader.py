@@ -14,6 +14,7 @@ from typing import Any
 
 from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.inputs import is_number_text
+from acw_tui.core.printable import control_at, control_name
 from acw_tui.core.problems import without_where
 from acw_tui.core.templates.model import (
     FOLLOW_UP_FIELDS,
@@ -238,6 +239,14 @@ def parse_template(source: str, path: Path | None = None) -> NoteTemplate:
 def _parse_template(source: str, path: Path | None) -> NoteTemplate:
     front, body, body_line = split_front_matter(source)
     meta = _toml(front, 2)
+    at = control_at(body)
+    if at is not None:  # the text goes into notes and onto screens
+        raise _Bad(
+            "the template's text holds the control character {char} "
+            "(only tabs and line breaks may be in it)",
+            body_line + body.count("\n", 0, at),
+            char=control_name(body[at]),
+        )
     lines = front.splitlines()
     try:
         _unknown_keys(meta, _TEMPLATE_KEYS, "front matter")

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, TextArea
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
+from acw_tui.core.printable import shown_lines
 from acw_tui.i18n import N_, _, date_time
 from acw_tui.tui.screens.base import EveryScreen
 from acw_tui.tui.widgets.keys_in_order import OrderedInput
@@ -137,5 +138,7 @@ class NoteDialog(EveryScreen, ModalScreen[None]):
         )
         with Vertical(classes="dialog note-dialog"):
             yield Label(heading, markup=False)
-            yield TextArea(w.note, read_only=True, id="note-view")
+            # As stored; a control character (pasted before a paste left them out)
+            # is shown escaped: Textual would write it to the terminal as it is.
+            yield TextArea(shown_lines(w.note), read_only=True, id="note-view")
             yield Label(_("Escape to close"), classes="dialog-hint")

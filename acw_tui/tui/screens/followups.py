@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Label
 
 from acw_tui.core.followups import Followup, Urgency
+from acw_tui.core.printable import flat
 from acw_tui.core.templates.values import local_zone
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.compat import size_columns_now
@@ -111,7 +112,7 @@ class FollowupsScreen(DeskScreen):
                 Text(item.owner),
                 Text(item.queue or "–"),
                 Text(item.customer_ref or "–"),
-                Text(item.note[:80]),
+                Text(flat(" ".join(item.note[:80].split()))),  # one line, shown as text
                 key=item.id,
             )
         size_columns_now(table)

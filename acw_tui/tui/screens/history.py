@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Input
 
 from acw_tui.core.durations import format_duration
 from acw_tui.core.model import Wrapup
-from acw_tui.core.printable import cut
+from acw_tui.core.printable import cut, flat
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.service.aside_reads import AsideReads
@@ -26,8 +26,9 @@ RESULT_LIMIT = 200
 
 
 def first_line(text: str, width: int = 60) -> str:
+    """A note's first line for a list: a control character in it shown, not acted on."""
     line = text.strip().splitlines()[0] if text.strip() else ""
-    return cut(line, width)
+    return cut(flat(line), width)
 
 
 class HistoryScreen(DeskScreen):
