@@ -110,7 +110,7 @@ INPUT_FILES = [
     "guide.toml", "guide-link.toml", "binary.bin", "truncated.toml", "malformed.toml",
     "deep.json", "empty.txt", "note.txt", "big-note.txt", "latin1.txt", "good.csv",
     "formula.csv", "unclosed.csv", "twice.csv", "nul.csv", "binary.csv", "missing.txt",
-    "folder", "/dev/null", "templates", "broken-templates",
+    "folder", "/dev/null", "templates", "broken-templates", "escapes.toml", "escapes.csv",
 ]  # fmt: skip
 OUTPUT_FILES = [
     "out.csv",
@@ -250,6 +250,10 @@ def _make_workspace(ws: Path) -> None:
         "twice.csv": "abbr,expansion,expansion\ncx,a,b\n",
         "nul.csv": b"abbr,expansion\ncx,cust\x00omer\n",
         "binary.csv": b"\x00\xff" * 500,
+        # What would act on a terminal (retitle it), spelled as each file can spell it.
+        "escapes.toml": guide
+        + '\n[[entry]]\nabbr = "zq"\nexpansion = "x \\u001b]2;PWNED\\u0007"\n',
+        "escapes.csv": "abbr,expansion\nzq,x \x1b]2;PWNED\x07\n",
     }
     for name, content in files.items():
         target = ws / name
@@ -386,11 +390,21 @@ def workspace(case: Case) -> Iterator[tuple[Path, Path, list[str], dict[str, str
 
 
 def _check(
-    case: Case, code: int, stderr: str, before: dict, after: dict, allowed: set[str]
+    case: Case,
+    code: int,
+    stderr: str,
+    before: dict,
+    after: dict,
+    allowed: set[str],
+    stdout: str = "",
 ) -> None:
     where = f"acw {case.name} {case.args!r} (config {case.config[:30]!r}, env {case.env!r})"
     assert "Traceback" not in stderr, f"{where}\n{stderr}"
     assert "internal error" not in stderr, f"{where}\n{stderr}"
+    # Nothing acw says acts on the terminal, whatever it read (only the filters, expand
+    # and redact, write out what they were given).
+    shown = stderr if case.path[0] in ("expand", "redact") else stderr + stdout
+    assert "\x1b" not in shown and "\x9b" not in shown, f"{where}: {shown[-300:]!r}"
     if code != 0:
         lines = stderr.strip("\n").split("\n")
         assert len(lines) == 1 and lines[0].strip(), f"{where}: exit {code}, stderr:\n{stderr}"
@@ -423,7 +437,13 @@ def test_every_command_answers_hostile_input_in_one_line(case: Case) -> None:
             raise AssertionError(f"acw {case.name} {case.args!r} raised") from result.exception
         after = _snapshot(watched)
         _check(
-            case, result.exit_code, result.stderr, before, after, _allowed_changes(case, args, ws)
+            case,
+            result.exit_code,
+            result.stderr,
+            before,
+            after,
+            _allowed_changes(case, args, ws),
+            result.stdout,
         )
 
 
