@@ -275,6 +275,10 @@ def _make_workspace(ws: Path) -> None:
         encoding="utf-8",
     )
     (broken / "codes.toml").write_text("[[codes]\ncode = 1\n", encoding="utf-8")
+    escapes = ws / "escapes-templates"
+    shutil.copytree(bundled("templates"), escapes)
+    inquiry = escapes / "general-inquiry.en.j2"
+    inquiry.write_text(inquiry.read_text(encoding="utf-8") + TITLE, encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)
@@ -293,6 +297,13 @@ def _seeded() -> Path:
     desk = Desk(store, parse_config({"agent_id": "ana", "site_id": "warsaw-1"}, "fuzz"))
     desk.call_ended("A1", queue="billing", talk_seconds=30)
     desk.call_ended("cx", queue='=HYPERLINK("http://evil.example","x")')
+    # A note stored with an escape sequence (pasted before a paste left them out).
+    store.conn.execute(
+        "UPDATE wrapups SET note = note || ? WHERE rowid IN (SELECT rowid FROM wrapups "
+        "WHERE status = 'done' LIMIT 50)",
+        (f" refund processed{TITLE} ok",),
+    )
+    store.conn.commit()
     store.close()
     hub = f"sqlite:///{folder / 'hub.db'}"
     runner = CliRunner(env={"ACW_HOME": str(folder)})
@@ -433,6 +444,55 @@ def test_every_command_answers_hostile_input_in_one_line(case: Case) -> None:
         stdin = case.stdin
         runner = CliRunner(env=env)
         result = runner.invoke(cli, [*case.path, *args], input=stdin, catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"acw {case.name} {case.args!r} raised") from result.exception
+        after = _snapshot(watched)
+        _check(
+            case,
+            result.exit_code,
+            result.stderr,
+            before,
+            after,
+            _allowed_changes(case, args, ws),
+            result.stdout,
+        )
+
+
+TITLE = "\x1b]2;PWNED\x07"  # would retitle the terminal
+
+
+def _with_escapes(case: Case) -> Case:
+    """`case` with every file it names, its guide, its templates and its standard input
+    holding an escape sequence."""
+
+    def escaped(arg: str) -> str:
+        if not arg.startswith("{ws}/"):
+            return arg
+        name = arg.removeprefix("{ws}/")
+        if name.endswith(".csv"):
+            return "{ws}/escapes.csv"
+        return "{ws}/escapes-templates" if "templates" in name else "{ws}/escapes.toml"
+
+    config = GOOD_CONFIG.replace("{ws}/guide.toml", "{ws}/escapes.toml").replace(
+        "{ws}/templates", "{ws}/escapes-templates"
+    )
+    stdin = f"cx called{TITLE}, refund ok\n".encode()
+    return Case(case.path, [escaped(a) for a in case.args], stdin, config, case.env)
+
+
+@pytest.mark.timeout(max(120, EXAMPLES))
+@FUZZ
+@given(cases())
+def test_nothing_a_command_prints_acts_on_the_terminal(case: Case) -> None:
+    """Every command over files, a store and input that hold escape sequences: it says
+    what is wrong in one line or does its work, and what it prints holds none."""
+    case = _with_escapes(case)
+    with workspace(case) as (ws, _home, args, env):
+        watched = [ws, *WATCHED_REPO_DIRS]
+        before = _snapshot(watched)
+        result = CliRunner(env=env).invoke(
+            cli, [*case.path, *args], input=case.stdin, catch_exceptions=True, color=True
+        )
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"acw {case.name} {case.args!r} raised") from result.exception
         after = _snapshot(watched)
