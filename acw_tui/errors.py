@@ -13,6 +13,8 @@ templates (the error classes and `N_` are Babel keywords, see acw_tui/i18n_catal
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterable, Mapping
 from string import Formatter
 from typing import Any
@@ -118,6 +120,44 @@ class Phrase(str):
         (a list of reasons, of facts): the template is only their placeholders."""
         named = {f"part{n}": part for n, part in enumerate(parts)}
         return cls(separator.join(f"{{{name}}}" for name in named), **named)
+
+
+# What the system says went wrong with a file or a connection, for the errors people
+# meet: a phrase, so that it reads in the reader's language inside a translated line.
+# Any other keeps the system's own words (English).
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("not permitted"),
+    errno.ENOSPC: N_("no space left on the disk"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EEXIST: N_("it exists already"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ELOOP: N_("too many symbolic links"),
+    errno.EMFILE: N_("too many open files"),
+    errno.EIO: N_("input/output error (the disk or its connection)"),
+    errno.ECONNREFUSED: N_("connection refused"),
+    errno.ECONNRESET: N_("connection reset"),
+    errno.ETIMEDOUT: N_("timed out"),
+    errno.EHOSTUNREACH: N_("host unreachable"),
+    errno.ENETUNREACH: N_("network unreachable"),
+    errno.EADDRINUSE: N_("the address is in use"),
+    errno.EADDRNOTAVAIL: N_("the address is not on this machine"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why `exc` happened, as a line quotes it: a Phrase for the errors people meet,
+    else the system's own text."""
+    # Only the system's own errors: an SSL or a name look-up error numbers its own kinds.
+    if exc.errno is not None and exc.strerror == os.strerror(exc.errno):
+        template = _OS_REASONS.get(exc.errno)
+        if template is not None:
+            return Phrase(template)
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def _change_words(template: str, change: Callable[[str], str], *, templated: bool) -> str:

@@ -18,7 +18,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, os_reason
 
 
 class FileWriteError(AcwError):
@@ -32,7 +32,7 @@ def _umask() -> int:
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    return os_reason(exc)
 
 
 def write_file(path: Path | str, data: str | bytes, *, make_folder: bool = False) -> None:

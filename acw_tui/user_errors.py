@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, os_reason
 
 # Besides our own: SQLite refusing a file acw did not check first, and the operating
 # system refusing a path (permissions, a full disk, a folder where a file should be).
@@ -24,5 +24,5 @@ def one_line(exc: BaseException) -> str:
         return said(describe_sqlite_error(exc, database_file()))
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}"
+        return where + said(os_reason(exc))
     return said(exc)  # in the chosen language when the error kept its template

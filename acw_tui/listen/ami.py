@@ -32,7 +32,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from acw_tui.errors import N_, Phrase
+from acw_tui.errors import N_, Phrase, os_reason
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -192,7 +192,7 @@ async def read_message(reader: asyncio.StreamReader) -> bytes:
             N_("AMI: a message longer than {limit} bytes"), limit=MAX_FRAME_BYTES
         ) from None
     except OSError as exc:
-        raise ConnectionLost("{where}: {reason}", where="AMI", reason=exc.strerror or exc) from None
+        raise ConnectionLost("{where}: {reason}", where="AMI", reason=os_reason(exc)) from None
     return block[: -len(END)]
 
 

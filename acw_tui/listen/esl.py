@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from acw_tui.core.inputs import is_number_text
-from acw_tui.errors import N_, Phrase
+from acw_tui.errors import N_, Phrase, os_reason
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -101,7 +101,7 @@ async def read_message(reader: asyncio.StreamReader, where: str) -> tuple[dict[s
         # The framing itself is broken: where the next message starts is unknown.
         raise ConnectionLost(exc.template, **exc.params) from None
     except OSError as exc:
-        raise ConnectionLost("{where}: {reason}", where=where, reason=exc.strerror or exc) from None
+        raise ConnectionLost("{where}: {reason}", where=where, reason=os_reason(exc)) from None
     return headers, body
 
 

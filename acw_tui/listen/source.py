@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from acw_tui.errors import N_, AcwError, Phrase
+from acw_tui.errors import N_, AcwError, Phrase, os_reason
 from acw_tui.listen.event import CallEvent
 from acw_tui.tcp import is_loopback
 
@@ -69,7 +69,7 @@ async def tcp_connection(
         ) from None
     except (OSError, TimeoutError) as exc:
         reason = (
-            exc.strerror if isinstance(exc, OSError) and exc.strerror else Phrase(N_("timed out"))
+            os_reason(exc) if isinstance(exc, OSError) and exc.strerror else Phrase(N_("timed out"))
         )
         raise ConnectionLost(
             N_("{where}: cannot connect ({reason})"), where=where, reason=reason

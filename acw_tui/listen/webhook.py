@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 
 from acw_tui.core import inputs
 from acw_tui.core.json_text import JSONDecodeError, parse_json
-from acw_tui.errors import N_, Phrase
+from acw_tui.errors import N_, Phrase, os_reason
 from acw_tui.listen.event import (
     BadEvent,
     CallEvent,
@@ -443,7 +443,7 @@ class WebhookAdapter:
             raise ListenError(
                 N_("{source}: cannot listen ({reason})"),
                 source=self.spec,
-                reason=exc.strerror or exc,
+                reason=os_reason(exc),
             ) from None
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(

@@ -39,7 +39,7 @@ from typing import Any
 from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.policy import AcwPolicy, SitePolicy
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, os_reason
 from acw_tui.settings import paths
 
 LOCALES = ("en", "pl", "es", "zh")
@@ -275,7 +275,7 @@ def load_config(path: Path | None = None) -> Config:
         return dataclasses.replace(parse_config({}, str(path)), path=None)
     except OSError as exc:
         raise ConfigError(
-            "{path}: cannot read the config file ({reason})", path=path, reason=exc.strerror
+            "{path}: cannot read the config file ({reason})", path=path, reason=os_reason(exc)
         ) from exc
     try:
         data = parse_toml(raw.decode("utf-8-sig"))  # a BOM, as Windows editors write

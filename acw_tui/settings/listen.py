@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from acw_tui.core import inputs
+from acw_tui.errors import os_reason
 from acw_tui.settings import paths
 from acw_tui.settings.config import Config, ConfigError, read_table
 
@@ -91,7 +92,7 @@ def tls_context(ca_file: Path | None, where: str) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
     except (OSError, ssl.SSLError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = os_reason(exc) if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(
             "{where}: {path} cannot be read as CA certificates ({reason})",
             where=where,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acw_tui.core.ids import warm_up as warm_up_ids
-from acw_tui.errors import AcwError, Phrase
+from acw_tui.errors import AcwError, Phrase, os_reason
 from acw_tui.store import migrations
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
         raise StoreError(
             "{path}: cannot create the data folder ({reason})",
             path=path.parent,
-            reason=exc.strerror,
+            reason=os_reason(exc),
         ) from exc
     try:
         conn = connect(path)

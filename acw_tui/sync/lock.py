@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from acw_tui.core.inputs import is_number_text
+from acw_tui.errors import os_reason
 from acw_tui.sync import SyncError
 
 try:
@@ -39,7 +40,9 @@ class SyncLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise SyncError(
-                "{path}: cannot open the sync lock ({reason})", path=self.path, reason=exc.strerror
+                "{path}: cannot open the sync lock ({reason})",
+                path=self.path,
+                reason=os_reason(exc),
             ) from None
         if fcntl is not None:
             try:
