@@ -219,6 +219,7 @@ def render_template(
     Values are checked as the form checks them; a missing required field or a bad
     value is reported (exit 1) after the note is printed.
     """
+    from acw_tui.core.printable import flat, shown_lines
     from acw_tui.core.templates import TemplateError
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.settings.config import load_config
@@ -255,7 +256,10 @@ def render_template(
     from acw_tui.core.redaction import redactor_for
     from acw_tui.settings.redaction import policy_from_config
 
-    click.echo(redactor_for(policy_from_config(config)).redact(rendered.text).text)
+    # A control character in a value given here is shown, never acted on (the screen's
+    # fields cannot hold one).
+    note = redactor_for(policy_from_config(config)).redact(rendered.text).text
+    click.echo(shown_lines(note))
     # Everything wrong, in one line on stderr (the note itself is on stdout).
     wrong = [f"{template_id}: {problem}" for problem in check.problems()]
     if rendered.error:
@@ -263,7 +267,5 @@ def render_template(
             0, _("error: {reason} (printed a plain note instead)").format(reason=rendered.error)
         )
     if wrong:
-        from acw_tui.core.printable import flat
-
         click.echo(flat("; ".join(wrong)), err=True)
         sys.exit(1)

@@ -254,6 +254,7 @@ def _make_workspace(ws: Path) -> None:
         "escapes.toml": guide
         + '\n[[entry]]\nabbr = "zq"\nexpansion = "x \\u001b]2;PWNED\\u0007"\n',
         "escapes.csv": "abbr,expansion\nzq,x \x1b]2;PWNED\x07\n",
+        "escapes.json": '{"reason": "x \\u001b]2;PWNED\\u0007", "details": "\\u009b2J"}',
     }
     for name, content in files.items():
         target = ws / name
@@ -462,10 +463,12 @@ TITLE = "\x1b]2;PWNED\x07"  # would retitle the terminal
 
 
 def _with_escapes(case: Case) -> Case:
-    """`case` with every file it names, its guide, its templates and its standard input
-    holding an escape sequence."""
+    """`case` with every file it names, its guide, its templates, its field values
+    (`--data`) and its standard input holding an escape sequence."""
 
-    def escaped(arg: str) -> str:
+    def escaped(arg: str, after: str) -> str:
+        if after == "--data":  # field values
+            return "@{ws}/escapes.json"
         if not arg.startswith("{ws}/"):
             return arg
         name = arg.removeprefix("{ws}/")
@@ -477,7 +480,8 @@ def _with_escapes(case: Case) -> Case:
         "{ws}/templates", "{ws}/escapes-templates"
     )
     stdin = f"cx called{TITLE}, refund ok\n".encode()
-    return Case(case.path, [escaped(a) for a in case.args], stdin, config, case.env)
+    args = [escaped(a, b) for a, b in zip(case.args, ["", *case.args], strict=False)]
+    return Case(case.path, args, stdin, config, case.env)
 
 
 @pytest.mark.timeout(max(120, EXAMPLES))

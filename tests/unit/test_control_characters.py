@@ -259,3 +259,14 @@ def test_a_toml_file_either_reads_free_of_controls_or_is_refused(values: dict) -
         return
     assert parsed == values
     assert all(control_at(v) is None for v in values.values())
+
+
+def test_a_rendered_template_shows_a_control_character_in_a_value(acw_home: Path) -> None:
+    """The screen's fields cannot hold one; `--data` can."""
+    (acw_home / "config.toml").write_text('agent_id = "ana"\nsite_id = "s1"\n')
+    data = json.dumps({"reason": "billing \x1b]2;PWNED\x07", "details": "two\nlines\x9b"})
+    result = CliRunner().invoke(
+        cli, ["templates", "render", "general-inquiry", "--data", data], color=True
+    )
+    assert "\x1b" not in result.output and "\x9b" not in result.output
+    assert "billing \\x1b]2;PWNED\\x07" in result.output and "two\nlines\\x9b" in result.output
