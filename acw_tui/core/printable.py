@@ -44,12 +44,19 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# The explicit bidirectional formatting characters (embeddings, overrides, isolates):
+# in a terminal that lays out right-to-left text they reorder what follows them, so
+# "paid \u202e0001" reads "paid 1000". Shown escaped where stored text is printed.
+_SHOWN_ESCAPED = re.compile(f"{_CONTROL.pattern}|[\u202a-\u202e\u2066-\u2069]")
+
+
 def shown_lines(text: str) -> str:
     """`text` to print as it is, over its lines: control characters but line breaks
-    and tabs shown escaped (`\\x1b`), never acted on."""
-    if control_at(text) is None:
+    and tabs, and the characters that reorder text, shown escaped (`\\x1b`, `\\u202e`),
+    never acted on."""
+    if _SHOWN_ESCAPED.search(text) is None:
         return text
-    return _CONTROL.sub(lambda found: _escaped(found.group()), text)
+    return _SHOWN_ESCAPED.sub(lambda found: _escaped(found.group()), text)
 
 
 def flat(text: str) -> str:
