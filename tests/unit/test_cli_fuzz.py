@@ -439,12 +439,17 @@ FUZZ = settings(
 @FUZZ
 @given(cases())
 def test_every_command_answers_hostile_input_in_one_line(case: Case) -> None:
+    _run_and_check(case)
+
+
+def _run_and_check(case: Case) -> None:
+    """Run `case` in process in a fresh workspace; `_check` what it said and changed."""
     with workspace(case) as (ws, _home, args, env):
         watched = [ws, *WATCHED_REPO_DIRS]
         before = _snapshot(watched)
-        stdin = case.stdin
-        runner = CliRunner(env=env)
-        result = runner.invoke(cli, [*case.path, *args], input=stdin, catch_exceptions=True)
+        result = CliRunner(env=env).invoke(
+            cli, [*case.path, *args], input=case.stdin, catch_exceptions=True, color=True
+        )
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"acw {case.name} {case.args!r} raised") from result.exception
         after = _snapshot(watched)
@@ -490,25 +495,7 @@ def _with_escapes(case: Case) -> Case:
 def test_nothing_a_command_prints_acts_on_the_terminal(case: Case) -> None:
     """Every command over files, a store and input that hold escape sequences: it says
     what is wrong in one line or does its work, and what it prints holds none."""
-    case = _with_escapes(case)
-    with workspace(case) as (ws, _home, args, env):
-        watched = [ws, *WATCHED_REPO_DIRS]
-        before = _snapshot(watched)
-        result = CliRunner(env=env).invoke(
-            cli, [*case.path, *args], input=case.stdin, catch_exceptions=True, color=True
-        )
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"acw {case.name} {case.args!r} raised") from result.exception
-        after = _snapshot(watched)
-        _check(
-            case,
-            result.exit_code,
-            result.stderr,
-            before,
-            after,
-            _allowed_changes(case, args, ws),
-            result.stdout,
-        )
+    _run_and_check(_with_escapes(case))
 
 
 # -- real processes, raw bytes -----------------------------------------------------------------
