@@ -472,8 +472,9 @@ _DEL_AND_C1 = re.compile("[\x7f-\x9f]")
 
 def render(report: Report, fmt: str) -> str:
     """The report in `fmt`. Its names and note examples are text from the stores, a hub's
-    from every site: a control character in one is shown escaped in every format, so
-    that printing or `cat`-ing a report never acts on the reader's terminal."""
+    from every site: a control character in one (or a character that reorders text) is
+    shown escaped in every format, so that printing or `cat`-ing a report never acts on
+    the reader's terminal; JSON's escapes keep the values exact."""
     if fmt == "html":
         from acw_tui.reports.html import as_html
 

@@ -197,7 +197,7 @@ def test_a_hub_report_shows_what_a_site_sent_without_acting_on_it(fresh_store: S
     reads the report at the hub must not have it act on their terminal."""
     hostile = "\x1b]2;PWNED\x07"
     w = wrapup(
-        fresh_store, f"ana{hostile}", "site-1", "2026-03-01T09:10:00", 60,
+        fresh_store, f"ana{hostile}\u202e", "site-1", "2026-03-01T09:10:00", 60,
         queue=f"billing{hostile}", codes=(f"refund{hostile}",), template="t",
         note=f"angry \x1b[2Jcustomer{hostile}",
     )  # fmt: skip
@@ -211,6 +211,10 @@ def test_a_hub_report_shows_what_a_site_sent_without_acting_on_it(fresh_store: S
         result = CliRunner().invoke(cli, ["report", *span, *extra], color=True)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output and "\\x1b" in result.output, extra
+    result = CliRunner().invoke(cli, ["report", *span, "--by", "agent", "--format", "json"])
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    data = json.loads(result.output)  # escaped the JSON way: the values as the site sent
+    assert data["rows"][0]["group"] == f"ana{hostile}\u202e"
 
 
 # -- the helpers, over generated text ------------------------------------------------------
