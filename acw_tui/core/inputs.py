@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
+from acw_tui.core.printable import control_at, control_name
 from acw_tui.errors import AcwError
 
 
@@ -32,6 +32,7 @@ EVENT_PAST = timedelta(days=7)  # a hook replayed after an outage, not older
 EVENT_FUTURE = timedelta(minutes=5)  # clock skew between the phone system and this desk
 MAX_AGE = LATEST - EARLIEST  # the longest --since that can mean anything
 
+_BREAK_OR_TAB = re.compile("[\t\n\r]")
 _AGE = re.compile(r"^\s*(\d{1,12})\s*([mhdw])\s*$")
 _AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -189,14 +190,16 @@ def text(
             length=len(value),
             limit=max_length,
         )
-    allowed = "" if single_line else "\n\t"
-    for char in value:
-        if char not in allowed and unicodedata.category(char) == "Cc":
-            raise InputError(
-                "{what}: contains the control character {char}",
-                what=what,
-                char="U+" + format(ord(char), "04X"),
-            )
+    at = control_at(value)
+    if single_line:  # no line break or tab either, wherever one comes first
+        line = _BREAK_OR_TAB.search(value, 0, len(value) if at is None else at)
+        at = at if line is None else line.start()
+    if at is not None:
+        raise InputError(
+            "{what}: contains the control character {char}",
+            what=what,
+            char=control_name(value[at]),
+        )
     if not allow_empty and not value.strip():
         raise InputError("{what}: must not be empty", what=what)
     return value
