@@ -29,7 +29,7 @@ from acw_tui.core.shorthand import FillIns
 from acw_tui.errors import AcwError
 from acw_tui.service.aside_reads import AsideReads
 from acw_tui.service.desk_core import SCREEN_CACHE_KIB
-from acw_tui.service.errors import AlreadyEnded, DeskError, service_call
+from acw_tui.service.errors import AlreadyEnded, DeskError, WrapupClosed, service_call
 from acw_tui.service.lifecycle import WrapupLifecycle
 from acw_tui.service.phone_hook import PhoneHook
 from acw_tui.service.requests import DraftContent, FinishRequest, ReadyFacts
@@ -55,6 +55,7 @@ __all__ = [
     "DraftContent",
     "FinishRequest",
     "ReadyFacts",
+    "WrapupClosed",
 ]
 
 

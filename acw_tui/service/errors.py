@@ -5,9 +5,12 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from acw_tui.errors import AcwError
+from acw_tui.errors import N_, AcwError
+
+if TYPE_CHECKING:
+    from acw_tui.core.model import Wrapup
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -19,6 +22,15 @@ class DeskError(AcwError):
 
 class AlreadyEnded(DeskError):
     """The call has already ended (its wrap-up exists): a repeated or late report."""
+
+
+class WrapupClosed(DeskError):
+    """The wrap-up was finished or discarded (by another acw window on the same store,
+    when the caller still held it open): `wrapup` is it as stored now."""
+
+    def __init__(self, wrapup: Wrapup) -> None:
+        super().__init__(N_("this wrap-up is already finished"))
+        self.wrapup = wrapup
 
 
 def service_call(method: Callable[P, R]) -> Callable[P, R]:

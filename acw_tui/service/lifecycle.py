@@ -21,7 +21,7 @@ from acw_tui.core.model import (
 from acw_tui.core.redaction import Finding
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.service.desk_core import DeskCore
-from acw_tui.service.errors import DeskError, service_call
+from acw_tui.service.errors import DeskError, WrapupClosed, service_call
 from acw_tui.service.requests import DraftContent, FinishRequest
 from acw_tui.store.shorthand_usage import record_usage
 
@@ -58,16 +58,56 @@ class WrapupLifecycle(DeskCore):
             if typed:
                 return False
         clean = redactor.redact_record(content.note, content.fields, note_spans=spans)
-        self.wrapups.save_draft(
-            wrapup.id,
-            note=clean.note,
-            now=self.clock.now(),
-            fields=clean.fields,
-            codes=content.codes,
-            template_id=content.template_id,
-            findings=self._draft_findings(clean.findings),
-        )
+        with self.store.transaction():
+            # Another acw window on this store may have finished it meanwhile: a draft
+            # of a closed wrap-up would never be opened again (see add_to_note).
+            closed = self.wrapups.closed(wrapup.id)
+            if closed is not None:
+                raise WrapupClosed(closed)
+            self.wrapups.save_draft(
+                wrapup.id,
+                note=clean.note,
+                now=self.clock.now(),
+                fields=clean.fields,
+                codes=content.codes,
+                template_id=content.template_id,
+                findings=self._draft_findings(clean.findings),
+            )
         return True
+
+    def left_out(self, wrapup: Wrapup, typed: str) -> str:
+        """What of `typed` (redacted, trimmed) the stored note of `wrapup` lacks: "" when
+        it is blank or already in the note; what `add_to_note` would add."""
+        return self._left_out(wrapup, self.redactor.redact(typed).text)
+
+    @staticmethod
+    def _left_out(wrapup: Wrapup, redacted: str) -> str:
+        text = redacted.strip()
+        return "" if text in wrapup.note else text
+
+    @service_call
+    def add_to_note(self, wrapup: Wrapup, typed: str) -> Wrapup | None:
+        """Text typed for a wrap-up that another acw window finished or discarded
+        meanwhile, kept: added after its stored note (redacted, audited, synced as a
+        newer version). None when there is nothing to add: blank, or already in it."""
+        with self.store.transaction():
+            current = self.wrapups.get(wrapup.id)
+            if current.is_open:
+                raise DeskError("this wrap-up is still open: its text is kept as a draft")
+            clean = self.redactor.redact(typed)
+            text = self._left_out(current, clean.text)
+            if not text:
+                return None
+            now = self.clock.now()
+            done = self.wrapups.add_to_note(current, text, now)
+            # The audit gives places in the stored note, where the text now ends it.
+            shift = len(done.note) - len(text) - (len(clean.text) - len(clean.text.lstrip()))
+            moved = tuple(
+                dataclasses.replace(f, start=f.start + shift, end=f.end + shift)
+                for f in clean.findings
+            )
+            self._audit(done, moved, None, now)
+        return done
 
     @service_call
     def extension_refusal(self, wrapup: Wrapup) -> str | None:
@@ -161,7 +201,7 @@ class WrapupLifecycle(DeskCore):
         with self.store.transaction():
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
-                raise DeskError("this wrap-up is already finished")
+                raise WrapupClosed(current)
             policy = self.policy_for(current)
             codes = request.codes or ((current.auto_code,) if current.auto_code else ())
             if policy.require_code and not codes:
@@ -339,7 +379,7 @@ class WrapupLifecycle(DeskCore):
         with self.store.transaction():
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
-                raise DeskError("this wrap-up is already finished")
+                raise WrapupClosed(current)
             done = self.wrapups.discard(current, reason, now)
             self._after_acw_ended(now)
         return done

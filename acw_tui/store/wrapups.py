@@ -256,6 +256,22 @@ class WrapupRepository:
             db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
         return self.get(wrapup.id)
 
+    def closed(self, wrapup_id: str) -> Wrapup | None:
+        """The wrap-up if it is no longer open (finished or discarded), else None: the
+        one-column look a draft save makes before writing."""
+        row = self.store.conn.execute(
+            "SELECT status FROM wrapups WHERE id = ?", [wrapup_id]
+        ).fetchone()
+        return None if row is not None and row[0] == "open" else self.get(wrapup_id)
+
+    def add_to_note(self, wrapup: Wrapup, text: str, now: datetime) -> Wrapup:
+        """Put `text` after the stored note of a closed wrap-up, as a paragraph of its own."""
+        note = f"{wrapup.note.rstrip()}\n\n{text}" if wrapup.note.strip() else text
+        with self.store.transaction() as db:
+            update_record(db, "wrapups", wrapup.id, {"note": note}, now)
+            db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
+        return self.get(wrapup.id)
+
     def finish(
         self,
         wrapup: Wrapup,

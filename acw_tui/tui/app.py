@@ -30,7 +30,7 @@ from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.core.printable import without_controls
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, said
-from acw_tui.service.desk import Desk, DraftContent
+from acw_tui.service.desk import Desk, DraftContent, WrapupClosed
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.caret import caret_cell, typing_in
 from acw_tui.tui.compat import (
@@ -351,8 +351,10 @@ class AcwApp(LastResort):
         wrapup = next((w for w in self._pending if w.id == wrapup_id), None)
         if wrapup is None:
             wrapup = self.calls.read(lambda: self.desk.wrapup(wrapup_id))
-            if wrapup is None or not wrapup.is_open:
-                self.drafts.forget(wrapup_id)
+            if wrapup is None:
+                return  # unreadable just now (the problem is shown): kept, tried again
+            if not wrapup.is_open:
+                self._closed_elsewhere(wrapup, content)
                 return
         self._saving.add(wrapup_id)
         # A save that waited once is made on the next tick whatever is being typed.
@@ -366,6 +368,9 @@ class AcwApp(LastResort):
 
         def refused(error: AcwError) -> None:
             self._saving.discard(wrapup_id)
+            if isinstance(error, WrapupClosed):
+                self._closed_elsewhere(error.wrapup, content)
+                return
             self.tell_screens(lambda: DraftSaved(wrapup_id, said(error)))
             self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
@@ -373,6 +378,38 @@ class AcwApp(LastResort):
             lambda: self.desk.save_draft(wrapup, content, still_typing=typing),
             done=saved,
             failed=refused,
+        )
+
+    def _closed_elsewhere(self, closed: Wrapup, content: DraftContent) -> None:
+        """Text typed for a wrap-up that another acw window finished or discarded: kept
+        here while a screen still holds the wrap-up (its text may grow), then added to
+        the stored note once the agent leaves it."""
+        if any(
+            isinstance(screen, AcwScreen) and screen.wrapup_id == closed.id
+            for screen in self.screen_stack
+        ):
+            return
+        self._saving.add(closed.id)
+
+        def added(done: Wrapup | None) -> None:
+            self._saving.discard(closed.id)
+            self.drafts.forget(closed.id)
+            if done is not None:
+                self.notify(
+                    _(
+                        "Call {call} was finished in another acw window; "
+                        "what you typed here was added to its note."
+                    ).format(call=closed.call.external_id),
+                    title=_("Added to the note"),
+                    markup=False,
+                )
+
+        def refused(error: AcwError) -> None:
+            self._saving.discard(closed.id)
+            self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
+
+        self.calls.write(
+            lambda: self.desk.add_to_note(closed, content.note), done=added, failed=refused
         )
 
     def _save_drafts_now(self) -> list[str]:
@@ -386,12 +423,21 @@ class AcwApp(LastResort):
         for wrapup_id, content, version in self.drafts.take():
             try:
                 wrapup = self.desk.wrapup(wrapup_id)
-                if wrapup.is_open:
-                    self.calls.run_now(lambda w=wrapup, c=content: self.desk.save_draft(w, c))
+                self.calls.run_now(lambda w=wrapup, c=content: self._keep_now(w, c))
                 self.drafts.saved(wrapup_id, version)
             except Exception as exc:
                 problems.append(said(exc))
         return problems
+
+    def _keep_now(self, wrapup: Wrapup, content: DraftContent) -> None:
+        """A draft, or the note's addition when the wrap-up was closed elsewhere."""
+        try:
+            if wrapup.is_open:
+                self.desk.save_draft(wrapup, content)
+                return
+        except WrapupClosed as closed:
+            wrapup = closed.wrapup
+        self.desk.add_to_note(wrapup, content.note)
 
     # -- time-outs, on screen or not --------------------------------------------------------
 

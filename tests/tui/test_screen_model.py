@@ -40,7 +40,7 @@ from textual.pilot import Pilot
 from acw_tui.core.clock import ManualClock
 from acw_tui.core.model import AgentStateName
 from acw_tui.core.redaction import redact
-from acw_tui.service.desk import Desk, DeskError
+from acw_tui.service.desk import Desk, DeskError, FinishRequest
 from acw_tui.settings.config import load_config
 from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
@@ -196,6 +196,21 @@ class ScreenMachine(RuleBasedStateMachine):
         self._hook(lambda: self.hook.call_started(f"PBX-{self.calls}"))
         self.step(lambda pilot: pilot.pause(0.6))
 
+    @precondition(lambda self: self.locker is None)
+    @rule()
+    def another_window_finishes_a_wrapup(self) -> None:
+        """A second acw on the same store finishes a wrap-up, the one on screen if any."""
+        shown = [s.wrapup.id for s in self.app.screen_stack if isinstance(s, AcwScreen)]
+        pending = self.hook.pending()
+        chosen = next((w for w in pending if w.id in shown), pending[0] if pending else None)
+        if chosen is None:
+            return
+        try:
+            self.hook.finish(chosen, FinishRequest(note="finished in the other window"))
+        except DeskError:
+            return  # this app finished it first, or the store was busy: nothing changed
+        self.step(lambda pilot: pilot.pause(0.6))  # the screen's watch picks it up
+
     # -- the agent ------------------------------------------------------------------------
 
     @rule()
@@ -327,7 +342,13 @@ class ScreenMachine(RuleBasedStateMachine):
             wrapup = self.hook.wrapup(wrapup_id)
             expected = redact(text).text
             if wrapup.status == "done":
-                assert expected in wrapup.note or wrapup.note.endswith(expected.strip())
+                held = keeper.get(wrapup_id)
+                if held is not None:  # finished elsewhere, still on this screen
+                    assert held.note == text, f"typed {text!r}, kept {held.note!r}"
+                    continue
+                assert expected in wrapup.note or wrapup.note.endswith(expected.strip()), (
+                    f"typed {text!r}, stored {wrapup.note!r}"
+                )
                 continue
             if wrapup.status == "discarded":
                 continue

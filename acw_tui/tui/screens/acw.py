@@ -76,6 +76,9 @@ class AcwScreen(DeskScreen):
         # something; a draft saved meanwhile does not hide it.
         self._refusal = ""
         self._draft_state = ""
+        # Set once another acw window finished or discarded this wrap-up: what is typed
+        # here goes into its note when the agent leaves it (AcwApp._closed_elsewhere).
+        self._closed_note = ""
         self.note_form: NoteForm | None = None
         self._tick_timer: Timer | None = None
         self._preview = AfterPause(self, PREVIEW_DELAY, self.refresh_preview)
@@ -186,7 +189,7 @@ class AcwScreen(DeskScreen):
         self.tick()
 
     def _show_status(self) -> None:
-        self.status_line.show(self._refusal or self._draft_state)
+        self.status_line.show(self._refusal or self._closed_note or self._draft_state)
 
     @on(TextArea.Changed, "#notes")
     def note_changed(self, event: TextArea.Changed) -> None:
@@ -234,6 +237,37 @@ class AcwScreen(DeskScreen):
     def show_pending(self, event: PendingChanged) -> None:
         self._pending = event.pending
         self.query_one(PendingList).show(event.pending, self.desk.clock.now, self.wrapup.id)
+        if self._finishing or self._closed_note:
+            return
+        if all(w.id != self.wrapup.id for w in event.pending):
+            stored = self.calls.read(lambda: self.desk.wrapup(self.wrapup.id))
+            if stored is not None and not stored.is_open:
+                self._closed_elsewhere(stored)
+
+    def _closed_elsewhere(self, stored: Wrapup) -> None:
+        """Another acw window on this store finished or discarded this wrap-up."""
+        self.wrapup = stored
+        call = stored.call.external_id
+        if not self.desk.left_out(stored, self.notes.text):
+            self._finishing = True  # nothing here that its note lacks: nothing to keep
+            self.notify(
+                _("Call {call} was finished in another acw window.").format(call=call),
+                title=_("Finished"),
+                markup=False,
+            )
+            self.acw_app.post_message(LeaveWrapup())
+            return
+        self._closed_note = _(
+            "Call {call} was finished in another acw window: what you type here is added "
+            "to its note when you leave it (esc or ctrl+s)."
+        ).format(call=call)
+        self._dirty = True  # all of it, saved as a draft before or not
+        self.hand_over_draft(self.acw_app.drafts)
+        self._show_status()
+        self.notify(
+            self._closed_note, title=_("Finished elsewhere"), severity="warning", markup=False
+        )
+        self.tick()
 
     # -- codes, template form and preview (docs/templates.md) --------------------------
 
@@ -309,6 +343,9 @@ class AcwScreen(DeskScreen):
     def action_finish(self, allow_empty: bool = False, confirm_critical: bool = False) -> None:
         if self._finishing:
             return  # ctrl+s again while the first is being stored
+        if self._closed_note:
+            self.action_leave()  # leaving adds the text to the note stored elsewhere
+            return
         from acw_tui.service.finishing import EmptyNote
         from acw_tui.service.quality import CriticalItemMissing
 
@@ -320,7 +357,8 @@ class AcwScreen(DeskScreen):
         self._finishing = True
 
         def finished(done: Wrapup) -> None:
-            self._finishing = False
+            # `_finishing` stays set: the screen is leaving, and its wrap-up being gone
+            # from the pending list is this finish, not another window's.
             self._dirty = False
             self.acw_app.post_message(WrapupFinished(done))
 
@@ -393,11 +431,13 @@ class AcwScreen(DeskScreen):
     def discard(self, reason: str) -> None:
         if self._finishing:
             return
+        if self._closed_note:
+            self.action_leave()
+            return
         self._finishing = True
 
         def discarded(done: Wrapup) -> None:
-            self._finishing = False
-            self.acw_app.post_message(WrapupFinished(done))
+            self.acw_app.post_message(WrapupFinished(done))  # leaving: see finished()
 
         def refused(error: AcwError) -> None:
             self._finishing = False

@@ -1,0 +1,106 @@
+"""Two acw windows on one store, both on the same wrap-up: one finishes it. What the
+other window's agent typed is never dropped: it goes into the stored note when they
+leave it (esc, ctrl+s, quit), and the screen says so as soon as it learns."""
+
+from __future__ import annotations
+
+import pytest
+
+from acw_tui.service.requests import FinishRequest
+from acw_tui.tui.screens.acw import AcwScreen
+from acw_tui.tui.screens.ready import ReadyScreen
+from tests.tui.conftest import acw_open, type_text, wait_for
+
+CARD = "4111 1111 1111 1111"
+
+
+def closed_here(app) -> bool:
+    return isinstance(app.screen, AcwScreen) and "another acw window" in str(
+        app.screen.status_line.render()
+    )
+
+
+@pytest.mark.parametrize("leave", ["escape", "ctrl+s", "quit"])
+async def test_text_typed_here_goes_into_the_note_finished_elsewhere(make_app, hook, leave) -> None:
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        await type_text(pilot, "address change asked")
+        await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)  # saved as a draft
+
+        hook.finish(wrapup, FinishRequest(note="refund issued"))  # the other window
+        await wait_for(pilot, lambda: closed_here(app))
+        await type_text(pilot, f" paid {CARD}")
+        assert hook.wrapup(wrapup.id).note == "refund issued"  # nothing added while on it
+
+        if leave == "quit":
+            await app.action_quit()
+        else:
+            await pilot.press(leave)
+            await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+            await app.calls.settled()
+
+    stored = hook.wrapup(wrapup.id)
+    assert stored.note == "refund issued\n\naddress change asked paid [CARD ****1111]"
+    assert hook.draft(wrapup.id) is None
+
+
+async def test_nothing_typed_here_leaves_quietly(make_app, hook) -> None:
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        hook.finish(wrapup, FinishRequest(note="refund issued"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+    assert hook.wrapup(wrapup.id).note == "refund issued"
+
+
+async def test_the_same_text_as_stored_is_not_added_twice(make_app, hook) -> None:
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        await type_text(pilot, "refund issued")
+        await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
+        hook.finish(wrapup, FinishRequest(note="refund issued"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+    assert hook.wrapup(wrapup.id).note == "refund issued"
+
+
+async def test_finishing_here_is_not_taken_for_another_window(make_app, hook) -> None:
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    told: list[str] = []
+    shown = app.notify
+    app.notify = lambda message, **kw: (told.append(str(message)), shown(message, **kw))[1]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        await type_text(pilot, "refund issued")
+        await pilot.press("f10", "space", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+        await pilot.pause(0.6)  # the store's watch sees the finish
+        assert told and not any("another acw window" in m for m in told)
+    assert hook.wrapup(wrapup.id).note == "refund issued"
+
+
+async def test_a_draft_this_window_holds_is_kept_even_if_it_typed_nothing(make_app, hook) -> None:
+    """The draft on this screen may be this agent's own, typed here before leaving the
+    wrap-up and coming back: whoever wrote it, text the note lacks is added."""
+    from acw_tui.service.desk import DraftContent
+
+    wrapup = hook.call_ended("PBX-1")
+    hook.save_draft(wrapup, DraftContent("customer angry about fees", None, (), None))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        assert app.screen.notes.text == "customer angry about fees"
+        hook.finish(wrapup, FinishRequest(note="refund issued"))
+        await wait_for(pilot, lambda: closed_here(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+    assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer angry about fees"

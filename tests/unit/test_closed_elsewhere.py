@@ -1,0 +1,91 @@
+"""A wrap-up finished or discarded in another acw window (another process on the same
+store) while this one still holds text typed for it: the text is added to its stored
+note, never dropped and never written as a draft nobody will open again."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from acw_tui.core.clock import ManualClock
+from acw_tui.service.desk import Desk, DeskError, DraftContent, FinishRequest, WrapupClosed
+from acw_tui.settings.config import Config
+from acw_tui.store import open_store
+
+CARD = "4111 1111 1111 1111"
+
+
+@pytest.fixture
+def other_window(acw_home: Path, config: Config, clock: ManualClock) -> Iterator[Desk]:
+    """A second desk on the same store file, as a second acw process has."""
+    desk = Desk(open_store(acw_home / "acw.db"), config, clock)
+    yield desk
+    desk.close()
+
+
+def typed(note: str) -> DraftContent:
+    return DraftContent(note, None, (), None)
+
+
+def test_no_draft_is_saved_for_a_wrapup_finished_elsewhere(desk: Desk, other_window: Desk) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    other_window.finish(wrapup, FinishRequest(note="refund issued"))
+
+    with pytest.raises(WrapupClosed) as refused:
+        desk.save_draft(wrapup, typed("customer asked about a refund"))
+
+    assert refused.value.wrapup.status == "done"
+    assert desk.draft(wrapup.id) is None
+
+
+def test_text_typed_for_a_wrapup_closed_elsewhere_is_added_to_its_note(
+    desk: Desk, other_window: Desk
+) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    finished = other_window.finish(wrapup, FinishRequest(note="refund issued"))
+
+    added = desk.add_to_note(wrapup, f"paid with {CARD}, refund in 3 days")
+
+    assert added is not None
+    assert added.note == "refund issued\n\npaid with [CARD ****1111], refund in 3 days"
+    assert desk.wrapup(wrapup.id).note == added.note
+    rows = desk.store.rows(
+        "SELECT rev, payload FROM outbox WHERE table_name = 'wrapups' AND row_id = ?", [wrapup.id]
+    )
+    newest = max(rows, key=lambda r: r["rev"])
+    assert newest["rev"] == finished.rev + 1  # synced as a newer version of the record
+    assert json.loads(newest["payload"])["note"] == added.note
+    assert CARD.replace(" ", "") not in json.dumps([dict(r) for r in rows]).replace(" ", "")
+    audit = desk.store.rows(
+        "SELECT position FROM redaction_audit WHERE wrapup_id = ? AND type = 'card'", [wrapup.id]
+    )
+    assert [a["position"] for a in audit] == [added.note.index("[CARD")]
+
+
+def test_text_already_in_the_note_is_not_added_twice(desk: Desk, other_window: Desk) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    other_window.finish(wrapup, FinishRequest(note="refund issued, callback tomorrow"))
+
+    assert desk.add_to_note(wrapup, "refund issued") is None
+    assert desk.add_to_note(wrapup, "  \n") is None
+    assert desk.wrapup(wrapup.id).note == "refund issued, callback tomorrow"
+
+
+def test_a_discarded_wrapup_keeps_the_text_too(desk: Desk, other_window: Desk) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    other_window.discard(wrapup, "F2 by mistake")
+
+    added = desk.add_to_note(wrapup, "it was a real call after all")
+
+    assert added is not None and added.status == "discarded"
+    assert added.note.endswith("it was a real call after all")
+
+
+def test_an_open_wrapup_takes_a_draft_not_an_addition(desk: Desk) -> None:
+    wrapup = desk.call_ended("PBX-1")
+
+    with pytest.raises(DeskError):
+        desk.add_to_note(wrapup, "text")
