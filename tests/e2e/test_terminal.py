@@ -216,3 +216,29 @@ def test_quitting_while_a_sync_waits_for_a_hub_that_is_down(
     while terminal.alive("agent") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not terminal.alive("agent"), "acw waited for the sync after ctrl+q"
+
+
+def test_two_windows_on_one_wrapup_lose_neither_note(terminal: Terminal, acw_home: Path) -> None:
+    """acw opened twice on one store: the hook's wrap-up opens in both. The agent writes
+    in each, finishes in one and leaves the other: the stored note holds both texts."""
+    for name in ("first", "second"):
+        terminal.start(name)
+        terminal.wait_for(name, "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-TWO")
+    for name in ("first", "second"):
+        terminal.wait_for(name, "ACW · call E2E-TWO", seconds=5)
+    terminal.keys("first", "-l", "refund issued for the double charge")
+    terminal.keys("second", "-l", "customer also moved house, address updated")
+    terminal.wait_for("second", "address updated")
+    terminal.keys("first", "C-s")
+    terminal.wait_for("first", "Last ACW")
+    terminal.wait_for("second", "finished in another acw window")
+    terminal.keys("second", "Escape")
+    terminal.wait_for("second", "Added to the note")
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT status, note FROM wrapups").fetchall() == [
+        (
+            "done",
+            "refund issued for the double charge\n\ncustomer also moved house, address updated",
+        )
+    ]
