@@ -395,11 +395,19 @@ class AcwApp(LastResort):
             self._saving.discard(closed.id)
             self.drafts.forget(closed.id)
             if done is not None:
-                self.notify(
+                said_how = (
                     _(
+                        "Call {call} was discarded in another acw window; "
+                        "what you typed here was added to its note."
+                    )
+                    if done.status == "discarded"
+                    else _(
                         "Call {call} was finished in another acw window; "
                         "what you typed here was added to its note."
-                    ).format(call=closed.call.external_id),
+                    )
+                )
+                self.notify(
+                    said_how.format(call=closed.call.external_id),
                     title=_("Added to the note"),
                     markup=False,
                 )

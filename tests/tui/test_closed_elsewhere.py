@@ -97,3 +97,21 @@ async def test_a_draft_this_window_holds_is_kept_even_if_it_typed_nothing(make_a
         await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
         await app.calls.settled()
     assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer angry about fees"
+
+
+async def test_a_wrapup_discarded_elsewhere_keeps_the_text_and_says_discarded(
+    make_app, hook
+) -> None:
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        await type_text(pilot, "it was a real call")
+        hook.discard(wrapup, "F2 by mistake")
+        await wait_for(pilot, lambda: closed_here(app))
+        assert "discarded in another acw window" in str(app.screen.status_line.render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+    stored = hook.wrapup(wrapup.id)
+    assert (stored.status, stored.note) == ("discarded", "it was a real call")

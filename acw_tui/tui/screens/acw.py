@@ -248,18 +248,27 @@ class AcwScreen(DeskScreen):
         """Another acw window on this store finished or discarded this wrap-up."""
         self.wrapup = stored
         call = stored.call.external_id
+        discarded = stored.status == "discarded"
         if not self.desk.left_out(stored, self.notes.text):
             self._finishing = True  # nothing here that its note lacks: nothing to keep
-            self.notify(
-                _("Call {call} was finished in another acw window.").format(call=call),
-                title=_("Finished"),
-                markup=False,
+            closed = (
+                _("Call {call} was discarded in another acw window.")
+                if discarded
+                else _("Call {call} was finished in another acw window.")
             )
+            self.notify(closed.format(call=call), title=_("Finished"), markup=False)
             self.acw_app.post_message(LeaveWrapup())
             return
-        self._closed_note = _(
-            "Call {call} was finished in another acw window: what you type here is added "
-            "to its note when you leave it (esc or ctrl+s)."
+        self._closed_note = (
+            _(
+                "Call {call} was discarded in another acw window: what you type here is "
+                "added to its note when you leave it (esc or ctrl+s)."
+            )
+            if discarded
+            else _(
+                "Call {call} was finished in another acw window: what you type here is added "
+                "to its note when you leave it (esc or ctrl+s)."
+            )
         ).format(call=call)
         self._dirty = True  # all of it, saved as a draft before or not
         self.hand_over_draft(self.acw_app.drafts)
