@@ -348,6 +348,9 @@ class AcwApp(LastResort):
             self._save_one(wrapup_id, content, version, still_typing)
 
     def _save_one(self, wrapup_id: str, content: DraftContent, version: int, typing: bool) -> None:
+        holder = self._screen_holding(wrapup_id)
+        if holder is not None and not holder.wrapup.is_open:
+            return  # closed elsewhere: kept until the agent leaves it (_closed_elsewhere)
         wrapup = next((w for w in self._pending if w.id == wrapup_id), None)
         if wrapup is None:
             wrapup = self.calls.read(lambda: self.desk.wrapup(wrapup_id))
@@ -384,10 +387,7 @@ class AcwApp(LastResort):
         """Text typed for a wrap-up that another acw window finished or discarded: kept
         here while a screen still holds the wrap-up (its text may grow), then added to
         the stored note once the agent leaves it."""
-        if any(
-            isinstance(screen, AcwScreen) and screen.wrapup_id == closed.id
-            for screen in self.screen_stack
-        ):
+        if self._screen_holding(closed.id) is not None:
             return
         self._saving.add(closed.id)
 
@@ -420,6 +420,13 @@ class AcwApp(LastResort):
             lambda: self.desk.add_to_note(closed, content.note), done=added, failed=refused
         )
 
+    def _screen_holding(self, wrapup_id: str) -> AcwScreen | None:
+        """The ACW screen of that wrap-up, if one is on the stack."""
+        return next(
+            (s for s in self.screen_stack if isinstance(s, AcwScreen) and s.wrapup_id == wrapup_id),
+            None,
+        )
+
     def _save_drafts_now(self) -> list[str]:
         """Save every unsaved draft and wait (quitting, a crash); problems, one per line."""
         try:
@@ -439,12 +446,12 @@ class AcwApp(LastResort):
 
     def _keep_now(self, wrapup: Wrapup, content: DraftContent) -> None:
         """A draft, or the note's addition when the wrap-up was closed elsewhere."""
-        try:
-            if wrapup.is_open:
+        if wrapup.is_open:
+            try:
                 self.desk.save_draft(wrapup, content)
                 return
-        except WrapupClosed as closed:
-            wrapup = closed.wrapup
+            except WrapupClosed as closed:
+                wrapup = closed.wrapup
         self.desk.add_to_note(wrapup, content.note)
 
     # -- time-outs, on screen or not --------------------------------------------------------
