@@ -104,6 +104,8 @@ class Draft:
     # What redaction took out of the draft while the agent typed (kind, action,
     # location, position: never the value), for the audit of the finished wrap-up.
     findings: tuple[RedactionMark, ...] = ()
+    # The acw screen that saved it (store/screens.py): each window keeps its own.
+    screen: int = 0
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,11 @@ class Desk(PhoneHook, WrapupLifecycle):
 
     @service_call
     def draft(self, wrapup_id: str) -> Draft | None:
-        return self._read_wrapups.draft(wrapup_id)
+        """The draft to show: this window's own, else the one another window saved last."""
+        draft = self._read_wrapups.draft(wrapup_id, self.screens.number)
+        if draft is not None and draft.screen != self.screens.number:
+            self.started_from[wrapup_id] = draft.screen
+        return draft
 
     @service_call
     def wrapup(self, wrapup_id: str) -> Wrapup:
@@ -199,7 +203,7 @@ class Desk(PhoneHook, WrapupLifecycle):
         """The note form of a wrap-up, restored from its draft."""
         from acw_tui.service import content
 
-        return content.note_form(self.config, library, self._read_wrapups.draft(wrapup.id))
+        return content.note_form(self.config, library, self.draft(wrapup.id))
 
     # -- follow-ups ----------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from acw_tui.store import Store
 from acw_tui.store.agent_states import AgentStateRepository
 from acw_tui.store.calls import CallRepository
 from acw_tui.store.redaction_audit import RedactionAuditRepository
+from acw_tui.store.screens import ScreenSlots
 from acw_tui.store.wrapups import WrapupRepository
 
 if TYPE_CHECKING:
@@ -64,6 +65,12 @@ class DeskCore:
         self.wrapups = WrapupRepository(store)
         self.states = AgentStateRepository(store)
         self.redaction_audit = RedactionAuditRepository(store)
+        # This window's number on the store (its drafts are its own): the screen claims
+        # one (tui/run.py); the hook and the command line are screen 0.
+        self.screens = ScreenSlots()
+        # Wrap-ups whose text on screen started from a draft another acw window saved:
+        # wrap-up id -> that window's number (see WrapupLifecycle._take_up).
+        self.started_from: dict[str, int] = {}
         self._use_reader(reader or store)
         # Everything anyone types is redacted here, before any write (SPEC §10).
         self.redactor = redactor_for(policy_from_config(config))
@@ -125,7 +132,14 @@ class DeskCore:
     def acw_clock(self, wrapup: Wrapup) -> AcwClock:
         return AcwClock(wrapup.started_at, self.clock)
 
+    def claim_screen(self) -> Self:
+        """This desk is an acw window's: its drafts are kept apart from another window's
+        on the same store (store/screens.py) until `close`."""
+        self.screens = ScreenSlots.claim(self.store.path)
+        return self
+
     def close(self) -> None:
+        self.screens.release()
         if self.reader is not self.store:
             self.reader.close()
         self.store.close()

@@ -5,6 +5,7 @@ agent-state log that ACW moves."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from acw_tui.core.model import (
     Wrapup,
 )
 from acw_tui.core.redaction import Finding
+from acw_tui.core.redaction.engine import NOTE
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.service.desk_core import DeskCore
 from acw_tui.service.errors import DeskError, WrapupClosed, service_call
@@ -72,8 +74,19 @@ class WrapupLifecycle(DeskCore):
                 codes=content.codes,
                 template_id=content.template_id,
                 findings=self._draft_findings(clean.findings),
+                screen=self.screens.number,
             )
+            self._take_up(wrapup.id)
         return True
+
+    def _take_up(self, wrapup_id: str) -> None:
+        """The text on this screen started from a draft of an acw window that has quit
+        or died: this window's draft (or note) now holds that text, so the old draft goes.
+        Left, it would be added to the note again as left behind, with whatever the agent
+        deleted from it here. A running window's draft stays: it is that window's text."""
+        screen = self.started_from.pop(wrapup_id, None)
+        if screen is not None and not self.screens.alive(screen):
+            self.wrapups.drop_draft(wrapup_id, screen)
 
     def left_out(self, wrapup: Wrapup, typed: str) -> str:
         """What of `typed` (redacted, trimmed) the stored note of `wrapup` lacks: "" when
@@ -99,7 +112,8 @@ class WrapupLifecycle(DeskCore):
             if not text:
                 return None
             now = self.clock.now()
-            done = self.wrapups.add_to_note(current, text, now)
+            done = self.wrapups.add_to_note(current, text, now, self.screens.number)
+            self._take_up(current.id)
             # The audit gives places in the stored note, where the text now ends it.
             shift = len(done.note) - len(text) - (len(clean.text) - len(clean.text.lstrip()))
             moved = tuple(
@@ -108,6 +122,46 @@ class WrapupLifecycle(DeskCore):
             )
             self._audit(done, moved, None, now)
         return done
+
+    @service_call
+    def keep_left_behind(self, on_screen: Iterable[str] = ()) -> list[Wrapup]:
+        """Drafts of wrap-ups that are no longer open, left by this window (it left the
+        wrap-up before another window finished it) or by a window that quit or died:
+        their text is added to the stored note as `add_to_note` does, and the draft goes.
+        A running window's draft is that window's to add; this window's drafts of the
+        wrap-ups in `on_screen` wait until the agent leaves them. The wrap-ups added to."""
+        if not self.wrapups.left_behind():
+            return []  # as nearly always: no write, no wait for the store's lock
+        held = set(on_screen)
+        added: list[Wrapup] = []
+        with self.store.transaction():
+            for draft in self.wrapups.left_behind():
+                mine = draft.screen == self.screens.number
+                if (mine and draft.wrapup_id in held) or (
+                    not mine and self.screens.alive(draft.screen)
+                ):
+                    continue
+                current = self.wrapups.get(draft.wrapup_id)
+                text = self._left_out(current, draft.note)
+                if not text:
+                    self.wrapups.drop_draft(draft.wrapup_id, draft.screen)
+                    continue
+                now = self.clock.now()
+                done = self.wrapups.add_to_note(current, text, now, draft.screen)
+                # The draft's audit marks, moved to where its text now ends the note.
+                shift = len(done.note) - len(text) - (len(draft.note) - len(draft.note.lstrip()))
+                moved = dataclasses.replace(
+                    draft,
+                    findings=tuple(
+                        dataclasses.replace(m, position=m.position + shift)
+                        if m.location == NOTE
+                        else m
+                        for m in draft.findings
+                    ),
+                )
+                self._audit(done, (), moved, now)
+                added.append(done)
+        return added
 
     @service_call
     def extension_refusal(self, wrapup: Wrapup) -> str | None:
@@ -181,7 +235,7 @@ class WrapupLifecycle(DeskCore):
         """Has the agent picked a code, stored or in the draft?"""
         if wrapup.codes:
             return True
-        draft = self.wrapups.draft(wrapup.id)
+        draft = self.wrapups.draft(wrapup.id, self.screens.number)
         return bool(draft and draft.codes)
 
     @service_call
@@ -214,7 +268,7 @@ class WrapupLifecycle(DeskCore):
             written = (
                 clean.note if request.notes is None else self.redactor.redact(request.notes).text
             )
-            draft = self.wrapups.draft(current.id)
+            draft = self.wrapups.draft(current.id, self.screens.number)
             ended_at = acw_seconds = None
             if current.acw_running:
                 clock = clock or self.acw_clock(current)
@@ -239,7 +293,9 @@ class WrapupLifecycle(DeskCore):
                 quality=quality,
                 keys_pressed=request.keys_pressed,
                 final_chars=max(0, len(written) - request.carried_chars),
+                screen=self.screens.number,
             )
+            self._take_up(current.id)
             self._audit(done, clean.findings, draft, now)
             learned = self.completion.learn(self.store, written)
             from acw_tui.core.followups import plan_from_fields
@@ -380,7 +436,8 @@ class WrapupLifecycle(DeskCore):
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
                 raise WrapupClosed(current)
-            done = self.wrapups.discard(current, reason, now)
+            done = self.wrapups.discard(current, reason, now, self.screens.number)
+            self._take_up(current.id)
             self._after_acw_ended(now)
         return done
 
@@ -426,6 +483,12 @@ class WrapupLifecycle(DeskCore):
 
     @service_call
     def log_out(self) -> AgentState:
+        """The screen is closing. With another acw window still open on this store the
+        agent is still at work: the state stays as it is (ACW % counts logged-in time)."""
+        if self.screens.others_open():
+            current = self.states.current(self.agent_id)
+            if current is not None:
+                return current
         return self._set_state(AgentStateName.LOGGED_OUT)
 
 

@@ -87,6 +87,7 @@ def draft_from_row(row: Mapping[str, Any]) -> Draft:
         template_id=row["template_id"],
         saved_at=parse_iso(row["saved_at"]),
         findings=tuple(RedactionMark(**mark) for mark in json.loads(row.get("findings") or "[]")),
+        screen=int(row.get("screen") or 0),
     )
 
 

@@ -145,7 +145,7 @@ def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
             report.checked += 1
             changes, findings = _clean_text_columns(redactor, row)
             if changes:
-                db.table("drafts").update(row["wrapup_id"], changes)
+                db.table("drafts").update((row["wrapup_id"], row["screen"]), changes)
                 report.drafts += 1
                 report.findings += len(findings)
         for row in list(db.query("SELECT seq, payload FROM outbox WHERE table_name = 'wrapups'")):

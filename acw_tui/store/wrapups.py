@@ -126,9 +126,22 @@ class WrapupRepository:
         found = self.recent(1, agent_id)
         return found[0] if found else None
 
-    def draft(self, wrapup_id: str) -> Draft | None:
-        rows = self.store.rows("SELECT * FROM drafts WHERE wrapup_id = ?", [wrapup_id])
+    def draft(self, wrapup_id: str, screen: int = 0) -> Draft | None:
+        """The draft `screen` saved, else the one saved last by any acw window."""
+        rows = self.store.rows(
+            "SELECT * FROM drafts WHERE wrapup_id = ? ORDER BY screen = ? DESC, saved_at DESC "
+            "LIMIT 1",
+            [wrapup_id, screen],
+        )
         return draft_from_row(rows[0]) if rows else None
+
+    def left_behind(self) -> list[Draft]:
+        """Drafts of wrap-ups that are no longer open (finished or discarded elsewhere)."""
+        rows = self.store.rows(
+            "SELECT d.* FROM drafts d JOIN wrapups w ON w.id = d.wrapup_id "
+            "WHERE w.status != 'open' ORDER BY d.saved_at"
+        )
+        return [draft_from_row(row) for row in rows]
 
     # -- writing ---------------------------------------------------------------------
 
@@ -164,18 +177,19 @@ class WrapupRepository:
         codes: Iterable[str] = (),
         template_id: str | None = None,
         findings: Iterable[RedactionMark] = (),
+        screen: int = 0,
     ) -> None:
-        """Keep what the agent typed so far; drafts stay local and are not synced.
-
-        `findings` are added to those of earlier saves of the same draft.
+        """Keep what the agent typed so far in `screen`'s draft; drafts stay local and
+        are not synced. `findings` are added to those of earlier saves of the same draft.
         """
         with self.store.transaction() as db:
-            before = self.draft(wrapup_id)
-            marks = list(before.findings) if before else []
+            before = self.draft(wrapup_id, screen)
+            marks = list(before.findings) if before and before.screen == screen else []
             marks += [m for m in findings if m not in marks]
             db.table("drafts").upsert(
                 {
                     "wrapup_id": wrapup_id,
+                    "screen": screen,
                     "note": note,
                     "fields": json.dumps(fields or {}, ensure_ascii=False),
                     "codes": json.dumps(list(codes), ensure_ascii=False),
@@ -183,8 +197,13 @@ class WrapupRepository:
                     "saved_at": utc_iso(now),
                     "findings": json.dumps([vars(m) for m in marks], ensure_ascii=False),
                 },
-                pk="wrapup_id",
+                pk=("wrapup_id", "screen"),
             )
+
+    def drop_draft(self, wrapup_id: str, screen: int) -> None:
+        self.store.conn.execute(
+            "DELETE FROM drafts WHERE wrapup_id = ? AND screen = ?", [wrapup_id, screen]
+        )
 
     def newest_draft_first(self, wrapups: list[Wrapup]) -> list[Wrapup]:
         """The same wrap-ups, the one whose draft was saved last first (then oldest first):
@@ -195,7 +214,8 @@ class WrapupRepository:
         saved = {
             str(row["wrapup_id"]): str(row["saved_at"])
             for row in self.store.rows(
-                f"SELECT wrapup_id, saved_at FROM drafts WHERE wrapup_id IN ({marks})",
+                f"SELECT wrapup_id, saved_at FROM drafts WHERE wrapup_id IN ({marks}) "
+                "ORDER BY saved_at",
                 [w.id for w in wrapups],
             )
         }
@@ -241,9 +261,10 @@ class WrapupRepository:
                 )
         return self.get(wrapup.id)
 
-    def discard(self, wrapup: Wrapup, reason: str, now: datetime) -> Wrapup:
+    def discard(self, wrapup: Wrapup, reason: str, now: datetime, screen: int = 0) -> Wrapup:
         """A wrap-up opened by mistake: out of the pending list and of every report (no ACW
-        time is stored), with the reason kept on the row; the draft goes."""
+        time is stored), with the reason kept on the row; `screen`'s draft goes (another
+        window's stays until that window has added it, see `add_to_note`)."""
         changes = {
             "status": "discarded",
             "ended_at": utc_iso(now) if wrapup.ended_at is None else utc_iso(wrapup.ended_at),
@@ -253,7 +274,7 @@ class WrapupRepository:
         }
         with self.store.transaction() as db:
             update_record(db, "wrapups", wrapup.id, changes, now)
-            db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
+            self.drop_draft(wrapup.id, screen)
         return self.get(wrapup.id)
 
     def closed(self, wrapup_id: str) -> Wrapup | None:
@@ -264,12 +285,13 @@ class WrapupRepository:
         ).fetchone()
         return None if row is not None and row[0] == "open" else self.get(wrapup_id)
 
-    def add_to_note(self, wrapup: Wrapup, text: str, now: datetime) -> Wrapup:
-        """Put `text` after the stored note of a closed wrap-up, as a paragraph of its own."""
+    def add_to_note(self, wrapup: Wrapup, text: str, now: datetime, screen: int = 0) -> Wrapup:
+        """Put `text` after the stored note of a closed wrap-up, as a paragraph of its own;
+        `screen`'s draft, which held it, goes."""
         note = f"{wrapup.note.rstrip()}\n\n{text}" if wrapup.note.strip() else text
         with self.store.transaction() as db:
             update_record(db, "wrapups", wrapup.id, {"note": note}, now)
-            db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
+            self.drop_draft(wrapup.id, screen)
         return self.get(wrapup.id)
 
     def finish(
@@ -289,8 +311,9 @@ class WrapupRepository:
         quality: QualityRecord | None = None,
         keys_pressed: int | None = None,
         final_chars: int | None = None,
+        screen: int = 0,
     ) -> Wrapup:
-        """Store the final note and timing and drop the draft, in one transaction."""
+        """Store the final note and timing and drop `screen`'s draft, in one transaction."""
         changes: dict[str, Any] = {
             "status": "done",
             "note": note,
@@ -313,7 +336,7 @@ class WrapupRepository:
             changes["acw_seconds"] = round(acw_seconds, 3)
         with self.store.transaction() as db:
             update_record(db, "wrapups", wrapup.id, changes, now)
-            db.execute("DELETE FROM drafts WHERE wrapup_id = ?", [wrapup.id])
+            self.drop_draft(wrapup.id, screen)
         return self.get(wrapup.id)
 
 

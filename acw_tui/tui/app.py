@@ -293,6 +293,7 @@ class AcwApp(LastResort):
         self.calls.write(
             lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what=_("log-in")
         )
+        self.keep_left_behind()
 
     def tell_screens(self, news: Callable[[], Message]) -> None:
         """Tell the screen on top and every ACW screen under it: one covered by the
@@ -320,6 +321,8 @@ class AcwApp(LastResort):
         known = {w.id for w in self._pending}
         new = [w for w in pending if w.id not in known]
         self._pending = pending
+        if known - {w.id for w in pending}:  # closed, here or in another window
+            self.keep_left_behind()
         self.tell_screens(lambda: PendingChanged(pending))
         if new:
             if isinstance(self.screen, ReadyScreen):
@@ -418,6 +421,36 @@ class AcwApp(LastResort):
 
         self.calls.write(
             lambda: self.desk.add_to_note(closed, content.note), done=added, failed=refused
+        )
+
+    def keep_left_behind(self) -> None:
+        """Drafts of wrap-ups another acw window has finished or discarded, which no
+        screen here holds any more (left before the finish, or saved by a window that
+        has since quit or died): their text is added to the stored note."""
+        held = {s.wrapup_id for s in self.screen_stack if isinstance(s, AcwScreen)}
+        held |= self._saving | {wrapup_id for wrapup_id, _c, _v in self.drafts.take()}
+
+        def added(done: list[Wrapup]) -> None:
+            for wrapup in done:
+                said_how = (
+                    _(
+                        "Call {call} was discarded in another acw window; the text left "
+                        "in its draft was added to its note."
+                    )
+                    if wrapup.status == "discarded"
+                    else _(
+                        "Call {call} was finished in another acw window; the text left "
+                        "in its draft was added to its note."
+                    )
+                )
+                self.notify(
+                    said_how.format(call=wrapup.call.external_id),
+                    title=_("Added to the note"),
+                    markup=False,
+                )
+
+        self.calls.write(
+            lambda: self.desk.keep_left_behind(held), done=added, what=_("adding left drafts")
         )
 
     def _screen_holding(self, wrapup_id: str) -> AcwScreen | None:

@@ -39,7 +39,8 @@ def run_screen(*, headless: bool = False, language: str | None = None, plain: bo
         use_language(choose_language(language, config.locale if config.locale_given else None))
         from acw_tui.tui.app import AcwApp
 
-        desk = Desk.open(config, database_file())
+        # claim_screen: this window's drafts are its own, apart from another window's.
+        desk = Desk.open(config, database_file()).claim_screen()
         # Modules, classes and config: never garbage, left out of every collection.
         gc.freeze()
         try:

@@ -242,3 +242,43 @@ def test_two_windows_on_one_wrapup_lose_neither_note(terminal: Terminal, acw_hom
             "refund issued for the double charge\n\ncustomer also moved house, address updated",
         )
     ]
+
+
+def test_text_left_in_one_window_survives_the_other_finishing(
+    terminal: Terminal, acw_home: Path
+) -> None:
+    """acw opened twice on one store: the agent types in both, leaves the wrap-up in the
+    second (esc), goes on in the first and finishes there. The second window's text is
+    added to the note; quitting the second window does not log the agent out."""
+    for name in ("first", "second"):
+        terminal.start(name)
+        terminal.wait_for(name, "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-LEFT")
+    for name in ("first", "second"):
+        terminal.wait_for(name, "ACW · call E2E-LEFT", seconds=5)
+    terminal.keys("second", "-l", "customer also moved house")
+    terminal.wait_for("second", "Draft saved")
+    terminal.keys("second", "Escape")
+    terminal.wait_for("second", "Pending wrap-ups 1")
+    terminal.keys("first", "-l", "refund issued for the double charge")
+    terminal.wait_for("first", "Draft saved")
+    terminal.keys("first", "C-s")
+    terminal.wait_for("first", "Last ACW")
+    terminal.wait_for("second", "text left in its draft was added")
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT status, note FROM wrapups").fetchall() == [
+        ("done", "refund issued for the double charge\n\ncustomer also moved house")
+    ]
+
+    terminal.keys("second", "C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive("second") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive("second")
+    states = "SELECT state FROM agent_states WHERE ended_at IS NULL"
+    assert db.execute(states).fetchall() == [("ready",)]  # the first window is still open
+    terminal.keys("first", "C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive("first") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert db.execute(states).fetchall() == [("logged_out",)]

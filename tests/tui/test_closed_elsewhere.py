@@ -115,3 +115,33 @@ async def test_a_wrapup_discarded_elsewhere_keeps_the_text_and_says_discarded(
         await app.calls.settled()
     stored = hook.wrapup(wrapup.id)
     assert (stored.status, stored.note) == ("discarded", "it was a real call")
+
+
+async def test_text_left_in_a_wrapup_reaches_its_note_when_another_window_finishes_it(
+    make_app, hook
+) -> None:
+    """The agent types here, leaves the wrap-up (esc) for later, and another acw window
+    finishes it: what was typed here is added to the note, not dropped with the draft."""
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    app.desk.claim_screen()
+    hook.claim_screen()  # the other window has a screen number of its own
+    told: list[str] = []
+    shown = app.notify
+    app.notify = lambda message, **kw: (told.append(str(message)), shown(message, **kw))[1]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, acw_open(app, "PBX-1"))
+            await type_text(pilot, "customer moved house")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+            await wait_for(pilot, lambda: not app.drafts)  # the draft reached the store
+
+            hook.finish(wrapup, FinishRequest(note="refund issued"))
+            await wait_for(pilot, lambda: hook.wrapup(wrapup.id).note != "refund issued")
+            await wait_for(pilot, lambda: any("text left in its draft" in m for m in told))
+    finally:
+        app.desk.close()
+        hook.screens.release()
+    assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"
+    assert hook.store.rows("SELECT * FROM drafts") == []
