@@ -151,6 +151,10 @@ class AcwApp(LastResort):
         self._data_version = -1
         self._pending: list[Wrapup] = []
         self._saving: set[str] = set()
+        # Drafts of closed wrap-ups may wait to be added to their notes (keep_left_behind):
+        # looked for at log-in and whenever a wrap-up leaves the pending list, and again
+        # at the next draft tick until the store has taken them.
+        self._left_behind_due = False
         self._timeouts_checking = False
         self._shown: dict[str, float] = {}
         self.listener: BackgroundListener | None = None
@@ -293,7 +297,7 @@ class AcwApp(LastResort):
         self.calls.write(
             lambda: self.desk.log_in(opened), done=lambda _: self._state_changed(), what=_("log-in")
         )
-        self.keep_left_behind()
+        self._left_behind_due = True
 
     def tell_screens(self, news: Callable[[], Message]) -> None:
         """Tell the screen on top and every ACW screen under it: one covered by the
@@ -322,7 +326,7 @@ class AcwApp(LastResort):
         new = [w for w in pending if w.id not in known]
         self._pending = pending
         if known - {w.id for w in pending}:  # closed, here or in another window
-            self.keep_left_behind()
+            self._left_behind_due = True
         self.tell_screens(lambda: PendingChanged(pending))
         if new:
             if isinstance(self.screen, ReadyScreen):
@@ -349,6 +353,8 @@ class AcwApp(LastResort):
             if wrapup_id in self._saving:
                 continue
             self._save_one(wrapup_id, content, version, still_typing)
+        if self._left_behind_due:
+            self.keep_left_behind()
 
     def _save_one(self, wrapup_id: str, content: DraftContent, version: int, typing: bool) -> None:
         holder = self._screen_holding(wrapup_id)
@@ -429,6 +435,7 @@ class AcwApp(LastResort):
         has since quit or died): their text is added to the stored note."""
         held = {s.wrapup_id for s in self.screen_stack if isinstance(s, AcwScreen)}
         held |= self._saving | {wrapup_id for wrapup_id, _c, _v in self.drafts.take()}
+        self._left_behind_due = False
 
         def added(done: list[Wrapup]) -> None:
             for wrapup in done:
@@ -449,9 +456,11 @@ class AcwApp(LastResort):
                     markup=False,
                 )
 
-        self.calls.write(
-            lambda: self.desk.keep_left_behind(held), done=added, what=_("adding left drafts")
-        )
+        def refused(error: AcwError) -> None:
+            self._left_behind_due = True  # the store is busy or read-only: the next tick
+            self.show_problem(error, _("adding left drafts"))
+
+        self.calls.write(lambda: self.desk.keep_left_behind(held), done=added, failed=refused)
 
     def _screen_holding(self, wrapup_id: str) -> AcwScreen | None:
         """The ACW screen of that wrap-up, if one is on the stack."""

@@ -8,6 +8,8 @@ with Pilot over a real SQLite file. After every step it checks what must always 
 - the app is running and nothing unexpected was raised;
 - every wrap-up opened exists once, pending, done or discarded;
 - what was typed into a wrap-up is in memory, in its draft, or in its final note;
+- what another acw window typed and left (it closed or died) reaches the final note,
+  unless this window took that draft up and went on from it;
 - the agent is in ACW exactly when a wrap-up's ACW clock runs;
 - no raw card number is in any file under ACW_HOME.
 
@@ -40,7 +42,7 @@ from textual.pilot import Pilot
 from acw_tui.core.clock import ManualClock
 from acw_tui.core.model import AgentStateName
 from acw_tui.core.redaction import redact
-from acw_tui.service.desk import Desk, DeskError, FinishRequest
+from acw_tui.service.desk import Desk, DeskError, DraftContent, FinishRequest
 from acw_tui.settings.config import load_config
 from acw_tui.store import open_store
 from acw_tui.tui.app import AcwApp
@@ -121,6 +123,10 @@ class ScreenMachine(RuleBasedStateMachine):
         self.calls = 0
         self.opened: set[str] = set()
         self.typed: dict[str, str] = {}  # wrap-up id -> editor text last seen
+        # Drafts another acw window saved and left: wrap-up id -> their text (redacted),
+        # and the wrap-ups whose draft this app's screen took up (showed and went on from).
+        self.left_elsewhere: dict[str, str] = {}
+        self.taken_up: set[str] = set()
         self.read_only = False
         self.locker: sqlite3.Connection | None = None
         self.driver = self._start()
@@ -130,7 +136,8 @@ class ScreenMachine(RuleBasedStateMachine):
         # A short busy timeout so a locked store shows up within a step (the screen's
         # writes wait on their own thread either way).
         store.conn.execute("PRAGMA busy_timeout = 300")
-        app = AcwApp(Desk(store, self.config, self.clock), crash_folder=self.home / "crash")
+        desk = Desk(store, self.config, self.clock).claim_screen()  # as `acw` does
+        app = AcwApp(desk, crash_folder=self.home / "crash")
         driver = AppDriver(app, self.loop)
         driver.run(settle)
         return driver
@@ -151,6 +158,13 @@ class ScreenMachine(RuleBasedStateMachine):
         for screen in self.app.screen_stack:
             if isinstance(screen, AcwScreen) and screen.is_mounted:
                 self.typed[screen.wrapup.id] = screen.notes.text
+                left = self.left_elsewhere.get(screen.wrapup.id)
+                if left is not None and screen.notes.text.startswith(left):
+                    self.taken_up.add(screen.wrapup.id)
+
+    def _own_draft(self, wrapup_id: str, screen: int) -> Any:
+        """The draft the app's window saved (else the newest), read without the app."""
+        return self.hook.wrapups.draft(wrapup_id, screen)
 
     def teardown(self) -> None:
         try:
@@ -158,6 +172,7 @@ class ScreenMachine(RuleBasedStateMachine):
             if self.read_only:
                 self.app.desk.store.conn.execute("PRAGMA query_only = OFF")
             self.driver.stop()
+            self.app.desk.screens.release()
         finally:
             self.hook.close()
             self.loop.close()
@@ -210,6 +225,27 @@ class ScreenMachine(RuleBasedStateMachine):
         except DeskError:
             return  # this app finished it first, or the store was busy: nothing changed
         self.step(lambda pilot: pilot.pause(0.6))  # the screen's watch picks it up
+
+    @precondition(lambda self: self.locker is None)
+    @rule(text=TEXTS)
+    def another_window_types_and_closes(self, text: str) -> None:
+        """A second acw on the same store types into a pending wrap-up, the one on
+        screen if any, and is closed (or killed) with it still pending."""
+        shown = [s.wrapup.id for s in self.app.screen_stack if isinstance(s, AcwScreen)]
+        pending = self.hook.pending()
+        chosen = next((w for w in pending if w.id in shown), pending[-1] if pending else None)
+        if chosen is None:
+            return
+        other = Desk(open_store(self.home / "acw.db"), self.config, self.clock).claim_screen()
+        try:
+            other.save_draft(chosen, DraftContent(text, None, (), None))
+        except DeskError:
+            return  # the store was busy: nothing was saved
+        finally:
+            other.close()  # its screen number is free again, as after kill -9
+        self.left_elsewhere[chosen.id] = redact(text).text
+        self.taken_up.discard(chosen.id)
+        self.step(lambda pilot: pilot.pause(0.6))
 
     # -- the agent ------------------------------------------------------------------------
 
@@ -271,12 +307,14 @@ class ScreenMachine(RuleBasedStateMachine):
     @rule()
     def quit_and_start_again(self) -> None:
         self.driver.stop()
-        self._note_drafts_after_quit()
+        screen = self.app.desk.screens.number
+        self.app.desk.screens.release()
+        self._note_drafts_after_quit(screen)
         self.driver = self._start()
 
-    def _note_drafts_after_quit(self) -> None:
+    def _note_drafts_after_quit(self, screen: int) -> None:
         for wrapup_id, text in self.typed.items():
-            draft = self.hook.draft(wrapup_id)
+            draft = self._own_draft(wrapup_id, screen)
             if draft is not None:
                 assert draft.note == redact(text).text, "quitting lost or altered a draft"
 
@@ -353,13 +391,34 @@ class ScreenMachine(RuleBasedStateMachine):
             if wrapup.status == "discarded":
                 continue
             held = keeper.get(wrapup_id)
-            draft = self.hook.draft(wrapup_id)
+            draft = self._own_draft(wrapup_id, self.app.desk.screens.number)
             if held is not None:  # the store refused it: kept in memory, retried
                 assert held.note == text, f"typed {text!r}, kept {held.note!r}"
             else:
                 assert draft is not None and draft.note == expected, (
                     f"typed {text!r}, stored {draft and draft.note!r}"
                 )
+
+    @invariant()
+    def what_another_window_left_reaches_the_note(self) -> None:
+        if self.locker is not None or self.read_only:
+            return  # this window cannot write: it adds the text once it can
+        held = {s.wrapup.id for s in self.app.screen_stack if isinstance(s, AcwScreen)}
+        for wrapup_id, text in self.left_elsewhere.items():
+            wrapup = self.hook.wrapup(wrapup_id)
+            if wrapup.is_open or not text.strip() or wrapup_id in self.taken_up:
+                continue
+            if wrapup_id in held or self.app.drafts.get(wrapup_id) is not None:
+                continue  # this window still holds text of its own for it
+            assert text.strip() in wrapup.note, (
+                f"another window left {text!r}; stored {wrapup.note!r}"
+            )
+        left = self.hook.store.rows(
+            "SELECT d.wrapup_id FROM drafts d JOIN wrapups w ON w.id = d.wrapup_id "
+            "WHERE w.status != 'open' AND d.screen != ?",
+            [self.app.desk.screens.number],
+        )
+        assert left == [], f"drafts of closed wrap-ups left behind: {left}"
 
     @invariant()
     def the_agent_is_in_acw_exactly_while_a_clock_runs(self) -> None:
