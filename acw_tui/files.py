@@ -115,3 +115,24 @@ def _replace(shown: Path, target: Path, payload: bytes, info: os.stat_result | N
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def write_private(folder: Path, stem: str, text: str) -> Path:
+    """A new file in `folder` (created if missing) that only its owner may read, for text
+    acw keeps on its own (crash reports, drafts the store refused). Never replaces a
+    file: `stem.txt`, else `stem-2.txt`, `stem-3.txt` … The text is on disk when this
+    returns. OSError when it cannot be written."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    number = 1
+    while True:
+        path = folder / (f"{stem}.txt" if number == 1 else f"{stem}-{number}.txt")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            number += 1
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        return path

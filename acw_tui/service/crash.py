@@ -3,7 +3,6 @@ the site. Passed through redaction first, like every other file acw writes."""
 
 from __future__ import annotations
 
-import os
 import platform
 import traceback
 from datetime import UTC, datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from acw_tui import __version__
 from acw_tui.core.redaction import Redactor
+from acw_tui.files import write_private
 
 
 def write_crash_report(
@@ -25,11 +25,8 @@ def write_crash_report(
         f"doing: {context or '-'}\n\n{text}"
     )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{now.strftime('%Y%m%d-%H%M%S-%f')}.txt"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(redactor.redact(body).text)
+        return write_private(
+            folder, f"crash-{now.strftime('%Y%m%d-%H%M%S-%f')}", redactor.redact(body).text
+        )
     except OSError:
         return None
-    return path

@@ -712,14 +712,15 @@ class AcwApp(LastResort):
 
     def _keep_unsaved_text(self) -> Path | None:
         """The store refused the drafts: their text (redacted) goes to a file instead."""
+        from acw_tui.files import write_private
         from acw_tui.settings.paths import data_dir
 
         folder = data_dir() / "unsaved-drafts"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             for wrapup_id, content, _version in self.drafts.take():
                 text = self.desk.redactor.redact(content.note).text
-                (folder / f"{wrapup_id}.txt").write_text(text, encoding="utf-8")
+                # A file kept from an earlier quit for the same wrap-up is never replaced.
+                write_private(folder, wrapup_id, text)
         except OSError:
             return None
         return folder

@@ -16,6 +16,8 @@ from acw_tui.tui.screens.history import HistoryScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from tests.tui.conftest import acw_open, notices, settle, type_text, wait_for
 
+CARD = "4111 1111 1111 1111"
+
 
 def alive(app) -> bool:
     return app.is_running and app.unexpected == []
@@ -293,3 +295,28 @@ async def test_a_write_that_ends_after_the_screen_closed_is_no_crash(
         other.close()
     assert app.unexpected == []
     assert not (acw_home / "crash-reports").exists()
+
+
+async def test_quitting_on_a_store_that_refuses_keeps_each_text_in_a_file_of_its_own(
+    make_app, hook, acw_home: Path
+) -> None:
+    """ctrl+q with a store that cannot be written: the text goes to a private file
+    under the data folder, redacted. Quitting so twice on the same wrap-up keeps both
+    texts: the second never replaces the first."""
+    wrapup = hook.call_ended("Q1")
+    kept = acw_home / "unsaved-drafts"
+    for text in (f"first try, paid {CARD}", "second try"):
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, acw_open(app, "Q1"))
+            app.desk.store.conn.execute("PRAGMA query_only = ON")
+            await type_text(pilot, text)
+            await app.action_quit()
+        assert app.return_code == 1
+    files = sorted(kept.iterdir())
+    assert [p.name for p in files] == [f"{wrapup.id}-2.txt", f"{wrapup.id}.txt"]
+    assert files[1].read_text(encoding="utf-8") == "first try, paid [CARD ****1111]"
+    assert files[0].read_text(encoding="utf-8") == "second try"
+    assert {p.stat().st_mode & 0o777 for p in files} == {0o600}
+    assert kept.stat().st_mode & 0o777 == 0o700
+    assert hook.draft(wrapup.id) is None  # nothing reached the store
