@@ -79,14 +79,20 @@ class WrapupLifecycle(DeskCore):
             self._take_up(wrapup.id)
         return True
 
-    def _take_up(self, wrapup_id: str) -> None:
+    def _take_up(self, wrapup_id: str, *, closing: bool = False) -> None:
         """The text on this screen started from a draft of an acw window that has quit
         or died: this window's draft (or note) now holds that text, so the old draft goes.
         Left, it would be added to the note again as left behind, with whatever the agent
-        deleted from it here. A running window's draft stays: it is that window's text."""
-        screen = self.started_from.pop(wrapup_id, None)
-        if screen is not None and not self.screens.alive(screen):
+        deleted from it here. A running window's draft stays: it is that window's text.
+        `closing`: the wrap-up is finished, discarded or added to here; nothing to watch."""
+        screen = self.started_from.get(wrapup_id)
+        if screen is None:
+            return
+        if not self.screens.alive(screen):
             self.wrapups.drop_draft(wrapup_id, screen)
+            closing = True
+        if closing:
+            del self.started_from[wrapup_id]
 
     def left_out(self, wrapup: Wrapup, typed: str) -> str:
         """What of `typed` (redacted, trimmed) the stored note of `wrapup` lacks: "" when
@@ -113,7 +119,7 @@ class WrapupLifecycle(DeskCore):
                 return None
             now = self.clock.now()
             done = self.wrapups.add_to_note(current, text, now, self.screens.number)
-            self._take_up(current.id)
+            self._take_up(current.id, closing=True)
             # The audit gives places in the stored note, where the text now ends it.
             shift = len(done.note) - len(text) - (len(clean.text) - len(clean.text.lstrip()))
             moved = tuple(
@@ -295,7 +301,7 @@ class WrapupLifecycle(DeskCore):
                 final_chars=max(0, len(written) - request.carried_chars),
                 screen=self.screens.number,
             )
-            self._take_up(current.id)
+            self._take_up(current.id, closing=True)
             self._audit(done, clean.findings, draft, now)
             learned = self.completion.learn(self.store, written)
             from acw_tui.core.followups import plan_from_fields
@@ -437,7 +443,7 @@ class WrapupLifecycle(DeskCore):
             if not current.is_open:
                 raise WrapupClosed(current)
             done = self.wrapups.discard(current, reason, now, self.screens.number)
-            self._take_up(current.id)
+            self._take_up(current.id, closing=True)
             self._after_acw_ended(now)
         return done
 

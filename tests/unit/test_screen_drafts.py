@@ -190,3 +190,20 @@ def test_drafts_stored_before_windows_had_numbers_are_taken_up(
         ]
     finally:
         desk.close()
+
+
+def test_a_draft_started_from_a_running_window_is_taken_up_once_that_window_closes(
+    windows: list[Desk],
+) -> None:
+    first, second = windows
+    wrapup = first.call_ended("PBX-1")
+    second.save_draft(wrapup, typed("customer asked for a refund, wrong card charged"))
+    assert first.draft(wrapup.id).screen == second.screens.number
+
+    first.save_draft(wrapup, typed("customer asked for a refund"))
+    screens = "SELECT screen FROM drafts ORDER BY screen"
+    assert [r["screen"] for r in first.store.rows(screens)] == [1, 2]  # both windows' text
+
+    second.screens.release()
+    first.save_draft(wrapup, typed("customer asked for a refund."))
+    assert [r["screen"] for r in first.store.rows(screens)] == [1]
