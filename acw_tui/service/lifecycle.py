@@ -130,6 +130,40 @@ class WrapupLifecycle(DeskCore):
         return done
 
     @service_call
+    def has_wrapup(self, wrapup_id: str) -> bool:
+        return bool(self.store.rows("SELECT 1 FROM wrapups WHERE id = ?", [wrapup_id]))
+
+    @service_call
+    def take_back(self, wrapup_id: str, typed: str) -> Wrapup | None:
+        """Text a quit kept in a file because the store refused it (service/unsaved.py):
+        into this window's draft of an open wrap-up (in place of the older text it grew
+        from, else after it), or after the note of a closed one as `add_to_note` adds.
+        None when the store holds that text already."""
+        with self.store.transaction():
+            current = self.wrapups.get(wrapup_id)
+            if not current.is_open:
+                return self.add_to_note(current, typed)
+            text = self.redactor.redact(typed).text.strip()
+            own = self.wrapups.draft(wrapup_id, self.screens.number)
+            before = own.note.strip() if own is not None else ""
+            if not text or text in before:
+                return None
+            note = text if before in text else f"{before}\n\n{text}"
+            self.wrapups.save_draft(
+                wrapup_id,
+                note=note,
+                now=self.clock.now(),
+                fields=own.fields if own is not None else None,
+                codes=own.codes if own is not None else (),
+                template_id=own.template_id if own is not None else None,
+                screen=self.screens.number,
+            )
+            if own is not None and own.screen != self.screens.number:
+                self.started_from[wrapup_id] = own.screen
+                self._take_up(wrapup_id)
+        return current
+
+    @service_call
     def keep_left_behind(self, on_screen: Iterable[str] = ()) -> list[Wrapup]:
         """Drafts of wrap-ups that are no longer open, left by this window (it left the
         wrap-up before another window finished it) or by a window that quit or died:

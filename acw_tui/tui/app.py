@@ -253,6 +253,7 @@ class AcwApp(LastResort):
         self.collector.start()
         # Back from ctrl+z the driver has hidden the cursor again: the next frame decides.
         self.app_resume_signal.subscribe(self, lambda _app: setattr(self, "_cursor_shown", False))
+        self._bring_back_unsaved()
         pending = self.calls.read(self.desk.pending, what=_("reading pending wrap-ups")) or []
         self._pending = pending
         self._data_version = self.calls.read(self.desk.data_version) or -1
@@ -711,19 +712,42 @@ class AcwApp(LastResort):
         self.exit()
 
     def _keep_unsaved_text(self) -> Path | None:
-        """The store refused the drafts: their text (redacted) goes to a file instead."""
-        from acw_tui.files import write_private
+        """The store refused the drafts: their text (redacted) goes to files instead,
+        brought back at the next start (service/unsaved.py)."""
+        from acw_tui.service import unsaved
         from acw_tui.settings.paths import data_dir
 
-        folder = data_dir() / "unsaved-drafts"
+        folder = data_dir() / unsaved.FOLDER
+        redact = self.desk.redactor.redact
         try:
-            for wrapup_id, content, _version in self.drafts.take():
-                text = self.desk.redactor.redact(content.note).text
-                # A file kept from an earlier quit for the same wrap-up is never replaced.
-                write_private(folder, wrapup_id, text)
+            unsaved.keep(folder, ((w, redact(c.note).text) for w, c, _v in self.drafts.take()))
         except OSError:
             return None
         return folder
+
+    def _bring_back_unsaved(self) -> None:
+        """Text an earlier quit kept in files: back in the store before the first screen
+        is built, so the wrap-up opens with it. Only a folder's look when there is none."""
+        from acw_tui.service import unsaved
+        from acw_tui.settings.paths import data_dir
+
+        folder = data_dir() / unsaved.FOLDER
+        if not folder.is_dir():
+            return
+        try:
+            back, problems = self.calls.run_now(lambda: unsaved.bring_back(self.desk, folder))
+        except AcwError as exc:
+            self.show_problem(exc, _("bringing back unsaved text"))
+            return
+        if back:
+            calls = ", ".join(w.call.external_id for w in back)
+            self.notify(
+                _("Text kept when acw last quit is back in call {calls}.").format(calls=calls),
+                title=_("Unsaved text brought back"),
+                markup=False,
+            )
+        for problem in problems:
+            self.show_problem(problem, _("bringing back unsaved text"))
 
     def on_unmount(self) -> None:
         self.collector.stop()

@@ -297,19 +297,19 @@ async def test_a_write_that_ends_after_the_screen_closed_is_no_crash(
     assert not (acw_home / "crash-reports").exists()
 
 
-async def test_quitting_on_a_store_that_refuses_keeps_each_text_in_a_file_of_its_own(
+async def test_text_a_refused_quit_kept_in_files_comes_back_at_the_next_start(
     make_app, hook, acw_home: Path
 ) -> None:
     """ctrl+q with a store that cannot be written: the text goes to a private file
     under the data folder, redacted. Quitting so twice on the same wrap-up keeps both
-    texts: the second never replaces the first."""
+    texts (the second never replaces the first), and the next start puts them back."""
     wrapup = hook.call_ended("Q1")
     kept = acw_home / "unsaved-drafts"
     for text in (f"first try, paid {CARD}", "second try"):
         app = make_app()
+        app.desk.store.conn.execute("PRAGMA query_only = ON")  # refused from the start
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, acw_open(app, "Q1"))
-            app.desk.store.conn.execute("PRAGMA query_only = ON")
             await type_text(pilot, text)
             await app.action_quit()
         assert app.return_code == 1
@@ -320,3 +320,13 @@ async def test_quitting_on_a_store_that_refuses_keeps_each_text_in_a_file_of_its
     assert {p.stat().st_mode & 0o777 for p in files} == {0o600}
     assert kept.stat().st_mode & 0o777 == 0o700
     assert hook.draft(wrapup.id) is None  # nothing reached the store
+
+    # The next start, on a store that takes writes again, brings both texts back.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "Q1"))
+        assert app.screen.notes.text == "first try, paid [CARD ****1111]\n\nsecond try"
+        assert any("Text kept when acw last quit is back in call Q1" in t for t in notices(app))
+        await app.action_quit()
+    assert list(kept.iterdir()) == []
+    assert app.return_code == 0

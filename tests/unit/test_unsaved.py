@@ -1,0 +1,71 @@
+"""Text a quit kept in files because the store refused it comes back at the next start:
+into the draft of an open wrap-up, after the note of a closed one; a file that cannot
+be used stays, with one line saying why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from acw_tui.service import unsaved
+from acw_tui.service.desk import Desk, DraftContent, FinishRequest
+
+
+def test_files_are_never_replaced_and_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "unsaved-drafts"
+    unsaved.keep(folder, [("w1", "first"), ("w1", "second"), ("w2", "other")])
+    assert sorted(p.name for p in folder.iterdir()) == ["w1-2.txt", "w1.txt", "w2.txt"]
+    assert [(w, p.read_text(encoding="utf-8")) for w, p in unsaved.kept(folder)] == [
+        ("w1", "first"),
+        ("w1", "second"),
+        ("w2", "other"),
+    ]
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+
+
+def test_text_grown_from_the_stored_draft_replaces_it(desk: Desk, tmp_path: Path) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    desk.save_draft(wrapup, DraftContent("customer asked", None, ("complaint",), None))
+    folder = tmp_path / "unsaved-drafts"
+    unsaved.keep(folder, [(wrapup.id, "customer asked for a refund")])
+
+    back, problems = unsaved.bring_back(desk, folder)
+
+    assert ([w.id for w in back], problems) == ([wrapup.id], [])
+    draft = desk.draft(wrapup.id)
+    assert (draft.note, draft.codes) == ("customer asked for a refund", ("complaint",))
+    assert list(folder.iterdir()) == []
+
+
+def test_text_for_a_finished_wrapup_is_added_to_its_note(desk: Desk, tmp_path: Path) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    desk.finish(wrapup, FinishRequest(note="refund issued"))
+    folder = tmp_path / "unsaved-drafts"
+    unsaved.keep(folder, [(wrapup.id, "customer moved house")])
+
+    unsaved.bring_back(desk, folder)
+
+    assert desk.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"
+    unsaved.keep(folder, [(wrapup.id, "customer moved house")])  # the same text again
+    assert unsaved.bring_back(desk, folder) == ([], [])
+    assert desk.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"
+
+
+def test_files_that_cannot_be_used_stay_and_say_why(desk: Desk, tmp_path: Path) -> None:
+    wrapup = desk.call_ended("PBX-1")
+    folder = tmp_path / "unsaved-drafts"
+    unsaved.keep(folder, [("not-in-this-store", "kept for another store")])
+    (folder / f"{wrapup.id}.txt").write_bytes(b"\xff\xfe broken")
+    (folder / "notes.md").write_text("not ours", encoding="utf-8")
+
+    back, problems = unsaved.bring_back(desk, folder)
+
+    assert back == []
+    assert [str(p) for p in problems] == [
+        f"{folder / (wrapup.id + '.txt')}: not UTF-8 text, left as it is"
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{wrapup.id}.txt",
+        "not-in-this-store.txt",
+        "notes.md",
+    ]
+    assert desk.draft(wrapup.id) is None
