@@ -21,11 +21,7 @@ import os
 from pathlib import Path
 
 from acw_tui.core.inputs import is_number_text
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: see the module's docstring
-    fcntl = None  # type: ignore[assignment]
+from acw_tui.file_locks import LOCKS_WORK, try_lock
 
 # More acw windows than this on one store is a mistake; the rest share number 0.
 MOST_SCREENS = 32
@@ -33,20 +29,6 @@ MOST_SCREENS = 32
 
 def screens_folder(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".screens")
-
-
-def try_lock(path: Path) -> int | None:
-    """An open descriptor holding an exclusive `flock` on `path` (created if missing),
-    or None when another open file holds it. OSError when the file cannot be opened."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    if fcntl is None:  # pragma: no cover - Windows
-        return fd
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
 
 
 class ScreenSlots:
@@ -62,7 +44,7 @@ class ScreenSlots:
         """The lowest free number on the store at `store_path`, held until `release`.
         A folder that cannot be written, or no `flock`, gives number 0 (shared drafts)."""
         folder = screens_folder(store_path)
-        if fcntl is None:  # pragma: no cover - Windows
+        if not LOCKS_WORK:  # pragma: no cover - Windows
             return cls(store_path)
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
@@ -78,7 +60,7 @@ class ScreenSlots:
         """Is a running screen holding `number`? This screen's own number always is."""
         if number == self.number:
             return True
-        if number <= 0 or self._folder is None or fcntl is None:
+        if number <= 0 or self._folder is None or not LOCKS_WORK:
             return False
         path = self._folder / f"{number}.lock"
         if not path.exists():

@@ -16,12 +16,8 @@ from types import TracebackType
 
 from acw_tui.core.inputs import is_number_text
 from acw_tui.errors import os_reason
+from acw_tui.file_locks import try_lock
 from acw_tui.sync import SyncError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: one sync at a time is left to the admin
-    fcntl = None  # type: ignore[assignment]
 
 
 def lock_path(store_path: Path) -> Path:
@@ -37,35 +33,36 @@ class SyncLock:
 
     def __enter__(self) -> SyncLock:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = try_lock(self.path)
+            holder = "" if fd is not None else self._holder()
         except OSError as exc:
             raise SyncError(
                 "{path}: cannot open the sync lock ({reason})",
                 path=self.path,
                 reason=os_reason(exc),
             ) from None
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-                os.close(fd)
-                raise (
-                    SyncError(
-                        "another `acw sync` of this store is running (process {process}); "
-                        "it sends everything, so there is nothing to do here",
-                        process=holder,
-                    )
-                    if is_number_text(holder)
-                    else SyncError(
-                        "another `acw sync` of this store is running; "
-                        "it sends everything, so there is nothing to do here"
-                    )
-                ) from None
+        if fd is None:
+            raise (
+                SyncError(
+                    "another `acw sync` of this store is running (process {process}); "
+                    "it sends everything, so there is nothing to do here",
+                    process=holder,
+                )
+                if is_number_text(holder)
+                else SyncError(
+                    "another `acw sync` of this store is running; "
+                    "it sends everything, so there is nothing to do here"
+                )
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
         return self
+
+    def _holder(self) -> str:
+        """The process id the running sync wrote in the lock file (first bytes only)."""
+        with open(self.path, "rb") as lock:
+            return lock.read(32).decode("ascii", "replace").strip()
 
     def __exit__(
         self,
