@@ -272,11 +272,8 @@ class WrapupLifecycle(DeskCore):
         return ended
 
     def _codes_picked(self, wrapup: Wrapup) -> bool:
-        """Has the agent picked a code, stored or in the draft?"""
-        if wrapup.codes:
-            return True
-        draft = self.wrapups.draft(wrapup.id, self.screens.number)
-        return bool(draft and draft.codes)
+        """Has the agent picked a code, stored or in the draft of any acw window?"""
+        return bool(wrapup.codes) or self.wrapups.codes_in_drafts(wrapup.id)
 
     @service_call
     def finish(

@@ -135,6 +135,14 @@ class WrapupRepository:
         )
         return draft_from_row(rows[0]) if rows else None
 
+    def codes_in_drafts(self, wrapup_id: str) -> bool:
+        """Has any acw window's draft of the wrap-up a code picked?"""
+        return bool(
+            self.store.rows(
+                "SELECT 1 FROM drafts WHERE wrapup_id = ? AND codes != '[]' LIMIT 1", [wrapup_id]
+            )
+        )
+
     def left_behind(self) -> list[Draft]:
         """Drafts of wrap-ups that are no longer open (finished or discarded elsewhere)."""
         rows = self.store.rows(

@@ -16,7 +16,7 @@ import pytest
 from acw_tui.core.clock import ManualClock
 from acw_tui.core.model import AgentStateName
 from acw_tui.service.desk import Desk, DraftContent, FinishRequest
-from acw_tui.settings.config import Config
+from acw_tui.settings.config import Config, load_config
 from acw_tui.store import open_store
 from acw_tui.store.screens import ScreenSlots
 
@@ -207,3 +207,26 @@ def test_a_draft_started_from_a_running_window_is_taken_up_once_that_window_clos
     second.screens.release()
     first.save_draft(wrapup, typed("customer asked for a refund."))
     assert [r["screen"] for r in first.store.rows(screens)] == [1]
+
+
+def test_a_code_picked_in_either_window_is_not_replaced_at_the_time_out(
+    acw_home: Path, clock: ManualClock
+) -> None:
+    path = acw_home / "acw.db"
+    (acw_home / "config.toml").write_text(
+        'agent_id = "ana"\nsite_id = "site-1"\n[acw]\ntimeout_seconds = 60\n'
+        'auto_code = "timeout-no-notes"\n',
+        encoding="utf-8",
+    )
+    timed = load_config(acw_home / "config.toml")
+    first, second = (Desk(open_store(path), timed, clock).claim_screen() for _ in range(2))
+    try:
+        wrapup = first.call_ended("PBX-1")
+        first.save_draft(wrapup, DraftContent("refund", None, ("complaint",), None))
+        second.save_draft(wrapup, DraftContent("customer moved house", None, (), None))
+        clock.advance(61)
+        (ended,) = second.check_timeouts()  # the window that did not pick it times out
+        assert ended.auto_code is None and ended.timed_out
+    finally:
+        first.close()
+        second.close()
