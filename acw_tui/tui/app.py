@@ -405,22 +405,7 @@ class AcwApp(LastResort):
             self._saving.discard(closed.id)
             self.drafts.forget(closed.id)
             if done is not None:
-                said_how = (
-                    _(
-                        "Call {call} was discarded in another acw window; "
-                        "what you typed here was added to its note."
-                    )
-                    if done.status == "discarded"
-                    else _(
-                        "Call {call} was finished in another acw window; "
-                        "what you typed here was added to its note."
-                    )
-                )
-                self.notify(
-                    said_how.format(call=closed.call.external_id),
-                    title=_("Added to the note"),
-                    markup=False,
-                )
+                self._tell_added(done, typed_here=True)
 
         def refused(error: AcwError) -> None:
             self._saving.discard(closed.id)
@@ -440,28 +425,42 @@ class AcwApp(LastResort):
 
         def added(done: list[Wrapup]) -> None:
             for wrapup in done:
-                said_how = (
-                    _(
-                        "Call {call} was discarded in another acw window; the text left "
-                        "in its draft was added to its note."
-                    )
-                    if wrapup.status == "discarded"
-                    else _(
-                        "Call {call} was finished in another acw window; the text left "
-                        "in its draft was added to its note."
-                    )
-                )
-                self.notify(
-                    said_how.format(call=wrapup.call.external_id),
-                    title=_("Added to the note"),
-                    markup=False,
-                )
+                self._tell_added(wrapup, typed_here=False)
 
         def refused(error: AcwError) -> None:
             self._left_behind_due = True  # the store is busy or read-only: the next tick
             self.show_problem(error, _("adding left drafts"))
 
         self.calls.write(lambda: self.desk.keep_left_behind(held), done=added, failed=refused)
+
+    # (discarded?, typed on this screen?) -> what is said once the text is in the note.
+    _ADDED = {
+        (True, True): N_(
+            "Call {call} was discarded in another acw window; "
+            "what you typed here was added to its note."
+        ),
+        (False, True): N_(
+            "Call {call} was finished in another acw window; "
+            "what you typed here was added to its note."
+        ),
+        (True, False): N_(
+            "Call {call} was discarded in another acw window; the text left "
+            "in its draft was added to its note."
+        ),
+        (False, False): N_(
+            "Call {call} was finished in another acw window; the text left "
+            "in its draft was added to its note."
+        ),
+    }
+
+    def _tell_added(self, done: Wrapup, *, typed_here: bool) -> None:
+        """Text for a wrap-up another window closed is in its note now: say so."""
+        said_how = _(self._ADDED[done.status == "discarded", typed_here])
+        self.notify(
+            said_how.format(call=done.call.external_id),
+            title=_("Added to the note"),
+            markup=False,
+        )
 
     def _screen_holding(self, wrapup_id: str) -> AcwScreen | None:
         """The ACW screen of that wrap-up, if one is on the stack."""

@@ -66,6 +66,14 @@ class Terminal:
     def pid(self, name: str) -> int:
         return int(self.tmux("list-panes", "-t", name, "-F", "#{pane_pid}").strip())
 
+    def quit(self, name: str, seconds: float = 10.0) -> bool:
+        """ctrl+q, then wait for acw to end; whether it did within `seconds`."""
+        self.keys(name, "C-q")
+        deadline = time.monotonic() + seconds
+        while self.alive(name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return not self.alive(name)
+
     def alive(self, name: str) -> bool:
         return (
             subprocess.run(
@@ -99,11 +107,7 @@ def test_a_wrapup_is_finished_by_keyboard_alone(terminal: Terminal, acw_home: Pa
     terminal.wait_for("agent", "explained and credited.")
     terminal.keys("agent", "C-s")
     terminal.wait_for("agent", "Last ACW")
-    terminal.keys("agent", "C-q")
-    deadline = time.monotonic() + 10
-    while terminal.alive("agent") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not terminal.alive("agent"), "acw did not quit on ctrl+q"
+    assert terminal.quit("agent"), "acw did not quit on ctrl+q"
     db = sqlite3.connect(acw_home / "acw.db")
     row = db.execute(
         "SELECT w.status, w.note, w.acw_seconds > 0, c.queue FROM wrapups w "
@@ -142,10 +146,7 @@ def test_sigkill_mid_note_loses_nothing(terminal: Terminal, acw_home: Path) -> N
     # ... and the note is finished and the program quits as after any start.
     terminal.keys("second", "C-s")
     terminal.wait_for("second", "Last ACW")
-    terminal.keys("second", "C-q")
-    deadline = time.monotonic() + 10
-    while terminal.alive("second") and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert terminal.quit("second")
     assert db.execute("SELECT status, note FROM wrapups").fetchall() == [
         ("done", "card declined twice, customer will call bank")
     ]
@@ -181,10 +182,7 @@ def test_a_wrapup_is_finished_in_chinese(terminal: Terminal, acw_home: Path) -> 
     terminal.keys("agent", "C-s")
     terminal.wait_for("agent", "上次 ACW")  # "Last ACW": back on the ready screen
     assert "Traceback" not in terminal.screen("agent")
-    terminal.keys("agent", "C-q")
-    deadline = time.monotonic() + 10
-    while terminal.alive("agent") and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert terminal.quit("agent")
     db = sqlite3.connect(acw_home / "acw.db")
     assert db.execute("SELECT status, note FROM wrapups").fetchall() == [("done", "refund sent")]
 
@@ -211,11 +209,7 @@ def test_quitting_while_a_sync_waits_for_a_hub_that_is_down(
     terminal.keys("agent", "s")
     terminal.wait_for("agent", "Syncing")
     time.sleep(0.5)  # a retry or two
-    terminal.keys("agent", "C-q")
-    deadline = time.monotonic() + 5
-    while terminal.alive("agent") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not terminal.alive("agent"), "acw waited for the sync after ctrl+q"
+    assert terminal.quit("agent", 5), "acw waited for the sync after ctrl+q"
 
 
 def test_two_windows_on_one_wrapup_lose_neither_note(terminal: Terminal, acw_home: Path) -> None:
@@ -270,15 +264,8 @@ def test_text_left_in_one_window_survives_the_other_finishing(
         ("done", "refund issued for the double charge\n\ncustomer also moved house")
     ]
 
-    terminal.keys("second", "C-q")
-    deadline = time.monotonic() + 10
-    while terminal.alive("second") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not terminal.alive("second")
+    assert terminal.quit("second")
     states = "SELECT state FROM agent_states WHERE ended_at IS NULL"
     assert db.execute(states).fetchall() == [("ready",)]  # the first window is still open
-    terminal.keys("first", "C-q")
-    deadline = time.monotonic() + 10
-    while terminal.alive("first") and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert terminal.quit("first")
     assert db.execute(states).fetchall() == [("logged_out",)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from acw_tui.core.clock import ManualClock
-from acw_tui.core.model import AgentStateName
+from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.service.desk import Desk, DraftContent, FinishRequest
 from acw_tui.settings.config import Config, load_config
 from acw_tui.store import open_store
@@ -110,13 +110,18 @@ def test_two_windows_typing_into_one_wrapup_keep_both_texts(windows: list[Desk])
     assert [a["position"] for a in audit] == [note.index("[CARD")]
 
 
+def typed_in_second_finished_in_first(first: Desk, second: Desk) -> Wrapup:
+    wrapup = first.call_ended("PBX-1")
+    second.save_draft(wrapup, typed("customer moved house"))
+    first.finish(wrapup, FinishRequest(note="refund issued"))
+    return wrapup
+
+
 def test_a_window_holding_the_wrapup_adds_its_text_only_when_it_leaves(
     windows: list[Desk],
 ) -> None:
     first, second = windows
-    wrapup = first.call_ended("PBX-1")
-    second.save_draft(wrapup, typed("customer moved house"))
-    first.finish(wrapup, FinishRequest(note="refund issued"))
+    wrapup = typed_in_second_finished_in_first(first, second)
 
     assert second.keep_left_behind(on_screen=[wrapup.id]) == []
     assert second.draft(wrapup.id).note == "customer moved house"  # kept, if this one dies
@@ -132,9 +137,7 @@ def test_text_of_a_window_that_died_after_the_finish_reaches_the_note(
     windows: list[Desk],
 ) -> None:
     first, second = windows
-    wrapup = first.call_ended("PBX-1")
-    second.save_draft(wrapup, typed("customer moved house"))
-    first.finish(wrapup, FinishRequest(note="refund issued"))
+    typed_in_second_finished_in_first(first, second)
     second.screens.release()  # kill -9 while it still showed the wrap-up
 
     added = first.keep_left_behind()
