@@ -212,15 +212,20 @@ def test_quitting_while_a_sync_waits_for_a_hub_that_is_down(
     assert terminal.quit("agent", 5), "acw waited for the sync after ctrl+q"
 
 
-def test_two_windows_on_one_wrapup_lose_neither_note(terminal: Terminal, acw_home: Path) -> None:
-    """acw opened twice on one store: the hook's wrap-up opens in both. The agent writes
-    in each, finishes in one and leaves the other: the stored note holds both texts."""
+def two_windows_on_a_call(terminal: Terminal, call_id: str) -> None:
+    """acw opened twice on one store ("first", "second"); the hook's wrap-up opens in both."""
     for name in ("first", "second"):
         terminal.start(name)
         terminal.wait_for(name, "Ready")
-    hook(terminal, "call-ended", "--call-id", "E2E-TWO")
+    hook(terminal, "call-ended", "--call-id", call_id)
     for name in ("first", "second"):
-        terminal.wait_for(name, "ACW · call E2E-TWO", seconds=5)
+        terminal.wait_for(name, f"ACW · call {call_id}", seconds=5)
+
+
+def test_two_windows_on_one_wrapup_lose_neither_note(terminal: Terminal, acw_home: Path) -> None:
+    """acw opened twice on one store: the hook's wrap-up opens in both. The agent writes
+    in each, finishes in one and leaves the other: the stored note holds both texts."""
+    two_windows_on_a_call(terminal, "E2E-TWO")
     terminal.keys("first", "-l", "refund issued for the double charge")
     terminal.keys("second", "-l", "customer also moved house, address updated")
     terminal.wait_for("second", "address updated")
@@ -244,12 +249,7 @@ def test_text_left_in_one_window_survives_the_other_finishing(
     """acw opened twice on one store: the agent types in both, leaves the wrap-up in the
     second (esc), goes on in the first and finishes there. The second window's text is
     added to the note; quitting the second window does not log the agent out."""
-    for name in ("first", "second"):
-        terminal.start(name)
-        terminal.wait_for(name, "Ready")
-    hook(terminal, "call-ended", "--call-id", "E2E-LEFT")
-    for name in ("first", "second"):
-        terminal.wait_for(name, "ACW · call E2E-LEFT", seconds=5)
+    two_windows_on_a_call(terminal, "E2E-LEFT")
     terminal.keys("second", "-l", "customer also moved house")
     terminal.wait_for("second", "Draft saved")
     terminal.keys("second", "Escape")
