@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from acw_tui.core.file_bytes import read_file_text
 from acw_tui.errors import AcwError, os_reason
 from acw_tui.files import write_private
 
@@ -39,7 +40,7 @@ def keep(folder: Path, texts: Iterable[tuple[str, str]]) -> None:
 def kept(folder: Path) -> list[tuple[str, Path]]:
     """(wrap-up id, file) for every kept text, oldest file first; none if no folder."""
     try:
-        files = [p for p in folder.iterdir() if p.is_file()]
+        files = list(folder.iterdir())
     except OSError:
         return []
     found = []
@@ -59,7 +60,7 @@ def bring_back(desk: Desk, folder: Path) -> tuple[list[Wrapup], list[AcwError]]:
     problems: list[AcwError] = []
     for wrapup_id, path in kept(folder):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_file_text(path, "utf-8")
             if not desk.has_wrapup(wrapup_id):
                 continue  # kept for another store (ACW_DB changed): left where it is
             wrapup = desk.take_back(wrapup_id, text)

@@ -4,6 +4,7 @@ be used stays, with one line saying why."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from acw_tui.service import unsaved
@@ -56,14 +57,18 @@ def test_files_that_cannot_be_used_stay_and_say_why(desk: Desk, tmp_path: Path) 
     unsaved.keep(folder, [("not-in-this-store", "kept for another store")])
     (folder / f"{wrapup.id}.txt").write_bytes(b"\xff\xfe broken")
     (folder / "notes.md").write_text("not ours", encoding="utf-8")
+    os.mkfifo(folder / f"{wrapup.id}-2.txt")  # a pipe must not hang the start
 
     back, problems = unsaved.bring_back(desk, folder)
 
     assert back == []
-    assert [str(p) for p in problems] == [
-        f"{folder / (wrapup.id + '.txt')}: not UTF-8 text, left as it is"
+    assert sorted(str(p) for p in problems) == [
+        f"{folder / (wrapup.id + '-2.txt')}: cannot be read or removed (not a regular file "
+        "(a pipe or a device))",
+        f"{folder / (wrapup.id + '.txt')}: not UTF-8 text, left as it is",
     ]
     assert sorted(p.name for p in folder.iterdir()) == [
+        f"{wrapup.id}-2.txt",
         f"{wrapup.id}.txt",
         "not-in-this-store.txt",
         "notes.md",
