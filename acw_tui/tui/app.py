@@ -443,14 +443,12 @@ class AcwApp(LastResort):
             "Call {call} was finished in another acw window; "
             "what you typed here was added to its note."
         ),
+        # Left in a window that has since left the wrap-up, quit or died: which window
+        # closed it is not known here (it may be this one).
         (True, False): N_(
-            "Call {call} was discarded in another acw window; the text left "
-            "in its draft was added to its note."
+            "Text left in a draft of call {call} was added to its note (the wrap-up was discarded)."
         ),
-        (False, False): N_(
-            "Call {call} was finished in another acw window; the text left "
-            "in its draft was added to its note."
-        ),
+        (False, False): N_("Text left in a draft of call {call} was added to its note."),
     }
 
     def _tell_added(self, done: Wrapup, *, typed_here: bool) -> None:

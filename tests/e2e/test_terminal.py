@@ -258,7 +258,7 @@ def test_text_left_in_one_window_survives_the_other_finishing(
     terminal.wait_for("first", "Draft saved")
     terminal.keys("first", "C-s")
     terminal.wait_for("first", "Last ACW")
-    terminal.wait_for("second", "text left in its draft was added")
+    terminal.wait_for("second", "Added to the note")
     db = sqlite3.connect(acw_home / "acw.db")
     assert db.execute("SELECT status, note FROM wrapups").fetchall() == [
         ("done", "refund issued for the double charge\n\ncustomer also moved house")

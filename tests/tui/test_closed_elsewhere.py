@@ -139,7 +139,9 @@ async def test_text_left_in_a_wrapup_reaches_its_note_when_another_window_finish
 
             hook.finish(wrapup, FinishRequest(note="refund issued"))
             await wait_for(pilot, lambda: hook.wrapup(wrapup.id).note != "refund issued")
-            await wait_for(pilot, lambda: any("text left in its draft" in m for m in told))
+            await wait_for(
+                pilot, lambda: any("Text left in a draft of call PBX-1" in m for m in told)
+            )
     finally:
         app.desk.close()
         hook.screens.release()
