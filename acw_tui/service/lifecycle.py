@@ -5,6 +5,7 @@ agent-state log that ACW moves."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,8 @@ class WrapupLifecycle(DeskCore):
             closed = self.wrapups.closed(wrapup.id)
             if closed is not None:
                 raise WrapupClosed(closed)
+            if self._only_shown(wrapup.id, clean.note, clean.fields, content):
+                return True
             self.wrapups.save_draft(
                 wrapup.id,
                 note=clean.note,
@@ -78,6 +81,28 @@ class WrapupLifecycle(DeskCore):
             )
             self._take_up(wrapup.id)
         return True
+
+    def _only_shown(
+        self, wrapup_id: str, note: str, fields: dict[str, Any] | None, content: DraftContent
+    ) -> bool:
+        """Is this the draft a running window saved, shown here and not changed? Kept as
+        this window's own, it would come back into the note after that window's agent
+        deleted some of it and finished there."""
+        screen = self.started_from.get(wrapup_id)
+        if screen is None or not self.screens.alive(screen):
+            return False
+        own = self.wrapups.draft(wrapup_id, self.screens.number)
+        if own is not None and own.screen == self.screens.number:
+            return False
+        shown = self.wrapups.draft(wrapup_id, screen)
+        return (
+            shown is not None
+            and shown.screen == screen
+            and shown.note == note
+            and tuple(shown.codes) == tuple(content.codes)
+            and shown.template_id == content.template_id
+            and _filled(shown.fields) == _filled(fields)
+        )
 
     def _take_up(self, wrapup_id: str, *, closing: bool = False) -> None:
         """The text on this screen started from a draft of an acw window that has quit
@@ -101,8 +126,12 @@ class WrapupLifecycle(DeskCore):
 
     @staticmethod
     def _left_out(wrapup: Wrapup, redacted: str) -> str:
+        """The text, unless the note holds it whole: as the note, or as one of its
+        paragraphs. A few words that happen to occur inside the note are added: "resolved"
+        typed in one window is not "not resolved" in the other's."""
         text = redacted.strip()
-        return "" if text in wrapup.note else text
+        held = {wrapup.note.strip(), *(p.strip() for p in re.split(r"\n\s*\n", wrapup.note))}
+        return "" if text in held else text
 
     @service_call
     def add_to_note(self, wrapup: Wrapup, typed: str) -> Wrapup | None:
@@ -522,11 +551,20 @@ class WrapupLifecycle(DeskCore):
     def log_out(self) -> AgentState:
         """The screen is closing. With another acw window still open on this store the
         agent is still at work: the state stays as it is (ACW % counts logged-in time)."""
+        # This window's number goes first: of two windows closing at the same moment,
+        # the one that looks last sees no other and logs out (each looking while the
+        # other still held its number left the agent logged in with no window open).
+        self.screens.release()
         if self.screens.others_open():
             current = self.states.current(self.agent_id)
             if current is not None:
                 return current
         return self._set_state(AgentStateName.LOGGED_OUT)
+
+
+def _filled(fields: dict[str, Any] | None) -> dict[str, Any]:
+    """The fields that hold something (a form adds its empty ones)."""
+    return {k: v for k, v in (fields or {}).items() if v not in ("", None, [], {})}
 
 
 def _summary(done: Wrapup) -> str:

@@ -48,12 +48,15 @@ class ScreenSlots:
             return cls(store_path)
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            for number in range(1, MOST_SCREENS + 1):
-                fd = try_lock(folder / f"{number}.lock")
-                if fd is not None:
-                    return cls(store_path, number, fd)
         except OSError:
-            pass
+            return cls(store_path)
+        for number in range(1, MOST_SCREENS + 1):
+            try:
+                fd = try_lock(folder / f"{number}.lock")
+            except OSError:
+                continue  # not a file acw can lock (a folder put there, say): the next
+            if fd is not None:
+                return cls(store_path, number, fd)
         return cls(store_path)
 
     def alive(self, number: int) -> bool:
@@ -67,8 +70,10 @@ class ScreenSlots:
             return False
         try:
             fd = try_lock(path)
+        except PermissionError:
+            return True  # another user's: cannot tell, so its drafts are left alone
         except OSError:
-            return True  # cannot tell: leave its drafts alone
+            return False  # not a lock file (a folder, say): no screen holds it
         if fd is None:
             return True
         os.close(fd)  # closing drops the lock just taken

@@ -147,3 +147,28 @@ async def test_text_left_in_a_wrapup_reaches_its_note_when_another_window_finish
         hook.screens.release()
     assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"
     assert hook.store.rows("SELECT * FROM drafts") == []
+
+
+async def test_text_of_a_window_that_quit_is_added_when_this_one_finishes(make_app, hook) -> None:
+    """Another window typed into the wrap-up and was closed (or killed); this window
+    finishes it: the other window's text is in the note at once, not at the next start."""
+    from acw_tui.service.desk import DraftContent
+
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    app.desk.claim_screen()
+    hook.claim_screen()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, acw_open(app, "PBX-1"))
+            await type_text(pilot, "refund issued")
+            await wait_for(pilot, lambda: not app.drafts)  # this window's draft is stored
+            await pilot.pause(1.5)  # past the look for left drafts made at log-in
+            hook.save_draft(wrapup, DraftContent("customer moved house", None, (), None))
+            hook.screens.release()  # the other window quits
+            await pilot.press("f10", "space", "ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+            await wait_for(pilot, lambda: "moved house" in hook.wrapup(wrapup.id).note)
+    finally:
+        app.desk.close()
+    assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"

@@ -69,9 +69,21 @@ def test_text_already_in_the_note_is_not_added_twice(desk: Desk, other_window: D
     wrapup = desk.call_ended("PBX-1")
     other_window.finish(wrapup, FinishRequest(note="refund issued, callback tomorrow"))
 
-    assert desk.add_to_note(wrapup, "refund issued") is None
+    assert desk.add_to_note(wrapup, "refund issued, callback tomorrow\n") is None
     assert desk.add_to_note(wrapup, "  \n") is None
     assert desk.wrapup(wrapup.id).note == "refund issued, callback tomorrow"
+
+
+def test_words_that_occur_inside_the_note_are_still_added(desk: Desk, other_window: Desk) -> None:
+    """ "resolved" typed here is not what "Issue not resolved" says: only the whole note or
+    one of its paragraphs counts as already there."""
+    wrapup = desk.call_ended("PBX-1")
+    other_window.finish(wrapup, FinishRequest(note="Issue not resolved.\n\ncallback tomorrow"))
+
+    assert desk.add_to_note(wrapup, "callback tomorrow") is None
+    added = desk.add_to_note(wrapup, "resolved")
+    assert added is not None
+    assert added.note == "Issue not resolved.\n\ncallback tomorrow\n\nresolved"
 
 
 def test_a_discarded_wrapup_keeps_the_text_too(desk: Desk, other_window: Desk) -> None:

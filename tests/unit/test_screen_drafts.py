@@ -233,3 +233,37 @@ def test_a_code_picked_in_either_window_is_not_replaced_at_the_time_out(
     finally:
         first.close()
         second.close()
+
+
+def test_a_draft_only_shown_in_another_window_is_not_stored_there(windows: list[Desk]) -> None:
+    """The second window opens the wrap-up, shows the first window's draft and leaves it
+    untouched; the first window's agent deletes a sentence and finishes: it stays deleted."""
+    first, second = windows
+    wrapup = first.call_ended("PBX-1")
+    first.save_draft(wrapup, typed("Uniform keep. Secret wrong sentence."))
+    shown = second.draft(wrapup.id)
+    second.save_draft(wrapup, DraftContent(shown.note, shown.fields, shown.codes, None))
+    assert [r["screen"] for r in first.store.rows("SELECT screen FROM drafts")] == [1]
+
+    first.finish(wrapup, FinishRequest(note="Uniform keep."))
+    assert second.keep_left_behind() == [] and first.keep_left_behind() == []
+    assert first.wrapup(wrapup.id).note == "Uniform keep."
+
+
+def test_windows_closing_at_the_same_moment_log_the_agent_out(windows: list[Desk]) -> None:
+    first, second = windows
+    first.log_in()
+    # Both quit before either has closed its store: the later one sees no other window.
+    assert first.log_out().state is AgentStateName.READY
+    assert second.log_out().state is AgentStateName.LOGGED_OUT
+
+
+def test_something_in_the_way_of_a_number_is_skipped(acw_home: Path) -> None:
+    path = acw_home / "acw.db"
+    (acw_home / "acw.db.screens" / "1.lock").mkdir(parents=True)
+    first, second = ScreenSlots.claim(path), ScreenSlots.claim(path)
+    assert (first.number, second.number) == (2, 3)
+    assert not first.alive(1)
+    second.release()
+    assert not first.others_open()
+    first.release()
