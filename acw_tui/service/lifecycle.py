@@ -91,13 +91,11 @@ class WrapupLifecycle(DeskCore):
         screen = self.started_from.get(wrapup_id)
         if screen is None or not self.screens.alive(screen):
             return False
-        own = self.wrapups.draft(wrapup_id, self.screens.number)
-        if own is not None and own.screen == self.screens.number:
+        if self.wrapups.draft_of(wrapup_id, self.screens.number) is not None:
             return False
-        shown = self.wrapups.draft(wrapup_id, screen)
+        shown = self.wrapups.draft_of(wrapup_id, screen)
         return (
             shown is not None
-            and shown.screen == screen
             and shown.note == note
             and tuple(shown.codes) == tuple(content.codes)
             and shown.template_id == content.template_id
@@ -150,7 +148,7 @@ class WrapupLifecycle(DeskCore):
             done = self.wrapups.add_to_note(current, text, now, self.screens.number)
             self._take_up(current.id, closing=True)
             # The audit gives places in the stored note, where the text now ends it.
-            shift = len(done.note) - len(text) - (len(clean.text) - len(clean.text.lstrip()))
+            shift = _moved_by(done, text, clean.text)
             moved = tuple(
                 dataclasses.replace(f, start=f.start + shift, end=f.end + shift)
                 for f in clean.findings
@@ -160,7 +158,7 @@ class WrapupLifecycle(DeskCore):
 
     @service_call
     def has_wrapup(self, wrapup_id: str) -> bool:
-        return bool(self.store.rows("SELECT 1 FROM wrapups WHERE id = ?", [wrapup_id]))
+        return self.wrapups.exists(wrapup_id)
 
     @service_call
     def take_back(self, wrapup_id: str, typed: str) -> Wrapup | None:
@@ -218,7 +216,7 @@ class WrapupLifecycle(DeskCore):
                 now = self.clock.now()
                 done = self.wrapups.add_to_note(current, text, now, draft.screen)
                 # The draft's audit marks, moved to where its text now ends the note.
-                shift = len(done.note) - len(text) - (len(draft.note) - len(draft.note.lstrip()))
+                shift = _moved_by(done, text, draft.note)
                 moved = dataclasses.replace(
                     draft,
                     findings=tuple(
@@ -560,6 +558,11 @@ class WrapupLifecycle(DeskCore):
             if current is not None:
                 return current
         return self._set_state(AgentStateName.LOGGED_OUT)
+
+
+def _moved_by(done: Wrapup, added: str, source: str) -> int:
+    """How far a place in `source` moved once its trimmed text `added` ended the note."""
+    return len(done.note) - len(added) - (len(source) - len(source.lstrip()))
 
 
 def _filled(fields: dict[str, Any] | None) -> dict[str, Any]:

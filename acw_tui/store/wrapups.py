@@ -135,6 +135,16 @@ class WrapupRepository:
         )
         return draft_from_row(rows[0]) if rows else None
 
+    def draft_of(self, wrapup_id: str, screen: int) -> Draft | None:
+        """The draft `screen` saved, if it saved one."""
+        rows = self.store.rows(
+            "SELECT * FROM drafts WHERE wrapup_id = ? AND screen = ?", [wrapup_id, screen]
+        )
+        return draft_from_row(rows[0]) if rows else None
+
+    def exists(self, wrapup_id: str) -> bool:
+        return bool(self.store.rows("SELECT 1 FROM wrapups WHERE id = ?", [wrapup_id]))
+
     def codes_in_drafts(self, wrapup_id: str) -> bool:
         """Has any acw window's draft of the wrap-up a code picked?"""
         return bool(
@@ -191,8 +201,8 @@ class WrapupRepository:
         are not synced. `findings` are added to those of earlier saves of the same draft.
         """
         with self.store.transaction() as db:
-            before = self.draft(wrapup_id, screen)
-            marks = list(before.findings) if before and before.screen == screen else []
+            before = self.draft_of(wrapup_id, screen)
+            marks = list(before.findings) if before else []
             marks += [m for m in findings if m not in marks]
             db.table("drafts").upsert(
                 {
