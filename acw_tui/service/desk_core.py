@@ -138,6 +138,11 @@ class DeskCore:
         self.screens = ScreenSlots.claim(self.store.path)
         return self
 
+    def limit_waits(self, seconds: float | None) -> None:
+        """acw is leaving: no write waits longer than `seconds` for another program's
+        lock from now on, not even one already waiting. None: back to the usual wait."""
+        self.store.limit_waits(seconds)
+
     def close(self) -> None:
         self.screens.release()
         if self.reader is not self.store:

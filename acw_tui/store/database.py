@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
 # A burst of phone-system hooks (every agent's call ending at the top of the hour) queues
 # on the write lock; each waits its turn rather than failing, up to this long.
 BUSY_TIMEOUT_MS = 30_000
+# That wait is made in slices this long, so that it can be cut short when acw is leaving
+# (SQLite's own busy wait cannot be interrupted).
+LOCK_SLICE_MS = 250
 
 # WAL lets the phone-system hook write while the screen reads; FULL makes every commit
 # (a draft, a finished wrap-up) durable against power loss, not only a crash; secure
@@ -51,17 +56,26 @@ def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
     return kind(described.template, **described.params)
 
 
+def is_busy(exc: sqlite3.Error) -> bool:
+    lowered = str(exc).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
+def locked_phrase(path: Path, waited: float) -> Phrase:
+    return Phrase(
+        "{path}: database is locked by another program (waited {seconds} s)",
+        path=path,
+        seconds=math.ceil(waited),
+    )
+
+
 def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> Phrase:
     """SQLite's error in a line naming the file (in English; in the reader's language
     where it is shown)."""
     text = str(exc)
     lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return Phrase(
-            "{path}: database is locked by another program (waited {seconds} s)",
-            path=path,
-            seconds=BUSY_TIMEOUT_MS // 1000,
-        )
+    if is_busy(exc):
+        return locked_phrase(path, BUSY_TIMEOUT_MS / 1000)
     if is_damage(exc):
         return Phrase(
             "{path}: the database file is damaged ({reason}); "
@@ -93,6 +107,13 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._leaving_at: float | None = None  # time.monotonic() after which nobody waits
+
+    def limit_waits(self, seconds: float | None) -> None:
+        """From now on, waiting for another program's write lock ends within `seconds`,
+        whoever is waiting (a save already waiting on the store thread too): acw is
+        leaving, and text the store refuses then goes elsewhere. None: as usual."""
+        self._leaving_at = None if seconds is None else time.monotonic() + seconds
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
@@ -128,7 +149,7 @@ class Store:
         db = self.db
         warm_up_ids()
         with self.errors():
-            conn.execute("BEGIN IMMEDIATE")
+            self._take_write_lock()
         try:
             yield db
         except BaseException as exc:
@@ -145,6 +166,32 @@ class Store:
                     if conn.in_transaction:
                         conn.rollback()
                     raise
+
+    def _take_write_lock(self) -> None:
+        """BEGIN IMMEDIATE, waiting for another writer up to the connection's busy
+        time-out, or until the moment `limit_waits` set."""
+        conn = self.conn
+        patience = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        started = time.monotonic()
+        try:
+            while True:
+                now = time.monotonic()
+                end = started + patience
+                if self._leaving_at is not None:
+                    end = min(end, self._leaving_at)
+                slice_ms = max(0, min(LOCK_SLICE_MS, int((end - now) * 1000)))
+                conn.execute(f"PRAGMA busy_timeout={slice_ms}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    if time.monotonic() >= end:
+                        described = locked_phrase(self.path, time.monotonic() - started)
+                        raise StoreError(described.template, **described.params) from exc
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(patience * 1000)}")
 
     @contextmanager
     def errors(self) -> Iterator[None]:

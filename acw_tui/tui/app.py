@@ -45,6 +45,7 @@ from acw_tui.tui.idle_collector import IdleCollector
 from acw_tui.tui.messages import (
     AgentStateChanged,
     DraftSaved,
+    DraftWaiting,
     HubContentReceived,
     LeaveWrapup,
     PendingChanged,
@@ -65,6 +66,10 @@ POLL_INTERVAL = 0.25
 DRAFT_INTERVAL = 0.5  # at most this much typing is only in memory (SPEC §2: ≤ 1 s)
 TIMEOUT_INTERVAL = 1.0
 LOG_IN_AFTER = 1.0  # seconds after start (see on_mount)
+# Quitting (or a crash) waits at most this long for a store another program holds; the
+# text then goes to unsaved-drafts/ instead of keeping the agent at a frozen screen.
+LEAVING_WAIT = 3.0
+SLOW_SAVE = 1.0  # a draft save waiting longer is said on screen
 # The same message again within this many seconds is not shown again.
 REPEAT_AFTER = 10.0
 # More unexpected errors than this within a minute: going on is not safe.
@@ -150,7 +155,8 @@ class AcwApp(LastResort):
         self.crash_reports: list[Path] = []
         self._data_version = -1
         self._pending: list[Wrapup] = []
-        self._saving: set[str] = set()
+        # Wrap-ups with a save on the store thread now: when it was asked for.
+        self._saving: dict[str, float] = {}
         # Drafts of closed wrap-ups may wait to be added to their notes (keep_left_behind):
         # looked for at log-in and whenever a wrap-up leaves the pending list, and again
         # at the next draft tick until the store has taken them.
@@ -212,20 +218,33 @@ class AcwApp(LastResort):
     def unexpected_error(self, error: BaseException, what: str = "") -> None:
         """A bug, not the agent's doing: save the notes, write a report, go on if safe."""
         self.unexpected.append(error)
-        self._save_drafts_now()
+        self.desk.limit_waits(LEAVING_WAIT)
+        refused = self._save_drafts_now()
         report = self._write_crash_report(error, what)
         if report is not None:
             self.crash_reports.append(report)
         where = " " + _("Report: {path}").format(path=report) if report else ""
         if self._too_many_recently():
-            self.exit(
-                return_code=70,
-                message=_("acw stopped after repeated unexpected errors. Your notes are saved.")
-                + where,
+            stopped = (
+                _("acw stopped after repeated unexpected errors.")
+                + " "
+                + self._keep_refused(refused)
+                if refused
+                else _("acw stopped after repeated unexpected errors. Your notes are saved.")
             )
+            self.exit(return_code=70, message=stopped + where)
             return
+        self.desk.limit_waits(None)  # going on: a busy store is waited for again
         self.notify(
-            _("Something went wrong inside acw; your notes are saved.") + where,
+            (
+                _(
+                    "Something went wrong inside acw; your notes are not saved yet (the store "
+                    "refuses them) and are saved as soon as it takes them."
+                )
+                if refused
+                else _("Something went wrong inside acw; your notes are saved.")
+            )
+            + where,
             title=_("Unexpected error"),
             severity="error",
             markup=False,
@@ -352,10 +371,17 @@ class AcwApp(LastResort):
         self.collect_draft()
         for wrapup_id, content, version in self.drafts.take():
             if wrapup_id in self._saving:
+                self._tell_if_waiting(wrapup_id)
                 continue
             self._save_one(wrapup_id, content, version, still_typing)
         if self._left_behind_due:
             self.keep_left_behind()
+
+    def _tell_if_waiting(self, wrapup_id: str) -> None:
+        """A save waiting for the store (another program holds it): the screen must not
+        go on saying the draft is saved while newer text waits."""
+        if time.monotonic() - self._saving[wrapup_id] > SLOW_SAVE:
+            self.tell_screens(lambda: DraftWaiting(wrapup_id))
 
     def _save_one(self, wrapup_id: str, content: DraftContent, version: int, typing: bool) -> None:
         holder = self._screen_holding(wrapup_id)
@@ -369,18 +395,18 @@ class AcwApp(LastResort):
             if not wrapup.is_open:
                 self._closed_elsewhere(wrapup, content)
                 return
-        self._saving.add(wrapup_id)
+        self._saving[wrapup_id] = time.monotonic()
         # A save that waited once is made on the next tick whatever is being typed.
         typing = typing and self.drafts.fresh(wrapup_id, version)
 
         def saved(stored: bool) -> None:
-            self._saving.discard(wrapup_id)
+            self._saving.pop(wrapup_id, None)
             if stored:
                 self.drafts.saved(wrapup_id, version)
                 self.tell_screens(lambda: DraftSaved(wrapup_id))
 
         def refused(error: AcwError) -> None:
-            self._saving.discard(wrapup_id)
+            self._saving.pop(wrapup_id, None)
             if isinstance(error, WrapupClosed):
                 self._closed_elsewhere(error.wrapup, content)
                 return
@@ -399,16 +425,16 @@ class AcwApp(LastResort):
         the stored note once the agent leaves it."""
         if self._screen_holding(closed.id) is not None:
             return
-        self._saving.add(closed.id)
+        self._saving[closed.id] = time.monotonic()
 
         def added(done: Wrapup | None) -> None:
-            self._saving.discard(closed.id)
+            self._saving.pop(closed.id, None)
             self.drafts.forget(closed.id)
             if done is not None:
                 self._tell_added(done, typed_here=True)
 
         def refused(error: AcwError) -> None:
-            self._saving.discard(closed.id)
+            self._saving.pop(closed.id, None)
             self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
         self.calls.write(
@@ -420,7 +446,7 @@ class AcwApp(LastResort):
         screen here holds any more (left before the finish, or saved by a window that
         has since quit or died): their text is added to the stored note."""
         held = {s.wrapup_id for s in self.screen_stack if isinstance(s, AcwScreen)}
-        held |= self._saving | {wrapup_id for wrapup_id, _c, _v in self.drafts.take()}
+        held |= set(self._saving) | {wrapup_id for wrapup_id, _c, _v in self.drafts.take()}
         self._left_behind_due = False
 
         def added(done: list[Wrapup]) -> None:
@@ -686,20 +712,10 @@ class AcwApp(LastResort):
         return True
 
     async def action_quit(self) -> None:
-        problems = self._save_drafts_now()
-        if problems:
-            unsaved = self._keep_unsaved_text()
-            self.exit(
-                return_code=1,
-                message=_("Drafts could not be saved to the store ({problems}).").format(
-                    problems="; ".join(problems)
-                )
-                + (
-                    " " + _("The text is kept in {folder}.").format(folder=unsaved)
-                    if unsaved
-                    else ""
-                ),
-            )
+        self.desk.limit_waits(LEAVING_WAIT)  # for the saves, the log-out and writes queued
+        refused = self._save_drafts_now()
+        if refused:
+            self.exit(return_code=1, message=self._keep_refused(refused))
             return
         try:
             if not self._logged_in:  # quitting within a second of starting
@@ -710,6 +726,13 @@ class AcwApp(LastResort):
         except AcwError as exc:
             self.show_problem(exc, _("log-out"))
         self.exit()
+
+    def _keep_refused(self, problems: list[str]) -> str:
+        """Leaving with drafts the store refused: their text goes to files; what to say."""
+        unsaved = self._keep_unsaved_text()
+        return _("Drafts could not be saved to the store ({problems}).").format(
+            problems="; ".join(problems)
+        ) + (" " + _("The text is kept in {folder}.").format(folder=unsaved) if unsaved else "")
 
     def _keep_unsaved_text(self) -> Path | None:
         """The store refused the drafts: their text (redacted) goes to files instead,

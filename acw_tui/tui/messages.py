@@ -54,6 +54,13 @@ class DraftSaved(Message):
 
 
 @dataclass
+class DraftWaiting(Message):
+    """A draft save of this wrap-up has waited for the store for a while."""
+
+    wrapup_id: str
+
+
+@dataclass
 class HubContentReceived(Message):
     """A newer guide (`shorthand`) and/or `templates` release was applied from the hub."""
 

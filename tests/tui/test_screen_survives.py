@@ -330,3 +330,65 @@ async def test_text_a_refused_quit_kept_in_files_comes_back_at_the_next_start(
         await app.action_quit()
     assert list(kept.iterdir()) == []
     assert app.return_code == 0
+
+
+async def test_quitting_while_another_program_holds_the_store_is_quick(
+    make_app, hook, acw_home: Path
+) -> None:
+    """Another program holds the store's write lock: a draft save is waiting for it (the
+    busy time-out is 30 s) when the agent presses ctrl+q. acw quits within seconds,
+    keeps the text in a private file and says why; it used to sit out every waiting
+    save's busy time-out (25-60 s) on a screen that still read "Draft saved"."""
+    wrapup = hook.call_ended("LQ1")
+    app = make_app()
+    other = sqlite3.connect(acw_home / "acw.db", isolation_level=None, check_same_thread=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, acw_open(app, "LQ1"))
+            await settle(pilot)
+            other.execute("BEGIN EXCLUSIVE")
+            await type_text(pilot, "typed while locked")
+            await wait_for(pilot, lambda: app.calls.busy)  # a save waits for the lock
+            await wait_for(
+                pilot, lambda: "not saved yet" in str(app.screen.status_line.render()), 5
+            )
+            started = time.monotonic()
+            await app.action_quit()
+        took = time.monotonic() - started
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert took < 8, f"quitting took {took:.1f} s"
+    assert app.return_code == 1
+    kept = acw_home / "unsaved-drafts" / f"{wrapup.id}.txt"
+    assert kept.read_text(encoding="utf-8") == "typed while locked"
+    assert app.unexpected == []
+
+
+async def test_an_unexpected_error_on_a_refusing_store_does_not_claim_the_notes_saved(
+    make_app, hook, acw_home: Path, tmp_path: Path
+) -> None:
+    """A bug inside acw while the store refuses writes: the message said "your notes are
+    saved" when they were not. It now says the text is kept and retried; when acw stops
+    after repeated errors, the text is in a private file, as for a refused quit."""
+    wrapup = hook.call_ended("U1")
+    app = make_app()
+    app.crash_folder = tmp_path / "reports"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "U1"))
+        await settle(pilot)
+        app.desk.store.conn.execute("PRAGMA query_only = ON")
+        await type_text(pilot, f"kept, paid {CARD}")
+        app.unexpected_error(RuntimeError("a bug"))
+        await settle(pilot)
+        said_now = " ".join(notices(app))
+        assert "your notes are saved" not in said_now
+        assert "not saved" in said_now.lower()
+        assert app.is_running  # it went on
+        for _ in range(5):
+            app.unexpected_error(RuntimeError("a bug"))
+        await pilot.pause(0.2)
+    assert app.return_code == 70
+    kept = acw_home / "unsaved-drafts" / f"{wrapup.id}.txt"
+    assert kept.read_text(encoding="utf-8") == "kept, paid [CARD ****1111]"

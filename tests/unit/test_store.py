@@ -1,5 +1,7 @@
 import json
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -162,4 +164,41 @@ def test_a_locked_database_is_reported_not_raised(tmp_path: Path, monkeypatch) -
             pass
     finally:
         holder.rollback()
+        holder.close()
+
+
+def test_a_write_waiting_for_another_program_takes_the_lock_when_it_is_freed(
+    tmp_path: Path,
+) -> None:
+    """The wait for the write lock is made in slices; one running out is not a failure."""
+    store = open_store(tmp_path / "acw.db")
+    holder = sqlite3.connect(tmp_path / "acw.db", check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(1.0, holder.rollback).start()
+    started = time.monotonic()
+    with store.transaction() as db:
+        db.execute("CREATE TABLE waited (x)")
+    assert 0.9 < time.monotonic() - started < 5
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
+    holder.close()
+
+
+def test_limiting_waits_ends_a_wait_already_under_way(tmp_path: Path) -> None:
+    """Leaving acw: a write already waiting for another program's lock (30 s) gives up
+    within the limit, with the time it really waited."""
+    store = open_store(tmp_path / "acw.db")
+    holder = sqlite3.connect(tmp_path / "acw.db", check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.5, store.limit_waits, (1.0,)).start()
+    started = time.monotonic()
+    try:
+        locked = r"locked by another program \(waited 2 s\)"
+        with pytest.raises(StoreError, match=locked), store.transaction():
+            pass
+        assert time.monotonic() - started < 2
+        store.limit_waits(None)  # and back to the usual wait
+        threading.Timer(0.6, holder.rollback).start()
+        with store.transaction():
+            pass
+    finally:
         holder.close()

@@ -27,6 +27,7 @@ from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.after_pause import AfterPause
 from acw_tui.tui.messages import (
     DraftSaved,
+    DraftWaiting,
     LeaveWrapup,
     PendingChanged,
     WrapupChanged,
@@ -227,6 +228,14 @@ class AcwScreen(DeskScreen):
                 _("Draft NOT saved: {problem}").format(problem=event.problem)
                 if event.problem
                 else _("Draft saved")
+            )
+            self._show_status()
+
+    @on(DraftWaiting)
+    def draft_waiting(self, event: DraftWaiting) -> None:
+        if event.wrapup_id == self.wrapup.id:
+            self._draft_state = _(
+                "Draft not saved yet: waiting for the store (another program holds it)"
             )
             self._show_status()
 
