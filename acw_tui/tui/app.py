@@ -66,8 +66,9 @@ POLL_INTERVAL = 0.25
 DRAFT_INTERVAL = 0.5  # at most this much typing is only in memory (SPEC §2: ≤ 1 s)
 TIMEOUT_INTERVAL = 1.0
 LOG_IN_AFTER = 1.0  # seconds after start (see on_mount)
-# Quitting (or a crash) waits at most this long for a store another program holds; the
-# text then goes to unsaved-drafts/ instead of keeping the agent at a frozen screen.
+# Quitting (or a crash, or bringing kept text back at start) waits at most this long for
+# a store another program holds, instead of keeping the agent at a frozen screen; the
+# text then stays in (or goes to) unsaved-drafts/.
 LEAVING_WAIT = 3.0
 SLOW_SAVE = 1.0  # a draft save waiting longer is said on screen
 # The same message again within this many seconds is not shown again.
@@ -757,11 +758,16 @@ class AcwApp(LastResort):
         folder = data_dir() / unsaved.FOLDER
         if not folder.is_dir():
             return
+        # Nothing is drawn yet: a store another program holds is not waited out (the
+        # files stay for the next start).
+        self.desk.limit_waits(LEAVING_WAIT)
         try:
             back, problems = self.calls.run_now(lambda: unsaved.bring_back(self.desk, folder))
         except AcwError as exc:
             self.show_problem(exc, _("bringing back unsaved text"))
             return
+        finally:
+            self.desk.limit_waits(None)
         if back:
             calls = ", ".join(w.call.external_id for w in back)
             self.notify(

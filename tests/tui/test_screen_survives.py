@@ -392,3 +392,36 @@ async def test_an_unexpected_error_on_a_refusing_store_does_not_claim_the_notes_
     assert app.return_code == 70
     kept = acw_home / "unsaved-drafts" / f"{wrapup.id}.txt"
     assert kept.read_text(encoding="utf-8") == "kept, paid [CARD ****1111]"
+
+
+async def test_a_start_with_kept_text_and_a_held_store_opens_within_seconds(
+    make_app, hook, acw_home: Path
+) -> None:
+    """Text an earlier quit kept goes back into the store before the first screen is
+    built; another program holding the store made that start wait out the busy time-out
+    (30 s per file) before anything was drawn. It waits a few seconds, then the screen
+    opens, says why, and the file stays for the next start."""
+    wrapup = hook.call_ended("S1")
+    kept = acw_home / "unsaved-drafts"
+    kept.mkdir(mode=0o700)
+    (kept / f"{wrapup.id}.txt").write_text("kept at the last quit", encoding="utf-8")
+    other = sqlite3.connect(acw_home / "acw.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, acw_open(app, "S1"))
+            took = time.monotonic() - started
+            await wait_for(
+                pilot, lambda: any("locked by another program" in t for t in notices(app))
+            )
+            other.execute("ROLLBACK")
+            await app.action_quit()
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert took < 8, f"the screen took {took:.1f} s to open"
+    assert (kept / f"{wrapup.id}.txt").exists()
+    assert app.unexpected == []
