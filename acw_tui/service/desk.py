@@ -32,7 +32,7 @@ from acw_tui.service.desk_core import SCREEN_CACHE_KIB
 from acw_tui.service.errors import AlreadyEnded, DeskError, WrapupClosed, service_call
 from acw_tui.service.lifecycle import WrapupLifecycle
 from acw_tui.service.phone_hook import PhoneHook
-from acw_tui.service.requests import DraftContent, FinishRequest, ReadyFacts
+from acw_tui.service.requests import DraftContent, DraftKept, FinishRequest, ReadyFacts
 from acw_tui.settings.config import Config
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ __all__ = [
     "Desk",
     "DeskError",
     "DraftContent",
+    "DraftKept",
     "FinishRequest",
     "ReadyFacts",
     "WrapupClosed",

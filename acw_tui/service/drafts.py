@@ -27,6 +27,7 @@ class DraftKeeper:
         self._unsaved: dict[str, _Unsaved] = {}
         self._usage: dict[str, UsageTally] = {}
         self._tried: dict[str, int] = {}
+        self._masked: dict[str, int] = {}  # version stored with a number masked
         self._version = 0
 
     def put(self, wrapup_id: str, content: DraftContent) -> None:
@@ -48,6 +49,14 @@ class DraftKeeper:
         if held is not None and held.version == version:
             del self._unsaved[wrapup_id]
 
+    def stored_masked(self, wrapup_id: str, version: int) -> None:
+        """That version reached the store with the number at its end masked: it stays
+        here as typed (the screen, a later save), but is not stored again."""
+        self._masked[wrapup_id] = version
+
+    def stored_masked_now(self, wrapup_id: str, version: int) -> bool:
+        return self._masked.get(wrapup_id) == version
+
     def fresh(self, wrapup_id: str, version: int) -> bool:
         """True the first time this version is tried: the agent may still be typing it.
         A save that waited once for that reason is made the next time."""
@@ -60,6 +69,7 @@ class DraftKeeper:
         self._unsaved.pop(wrapup_id, None)
         self._usage.pop(wrapup_id, None)
         self._tried.pop(wrapup_id, None)
+        self._masked.pop(wrapup_id, None)
 
     def __bool__(self) -> bool:
         return bool(self._unsaved)

@@ -25,7 +25,7 @@ from acw_tui.core.redaction.engine import NOTE
 from acw_tui.core.shorthand import UsageTally
 from acw_tui.service.desk_core import DeskCore
 from acw_tui.service.errors import DeskError, WrapupClosed, service_call
-from acw_tui.service.requests import DraftContent, FinishRequest
+from acw_tui.service.requests import DraftContent, DraftKept, FinishRequest
 from acw_tui.store.shorthand_usage import record_usage
 
 if TYPE_CHECKING:
@@ -43,23 +43,34 @@ class WrapupLifecycle(DeskCore):
 
     @service_call
     def save_draft(
-        self, wrapup: Wrapup, content: DraftContent, *, still_typing: bool = False
-    ) -> bool:
-        """Keep what the agent has typed; False when the save waits for the next one.
+        self,
+        wrapup: Wrapup,
+        content: DraftContent,
+        *,
+        still_typing: bool = False,
+        paused: bool = False,
+    ) -> DraftKept:
+        """Keep what the agent has typed.
 
         A draft is redacted exactly as the finished note would be, so saving never
         changes text the final note keeps. `still_typing` says the text changed in the
         last moments: if a card number or security code may be being typed at its end,
-        the save waits (at most one more draft interval) rather than store its first
-        digits.
+        the save waits (WAITS) rather than store its first digits. `paused`: the same
+        text waited once already, so the agent has stopped in the middle of the number
+        (the customer reads the rest out later); it is stored with that number masked
+        (MASKED), and the screen keeps it as typed.
         """
         redactor = self.redactor
         spans = None
-        if still_typing:
+        kept = DraftKept.STORED
+        if still_typing or paused:
             # One pass gives what the note loses and whether a number is being typed.
             spans, typed = redactor.scan_draft(content.note)
+            if typed and not paused:
+                return DraftKept.WAITS
             if typed:
-                return False
+                spans = sorted(spans + typed, key=lambda span: span.start)
+                kept = DraftKept.MASKED
         clean = redactor.redact_record(content.note, content.fields, note_spans=spans)
         with self.store.transaction():
             # Another acw window on this store may have finished it meanwhile: a draft
@@ -68,7 +79,7 @@ class WrapupLifecycle(DeskCore):
             if closed is not None:
                 raise WrapupClosed(closed)
             if self._only_shown(wrapup.id, clean.note, clean.fields, content):
-                return True
+                return kept
             self.wrapups.save_draft(
                 wrapup.id,
                 note=clean.note,
@@ -80,7 +91,7 @@ class WrapupLifecycle(DeskCore):
                 screen=self.screens.number,
             )
             self._take_up(wrapup.id)
-        return True
+        return kept
 
     def _only_shown(
         self, wrapup_id: str, note: str, fields: dict[str, Any] | None, content: DraftContent

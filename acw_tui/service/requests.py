@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from acw_tui.core.model import (
@@ -56,6 +57,16 @@ class DraftContent:
     fields: dict[str, Any] | None = None
     codes: tuple[str, ...] = ()
     template_id: str | None = None
+
+
+class DraftKept(Enum):
+    """What a draft save did."""
+
+    STORED = "stored"  # the store holds the text (redacted as the finished note would be)
+    WAITS = "waits"  # nothing stored: a card number may be being typed at the end
+    # Stored with the number at its end masked: the agent stopped in the middle of it
+    # (the customer reads the rest out later). The screen keeps the text as typed.
+    MASKED = "masked"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from acw_tui.core.model import AgentStateName, Wrapup
 from acw_tui.core.printable import without_controls
 from acw_tui.errors import AcwError
 from acw_tui.i18n import N_, _, said
-from acw_tui.service.desk import Desk, DraftContent, WrapupClosed
+from acw_tui.service.desk import Desk, DraftContent, DraftKept, WrapupClosed
 from acw_tui.service.drafts import DraftKeeper
 from acw_tui.tui.caret import caret_cell, typing_in
 from acw_tui.tui.compat import (
@@ -374,6 +374,8 @@ class AcwApp(LastResort):
             if wrapup_id in self._saving:
                 self._tell_if_waiting(wrapup_id)
                 continue
+            if still_typing and self.drafts.stored_masked_now(wrapup_id, version):
+                continue  # nothing typed since; leaving stores it as typed
             self._save_one(wrapup_id, content, version, still_typing)
         if self._left_behind_due:
             self.keep_left_behind()
@@ -397,14 +399,20 @@ class AcwApp(LastResort):
                 self._closed_elsewhere(wrapup, content)
                 return
         self._saving[wrapup_id] = time.monotonic()
-        # A save that waited once is made on the next tick whatever is being typed.
-        typing = typing and self.drafts.fresh(wrapup_id, version)
+        # A number being typed at the end makes the save wait one tick; the same text
+        # on the next tick means the agent stopped mid-number, and it is stored masked.
+        first = typing and self.drafts.fresh(wrapup_id, version)
+        paused = typing and not first
 
-        def saved(stored: bool) -> None:
+        def saved(kept: DraftKept) -> None:
             self._saving.pop(wrapup_id, None)
-            if stored:
+            if kept is DraftKept.WAITS:
+                return
+            if kept is DraftKept.MASKED:
+                self.drafts.stored_masked(wrapup_id, version)
+            else:
                 self.drafts.saved(wrapup_id, version)
-                self.tell_screens(lambda: DraftSaved(wrapup_id))
+            self.tell_screens(lambda: DraftSaved(wrapup_id))
 
         def refused(error: AcwError) -> None:
             self._saving.pop(wrapup_id, None)
@@ -415,7 +423,7 @@ class AcwApp(LastResort):
             self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
         self.calls.write(
-            lambda: self.desk.save_draft(wrapup, content, still_typing=typing),
+            lambda: self.desk.save_draft(wrapup, content, still_typing=first, paused=paused),
             done=saved,
             failed=refused,
         )

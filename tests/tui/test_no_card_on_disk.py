@@ -69,3 +69,30 @@ async def test_finishing_a_note_with_a_card_and_its_code_leaves_neither_on_disk(
     assert re.search(rb"cvv\W{0,3}" + CODE.encode(), data, re.IGNORECASE) is None
     assert (CODE + " thanks").encode() not in data
     assert b"[CARD ****1111] cvv thanks" in data  # the note itself is there, redacted
+
+
+async def test_a_pause_in_the_middle_of_a_card_number_leaves_no_digits_on_disk(
+    make_app, hook, acw_home: Path
+) -> None:
+    """The customer reads the card out in two breaths: the agent stops typing after
+    fifteen digits for a few seconds. The draft saved in that pause held the fifteen
+    digits as typed (a save that waited once was then made whatever stood at the end),
+    and the WAL kept them after the card was finished and masked."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-43")
+        await wait_for(pilot, acw_open(app))
+        wrapup = app.screen.wrapup
+        await type_text(pilot, "customer paid with 4111 1111 1111 111")
+        await pilot.pause(2.5)  # several draft ticks with nothing typed
+        draft = app.desk.wrapups.draft(wrapup.id)
+        assert draft is not None and draft.note.startswith("customer paid with ")
+        assert app.screen.notes.text == "customer paid with 4111 1111 1111 111"  # as typed
+        await type_text(pilot, "1 thanks")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        assert app.desk.wrapups.get(wrapup.id).note == "customer paid with [CARD ****1111] thanks"
+
+    data = every_byte(acw_home)
+    for form in card_forms(CARD.replace(" ", "")):
+        assert form not in data, form

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stdnum import luhn
 
 from acw_tui.core.clock import ManualClock
-from acw_tui.service.desk import Desk, DraftContent, FinishRequest
+from acw_tui.service.desk import Desk, DraftContent, DraftKept, FinishRequest
 from acw_tui.settings.config import ConfigError, load_config
 from acw_tui.store import Store
 from acw_tui.store.records import SYNCED_TABLES
@@ -197,3 +202,66 @@ def test_a_validator_that_raises_does_not_stop_a_finish(
     wrapup = desk.call_ended("c1")
     done = desk.finish(wrapup, FinishRequest(note=f"card {CARD} ok"))
     assert done.status == "done" and done.note == "card [CARD ****1111] ok"
+
+
+def test_a_draft_saved_mid_number_waits_then_masks_and_a_finish_keeps_the_text(
+    desk: Desk,
+) -> None:
+    """While typing, a number that may become a card makes the save wait; the same text
+    once more (the agent stopped mid-number) is stored with the number masked; a save
+    with the typing over stores it as typed, as the finished note keeps it."""
+    wrapup = desk.call_ended("c1")
+    typed = DraftContent("paid with 4111 1111 1111 111")
+    assert desk.save_draft(wrapup, typed, still_typing=True) is DraftKept.WAITS
+    assert desk.wrapups.draft(wrapup.id) is None
+    assert desk.save_draft(wrapup, typed, paused=True) is DraftKept.MASKED
+    assert desk.wrapups.draft(wrapup.id).note == "paid with [CARD ****]"
+    account = DraftContent("account 4111111111")
+    assert desk.save_draft(wrapup, account) is DraftKept.STORED
+    assert desk.wrapups.draft(wrapup.id).note == "account 4111111111"
+
+
+@st.composite
+def card_being_read_out(draw: st.DrawFn) -> tuple[str, str]:
+    """A note ending in the first 7–18 digits of a valid card, in the groups an agent
+    types as the customer reads them out; and those digits."""
+    prefix = draw(st.sampled_from(["4", "51", "2221", "34", "6011", "3528", "62", "5018"]))
+    length = 15 if prefix == "34" else 16
+    body = prefix + draw(
+        st.text("0123456789", min_size=length - 1 - len(prefix), max_size=length - 1 - len(prefix))
+    )
+    card = body + luhn.calc_check_digit(body)
+    cut = draw(st.integers(7, len(card) - 1))
+    part = card[:cut]
+    size = draw(st.sampled_from([4, 3, 2, cut]))
+    sep = draw(st.sampled_from([" ", "-", ".", "  ", " - "]))
+    groups = sep.join(part[i : i + size] for i in range(0, len(part), size))
+    lead = draw(st.sampled_from(["paid with ", "card ", "Visa: ", "karta ", "tarjeta "]))
+    return lead + groups, part
+
+
+CALLS = itertools.count()
+
+
+@settings(
+    max_examples=int(os.environ.get("ACW_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(note=card_being_read_out())
+def test_no_digits_of_a_card_being_read_out_reach_a_draft(
+    desk: Desk, note: tuple[str, str]
+) -> None:
+    text, digits = note
+    wrapup = desk.call_ended(f"read-out-{next(CALLS)}")
+    first = desk.save_draft(wrapup, DraftContent(text), still_typing=True)
+    again = desk.save_draft(wrapup, DraftContent(text), paused=True)
+    draft = desk.wrapups.draft(wrapup.id)
+    stored = "".join(c for c in (draft.note if draft else "") if c.isdigit())
+    # (A few such beginnings are whole cards already: a 13-digit Maestro, say.)
+    assert (first, again) in {
+        (DraftKept.WAITS, DraftKept.MASKED),
+        (DraftKept.STORED, DraftKept.STORED),
+    }
+    assert digits[:7] not in stored, draft
