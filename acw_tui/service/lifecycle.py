@@ -58,7 +58,7 @@ class WrapupLifecycle(DeskCore):
         the save waits (WAITS) rather than store its first digits. `paused`: the same
         text waited once already, so the agent has stopped in the middle of the number
         (the customer reads the rest out later); it is stored with that number masked
-        (MASKED), and the screen keeps it as typed.
+        (MASKED), and the screen keeps it as typed. Form fields are masked so at once.
         """
         redactor = self.redactor
         spans = None
@@ -71,7 +71,19 @@ class WrapupLifecycle(DeskCore):
             if typed:
                 spans = sorted(spans + typed, key=lambda span: span.start)
                 kept = DraftKept.MASKED
-        clean = redactor.redact_record(content.note, content.fields, note_spans=spans)
+        drafting = still_typing or paused
+        clean = redactor.redact_record(
+            content.note, content.fields, note_spans=spans, drafting=drafting
+        )
+        # A field has no end that more typing moves away from: a number in it that may
+        # be the start of a card is masked at once while the agent types.
+        if (
+            drafting
+            and content.fields
+            and kept is DraftKept.STORED
+            and clean.fields != redactor.redact_record("", content.fields).fields
+        ):
+            kept = DraftKept.MASKED
         with self.store.transaction():
             # Another acw window on this store may have finished it meanwhile: a draft
             # of a closed wrap-up would never be opened again (see add_to_note).

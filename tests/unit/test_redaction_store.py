@@ -265,3 +265,15 @@ def test_no_digits_of_a_card_being_read_out_reach_a_draft(
         (DraftKept.STORED, DraftKept.STORED),
     }
     assert digits[:7] not in stored, draft
+
+
+def test_a_card_being_typed_into_a_form_field_is_masked_in_the_draft(desk: Desk) -> None:
+    """The same for a template field: while the agent types, a number in a field that
+    may be the start of a card is stored masked (a field has no "end" that more typing
+    moves it away from, so it does not wait); leaving stores it as typed."""
+    wrapup = desk.call_ended("c1")
+    typed = DraftContent("paid", {"reference": "4111 1111 1111 111", "count": 2})
+    assert desk.save_draft(wrapup, typed, still_typing=True) is DraftKept.MASKED
+    assert desk.wrapups.draft(wrapup.id).fields == {"reference": "[CARD ****]", "count": 2}
+    assert desk.save_draft(wrapup, typed) is DraftKept.STORED
+    assert desk.wrapups.draft(wrapup.id).fields == {"reference": "4111 1111 1111 111", "count": 2}
