@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from acw_tui.core.redaction.cards import card_prefix_possible, card_scheme
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
 from acw_tui.core.redaction.spans import LABELS, Span, fold, without_invisible
+from acw_tui.core.redaction.spoken import ReadDigit, spoken_run_at_end, spoken_runs
 from acw_tui.core.redaction.words import (
     CARD_WORDS,
     EXPIRY_WORDS,
@@ -111,6 +112,7 @@ class _Patterns:
     allow-list), compiled once per policy."""
 
     keyword_code: re.Pattern[str]
+    keyword_ends: re.Pattern[str]  # a security-code word and the gap after it, at the end
     code_being_typed: re.Pattern[str]
     expiry_code: re.Pattern[str]
     after_card: re.Pattern[str]
@@ -130,6 +132,7 @@ def _patterns(policy: RedactionPolicy) -> _Patterns:
     tail_sep = r"[ \t\u00a0,;:/|.\-]*"
     return _Patterns(
         keyword_code=re.compile(rf"{keyword}{_GAP}{_CODE}"),
+        keyword_ends=re.compile(rf"{keyword}{_GAP}\Z"),
         code_being_typed=re.compile(rf"{keyword}{_GAP}(?<![0-9])(?P<code>[0-9]{{1,2}})\s*\Z"),
         expiry_code=re.compile(
             rf"{expiry}[\s:：]*{_EXPIRY_DATE}{tail_sep}(?:{keyword})?{_GAP}{_CODE}"
@@ -398,6 +401,7 @@ class Detector:
         typed: list[Span] = []
         for found in (
             self._card_being_typed(folded, lowered, claims) if self.policy.cards else (),
+            self._spoken_card_being_typed(lowered) if self.policy.cards else (),
             self._code_being_typed(lowered) if self.policy.security_codes else (),
         ):
             for span in found:
@@ -456,6 +460,8 @@ class Detector:
             add(each_view(lambda view: _grouped_ids(grouped, view, lowered_of(view))))
         if policy.cards:
             add(self._cards(folded, lowered, claims))
+        if policy.cards or policy.security_codes:
+            add(self._read_out(lowered))
         if policy.us_ssn:
             add(each_view(self._ssns))
         if policy.security_codes:
@@ -630,6 +636,79 @@ class Detector:
         ):
             yield Span(
                 start, run.end(), "card", "[CARD ****]", "the start of a card number being typed"
+            )
+
+    def _read_out(self, lowered: str) -> Iterator[Span]:
+        """Cards read out as words (spoken.py), with a security code read out right
+        after one, and security codes read out after a security-code word."""
+        for run in spoken_runs(lowered):
+            first = 0
+            while self.policy.cards and first < len(run):
+                card = self._spoken_card_from(run, first)
+                if card is None:
+                    break
+                span, first = card
+                yield span
+            rest = run[first:]
+            size = len("".join(d.digits for d in rest))
+            if not (rest and self.policy.security_codes and 3 <= size <= 4):
+                continue
+            if first or self.patterns.keyword_ends.search(
+                lowered[max(0, rest[0].start - 60) : rest[0].start]
+            ):
+                why = "right after a card number" if first else "after a security-code word"
+                yield Span(
+                    rest[0].start,
+                    rest[-1].end,
+                    "security_code",
+                    "",
+                    f"{size} digits read out {why}",
+                )
+
+    @staticmethod
+    def _spoken_card_from(run: list[ReadDigit], first: int) -> tuple[Span, int] | None:
+        """The card read out from digit `first` of the run, and where the run goes on.
+
+        As for cards written in digits, a card is a whole number: the run holds nothing
+        after it, or a security code (3–4 digits), or another card. A card-looking
+        piece of a longer number read out is not one."""
+        ends = []
+        digits = ""
+        for last in range(first, len(run)):
+            digits += run[last].digits
+            if len(digits) > 19:
+                break
+            scheme = card_scheme(digits) if len(digits) >= 13 else None
+            if scheme is not None and _checked(_luhn_valid, digits) is not False:
+                ends.append((last, digits, scheme))
+        for last, digits, scheme in reversed(ends):  # the longest that ends well
+            after = "".join(d.digits for d in run[last + 1 :])
+            if len(after) in (0, 3, 4) or Detector._spoken_card_from(run, last + 1):
+                if not any(d.spoken for d in run[first : last + 1]):
+                    return None  # (written in digits only: the digit runs' detector decides)
+                span = Span(
+                    run[first].start,
+                    run[last].end,
+                    "card",
+                    f"[CARD ****{digits[-4:]}]",
+                    f"{len(digits)} digits read out as words, {scheme} prefix, Luhn check passed",
+                )
+                return span, last + 1
+        return None
+
+    @staticmethod
+    def _spoken_card_being_typed(lowered: str) -> Iterator[Span]:
+        run = spoken_run_at_end(lowered)
+        if run is None:
+            return
+        digits = "".join(d.digits for d in run)
+        if 6 < len(digits) <= 19 and card_prefix_possible(digits):
+            yield Span(
+                run[0].start,
+                run[-1].end,
+                "card",
+                "[CARD ****]",
+                "the start of a card number being read out",
             )
 
     def _code_being_typed(self, lowered: str) -> Iterator[Span]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from acw_tui.core.redaction.policy import DEFAULT_POLICY, RedactionPolicy
 from acw_tui.core.redaction.spans import Span, unchecked_spans
+from acw_tui.core.redaction.spoken import may_hold_spoken_digits
 
 if TYPE_CHECKING:
     from acw_tui.core.redaction.detect import Detector
@@ -91,9 +92,14 @@ def apply_spans(text: str, spans: list[Span], location: str = NOTE) -> Redacted:
 
 
 # Every kind of data the detector takes holds a digit (of any script: they fold to
-# ASCII ones) or, for an e-mail address, an "@". Text with neither has nothing to take
-# and needs no detector: the screen's first preview then does not load python-stdnum.
+# ASCII ones), digits read out as words, or, for an e-mail address, an "@". Text with
+# none has nothing to take and needs no detector: the screen's first preview then does
+# not load python-stdnum.
 _MIGHT_HOLD = re.compile(r"[\d@]")
+
+
+def _might_hold(text: str) -> bool:
+    return bool(text) and (_MIGHT_HOLD.search(text) is not None or may_hold_spoken_digits(text))
 
 
 class Redactor:
@@ -119,7 +125,7 @@ class Redactor:
 
     def scan(self, text: str, *, drafting: bool = False) -> list[Span]:
         """What `redact` would take out of `text`, by offsets in `text`."""
-        if not text or not _MIGHT_HOLD.search(text):
+        if not _might_hold(text):
             return []
         try:
             return self.detector.scan(text, drafting=drafting)
@@ -130,7 +136,7 @@ class Redactor:
         """One pass for a draft saved while the agent types: what `scan` takes from
         `text`, and what `scan(drafting=True)` takes besides (a card number or security
         code being typed at its end)."""
-        if not text or not _MIGHT_HOLD.search(text):
+        if not _might_hold(text):
             return [], []
         try:
             return self.detector.scan_draft(text)
