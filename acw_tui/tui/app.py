@@ -568,7 +568,19 @@ class AcwApp(LastResort):
             self.push_screen(ReadyScreen())
         self.save_drafts(still_typing=False)
 
+    def when_built(self, then: Callable[[], None]) -> bool:
+        """True when the ACW screen on top is still being built: `then` runs once it is.
+        A screen taken down while it mounts leaves its widgets' own mount handlers
+        (Textual's header among them) looking for nodes that are gone."""
+        top = self.screen
+        if isinstance(top, AcwScreen) and not top.built:
+            top.after_built.append(then)
+            return True
+        return False
+
     def show_wrapup(self, wrapup: Wrapup) -> None:
+        if self.when_built(lambda: self.show_wrapup(wrapup)):
+            return
         if isinstance(self.screen, AcwScreen) and self.screen.wrapup_id == wrapup.id:
             return
         self.back_to_ready()
@@ -576,6 +588,8 @@ class AcwApp(LastResort):
 
     @on(LeaveWrapup)
     def leave_wrapup(self) -> None:
+        if self.when_built(self.leave_wrapup):
+            return
         self.back_to_ready()
         self.refresh_pending()
 

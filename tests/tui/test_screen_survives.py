@@ -425,3 +425,19 @@ async def test_a_start_with_kept_text_and_a_held_store_opens_within_seconds(
     assert took < 8, f"the screen took {took:.1f} s to open"
     assert (kept / f"{wrapup.id}.txt").exists()
     assert app.unexpected == []
+
+
+async def test_f2_twice_in_a_row_opens_two_wrapups_without_a_crash(make_app, clock) -> None:
+    """The second wrap-up replaced the ACW screen while the first was still being
+    built, and the first one's mount then looked for widgets already gone."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.action_new_wrapup()  # both keys before the first screen is built
+        clock.advance(1)
+        app.action_new_wrapup()
+        await wait_for(pilot, lambda: len(app.desk.pending()) == 2)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, AcwScreen)
+        assert app.unexpected == []

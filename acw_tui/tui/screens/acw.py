@@ -9,6 +9,7 @@ and stores everything in one commit; until it is back, ctrl+s does nothing more.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -85,6 +86,9 @@ class AcwScreen(DeskScreen):
         self._preview = AfterPause(self, PREVIEW_DELAY, self.refresh_preview)
         self.hint_line = StatusLine(id="notes-hint")
         self.status_line = StatusLine(id="acw-status")
+        # Screen changes asked for while this one is still being built (AcwApp.when_built).
+        self.built = False
+        self.after_built: list[Callable[[], None]] = []
 
     @property
     def wrapup_id(self) -> str:
@@ -154,6 +158,13 @@ class AcwScreen(DeskScreen):
         self.tick()
         self.query_one(PendingList).show(self._pending, self.desk.clock.now, self.wrapup.id)
         self.call_after_refresh(self.refresh_preview)
+        self.call_after_refresh(self._built)
+
+    def _built(self) -> None:
+        self.built = True
+        for then in self.after_built:
+            then()
+        self.after_built.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < SHORT_ROWS, "-short")
