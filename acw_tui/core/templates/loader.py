@@ -34,7 +34,7 @@ from acw_tui.core.templates.tables import (
     texts,
     toml,
 )
-from acw_tui.errors import N_, AcwError, Phrase
+from acw_tui.errors import N_, AcwError, Phrase, os_reason
 
 __all__ = ["CODES_FILE", "load_library", "parse_codes", "parse_template", "split_front_matter"]
 
@@ -138,7 +138,7 @@ def _read(path: Path) -> str:
         ) from None
     except OSError as exc:
         raise TemplateError(
-            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+            "{file}: cannot read ({reason})", file=path, reason=os_reason(exc)
         ) from None
 
 
