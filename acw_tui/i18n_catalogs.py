@@ -41,6 +41,7 @@ ERROR_CLASSES = (
     "CriticalItemMissing",
     "ValueProblem",  # a form field's value, acw_tui.core.templates.values
     "_Bad",  # the loaders' problem at a line of a templates or quality-rules file
+    "Mistake",  # the same, read key by key (acw_tui.core.entry_checks)
     "Phrase",  # a part of a message (where in a file), acw_tui.errors.Phrase
     "ListenError",  # acw listen: the source, a setting or the phone system refused
     "AuthFailed",

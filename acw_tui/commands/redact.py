@@ -10,7 +10,7 @@ import click
 
 from acw_tui.cli import Translated, counted
 from acw_tui.core.file_bytes import read_file_bytes
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, os_reason
 from acw_tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _read_text(file: str) -> tuple[str, str]:
             raise RedactInputError("{file}: is a folder, not a file", file=name) from None
         except OSError as exc:
             raise RedactInputError(
-                "{file}: cannot be read ({reason})", file=name, reason=exc.strerror
+                "{file}: cannot be read ({reason})", file=name, reason=os_reason(exc)
             ) from None
     try:
         return data.decode("utf-8"), name

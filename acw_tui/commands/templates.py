@@ -11,6 +11,7 @@ import click
 
 from acw_tui.cli import AcwGroup, counted
 from acw_tui.core.file_bytes import read_file_text
+from acw_tui.errors import os_reason
 from acw_tui.i18n import _, said
 
 if TYPE_CHECKING:
@@ -171,9 +172,13 @@ def _read_data(data: str | None) -> dict[str, Any]:
         path = Path(data[1:])
         try:
             data, source = read_file_text(path), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             raise click.BadParameter(
-                _("{file}: cannot read ({reason})").format(file=path, reason=exc)
+                _("{file}: not UTF-8 text (byte {byte})").format(file=path, byte=exc.start)
+            ) from None
+        except OSError as exc:
+            raise click.BadParameter(
+                _("{file}: cannot read ({reason})").format(file=path, reason=said(os_reason(exc)))
             ) from None
     too_deep = _("{source}: JSON nested more than {depth} levels deep")
     try:

@@ -1,4 +1,5 @@
-"""TOML a person wrote (config, guides, templates, codes, quality rules): one parser.
+"""TOML a person wrote (config, guides, templates, codes, quality rules): one parser,
+whose mistakes name their line and column (`read_toml`).
 
 A string may not hold a control character other than a tab or a line break, however it
 is spelled (`\u001b`, `\b`, a raw C1 character): every text in these files ends up on
@@ -21,6 +22,7 @@ from typing import Any
 import tomli
 
 from acw_tui.core.printable import control_at, control_name
+from acw_tui.errors import N_, AcwError
 
 TOMLDecodeError = tomli.TOMLDecodeError
 MAX_NESTING = 400  # tomli's own limit
@@ -154,3 +156,24 @@ def _too_deep_at(text: str) -> int:
         elif char in "]}":
             depth -= 1
     return 0
+
+
+class TomlMistake(AcwError):
+    """Malformed TOML, at its line (of the file: `first_line` is where the text starts)
+    and column. tomli's own text names the line only sometimes ("at end of document"
+    names none); here both always ride along, the same way for every file."""
+
+    def __init__(self, exc: TOMLDecodeError, first_line: int = 1) -> None:
+        super().__init__(
+            N_("malformed TOML: {reason} (column {column})"), reason=exc.msg, column=exc.colno
+        )
+        self.line = first_line + exc.lineno - 1
+        self.column = exc.colno
+
+
+def read_toml(text: str, first_line: int = 1) -> dict[str, Any]:
+    """`parse_toml`, a mistake raised as a TomlMistake naming its line and column."""
+    try:
+        return parse_toml(text)
+    except TOMLDecodeError as exc:
+        raise TomlMistake(exc, first_line) from None

@@ -55,9 +55,12 @@ def report_range(
         begin = parse_bound(start, "--from", end=False)
     finish = parse_bound(end, "--to", end=True) if end is not None else None
     if begin and finish and begin >= finish:
+        # In the lead's own terms: the options and values as typed (a bare --to date
+        # means the end of that day, so its time would not be what they wrote).
+        opening = ("--from", start) if start is not None else ("--since", since)
         raise ReportError(
-            _("the range is empty: {start} is not before {end}").format(
-                start=f"{begin:%Y-%m-%d %H:%M}", end=f"{finish:%Y-%m-%d %H:%M}"
-            )
+            _(
+                "the range is empty: {start_option} {start} does not begin before --to {end} ends"
+            ).format(start_option=opening[0], start=repr(opening[1]), end=repr(end))
         )
     return begin, finish

@@ -38,7 +38,7 @@ from typing import Any
 
 from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.policy import AcwPolicy, SitePolicy
-from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
+from acw_tui.core.toml_text import TomlMistake, read_toml
 from acw_tui.errors import AcwError, os_reason
 from acw_tui.settings import paths
 
@@ -278,12 +278,11 @@ def load_config(path: Path | None = None) -> Config:
             "{path}: cannot read the config file ({reason})", path=path, reason=os_reason(exc)
         ) from exc
     try:
-        data = parse_toml(raw.decode("utf-8-sig"))  # a BOM, as Windows editors write
+        data = read_toml(raw.decode("utf-8-sig"))  # a BOM, as Windows editors write
     except UnicodeDecodeError as exc:
         raise ConfigError(
             "{path}: not UTF-8 text (byte {byte})", path=path, byte=exc.start
         ) from exc
-    except TOMLDecodeError as exc:
-        # tomli's message already ends with "(at line L, column C)".
-        raise ConfigError("{path}: malformed TOML: {reason}", path=path, reason=exc) from exc
+    except TomlMistake as exc:
+        raise ConfigError("{path}:{line}: {reason}", path=path, line=exc.line, reason=exc) from exc
     return dataclasses.replace(parse_config(data, str(path)), path=path)

@@ -78,7 +78,7 @@ def test_malformed_config_gives_line_and_column(acw_home: Path) -> None:
     (acw_home / "config.toml").write_text('agent_id = "ana"\n[acw\n', encoding="utf-8")
     code, _, err = run("call-ended", "--call-id", "X")
     assert code == 1
-    assert "config.toml: malformed TOML" in err and "line 2" in err
+    assert "config.toml:2: malformed TOML" in err and "(column 5)" in err
 
 
 def test_a_corrupt_database_is_refused_by_every_command(acw_home: Path) -> None:

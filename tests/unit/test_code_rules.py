@@ -81,20 +81,22 @@ def test_the_shipped_codes_lint_clean_with_their_rules(library) -> None:
 @pytest.mark.parametrize(
     ("source", "line", "message"),
     [
-        ('[[codes]]\ncode = "a"\ncategory = "nope"\n', 2, "unknown category `nope`"),
-        ('[categories.x]\nlabel = "X"\ncolour = 1\n', 1, "unknown key `colour`"),
-        ('[[codes]]\ncode = "a"\nuse = "first"\n', 2, "`use` must be any, primary or secondary"),
-        ('[[codes]]\ncode = "a"\nfollow_up = "yes"\n', 2, "`follow_up` must be true or false"),
+        ('[[codes]]\ncode = "a"\ncategory = "nope"\n', 3, "unknown category `nope`"),
+        ('[categories.x]\nlabel = "X"\ncolour = 1\n', 3, "unknown key `colour`"),
+        ('[[codes]]\ncode = "a"\nuse = "first"\n', 3, "`use` must be any, primary or secondary"),
+        ('[[codes]]\ncode = "a"\nfollow_up = "yes"\n', 3, "`follow_up` must be true or false"),
         (
             '[[codes]]\ncode = "a"\nfollow_up = true\nforbids = ["follow_up_at"]\n',
-            2,
+            4,
             "`follow_up_at` is both required and forbidden",
         ),
-        ('[[codes]]\ncode = "a"\nsets = { x = 1.5 }\n', 2, "`sets.x` must be"),
-        ('[[codes]]\ncode = "a"\nsets = { "no way" = true }\n', 2, "not a field name"),
+        ('[[codes]]\ncode = "a"\nsets = { x = 1.5 }\n', 3, "`sets.x` must be"),
+        ('[[codes]]\ncode = "a"\nsets = { "no way" = true }\n', 3, "not a field name"),
     ],
 )
-def test_a_broken_code_rule_names_file_and_line(source: str, line: int, message: str) -> None:
+def test_a_broken_code_rule_names_file_and_the_line_of_its_key(
+    source: str, line: int, message: str
+) -> None:
     with pytest.raises(TemplateError, match=message) as caught:
         parse_codes(source, Path("/t/codes.toml"))
     assert str(caught.value).startswith(f"/t/codes.toml:{line}: ")
@@ -106,7 +108,7 @@ def test_lint_warns_of_a_forbidden_field_nobody_declares(tmp_path: Path) -> None
     )
     problems = lint_library(load_library(tmp_path))
     assert any(
-        p.line == 2 and "forbids field `ghost`" in p.message and p.severity == "warning"
+        p.line == 3 and "forbids field `ghost`" in p.message and p.severity == "warning"
         for p in problems
     )
 

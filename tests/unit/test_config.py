@@ -45,7 +45,7 @@ def test_environment_overrides_agent_and_site(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("agent_id = \n", "line 1, column"),
+        ("agent_id = \n", "config.toml:1: malformed TOML: Invalid value (column 12)"),
         ("[acw]\ntarget_secs = 10\n", "acw.target_secs: unknown key"),
         ('[acw]\ntarget_seconds = "soon"\n', "acw.target_seconds: expected a whole number"),
         ("[acw]\ntimeout_seconds = -5\n", "acw.timeout_seconds: must not be negative"),

@@ -65,8 +65,8 @@ def test_a_config_with_a_control_character_is_named(tmp_path: Path) -> None:
     path.write_text(f'agent_id = "ana"\nsite_id = "s{TITLE}"\n')
     with pytest.raises(ConfigError) as refused:
         load_config(path)
-    assert str(refused.value).startswith(f"{path}: ")
-    assert "line 2" in str(refused.value) and "U+001B" in str(refused.value)
+    assert str(refused.value).startswith(f"{path}:2: ")
+    assert "(column " in str(refused.value) and "U+001B" in str(refused.value)
 
 
 def test_codes_with_a_control_character_are_named(tmp_path: Path) -> None:

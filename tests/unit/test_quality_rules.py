@@ -193,7 +193,8 @@ def test_a_runaway_pattern_is_refused_at_its_line_and_the_rest_works(tmp_path: P
     messages = [str(p) for p in rules.problems]
     assert messages[0].startswith("/t/quality.toml:11: error: element 'ref': patterns.en:")
     assert "runs for ever" in messages[0]
-    assert "unknown element `ref`" in messages[1]
+    # Declared, so not unknown: its own mistake is the one to fix.
+    assert "element `ref` has a mistake of its own" in messages[1]
     result = QualityChecker(rules).check(NoteInput("", {"reason": "bill"}))
     assert result.score == 100
 
@@ -231,7 +232,7 @@ def test_a_pattern_that_times_out_while_checking_is_skipped_not_fatal() -> None:
     ("source", "line", "message"),
     [
         ('[elements.a]\nfields = ["x"]\nlabel = 3\n', 3, "label must be text"),
-        ('[elements.a]\ncolour = "red"\n', 1, "unknown key `colour`"),
+        ('[elements.a]\ncolour = "red"\n', 2, "unknown key `colour`"),
         ('[elements.a]\n[elements.a.phrases]\nfr = ["bonjour"]\n', 3, "unknown language"),
         ('[elements.a]\n[elements.a.phrases]\nen = ["*"]\n', 3, "empty phrase"),
         ('[elements.a]\nlabel = "A"\n', 1, "nothing to detect it by"),
@@ -268,8 +269,8 @@ def test_lint_cross_checks_codes_templates_fields_and_languages() -> None:
         parse_rules(source, "/t/q.toml"), codes={"ok"}, templates={"t1"}, fields={"x"}
     )
     text = "\n".join(str(p) for p in problems)
-    assert "/t/q.toml:7: error: rule 'r': when: unknown code `nope`" in text
-    assert "/t/q.toml:7: error: rule 'r': when.templates: unknown template `t0`" in text
+    assert "/t/q.toml:10: error: rule 'r': when: unknown code `nope`" in text
+    assert "/t/q.toml:10: error: rule 'r': when.templates: unknown template `t0`" in text
     assert (
         "/t/q.toml:1: warning: element 'a': no template or code declares field `ghost_field`"
         in text

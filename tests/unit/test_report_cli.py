@@ -127,7 +127,18 @@ def test_filters(seeded: Store) -> None:
     [
         (["--since", "a week"], "--since 'a week': expected a number and a unit"),
         (["--from", "yesterday"], "--from 'yesterday': expected an ISO date or time"),
-        (["--from", "2026-03-02", "--to", "2026-03-01"], "the range is empty"),
+        (
+            ["--from", "2026-11-20", "--to", "2026-11-19"],
+            "the range is empty: --from '2026-11-20' does not begin before --to '2026-11-19' ends",
+        ),
+        (
+            ["--from", "2026-03-01T10:00", "--to", "2026-03-01T10:00"],
+            "--from '2026-03-01T10:00' does not begin before --to '2026-03-01T10:00' ends",
+        ),
+        (
+            ["--since", "7d", "--to", "2020-01-01", "--now", "2026-03-01"],
+            "--since '7d' does not begin before --to '2020-01-01' ends",
+        ),
         (["--since", "0d"], "--since '0d': the range is empty (an age of zero)"),
         (["--since", "7d", "--from", "2026-03-01"], "--since and --from both"),
         (["--hub-db", "mysql://x"], "expected sqlite:///path/hub.db or postgresql://"),

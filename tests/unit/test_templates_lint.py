@@ -72,8 +72,8 @@ def test_codes_file_references_are_checked(tmp_path: Path) -> None:
     )
     folder = write_folder(tmp_path, {"simple.en.j2": SIMPLE, "codes.toml": codes})
     assert found(folder) == [
-        "codes.toml:8: error: code `callback`: unknown template `missing`",
-        "codes.toml:12: error: code `other` requires field `due`, which neither its template "
+        "codes.toml:9: error: code `callback`: unknown template `missing`",
+        "codes.toml:14: error: code `other` requires field `due`, which neither its template "
         "nor [fields] in codes.toml declares",
     ]
 

@@ -141,9 +141,9 @@ def test_codes_file_errors_name_the_line() -> None:
         parse_codes("[[codes]]\ncode = 'a'\ncolour = 1\n")
     with pytest.raises(TemplateError, match=r"codes.toml: category 'x': a category must"):
         parse_codes("[[codes]]\ncode = 'a'\n\n[categories]\nx = 1\n")
-    with pytest.raises(TemplateError, match=r"codes.toml:3: category 'x'"):
+    with pytest.raises(TemplateError, match=r"codes.toml:4: category 'x'"):
         parse_codes("[[codes]]\ncode = 'a'\n[categories.x]\nhue = 1\n")
-    with pytest.raises(TemplateError, match=r"codes.toml:4: field 'due'"):
+    with pytest.raises(TemplateError, match=r"codes.toml:5: field 'due'"):
         parse_codes("[[codes]]\ncode = 'a'\n\n[fields.due]\ntype = 'colour'\n")
 
 

@@ -126,6 +126,19 @@ def test_misbehaving_templates_are_stopped_with_a_message_naming_the_template(
     assert sys.gettrace() is before
 
 
+@pytest.mark.parametrize(("body", "verb", "detail"), ESCAPES, ids=[e[0][:40] for e in ESCAPES])
+def test_every_stop_names_the_line_of_the_file_it_tripped_at(
+    renderer: NoteRenderer, body: str, verb: str, detail: str
+) -> None:
+    # The offending text on the third line of a body starting at line 10 of its file.
+    template = dataclasses.replace(
+        parse_template(SIMPLE), body="Reason: {{ reason }}\n\n" + body + "\n", body_line=10
+    )
+    note = renderer.render(template, {"reason": "billing"}, "")
+    assert note.error is not None and detail in note.error
+    assert "line 12" in note.error, note.error
+
+
 def test_a_time_limit_stops_slow_work_and_the_renderer_still_works() -> None:
     renderer = NoteRenderer(RenderLimits(max_seconds=0.05, max_steps=10**9))
     slow = with_body(

@@ -26,8 +26,39 @@ def test_a_config_nested_too_deeply_is_named_with_its_line(tmp_path: Path) -> No
     path.write_text(DEEP)
     with pytest.raises(ConfigError) as refused:
         load_config(path)
-    assert str(refused.value).startswith(f"{path}: malformed TOML: ")
-    assert "nested" in str(refused.value) and "line 2" in str(refused.value)
+    assert str(refused.value).startswith(f"{path}:2: malformed TOML: ")
+    assert "nested" in str(refused.value) and "(column " in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("foo = [", 1, 8), ('agent_id = "ana"\nfoo = ', 2, 7), ("a = 1\n[b\n", 2, 3)],
+)
+def test_malformed_toml_is_named_with_its_line_and_column_in_every_file(
+    tmp_path: Path, text: str, line: int, column: int
+) -> None:
+    # tomli names no line for a mistake "at end of document"; every reader does.
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value).startswith(f"{path}:{line}: malformed TOML: ")
+    assert str(refused.value).endswith(f"(column {column})")
+    with pytest.raises(TemplateError) as refused_codes:
+        parse_codes(text, tmp_path / "codes.toml")
+    assert str(refused_codes.value).startswith(f"{tmp_path / 'codes.toml'}:{line}: malformed TOML")
+    assert f"(column {column})" in str(refused_codes.value)
+    [problem] = parse_rules(text, "quality.toml").problems
+    assert problem.line == line and f"(column {column})" in problem.message
+    with pytest.raises(ShorthandError) as refused_guide:
+        load_guide(_written(tmp_path / "en.toml", text))
+    assert str(refused_guide.value).startswith(f"{tmp_path / 'en.toml'}:{line}: malformed TOML")
+    assert f"(column {column})" in str(refused_guide.value)
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
 
 
 def test_a_config_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
@@ -80,4 +111,4 @@ def test_the_command_line_names_a_config_nested_too_deeply(tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "config.toml: malformed TOML" in done.stderr
+    assert done.stderr.count("\n") == 1 and "config.toml:2: malformed TOML" in done.stderr

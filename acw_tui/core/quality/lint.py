@@ -40,11 +40,13 @@ def lint_rules(
     def warn(line: int | None, template: str, severity: str = "warning", **params: object) -> None:
         found.append(RuleProblem.of(where, line, template, severity, **params))
 
-    for rule in rules.rules:
+    # Rules left out for a mistake are checked too: one run names every problem.
+    every_rule = (*rules.rules, *rules.set_aside)
+    for rule in every_rule:
         for code in (*rule.when.codes, *rule.when.not_codes):
             if code not in codes:
                 warn(
-                    rule.line,
+                    rule.when_line or rule.line,
                     N_("rule {rule}: when: unknown code `{code}`"),
                     "error",
                     rule=repr(rule.id),
@@ -53,7 +55,7 @@ def lint_rules(
         for template in rule.when.templates:
             if template not in templates:
                 warn(
-                    rule.line,
+                    rule.when_line or rule.line,
                     N_("rule {rule}: when.templates: unknown template `{name}`"),
                     "error",
                     rule=repr(rule.id),
@@ -61,14 +63,14 @@ def lint_rules(
                 )
         if rule.when.field and rule.when.field not in fields:
             warn(
-                rule.line,
+                rule.when_line or rule.line,
                 N_("rule {rule}: when.field: no template or code declares `{name}`"),
                 rule=repr(rule.id),
                 name=rule.when.field,
             )
-    used = {r.element for r in rules.rules}
-    used |= {r.when.element for r in rules.rules if r.when.element}
-    used |= {r.when.not_element for r in rules.rules if r.when.not_element}
+    used = {r.element for r in every_rule}
+    used |= {r.when.element for r in every_rule if r.when.element}
+    used |= {r.when.not_element for r in every_rule if r.when.not_element}
     for element in rules.elements.values():
         for name in (spec.partition("=")[0].strip() for spec in element.fields):
             if name not in fields:
@@ -96,4 +98,4 @@ def lint_rules(
                 )
         if element.id not in used:
             warn(element.line, N_("element {element}: no rule uses it"), element=repr(element.id))
-    return found
+    return sorted(found, key=lambda p: (p.path, p.line or 0))  # in the order of the file

@@ -77,6 +77,7 @@ class Rule:
     message: str = ""
     messages: Mapping[str, str] = field(default_factory=dict)
     line: int | None = None
+    when_line: int | None = None  # of its `when`, for lint's messages about it
 
     def message_in(self, language: str) -> str:
         return self.messages.get(language) or self.message
@@ -91,6 +92,9 @@ class RuleSet:
     problems: tuple[RuleProblem, ...] = ()
     version: int = 0
     path: str | None = None
+    # Rules read but left out for a mistake (reported in `problems`) or listed twice:
+    # lint still checks what they name.
+    set_aside: tuple[Rule, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -26,8 +26,8 @@ from acw_tui.core.shorthand.model import (
     ShorthandError,
 )
 from acw_tui.core.shorthand.rules import is_token_char
-from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
-from acw_tui.errors import N_
+from acw_tui.core.toml_text import TomlMistake, read_toml
+from acw_tui.errors import N_, os_reason
 
 ENTRY_KEYS = ("abbr", "expansion", "category", "note", "case")
 GUIDE_KEYS = ("name", "version", "locale", "delimiters", "sigil", "description")
@@ -43,7 +43,7 @@ def read_text(path: Path) -> str:
         raise ShorthandError("{file}: no such guide file", file=path) from None
     except OSError as exc:
         raise ShorthandError(
-            "{file}: cannot read the guide ({reason})", file=path, reason=exc.strerror
+            "{file}: cannot read the guide ({reason})", file=path, reason=os_reason(exc)
         ) from None
     try:
         return raw.decode("utf-8-sig")
@@ -103,13 +103,10 @@ class _Lines:
 def parse_guide(text: str, source: str = "<guide>") -> Guide:
     """Build a Guide from TOML text; `source` names the file in every problem."""
     try:
-        data = parse_toml(text)
-    except TOMLDecodeError as exc:
-        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = found.group(1) if found else "1"
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        data = read_toml(text)
+    except TomlMistake as exc:
         raise ShorthandError(
-            "{file}:{line}: malformed TOML: {reason}", file=source, line=line, reason=reason
+            "{file}:{line}: {reason}", file=source, line=exc.line, reason=exc
         ) from None
     lines = _Lines(text)
     problems: list[GuideProblem] = []

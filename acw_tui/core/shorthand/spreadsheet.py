@@ -20,6 +20,7 @@ from acw_tui.core.csv_cells import looks_like_formula, neutralise, restore
 from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.printable import control_at, control_name
 from acw_tui.core.shorthand.model import Entry, ShorthandError
+from acw_tui.errors import os_reason
 
 COLUMNS = ("abbr", "expansion", "category", "note", "case")
 
@@ -174,6 +175,6 @@ def read_csv_file(path: Path, flagged: list[str] | None = None) -> list[Entry]:
         raw = read_file_bytes(path)
     except OSError as exc:
         raise ShorthandError(
-            "{file}: cannot read ({reason})", file=path, reason=exc.strerror
+            "{file}: cannot read ({reason})", file=path, reason=os_reason(exc)
         ) from None
     return import_csv(raw, str(path), flagged)

@@ -23,8 +23,10 @@ from acw_tui.core.templates.model import (
     NoteTemplate,
     Problem,
     TemplateLibrary,
+    WrapupCode,
 )
 from acw_tui.core.templates.render import NoteRenderer
+from acw_tui.core.templates.tables import key_pattern, line_of, table_lines
 from acw_tui.errors import N_
 
 LOCALES = ("en", "pl", "es", "zh")
@@ -45,7 +47,13 @@ def lint_folder(folder: Path, locales: Iterable[str] = LOCALES) -> list[Problem]
 def lint_library(library: TemplateLibrary, locales: Iterable[str] = LOCALES) -> list[Problem]:
     problems = list(library.problems)
     renderer = NoteRenderer()
-    known_codes = {c.code for c in library.codes}
+    # A code left out for a mistake is still one the file declares; when the file could
+    # not be read at all, which codes it declares is unknown (its problem says why).
+    known_codes = (
+        None
+        if library.codes_unread
+        else {c.code for c in (*library.codes, *library.set_aside_codes)}
+    )
     for template in library.templates:
         problems += _lint_template(template, library, renderer, known_codes)
         problems += card_data_in(template.path)
@@ -70,7 +78,7 @@ def _lint_template(
     template: NoteTemplate,
     library: TemplateLibrary,
     renderer: NoteRenderer,
-    known_codes: set[str],
+    known_codes: set[str] | None,
 ) -> list[Problem]:
     where = template.where
     offset = template.body_line - 1
@@ -125,7 +133,7 @@ def _lint_template(
             notes="{{ notes }}",
         )
     for code in template.codes:
-        if code not in known_codes:
+        if known_codes is not None and code not in known_codes:
             add(
                 _front_line(template, r"^\s*codes\s*="),
                 N_("unknown code `{code}` (not in codes.toml)"),
@@ -151,40 +159,33 @@ def _lint_template(
 
 
 def _lint_codes(library: TemplateLibrary) -> list[Problem]:
+    """What the codes name: a template, fields (codes set aside for a mistake too: what
+    they name is checked in the same run)."""
     found: list[Problem] = []
     if library.codes_path is None:
         return found
     where = str(library.codes_path)
-    lines = read_file_text(library.codes_path).splitlines()
-
-    def line_of(code: str) -> int | None:
-        for number, text in enumerate(lines, start=1):
-            if re.search(rf"code\s*=\s*[\"']{re.escape(code)}[\"']", text):
-                return number
-        return None
-
     ids = set(library.ids())
-    for code in library.codes:
+    declared_anywhere = set(library.shared_fields) | {
+        f.name for t in library.templates for f in t.fields
+    }
+    for code in (*library.codes, *library.set_aside_codes):
         if code.template and code.template not in ids:
             found.append(
                 Problem.of(
                     where,
-                    line_of(code.code),
+                    _code_key_line(library.codes_path, code, "template"),
                     N_("code `{code}`: unknown template `{name}`"),
                     code=code.code,
                     name=code.template,
                 )
             )
-            continue
-        declared_anywhere = set(library.shared_fields) | {
-            f.name for t in library.templates for f in t.fields
-        }
         for name in code.forbids:
             if name not in declared_anywhere:
                 found.append(
                     Problem.of(
                         where,
-                        line_of(code.code),
+                        _code_key_line(library.codes_path, code, "forbids"),
                         N_(
                             "code `{code}` forbids field `{name}`, which no template "
                             "nor [fields] in codes.toml declares"
@@ -194,15 +195,16 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
                         name=name,
                     )
                 )
+        suggested = [t for t in library.templates if t.id == code.template]
         for name in code.required_fields:
             if name in library.shared_fields:
                 continue
-            suggested = [t for t in library.templates if t.id == code.template]
             if not suggested or any(t.field(name) is None for t in suggested):
+                key = "requires" if name in code.requires else "follow_up"
                 found.append(
                     Problem.of(
                         where,
-                        line_of(code.code),
+                        _code_key_line(library.codes_path, code, key),
                         N_(
                             "code `{code}` requires field `{name}`, which neither its "
                             "template nor [fields] in codes.toml declares"
@@ -212,6 +214,15 @@ def _lint_codes(library: TemplateLibrary) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _code_key_line(path: Path, code: WrapupCode, key: str) -> int | None:
+    """The line of `key` in the `[[codes]]` entry of `code` (else the entry's)."""
+    if code.line is None:
+        return None
+    lines = read_file_text(path).splitlines()
+    own = table_lines(lines, code.line)
+    return line_of(own, key_pattern(key), code.line) or code.line
 
 
 def _lint_languages(library: TemplateLibrary, locales: tuple[str, ...]) -> list[Problem]:

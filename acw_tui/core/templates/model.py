@@ -118,6 +118,7 @@ class WrapupCode:
     forbids: tuple[str, ...] = ()  # field names that must stay empty with this code
     follow_up: bool = False  # implies a follow-up: owner and due time are required
     sets: Mapping[str, bool | str | int] = field(default_factory=dict)  # flags stored
+    line: int | None = field(default=None, compare=False)  # of codes.toml, for messages
 
     def label_in(self, locale: str) -> str:
         return self.labels.get(locale) or self.label
@@ -138,6 +139,10 @@ class TemplateLibrary:
     shared_fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     codes_path: Path | None = None
+    # Codes read from codes.toml but left out for a mistake (reported in `problems`):
+    # lint checks what they name, and a template naming one names a declared code.
+    set_aside_codes: tuple[WrapupCode, ...] = ()
+    codes_unread: bool = False  # codes.toml could not be read at all: its codes are unknown
 
     def ids(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -11,7 +11,7 @@ then the notes), so the agent can still finish and nothing typed is lost.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -141,14 +141,23 @@ class NoteRenderer:
         limit = self.limits.max_output + typed
         try:
             with work_budget(self.limits, typed):
-                for chunk in compiled.generate(context):
+                chunks = compiled.generate(context)
+                for chunk in chunks:
                     parts.append(chunk)
                     size += len(chunk)
                     if size > limit:
-                        raise LimitExceeded(
-                            N_("the note grew past {most} characters"),
-                            most=self.limits.max_output,
+                        raise _Failure(
+                            Phrase(
+                                N_("stopped{at}: {reason}"),
+                                at=_suspended_at(chunks, compiled, template),
+                                reason=Phrase(
+                                    N_("the note grew past {most} characters"),
+                                    most=self.limits.max_output,
+                                ),
+                            )
                         )
+        except _Failure:
+            raise
         except SecurityError as exc:
             raise _Failure(
                 Phrase(
@@ -166,8 +175,14 @@ class NoteRenderer:
                 ),
                 exhausted=isinstance(exc, WorkExhausted),
             ) from None
-        except RecursionError:
-            raise _Failure(Phrase(N_("stopped: macros call themselves too deeply"))) from None
+        except RecursionError as exc:
+            raise _Failure(
+                Phrase(
+                    N_("stopped{at}: {reason}"),
+                    at=_at(exc.__traceback__, template),
+                    reason=Phrase(N_("macros call themselves too deeply")),
+                )
+            ) from None
         except Exception as exc:  # any other mistake of the template's author
             raise _Failure(
                 Phrase(
@@ -194,6 +209,23 @@ def _at(tb: TracebackType | None, template: NoteTemplate) -> Phrase | str:
         if tb.tb_frame.f_code.co_filename == template.where:
             line = tb.tb_lineno
         tb = tb.tb_next
+    if not line:
+        return ""
+    return Phrase(N_(" at line {line}"), line=line + template.body_line - 1)
+
+
+def _suspended_at(
+    chunks: Iterator[str], compiled: Template, template: NoteTemplate
+) -> Phrase | str:
+    """' at line N' for where a render paused (the line that printed the last text):
+    the innermost generator frame of the template, mapped to its line."""
+    line = None
+    current: Any = chunks
+    while current is not None:
+        frame = getattr(current, "gi_frame", None)
+        if frame is not None and frame.f_code.co_filename == template.where:
+            line = compiled.get_corresponding_lineno(frame.f_lineno)
+        current = getattr(current, "gi_yieldfrom", None)
     if not line:
         return ""
     return Phrase(N_(" at line {line}"), line=line + template.body_line - 1)
