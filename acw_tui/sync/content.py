@@ -20,6 +20,7 @@ from typing import Any
 
 from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.inputs import is_number_text
+from acw_tui.core.problems import card_data_in_text
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
 from acw_tui.errors import Phrase
 from acw_tui.settings import paths
@@ -97,8 +98,13 @@ def lint_errors(kind: str, files: dict[str, str]) -> list[str]:
     memory or loop when rendered is caught here. Publishing runs it before sending and
     the hub runs it again on what it receives.
     """
-    if kind == "shorthand":
-        return _guide_errors(files)
+    # Card data anywhere in any file's text (comments included): a bundle goes to every site.
+    found = [str(p) for name, text in sorted(files.items()) for p in card_data_in_text(text, name)]
+    more = _guide_errors(files) if kind == "shorthand" else _templates_errors(files)
+    return list(dict.fromkeys(found + more))
+
+
+def _templates_errors(files: dict[str, str]) -> list[str]:
     from acw_tui.core.templates.lint import lint_folder
     from acw_tui.core.templates.model import TemplateError
 
@@ -129,7 +135,7 @@ def _quality_problems(root: Path) -> list[Any]:
 
 def _guide_errors(files: dict[str, str]) -> list[str]:
     from acw_tui.core.shorthand import ShorthandError, parse_guide
-    from acw_tui.core.shorthand.lint import lint_guide
+    from acw_tui.core.shorthand.lint import guide_errors
 
     found = []
     for name, text in sorted(files.items()):
@@ -143,9 +149,7 @@ def _guide_errors(files: dict[str, str]) -> list[str]:
         except ShorthandError as exc:
             found.append(str(exc))
             continue
-        # Word frequencies only give warnings; skip loading the word lists.
-        problems = lint_guide(guide, None, frequency=lambda _word, _locale: 0.0)
-        found += [str(p) for p in problems if p.severity == "error"]
+        found += [str(p) for p in guide_errors(guide)]
     return found
 
 

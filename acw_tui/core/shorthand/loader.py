@@ -151,8 +151,44 @@ def parse_guide(text: str, source: str = "<guide>") -> Guide:
         problems=tuple(sorted(problems, key=lambda p: p.line)),
         changelog=changelog,
         source=source,
+        text=text,
         **settings,
     )
+
+
+def values_by_line(text: str) -> list[tuple[int, str, str]]:
+    """Every text in a guide file's values and keys, with escapes read, and the line of
+    its key: (line, key, text). For checks that must see all of a file, whatever its
+    tables (nothing for a file that is not TOML)."""
+    try:
+        data = parse_toml(text)
+    except TOMLDecodeError:
+        return []
+    lines = _Lines(text)
+    found: list[tuple[int, str, str]] = []
+    for table, body in data.items():
+        if isinstance(body, dict):
+            heads = [(lines.table_line(table) or 1, body)]
+        elif isinstance(body, list) and all(isinstance(item, dict) for item in body):
+            heads = [(lines.table_line(table, i) or 1, item) for i, item in enumerate(body)]
+        else:  # a key before any table
+            found += [(lines.key_line(0, table) or 1, table, t) for t in _texts(table, body)]
+            continue
+        for head, item in heads:
+            for key, value in item.items():
+                found += [(lines.key_line(head, key), key, t) for t in _texts(key, value)]
+    return found
+
+
+def _texts(key: str, value: Any) -> list[str]:
+    """`key` and every text inside `value` (nested lists and tables included)."""
+    if isinstance(value, str):
+        return [key, value]
+    if isinstance(value, dict):
+        return [key] + [t for k, v in value.items() for t in _texts(k, v)]
+    if isinstance(value, list):
+        return [key] + [t for v in value for t in _texts(key, v)]
+    return [key]
 
 
 def _settings(table: Any, lines: _Lines, problem: Any) -> dict[str, Any]:
