@@ -1,9 +1,11 @@
 """`acw guide lint`: everything SPEC §3 asks a team lead to be told about a guide.
 
 Problems found while loading (malformed or empty entries, duplicates, entries using a
-delimiter or the sigil) are errors; quality findings (common words, abbreviations no
-shorter than their expansion, two abbreviations for one expansion, entries agents
-often undo) are warnings. Every one names the file and line.
+delimiter or the sigil, or with no letter or digit) and card data anywhere in the file
+are errors; quality findings (common words, abbreviations no shorter than their
+expansion, two abbreviations for one expansion, one differing from another only by
+case, entries agents often undo) are warnings. Every one names the file and line.
+`guide_errors` is the one check every door runs (add, import, bump, publishing, the hub).
 """
 
 from __future__ import annotations
@@ -120,8 +122,38 @@ def lint_guide(
                     used=figures.used,
                     share=f"{share:.0%}",
                 )
+    found += case_shadow_problems(guide)
     found += card_data_problems(guide)
     found.sort(key=lambda p: (p.line, p.severity != "error"))
+    return found
+
+
+def case_shadow_problems(guide: Guide) -> list[GuideProblem]:
+    """Exact entries that take a spelling from an entry that differs only by case
+    (warnings): with `cx` → customer, typing `CX` gives CUSTOMER (rule 4) until an
+    entry `CX` is added; then it gives that entry, which may be meant, or not."""
+    folded = {e.key: e for e in guide.entries if not e.matches_exactly}
+    found = []
+    for entry in guide.entries:
+        other = folded.get(entry.abbr.casefold()) if entry.matches_exactly else None
+        if other is not None and other.abbr != entry.abbr:
+            found.append(
+                GuideProblem.of(
+                    guide.source or "<guide>",
+                    entry.line,
+                    N_(
+                        "abbr {shown} differs from {other} (line {first}) only by case: "
+                        "typing {typed} gives this entry, not {other}'s expansion"
+                    ),
+                    "warning",
+                    entry.abbr,
+                    "case-shadow",
+                    shown=repr(entry.abbr),
+                    other=repr(other.abbr),
+                    first=other.line,
+                    typed=entry.abbr,
+                )
+            )
     return found
 
 

@@ -316,6 +316,16 @@ def _entry(
             check="malformed",
         )
         return None
+    if not any(c.isalnum() for c in abbr):
+        # Rule 2 makes `-` a token wherever it stands alone: "a - b" would expand.
+        problem(
+            where,
+            N_("abbr {shown} has no letter or digit: it would expand wherever it stands alone; left out"),
+            abbr=abbr,
+            shown=repr(abbr),
+            check="malformed",
+        )
+        return None
     if expansion != expansion.strip():
         problem(
             lines.key_line(line, "expansion"),
@@ -361,21 +371,25 @@ def _entry(
 
 
 def _without_duplicates(entries: list[Entry], problem: Any) -> list[Entry]:
+    """The first entry for each key (rule 4), and for each abbreviation as written:
+    `cx` twice is a duplicate even when one of them says `case = "exact"`."""
     first: dict[tuple[bool, str], Entry] = {}
     kept = []
     for entry in entries:
-        key = (entry.matches_exactly, entry.key)
-        if key in first:
+        keys = [(entry.matches_exactly, entry.key), (True, entry.abbr)]
+        earlier = next((first[key] for key in keys if key in first), None)
+        if earlier is not None:
             problem(
                 entry.line,
                 N_("duplicate abbr {shown} (first at line {first}); this one is ignored"),
                 abbr=entry.abbr,
                 shown=repr(entry.abbr),
-                first=first[key].line,
+                first=earlier.line,
                 check="duplicate",
             )
             continue
-        first[key] = entry
+        for key in keys:
+            first.setdefault(key, entry)
         kept.append(entry)
     return kept
 
