@@ -78,9 +78,7 @@ def cut(text: str, limit: int) -> str:
 
 # What would make stored text act in Markdown: raw HTML (`<`, `>`, entities), a cell
 # break (`|`), and a backslash that would escape the pipe after it.
-_MARKDOWN_INERT = str.maketrans(
-    {"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;"}
-)
+_MARKDOWN_INERT = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
 def markdown_cell(text: str, line_break: str = " ") -> str:

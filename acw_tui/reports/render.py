@@ -22,9 +22,8 @@ from rich.cells import cell_len
 
 from acw_tui.core import metrics
 from acw_tui.core.csv_cells import neutralise
-from acw_tui.core.printable import markdown_cell
 from acw_tui.core.metrics import MetricsRow
-from acw_tui.core.printable import shown_lines
+from acw_tui.core.printable import markdown_cell, shown_lines
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.reports.assemble import Report
 from acw_tui.reports.local_format import DASH, LocalFormat

@@ -176,7 +176,9 @@ def _unpublishable(guide: Any) -> list[Any]:
     if not guide.entries:
         found.append(
             GuideProblem.of(
-                guide.source, 0, N_("the guide has no entries: every site would be left without one")
+                guide.source,
+                0,
+                N_("the guide has no entries: every site would be left without one"),
             )
         )
     return found

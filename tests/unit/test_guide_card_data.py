@@ -89,7 +89,7 @@ def test_lint_finds_card_data_anywhere_in_the_file(guide: Path, extra: str, line
 
 
 def test_export_never_writes_card_data(guide: Path, tmp_path: Path) -> None:
-    guide.write_text(HEAD + f'\n# card {CARD}\n', encoding="utf-8")
+    guide.write_text(HEAD + f"\n# card {CARD}\n", encoding="utf-8")
     for fmt in ("md", "html", "csv"):
         target = tmp_path / f"out.{fmt}"
         code, out = run("guide", "export", fmt, "-o", str(target), "--guide", str(guide))

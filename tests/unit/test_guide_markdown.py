@@ -19,7 +19,10 @@ def test_raw_html_in_a_guide_is_escaped() -> None:
         changelog=(ChangelogEntry(2, "<i>d</i>", "<a href=x>added</a>"),),
     )
     text = export_markdown(guide)
-    assert "| `xss` | &lt;script&gt;alert(1)&lt;/script&gt; | &lt;img src=x onerror=alert(1)&gt; |" in text
+    assert (
+        "| `xss` | &lt;script&gt;alert(1)&lt;/script&gt; | &lt;img src=x onerror=alert(1)&gt; |"
+        in text
+    )
     for raw in ("<script", "<img", "<h1", "<b>", "<a ", "<i>"):
         assert raw not in text
     assert "# &lt;h1&gt;team&lt;/h1&gt;" in text and "&lt;a href=x&gt;added&lt;/a&gt;" in text

@@ -92,8 +92,10 @@ def test_lint_errors_exactly_when_an_entry_is_left_out(entries: list) -> None:  
     starts = [n for n, line in enumerate(text.splitlines(), 1) if line == "[[entry]]"]
     ends = [*starts[1:], len(text.splitlines()) + 1]
     errors = {
-        start for start, end in zip(starts, ends, strict=True)
-        for p in guide_errors(parsed) if start <= p.line < end
+        start
+        for start, end in zip(starts, ends, strict=True)
+        for p in guide_errors(parsed)
+        if start <= p.line < end
     }
     for start, (abbr, _exact) in zip(starts[1:], entries, strict=True):
         assert (start in kept) != (start in errors), (abbr, text)

@@ -178,7 +178,12 @@ def card_data_problems(guide: Guide) -> list[GuideProblem]:
                 found.setdefault(line, f"{key} = {flat(piece)}")
     return [
         GuideProblem.of(
-            guide.source or "<guide>", line, CARD_DATA, "error", check="card-data", redacted=repr(shown)
+            guide.source or "<guide>",
+            line,
+            CARD_DATA,
+            "error",
+            check="card-data",
+            redacted=repr(shown),
         )
         for line, shown in sorted(found.items())
     ]

@@ -320,7 +320,9 @@ def _entry(
         # Rule 2 makes `-` a token wherever it stands alone: "a - b" would expand.
         problem(
             where,
-            N_("abbr {shown} has no letter or digit: it would expand wherever it stands alone; left out"),
+            N_(
+                "abbr {shown} has no letter or digit: it would expand wherever it stands alone; left out"
+            ),
             abbr=abbr,
             shown=repr(abbr),
             check="malformed",
