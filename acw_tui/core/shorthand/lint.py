@@ -143,7 +143,7 @@ def case_shadow_problems(guide: Guide) -> list[GuideProblem]:
                     entry.line,
                     N_(
                         "abbr {shown} differs from {other} (line {first}) only by case: "
-                        "typing {typed} gives this entry, not {other}'s expansion"
+                        "typing {typed} gives this entry, not the expansion of {other}"
                     ),
                     "warning",
                     entry.abbr,
