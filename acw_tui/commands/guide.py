@@ -66,18 +66,26 @@ def _load(guide_path: Path | None, quiet: bool = False) -> Guide:
 
 
 def _check_edit(before: Guide, text: str, source: str) -> Guide:
-    """Parse an edited guide; refuse the edit if it brings a problem the file did not have."""
+    """Parse an edited guide; refuse the edit if it brings an error (or a problem in
+    reading it) the file did not have, and tell of the warnings it brings."""
     from acw_tui.core.shorthand import ShorthandError, parse_guide
-    from acw_tui.core.shorthand.lint import card_data_problems
+    from acw_tui.core.shorthand.lint import lint_guide, no_word_list
 
     after = parse_guide(text, source)
-    # Compare without line numbers: an edit moves the lines below it.
-    old = {re.sub(r"\d+", "", p.message) for p in [*before.problems, *card_data_problems(before)]}
-    found = [*after.problems, *card_data_problems(after)]
-    new = [p for p in found if re.sub(r"\d+", "", p.message) not in old]
-    if new:
-        raise ShorthandError(said(new[0]))
+    old = {_unplaced(p) for p in lint_guide(before, frequency=no_word_list)}
+    found = [*after.problems, *lint_guide(after, frequency=no_word_list)]
+    new = [p for p in found if _unplaced(p) not in old]
+    refused = [p for p in new if p.severity == "error" or p in after.problems]
+    if refused:
+        raise ShorthandError(said(refused[0]))
+    for problem in dict.fromkeys(new):
+        click.echo(said(problem), err=True)
     return after
+
+
+def _unplaced(problem: Any) -> str:
+    """A problem without its numbers: an edit moves the lines below it."""
+    return re.sub(r"\d+", "", problem.message)
 
 
 def _entry_line(entry: Entry) -> str:
@@ -296,7 +304,7 @@ def guide_import(guide_path: Path | None, csv_file: Path, replace: bool) -> None
 def _check_rows(rows: list[Entry], current: Guide, source: str) -> None:
     """Every problem of the imported rows, named by the CSV line; raises if there is one."""
     from acw_tui.core.shorthand import Guide, ShorthandError, parse_guide
-    from acw_tui.core.shorthand.lint import card_data_problems
+    from acw_tui.core.shorthand.lint import guide_errors
     from acw_tui.core.shorthand.writer import dump_guide
 
     probe = dump_guide(
@@ -305,9 +313,7 @@ def _check_rows(rows: list[Entry], current: Guide, source: str) -> None:
     parsed = parse_guide(probe, source)
     entry_lines = [n for n, line in enumerate(probe.splitlines(), 1) if line == "[[entry]]"]
     messages = []
-    for problem in [*parsed.problems, *card_data_problems(parsed)]:
-        if problem.severity != "error":
-            continue
+    for problem in guide_errors(parsed):
         index = max((i for i, n in enumerate(entry_lines) if n <= problem.line), default=0)
         message = problem.message
         for i, n in enumerate(entry_lines):  # "first at line N" speaks of the CSV too
@@ -338,10 +344,14 @@ def guide_export(
     guide_path: Path | None, fmt: str, output: Path | None, semicolon: bool, bom: bool
 ) -> None:
     """Export the guide: csv (spreadsheets), md or html (a printable style guide by category)."""
+    from acw_tui.core.shorthand import ShorthandError
+    from acw_tui.core.shorthand.lint import card_data_problems
     from acw_tui.core.shorthand.printable import export_html, export_markdown
     from acw_tui.core.shorthand.spreadsheet import export_csv
 
     guide = _load(guide_path)
+    for problem in card_data_problems(guide)[:1]:  # an export is a file too
+        raise ShorthandError(said(problem))
     if fmt == "csv":
         text = export_csv(guide.entries, ";" if semicolon else ",", bom)
     elif fmt == "md":

@@ -74,3 +74,25 @@ def _escaped(char: str) -> str:
 def cut(text: str, limit: int) -> str:
     """`text` up to `limit` characters, an ellipsis saying where it was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# What would make stored text act in Markdown: raw HTML (`<`, `>`, entities), a cell
+# break (`|`), and a backslash that would escape the pipe after it.
+_MARKDOWN_INERT = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def markdown_cell(text: str, line_break: str = " ") -> str:
+    """`text` as inert Markdown on one line (a table cell, a heading, a list item): it
+    reads as written and never becomes HTML or another cell; line breaks become
+    `line_break` (a space, or `<br>` where a cell should keep them)."""
+    one = text.replace("\r\n", "\n").replace("\r", "\n").translate(_MARKDOWN_INERT)
+    return one.replace("\n", line_break)
+
+
+def markdown_code(text: str) -> str:
+    """`text` as a Markdown code span (shown as written, HTML included), on one line,
+    safe in a table cell."""
+    text = " ".join(text.splitlines()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

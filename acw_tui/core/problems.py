@@ -78,24 +78,37 @@ class Problem:
         return self.shown()
 
 
+CARD_DATA = N_("holds card data or an id (the line would read {redacted}); take it out")
+
+
+def card_data_lines(text: str) -> list[tuple[int, str]]:
+    """Where `text` holds card data or a national id, anywhere (a value, a comment):
+    each line with a finding, and that line as it would read redacted (never the value)."""
+    from acw_tui.core.redaction import redactor_for
+
+    redacted = redactor_for().redact(text)
+    shown = redacted.text.splitlines()
+    found: dict[int, str] = {}
+    for finding in redacted.findings:
+        line = redacted.text.count("\n", 0, finding.start) + 1  # (points into it)
+        found.setdefault(line, shown[line - 1] if line <= len(shown) else "")
+    return sorted(found.items())
+
+
 def card_data_in(path: Path | None) -> list[Problem]:
     """A data file a lead maintains (a template, codes, quality rules) holding card data
     or a national id (an example in a help text, a default, a phrase): these files go to
     every agent, and are published to every site."""
     from acw_tui.core.file_bytes import read_file_text
-    from acw_tui.core.redaction import redactor_for
 
     if path is None or not path.is_file():  # (rules in force without a file of their own)
         return []
-    redacted = redactor_for().redact(read_file_text(path))
-    if not redacted.findings:
-        return []
-    line = redacted.text.count("\n", 0, redacted.findings[0].start) + 1  # (points into it)
+    return card_data_in_text(read_file_text(path), str(path))
+
+
+def card_data_in_text(text: str, source: str) -> list[Problem]:
+    """`card_data_in` for a file's text: its first line holding card data or an id."""
     return [
-        Problem.of(
-            str(path),
-            line,
-            N_("holds card data or an id (the line would read {redacted}); take it out"),
-            redacted=repr(redacted.text.splitlines()[line - 1]),
-        )
+        Problem.of(source, line, CARD_DATA, redacted=repr(shown))
+        for line, shown in card_data_lines(text)[:1]
     ]

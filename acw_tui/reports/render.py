@@ -23,7 +23,7 @@ from rich.cells import cell_len
 from acw_tui.core import metrics
 from acw_tui.core.csv_cells import neutralise
 from acw_tui.core.metrics import MetricsRow
-from acw_tui.core.printable import shown_lines
+from acw_tui.core.printable import markdown_cell, shown_lines
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.reports.assemble import Report
 from acw_tui.reports.local_format import DASH, LocalFormat
@@ -227,14 +227,9 @@ def shorthand_lines(report: Report, shown: LocalFormat | None = None) -> list[st
 
 # What a Markdown viewer would act on in text from the stores (an agent id, a queue, a
 # note): a `|` splits a table cell, a line break ends the table, HTML runs.
-_MARKDOWN_INERT = str.maketrans(
-    {"|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
-)
-
-
 def md(text: str) -> str:
     """`text` from the stores as inert Markdown, on one line."""
-    return text.translate(_MARKDOWN_INERT)
+    return markdown_cell(text)
 
 
 def _markdown_table(headings: list[str], numeric: list[bool], rows: list[list[str]]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -20,8 +21,9 @@ from typing import Any
 
 from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.inputs import is_number_text
+from acw_tui.core.problems import card_data_in_text
 from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
-from acw_tui.errors import Phrase
+from acw_tui.errors import N_, Phrase
 from acw_tui.settings import paths
 from acw_tui.settings.config import LOCALES
 from acw_tui.sync import SyncError
@@ -73,15 +75,13 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
     versions = []
     for name, text in files.items():
         try:
-            data = parse_toml(text)
+            parse_toml(text)
         except TOMLDecodeError as exc:
             raise SyncError(
                 "{path}: malformed TOML: {error}", path=found[name], error=str(exc)
             ) from None
-        version = (
-            data.get("guide", {}).get("version") if isinstance(data.get("guide"), dict) else None
-        )
-        if not isinstance(version, int) or isinstance(version, bool):
+        version = _declared_version(text)
+        if version is None:
             raise SyncError(
                 "{path}: [guide] version must be a whole number to publish", path=found[name]
             )
@@ -97,10 +97,20 @@ def lint_errors(kind: str, files: dict[str, str]) -> list[str]:
     memory or loop when rendered is caught here. Publishing runs it before sending and
     the hub runs it again on what it receives.
     """
-    if kind == "shorthand":
-        return _guide_errors(files)
+    # Card data anywhere in any file's text (comments included): a bundle goes to every site.
+    found = [str(p) for name, text in sorted(files.items()) for p in card_data_in_text(text, name)]
+    checks = {"shorthand": _guide_errors, "templates": _templates_errors}
+    more = checks[kind](files) if kind in checks else []
+    return list(dict.fromkeys(found + more))
+
+
+def _templates_errors(files: dict[str, str]) -> list[str]:
     from acw_tui.core.templates.lint import lint_folder
     from acw_tui.core.templates.model import TemplateError
+
+    if not any(name.endswith(".j2") for name in files):
+        # A release without templates would leave every site without any.
+        return ["no *.j2 template to publish"]
 
     with tempfile.TemporaryDirectory(prefix="acw-lint-") as folder:
         root = Path(folder)
@@ -129,7 +139,7 @@ def _quality_problems(root: Path) -> list[Any]:
 
 def _guide_errors(files: dict[str, str]) -> list[str]:
     from acw_tui.core.shorthand import ShorthandError, parse_guide
-    from acw_tui.core.shorthand.lint import lint_guide
+    from acw_tui.core.shorthand.lint import guide_errors
 
     found = []
     for name, text in sorted(files.items()):
@@ -143,10 +153,56 @@ def _guide_errors(files: dict[str, str]) -> list[str]:
         except ShorthandError as exc:
             found.append(str(exc))
             continue
-        # Word frequencies only give warnings; skip loading the word lists.
-        problems = lint_guide(guide, None, frequency=lambda _word, _locale: 0.0)
-        found += [str(p) for p in problems if p.severity == "error"]
+        found += [str(p) for p in [*guide_errors(guide), *_unpublishable(guide)]]
     return found
+
+
+def _unpublishable(guide: Any) -> list[Any]:
+    """What a guide that lint lets through still needs before every site takes it: a
+    version of its own (the hub's "version must grow" rule reads it) and entries."""
+    from acw_tui.core.shorthand import GuideProblem
+
+    found = []
+    if _declared_version(guide.text) is None and not any(
+        p.message.startswith("[guide] version") for p in guide.problems
+    ):
+        head = re.search(r"^\s*\[\s*guide\s*\]", guide.text, re.MULTILINE)
+        line = guide.text.count("\n", 0, head.start()) + 1 if head else 0
+        found.append(
+            GuideProblem.of(
+                guide.source, line, N_("[guide] version must be a whole number to publish")
+            )
+        )
+    if not guide.entries:
+        found.append(
+            GuideProblem.of(
+                guide.source,
+                0,
+                N_("the guide has no entries: every site would be left without one"),
+            )
+        )
+    return found
+
+
+def _declared_version(text: str) -> int | None:
+    """`[guide] version` as the file says it, if it is a whole number."""
+    try:
+        table = parse_toml(text).get("guide")
+    except TOMLDecodeError:
+        return None
+    version = table.get("version") if isinstance(table, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def content_version(kind: str, files: dict[str, str]) -> int | None:
+    """The version a bundle is published as, read from its files (never taken from
+    whoever sends it): the highest `[guide] version` of a guide bundle; None for
+    templates, which carry a version inside each template. For files that pass
+    `lint_errors`."""
+    if kind != "shorthand":
+        return None
+    versions = [_declared_version(text) for text in files.values()]
+    return max((v for v in versions if v is not None), default=None)
 
 
 def _releases_dir(kind: str) -> Path:

@@ -332,7 +332,7 @@ def _apply(
 
 
 def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, Any]:
-    from acw_tui.sync.content import lint_errors
+    from acw_tui.sync.content import content_version, lint_errors
 
     try:
         bundle = parse_bundle(body)
@@ -344,7 +344,8 @@ def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, An
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise Refused(422, f"the bundle fails lint: {errors[0]}{more}; nothing was published")
-    published = store.publish(kind, bundle.files, bundle.content_version, lead)
+    # The version that must grow is read from the files, never taken from the sender.
+    published = store.publish(kind, bundle.files, content_version(kind, bundle.files), lead)
     if kind == "shorthand":
         # The team's completion model goes down with every guide published. The guide
         # is published either way: a model that could not be built is said in the

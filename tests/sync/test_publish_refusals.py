@@ -119,3 +119,48 @@ def test_hub_names_are_checked(tmp_path: Path, acw_home: Path, name: str) -> Non
     with store.db.reading() as tx:
         assert tx.one("SELECT count(*) FROM hub_tokens")[0] == 0
     assert store.add("site", "warsaw-1.b_2")
+
+
+def _post(hub: HubProcess, lead: str, kind: str, files: dict, **extra: object) -> httpx.Response:
+    body = json.dumps({"files": files, "checksum": bundle_checksum(files), **extra})
+    return httpx.post(
+        f"{hub.url}/v1/content/{kind}",
+        content=body,
+        headers={"authorization": f"Bearer {lead}", "content-type": "application/json"},
+        timeout=30,
+    )
+
+
+@pytest.mark.usefixtures("no_releases")
+def test_the_hub_reads_the_guide_version_from_the_files(hub: HubProcess) -> None:
+    """The version that must grow is the files' `[guide] version`, whatever the body
+    claims: a claim of 999, or none, does not let an older guide through."""
+    lead = _lead(hub)
+    assert _post(hub, lead, "shorthand", {"en.toml": GOOD_GUIDE.format(v=5)}).status_code == 200
+    older = {"en.toml": GOOD_GUIDE.format(v=1) + '\n[[entry]]\nabbr = "zq"\nexpansion = "zebra"\n'}
+    for claim in ({"content_version": 999}, {}):
+        response = _post(hub, lead, "shorthand", older, **claim)
+        assert response.status_code == 409, response.text
+        assert "version 1 is not newer than the published version 5" in response.text
+    assert _releases(hub) == 1
+
+
+@pytest.mark.usefixtures("no_releases")
+@pytest.mark.parametrize(
+    ("kind", "files", "said"),
+    [
+        ("shorthand", {"en.toml": ""}, "en.toml: error: [guide] version must be a whole number"),
+        ("shorthand", {"en.toml": '[guide]\nname = "x"\n'}, "en.toml:1: error: [guide] version"),
+        ("shorthand", {"en.toml": '[guide]\nversion = "7"\n'}, "en.toml:2: error: [guide] version"),
+        ("shorthand", {"en.toml": "[guide]\nversion = 7\n"}, "en.toml: error: the guide has no"),
+        ("templates", {"codes.toml": CODES}, "no *.j2 template"),
+    ],
+    ids=["empty", "no-version", "text-version", "no-entries", "no-template"],
+)
+def test_the_hub_refuses_content_that_would_leave_sites_without_it(
+    hub: HubProcess, kind: str, files: dict, said: str
+) -> None:
+    response = _post(hub, _lead(hub), kind, files, content_version=999)
+    assert response.status_code == 422, response.text
+    assert said in response.json()["detail"]
+    assert _releases(hub) == 0

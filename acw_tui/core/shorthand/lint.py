@@ -1,9 +1,11 @@
 """`acw guide lint`: everything SPEC §3 asks a team lead to be told about a guide.
 
 Problems found while loading (malformed or empty entries, duplicates, entries using a
-delimiter or the sigil) are errors; quality findings (common words, abbreviations no
-shorter than their expansion, two abbreviations for one expansion, entries agents
-often undo) are warnings. Every one names the file and line.
+delimiter or the sigil, or with no letter or digit) and card data anywhere in the file
+are errors; quality findings (common words, abbreviations no shorter than their
+expansion, two abbreviations for one expansion, one differing from another only by
+case, entries agents often undo) are warnings. Every one names the file and line.
+`guide_errors` is the one check every door runs (add, import, bump, publishing, the hub).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from acw_tui.core.printable import flat
+from acw_tui.core.problems import CARD_DATA, card_data_lines
 from acw_tui.core.shorthand.model import Guide, GuideProblem
 from acw_tui.core.shorthand.rules import script_of
-from acw_tui.errors import N_, Phrase
+from acw_tui.errors import N_
 
 # A Zipf frequency of 4 is about once per 100 000 words: words everybody types.
 COMMON_WORD_ZIPF = 4.0
@@ -118,39 +122,85 @@ def lint_guide(
                     used=figures.used,
                     share=f"{share:.0%}",
                 )
+    found += case_shadow_problems(guide)
     found += card_data_problems(guide)
     found.sort(key=lambda p: (p.line, p.severity != "error"))
     return found
 
 
-def card_data_problems(guide: Guide) -> list[GuideProblem]:
-    """Entries whose expansion or note holds card data or a national id (errors): a
-    guide is shared with every agent, and published to every site."""
-    from acw_tui.core.redaction import redactor_for
-
-    redactor = redactor_for()
+def case_shadow_problems(guide: Guide) -> list[GuideProblem]:
+    """Exact entries that take a spelling from an entry that differs only by case
+    (warnings): with `cx` → customer, typing `CX` gives CUSTOMER (rule 4) until an
+    entry `CX` is added; then it gives that entry, which may be meant, or not."""
+    folded = {e.key: e for e in guide.entries if not e.matches_exactly}
     found = []
     for entry in guide.entries:
-        for part, text in ((N_("expansion"), entry.expansion), (N_("note"), entry.note)):
-            redacted = redactor.redact(text) if text else None
-            if redacted is not None and redacted.findings:
-                found.append(
-                    GuideProblem.of(
-                        guide.source or "<guide>",
-                        entry.line,
-                        N_(
-                            "abbr {shown}: its {part} holds card data or an id (it would read "
-                            "{redacted}); a guide goes to every agent: take it out"
-                        ),
-                        "error",
-                        entry.abbr,
-                        "card-data",
-                        shown=repr(entry.abbr),
-                        part=Phrase(part),
-                        redacted=repr(redacted.text),
-                    )
+        other = folded.get(entry.abbr.casefold()) if entry.matches_exactly else None
+        if other is not None and other.abbr != entry.abbr:
+            found.append(
+                GuideProblem.of(
+                    guide.source or "<guide>",
+                    entry.line,
+                    N_(
+                        "abbr {shown} differs from {other} (line {first}) only by case: "
+                        "typing {typed} gives this entry, not the expansion of {other}"
+                    ),
+                    "warning",
+                    entry.abbr,
+                    "case-shadow",
+                    shown=repr(entry.abbr),
+                    other=repr(other.abbr),
+                    first=other.line,
+                    typed=entry.abbr,
                 )
+            )
     return found
+
+
+def card_data_problems(guide: Guide) -> list[GuideProblem]:
+    """Card data or a national id anywhere in the guide's file, one error per line: in
+    any value (an abbreviation, expansion, note, category, changelog text, the name),
+    escaped or not, or in a comment. A guide goes to every agent and every site; the
+    message shows the line redacted, never the value."""
+    from acw_tui.core.redaction import redactor_for
+    from acw_tui.core.shorthand.loader import values_by_line
+    from acw_tui.core.shorthand.writer import dump_guide
+
+    text = guide.text or dump_guide(guide)  # (a guide built in memory has no file)
+    found = dict(card_data_lines(text))
+    values = values_by_line(text)
+    # One pass of the redactor over every value, escapes read; the separator cannot be
+    # part of a card or an id, so each value is redacted on its own.
+    pieces = redactor_for().redact(_APART.join(v for _l, _k, v in values)).text.split(_APART)
+    if len(pieces) == len(values):
+        for (line, key, value), piece in zip(values, pieces, strict=True):
+            if piece != value:
+                found.setdefault(line, f"{key} = {flat(piece)}")
+    return [
+        GuideProblem.of(
+            guide.source or "<guide>",
+            line,
+            CARD_DATA,
+            "error",
+            check="card-data",
+            redacted=repr(shown),
+        )
+        for line, shown in sorted(found.items())
+    ]
+
+
+_APART = "\n;\n"
+
+
+def no_word_list(_word: str, _locale: str) -> float:
+    """For checks that need only errors: word frequencies give warnings alone."""
+    return 0.0
+
+
+def guide_errors(guide: Guide) -> list[GuideProblem]:
+    """The errors of `guide` (what lint fails on): the one check add, remove, import,
+    bump, export, publishing and the hub all run."""
+    return [p for p in lint_guide(guide, frequency=no_word_list) if p.severity == "error"]
 
 
 def has_errors(problems: list[GuideProblem]) -> bool:

@@ -148,8 +148,44 @@ def parse_guide(text: str, source: str = "<guide>") -> Guide:
         problems=tuple(sorted(problems, key=lambda p: p.line)),
         changelog=changelog,
         source=source,
+        text=text,
         **settings,
     )
+
+
+def values_by_line(text: str) -> list[tuple[int, str, str]]:
+    """Every text in a guide file's values and keys, with escapes read, and the line of
+    its key: (line, key, text). For checks that must see all of a file, whatever its
+    tables (nothing for a file that is not TOML)."""
+    try:
+        data = parse_toml(text)
+    except TOMLDecodeError:
+        return []
+    lines = _Lines(text)
+    found: list[tuple[int, str, str]] = []
+    for table, body in data.items():
+        if isinstance(body, dict):
+            heads = [(lines.table_line(table) or 1, body)]
+        elif isinstance(body, list) and all(isinstance(item, dict) for item in body):
+            heads = [(lines.table_line(table, i) or 1, item) for i, item in enumerate(body)]
+        else:  # a key before any table
+            found += [(lines.key_line(0, table) or 1, table, t) for t in _texts(table, body)]
+            continue
+        for head, item in heads:
+            for key, value in item.items():
+                found += [(lines.key_line(head, key), key, t) for t in _texts(key, value)]
+    return found
+
+
+def _texts(key: str, value: Any) -> list[str]:
+    """`key` and every text inside `value` (nested lists and tables included)."""
+    if isinstance(value, str):
+        return [key, value]
+    if isinstance(value, dict):
+        return [key] + [t for k, v in value.items() for t in _texts(k, v)]
+    if isinstance(value, list):
+        return [key] + [t for v in value for t in _texts(key, v)]
+    return [key]
 
 
 def _settings(table: Any, lines: _Lines, problem: Any) -> dict[str, Any]:
@@ -277,6 +313,18 @@ def _entry(
             check="malformed",
         )
         return None
+    if not any(c.isalnum() for c in abbr):
+        # Rule 2 makes `-` a token wherever it stands alone: "a - b" would expand.
+        problem(
+            where,
+            N_(
+                "abbr {shown} has no letter or digit: it would expand wherever it stands alone; left out"
+            ),
+            abbr=abbr,
+            shown=repr(abbr),
+            check="malformed",
+        )
+        return None
     if expansion != expansion.strip():
         problem(
             lines.key_line(line, "expansion"),
@@ -322,21 +370,25 @@ def _entry(
 
 
 def _without_duplicates(entries: list[Entry], problem: Any) -> list[Entry]:
+    """The first entry for each key (rule 4), and for each abbreviation as written:
+    `cx` twice is a duplicate even when one of them says `case = "exact"`."""
     first: dict[tuple[bool, str], Entry] = {}
     kept = []
     for entry in entries:
-        key = (entry.matches_exactly, entry.key)
-        if key in first:
+        keys = [(entry.matches_exactly, entry.key), (True, entry.abbr)]
+        earlier = next((first[key] for key in keys if key in first), None)
+        if earlier is not None:
             problem(
                 entry.line,
                 N_("duplicate abbr {shown} (first at line {first}); this one is ignored"),
                 abbr=entry.abbr,
                 shown=repr(entry.abbr),
-                first=first[key].line,
+                first=earlier.line,
                 check="duplicate",
             )
             continue
-        first[key] = entry
+        for key in keys:
+            first.setdefault(key, entry)
         kept.append(entry)
     return kept
 

@@ -110,6 +110,7 @@ class Guide:
     problems: tuple[GuideProblem, ...] = ()
     changelog: tuple[ChangelogEntry, ...] = ()
     source: str = ""
+    text: str = field(default="", repr=False, compare=False)  # the file it was read from
     _exact: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     _folded: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from acw_tui.core.printable import markdown_cell, markdown_code
 from acw_tui.core.shorthand.model import Entry, Guide
 
 
@@ -14,29 +15,31 @@ def by_category(guide: Guide) -> list[tuple[str, list[Entry]]]:
     ]
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+def _cell(text: str) -> str:
+    return markdown_cell(text, line_break="<br>")  # a note keeps its line breaks
 
 
 def export_markdown(guide: Guide) -> str:
     lines = [
-        f"# {guide.name}",
+        f"# {markdown_cell(guide.name)}",
         "",
-        f"Version {guide.version} · locale `{guide.locale}` · {len(guide.entries)} entries. "
-        f"Type the abbreviation, then a space or punctuation; `{guide.sigil}` before an "
-        "abbreviation expands it anywhere.",
+        f"Version {guide.version} · locale {markdown_code(guide.locale)} · "
+        f"{len(guide.entries)} entries. Type the abbreviation, then a space or punctuation; "
+        f"{markdown_code(guide.sigil)} before an abbreviation expands it anywhere.",
         "",
     ]
     for category, entries in by_category(guide):
-        lines += [f"## {category.capitalize()}", "", "| abbr | expansion | note |", "|---|---|---|"]
+        heading = markdown_cell(category.capitalize())
+        lines += [f"## {heading}", "", "| abbr | expansion | note |", "|---|---|---|"]
         for e in entries:
-            abbr = _md_cell(e.abbr) + (" (exact case)" if e.exact else "")
-            lines.append(f"| `{abbr}` | {_md_cell(e.expansion)} | {_md_cell(e.note)} |")
+            abbr = markdown_code(e.abbr) + (" (exact case)" if e.exact else "")
+            lines.append(f"| {abbr} | {_cell(e.expansion)} | {_cell(e.note)} |")
         lines.append("")
     if guide.changelog:
         lines += ["## Changes", ""]
         for item in sorted(guide.changelog, key=lambda c: -c.version):
-            lines.append(f"- **{item.version}** ({item.date}): {item.text}")
+            date, text = markdown_cell(item.date), markdown_cell(item.text)
+            lines.append(f"- **{item.version}** ({date}): {text}")
         lines.append("")
     return "\n".join(lines)
 

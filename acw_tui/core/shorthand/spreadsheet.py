@@ -19,6 +19,7 @@ from pathlib import Path
 from acw_tui.core.csv_cells import looks_like_formula, neutralise, restore
 from acw_tui.core.file_bytes import read_file_bytes
 from acw_tui.core.printable import control_at, control_name
+from acw_tui.core.problems import card_data_lines
 from acw_tui.core.shorthand.model import Entry, ShorthandError
 from acw_tui.errors import os_reason
 
@@ -74,6 +75,13 @@ def import_csv(raw: bytes, source: str, flagged: list[str] | None = None) -> lis
         line = text[: text.index("\x00")].count("\n") + 1
         raise ShorthandError(
             "{file}:{line}: a NUL character; this is not a CSV text file", file=source, line=line
+        )
+    for line, shown in card_data_lines(text)[:1]:  # a guide goes to every agent and site
+        raise ShorthandError(
+            "{file}:{line}: holds card data or an id (the line would read {redacted}); take it out",
+            file=source,
+            line=line,
+            redacted=repr(shown),
         )
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True
