@@ -39,7 +39,15 @@ from acw_tui.core.inputs import is_number_text
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
 from acw_tui.sync.known_tokens import KnownTokens
-from acw_tui.sync.protocol import API, MAX_BODY_BYTES, Record, body_hash, bundle_checksum, problem
+from acw_tui.sync.protocol import (
+    API,
+    MAX_BODY_BYTES,
+    STORE_HEADER,
+    Record,
+    body_hash,
+    bundle_checksum,
+    problem,
+)
 from acw_tui.sync.site_batches import AHEAD_WAITS, SiteBatches
 from acw_tui.sync.wire import (
     INT64_MAX,
@@ -100,6 +108,7 @@ def create_app(
 ) -> FastAPI:
     store = HubStore(db_url)
     app = FastAPI(
+        dependencies=[Depends(_one_of_each)],
         title="acw hub",
         version=__version__,
         docs_url=None,
@@ -118,8 +127,10 @@ def create_app(
         return await run_in_threadpool(_identity, store, _bearer_token(credentials), role)
 
     async def read_body(request: Request) -> bytes:
+        """The body, within `max_body`: a declared length over it is refused before a
+        byte is read, and any body (a chunked one declares none) as it streams in."""
         declared = request.headers.get("content-length")
-        if is_number_text(declared) and int(declared) > max_body:
+        if declared is not None and is_number_text(declared) and int(declared) > max_body:
             raise Refused(
                 413,
                 f"body of {declared} bytes is over the hub's limit of {max_body}",
@@ -163,7 +174,7 @@ def create_app(
     @app.get(
         f"{API}/sync/mark",
         response_model=MarkOut,
-        responses=_refusals(401, 403, 503),
+        responses=_refusals(401, 403, 422, 503),
     )
     async def get_mark(credentials: Token) -> dict[str, Any]:
         """The hub's mark for the token's site: the highest outbox sequence it holds."""
@@ -212,7 +223,7 @@ def create_app(
     @app.get(
         f"{API}/content",
         response_model=dict[str, ReleaseInfo],
-        responses=_refusals(401, 503),
+        responses=_refusals(401, 422, 503),
     )
     async def content_list(credentials: Token) -> dict[str, Any]:
         """The newest release of each bundle kind."""
@@ -269,6 +280,17 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+# Headers the hub reads. Given twice, which one counts would depend on who reads them
+# (the hub, a proxy, a log), so neither does.
+SINGLE_HEADERS = ("authorization", "idempotency-key", STORE_HEADER.lower())
+
+
+async def _one_of_each(request: Request) -> None:
+    for name in SINGLE_HEADERS:
+        if len(request.headers.getlist(name)) > 1:
+            raise Refused(422, f"header {name} is given more than once; send it once")
 
 
 def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
