@@ -69,6 +69,15 @@ from acw_tui.sync.wire import (
 # Module level: with postponed annotations FastAPI resolves these names in the module.
 _bearer = HTTPBearer(auto_error=False, description="The site's or the lead's token")
 Token = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+StoreId = Annotated[
+    str | None,
+    Header(
+        alias=STORE_HEADER,
+        pattern=r"^[A-Za-z0-9_-]{16,64}$",
+        description="The site store the batch comes from (random, made once per store); "
+        "the first to send binds the site to it",
+    ),
+]
 
 
 class HubObserver:
@@ -174,12 +183,14 @@ def create_app(
     @app.get(
         f"{API}/sync/mark",
         response_model=MarkOut,
-        responses=_refusals(401, 403, 422, 503),
+        responses=_refusals(401, 403, 409, 422, 503),
     )
-    async def get_mark(credentials: Token) -> dict[str, Any]:
-        """The hub's mark for the token's site: the highest outbox sequence it holds."""
+    async def get_mark(credentials: Token, site_store: StoreId = None) -> dict[str, Any]:
+        """The hub's mark for the token's site: the highest outbox sequence it holds
+        (409 if the site syncs from another store than `Acw-Store` names)."""
         who = await identify(credentials, "site")
-        return {"site": who.name, "mark": await run_in_threadpool(store.mark, who.name)}
+        mark = await run_in_threadpool(store.mark_for, who.name, site_store)
+        return {"site": who.name, "mark": mark}
 
     @app.post(
         f"{API}/sync/batch",
@@ -193,6 +204,7 @@ def create_app(
         idempotency_key: Annotated[
             str, Header(alias="Idempotency-Key", min_length=1, max_length=200)
         ],
+        site_store: StoreId = None,
     ) -> Response:
         """Apply one batch in one transaction, if it builds on the hub's mark."""
         token = _bearer_token(credentials)
@@ -206,7 +218,7 @@ def create_app(
         # the other sites' requests.
         try:
             site, answer, replayed = await run_in_threadpool(
-                _apply, store, batches, token, key, body, observer
+                _apply, store, batches, token, key, body, observer, site_store
             )
         except Refused as exc:
             if exc.status in (401, 403):
@@ -318,6 +330,7 @@ def _apply(
     key: str,
     body: bytes,
     observer: HubObserver | None,
+    site_store: str | None = None,
 ) -> tuple[str, dict[str, Any], bool]:
     """Look the token up (again, if it was before the body was read), then read the
     batch and store it: (the site, the answer, whether it was a replay)."""
@@ -338,7 +351,7 @@ def _apply(
         while True:
             try:
                 answer, replayed = store.apply_batch(
-                    site, key, digest, after, records, before_commit=committing
+                    site, key, digest, after, records, store=site_store, before_commit=committing
                 )
             except Refused as exc:
                 ahead = exc.status == 409 and after > exc.extra.get("mark", after)

@@ -280,6 +280,7 @@ class Problem(BaseModel):
     mark: int | None = None
     limit: int | None = None
     records: list[RefusedRecord] | None = None
+    another_store: bool | None = None  # the site syncs from another store (409)
 
 
 class MarkOut(BaseModel):

@@ -100,7 +100,7 @@ def _forget_the_site(store: HubStore) -> None:
     """Back to a hub that holds nothing of the site, so the documented example batch
     (and every mutation of it) reaches the store instead of a 409."""
     with store.db.transaction() as tx:
-        tx.execute("UPDATE hub_sites SET mark = 0")
+        tx.execute("UPDATE hub_sites SET mark = 0, store_id = NULL")
         for table in ("hub_batches", "hub_history", *store.tables):
             tx.execute(f"DELETE FROM {table}")
 
