@@ -256,6 +256,33 @@ def hub_site_add(db: str | None, name: str) -> None:
     click.echo(token)
 
 
+@hub_site.command("reset-store")
+@_db_option
+@click.argument("name")
+def hub_site_reset_store(db: str | None, name: str) -> None:
+    """Let a new store take site NAME over: one that replaces its store (a new disk, a
+    store restored from a backup).
+
+    The hub binds each site to the store its first sync came from and refuses any
+    other. This forgets that store and the site's mark: the next store to sync as NAME
+    is bound to it and sends every current record. Records received so far stay.
+    """
+    before, mark = _store(db).reset_store(name)
+    if before is None:
+        click.echo(
+            _("site {name}: no store was bound; its mark {mark} is reset to 0").format(
+                name=name, mark=mark
+            )
+        )
+    else:
+        click.echo(
+            _(
+                "site {name}: store {store} (mark {mark}) forgotten; the next store "
+                "to sync as {name} takes the site over and sends every current record"
+            ).format(name=name, store=before, mark=mark)
+        )
+
+
 @hub_group.group("lead")
 def hub_lead() -> None:
     """Team leads who may publish guides and templates."""

@@ -65,6 +65,7 @@ from acw_tui.sync.protocol import (
     CONTENT_KINDS,
     KIND_LABELS,
     MAX_BODY_BYTES,
+    STORE_HEADER,
     OutboxEntry,
     batch_body,
 )
@@ -94,6 +95,24 @@ class Conflict(Exception):
     def __init__(self, mark: int) -> None:
         super().__init__(f"hub mark is {mark}")
         self.mark = mark
+
+
+class AnotherStore(SyncError):
+    """409: the hub has the token's site bound to another store."""
+
+    def __init__(self, url: str, site: str = "") -> None:
+        super().__init__(
+            N_(
+                "hub {url} has site {site} syncing from another store: two stores cannot "
+                "share a site's token, or each would drop records the other sent. Nothing "
+                "was sent or dropped. Ask the hub admin for a site name and token for this "
+                "store (`acw hub site add NAME`), or, if this store replaces the site's "
+                "(a new disk, a restored backup), to run `acw hub site reset-store {site}`"
+            ),
+            url=url,
+            site=site or "?",
+        )
+        self.url = url
 
 
 class RecordsRefused(SyncError):
@@ -179,6 +198,13 @@ class HubClient:
 
     def close(self) -> None:
         self.http.close()
+
+    def use_store(self, store_id: str | None) -> None:
+        """Name the site store every request comes from (None: name none)."""
+        if store_id is None:
+            self.http.headers.pop(STORE_HEADER, None)
+        else:
+            self.http.headers[STORE_HEADER] = store_id
 
     def hub_words(self, text: object) -> str:
         """What the hub said (a refusal's detail, a record's reason) as acw quotes and
@@ -307,9 +333,12 @@ class HubClient:
             )
         if status == 409:
             try:
-                mark = mark_of(parse_json(response.content))
+                answer = parse_json(response.content)
             except ValueError:
-                mark = None
+                answer = None
+            if isinstance(answer, dict) and answer.get("another_store") is True:
+                raise AnotherStore(self.url)
+            mark = mark_of(answer)
             if mark is None:
                 raise SyncError(
                     "hub {url} refused the request (409: {detail})",
@@ -650,6 +679,7 @@ class Syncer:
         with self.store.errors():
             self.store.conn.execute("PRAGMA synchronous=NORMAL")
         self.client = client
+        client.use_store(site_state.store_id(self.store))
         self.batch_records = batch_records
         self.batch_bytes = batch_bytes
         self.window = window
@@ -667,12 +697,16 @@ class Syncer:
         state = site_state.load_state(self.store)
         if hub_mark > site_state.last_seq(self.store):
             raise SyncError(
-                "hub {url} holds records up to {mark} from this site, more than "
-                "this store ever wrote ({last}): is it a restored or new "
-                "store using an old site's token? Ask the hub admin for a new site name",
+                N_(
+                    "hub {url} holds records up to {mark} from this store, more than it "
+                    "ever wrote ({last}): was it restored from a backup? Nothing was sent "
+                    "or dropped. Ask the hub admin to run `acw hub site reset-store {site}`; "
+                    "the next sync then sends every current record again"
+                ),
                 url=self.client.url,
                 mark=hub_mark,
                 last=site_state.last_seq(self.store),
+                site=self.site,
             )
         if hub_mark < state.acked_seq:
             if self._requeued:
@@ -797,7 +831,10 @@ class Syncer:
     ) -> SyncSummary:
         summary = summary or SyncSummary()
         self._requeued = False
-        self.site, hub_mark = self.client.whoami()
+        try:
+            self.site, hub_mark = self.client.whoami()
+        except AnotherStore:
+            raise AnotherStore(self.client.url, self.site_id or "") from None
         if self.site_id is not None and self.site_id != self.site:
             # Otherwise every record would be set aside as another site's.
             raise SyncError(

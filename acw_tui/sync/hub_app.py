@@ -39,7 +39,15 @@ from acw_tui.core.inputs import is_number_text
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
 from acw_tui.sync.known_tokens import KnownTokens
-from acw_tui.sync.protocol import API, MAX_BODY_BYTES, Record, body_hash, bundle_checksum, problem
+from acw_tui.sync.protocol import (
+    API,
+    MAX_BODY_BYTES,
+    STORE_HEADER,
+    Record,
+    body_hash,
+    bundle_checksum,
+    problem,
+)
 from acw_tui.sync.site_batches import AHEAD_WAITS, SiteBatches
 from acw_tui.sync.wire import (
     INT64_MAX,
@@ -61,6 +69,15 @@ from acw_tui.sync.wire import (
 # Module level: with postponed annotations FastAPI resolves these names in the module.
 _bearer = HTTPBearer(auto_error=False, description="The site's or the lead's token")
 Token = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+StoreId = Annotated[
+    str | None,
+    Header(
+        alias=STORE_HEADER,
+        pattern=r"^[A-Za-z0-9_-]{16,64}$",
+        description="The site store the batch comes from (random, made once per store); "
+        "the first to send binds the site to it",
+    ),
+]
 
 
 class HubObserver:
@@ -100,6 +117,7 @@ def create_app(
 ) -> FastAPI:
     store = HubStore(db_url)
     app = FastAPI(
+        dependencies=[Depends(_one_of_each)],
         title="acw hub",
         version=__version__,
         docs_url=None,
@@ -118,8 +136,10 @@ def create_app(
         return await run_in_threadpool(_identity, store, _bearer_token(credentials), role)
 
     async def read_body(request: Request) -> bytes:
+        """The body, within `max_body`: a declared length over it is refused before a
+        byte is read, and any body (a chunked one declares none) as it streams in."""
         declared = request.headers.get("content-length")
-        if is_number_text(declared) and int(declared) > max_body:
+        if declared is not None and is_number_text(declared) and int(declared) > max_body:
             raise Refused(
                 413,
                 f"body of {declared} bytes is over the hub's limit of {max_body}",
@@ -163,12 +183,14 @@ def create_app(
     @app.get(
         f"{API}/sync/mark",
         response_model=MarkOut,
-        responses=_refusals(401, 403, 503),
+        responses=_refusals(401, 403, 409, 422, 503),
     )
-    async def get_mark(credentials: Token) -> dict[str, Any]:
-        """The hub's mark for the token's site: the highest outbox sequence it holds."""
+    async def get_mark(credentials: Token, site_store: StoreId = None) -> dict[str, Any]:
+        """The hub's mark for the token's site: the highest outbox sequence it holds
+        (409 if the site syncs from another store than `Acw-Store` names)."""
         who = await identify(credentials, "site")
-        return {"site": who.name, "mark": await run_in_threadpool(store.mark, who.name)}
+        mark = await run_in_threadpool(store.mark_for, who.name, site_store)
+        return {"site": who.name, "mark": mark}
 
     @app.post(
         f"{API}/sync/batch",
@@ -182,6 +204,7 @@ def create_app(
         idempotency_key: Annotated[
             str, Header(alias="Idempotency-Key", min_length=1, max_length=200)
         ],
+        site_store: StoreId = None,
     ) -> Response:
         """Apply one batch in one transaction, if it builds on the hub's mark."""
         token = _bearer_token(credentials)
@@ -195,7 +218,7 @@ def create_app(
         # the other sites' requests.
         try:
             site, answer, replayed = await run_in_threadpool(
-                _apply, store, batches, token, key, body, observer
+                _apply, store, batches, token, key, body, observer, site_store
             )
         except Refused as exc:
             if exc.status in (401, 403):
@@ -212,7 +235,7 @@ def create_app(
     @app.get(
         f"{API}/content",
         response_model=dict[str, ReleaseInfo],
-        responses=_refusals(401, 503),
+        responses=_refusals(401, 422, 503),
     )
     async def content_list(credentials: Token) -> dict[str, Any]:
         """The newest release of each bundle kind."""
@@ -271,6 +294,17 @@ def create_app(
     return app
 
 
+# Headers the hub reads. Given twice, which one counts would depend on who reads them
+# (the hub, a proxy, a log), so neither does.
+SINGLE_HEADERS = ("authorization", "idempotency-key", STORE_HEADER.lower())
+
+
+async def _one_of_each(request: Request) -> None:
+    for name in SINGLE_HEADERS:
+        if len(request.headers.getlist(name)) > 1:
+            raise Refused(422, f"header {name} is given more than once; send it once")
+
+
 def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     token = credentials.credentials.strip() if credentials else ""
     if not token:
@@ -296,6 +330,7 @@ def _apply(
     key: str,
     body: bytes,
     observer: HubObserver | None,
+    site_store: str | None = None,
 ) -> tuple[str, dict[str, Any], bool]:
     """Look the token up (again, if it was before the body was read), then read the
     batch and store it: (the site, the answer, whether it was a replay)."""
@@ -316,7 +351,7 @@ def _apply(
         while True:
             try:
                 answer, replayed = store.apply_batch(
-                    site, key, digest, after, records, before_commit=committing
+                    site, key, digest, after, records, store=site_store, before_commit=committing
                 )
             except Refused as exc:
                 ahead = exc.status == 409 and after > exc.extra.get("mark", after)

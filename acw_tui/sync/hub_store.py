@@ -43,7 +43,8 @@ HUB_SCHEMA = (
         site_id TEXT PRIMARY KEY,
         mark BIGINT NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,
-        last_seen TEXT
+        last_seen TEXT,
+        store_id TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS hub_tokens (
         token_hash TEXT PRIMARY KEY,
@@ -81,6 +82,10 @@ HUB_SCHEMA = (
     )""",
 )
 
+# Columns added to the hub's own tables since they were first made: `acw hub init`
+# (also run by `acw hub serve`) adds each one a store lacks, on SQLite and PostgreSQL.
+HUB_COLUMNS_ADDED = (("hub_sites", "store_id", "TEXT"),)
+
 SQL_TYPES = {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"}
 
 # A SQLite hub store gets the indexes a site's store has for reports (store migration 8):
@@ -110,6 +115,21 @@ class Identity:
 
     role: str
     name: str
+
+
+def _same_store(site: str, bound: str | None, store: str | None) -> None:
+    """Refuse a store other than the one the site's sequence numbers come from: its
+    numbers are not the site's, and a mark moved by one would make the other drop
+    records the hub never got."""
+    if bound is None or bound == store:
+        return
+    raise Refused(
+        409,
+        f"site {site!r} syncs from another store on this hub; each store needs a site "
+        "name and token of its own (`acw hub site add`), or, if this store replaces the "
+        f"site's, the hub admin runs `acw hub site reset-store {site}`",
+        another_store=True,
+    )
 
 
 def _refused(record: Record, reason: str) -> dict[str, Any]:
@@ -178,6 +198,10 @@ class HubStore:
         with self.db.transaction() as tx:
             for statement in HUB_SCHEMA:
                 tx.execute(statement)
+            for table_name, column_name, sql_type in HUB_COLUMNS_ADDED:
+                if column_name not in self._columns(tx, table_name):
+                    tx.execute(f"ALTER TABLE {table_name} ADD COLUMN {column_name} {sql_type}")
+                    done.append(f"column {table_name}.{column_name}")
             for table in self.tables.values():
                 existing = self._columns(tx, table.name)
                 if not existing:
@@ -289,11 +313,36 @@ class HubStore:
         return Identity(row[0], row[1]) if row else None
 
     def mark(self, site: str) -> int:
+        return self.mark_for(site, None, bound=False)
+
+    def mark_for(self, site: str, store: str | None, *, bound: bool = True) -> int:
+        """The site's mark for `store` (None: a store without identity, an older acw);
+        refused (409) if the site is bound to another store. `bound=False` (tests,
+        checks on the hub) does not look at the binding."""
         with self.db.reading() as tx:
-            row = tx.one("SELECT mark FROM hub_sites WHERE site_id = ?", [site])
+            row = tx.one("SELECT mark, store_id FROM hub_sites WHERE site_id = ?", [site])
         if row is None:
             raise Refused(401, f"site {site!r} is not registered on this hub")
+        if bound:
+            _same_store(site, row[1], store)
         return int(row[0])
+
+    def reset_store(self, site: str) -> tuple[str | None, int]:
+        """Let the next store to sync as `site` take it over, from mark 0 (a store
+        replaced, or restored from a backup). Every record received stays. Returns the
+        store it was bound to and its mark."""
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT store_id, mark FROM hub_sites WHERE site_id = ?", [site])
+            if row is None:
+                raise HubError(
+                    N_("no site named {name} on {store}"),
+                    name=repr(site),
+                    store=self.db.describe(),
+                )
+            tx.execute("UPDATE hub_sites SET store_id = NULL, mark = 0 WHERE site_id = ?", [site])
+            # Stored answers name marks of the store that is gone.
+            tx.execute("DELETE FROM hub_batches WHERE site_id = ?", [site])
+        return row[0], int(row[1])
 
     # -- records ------------------------------------------------------------------------
 
@@ -325,19 +374,27 @@ class HubStore:
         after: int,
         records: list[Record],
         *,
+        store: str | None = None,
         before_commit: Callable[[], None] | None = None,
     ) -> tuple[dict[str, Any], bool]:
-        """Apply one batch in one transaction; returns (answer, replayed)."""
+        """Apply one batch of `store`'s in one transaction; returns (answer, replayed).
+
+        The first batch a store sends binds the site to it (a site synced by an acw
+        from before stores had an identity is bound by its first batch that names
+        one); a batch from any other store is refused (409)."""
         received = now_text()
         with self.db.transaction() as tx:
             # Locks this site's row until commit: batches of one site go one at a time.
             row = tx.one(
-                "UPDATE hub_sites SET last_seen = ? WHERE site_id = ? RETURNING mark",
+                "UPDATE hub_sites SET last_seen = ? WHERE site_id = ? RETURNING mark, store_id",
                 [received, site],
             )
             if row is None:
                 raise Refused(401, f"site {site!r} is not registered on this hub")
             mark = int(row[0])
+            _same_store(site, row[1], store)
+            if row[1] is None and store is not None:
+                tx.execute("UPDATE hub_sites SET store_id = ? WHERE site_id = ?", [store, site])
             stored = tx.one(
                 "SELECT body_hash, answer FROM hub_batches WHERE site_id = ? AND idem_key = ?",
                 [site, key],

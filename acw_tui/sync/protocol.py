@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 from acw_tui.errors import N_, Phrase
 
 API = "/v1"
+# Names the site store a site's sequence numbers come from (see `site_state.store_id`).
+STORE_HEADER = "Acw-Store"
 # Each batch is one durable commit at the hub: at 200 records that commit cost as much
 # as writing the records, and a shift's sync ran at under half the hub's bulk rate.
 BATCH_RECORDS = 1000

@@ -10,6 +10,7 @@ it, and its mark says so, or refused it whole.)
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from acw_tui.errors import Phrase
@@ -44,6 +45,20 @@ def load_state(store: Store) -> SyncState:
         return SyncState(None, 0, None, None, None, None, None)
     hub_url, acked, last_at, last_result, *inflight = row
     return SyncState(hub_url, acked, last_at, _shown_result(last_result), *inflight)
+
+
+def store_id(store: Store) -> str:
+    """This store's identity on the hub: random, made once with the store (a store
+    copied whole keeps it). The hub binds the site's marks to it."""
+    with store.errors():
+        row = store.conn.execute("SELECT store_id FROM sync_state WHERE id = 1").fetchone()
+    if row is not None and row[0]:
+        return str(row[0])
+    made = uuid.uuid4().hex
+    with store.transaction() as db:
+        db.execute("UPDATE sync_state SET store_id = coalesce(store_id, ?) WHERE id = 1", [made])
+        found = db.execute("SELECT store_id FROM sync_state WHERE id = 1").fetchone()
+    return str(found[0]) if found and found[0] else made
 
 
 def unsynced(store: Store) -> int:

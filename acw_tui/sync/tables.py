@@ -8,6 +8,7 @@ to the protocol, and reports can run the same SQL against either.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -25,6 +26,7 @@ class Column:
     kind: str  # "text", "integer" or "real": how the hub declares it
     required: bool = False  # NOT NULL in the site's schema
     defaulted: bool = False  # the site's schema gives it a default
+    values: tuple[str, ...] | None = None  # the site schema's CHECK (name IN (...)), if any
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +65,17 @@ def _kind(declared: str) -> str:
     return "text"
 
 
+_CHECK_IN = re.compile(r"CHECK\s*\(\s*(\w+)\s+IN\s*\(([^)]*)\)\s*\)", re.IGNORECASE)
+
+
+def _enumerations(schema: str) -> dict[str, tuple[str, ...]]:
+    """Column → the values a `CHECK (column IN ('a', 'b'))` of the schema allows."""
+    return {
+        column: tuple(re.findall(r"'([^']*)'", values))
+        for column, values in _CHECK_IN.findall(schema)
+    }
+
+
 @cache
 def synced_tables() -> dict[str, SyncedTable]:
     """The synced tables as the newest site schema defines them (built once, in memory)."""
@@ -71,8 +84,15 @@ def synced_tables() -> dict[str, SyncedTable]:
         migration.up(db)
     found = {}
     for name in SYNCED_TABLES:
+        enumerations = _enumerations(db.table(name).schema)
         columns = tuple(
-            Column(c.name, _kind(c.type), bool(c.notnull), c.default_value is not None)
+            Column(
+                c.name,
+                _kind(c.type),
+                bool(c.notnull),
+                c.default_value is not None,
+                enumerations.get(c.name),
+            )
             for c in db.table(name).columns
         )
         names = {c.name for c in columns}

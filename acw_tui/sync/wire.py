@@ -4,7 +4,9 @@ The hub validates every request body against these models before it touches its
 store, so anything its backends cannot hold — a number past 64 bits, a NUL character
 (PostgreSQL text cannot hold one), a lone surrogate, NaN, a string in a number column,
 JSON nested deeper than any batch is — is a 422 that names the record, the same on
-SQLite and PostgreSQL. The site runs the same check on each outbox entry before it
+SQLite and PostgreSQL; so is a value the site's own store would never hold (a time that
+is not ISO-8601 UTC, a status that is none of its values, `codes` that are not a JSON
+list: `column_rules`), which would reach every report over the hub. The site runs the same check on each outbox entry before it
 sends it, and sets aside what would be refused (quarantine) instead of sending it.
 
 The models are also the hub's OpenAPI schema, which the test suite fuzzes.
@@ -31,9 +33,9 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic takes typing's only from Python 3.12
 
-from acw_tui.core.json_text import parse_json
 from acw_tui.errors import N_, Phrase
 from acw_tui.store.records import SYNCED_TABLES
+from acw_tui.sync.column_rules import column_rules, plain_type, row_rules_problem, shape_problem
 from acw_tui.sync.protocol import (
     CONTENT_KINDS,
     MAX_BATCH_RECORDS,
@@ -42,6 +44,7 @@ from acw_tui.sync.protocol import (
     Record,
     names_problem,
 )
+from acw_tui.sync.tables import Column as TableColumn
 from acw_tui.sync.tables import synced_tables
 
 INT64_MAX = (1 << 63) - 1
@@ -142,9 +145,7 @@ def row_problem(table: str, row_id: str, rev: int, row: dict[str, Any]) -> str |
     why = unfilled_problem(table, row)
     if why:
         return why
-    if table == "wrapups":
-        return quality_problem(row)
-    return None
+    return row_rules_problem(table, row)
 
 
 def unfilled_problem(table: str, row: dict[str, Any]) -> str | None:
@@ -190,33 +191,6 @@ def plainly_storable(kinds: dict[str, str], row: dict[str, Any]) -> bool:
             return False
     # Joining makes no new characters: a NUL or a surrogate is in the whole if in a part.
     return _UNSTORABLE.search("".join(texts)) is None
-
-
-MAX_FAILED_RULES = 200
-
-
-def quality_problem(row: dict[str, Any]) -> str | None:
-    """Why a wrap-up's note-quality verdict cannot be right (reports average the score
-    and count critical fails, so a value out of range would skew every figure)."""
-    score = row.get("quality_score")
-    if score is not None and not 0 <= score <= 100:
-        return f"column quality_score is {score}, not between 0 and 100"
-    if row.get("quality_critical") not in (None, 0, 1):
-        return "column quality_critical is neither 0 nor 1"
-    failed = row.get("quality_failed")
-    if failed is None:
-        return None
-    try:
-        rules = parse_json(failed)
-    except ValueError:
-        return "column quality_failed is not JSON"
-    if (
-        not isinstance(rules, list)
-        or len(rules) > MAX_FAILED_RULES
-        or not all(isinstance(r, str) and 0 < len(r) <= 100 for r in rules)
-    ):
-        return f"column quality_failed must be a JSON list of at most {MAX_FAILED_RULES} rule ids"
-    return None
 
 
 _EXAMPLE_ROW = {
@@ -306,6 +280,7 @@ class Problem(BaseModel):
     mark: int | None = None
     limit: int | None = None
     records: list[RefusedRecord] | None = None
+    another_store: bool | None = None  # the site syncs from another store (409)
 
 
 class MarkOut(BaseModel):
@@ -433,6 +408,12 @@ _PlainReal = Annotated[float, Field(allow_inf_nan=False, gt=-(2.0**63), lt=2.0**
 _PLAIN_KINDS: dict[str, Any] = {"text": str, "integer": Int64, "real": Int64 | _PlainReal}
 
 
+def _plain_column(table: str, column: TableColumn) -> Any:
+    return plain_type(
+        column_rules()[table].get(column.name), column.kind, _PLAIN_KINDS[column.kind]
+    )
+
+
 @cache
 def _usual_batch_adapter() -> TypeAdapter[Any]:
     """A batch of records whose rows are typed column by column; the types are made at
@@ -441,7 +422,7 @@ def _usual_batch_adapter() -> TypeAdapter[Any]:
     members = []
     for name, spec in synced_tables().items():
         columns: dict[str, Any] = {
-            c.name: NotRequired[_PLAIN_KINDS[c.kind] | None] for c in spec.columns
+            c.name: NotRequired[_plain_column(name, c) | None] for c in spec.columns
         }
         columns["site_id"] = Required[str]
         row = TypedDict(f"{name}_row", columns, total=False)  # type: ignore[operator]
@@ -489,7 +470,7 @@ def _usual_batch(body: bytes) -> tuple[int, list[Record]] | None:
             or row.get("id") != item["id"]
             or row.get("rev") != item["rev"]
             or unfilled_problem(item["table"], row) is not None
-            or (item["table"] == "wrapups" and quality_problem(row) is not None)
+            or shape_problem(item["table"], row) is not None
         ):
             return None
         last = item["seq"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -139,3 +140,71 @@ def test_unknown_columns_and_tables_name_the_record(site: Site) -> None:
     assert response.status_code == 422
     assert response.json()["records"][0]["id"] == record["id"]
     assert "colour" in response.json()["records"][0]["reason"]
+
+
+def _chunks(body: bytes, size: int = 7) -> Iterator[bytes]:
+    """The body as a chunked request: no Content-Length, as a proxy may forward it."""
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def test_a_chunked_batch_is_read_like_any_other(site: Site) -> None:
+    record = _one_record(site)
+    response = httpx.post(
+        f"{site.hub.url}/v1/sync/batch",
+        content=_chunks(_batch(record)),
+        headers={
+            "authorization": f"Bearer {site.token}",
+            "idempotency-key": uuid.uuid4().hex,
+            "content-type": "application/json",
+        },
+        timeout=30,
+    )
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert response.status_code == 200, response.text
+    assert response.json() == {"mark": record["seq"], "records": 1}
+
+
+def test_a_chunked_body_over_the_limit_is_413_as_it_streams(site: Site) -> None:
+    big = b'{"after": 0, "records": [' + b" " * (8 << 20) + b"]}"
+    response = httpx.post(
+        f"{site.hub.url}/v1/sync/batch",
+        content=_chunks(big, 1 << 16),
+        headers={"authorization": f"Bearer {site.token}", "idempotency-key": "k1"},
+        timeout=30,
+    )
+    assert response.status_code == 413, response.text
+    _nothing_written(site)
+
+
+def test_a_chunked_bundle_is_read_like_any_other(hub: HubProcess) -> None:
+    lead = hub.store.add("lead", f"lead-{uuid.uuid4().hex[:6]}")
+    files = {"en.toml": "not a guide ["}
+    body = json.dumps({"files": files, "checksum": bundle_checksum(files)}).encode()
+    response = httpx.post(
+        f"{hub.url}/v1/content/shorthand",
+        content=_chunks(body),
+        headers={"authorization": f"Bearer {lead}", "content-type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 422, response.text
+    assert "lint" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("header", ["authorization", "idempotency-key"])
+def test_a_header_given_twice_is_refused_naming_it(site: Site, header: str) -> None:
+    headers = [
+        ("authorization", f"Bearer {site.token}"),
+        ("idempotency-key", uuid.uuid4().hex),
+        ("content-type", "application/json"),
+    ]
+    headers.append((header, dict(headers)[header] + "x"))
+    response = httpx.post(
+        f"{site.hub.url}/v1/sync/batch",
+        content=_batch(_one_record(site)),
+        headers=headers,
+        timeout=30,
+    )
+    assert response.status_code == 422, response.text
+    assert header in response.json()["detail"].lower()
+    _nothing_written(site)

@@ -69,3 +69,17 @@ def test_a_sqlite_hub_has_the_report_indexes_of_a_site_store(tmp_path: Path) -> 
         assert columns(mirror, name) == columns(site.conn, name) != []
     mirror.close()
     site.close()
+
+
+def test_hub_init_binds_sites_to_stores_on_a_hub_made_before(hub_url: str) -> None:
+    """A hub made before stores had an identity gains the column that binds a site to
+    one, and its sites stay unbound until their next sync."""
+    hub = HubStore(hub_url)
+    hub.init()
+    hub.add("site", "warsaw-1")
+    with hub.db.transaction() as tx:
+        tx.execute("ALTER TABLE hub_sites DROP COLUMN store_id")  # as an older acw made it
+    assert hub.init() == ["column hub_sites.store_id"]
+    assert hub.init() == []
+    assert hub.mark_for("warsaw-1", "a" * 32) == 0
+    hub.db.close()

@@ -1,9 +1,12 @@
-"""Edits, dropped requests and answers, duplicates, reorders and client kills, mixed.
+"""Edits, dropped requests and answers, duplicates, reorders, client kills and a second
+store syncing with the site's token, mixed.
 
 Whatever the order, a record the site wrote is always either on the hub or still in
 the outbox (never lost), the hub holds each revision once and nothing the site did not
 write (never duplicated or invented), the hub's mark never goes back, and when the
-site syncs in peace the hub equals the site.
+site syncs in peace the hub equals the site. A second store using the site's token
+once the hub has bound the site to the first is refused, with nothing dropped there,
+and none of its records reach the hub (the invariants would see them as invented).
 
 `make test` runs a bounded number of examples; ACW_SYNC_EXAMPLES runs more.
 """
@@ -25,8 +28,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from acw_tui.store import open_store
 from acw_tui.sync import site_state
-from acw_tui.sync.client import Conflict, Syncer
+from acw_tui.sync.client import AnotherStore, Conflict, Syncer
 from acw_tui.sync.protocol import batch_body
 
 from .conftest import HubProcess, Site, make_site
@@ -40,6 +44,8 @@ def _machine(hub: HubProcess, root: Path) -> type[RuleBasedStateMachine]:
             super().__init__()
             self.site: Site = make_site(hub, root / uuid.uuid4().hex[:8])
             self.client = self.site.client(retry_for=2)
+            self.client.use_store(site_state.store_id(self.site.store))
+            self.strangers = 0
             self.sent: list[tuple[str, bytes]] = []
             self.highest_mark = 0
 
@@ -108,6 +114,33 @@ def _machine(hub: HubProcess, root: Path) -> type[RuleBasedStateMachine]:
             Syncer(self.site.store, self.client, batch_records=5).run()
             self.site.assert_hub_equal()
             assert self.site.outbox() == 0
+
+        def _bound(self) -> bool:
+            with hub.store.db.reading() as tx:
+                row = tx.one("SELECT store_id FROM hub_sites WHERE site_id = ?", [self.site.name])
+            return row is not None and row[0] == site_state.store_id(self.site.store)
+
+        @precondition(lambda self: self._bound())
+        @rule(count=st.integers(0, 3))
+        def another_store_syncs_with_the_same_token(self, count: int) -> None:
+            """A config copied to a second PC: refused, and nothing dropped there."""
+            self.strangers += 1
+            other = Site(
+                self.site.name,
+                open_store(root / f"{uuid.uuid4().hex[:8]}.db"),
+                self.site.token,
+                hub,
+                root,
+            )
+            other.add_calls(count)
+            client = other.client(retry_for=2)
+            try:
+                with pytest.raises(AnotherStore):
+                    Syncer(other.store, client, batch_records=5).run()
+                assert other.outbox() == count
+            finally:
+                client.close()
+                other.store.close()
 
         @invariant()
         def nothing_lost_nothing_invented(self) -> None:

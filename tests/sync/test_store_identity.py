@@ -1,0 +1,162 @@
+"""The hub knows which store a site's sequence numbers come from.
+
+Two stores sharing one site token (a config copied to a second PC, a stolen token used
+once) used to lose records silently: each dropped its outbox up to the hub's mark,
+which the other had moved. Now the first store to send binds the site; another store
+is refused with one line, and nothing is dropped on either. The hub admin moves a site
+to a new store (a disk replaced, a store restored from a backup) with
+`acw hub site reset-store`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from acw_tui.cli import cli
+from acw_tui.store import open_store
+from acw_tui.sync import SyncError, site_state
+from acw_tui.sync.client import Syncer
+
+from .conftest import HubProcess, Site, run_acw
+
+
+def _second_store(site: Site, home: Path) -> Site:
+    """Another store with the very same config (site name and token)."""
+    home.mkdir(parents=True)
+    shutil.copy(site.home / "config.toml", home / "config.toml")
+    return Site(site.name, open_store(home / "acw.db"), site.token, site.hub, home)
+
+
+def _acw_sync(site: Site) -> subprocess.CompletedProcess[str]:
+    proc = run_acw(site.home, "sync", "--quiet")
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_a_second_store_with_the_same_token_is_refused_and_nothing_is_lost(
+    site: Site, tmp_path: Path
+) -> None:
+    first = site
+    first.add_calls(2)
+    assert _acw_sync(first).returncode == 0
+    second = _second_store(first, tmp_path / "pc2")
+    second.add_calls(8)
+    refused = _acw_sync(second)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    [line] = refused.stderr.strip().splitlines()
+    assert first.name in line and "another store" in line and "acw hub site add" in line, line
+    assert second.outbox() == 8  # nothing dropped, nothing set aside
+    assert site_state.load_state(second.store).acked_seq == 0
+    # The first store goes on syncing every record it writes.
+    first.add_calls(3)
+    assert _acw_sync(first).returncode == 0
+    first.assert_hub_equal()
+    assert first.hub.store.mark(first.name) == site_state.last_seq(first.store)
+    second.store.close()
+
+
+def test_the_second_store_syncs_as_its_own_site_once_registered(site: Site, tmp_path: Path) -> None:
+    site.add_calls(1)
+    site.sync()
+    second = _second_store(site, tmp_path / "pc2")
+    second.add_calls(4)
+    with pytest.raises(SyncError, match="another store"):
+        second.sync()
+    # The documented way: its own site name and token, its rows claimed.
+    name = f"{site.name}-pc2"
+    token = site.hub.store.add("site", name)
+    (second.home / "config.toml").write_text(
+        f'agent_id = "ana"\nsite_id = "{name}"\n[sync]\nhub_url = "{site.hub.url}"\n'
+        f'token = "{token}"\n',
+        encoding="utf-8",
+    )
+    assert _acw_sync(second).returncode == 1  # its rows name the old site: set aside
+    claim = run_acw(second.home, "sync", "quarantine", "retry", "--all", "--claim")
+    assert claim.wait(timeout=60) == 0
+    assert _acw_sync(second).returncode == 0
+    moved = Site(name, second.store, token, site.hub, second.home)
+    assert site.hub.store.current(name) == moved.current()  # (claimed: at rev 2)
+    assert len(moved.current()["calls"]) == 4
+    site.assert_hub_equal()
+    second.store.close()
+
+
+def _reset_store(hub: HubProcess, name: str) -> str:
+    result = CliRunner().invoke(cli, ["hub", "site", "reset-store", name, "--db", hub.db_url])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_store_that_replaces_a_lost_one_takes_the_site_over(site: Site, tmp_path: Path) -> None:
+    site.add_calls(5)
+    site.sync()
+    replacement = _second_store(site, tmp_path / "new-disk")
+    replacement.add_calls(2)
+    with pytest.raises(SyncError, match="another store"):
+        replacement.sync()
+    said = _reset_store(site.hub, site.name)
+    assert site.name in said
+    replacement.sync()
+    assert replacement.outbox() == 0
+    assert site.hub.store.mark(site.name) == site_state.last_seq(replacement.store)
+    for table, rows in replacement.current().items():  # the old store's rows stay too
+        assert rows.items() <= site.hub.store.current(site.name)[table].items()
+    with pytest.raises(SyncError, match="another store"):
+        site.sync()  # the lost store, found again, is now the stranger
+    replacement.store.close()
+
+
+def test_a_store_restored_from_a_backup_is_told_what_to_ask_for(site: Site, tmp_path: Path) -> None:
+    site.add_calls(3)
+    site.sync()
+    backup = sqlite3.connect(tmp_path / "backup.db")
+    site.store.conn.backup(backup)
+    backup.close()
+    site.add_calls(4)
+    site.sync()  # the hub's mark is now past anything the backup wrote
+    site.store.close()
+    for suffix in ("", "-wal", "-shm"):
+        (site.home / f"acw.db{suffix}").unlink(missing_ok=True)
+    shutil.copy(tmp_path / "backup.db", site.home / "acw.db")
+    site.store = open_store(site.home / "acw.db")
+    site.add_calls(1)
+    with pytest.raises(SyncError, match=f"acw hub site reset-store {site.name}"):
+        site.sync()
+    assert site.outbox() == 1
+    _reset_store(site.hub, site.name)
+    summary = site.sync()
+    assert summary.resent_after_hub_loss > 0  # every current row again: nothing missing
+    on_hub = site.hub.store.current(site.name)
+    for table, rows in site.current().items():  # the lost store's later rows stay too
+        assert rows.items() <= on_hub[table].items()
+
+
+def test_a_site_synced_before_stores_had_an_identity_is_bound_by_its_next_sync(
+    site: Site, tmp_path: Path
+) -> None:
+    site.add_calls(2)
+    client = site.client()
+    syncer = Syncer(site.store, client)
+    client.use_store(None)  # as an older acw, which sends no store identity
+    syncer.run()
+    client.close()
+    with site.hub.store.db.reading() as tx:
+        assert tx.one("SELECT store_id FROM hub_sites WHERE site_id = ?", [site.name]) == (None,)
+    site.add_calls(1)
+    site.sync()  # this acw: the site is bound to this store from now on
+    site.assert_hub_equal()
+    with pytest.raises(SyncError, match="another store"):
+        _second_store(site, tmp_path / "pc2").sync()
+
+
+def test_reset_store_names_an_unknown_site(hub: HubProcess) -> None:
+    result = CliRunner().invoke(cli, ["hub", "site", "reset-store", "nowhere", "--db", hub.db_url])
+    assert result.exit_code == 1
+    assert "no site named 'nowhere'" in result.output
