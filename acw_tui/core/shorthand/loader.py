@@ -26,7 +26,7 @@ from acw_tui.core.shorthand.model import (
     ShorthandError,
 )
 from acw_tui.core.shorthand.rules import is_token_char
-from acw_tui.core.toml_text import TomlMistake, read_toml
+from acw_tui.core.toml_text import TOMLDecodeError, TomlMistake, parse_toml, read_toml
 from acw_tui.errors import N_, os_reason
 
 ENTRY_KEYS = ("abbr", "expansion", "category", "note", "case")
