@@ -154,6 +154,7 @@ class AcwApp(LastResort):
         self._opened_at: datetime | None = None
         self._unexpected_at: list[float] = []
         self.crash_reports: list[Path] = []
+        self.leaving_line = ""  # why the app stopped, when it stopped for a problem
         self._data_version = -1
         self._pending: list[Wrapup] = []
         # Wrap-ups with a save on the store thread now: when it was asked for.
@@ -233,7 +234,7 @@ class AcwApp(LastResort):
                 if refused
                 else _("acw stopped after repeated unexpected errors. Your notes are saved.")
             )
-            self.exit(return_code=70, message=stopped + where)
+            self.leave(70, stopped + where)
             return
         self.desk.limit_waits(None)  # going on: a busy store is waited for again
         self.notify(
@@ -738,7 +739,7 @@ class AcwApp(LastResort):
         self.desk.limit_waits(LEAVING_WAIT)  # for the saves, the log-out and writes queued
         refused = self._save_drafts_now()
         if refused:
-            self.exit(return_code=1, message=self._keep_refused(refused))
+            self.leave(1, self._keep_refused(refused))
             return
         try:
             if not self._logged_in:  # quitting within a second of starting
@@ -749,6 +750,12 @@ class AcwApp(LastResort):
         except AcwError as exc:
             self.show_problem(exc, _("log-out"))
         self.exit()
+
+    def leave(self, return_code: int, said_why: str) -> None:
+        """Stop with one line on stderr (`run_screen` prints it once the terminal is back;
+        Textual's own exit message is wrapped at the terminal's width)."""
+        self.leaving_line = said_why
+        self.exit(return_code=return_code)
 
     def _keep_refused(self, problems: list[str]) -> str:
         """Leaving with drafts the store refused: their text goes to files; what to say."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -48,4 +49,6 @@ def run_screen(*, headless: bool = False, language: str | None = None, plain: bo
             app.run(headless=headless)
         finally:
             desk.close()
+    if app.leaving_line:
+        print(app.leaving_line.replace("\n", " "), file=sys.stderr)
     return app.return_code or 0

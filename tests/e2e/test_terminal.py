@@ -41,12 +41,18 @@ class Terminal:
             text=True,
         ).stdout
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, *, shell: bool = False) -> None:
+        """acw in a new 160×45 terminal; `shell`: in a shell that stays when acw ends
+        and says so, to read what acw printed as it left."""
         exports = " ".join(f"{k}={v}" for k, v in self.env.items() if k.startswith("ACW_"))
-        self.tmux(
-            "new-session", "-d", "-s", name, "-x", "160", "-y", "45",
-            f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {ACW}",
-        )  # fmt: skip
+        command = f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {ACW}"
+        if shell:
+            command = f"sh -c '{command}; echo \"[acw ended: $?]\"; sleep 600'"
+        self.tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "45", command)
+
+    def lines(self, name: str) -> list[str]:
+        """The terminal's lines as written, the terminal's own wrapping undone."""
+        return self.tmux("capture-pane", "-p", "-J", "-t", name).splitlines()
 
     def screen(self, name: str) -> str:
         return self.tmux("capture-pane", "-p", "-t", name)
@@ -269,3 +275,41 @@ def test_text_left_in_one_window_survives_the_other_finishing(
     assert db.execute(states).fetchall() == [("ready",)]  # the first window is still open
     assert terminal.quit("first")
     assert db.execute(states).fetchall() == [("logged_out",)]
+
+
+def test_quitting_under_a_store_another_program_holds_says_why_in_one_line(
+    terminal: Terminal, acw_home: Path
+) -> None:
+    """ctrl+q while another program holds the store: acw leaves within seconds, and the
+    line saying where the text went is one line, not wrapped at the terminal's width."""
+    hook(terminal, "call-ended", "--call-id", "HELD-1")
+    terminal.start("held", shell=True)
+    terminal.wait_for("held", "HELD-1")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_STORE, str(acw_home / "acw.db")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        terminal.keys("held", "-l", "typed while held")
+        time.sleep(1.5)  # a draft save is waiting for the lock
+        started = time.monotonic()
+        terminal.keys("held", "C-q")
+        terminal.wait_for("held", "[acw ended: 1]", seconds=20)
+        assert time.monotonic() - started < 10
+    finally:
+        holder.kill()
+    said = [line for line in terminal.lines("held") if "locked by another program" in line]
+    assert len(said) == 1 and "unsaved-drafts" in said[0], terminal.lines("held")
+    kept = list((acw_home / "unsaved-drafts").iterdir())
+    assert [p.read_text(encoding="utf-8") for p in kept] == ["typed while held"]
+
+
+HOLD_THE_STORE = """
+import sqlite3, sys, time
+held = sqlite3.connect(sys.argv[1], isolation_level=None)
+held.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+time.sleep(120)
+"""

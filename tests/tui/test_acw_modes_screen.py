@@ -30,3 +30,18 @@ async def test_optional_acw_finishes_an_empty_note_without_asking(make_app, hook
         assert done.status == "done" and done.note == ""
         # A skipped note is not judged: it neither scores 0 nor counts as a critical fail.
         assert done.quality_score is None and done.quality_failed == ()
+
+
+async def test_the_automatic_code_of_a_time_out_shows_on_the_screen(make_app, hook, clock) -> None:
+    """The time-out stored its automatic code in the wrap-up, but the screen showing it
+    kept no code ticked, and its next draft save put the draft back to none."""
+    app = make_app('timeout_seconds = 15\nauto_code = "timeout"\nrequire_code = true')
+    async with app.run_test(size=(140, 45)) as pilot:
+        wrapup = hook.call_ended("PBX-3")
+        await wait_for(pilot, acw_open(app))
+        await settle(pilot)
+        clock.advance(16)
+        await wait_for(pilot, lambda: hook.wrapup(wrapup.id).timed_out)
+        await settle(pilot)
+        assert app.screen.query_one("#code-picker").selected == ["timeout"]
+        assert hook.draft(wrapup.id).codes == ("timeout",)

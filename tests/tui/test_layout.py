@@ -102,3 +102,20 @@ async def test_the_preview_and_checklist_show_whole_or_not_at_all(make_app, hook
         assert not shown or slot.region.height >= 4, sizes(app)
         if size[1] >= 24:
             assert shown, sizes(app)
+
+
+@pytest.mark.parametrize("size", [(20, 5), (24, 6), (30, 8), (40, 12), (59, 19)])
+async def test_the_too_small_notice_fits_the_terminal_it_is_shown_in(make_app, size) -> None:
+    """At 20×5 only "The terminal / is 20×5; acw / needs at least" showed: the size
+    needed was cut off."""
+    import textwrap
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: bool(too_small_notices(app)))
+        await pilot.pause()
+        (notice,) = too_small_notices(app)
+        said = str(notice.render())
+        width, height = notice.content_size
+        assert "60×20" in said and f"{size[0]}×{size[1]}" in said
+        assert len(textwrap.wrap(said, width)) <= height, (said, width, height)

@@ -559,3 +559,22 @@ def test_python_stdnum_is_loaded_by_the_first_number_to_check_not_before() -> No
         "card 4111 1111 1111 1112",
         "True",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("step 2 3782 822463 10005", "step 2 [CARD ****0005]"),
+        ("item 1 3056 930902 5904", "item 1 [CARD ****5904]"),
+        ("3782 822463 10005 7", "[CARD ****0005] 7"),
+    ],
+)
+def test_amex_and_diners_as_printed_after_another_number_are_cards(text: str, stored: str) -> None:
+    """A card grouped as it is printed, with a number before or after it, is masked:
+    groups of four were, Amex's 4-6-5 and Diners' 4-6-4 were stored in full."""
+    assert redact(text).text == stored
+
+
+@pytest.mark.parametrize("sep", ["'", "+", ":", "*", " ' ", " + "])
+def test_cards_with_uncommon_separators_are_masked(sep: str) -> None:
+    assert redact(sep.join(["4111", "1111", "1111", "1111"])).text == "[CARD ****1111]"

@@ -55,6 +55,17 @@ def test_bad_dates_say_what_is_wrong(typed: str, problem: str) -> None:
         check_value(spec(FieldType.DATE), typed, NOW, UTC)
 
 
+@pytest.mark.parametrize("typed", ["9999-12-31 23:59", "0001-01-01 00:00", "2200-01-01"])
+def test_a_date_a_century_away_is_refused_under_the_field(typed: str) -> None:
+    """9999-12-31 23:59 west of UTC has no UTC moment: finishing with it as a
+    follow-up's due time crashed the screen (date value out of range)."""
+    from zoneinfo import ZoneInfo
+
+    for zone in (ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo"), UTC):
+        with pytest.raises(ValueProblem, match="more than 100 years from today"):
+            check_value(spec(FieldType.DATE), typed, NOW, zone)
+
+
 @pytest.mark.parametrize(
     ("typed", "read"),
     [

@@ -58,12 +58,15 @@ def _digit_run(separator: str) -> re.Pattern[str]:
     return re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{separator}[0-9]+)*")
 
 
-_CARD_SEP = _card_sep(r" \t.\-/_")
+# Apostrophes (Swiss-style grouping), pluses, colons and asterisks too: a card pasted from
+# some other program, or typed to slip past, is still a card.
+_CARD_MARKS = r" \t.\-/_'+:*"
+_CARD_SEP = _card_sep(_CARD_MARKS)
 _DIGIT_RUN_NO_COMMA = _digit_run(_CARD_SEP)
 # With commas too: a run holding one is read in the pieces between them unless a card
 # word stands next to it. "Tickets 4481, 4834, 7459, 5285" is a list of numbers, and one
 # such list in twenty would pass for a card.
-_DIGIT_RUN = _digit_run(_card_sep(r" \t.\-/_,"))
+_DIGIT_RUN = _digit_run(_card_sep(_CARD_MARKS + ","))
 _GROUP = re.compile(r"[0-9]+")
 # Digits glued to a code of letters and digits ("GB97KJLC6377…", "SN4X9…") belong to
 # that code; "card4111…" is still a card.
@@ -377,6 +380,15 @@ class _Claims:
             self.taken[start:end] = b"\x01" * (end - start)
 
 
+# How cards are printed, other than in groups of four: American Express 4-6-5, Diners 4-6-4.
+_PRINTED = {(4, 6, 5), (4, 6, 4)}
+
+
+def _as_printed(groups: list[tuple[int, int]]) -> bool:
+    sizes = tuple(end - start for start, end in groups)
+    return all(size == 4 for size in sizes) or sizes in _PRINTED
+
+
 class Detector:
     """Scans text under one policy. Cheap to keep; patterns are compiled once per policy."""
 
@@ -597,7 +609,8 @@ class Detector:
 
         A number of 13–19 digits that fails as a whole is not a card with a digit or
         two around it — unless the card is one unbroken group of its own, or starts or
-        ends the number written in groups of four as cards are printed, or what stands
+        ends the number written in groups as cards are printed (fours; 4-6-5 for Amex,
+        4-6-4 for Diners), or what stands
         before it is a security code after its keyword ("cvv 123 4111 …"), or what
         follows it is its security code (one group of 3–4 digits) or the month of its
         expiry date ("12/27"). `total` is the number of digits in all the groups
@@ -607,10 +620,8 @@ class Detector:
             return True
         if first == last:
             return True  # a valid card written as one group is a card wherever it stands
-        if (first == 0 or last == len(groups) - 1) and all(
-            e - s == 4 for s, e in groups[first : last + 1]
-        ):
-            return True  # ... and so is one starting or ending the number in groups of four
+        if (first == 0 or last == len(groups) - 1) and _as_printed(groups[first : last + 1]):
+            return True  # ... and so is one starting or ending the number grouped as printed
         if first == 1 and last == len(groups) - 1 and groups[0][0] in codes:
             return True
         if first != 0 or last != len(groups) - 2:

@@ -165,7 +165,8 @@ def read_digits(lowered: str, start: int, end: int) -> list[ReadDigit]:
     times, at = 0, 0
     for m in _patterns().tokens.finditer(lowered, start, end):
         word = m.group()
-        latin = word not in _CJK_DIGITS and not word.isdigit()
+        written = "0" <= word <= "9"  # (tokens are one digit, one Chinese digit, or a word)
+        latin = word not in _CJK_DIGITS and not written
         if not read and not times and latin and _letter_before(lowered, m.start()):
             continue  # the end of a longer word ("someone")
         if word in _REPEATS:
@@ -176,7 +177,7 @@ def read_digits(lowered: str, start: int, end: int) -> list[ReadDigit]:
             read.append(ReadDigit(at, m.end(), digit * times, True))
             times = 0
         else:
-            read.append(ReadDigit(m.start(), m.end(), digit, not word.isdigit()))
+            read.append(ReadDigit(m.start(), m.end(), digit, not written))
     return read
 
 

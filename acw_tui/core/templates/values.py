@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from acw_tui.core.inputs import is_number_text
@@ -29,6 +29,7 @@ _RELATIVE = re.compile(r"^\+\s*(\d{1,4})\s*(m|min|h|d)$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 # Markers used by the renderer to find lines whose every field was empty.
 RESERVED_CHARS = "\ue000\ue001"
+_FARTHEST = timedelta(days=36_525)
 
 
 class ValueProblem(ValueError):
@@ -88,6 +89,14 @@ def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> tuple[da
         day = day or local_now.date()
     assert day is not None
     moment = datetime.combine(day, clock or time(0, 0), tzinfo=zone)
+    # A moment is stored in UTC: the last days of year 9999 east of it (or the first of
+    # year 1 west of it) have none, and no follow-up is meant a century away.
+    try:
+        far = abs(moment.astimezone(UTC) - now) > _FARTHEST
+    except OverflowError:
+        far = True
+    if far:
+        raise ValueProblem("{value} is more than 100 years from today", value=text.strip())
     return moment, clock is not None
 
 

@@ -199,6 +199,14 @@ class AcwScreen(DeskScreen):
         self.wrapup = event.wrapup
         self.query_one(AcwTimer).extensions = len(self.wrapup.extensions)
         self.tick()
+        auto = self.wrapup.auto_code
+        if auto and self.note_form is not None and not self.note_form.codes:
+            # The time-out stored its automatic code: ticked here too, so the agent sees
+            # it and this screen's drafts keep it.
+            from acw_tui.tui.widgets.code_picker import CodePicker
+
+            for picker in self.query(CodePicker):
+                picker.set_selected([auto])
 
     def _show_status(self) -> None:
         self.status_line.show(self._refusal or self._closed_note or self._draft_state)

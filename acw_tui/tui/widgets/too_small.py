@@ -35,11 +35,23 @@ class TooSmall(Static):
         super().__init__("", classes="too-small", markup=False)
 
     def say(self, width: int, height: int) -> None:
+        sizes = {
+            "width": width,
+            "height": height,
+            "min_width": MIN_SIZE[0],
+            "min_height": MIN_SIZE[1],
+        }
+        full = _(
+            "The terminal is {width}×{height}; acw needs at least {min_width}×{min_height}. "
+            "Make the window larger: what you type is kept."
+        ).format(**sizes)
+        # In a very small terminal the sizes must still show: the short form, no margins.
+        roomy = len(full) <= (width - 4) * (height - 2) * 0.7
+        self.styles.padding = (1, 2) if roomy else 0
         self.update(
-            _(
-                "The terminal is {width}×{height}; acw needs at least {min_width}×{min_height}. "
-                "Make the window larger: what you type is kept."
-            ).format(width=width, height=height, min_width=MIN_SIZE[0], min_height=MIN_SIZE[1])
+            full
+            if roomy
+            else _("{width}×{height}: acw needs {min_width}×{min_height}").format(**sizes)
         )
 
 
