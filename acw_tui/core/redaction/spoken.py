@@ -155,7 +155,9 @@ class ReadDigit(NamedTuple):
 
 
 def may_hold_spoken_digits(text: str) -> bool:
-    return _patterns().may_hold.search(text.lower()) is not None
+    # (Three digits read out take three characters at least; a shorter text does not
+    # compile the patterns, which the detector's warm-up does off the screen's thread.)
+    return len(text) >= 3 and _patterns().may_hold.search(text.lower()) is not None
 
 
 def read_digits(lowered: str, start: int, end: int) -> list[ReadDigit]:
