@@ -10,10 +10,10 @@ read on with a stand-in value, so later keys (and later checks) still see it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, Phrase
 
 T = TypeVar("T")
 
@@ -48,6 +48,25 @@ class EntryCheck:
     def add(self, mistake: Mistake) -> None:
         self.mistakes.append(mistake)
 
+    def known_keys(self, table: Mapping[str, Any], known: set[str], where: str | Phrase) -> None:
+        """A mistake for each key of `table` that is not `known`."""
+        self.mistakes += unknown_keys(table, known, where)
+
     @property
     def sound(self) -> bool:
         return not self.mistakes
+
+
+def unknown_keys(table: Mapping[str, Any], known: set[str], where: str | Phrase) -> list[Mistake]:
+    """One mistake for each key of `table` that is not `known`, at that key."""
+    return [
+        Mistake(
+            "{where}: unknown key `{key}` (known: {known})",
+            at_key=key,
+            where=where,
+            key=key,
+            known=", ".join(sorted(known)),
+        )
+        for key in table
+        if key not in known
+    ]

@@ -94,17 +94,7 @@ def element_entry(name: str, table: Any) -> tuple[Element, list[Mistake]]:
     if not isinstance(table, dict):
         check.add(Mistake("{where}: must be a table", where=where))
         table = {}
-    for key in table:
-        if key not in _ELEMENT_KEYS:
-            check.add(
-                Mistake(
-                    "{where}: unknown key `{key}` (known: {known})",
-                    at_key=key,
-                    where=where,
-                    key=key,
-                    known=", ".join(sorted(_ELEMENT_KEYS)),
-                )
-            )
+    check.known_keys(table, _ELEMENT_KEYS, where)
     labels: dict[str, str] = check.read("labels", lambda: _labels(table, where), {})
     phrases: dict[str, tuple[str, ...]] = check.read("phrases", lambda: _phrases(table, where), {})
     patterns: dict[str, tuple[str, ...]] = check.read(
@@ -235,17 +225,7 @@ def rule_entry(
         rule_id = None
     else:
         where = Phrase("rule {rule}", rule=repr(rule_id))
-    for key in table:
-        if key not in _RULE_KEYS:
-            check.add(
-                Mistake(
-                    "{where}: unknown key `{key}` (known: {known})",
-                    at_key=key,
-                    where=where,
-                    key=key,
-                    known=", ".join(sorted(_RULE_KEYS)),
-                )
-            )
+    check.known_keys(table, _RULE_KEYS, where)
     element = table.get("element")
     if element not in known:
         check.add(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from acw_tui.core.entry_checks import EntryCheck, Mistake
+from acw_tui.core.entry_checks import EntryCheck, Mistake, unknown_keys
 from acw_tui.core.templates.model import (
     FOLLOW_UP_FIELDS,
     CodeCategory,
@@ -37,7 +37,6 @@ from acw_tui.core.templates.tables import (
     text,
     texts,
     toml,
-    unknown_keys,
 )
 from acw_tui.errors import Phrase
 

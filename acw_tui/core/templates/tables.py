@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from acw_tui.core.entry_checks import Mistake
+from acw_tui.core.entry_checks import Mistake, unknown_keys
 from acw_tui.core.templates.model import FieldSpec, FieldType
 from acw_tui.core.toml_text import TomlMistake, read_toml
 from acw_tui.errors import Phrase
@@ -103,21 +103,6 @@ def labels(table: Mapping[str, Any], where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise Mistake("{where}: `labels` must be a table of text per language", where=where)
     return dict(value)
-
-
-def unknown_keys(table: Mapping[str, Any], known: set[str], where: str) -> list[Mistake]:
-    """One mistake for each key of `table` that is not `known`."""
-    return [
-        Mistake(
-            "{where}: unknown key `{key}` (known: {known})",
-            at_key=key,
-            where=where,
-            key=key,
-            known=", ".join(sorted(known)),
-        )
-        for key in table
-        if key not in known
-    ]
 
 
 def refuse_unknown_keys(table: Mapping[str, Any], known: set[str], where: str) -> None:
