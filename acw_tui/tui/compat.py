@@ -36,7 +36,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Select, TextArea
 from textual.widgets._key_panel import BindingsTable
 from textual.widgets.option_list import Option
-from textual.widgets.text_area import Edit, Selection, TextAreaTheme
+from textual.widgets.text_area import Edit, EditResult, Location, Selection, TextAreaTheme
 
 if TYPE_CHECKING:  # DataTable is imported where a table is shown, not at every start
     from textual.widgets import DataTable
@@ -123,6 +123,21 @@ def record_edit_as_typed(edit: Edit, selection_before: Selection, replaced_text:
     edit._original_selection = selection_before
     if edit._edit_result is not None:
         edit._edit_result.replaced_text = replaced_text
+
+
+def record_as_typed(text_area: TextArea, text: str, at: Location, end: Location) -> None:
+    """Put `text`, typed at `at` and ending at `end`, in `text_area`'s undo history as
+    TextArea records a key it types (batched with the keys typed before it), without
+    changing the document: the edit that follows puts the text in.
+
+    The notes editor records a delimiter that expands a token this way, before the
+    expansion's own step: after ctrl+z gave back `cx `, a second ctrl+z takes the
+    delimiter with the typing before it, and ctrl+y puts it back with the cursor after it.
+    """
+    typed = Edit(text, at, at, maintain_selection_offset=False)
+    typed._original_selection = Selection.cursor(at)
+    typed._edit_result = EditResult(end_location=end, replaced_text="")
+    text_area.history.record(typed)
 
 
 # -- TextArea: extra highlights --------------------------------------------------------------

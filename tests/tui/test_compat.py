@@ -364,3 +364,25 @@ def test_class_bindings_are_merged_as_textual_merges_them() -> None:
     )
     notes = compat.class_bindings(NotesEditor).key_to_bindings
     assert "f6" in area and "f6" not in notes and "f5" in notes
+
+
+async def test_an_edit_recorded_as_typed_joins_the_typing_and_undoes_and_redoes() -> None:
+    """`record_as_typed`: a key put in the history (the document gets it otherwise) is
+    undone with the keys typed before it, and redone with the cursor after it."""
+    app = Host()
+    async with app.run_test() as pilot:
+        area = app.query_one(TextArea)
+        area.load_text("")
+        area.focus()
+        await pilot.press("c", "x")
+        compat.record_as_typed(area, " ", (0, 2), (0, 3))
+        area.document.replace_range((0, 2), (0, 2), " ")
+        assert len(area.history.undo_stack) == 1, changed(
+            "EditHistory.record", "a typed key no longer joins the keys typed before it"
+        )
+        area.action_undo()
+        assert area.text == "", changed("Edit.undo", "an edit recorded as typed is not undone")
+        area.action_redo()
+        assert (area.text, area.cursor_location) == ("cx ", (0, 3)), changed(
+            "Edit.do", "redoing a recorded edit no longer leaves the cursor after it"
+        )
