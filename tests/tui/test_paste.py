@@ -223,3 +223,15 @@ def test_any_paste_in_any_pieces_arrives_whole_in_order_as_the_app_would_clean_i
         2 if twice else 1
     )
     assert seen(read(*[chunk for chunk in chunks if chunk])) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ż客\t\n\r\x0b\x0c\x1c\x85\u2028.")), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_paste_into_a_one_line_field_keeps_every_word_in_order_on_one_line(text: str) -> None:
+    from acw_tui.tui.widgets.keys_in_order import one_line
+
+    joined = one_line(text)
+    # One line, which Input inserts whole (it takes a paste's first line) ...
+    assert joined == "" or joined.splitlines() == [joined]
+    # ... holding every word of the paste, in order.
+    assert joined.split() == text.split()
