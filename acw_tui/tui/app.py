@@ -37,6 +37,7 @@ from acw_tui.tui.compat import (
     LastResort,
     TranslatedPalette,
     guard_dispatch,
+    keep_pastes_whole,
     repeats_the_size,
     show_terminal_cursor,
 )
@@ -145,6 +146,7 @@ class AcwApp(LastResort):
         super().__init__()
         self.plain = plain
         guard_dispatch()
+        keep_pastes_whole()
         self.desk = desk.with_own_reader()
         self.calls = DeskCalls(self)
         self.drafts = DraftKeeper()

@@ -11,8 +11,10 @@ form's Select (mounted while the screen may be closing), and by the app: an exce
 in a handler would end that widget's message loop for good (`guard_dispatch` turns it
 into a call to the app's `unexpected_error`, and the loop goes on), and what escapes
 timers, workers and start-up goes to `App._handle_exception` (`LastResort` routes it
-to the same place instead of exiting at once); a Resize that repeats the app's size is
-dropped before Textual lays every screen out again (`repeats_the_size`). A table filled
+to the same place instead of exiting at once); a bracketed paste reaches the app
+whole, in order with the keys around it (`keep_pastes_whole`); a
+Resize that repeats the app's size is dropped before Textual lays every screen out
+again (`repeats_the_size`). A table filled
 by a screen sizes its columns at once (`size_columns_now`). The keys panel
 (F1) draws its table with Textual's `BindingsTable`, and the command palette's "no
 matches" line is translated by `TranslatedPalette`.
@@ -21,11 +23,15 @@ matches" line is translated by `TranslatedPalette`.
 from __future__ import annotations
 
 from asyncio import CancelledError
+from collections.abc import Generator
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from rich.align import Align
 from rich.text import Text
 from textual import events
+from textual._parser import ParseEOF, ParseError
+from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandList, CommandPalette
@@ -36,7 +42,9 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Select, TextArea
 from textual.widgets._key_panel import BindingsTable
 from textual.widgets.option_list import Option
-from textual.widgets.text_area import Edit, Selection, TextAreaTheme
+from textual.widgets.text_area import Edit, EditResult, Location, Selection, TextAreaTheme
+
+from acw_tui.core.printable import without_controls
 
 if TYPE_CHECKING:  # DataTable is imported where a table is shown, not at every start
     from textual.widgets import DataTable
@@ -73,6 +81,69 @@ def repeats_the_size(app: App[Any], event: events.Resize) -> bool:
     counts as new.
     """
     return app._size is not None and app._size == event.size
+
+
+# -- the terminal: a paste arrives whole -----------------------------------------------------
+
+_original_parse = XTermParser.parse
+
+
+def _whole_pastes(self: XTermParser, token_callback: Any) -> Generator[Any, str, None]:
+    """XTermParser's own parse, except that the text of a bracketed paste is read here,
+    up to its end marker, and handed to it with the control sequences left out."""
+    inner = _original_parse(self, token_callback)
+    awaiting = next(inner)
+    recent = ""  # the last characters read outside a paste, to see one start
+    while True:
+        try:
+            char = yield awaiting
+        except ParseError as error:  # a timeout (a lone ESC is the Escape key), or the end
+            try:
+                awaiting = inner.throw(error)
+            except StopIteration:
+                return
+            continue
+        try:
+            awaiting = inner.send(char)
+        except StopIteration:
+            return
+        recent = recent[-5:] + char
+        if recent != BRACKETED_PASTE_START:
+            continue
+        recent = ""  # Textual's parser is in its paste now: the text is read here
+        pasted: list[str] = []
+        while not (char == "~" and "".join(pasted[-6:]) == BRACKETED_PASTE_END):
+            try:
+                char = yield self.read1()  # no timeout: a paste ends with its marker
+            except ParseEOF as error:
+                with suppress(StopIteration):  # Textual's parser ends there too
+                    inner.throw(error)
+                return
+            except ParseError:
+                continue
+            pasted.append(char)
+        try:
+            for char in without_controls("".join(pasted[:-6])) + BRACKETED_PASTE_END:
+                awaiting = inner.send(char)
+        except StopIteration:
+            return
+
+
+def keep_pastes_whole() -> None:
+    """Make the terminal drivers' key parser hand a bracketed paste over whole.
+
+    Textual's `XTermParser` ends a paste at the first ESC inside it: the rest of the
+    paste came as key presses (the escapes typed as `^`, the words after them typed
+    before the paste's beginning, which came last as the Paste). With this, the paste's
+    text is read up to its end marker, its escape sequences and other control characters
+    are left out (`without_controls`: the colours of coloured text go, its words stay)
+    and it arrives as one Paste event, in order with the keys around it. Keys outside a
+    paste go through Textual's parser as before, one character at a time.
+
+    Installed by the app as it is made (before its driver makes its parser).
+    """
+    if XTermParser.parse is not _whole_pastes:
+        XTermParser.parse = _whole_pastes  # type: ignore[method-assign]
 
 
 def size_columns_now(table: DataTable[Any]) -> None:
@@ -123,6 +194,21 @@ def record_edit_as_typed(edit: Edit, selection_before: Selection, replaced_text:
     edit._original_selection = selection_before
     if edit._edit_result is not None:
         edit._edit_result.replaced_text = replaced_text
+
+
+def record_as_typed(text_area: TextArea, text: str, at: Location, end: Location) -> None:
+    """Put `text`, typed at `at` and ending at `end`, in `text_area`'s undo history as
+    TextArea records a key it types (batched with the keys typed before it), without
+    changing the document: the edit that follows puts the text in.
+
+    The notes editor records a delimiter that expands a token this way, before the
+    expansion's own step: after ctrl+z gave back `cx `, a second ctrl+z takes the
+    delimiter with the typing before it, and ctrl+y puts it back with the cursor after it.
+    """
+    typed = Edit(text, at, at, maintain_selection_offset=False)
+    typed._original_selection = Selection.cursor(at)
+    typed._edit_result = EditResult(end_location=end, replaced_text="")
+    text_area.history.record(typed)
 
 
 # -- TextArea: extra highlights --------------------------------------------------------------

@@ -313,3 +313,38 @@ held.execute("BEGIN EXCLUSIVE")
 print("held", flush=True)
 time.sleep(120)
 """
+
+
+def test_a_coloured_paste_undo_and_a_lone_semicolon_in_a_real_terminal(
+    terminal: Terminal, acw_home: Path
+) -> None:
+    """Through the real terminal's key parser: a bracketed paste of coloured text comes
+    whole, in order and without its escapes; ctrl+z twice then ctrl+y leaves the cursor
+    after the space it gave back; a `;` typed alone, then a pause, then a space is kept."""
+    terminal.start("agent")
+    terminal.wait_for("agent", "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-P", "--queue", "billing")
+    terminal.wait_for("agent", "ACW · call E2E-P", seconds=5)
+    pasted = acw_home.parent / "pasted.txt"
+    pasted.write_bytes(b"A colored \x1b[31mred\x1b[0m text")
+    terminal.tmux("load-buffer", "-b", "pasted", str(pasted))
+    terminal.tmux("paste-buffer", "-p", "-b", "pasted", "-t", "agent")
+    terminal.wait_for("agent", "A colored red text")
+    terminal.keys("agent", "-l", " cx ")
+    terminal.wait_for("agent", "text customer")
+    terminal.keys("agent", "C-z")
+    terminal.wait_for("agent", "text cx")
+    terminal.keys("agent", "C-z", "C-y")
+    time.sleep(0.5)
+    terminal.keys("agent", "-l", "called done")
+    terminal.keys("agent", "-H", "3b")  # `;` alone: tmux reads a lone `;` argument as its own
+    time.sleep(0.5)
+    terminal.keys("agent", "-l", " ok")
+    terminal.wait_for("agent", "cx called done; ok")
+    terminal.keys("agent", "C-s")
+    terminal.wait_for("agent", "Last ACW")
+    assert terminal.quit("agent"), "acw did not quit on ctrl+q"
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT note FROM wrapups").fetchone() == (
+        "A colored red text cx called done; ok",
+    )

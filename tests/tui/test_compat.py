@@ -364,3 +364,49 @@ def test_class_bindings_are_merged_as_textual_merges_them() -> None:
     )
     notes = compat.class_bindings(NotesEditor).key_to_bindings
     assert "f6" in area and "f6" not in notes and "f5" in notes
+
+
+async def test_an_edit_recorded_as_typed_joins_the_typing_and_undoes_and_redoes() -> None:
+    """`record_as_typed`: a key put in the history (the document gets it otherwise) is
+    undone with the keys typed before it, and redone with the cursor after it."""
+    app = Host()
+    async with app.run_test() as pilot:
+        area = app.query_one(TextArea)
+        area.load_text("")
+        area.focus()
+        await pilot.press("c", "x")
+        compat.record_as_typed(area, " ", (0, 2), (0, 3))
+        area.document.replace_range((0, 2), (0, 2), " ")
+        assert len(area.history.undo_stack) == 1, changed(
+            "EditHistory.record", "a typed key no longer joins the keys typed before it"
+        )
+        area.action_undo()
+        assert area.text == "", changed("Edit.undo", "an edit recorded as typed is not undone")
+        area.action_redo()
+        assert (area.text, area.cursor_location) == ("cx ", (0, 3)), changed(
+            "Edit.do", "redoing a recorded edit no longer leaves the cursor after it"
+        )
+
+
+def test_the_key_parser_still_reads_a_paste_as_keep_pastes_whole_expects() -> None:
+    """`keep_pastes_whole`: XTermParser.parse is a generator taking the token callback,
+    reads one character per Read1, starts a paste at ESC [200~ and ends it at ESC [201~,
+    and makes one Paste of the text between."""
+    from textual._parser import Read1
+    from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
+
+    assert (BRACKETED_PASTE_START, BRACKETED_PASTE_END) == ("\x1b[200~", "\x1b[201~"), changed(
+        "the bracketed paste markers", "they are named for other sequences"
+    )
+    params = list(inspect.signature(compat._original_parse).parameters)
+    assert params == ["self", "token_callback"], changed("XTermParser.parse", f"it takes {params}")
+    compat.keep_pastes_whole()
+    assert XTermParser.parse is compat._whole_pastes, "keep_pastes_whole is not installed"
+    tokens: list[object] = []
+    inner = compat._original_parse(XTermParser(), tokens.append)
+    assert isinstance(next(inner), Read1), changed("XTermParser.parse", "it waits otherwise")
+    for char in BRACKETED_PASTE_START + "a b" + BRACKETED_PASTE_END:
+        inner.send(char)
+    assert [(type(t).__name__, getattr(t, "text", None)) for t in tokens] == [("Paste", "a b")], (
+        changed("XTermParser.parse", "a paste without escapes is not one Paste of its text")
+    )

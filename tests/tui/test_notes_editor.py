@@ -485,3 +485,33 @@ async def test_keys_that_arrive_together_act_in_the_order_they_were_pressed() ->
             app.post_message(events.Key(key, char))
         await pilot.pause()
         assert editor(app).text == "refundx sent ok"
+
+
+async def test_undo_undo_redo_leaves_the_cursor_after_the_text_it_gave_back() -> None:
+    """ctrl+z gives back `cx ` as typed, a second ctrl+z the typing before it (the
+    delimiter with it), and ctrl+y then puts back `cx ` with the cursor after the space:
+    the next word goes after it, not between the token and its delimiter."""
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "cx ")
+        assert editor(app).text == "customer "
+        await pilot.press("ctrl+z")
+        assert (editor(app).text, editor(app).cursor_location) == ("cx ", (0, 3))
+        await pilot.press("ctrl+z")
+        assert (editor(app).text, editor(app).cursor_location) == ("", (0, 0))
+        await pilot.press("ctrl+y")
+        assert (editor(app).text, editor(app).cursor_location) == ("cx ", (0, 3))
+        await type_text(pilot, "called")
+        assert editor(app).text == "cx called"
+
+
+async def test_redo_after_two_undos_gives_back_the_expansion_as_well() -> None:
+    app = EditorApp()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "ok cb\n")
+        await pilot.press("ctrl+z", "ctrl+z")
+        assert editor(app).text == "ok cb"  # a line break is a step of its own
+        await pilot.press("ctrl+y")
+        assert (editor(app).text, editor(app).cursor_location) == ("ok cb\n", (1, 0))
+        await pilot.press("ctrl+y")
+        assert (editor(app).text, editor(app).cursor_location) == ("ok callback\n", (1, 0))

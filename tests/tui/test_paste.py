@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual import events
+from textual._xterm_parser import XTermParser  # what the terminal drivers read keys with
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 from textual.widgets.text_area import Selection
 
+from acw_tui.core.printable import without_controls
 from acw_tui.core.shorthand import Entry, Guide
+from acw_tui.tui import compat  # noqa: F401  (installs what keeps a paste whole)
+from acw_tui.tui.compat import keep_pastes_whole
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 
 GUIDE = Guide.of([Entry("cx", "customer"), Entry("cb", "callback")])
@@ -130,3 +136,105 @@ async def test_a_stored_note_with_an_escape_sequence_is_shown_not_acted_on(make_
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
         assert app.screen.query_one(TextArea).text == "refund \\x1b]2;PWNED\\x07 ok\nnext"
+
+
+# -- from the terminal: a bracketed paste reaches the app whole ---------------------------
+
+START, END = "\x1b[200~", "\x1b[201~"
+
+
+def read(*chunks: str) -> list[events.Event]:
+    """What the terminal driver makes of `chunks` read one after another (as the app
+    sets its parser up)."""
+    keep_pastes_whole()
+    parser = XTermParser()
+    return [event for chunk in chunks for event in parser.feed(chunk)]  # type: ignore[misc]
+
+
+def seen(parsed: list[events.Event]) -> list[tuple[str, str]]:
+    return [
+        ("paste", event.text) if isinstance(event, events.Paste) else ("key", event.key)
+        for event in parsed
+        if isinstance(event, events.Paste | events.Key)
+    ]
+
+
+def test_a_paste_of_coloured_text_arrives_whole_in_order_without_its_colours() -> None:
+    """Textual's parser ended a bracketed paste at its first ESC: the rest came as keys
+    (`^[31mred…`) before the paste's beginning, and the escapes were typed as `^[`."""
+    text = "A colored \x1b[31mred\x1b[0m text"
+    assert seen(read(START + text + END + "x")) == [
+        ("paste", "A colored red text"),
+        ("key", "x"),
+    ]
+    title = "D start \x1b]0;TITLE\x07 end"
+    assert seen(read(START + title + END)) == [("paste", "D start  end")]
+
+
+def test_a_paste_read_in_pieces_is_one_paste() -> None:
+    text = "one \x1b[1mtwo\x1b[0m\r\nthree \x1b]52;c;aGk=\x07four"
+    whole = "x" + START + text + END + "y"
+    assert seen(read(*whole)) == [
+        ("key", "x"),
+        ("paste", "one two\nthree four"),
+        ("key", "y"),
+    ]
+
+
+PIECES = st.lists(
+    st.sampled_from(
+        [
+            "ok",
+            " ",
+            "\n",
+            "\r\n",
+            "\t",
+            "ż客",
+            "\x1b[31m",
+            "\x1b[0m",
+            "\x1b[2J",
+            "\x1b]0;T\x07",
+            "\x1b]8;;http://x\x1b\\",
+            "\x1bP1$r\x1b\\",
+            "\x1b",
+            "\x07",
+            "\x9b",
+            "[200~",
+            "~",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@given(PIECES, st.lists(st.integers(min_value=1, max_value=40), max_size=8), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_any_paste_in_any_pieces_arrives_whole_in_order_as_the_app_would_clean_it(
+    pieces: list[str], cuts: list[int], twice: bool
+) -> None:
+    """Whatever a paste holds and however the terminal's bytes are split between reads,
+    the keys before and after it stay keys, and the paste is one Paste event holding its
+    text with the control sequences left out."""
+    text = "".join(pieces)
+    stream = "a" + (START + text + END + "b") * (2 if twice else 1)
+    chunks, at = [], 0
+    for cut in cuts:
+        chunks.append(stream[at : at + cut])
+        at += cut
+    chunks.append(stream[at:])
+    expected = [("key", "a")] + [("paste", without_controls(text)), ("key", "b")] * (
+        2 if twice else 1
+    )
+    assert seen(read(*[chunk for chunk in chunks if chunk])) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ż客\t\n\r\x0b\x0c\x1c\x85\u2028.")), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_paste_into_a_one_line_field_keeps_every_word_in_order_on_one_line(text: str) -> None:
+    from acw_tui.tui.widgets.keys_in_order import one_line
+
+    joined = one_line(text)
+    # One line, which Input inserts whole (it takes a paste's first line) ...
+    assert joined == "" or joined.splitlines() == [joined]
+    # ... holding every word of the paste, in order.
+    assert joined.split() == text.split()

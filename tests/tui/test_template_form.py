@@ -237,3 +237,46 @@ async def test_a_refused_finish_says_what_is_missing_in_the_agents_language(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: fields_needed in status(app))
         assert "required" not in status(app) and "cannot" not in status(app)
+
+
+PASTED_LINES = (
+    "Customer called about\r\nthe March invoice.\n\n  It was charged twice \nand wants a refund.\n"
+)
+ONE_LINE = "Customer called about the March invoice. It was charged twice and wants a refund."
+
+
+async def test_a_paste_of_several_lines_into_a_one_line_field_keeps_every_line(
+    make_app, hook
+) -> None:
+    """A one-line field took only a paste's first line and dropped the rest without a
+    word; the lines are now joined by a space (blank lines left out), and the length
+    check says if that is too long. The same holds for every one-line input of the screen."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app("timeout_seconds = 120\nextend_seconds = 30\nmax_extensions = 2")
+    async with app.run_test(size=(140, 45)) as pilot:
+        hook.call_ended("PBX-P")
+        await wait_for(pilot, form_ready(app))
+        await pilot.press("f10")
+        await type_text(pilot, "callb")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query("#field-reason"))
+        field = app.screen.query_one("#field-reason", Input)
+        field.focus()
+        await pilot.pause()
+        app.post_message(events.Paste(PASTED_LINES))
+        await wait_for(pilot, lambda: field.value == ONE_LINE)
+        await wait_for(pilot, lambda: app.screen.note_form.raw.get("reason") == ONE_LINE)
+        await settle(pilot)
+        stored = hook.store.db.execute("SELECT fields FROM drafts").fetchone()[0]
+        assert json.loads(stored)["reason"] == ONE_LINE
+        # The code filter, then the F8 reason: one-line inputs of the screen too.
+        await pilot.press("f10")
+        assert app.focused.id == "code-filter"
+        app.post_message(events.Paste("call\nback"))
+        await wait_for(pilot, lambda: app.focused.value == "call back")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "reason")
+        app.post_message(events.Paste("caller still\non hold\n"))
+        await wait_for(pilot, lambda: app.focused.value == "caller still on hold")

@@ -8,6 +8,11 @@ caret was and End moved the caret afterwards. A field that calls `run_own_bindin
 from its `on_key` runs its own bindings as each key arrives, in the same queue as the
 characters around it. Keys it does not bind (the screen's F-keys, ctrl+s) go up as
 before; priority bindings are the app's, run before the field sees the key.
+
+A one-line field (`OrderedInput`: the template form's text fields, the dialogs' inputs,
+the code filter, the searches) takes a paste of several lines as one line, the lines
+joined by a space (`one_line`): Textual's Input kept the first line and dropped the
+rest without a word.
 """
 
 from __future__ import annotations
@@ -75,8 +80,22 @@ class OrderedKeys:
         await run_own_binding(cast(Widget, self), event)
 
 
+def one_line(text: str) -> str:
+    """A paste for a one-line field: its lines joined by one space, blank lines and the
+    spaces around each line break left out (a text without line breaks as it is)."""
+    lines = text.splitlines()
+    if len(lines) < 2:
+        return lines[0] if lines else text
+    return " ".join(stripped for line in lines if (stripped := line.strip()))
+
+
 class OrderedInput(OrderedKeys, Input):
-    """Input, its own keys (backspace, Home, End, word left …) in order with typing."""
+    """Input, its own keys (backspace, Home, End, word left …) in order with typing, and
+    a paste of several lines taken whole, as one line."""
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Runs before Input's own handler, which inserts the paste's first line.
+        event.text = one_line(event.text)
 
 
 class OrderedTextArea(OrderedKeys, TextArea):

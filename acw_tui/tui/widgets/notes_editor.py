@@ -56,7 +56,7 @@ from acw_tui.core.shorthand import (
 )
 from acw_tui.core.shorthand.fillins import fill
 from acw_tui.i18n import N_, _, ngettext
-from acw_tui.tui.compat import record_edit_as_typed, restart_cursor_blink
+from acw_tui.tui.compat import record_as_typed, record_edit_as_typed, restart_cursor_blink
 from acw_tui.tui.widgets.ghost_text import GhostText
 from acw_tui.tui.widgets.keys_in_order import run_own_binding
 
@@ -341,8 +341,12 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self._coaching_hint = ""
         start, end = (row, offset + found.start), (row, offset + found.end)
         after_delimiter = (row + 1, 0) if char == "\n" else (row, end[1] + 1)
-        # One edit puts in the expansion and the delimiter (a keystroke stays one edit
-        # of the document, as cheap as in a bare TextArea) ...
+        # The delimiter goes in the undo history as a key typed after the token (two
+        # ctrl+z take back the expansion, then the typing with its delimiter; ctrl+y
+        # puts each back with the cursor after it) ...
+        record_as_typed(self, char, end, after_delimiter)
+        # ... and one edit puts in the expansion and the delimiter (a keystroke stays
+        # one edit of the document, as cheap as in a bare TextArea) ...
         edit = Edit(found.replacement + char, start, end, maintain_selection_offset=True)
         self.history.checkpoint()  # the expansion is an undo step of its own
         self.edit(edit)
