@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from acw_tui.errors import N_
+from acw_tui.core.printable import cut, flat
+from acw_tui.errors import N_, Phrase
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_db import HubDatabase, Tx
 from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum
@@ -162,15 +163,45 @@ def new_token() -> str:
     return "acw_" + secrets.token_urlsafe(32)
 
 
-def check_name(name: str) -> str | None:
-    """Why `name` cannot name a site or lead on the hub, or None."""
+def check_name(name: str) -> Phrase | None:
+    """Why `name` cannot name a site or lead on the hub, or None.
+
+    A site's name is every record's `site_id`, in every report and every file, as
+    written: one that is card data or a national id is refused, by the rule that
+    refuses them as the agent and site ids of a site's config (phone numbers and
+    e-mail addresses are names enough). The name is never quoted then, only as it
+    would read redacted."""
+    from acw_tui.core.redaction import redactor_for
+
+    redacted = redactor_for().redact(name)
+    kinds = {f.kind for f in redacted.findings if f.kind not in ("phone", "email")}
+    if kinds:
+        return Phrase(
+            N_(
+                "{name} looks like card data or a national id ({kinds}): a name on the hub "
+                "is stored and synced with every record as written; use a name such as "
+                "warsaw-1"
+            ),
+            name=repr(cut(flat(redacted.text), 40)),
+            kinds=", ".join(sorted(kinds)),
+        )
     if not NAME_PATTERN.match(name):
-        shown = name if len(name) <= 40 else name[:40] + "…"
-        return (
-            f"{shown!r} is not a name for the hub: 1 to 64 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit (e.g. warsaw-1)"
+        return Phrase(
+            N_(
+                "{name} is not a name for the hub: 1 to 64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit (e.g. warsaw-1)"
+            ),
+            name=repr(cut(flat(name), 40)),
         )
     return None
+
+
+def _named(name: str) -> str:
+    """`name` if it can name a site or lead on the hub; else the reason, as a HubError."""
+    why = check_name(name)
+    if why is not None:
+        raise HubError(why.template, **why.params)
+    return name
 
 
 def _upsert_sql(table: SyncedTable) -> str:
@@ -273,9 +304,7 @@ class HubStore:
 
     def add(self, role: str, name: str) -> str:
         """Register a site or a lead; returns its token (shown once, stored hashed)."""
-        why = check_name(name)
-        if why:
-            raise HubError(why)
+        _named(name)
         token = new_token()
         with self.db.transaction() as tx:
             if tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
@@ -301,6 +330,7 @@ class HubStore:
 
     def rotate(self, role: str, name: str) -> str:
         """A new token for a site or lead; the old one stops working at once."""
+        _named(name)
         token = new_token()
         with self.db.transaction() as tx:
             if not tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
@@ -347,6 +377,7 @@ class HubStore:
         """Let the next store to sync as `site` take it over, from mark 0 (a store
         replaced, or restored from a backup). Every record received stays. Returns the
         store it was bound to and its mark."""
+        _named(site)
         with self.db.transaction() as tx:
             row = tx.one("SELECT store_id, mark FROM hub_sites WHERE site_id = ?", [site])
             if row is None:
