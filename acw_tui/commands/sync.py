@@ -357,6 +357,7 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     """Serve the hub (FastAPI under uvicorn) until interrupted."""
     import uvicorn
 
+    from acw_tui.errors import os_reason
     from acw_tui.sync import HubError
     from acw_tui.sync.hub_app import create_app
     from acw_tui.tcp import is_loopback, listening_socket
@@ -369,9 +370,9 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
         listener = listening_socket(host, port)
     except OSError as exc:
         raise HubError(
-            _("cannot listen on {address}: {reason}").format(
-                address=f"{host}:{port}", reason=exc.strerror or exc
-            )
+            N_("cannot listen on {address}: {reason}"),
+            address=f"{host}:{port}",
+            reason=os_reason(exc),
         ) from None
     if not is_loopback(host):  # before the banner, which says the hub is up
         click.echo(

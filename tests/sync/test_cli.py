@@ -147,6 +147,8 @@ def test_hub_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], done.stderr
+    # acw's own words for the reason (translated where shown), not the system's text.
+    assert lines[0].endswith(": the address is in use"), lines[0]
     assert "acw hub on" not in done.stderr
 
 
@@ -299,3 +301,12 @@ def test_any_name_is_taken_or_refused_in_one_line_never_quoting_card_data(name: 
             if findings:
                 assert plain not in re.sub(r"\D", "", result.output)
                 assert plain.encode() not in stored
+
+
+def test_a_hub_store_that_cannot_be_made_says_why_in_acws_words(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    result = _run("hub", "init", "--db", f"sqlite:///{tmp_path}/afile/sub/hub.db")
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.endswith("cannot open (a part of the path is not a folder)"), line
+    assert "Errno" not in line
