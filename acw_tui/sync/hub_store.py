@@ -185,7 +185,7 @@ def check_name(name: str) -> Phrase | None:
             name=repr(cut(flat(redacted.text), 40)),
             kinds=", ".join(sorted(kinds)),
         )
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):  # (`$` would let a final line break through)
         return Phrase(
             N_(
                 "{name} is not a name for the hub: 1 to 64 letters, digits, '.', '_' or '-', "

@@ -101,7 +101,18 @@ def test_the_hub_checks_what_it_receives(hub: HubProcess, kind: str, files: dict
     assert _releases(hub) == 0
 
 
-BAD_NAMES = ["../../evil", "a/b", "tab\there", "bell\x07", "x" * 5000, "", " warsaw", "-rf", "ünï"]
+BAD_NAMES = [
+    "../../evil",
+    "a/b",
+    "tab\there",
+    "bell\x07",
+    "x" * 5000,
+    "",
+    " warsaw",
+    "-rf",
+    "ünï",
+    "warsaw-1\n",
+]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES, ids=range(len(BAD_NAMES)))
