@@ -16,7 +16,7 @@ import click
 
 from acw_tui.cli import TEXT, TEXT_LINES, AcwGroup, Translated, counted, padded, whole_number
 from acw_tui.core.file_bytes import read_file_bytes
-from acw_tui.errors import AcwError
+from acw_tui.errors import AcwError, os_reason
 from acw_tui.files import write_file
 from acw_tui.i18n import _, ngettext, said
 
@@ -450,9 +450,7 @@ def _read_utf8(file: Path | None) -> str:
     try:
         raw = read_file_bytes(file) if file is not None else sys.stdin.buffer.read()
     except OSError as exc:
-        raise AcwError(
-            "{file}: cannot read: {reason}", file=where, reason=exc.strerror or exc
-        ) from None
+        raise AcwError("{file}: cannot read: {reason}", file=where, reason=os_reason(exc)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

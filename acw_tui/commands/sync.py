@@ -225,6 +225,24 @@ def _store(db: str | None, *, ready: bool = True) -> Any:
     return store
 
 
+class _NameCommand(click.Command):
+    """A hub command taking a site or lead NAME: a NAME starting with '-' (`-bad`) is
+    refused by the naming rule, as `-- -bad` is, rather than taken for an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.option_name.startswith("--"):
+                raise  # a long option mistyped: said as such
+            before = given[: given.index("--")] if "--" in given else given
+            for arg in before:
+                if not arg.startswith("--") and arg.startswith(exc.option_name):
+                    _check_name(arg, ctx)
+            raise
+
+
 @hub_group.command("init")
 @_db_option
 def hub_init(db: str | None) -> None:
@@ -242,7 +260,7 @@ def hub_site() -> None:
     """Sites that sync to this hub."""
 
 
-@hub_site.command("add")
+@hub_site.command("add", cls=_NameCommand)
 @_db_option
 @click.argument("name")
 def hub_site_add(db: str | None, name: str) -> None:
@@ -256,7 +274,7 @@ def hub_site_add(db: str | None, name: str) -> None:
     click.echo(token)
 
 
-@hub_site.command("reset-store")
+@hub_site.command("reset-store", cls=_NameCommand)
 @_db_option
 @click.argument("name")
 def hub_site_reset_store(db: str | None, name: str) -> None:
@@ -267,7 +285,7 @@ def hub_site_reset_store(db: str | None, name: str) -> None:
     other. This forgets that store and the site's mark: the next store to sync as NAME
     is bound to it and sends every current record. Records received so far stay.
     """
-    before, mark = _store(db).reset_store(name)
+    before, mark = _store(db).reset_store(_check_name(name))
     if before is None:
         click.echo(
             _("site {name}: no store was bound; its mark {mark} is reset to 0").format(
@@ -288,7 +306,7 @@ def hub_lead() -> None:
     """Team leads who may publish guides and templates."""
 
 
-@hub_lead.command("add")
+@hub_lead.command("add", cls=_NameCommand)
 @_db_option
 @click.argument("name")
 def hub_lead_add(db: str | None, name: str) -> None:
@@ -307,14 +325,14 @@ def hub_token() -> None:
     """Tokens of sites and leads."""
 
 
-@hub_token.command("rotate")
+@hub_token.command("rotate", cls=_NameCommand)
 @_db_option
 @click.option("--lead", is_flag=True, help="NAME is a lead, not a site.")
 @click.argument("name")
 def hub_token_rotate(db: str | None, lead: bool, name: str) -> None:
     """Replace the token of site (or lead) NAME; the old one stops working at once."""
     role = "lead" if lead else "site"
-    token = _store(db).rotate(role, name)
+    token = _store(db).rotate(role, _check_name(name))
     if lead:
         click.echo(_("new token for lead {name}; the old one no longer works:").format(name=name))
     else:
@@ -339,6 +357,7 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     """Serve the hub (FastAPI under uvicorn) until interrupted."""
     import uvicorn
 
+    from acw_tui.errors import os_reason
     from acw_tui.sync import HubError
     from acw_tui.sync.hub_app import create_app
     from acw_tui.tcp import is_loopback, listening_socket
@@ -351,9 +370,9 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
         listener = listening_socket(host, port)
     except OSError as exc:
         raise HubError(
-            _("cannot listen on {address}: {reason}").format(
-                address=f"{host}:{port}", reason=exc.strerror or exc
-            )
+            N_("cannot listen on {address}: {reason}"),
+            address=f"{host}:{port}",
+            reason=os_reason(exc),
         ) from None
     if not is_loopback(host):  # before the banner, which says the hub is up
         click.echo(
@@ -376,12 +395,12 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     server.run(sockets=[listener])
 
 
-def _check_name(name: str) -> str:
+def _check_name(name: str, ctx: click.Context | None = None) -> str:
     from acw_tui.sync.hub_store import check_name
 
     why = check_name(name)
     if why:
-        raise click.BadParameter(why)
+        raise click.BadParameter(said(why), ctx=ctx)
     return name
 
 

@@ -90,11 +90,13 @@ class Transient(Exception):
 
 
 class Conflict(Exception):
-    """409: the batch does not build on the hub's mark."""
+    """409: the batch does not build on the hub's mark (`at`: the record at it, if the
+    hub said)."""
 
-    def __init__(self, mark: int) -> None:
+    def __init__(self, mark: int, at: RecordAt | None = None) -> None:
         super().__init__(f"hub mark is {mark}")
         self.mark = mark
+        self.at = at
 
 
 class AnotherStore(SyncError):
@@ -154,6 +156,26 @@ def _detail(response: httpx.Response) -> str:
 # The largest answer a hub gives is a content bundle, which it takes only up to its
 # request limit; anything far past that is not a hub.
 MAX_ANSWER_BYTES = 4 * MAX_BODY_BYTES
+
+
+class RecordAt(NamedTuple):
+    """The record that stands at the hub's mark, as the hub says (table, id, revision)."""
+
+    table: str
+    id: str
+    rev: int
+
+
+def record_at(answer: object) -> RecordAt | None:
+    """The record at the hub's mark in an answer (`at`), or None: a hub older than
+    that, a mark it knows no record of, or anything that is not one."""
+    at = answer.get("at") if isinstance(answer, dict) else None
+    if not isinstance(at, dict):
+        return None
+    table, row_id, rev = at.get("table"), at.get("id"), at.get("rev")
+    if isinstance(table, str) and isinstance(row_id, str) and type(rev) is int:
+        return RecordAt(table, row_id, rev)
+    return None
 
 
 def mark_of(answer: object) -> int | None:
@@ -345,7 +367,7 @@ class HubClient:
                     url=self.url,
                     detail=self._said(response),
                 )
-            raise Conflict(mark)
+            raise Conflict(mark, record_at(answer))
         if status == 413:
             raise TooLarge(self._said(response))
         if status in (403, 422):
@@ -391,13 +413,14 @@ class HubClient:
     def mark(self) -> int:
         return self.whoami()[1]
 
-    def whoami(self) -> tuple[str, int]:
-        """The site the token belongs to on the hub, and the hub's mark for it."""
+    def whoami(self) -> tuple[str, int, RecordAt | None]:
+        """The site the token belongs to on the hub, the hub's mark for it and the
+        record at that mark (None from a hub that does not say)."""
         data = self.json("GET", f"{API}/sync/mark")
         mark = mark_of(data)
         if mark is None or not isinstance(data.get("site"), str):
             raise SyncError("hub {url} answered a mark that is not a number", url=self.url)
-        return data["site"], mark
+        return data["site"], mark, record_at(data)
 
     def send_batch(
         self, key: str, body: bytes, on_written: Callable[[], None] | None = None
@@ -692,8 +715,14 @@ class Syncer:
     def close(self) -> None:
         self.store.close()
 
-    def reconcile(self, hub_mark: int, summary: SyncSummary) -> int:
-        """Agree with the hub on where to build next; returns the mark to build on."""
+    def reconcile(self, hub_mark: int, summary: SyncSummary, at: RecordAt | None = None) -> int:
+        """Agree with the hub on where to build next; returns the mark to build on.
+
+        `at` is the record the hub holds at its mark (None from a hub that does not
+        say). A mark ahead of ours is adopted only if this store's own record under
+        that number is the same one: a store restored from a backup that then wrote
+        past the hub's mark holds other records under those numbers, and adopting the
+        mark would drop them unsent."""
         state = site_state.load_state(self.store)
         if hub_mark > site_state.last_seq(self.store):
             raise SyncError(
@@ -724,6 +753,19 @@ class Syncer:
             summary.resent_after_hub_loss += site_state.hub_lost_records(self.store, hub_mark)
             return hub_mark
         if hub_mark > state.acked_seq:
+            if at is not None and site_state.record_at(self.store, hub_mark) != at:
+                raise SyncError(
+                    N_(
+                        "hub {url} holds records up to {mark} from this store, but this "
+                        "store's record {mark} is not the one the hub holds: was it restored "
+                        "from a backup and written to since? Nothing was sent or dropped. "
+                        "Ask the hub admin to run `acw hub site reset-store {site}`; the "
+                        "next sync then sends every current record again"
+                    ),
+                    url=self.client.url,
+                    mark=hub_mark,
+                    site=self.site,
+                )
             summary.dropped += site_state.adopt_mark(self.store, hub_mark)
         return hub_mark
 
@@ -832,7 +874,7 @@ class Syncer:
         summary = summary or SyncSummary()
         self._requeued = False
         try:
-            self.site, hub_mark = self.client.whoami()
+            self.site, hub_mark, at = self.client.whoami()
         except AnotherStore:
             raise AnotherStore(self.client.url, self.site_id or "") from None
         if self.site_id is not None and self.site_id != self.site:
@@ -844,7 +886,7 @@ class Syncer:
                 site=repr(self.site),
                 site_id=repr(self.site_id),
             )
-        after = self.reconcile(hub_mark, summary)
+        after = self.reconcile(hub_mark, summary, at)
         total = site_state.unsynced(self.store)
         if progress:
             progress(0, total)
@@ -928,7 +970,7 @@ class Syncer:
                         mark=outcome.mark,
                     )
                 site_state.forget_inflight(self.store)
-                after = self.reconcile(outcome.mark, summary)
+                after = self.reconcile(outcome.mark, summary, outcome.at)
                 batch = self._first_batch(after, limit, summary)
                 continue
             if isinstance(outcome, RecordsRefused):

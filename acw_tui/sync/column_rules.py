@@ -92,7 +92,7 @@ def _extensions(value: Any) -> str | None:
         and all(
             isinstance(e, dict)
             and isinstance(e.get("at"), str)
-            and _TIMESTAMP.match(e["at"])
+            and _TIMESTAMP.fullmatch(e["at"])
             and isinstance(e.get("reason"), str)
             and _seconds(e.get("seconds"))
             for e in value
@@ -209,7 +209,7 @@ def rule_problem(rule: Rule, name: str, value: Any) -> str | None:
             return f"column {name} is neither 0 nor 1"
         allowed = ", ".join(str(v) for v in rule.values)
         return f"column {name} is {_shown(value)}, not one of {allowed}"
-    if rule.timestamp and not _TIMESTAMP.match(value):
+    if rule.timestamp and not _TIMESTAMP.fullmatch(value):  # (`$` passes a line break)
         return f"column {name} is {_shown(value)}, not a UTC time as acw writes it (2026-05-04T10:00:00.000Z)"
     if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
         bounds = (

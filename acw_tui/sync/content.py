@@ -22,7 +22,7 @@ from typing import Any
 from acw_tui.core.file_bytes import read_file_text
 from acw_tui.core.inputs import is_number_text
 from acw_tui.core.problems import card_data_in_text
-from acw_tui.core.toml_text import TOMLDecodeError, parse_toml
+from acw_tui.core.toml_text import TOMLDecodeError, TomlMistake, parse_toml, read_toml
 from acw_tui.errors import N_, Phrase
 from acw_tui.settings import paths
 from acw_tui.settings.config import LOCALES
@@ -75,10 +75,10 @@ def read_bundle(kind: str, source: Path) -> tuple[dict[str, str], int | None]:
     versions = []
     for name, text in files.items():
         try:
-            parse_toml(text)
-        except TOMLDecodeError as exc:
+            read_toml(text)
+        except TomlMistake as exc:
             raise SyncError(
-                "{path}: malformed TOML: {error}", path=found[name], error=str(exc)
+                "{path}:{line}: {reason}", path=found[name], line=exc.line, reason=exc
             ) from None
         version = _declared_version(text)
         if version is None:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from acw_tui.core.inputs import url_without_secrets
+from acw_tui.errors import os_reason
 from acw_tui.sync import HubError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -135,7 +136,9 @@ class HubDatabase:
             conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         except (sqlite3.Error, OSError) as exc:
             raise HubError(
-                "{store}: cannot open ({reason})", store=self.describe(), reason=str(exc)
+                "{store}: cannot open ({reason})",
+                store=self.describe(),
+                reason=os_reason(exc) if isinstance(exc, OSError) else str(exc),
             ) from exc
         return conn
 

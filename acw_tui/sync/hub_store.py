@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from acw_tui.errors import N_
+from acw_tui.core.printable import cut, flat
+from acw_tui.errors import N_, Phrase
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_db import HubDatabase, Tx
 from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum
@@ -44,7 +45,8 @@ HUB_SCHEMA = (
         mark BIGINT NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,
         last_seen TEXT,
-        store_id TEXT
+        store_id TEXT,
+        mark_at TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS hub_tokens (
         token_hash TEXT PRIMARY KEY,
@@ -84,7 +86,7 @@ HUB_SCHEMA = (
 
 # Columns added to the hub's own tables since they were first made: `acw hub init`
 # (also run by `acw hub serve`) adds each one a store lacks, on SQLite and PostgreSQL.
-HUB_COLUMNS_ADDED = (("hub_sites", "store_id", "TEXT"),)
+HUB_COLUMNS_ADDED = (("hub_sites", "store_id", "TEXT"), ("hub_sites", "mark_at", "TEXT"))
 
 SQL_TYPES = {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"}
 
@@ -132,6 +134,18 @@ def _same_store(site: str, bound: str | None, store: str | None) -> None:
     )
 
 
+def _record_at(stored: str | None) -> dict[str, Any] | None:
+    """The record at a site's mark as `hub_sites.mark_at` keeps it (`table`, `id`,
+    `rev`), or None if not known (a mark from before the hub kept it, or mark 0)."""
+    if not stored:
+        return None
+    try:
+        found = json.loads(stored)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
 def _refused(record: Record, reason: str) -> dict[str, Any]:
     return {"seq": record.seq, "table": record.table, "id": record.id, "reason": reason}
 
@@ -149,15 +163,45 @@ def new_token() -> str:
     return "acw_" + secrets.token_urlsafe(32)
 
 
-def check_name(name: str) -> str | None:
-    """Why `name` cannot name a site or lead on the hub, or None."""
-    if not NAME_PATTERN.match(name):
-        shown = name if len(name) <= 40 else name[:40] + "…"
-        return (
-            f"{shown!r} is not a name for the hub: 1 to 64 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit (e.g. warsaw-1)"
+def check_name(name: str) -> Phrase | None:
+    """Why `name` cannot name a site or lead on the hub, or None.
+
+    A site's name is every record's `site_id`, in every report and every file, as
+    written: one that is card data or a national id is refused, by the rule that
+    refuses them as the agent and site ids of a site's config (phone numbers and
+    e-mail addresses are names enough). The name is never quoted then, only as it
+    would read redacted."""
+    from acw_tui.core.redaction import redactor_for
+
+    redacted = redactor_for().redact(name)
+    kinds = {f.kind for f in redacted.findings if f.kind not in ("phone", "email")}
+    if kinds:
+        return Phrase(
+            N_(
+                "{name} looks like card data or a national id ({kinds}): a name on the hub "
+                "is stored and synced with every record as written; use a name such as "
+                "warsaw-1"
+            ),
+            name=repr(cut(flat(redacted.text), 40)),
+            kinds=", ".join(sorted(kinds)),
+        )
+    if not NAME_PATTERN.fullmatch(name):  # (`$` would let a final line break through)
+        return Phrase(
+            N_(
+                "{name} is not a name for the hub: 1 to 64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit (e.g. warsaw-1)"
+            ),
+            name=repr(cut(flat(name), 40)),
         )
     return None
+
+
+def _named(name: str) -> str:
+    """`name` if it can name a site or lead on the hub; else the reason, as a HubError."""
+    why = check_name(name)
+    if why is not None:
+        raise HubError(why.template, **why.params)
+    return name
 
 
 def _upsert_sql(table: SyncedTable) -> str:
@@ -260,9 +304,7 @@ class HubStore:
 
     def add(self, role: str, name: str) -> str:
         """Register a site or a lead; returns its token (shown once, stored hashed)."""
-        why = check_name(name)
-        if why:
-            raise HubError(why)
+        _named(name)
         token = new_token()
         with self.db.transaction() as tx:
             if tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
@@ -288,6 +330,7 @@ class HubStore:
 
     def rotate(self, role: str, name: str) -> str:
         """A new token for a site or lead; the old one stops working at once."""
+        _named(name)
         token = new_token()
         with self.db.transaction() as tx:
             if not tx.one("SELECT 1 FROM hub_tokens WHERE role = ? AND name = ?", [role, name]):
@@ -313,24 +356,28 @@ class HubStore:
         return Identity(row[0], row[1]) if row else None
 
     def mark(self, site: str) -> int:
-        return self.mark_for(site, None, bound=False)
+        return self.mark_for(site, None, bound=False)[0]
 
-    def mark_for(self, site: str, store: str | None, *, bound: bool = True) -> int:
-        """The site's mark for `store` (None: a store without identity, an older acw);
-        refused (409) if the site is bound to another store. `bound=False` (tests,
-        checks on the hub) does not look at the binding."""
+    def mark_for(
+        self, site: str, store: str | None, *, bound: bool = True
+    ) -> tuple[int, dict[str, Any] | None]:
+        """The site's mark for `store` (None: a store without identity, an older acw)
+        and the record at it (`table`, `id`, `rev`; None if not known); refused (409)
+        if the site is bound to another store. `bound=False` (tests, checks on the hub)
+        does not look at the binding."""
         with self.db.reading() as tx:
-            row = tx.one("SELECT mark, store_id FROM hub_sites WHERE site_id = ?", [site])
+            row = tx.one("SELECT mark, store_id, mark_at FROM hub_sites WHERE site_id = ?", [site])
         if row is None:
             raise Refused(401, f"site {site!r} is not registered on this hub")
         if bound:
             _same_store(site, row[1], store)
-        return int(row[0])
+        return int(row[0]), _record_at(row[2])
 
     def reset_store(self, site: str) -> tuple[str | None, int]:
         """Let the next store to sync as `site` take it over, from mark 0 (a store
         replaced, or restored from a backup). Every record received stays. Returns the
         store it was bound to and its mark."""
+        _named(site)
         with self.db.transaction() as tx:
             row = tx.one("SELECT store_id, mark FROM hub_sites WHERE site_id = ?", [site])
             if row is None:
@@ -339,7 +386,10 @@ class HubStore:
                     name=repr(site),
                     store=self.db.describe(),
                 )
-            tx.execute("UPDATE hub_sites SET store_id = NULL, mark = 0 WHERE site_id = ?", [site])
+            tx.execute(
+                "UPDATE hub_sites SET store_id = NULL, mark = 0, mark_at = NULL WHERE site_id = ?",
+                [site],
+            )
             # Stored answers name marks of the store that is gone.
             tx.execute("DELETE FROM hub_batches WHERE site_id = ?", [site])
         return row[0], int(row[1])
@@ -386,7 +436,8 @@ class HubStore:
         with self.db.transaction() as tx:
             # Locks this site's row until commit: batches of one site go one at a time.
             row = tx.one(
-                "UPDATE hub_sites SET last_seen = ? WHERE site_id = ? RETURNING mark, store_id",
+                "UPDATE hub_sites SET last_seen = ? WHERE site_id = ? "
+                "RETURNING mark, store_id, mark_at",
                 [received, site],
             )
             if row is None:
@@ -408,17 +459,27 @@ class HubStore:
                     )
                 return json.loads(stored[1]), True
             if after != mark:
+                at = _record_at(row[2])
                 raise Refused(
                     409,
                     f"batch builds on mark {after} but the hub's mark for site {site!r} is {mark}",
                     mark=mark,
+                    **({"at": at} if at is not None else {}),
                 )
             self.upsert(tx, records, received)
             # After the upsert, in the same transaction: an id another site committed
             # meanwhile is seen here (its row was left alone), and the batch is undone.
             self._refuse_foreign(tx, site, records)
             new_mark = records[-1].seq if records else mark
-            tx.execute("UPDATE hub_sites SET mark = ? WHERE site_id = ?", [new_mark, site])
+            if records:
+                # What stands at the mark: a store restored from a backup checks that its
+                # own record under that number is this one before dropping up to it.
+                last = records[-1]
+                at = json.dumps({"table": last.table, "id": last.id, "rev": last.rev})
+                tx.execute(
+                    "UPDATE hub_sites SET mark = ?, mark_at = ? WHERE site_id = ?",
+                    [new_mark, at, site],
+                )
             answer = {"mark": new_mark, "records": len(records)}
             tx.execute(
                 "INSERT INTO hub_batches (site_id, idem_key, body_hash, answer, received_at) "

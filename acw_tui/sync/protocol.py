@@ -86,7 +86,7 @@ def body_hash(body: bytes) -> str:
 
 def check_file_name(name: str) -> Phrase | None:
     """Why a bundle file name is unsafe (absolute, `..`, odd characters), or None."""
-    if not _SAFE_NAME.match(name) or ".." in name.split("/"):
+    if not _SAFE_NAME.fullmatch(name) or ".." in name.split("/"):  # (not `$`: a line break)
         return Phrase("{name} is not a plain relative file name", name=repr(name))
     return None
 

@@ -103,6 +103,15 @@ def read_entries(
     return entries
 
 
+def record_at(store: Store, seq: int) -> tuple[str, str, int] | None:
+    """The outbox record numbered `seq` (table, id, revision), or None if it is not there."""
+    with store.errors():
+        row = store.conn.execute(
+            "SELECT table_name, row_id, rev FROM outbox WHERE seq = ?", [seq]
+        ).fetchone()
+    return (str(row[0]), str(row[1]), int(row[2])) if row else None
+
+
 def read_range(store: Store, after: int, last: int) -> list[OutboxEntry]:
     with store.errors():
         rows = store.conn.execute(

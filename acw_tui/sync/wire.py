@@ -273,6 +273,14 @@ class RefusedRecord(BaseModel):
     reason: str
 
 
+class RecordAt(BaseModel):
+    """The record that stands at a site's mark: what a site compares with its own."""
+
+    table: str
+    id: str
+    rev: int
+
+
 class Problem(BaseModel):
     """Every refusal: one line a person can read, plus what a program needs."""
 
@@ -281,11 +289,13 @@ class Problem(BaseModel):
     limit: int | None = None
     records: list[RefusedRecord] | None = None
     another_store: bool | None = None  # the site syncs from another store (409)
+    at: RecordAt | None = None  # the record at the hub's mark (409), if known
 
 
 class MarkOut(BaseModel):
     site: str
     mark: int
+    at: RecordAt | None = None  # the record at the mark; None if not known
 
 
 class BatchOut(BaseModel):

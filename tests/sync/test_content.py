@@ -124,6 +124,20 @@ def test_bundle_names_that_escape_the_folder_are_refused(site: Site) -> None:
     assert os.environ.get("ACW_HOME")
 
 
+@pytest.mark.parametrize("name", ["general.j2\n", "codes.toml\n", "a\n/general.j2"])
+def test_a_bundle_file_name_with_a_line_break_is_refused(name: str) -> None:
+    """A line break at the end of a name passed the check (`$` matches before one), so a
+    template could reach every site as a file named with a line break."""
+    from acw_tui.sync.protocol import bundle_checksum, names_problem
+
+    assert names_problem([name]) is not None
+    files = {name: "{{ notes }}\n"}
+    with pytest.raises(SyncError, match="not a plain relative file name"):
+        content.verify(
+            "templates", {"release": 9, "files": files, "checksum": bundle_checksum(files)}
+        )
+
+
 def test_a_guide_not_named_after_its_language_is_not_published(tmp_path: Path) -> None:
     # Sites read `<locale>.toml`, else en.toml: a release of `support.toml` alone left
     # every site without a guide. The lead hears it before anything is sent.

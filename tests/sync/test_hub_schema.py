@@ -81,5 +81,19 @@ def test_hub_init_binds_sites_to_stores_on_a_hub_made_before(hub_url: str) -> No
         tx.execute("ALTER TABLE hub_sites DROP COLUMN store_id")  # as an older acw made it
     assert hub.init() == ["column hub_sites.store_id"]
     assert hub.init() == []
-    assert hub.mark_for("warsaw-1", "a" * 32) == 0
+    assert hub.mark_for("warsaw-1", "a" * 32) == (0, None)
+    hub.db.close()
+
+
+def test_hub_init_keeps_the_record_at_the_mark_on_a_hub_made_before(hub_url: str) -> None:
+    """A hub made before it kept the record at each site's mark gains the column; the
+    marks it has then say no record (a site adopts them as it did)."""
+    hub = HubStore(hub_url)
+    hub.init()
+    hub.add("site", "warsaw-1")
+    with hub.db.transaction() as tx:
+        tx.execute("ALTER TABLE hub_sites DROP COLUMN mark_at")  # as an older acw made it
+    assert hub.init() == ["column hub_sites.mark_at"]
+    assert hub.init() == []
+    assert hub.mark_for("warsaw-1", None) == (0, None)
     hub.db.close()

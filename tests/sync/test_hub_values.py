@@ -81,6 +81,13 @@ BAD = [
     ("wrapups", "started_at", "yesterday", "column started_at is 'yesterday', not a UTC time"),
     ("wrapups", "ended_at", "2026-11-28 10:00:00", "not a UTC time"),
     ("wrapups", "started_at", "2026-11-28T10:00:00+02:00", "not a UTC time"),
+    ("wrapups", "started_at", f"{AT}\n", "not a UTC time"),  # (`$` passes a line break)
+    (
+        "wrapups",
+        "extensions",
+        json.dumps([{"at": f"{AT}\n", "reason": "r", "seconds": 1}]),
+        "extensions",
+    ),
     ("wrapups", "status", "hacked", "column status is 'hacked', not one of open, done"),
     ("wrapups", "acw_seconds", -1e15, "column acw_seconds is -1000000000000000.0, not between"),
     ("wrapups", "acw_seconds", 1e300, "not between"),

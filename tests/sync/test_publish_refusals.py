@@ -101,7 +101,18 @@ def test_the_hub_checks_what_it_receives(hub: HubProcess, kind: str, files: dict
     assert _releases(hub) == 0
 
 
-BAD_NAMES = ["../../evil", "a/b", "tab\there", "bell\x07", "x" * 5000, "", " warsaw", "-rf", "ünï"]
+BAD_NAMES = [
+    "../../evil",
+    "a/b",
+    "tab\there",
+    "bell\x07",
+    "x" * 5000,
+    "",
+    " warsaw",
+    "-rf",
+    "ünï",
+    "warsaw-1\n",
+]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES, ids=range(len(BAD_NAMES)))
@@ -164,3 +175,28 @@ def test_the_hub_refuses_content_that_would_leave_sites_without_it(
     assert response.status_code == 422, response.text
     assert said in response.json()["detail"]
     assert _releases(hub) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ('[guide]\nname = "S"\nversion = ', 3, 11),  # at end of document
+        ('[guide]\nname = "S', 2, 10),
+        ('[guide]\nversion = 1\n[[entry]\nabbr = "cx"\n', 3, 8),
+    ],
+)
+def test_a_guide_with_a_toml_mistake_names_file_line_and_column(
+    tmp_path: Path, acw_home: Path, text: str, line: int, column: int
+) -> None:
+    """As every other file acw reads: FILE:LINE, and the column, even when the
+    mistake is at the end of the file (tomli's own text then names no line)."""
+    guide = tmp_path / "en.toml"
+    guide.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["guide", "publish", "--guide", str(guide), "--hub", "http://127.0.0.1:1", "--token", "t"],
+    )
+    assert result.exit_code == 1
+    [said] = result.output.strip().splitlines()
+    assert f"{guide}:{line}: malformed TOML: " in said and f"(column {column})" in said, said
+    assert "Traceback" not in result.output

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from acw_tui.cli import cli
 from acw_tui.store import open_store
 from acw_tui.sync import SyncError, site_state
-from acw_tui.sync.client import Syncer
+from acw_tui.sync.client import Syncer, SyncObserver
 
 from .conftest import HubProcess, Site, run_acw
 
@@ -160,3 +160,71 @@ def test_reset_store_names_an_unknown_site(hub: HubProcess) -> None:
     result = CliRunner().invoke(cli, ["hub", "site", "reset-store", "nowhere", "--db", hub.db_url])
     assert result.exit_code == 1
     assert "no site named 'nowhere'" in result.output
+
+
+def _restore(site: Site, backup: Path) -> None:
+    """Put the store back as `backup` holds it (its identity included)."""
+    site.store.close()
+    for suffix in ("", "-wal", "-shm"):
+        (site.home / f"acw.db{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, site.home / "acw.db")
+    site.store = open_store(site.home / "acw.db")
+
+
+def test_a_restored_store_that_wrote_past_the_hub_mark_drops_nothing(
+    site: Site, tmp_path: Path
+) -> None:
+    """Restored, it writes more records than the hub's mark covers: the records it holds
+    under numbers the hub already has are its own, not the ones the hub holds, so
+    adopting the mark would drop them unsent. `acw sync` refuses with one line."""
+    site.add_calls(2)
+    assert _acw_sync(site).returncode == 0
+    backup = tmp_path / "backup.db"
+    with sqlite3.connect(backup) as copy:
+        site.store.conn.backup(copy)
+    site.add_calls(3)
+    assert _acw_sync(site).returncode == 0
+    hub_mark = site.hub.store.mark(site.name)
+    _restore(site, backup)
+    site.add_calls(6)  # more than the hub's mark: its numbers run past it
+    assert site_state.last_seq(site.store) > hub_mark
+    waiting = site.outbox()
+    refused = _acw_sync(site)
+    assert refused.returncode == 1, refused.stdout
+    assert "Traceback" not in refused.stderr
+    [line] = refused.stderr.strip().splitlines()
+    assert f"acw hub site reset-store {site.name}" in line, line
+    assert str(hub_mark) in line, line
+    assert site.outbox() == waiting  # nothing sent or dropped
+    assert site_state.load_state(site.store).acked_seq < hub_mark
+    assert site.hub.store.mark(site.name) == hub_mark
+    # The way out it names: every current record of this store reaches the hub.
+    _reset_store(site.hub, site.name)
+    assert _acw_sync(site).returncode == 0
+    on_hub = site.hub.store.current(site.name)
+    for table, rows in site.current().items():
+        assert rows.items() <= on_hub[table].items()
+    assert site.outbox() == 0
+
+
+def test_a_restored_store_whose_backup_covers_the_mark_syncs_on(site: Site, tmp_path: Path) -> None:
+    """A backup taken after the records the hub holds, before their ack was recorded
+    here: the store holds the very records the hub's mark covers, so it adopts it."""
+    site.add_calls(3)
+    backup = tmp_path / "backup.db"
+
+    class BackUpBeforeTheAck(SyncObserver):
+        def batch_acknowledged(self, number: int, mark: int) -> None:
+            with sqlite3.connect(backup) as copy:
+                site.store.conn.backup(copy)
+
+    client = site.client()
+    Syncer(site.store, client, observer=BackUpBeforeTheAck()).run()
+    client.close()
+    assert site.hub.store.mark(site.name) == 3
+    _restore(site, backup)
+    assert site_state.load_state(site.store).acked_seq == 0
+    site.add_calls(2)
+    assert _acw_sync(site).returncode == 0
+    site.assert_hub_equal()
+    assert site.outbox() == 0

@@ -414,3 +414,17 @@ def test_an_edit_never_goes_into_the_guide_an_upgrade_replaces(
     (acw_home / "config.toml").write_text(f'[shorthand]\nguide = "{own}"\n', encoding="utf-8")
     assert run("guide", "add", "zz", "sleepy")[0] == 0
     assert "sleepy" in own.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [["expand"], ["guide", "effort"]])
+def test_a_file_that_cannot_be_read_says_why_in_acws_words(
+    small: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """The reason is acw's own phrase (translated where shown), not the system's text."""
+    missing = tmp_path / "nowhere.txt"
+    code, _, err = run(*command, str(missing), "--guide", str(small))
+    assert code == 1
+    [line] = err.strip().splitlines()
+    assert f"{missing}: cannot read: no such file or folder" in line, line
+    code, _, err = run("--lang", "pl", *command, str(missing), "--guide", str(small))
+    assert "No such file or directory" not in err and "no such file or folder" not in err, err

@@ -32,3 +32,19 @@ def test_retry_after_beyond_the_retry_time_gives_up_at_once_and_says_why() -> No
     with pytest.raises(SyncError, match=r"asks to retry in 1e\+09 s, later than the 6 s"):
         hub.mark()
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (None, None),  # an older hub says no record
+        ({"table": "calls", "id": "c1", "rev": 2}, ("calls", "c1", 2)),
+        ({"table": "calls", "id": "c1", "rev": "2"}, None),  # not one: as if not said
+        ({"table": "calls", "id": "c1", "rev": True}, None),
+        ("calls/c1/2", None),
+    ],
+)
+def test_the_record_at_the_hubs_mark_is_read_only_when_it_is_one(at, expected) -> None:
+    body = {"site": "warsaw-1", "mark": 7, **({} if at is None else {"at": at})}
+    hub = client(lambda request: httpx.Response(200, json=body))
+    assert hub.whoami() == ("warsaw-1", 7, expected)
