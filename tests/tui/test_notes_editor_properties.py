@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -21,6 +22,10 @@ from textual.pilot import Pilot
 
 from acw_tui.core.shorthand import Entry, Guide, expand_text
 from acw_tui.tui.widgets.notes_editor import NotesEditor
+
+# Seeded and bounded in `make test`; ACW_MODEL_EXAMPLES runs more (each example types
+# through the real app, about a second apiece).
+EXAMPLES = int(os.environ.get("ACW_MODEL_EXAMPLES", "12"))
 
 GUIDE = Guide.of(
     [
@@ -112,7 +117,10 @@ def at_end(notes: NotesEditor) -> bool:
 
 @given(st.lists(st.sampled_from(CHARACTERS), max_size=30))
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_typing_gives_the_text_acw_expand_gives(driver: Driver, chars: list[str]) -> None:
     async def type_them(pilot: Pilot) -> str:
@@ -127,7 +135,10 @@ def test_typing_gives_the_text_acw_expand_gives(driver: Driver, chars: list[str]
 @given(KEYS)
 @example(["c", "x", " ", "ctrl+z", "ctrl+z", "ctrl+y", "o", "k"])  # the space was left behind
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_undo_and_redo_give_back_a_text_seen_before_with_the_cursor_after_it(
     driver: Driver, keys: list[str]
