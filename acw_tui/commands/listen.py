@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -52,6 +53,13 @@ def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
     return logger
 
 
+def _finite(value: float) -> float:
+    """FloatRange lets NaN through (no comparison with it fails)."""
+    if math.isnan(value):
+        raise click.BadParameter(_("{value} is not a number of seconds").format(value=value))
+    return value
+
+
 @click.command("listen", cls=Translated)
 @click.argument("source", required=False, metavar="SOURCE")
 @click.option(
@@ -91,6 +99,7 @@ def _say_to_stderr(secret: str, redact: object) -> logging.Logger:
     default=10.0,
     show_default=True,
     type=click.FloatRange(0.0, 3600.0),
+    callback=lambda _ctx, _param, value: _finite(value),
     metavar="SECONDS",
     help="With --check: how long to watch events before exiting.",
 )
@@ -148,15 +157,23 @@ def _check(chosen: ListenPlan, wait_seconds: float) -> None:
     from acw_tui.core.redaction import redactor_for
     from acw_tui.core.redaction.policy import DEFAULT_POLICY
     from acw_tui.listen.setup import build_listener
-    from acw_tui.listen.source import ConnectionLost, ListenError
+    from acw_tui.listen.source import ConnectionLost, ListenError, masked
+    from acw_tui.listen.webhook import CHECK_RETRY_AFTER
 
     redactor = redactor_for(DEFAULT_POLICY)
 
     def say(line: str) -> None:
-        line = spoken(line).replace(chosen.secret, "****")
+        line = masked(spoken(line), chosen.secret)
         click.echo(redactor.redact(line).text)
 
     listener = build_listener(chosen, None, say)
+    if chosen.spec.kind == "http":
+        click.echo(
+            _(
+                "the webhook answers 503 (Retry-After: {seconds} s) while checking: the "
+                "platform sends each event again later, when acw listen stores it"
+            ).format(seconds=CHECK_RETRY_AFTER)
+        )
 
     async def watch() -> None:
         task = asyncio.create_task(listener.adapter.run(listener))

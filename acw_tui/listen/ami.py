@@ -30,7 +30,7 @@ import hashlib
 import ssl
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from acw_tui.errors import N_, Phrase, os_reason
 from acw_tui.listen.event import (
@@ -39,7 +39,9 @@ from acw_tui.listen.event import (
     Direction,
     HungUpBy,
     Phase,
+    before,
     from_epoch,
+    internal,
     shown,
     whole_seconds,
 )
@@ -51,6 +53,7 @@ from acw_tui.listen.source import (
     ListenError,
     Sink,
     SourceSpec,
+    peer_text,
     tcp_connection,
 )
 
@@ -167,7 +170,7 @@ class AmiEvents:
             queue=queue,
             direction=Direction.INBOUND,
             customer=customer,
-            answered_at=at - timedelta(seconds=talk or 0),
+            answered_at=before(at, talk, f"{where}: TalkTime"),
             ended_at=at,
             talk_seconds=talk,
             hold_seconds=hold,
@@ -251,13 +254,13 @@ class AmiAdapter:
             )
         )
         await writer.drain()
-        reply = await self._reply(reader, sink, LOGIN_ID)
+        reply = await self._reply(reader, sink, LOGIN_ID, "Login", where)
         if reply.get("Response", "").lower() != "success":
             raise AuthFailed(
                 N_("{where}: login as {user!r} refused ({reason})"),
                 where=where,
                 user=self.spec.user,
-                reason=reply["Message"] if "Message" in reply else Phrase(N_("no reason given")),
+                reason=self._reason(reply),
             )
         await sink.connected(Phrase(N_("{where} as {user}"), where=where, user=self.spec.user))
         while True:
@@ -269,8 +272,17 @@ class AmiAdapter:
             except BadEvent as exc:
                 sink.bad(Phrase.of_error(exc))
                 continue
+            except Exception as exc:  # a defect must cost one event, never the listener
+                sink.bad(internal(where, exc))
+                continue
             if event is not None:
                 await sink.event(event)
+
+    def _reason(self, reply: dict[str, str]) -> str:
+        """The manager's reason for a refusal, as a message may quote it."""
+        if "Message" not in reply:
+            return Phrase(N_("no reason given"))
+        return peer_text(reply["Message"][:120], self.secret)
 
     async def _challenged(
         self,
@@ -286,7 +298,7 @@ class AmiAdapter:
             encode_action({"Action": "Challenge", "ActionID": CHALLENGE_ID, "AuthType": "MD5"})
         )
         await writer.drain()
-        reply = await self._reply(reader, sink, CHALLENGE_ID)
+        reply = await self._reply(reader, sink, CHALLENGE_ID, "Challenge", where)
         challenge = reply.get("Challenge", "")
         if reply.get("Response", "").lower() != "success" or not challenge:
             raise AuthFailed(
@@ -294,18 +306,32 @@ class AmiAdapter:
                     "{where}: no MD5 challenge given ({reason}); acw does not send the secret in clear"
                 ),
                 where=where,
-                reason=reply["Message"] if "Message" in reply else Phrase(N_("no reason given")),
+                reason=self._reason(reply),
             )
         return hashlib.md5((challenge + self.secret).encode(), usedforsecurity=False).hexdigest()
 
     async def _reply(
-        self, reader: asyncio.StreamReader, sink: Sink, action_id: str
+        self, reader: asyncio.StreamReader, sink: Sink, action_id: str, action: str, where: str
     ) -> dict[str, str]:
-        """The manager's reply to the action `action_id`, past any event before it."""
-        while True:
-            reply = await self._next(reader, sink)
-            if reply is not None and reply.get("ActionID") == action_id:
-                return reply
+        """The manager's reply to the action `action_id`, past any event before it; a
+        manager that gives none in time is a lost connection (reconnected with backoff),
+        never a wait for ever."""
+
+        async def replied() -> dict[str, str]:
+            while True:
+                reply = await self._next(reader, sink)
+                if reply is not None and reply.get("ActionID") == action_id:
+                    return reply
+
+        try:
+            return await asyncio.wait_for(replied(), CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise ConnectionLost(
+                N_("{where}: no answer to {action} within {seconds:g} s"),
+                where=where,
+                action=action,
+                seconds=CONNECT_TIMEOUT,
+            ) from None
 
     async def _next(self, reader: asyncio.StreamReader, sink: Sink) -> dict[str, str] | None:
         block = await read_message(reader)

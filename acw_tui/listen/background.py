@@ -12,8 +12,14 @@ import asyncio
 import contextlib
 import logging
 import threading
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from acw_tui.core.model import ListenerStatus
+from acw_tui.errors import Phrase
+from acw_tui.listen.event import internal
+from acw_tui.listen.runner import Listener
 from acw_tui.listen.setup import ListenPlan, build_listener
 from acw_tui.listen.source import ListenError
 
@@ -49,6 +55,7 @@ class BackgroundListener:
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
+        listener: Listener | None = None
         try:
             listener = build_listener(self.chosen, self.desk, log.info)
             self._task = loop.create_task(listener.run())
@@ -57,14 +64,38 @@ class BackgroundListener:
         except asyncio.CancelledError:
             pass
         except ListenError as exc:
-            self.failure = exc  # refused credentials: its state in the store says so
+            self.failure = exc
+            if listener is None:  # (a listener that ran has put it in its state itself)
+                self._note_failure(Phrase.of_error(exc))
         except Exception as exc:  # a bug must not take the agent's screen down
             self.failure = exc
             log.exception("the phone-system listener stopped")
+            self._note_failure(internal(str(self.chosen.spec), exc), listener)
         finally:
             self._started.set()
             loop.close()
             self.desk.close()
+
+    def _note_failure(self, why: str, listener: Listener | None = None) -> None:
+        """Put why the listener stopped in the store, where the screen reads its state:
+        a listener that stopped must never look connected."""
+        status = (
+            listener.status
+            if listener is not None
+            else ListenerStatus(source=str(self.chosen.spec), connected=False)
+        )
+        status = replace(
+            status,
+            connected=False,
+            detail=why,
+            errors=status.errors + 1,
+            last_error=why,
+            last_error_at=datetime.now(UTC),
+        )
+        try:
+            self.desk.note_listener(status)
+        except Exception:  # the store itself failing: the log has it, nothing more to do
+            log.exception("the phone-system listener's state was not saved")
 
     def stop(self, timeout: float = 5.0) -> None:
         loop, task = self._loop, self._task

@@ -31,6 +31,7 @@ from acw_tui.listen.event import (
     HungUpBy,
     Phase,
     from_epoch,
+    internal,
     shown,
     whole_seconds,
 )
@@ -42,6 +43,7 @@ from acw_tui.listen.source import (
     ListenError,
     Sink,
     SourceSpec,
+    peer_text,
     tcp_connection,
 )
 
@@ -265,14 +267,30 @@ class EslAdapter:
     async def _command(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, line: str, where: str
     ) -> str:
+        """Send one command and read its reply; a socket that gives none in time is a lost
+        connection (reconnected with backoff), never a wait for ever."""
         writer.write(f"{line}\n\n".encode())
         await writer.drain()
-        while True:
-            headers, _ = await read_message(reader, where)
-            if headers.get("Content-Type") == "command/reply":
-                return headers.get("Reply-Text", "")
-            if headers.get("Content-Type") == "text/disconnect-notice":
-                raise ConnectionLost(N_("{where}: FreeSWITCH closed the connection"), where=where)
+
+        async def replied() -> str:
+            while True:
+                headers, _ = await read_message(reader, where)
+                if headers.get("Content-Type") == "command/reply":
+                    return headers.get("Reply-Text", "")
+                if headers.get("Content-Type") == "text/disconnect-notice":
+                    raise ConnectionLost(
+                        N_("{where}: FreeSWITCH closed the connection"), where=where
+                    )
+
+        try:
+            return await asyncio.wait_for(replied(), CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise ConnectionLost(
+                N_("{where}: no answer to {action} within {seconds:g} s"),
+                where=where,
+                action=line.split(" ", 1)[0],  # `auth` or `event`: never the password
+                seconds=CONNECT_TIMEOUT,
+            ) from None
 
     async def _session(
         self,
@@ -294,14 +312,14 @@ class EslAdapter:
             raise AuthFailed(
                 N_("{where}: password refused ({reason})"),
                 where=where,
-                reason=reply[:60] or Phrase(N_("no reply")),
+                reason=peer_text(reply[:60], self.password) if reply else Phrase(N_("no reply")),
             )
         reply = await self._command(reader, writer, SUBSCRIBE, where)
         if not reply.startswith("+OK"):
             raise ListenError(
                 N_("{where}: subscribing to events refused ({reason})"),
                 where=where,
-                reason=reply[:60],
+                reason=peer_text(reply[:60], self.password),
             )
         await sink.connected(where)
         while True:
@@ -315,6 +333,9 @@ class EslAdapter:
                 event = self.events.convert(parse_headers(body, encoded=True, where=where))
             except BadEvent as exc:
                 sink.bad(Phrase.of_error(exc))
+                continue
+            except Exception as exc:  # a defect must cost one event, never the listener
+                sink.bad(internal(where, exc))
                 continue
             if event is not None:
                 await sink.event(event)

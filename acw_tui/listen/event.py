@@ -7,9 +7,11 @@ way for every system: map the agent, drop duplicates, open the wrap-up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from acw_tui.core import inputs
 from acw_tui.errors import N_, AcwError, Phrase
@@ -124,11 +126,59 @@ def checked(event: CallEvent) -> CallEvent:
         raise BadEvent(N_("{where}: an answered event needs its answer time"), where=where)
     if event.phase is Phase.ENDED and event.ended_at is None:
         raise BadEvent(N_("{where}: an end event needs its end time"), where=where)
-    return replace(event, talk_seconds=talk, hold_seconds=hold)
+    answered = event.answered_at
+    if event.phase is Phase.ENDED and answered is not None and event.ended_at is not None:
+        if answered > event.ended_at:
+            answered = None  # an answer after the end says nothing about the call
+        elif talk is None:
+            # Without a talk time it is counted from the answer (a call over a day, which
+            # no talk time may be, keeps none rather than refusing the call).
+            span = (event.ended_at - answered).total_seconds()
+            talk = span if span <= inputs.MAX_TALK_SECONDS else None
+    return replace(event, answered_at=answered, talk_seconds=talk, hold_seconds=hold)
+
+
+def internal(where: str, error: BaseException) -> Phrase:
+    """One line for what went wrong handling one event that is not the event's fault
+    (a defect in acw): the listener says it and goes on."""
+    detail = f"{type(error).__name__}: {error}"
+    return Phrase(
+        N_("{where}: event not handled ({error}); please report it"),
+        where=where,
+        error=detail if len(detail) <= 200 else detail[:199] + "…",
+    )
 
 
 def _seconds(value: float | None, what: str) -> float | None:
     return None if value is None else inputs.seconds(value, what)
+
+
+# What converting a value from the wire may raise besides BadEvent: a number too large
+# for a float or an int (more than 4300 digits), a time outside year 1 … 9999, an OS
+# refusing a timestamp. Every conversion goes through `wire_value`, which turns them
+# into BadEvent, so no value a phone system sends can end the listener.
+T = TypeVar("T")
+_CONVERSION_ERRORS = (ValueError, OverflowError, OSError, ArithmeticError, TypeError)
+
+
+def wire_value(convert: Callable[[], T], what: str, value: object) -> T:
+    """`convert()`, with anything it raises on an unusable value turned into BadEvent
+    naming `what` and (cut short) the value sent."""
+    try:
+        return convert()
+    except BadEvent:
+        raise
+    except inputs.InputError as exc:
+        raise BadEvent(exc.template, **exc.params) from None
+    except _CONVERSION_ERRORS:
+        raise BadEvent(
+            N_("{what}: {value} is not usable"), what=what, value=_quoted(value)
+        ) from None
+
+
+def _quoted(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:40] + ("…" if len(text) > 40 else ""))
 
 
 def from_epoch(value: str, what: str, *, scale: float = 1.0) -> datetime:
@@ -136,10 +186,18 @@ def from_epoch(value: str, what: str, *, scale: float = 1.0) -> datetime:
     try:
         number = float(value) / scale
         return datetime.fromtimestamp(number, UTC)
-    except (ValueError, OverflowError, OSError):
+    except _CONVERSION_ERRORS:
         raise BadEvent(
             N_("{what}: {value!r} is not a Unix time"), what=what, value=value[:40]
         ) from None
+
+
+def before(moment: datetime, seconds: float | None, what: str) -> datetime:
+    """`seconds` before `moment` (a call's answer from its end and talk time); BadEvent
+    when that is outside the times a datetime can hold."""
+    return wire_value(
+        lambda: moment - timedelta(seconds=seconds or 0), what, f"{moment.isoformat()} - {seconds}"
+    )
 
 
 def whole_seconds(value: str | None, what: str) -> float | None:
@@ -147,10 +205,9 @@ def whole_seconds(value: str | None, what: str) -> float | None:
     if value is None or not value.strip():
         return None
     try:
-        return inputs.seconds(float(value), what)
-    except ValueError:
+        number = float(value)
+    except _CONVERSION_ERRORS:
         raise BadEvent(
             N_("{what}: {value!r} is not a number of seconds"), what=what, value=value[:40]
         ) from None
-    except inputs.InputError as exc:
-        raise BadEvent(exc.template, **exc.params) from None
+    return wire_value(lambda: inputs.seconds(number, what), what, value)

@@ -74,6 +74,10 @@ class Deduplicator:
         phases.add(event.phase)
         return Verdict.NEW
 
+    def answered(self, call_id: str) -> bool:
+        """Whether an answer of this call was seen (and stored): its start is known."""
+        return Phase.ANSWERED in self._seen.get(call_id, ())
+
     def forget(self, event: CallEvent) -> None:
         """`event` was not stored after all (the store refused it): a resend may count."""
         phases = self._seen.get(event.call_id)

@@ -17,7 +17,7 @@ import random
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ import tenacity
 
 from acw_tui.core.model import ListenerStatus
 from acw_tui.errors import N_, Phrase
-from acw_tui.listen.event import BadEvent, CallEvent, Phase, checked
+from acw_tui.listen.event import BadEvent, CallEvent, Phase, checked, internal
 from acw_tui.listen.rules import Deduplicator, Routing, Verdict, routed
 from acw_tui.listen.source import Adapter, AuthFailed, ConnectionLost, ListenError
 
@@ -95,6 +95,13 @@ class Backoff:
         self.failures = 0
 
 
+# A connection that lasted this long (or delivered an event) was healthy: the next drop
+# starts the backoff again. A shorter one that only logged in does not, so a manager that
+# accepts the login and drops (or garbles) the connection at once is not knocked at
+# twice a second for ever.
+HEALTHY_AFTER = timedelta(minutes=1)
+
+
 class Listener:
     """A Sink for one adapter that writes through a Desk (or, with `desk=None`, only
     says what it would do: `acw listen --check`)."""
@@ -122,6 +129,7 @@ class Listener:
         self.status = ListenerStatus(source=source, connected=False)
         self.outcomes: list[tuple[CallEvent, Outcome]] = []  # newest last, bounded
         self.connected_once = asyncio.Event()
+        self._connected_at: datetime | None = None  # of the current connection
         self._dirty = False  # errors counted since the state was last saved
         # One store connection, one writer at a time: an event's write and the heartbeat's
         # state save run on worker threads and must not interleave their transactions.
@@ -129,8 +137,13 @@ class Listener:
 
     # -- the Sink an adapter reports to ---------------------------------------------------
 
+    @property
+    def stores(self) -> bool:
+        """False for `acw listen --check`: events are only described."""
+        return self.desk is not None
+
     async def connected(self, detail: str) -> None:
-        self.backoff.reset()
+        self._connected_at = self.now()
         self.say(Phrase(N_("connected: {detail}"), detail=detail))
         self.connected_once.set()
         await self._note(replace(self.status, connected=True, detail=detail))
@@ -147,15 +160,27 @@ class Listener:
 
         return redactor_for(DEFAULT_POLICY).redact(text).text
 
-    async def event(self, event: CallEvent) -> str | None:
+    async def event(self, event: CallEvent, origin: str | None = None) -> str | None:
+        """Take one event (`origin`: where it came from, for a line about a problem with
+        it, e.g. the webhook's door and peer)."""
         try:
             event = checked(event)
         except BadEvent as exc:
-            self.bad(Phrase.of_error(exc))
-            return str(exc)
-        outcome = await self._handle(event)
+            return self._refused(Phrase.of_error(exc), origin)
+        self.backoff.reset()  # a connection that delivers events is a healthy one
+        try:
+            outcome = await self._handle(event, origin)
+        except Exception as exc:  # a defect must cost one event, never the listener
+            self.dedup.forget(event)
+            return self._refused(internal(f"{event.source} event {event.event_id}", exc), origin)
         self._remember(event, outcome)
         return self.status.last_error if outcome is Outcome.REFUSED else None
+
+    def _refused(self, message: str, origin: str | None) -> str:
+        if origin is not None:
+            message = Phrase(N_("{origin}: {message}"), origin=origin, message=message)
+        self.bad(message)
+        return message
 
     # -- running --------------------------------------------------------------------------
 
@@ -184,17 +209,7 @@ class Listener:
                 await self.adapter.run(self)
                 raise ConnectionLost(N_("{source}: the connection ended"), source=self.adapter.name)
             except ConnectionLost as exc:
-                delay = self.backoff.next_delay()
-                self.say(
-                    Phrase(
-                        N_("connection lost: {reason}; reconnecting in {seconds} s"),
-                        reason=Phrase.of_error(exc),
-                        seconds=f"{delay:.1f}",
-                    )
-                )
-                self._error(Phrase.of_error(exc))
-                await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
-                await asyncio.sleep(delay)
+                await self._reconnect(exc)
             except AuthFailed as exc:
                 self._error(Phrase.of_error(exc))
                 await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
@@ -203,10 +218,29 @@ class Listener:
                 self._error(Phrase.of_error(exc))
                 await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
                 raise
+            except Exception as exc:  # a defect: said and counted, then connect again
+                said = internal(self.adapter.name, exc)
+                await self._reconnect(ConnectionLost(said.template, **said.params))
+
+    async def _reconnect(self, exc: ConnectionLost) -> None:
+        connected_at, self._connected_at = self._connected_at, None
+        if connected_at is not None and self.now() - connected_at >= HEALTHY_AFTER:
+            self.backoff.reset()
+        delay = self.backoff.next_delay()
+        self.say(
+            Phrase(
+                N_("connection lost: {reason}; reconnecting in {seconds} s"),
+                reason=Phrase.of_error(exc),
+                seconds=f"{delay:.1f}",
+            )
+        )
+        self._error(Phrase.of_error(exc))
+        await self._note(replace(self.status, connected=False, detail=Phrase.of_error(exc)))
+        await asyncio.sleep(delay)
 
     # -- what an event does ---------------------------------------------------------------
 
-    async def _handle(self, event: CallEvent) -> Outcome:
+    async def _handle(self, event: CallEvent, origin: str | None = None) -> Outcome:
         if not self.routing.is_ours(event):
             self.say(_line(Outcome.OTHER_AGENT, event))
             return Outcome.OTHER_AGENT
@@ -217,7 +251,7 @@ class Listener:
                 try:
                     await self._store(event, facts_only=True)
                 except ListenError as exc:
-                    self.bad(Phrase.of_error(exc))
+                    self._refused(Phrase.of_error(exc), origin)
             self.say(_line(Outcome.DUPLICATE, event))
             return Outcome.DUPLICATE
         if verdict is Verdict.STALE:
@@ -237,7 +271,7 @@ class Listener:
             outcome = await self._store(event)
         except ListenError as exc:
             self.dedup.forget(event)
-            self.bad(Phrase.of_error(exc))
+            self._refused(Phrase.of_error(exc), origin)
             return Outcome.REFUSED
         self.say(_line(outcome, event))
         await self._note(
@@ -277,6 +311,10 @@ class Listener:
                         source=event.source,
                     )
                     return Outcome.STARTED
+                if event.answered_at is not None and not start_known:
+                    # The end says when the call was answered: the call's start, as
+                    # `acw call-started --at` records it (a start already known is kept).
+                    started(event)
                 desk.call_ended(
                     event.call_id,
                     queue=event.queue,
@@ -292,6 +330,32 @@ class Listener:
             except AlreadyEnded:
                 # Reported before this listener started, or by another door (the hook).
                 return Outcome.DUPLICATE if event.phase is Phase.ENDED else Outcome.STALE
+
+        start_known = self.dedup.answered(event.call_id)
+
+        def started(event: CallEvent) -> None:
+            try:
+                desk.call_started(
+                    event.call_id,
+                    queue=event.queue,
+                    customer_ref=event.customer,
+                    at=event.answered_at,
+                    direction=event.direction,
+                    source=event.source,
+                )
+            except AlreadyEnded:
+                raise
+            except DeskError as exc:
+                # An answer the store cannot take (older than a week while the end is
+                # not): the wrap-up opens all the same, without its start.
+                self.say(
+                    Phrase(
+                        N_("{source} event {event}: start not kept ({reason})"),
+                        source=event.source,
+                        event=event.event_id,
+                        reason=exc,
+                    )
+                )
 
         def retrying(state: tenacity.RetryCallState) -> None:
             delay = state.next_action.sleep if state.next_action else 0.0

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from acw_tui.listen.factory import adapter_for
 from acw_tui.listen.rules import Routing
 from acw_tui.listen.runner import Listener
-from acw_tui.listen.source import ListenError, SourceSpec, parse_source
+from acw_tui.listen.source import ListenError, SourceSpec, masked, parse_source
 from acw_tui.settings.config import Config
 from acw_tui.settings.listen import listen_secret, listen_settings, tls_context
 
@@ -64,7 +64,9 @@ def plan(
 
 
 class HideSecret(logging.Filter):
-    """The secret never reaches a log line, whatever a message quotes."""
+    """The last guard of the log: a secret long enough to be told from ordinary text is
+    masked wherever a line quotes it. (Lines are built without the secret, and what a
+    phone system sends back is checked before it is quoted: `source.peer_text`.)"""
 
     def __init__(self, secret: str) -> None:
         super().__init__()
@@ -72,8 +74,9 @@ class HideSecret(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.secret and self.secret in message:
-            record.msg = message.replace(self.secret, "****")
+        hidden = masked(message, self.secret)
+        if hidden != message:
+            record.msg = hidden
             record.args = None
         return True
 

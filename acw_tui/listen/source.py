@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,9 +28,43 @@ class ConnectionLost(ListenError):
     """The connection dropped or could not be made: the runner reconnects."""
 
 
+# A secret this long is masked wherever a line quotes it. A shorter one is not looked
+# for in ordinary text: replacing it there would rewrite words ("as" with a secret "s")
+# and so reveal it. Messages are built without the secret; text a phone system sends
+# back is checked by `peer_text` before it is quoted.
+MASK_FROM_LENGTH = 8
+_TOKENS = re.compile(r"[\s,;:()\[\]{}'\"=]+")
+
+
+def masked(text: str, secret: str) -> str:
+    """`text` with a secret of MASK_FROM_LENGTH characters or more replaced by ****."""
+    if len(secret) >= MASK_FROM_LENGTH and secret in text:
+        return text.replace(secret, "****")
+    return text
+
+
+def quotes_secret(text: str, secret: str) -> bool:
+    """Whether `text` contains the secret: anywhere when it is long, as a whole word
+    when it is short (a secret "s" is not in "as")."""
+    if not secret:
+        return False
+    if len(secret) >= MASK_FROM_LENGTH:
+        return secret in text
+    return secret in _TOKENS.split(text)
+
+
+def peer_text(text: str, secret: str) -> str:
+    """Text from the phone system (a refusal's reason) as a message may quote it: not at
+    all when it quotes the secret back."""
+    return Phrase(N_("not shown: it quotes the secret")) if quotes_secret(text, secret) else text
+
+
 # Frames larger than this are refused (a broken or hostile peer), not buffered forever.
 MAX_FRAME_BYTES = 256 * 1024
-# Connecting, and the phone system's first answer, may take this long.
+# OpenSSL's verify codes for a certificate of another host name or IP address: the CA
+# may be trusted, the name in SOURCE is not the certificate's.
+NAME_MISMATCH = (62, 64)  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+# Connecting, and each of the phone system's answers while logging in, may take this long.
 CONNECT_TIMEOUT = 10.0
 
 
@@ -53,6 +88,15 @@ async def tcp_connection(
             CONNECT_TIMEOUT,
         )
     except ssl.SSLCertVerificationError as exc:
+        if exc.verify_code in NAME_MISMATCH:
+            raise ListenError(
+                N_(
+                    "{where}: its TLS certificate is for another name ({reason}); connect "
+                    "by the name the certificate was issued for"
+                ),
+                where=where,
+                reason=exc.verify_message or exc.reason or str(exc),
+            ) from None
         raise ListenError(
             N_(
                 "{where}: its TLS certificate is not trusted ({reason}); name the CA that "
@@ -85,11 +129,16 @@ async def tcp_connection(
 class Sink(Protocol):
     """Where an adapter reports; the runner is one, `--check` another."""
 
+    @property
+    def stores(self) -> bool:
+        """False when events are only described, not stored (`acw listen --check`)."""
+
     async def connected(self, detail: str) -> None: ...
 
-    async def event(self, event: CallEvent) -> str | None:
+    async def event(self, event: CallEvent, origin: str | None = None) -> str | None:
         """Take one event; None when it was taken (stored, or a repeat, or not ours),
-        else why it was refused (already logged)."""
+        else why it was refused (already logged, after `origin` when given: where the
+        event came from, as the webhook's door and peer)."""
 
     def bad(self, message: str) -> None: ...
 
@@ -170,6 +219,14 @@ def parse_source(text: str, what: str = "SOURCE") -> SourceSpec:
             source=shown,
         )
     user = unquote(parts.username) if parts.username else None
+    if user is not None and not user.isprintable():
+        # A line break in the user would end the login action early (and more could
+        # follow it): refused here, before anything is sent.
+        raise ListenError(
+            N_("{what}: {source!r}: the user must be printable text on one line"),
+            what=what,
+            source=shown,
+        )
     if kind == "ami" and not user:
         raise ListenError(
             N_("{what}: {source!r}: AMI needs a user (ami://USER@HOST:PORT)"),

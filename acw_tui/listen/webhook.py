@@ -25,8 +25,8 @@ import base64
 import contextlib
 import hashlib
 import hmac
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -39,13 +39,20 @@ from acw_tui.listen.event import (
     Direction,
     HungUpBy,
     Phase,
+    before,
     from_epoch,
+    internal,
     shown,
     whole_seconds,
+    wire_value,
 )
 from acw_tui.listen.source import ListenError, Sink, SourceSpec
 
 MAX_BODY_BYTES = 1024 * 1024
+# `acw listen --check` stores nothing, so it answers 503 and asks the platform to send
+# the event again after this many seconds (its own retry then delivers it).
+CHECK_RETRY_AFTER = 60
+CHECKING = "acw listen --check is running and stores nothing; send this event again later"
 
 
 # -- authentication --------------------------------------------------------------------
@@ -257,8 +264,12 @@ def _hms(value: str | None, where: str) -> float | None:
         )
     if len(parts) == 1:
         return whole_seconds(value, where)
-    hours, minutes, seconds = (int(p) for p in parts)
-    return whole_seconds(str(hours * 3600 + minutes * 60 + seconds), where)
+
+    def total() -> float:
+        hours, minutes, seconds = (int(p) for p in parts)
+        return float(hours * 3600 + minutes * 60 + seconds)
+
+    return whole_seconds(str(wire_value(total, where, value)), where)
 
 
 def threecx_event(data: dict[str, Any]) -> CallEvent | None:
@@ -283,7 +294,7 @@ def threecx_event(data: dict[str, Any]) -> CallEvent | None:
     answered = _time(data, "answered_at", where)
     talk = _hms(_text(data, "duration", where), f"{where}: duration")
     if answered is None and ended is not None and talk is not None:
-        answered = ended - timedelta(seconds=talk)
+        answered = before(ended, talk, f"{where}: duration")
     return CallEvent(
         source="3cx",
         event_id=call_id,
@@ -322,22 +333,25 @@ class WebhookAdapter:
 
     def app(self, sink: Sink) -> Any:
         from starlette.applications import Starlette
-        from starlette.requests import Request
-        from starlette.responses import JSONResponse
+        from starlette.requests import ClientDisconnect, Request
+        from starlette.responses import JSONResponse, Response
         from starlette.routing import Route
 
-        def refuse(request: Request, status: int, message: str) -> JSONResponse:
-            peer = request.client.host if request.client else "?"
-            # The secret and whatever credentials were sent stay out of the line.
-            sink.bad(
-                Phrase(
-                    N_("webhook: {method} {path} from {peer}: {message}"),
-                    method=request.method,
-                    path=request.url.path,
-                    peer=peer,
-                    message=message,
-                )
+        def door(request: Request) -> Phrase:
+            """Where a request came in and from whom, as every line about it starts."""
+            return Phrase(
+                N_("webhook: {method} {path} from {peer}"),
+                method=request.method,
+                path=request.url.path,
+                peer=request.client.host if request.client else "?",
             )
+
+        def note(request: Request, message: str) -> None:
+            # The secret and whatever credentials were sent stay out of the line.
+            sink.bad(Phrase(N_("{origin}: {message}"), origin=door(request), message=message))
+
+        def refuse(request: Request, status: int, message: str) -> JSONResponse:
+            note(request, message)
             return JSONResponse({"error": sink.shown(message)}, status_code=status)
 
         async def body_of(request: Request) -> bytes | None:
@@ -359,10 +373,36 @@ class WebhookAdapter:
             if event is None:
                 return JSONResponse({"result": "ignored"}, status_code=202)
             async with self._lock:  # one event at a time, in the order they came
-                refused = await sink.event(event)
-            if refused is not None:
-                return JSONResponse({"error": sink.shown(refused)}, status_code=422)
+                refused = await sink.event(event, door(request))
+            if refused is not None:  # already logged, with the door and the peer
+                return JSONResponse({"error": sink.shown(refused)}, status_code=400)
+            if not sink.stores:
+                # `acw listen --check` stores nothing: the platform is asked to send the
+                # event again later, so a call made during a check is not lost.
+                return JSONResponse(
+                    {"error": CHECKING},
+                    status_code=503,
+                    headers={"Retry-After": str(CHECK_RETRY_AFTER)},
+                )
             return JSONResponse({"result": "accepted", "call_id": sink.shown(event.call_id)})
+
+        def guarded(
+            handler: Callable[[Request], Awaitable[Response]],
+        ) -> Callable[[Request], Awaitable[Response]]:
+            """One request's problem is one line at most, never a traceback: a client
+            that went away mid-body gets no line (there is nobody to answer), a defect
+            one line and a 500."""
+
+            async def handle(request: Request) -> Response:
+                try:
+                    return await handler(request)
+                except ClientDisconnect:
+                    return Response(status_code=400)
+                except Exception as exc:
+                    note(request, internal(request.url.path, exc))
+                    return JSONResponse({"error": "internal error"}, status_code=500)
+
+            return handle
 
         async def acw_events(request: Request) -> JSONResponse:
             body = await body_of(request)
@@ -401,11 +441,12 @@ class WebhookAdapter:
                 event = taskrouter_event(fields)
                 if event is None:
                     kind = fields.get("EventType", "")[:60] or "(no EventType)"
-                    sink.bad(
+                    note(
+                        request,
                         Phrase(
                             N_("TaskRouter: event type {kind!r} does not move a call, ignored"),
                             kind=kind,
-                        )
+                        ),
                     )
                 return event
 
@@ -426,9 +467,9 @@ class WebhookAdapter:
 
         return Starlette(
             routes=[
-                Route("/events", acw_events, methods=["POST"]),
-                Route("/twilio/taskrouter", taskrouter, methods=["POST"]),
-                Route("/3cx", threecx, methods=["POST"]),
+                Route("/events", guarded(acw_events), methods=["POST"]),
+                Route("/twilio/taskrouter", guarded(taskrouter), methods=["POST"]),
+                Route("/3cx", guarded(threecx), methods=["POST"]),
             ]
         )
 

@@ -129,12 +129,12 @@ async def test_bad_requests_are_400_with_the_reason(
     ]
     for body, reason in cases:
         response = await hook.client.post(f"{hook.base}/events", content=body, headers=auth)
-        assert response.status_code in (400, 422), reason
+        assert response.status_code == 400, reason
         assert reason in response.json()["error"], reason
         assert any(reason in line for line in hook.lines), reason
     too_old = acw_json(clock, ended_at=(clock.now() - timedelta(days=30)).isoformat())
     response = await hook.client.post(f"{hook.base}/events", json=too_old, headers=auth)
-    assert response.status_code == 422 and "more than 7 days ago" in response.json()["error"]
+    assert response.status_code == 400 and "more than 7 days ago" in response.json()["error"]
     huge = b"{" + b" " * (1024 * 1024 + 10) + b"}"
     assert (
         await hook.client.post(f"{hook.base}/events", content=huge, headers=auth)
