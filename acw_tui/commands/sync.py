@@ -225,7 +225,7 @@ def _store(db: str | None, *, ready: bool = True) -> Any:
     return store
 
 
-class _NameCommand(click.Command):
+class _NameCommand(Translated):
     """A hub command taking a site or lead NAME: a NAME starting with '-' (`-bad`) is
     refused by the naming rule, as `-- -bad` is, rather than taken for an option."""
 
