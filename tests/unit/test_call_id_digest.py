@@ -108,9 +108,7 @@ def _luhn_valid(number: str) -> bool:
 
 def _card_ending_1111(middle: str) -> str:
     """A valid 16-digit card number 4…1111: one digit before the last four makes it so."""
-    return next(
-        card for x in "0123456789" if _luhn_valid(card := f"4{middle}{x}1111")
-    )
+    return next(card for x in "0123456789" if _luhn_valid(card := f"4{middle}{x}1111"))
 
 
 @settings(

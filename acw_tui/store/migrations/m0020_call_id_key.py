@@ -12,7 +12,6 @@ import sqlite_utils
 
 def up(db: sqlite_utils.Database) -> None:
     db.execute(
-        "CREATE TABLE store_keys (id INTEGER PRIMARY KEY CHECK (id = 1), "
-        "call_id_key TEXT NOT NULL)"
+        "CREATE TABLE store_keys (id INTEGER PRIMARY KEY CHECK (id = 1), call_id_key TEXT NOT NULL)"
     )
     db.execute("INSERT INTO store_keys (id, call_id_key) VALUES (1, lower(hex(randomblob(32))))")
