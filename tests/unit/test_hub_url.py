@@ -68,9 +68,7 @@ def test_a_user_or_password_in_the_hub_url_is_refused_without_printing_it(
     assert "hunter2" not in str(caught.value)
 
 
-def test_a_password_in_the_hub_url_is_one_line_that_never_shows_it(
-    config, acw_home: Path
-) -> None:
+def test_a_password_in_the_hub_url_is_one_line_that_never_shows_it(config, acw_home: Path) -> None:
     from click.testing import CliRunner
 
     from acw_tui.cli import cli
