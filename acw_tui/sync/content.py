@@ -242,7 +242,7 @@ def applied(kind: str) -> tuple[int, str | None]:
     if not release:
         return 0, None
     try:
-        meta = json.loads((paths.hub_copy(kind) / ".release.json").read_text(encoding="utf-8"))
+        meta = json.loads(read_file_text(paths.hub_copy(kind) / ".release.json"))
     except (OSError, ValueError):
         return release, None
     checksum = meta.get("checksum") if isinstance(meta, dict) else None
