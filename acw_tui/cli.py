@@ -721,7 +721,7 @@ def call_started(
     when = event_time(at)
     desk = open_desk()
     call = desk.call_started(call_id, queue=queue, customer_ref=customer, at=when)
-    click.echo(_("call {call} started").format(call=call.external_id))
+    click.echo(_("call {call} started").format(call=flat(call.external_id)))
 
 
 @cli.command("call-ended")
@@ -740,7 +740,7 @@ def call_ended(
     wrapup = desk.call_ended(
         call_id, queue=queue, customer_ref=customer, talk_seconds=talk_seconds, at=when
     )
-    call = wrapup.call.external_id  # as stored: redacted
+    call = flat(wrapup.call.external_id)  # as stored: redacted, shown escaped
     click.echo(_("wrap-up {wrapup} open for call {call}").format(wrapup=wrapup.id, call=call))
 
 
@@ -755,9 +755,9 @@ def show(call_id: str) -> None:
         (
             N_("call"),
             _("{call}  queue {queue}  customer {customer}").format(
-                call=wrapup.call.external_id,
-                queue=wrapup.call.queue or "–",
-                customer=wrapup.call.customer_ref or "–",
+                call=flat(wrapup.call.external_id),
+                queue=flat(wrapup.call.queue or "–"),
+                customer=flat(wrapup.call.customer_ref or "–"),
             ),
         ),
         (
@@ -769,11 +769,11 @@ def show(call_id: str) -> None:
     ]
     if wrapup.codes:
         auto = "  " + _("(automatic: time-out)") if wrapup.auto_code in wrapup.codes else ""
-        rows.append((N_("codes"), f"{', '.join(wrapup.codes)}{auto}"))
+        rows.append((N_("codes"), f"{flat(', '.join(wrapup.codes))}{auto}"))
     if wrapup.status == "done" and (wrapup.quality_score is not None or wrapup.quality_failed):
         score = "–" if wrapup.quality_score is None else f"{wrapup.quality_score:g}/100"
         failed = (
-            "  " + _("failed: {items}").format(items=", ".join(wrapup.quality_failed))
+            "  " + _("failed: {items}").format(items=flat(", ".join(wrapup.quality_failed)))
             if wrapup.quality_failed
             else ""
         )

@@ -16,6 +16,7 @@ import click
 
 from acw_tui.cli import TEXT, TEXT_LINES, AcwGroup, Translated, counted, padded, whole_number
 from acw_tui.core.file_bytes import read_file_bytes
+from acw_tui.core.printable import flat
 from acw_tui.errors import AcwError, os_reason
 from acw_tui.files import write_file
 from acw_tui.i18n import _, ngettext, said
@@ -90,7 +91,7 @@ def _unplaced(problem: Any) -> str:
 
 def _entry_line(entry: Entry) -> str:
     flags = " " + _("(exact case)") if entry.exact else ""
-    return f"{entry.abbr:<12} {entry.expansion}{flags}"
+    return f"{flat(entry.abbr):<12} {flat(entry.expansion)}{flags}"
 
 
 @click.group("guide", cls=AcwGroup)
@@ -111,11 +112,13 @@ def guide_list(guide_path: Path | None, category: str | None) -> None:
         "{name} · version {version} · {count} entries",
         len(guide.entries),
     )
-    click.echo(heading.format(name=guide.name, version=guide.version, count=len(guide.entries)))
+    click.echo(
+        heading.format(name=flat(guide.name), version=guide.version, count=len(guide.entries))
+    )
     for name, entries in by_category(guide):
         if category is not None and name.casefold() != category.casefold():
             continue
-        click.echo(f"\n[{name}]")
+        click.echo(f"\n[{flat(name)}]")
         for entry in entries:
             click.echo(f"  {_entry_line(entry)}")
 
@@ -167,7 +170,7 @@ def guide_add(
         "added {abbr} → {expansion} ({count} entries)",
         len(after.entries),
     )
-    click.echo(done.format(abbr=abbr, expansion=expansion, count=len(after.entries)))
+    click.echo(done.format(abbr=flat(abbr), expansion=flat(expansion), count=len(after.entries)))
 
 
 @guide_group.command("remove")
@@ -188,7 +191,7 @@ def guide_remove(guide_path: Path | None, abbr: str) -> None:
         "removed {abbr} ({count} entries left)",
         len(after.entries),
     )
-    click.echo(done.format(abbr=abbr, count=len(after.entries)))
+    click.echo(done.format(abbr=flat(abbr), count=len(after.entries)))
 
 
 @guide_group.command("lint")
@@ -211,7 +214,6 @@ def guide_lint(guide_path: Path | None, usage: bool) -> None:
         click.echo(said(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    from acw_tui.core.printable import flat
 
     totals = _("{source}: {entries}, {errors}, {warnings}").format(
         source=guide.source,
@@ -411,14 +413,14 @@ def guide_diff(guide_path: Path | None, old: Path, new: Path | None) -> None:
     click.echo(_("version {old} → {new}").format(old=before.version, new=after.version))
     difference = diff_guides(before, after)
     for line in difference.lines():
-        click.echo(line)
+        click.echo(flat(line))
     if difference.empty:
         click.echo(_("no entry changed"))
     for item in after.changelog:
         if item.version > before.version:
             click.echo(
                 _("changelog {version} ({date}): {text}").format(
-                    version=item.version, date=item.date, text=item.text
+                    version=item.version, date=flat(str(item.date)), text=flat(item.text)
                 )
             )
 
@@ -551,7 +553,6 @@ def guide_suggest(
     from datetime import UTC, datetime
 
     from acw_tui.core import inputs
-    from acw_tui.core.printable import flat
     from acw_tui.core.shorthand.suggest import propose_entries
     from acw_tui.core.timeutil import utc_iso
     from acw_tui.reports.source import opened

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def sync_command(ctx: click.Context, hub: str | None, token: str | None, quiet: 
     store = open_store(database_file())
     syncer = configured_syncer(store, config, client)
     try:
-        if quiet:
+        # rich draws the bar only on a terminal, but stopping it elsewhere still ends
+        # its (empty) line: a cron job's mail or a log would get an empty line first.
+        if quiet or not sys.stderr.isatty():
             summary = syncer.run()
         else:
             with _ProgressBar() as progress:

@@ -11,6 +11,7 @@ import click
 
 from acw_tui.cli import AcwGroup, counted
 from acw_tui.core.file_bytes import read_file_text
+from acw_tui.core.printable import flat
 from acw_tui.errors import os_reason
 from acw_tui.i18n import _, said
 
@@ -81,11 +82,11 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
             ]
             if not members:
                 continue
-            click.echo(f"{category_label}:")
+            click.echo(f"{flat(category_label)}:")
             for code in members:
                 click.echo(
-                    f"  {code.code:<16} {code.label:<28} → {code.template or '–'}"
-                    f"{_code_rules(code)}"
+                    f"  {flat(code.code):<16} {flat(code.label):<28} → "
+                    f"{flat(code.template or '–')}{flat(_code_rules(code))}"
                 )
         return
     for template_id in library.ids():
@@ -96,7 +97,10 @@ def list_templates(templates_dir: Path | None, show_codes: bool) -> None:
         fields = _("{fields} ({required} required)").format(
             fields=counted("{count} field", "{count} fields", len(first.fields)), required=required
         )
-        click.echo(f"{template_id:<18} v{first.version:<3} {locales:<12} {fields}  {first.title}")
+        click.echo(
+            f"{flat(template_id):<18} v{first.version:<3} {flat(locales):<12} {fields}  "
+            f"{flat(first.title)}"
+        )
     for problem in library.problems:
         click.echo(said(problem), err=True)
     click.echo(
@@ -224,7 +228,7 @@ def render_template(
     Values are checked as the form checks them; a missing required field or a bad
     value is reported (exit 1) after the note is printed.
     """
-    from acw_tui.core.printable import flat, shown_lines
+    from acw_tui.core.printable import shown_lines
     from acw_tui.core.templates import TemplateError
     from acw_tui.core.templates.form import NoteForm
     from acw_tui.settings.config import load_config

@@ -55,6 +55,11 @@ def url_without_secrets(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1:***@", url))
 
 
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+# A decimal number as `float()` reads one, in ASCII digits, without underscores.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _shown(value: object) -> str:
     """The value as the message quotes it: repr, cut short, safe to print."""
     if isinstance(value, datetime):
@@ -80,8 +85,18 @@ def number(
     if isinstance(value, int | float):
         result = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
     elif isinstance(value, str):
+        written = value.strip(_ASCII_SPACE)
+        # float() also reads other scripts' digits ("٣٣") and underscores ("5_000"):
+        # acw takes numbers in ASCII digits, as everywhere else. inf and nan pass here
+        # to be named below.
+        if not _NUMBER_TEXT.fullmatch(written) and written.lower().lstrip("+-") not in (
+            "inf",
+            "infinity",
+            "nan",
+        ):
+            raise InputError("{what}: {value} is not a number", what=what, value=_shown(value))
         try:
-            result = float(value.strip())
+            result = float(written)
         except ValueError:
             raise InputError(
                 "{what}: {value} is not a number", what=what, value=_shown(value)
@@ -122,7 +137,7 @@ def whole(
         raise InputError("{what}: {value} is not a whole number", what=what, value=_shown(value))
     if isinstance(value, int):
         result = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,30}\s*", value):
+    elif isinstance(value, str) and re.fullmatch(r"[ \t]*[+-]?[0-9]{1,30}[ \t]*", value):
         result = int(value)
     else:
         raise InputError("{what}: {value} is not a whole number", what=what, value=_shown(value))

@@ -44,10 +44,12 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-# The explicit bidirectional formatting characters (embeddings, overrides, isolates):
-# in a terminal that lays out right-to-left text they reorder what follows them, so
-# "paid \u202e0001" reads "paid 1000". Shown escaped where stored text is printed.
-_SHOWN_ESCAPED = re.compile(f"{_CONTROL.pattern}|[\u202a-\u202e\u2066-\u2069]")
+# The bidirectional formatting characters (embeddings, overrides, isolates, and the
+# left-to-right, right-to-left and Arabic letter marks): in a terminal that lays out
+# right-to-left text they reorder what follows them, so "paid \u202e0001" reads
+# "paid 1000". Shown escaped wherever text from outside is printed.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_SHOWN_ESCAPED = re.compile(f"{_CONTROL.pattern}|[{BIDI_CONTROLS}]")
 
 
 def shown_lines(text: str) -> str:
@@ -60,8 +62,9 @@ def shown_lines(text: str) -> str:
 
 
 def flat(text: str) -> str:
-    """`text` as one printable line: line breaks and other control characters are shown
-    escaped (`\\n`, `\\x1b`), never acted on."""
+    """`text` as one printable line: line breaks, other control characters and the
+    characters that reorder text (all of which `str.isprintable` counts out) are shown
+    escaped (`\\n`, `\\x1b`, `\\u202e`), never acted on."""
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else _escaped(c) for c in text)

@@ -3,10 +3,11 @@ listen`), facts added to a call, a wrap-up opened by hand, and the listener's st
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from acw_tui.core import inputs
+from acw_tui.core import call_ids, inputs
 from acw_tui.core.model import (
     AgentStateName,
     Call,
@@ -33,8 +34,17 @@ class PhoneHook(DeskCore):
         return self.redactor.redact(text).text
 
     def _call_id(self, external_id: str) -> str:
-        """The call id as stored: checked as every door checks it, then redacted."""
-        return self._clean(inputs.call_id(external_id)) or ""
+        """The call id as stored: checked as every door checks it, then redacted; when
+        redaction changed it, with the short keyed digest of the raw id that keeps two
+        cards ending alike two calls (`core/call_ids.py`)."""
+        raw = inputs.call_id(external_id)
+        return call_ids.as_stored(raw, self._clean(raw) or "", self._call_id_key)
+
+    @functools.cached_property
+    def _call_id_key(self) -> bytes:
+        from acw_tui.store.store_keys import call_id_key
+
+        return call_id_key(self.store)
 
     def _label(self, value: str | None, what: str) -> str | None:
         return self._clean(inputs.label(value, what))
@@ -209,9 +219,14 @@ class PhoneHook(DeskCore):
 
     @service_call
     def for_call(self, external_id: str) -> tuple[Wrapup, Draft | None]:
-        """The wrap-up of a call by the phone system's id (`acw show`), with its draft."""
-        external_id = self._call_id(external_id)
+        """The wrap-up of a call by the phone system's id (`acw show`), with its draft:
+        the raw id or the id as stored and shown. A call stored before ids got their
+        digest is found by its redacted text."""
+        raw = inputs.call_id(external_id)
+        external_id = self._call_id(raw)
         call = self.calls.by_external_id(self.site_id, external_id)
+        if call is None and external_id != raw:
+            call = self.calls.by_external_id(self.site_id, self._clean(raw) or "")
         wrapup = self.wrapups.for_call(call.id) if call else None
         if wrapup is None:
             raise DeskError(

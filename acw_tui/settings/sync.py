@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from acw_tui.core.inputs import url_without_secrets
 from acw_tui.errors import Phrase
 from acw_tui.settings import paths
 from acw_tui.settings.config import Config, section
@@ -93,7 +94,9 @@ def _checked_url(url: str, where: str, allow_plain_http: bool = False) -> str:
             problem = Phrase("no host name")
     if not problem and (not (url.isascii() and url.isprintable()) or " " in url):
         problem = Phrase("spaces, control characters or non-ASCII text")
-    shown = url if len(url) <= 80 else url[:77] + "..."
+    # Every message shows the URL as any message may print one: a password left out.
+    shown = url_without_secrets(url)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
     shown = shown.encode("utf-8", "backslashreplace").decode()
     if problem:
         raise SyncError(
@@ -101,6 +104,15 @@ def _checked_url(url: str, where: str, allow_plain_http: bool = False) -> str:
             where=where,
             url=repr(shown),
             problem=problem,
+        )
+    if "@" in parts.netloc:
+        # The hub knows a site by its token; a user and password in the URL would only
+        # be printed in messages and stored with the sync state.
+        raise SyncError(
+            "{where}: {url} holds a user name or password; the hub is reached with the "
+            "site's token alone: leave them out (e.g. https://hub.example.com)",
+            where=where,
+            url=repr(shown),
         )
     if parts.scheme == "http" and not allow_plain_http and not is_loopback(parts.hostname or ""):
         raise SyncError(

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from acw_tui.core import call_ids
 from acw_tui.core.redaction import Finding, Redactor
 from acw_tui.store.database import Store
 from acw_tui.store.records import update_record
 from acw_tui.store.redaction_audit import RedactionAuditRepository
+from acw_tui.store.store_keys import call_id_key
 
 
 @dataclass
@@ -59,7 +61,9 @@ def _clean_text_columns(
 CALL_TEXT = ("external_id", "customer_ref", "queue")
 
 
-def _clean_call(redactor: Redactor, row: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+def _clean_call(
+    redactor: Redactor, row: dict[str, Any], key: bytes
+) -> tuple[dict[str, Any], list[Finding]]:
     changes: dict[str, Any] = {}
     findings: list[Finding] = []
     for column in CALL_TEXT:
@@ -68,19 +72,22 @@ def _clean_call(redactor: Redactor, row: dict[str, Any]) -> tuple[dict[str, Any]
             continue
         done = redactor.redact(value, f"call {column}")
         if done.text != value:
-            changes[column] = done.text
+            # A call id keeps the digest the hook gives it (core/call_ids.py): the same
+            # raw id reported later finds this call.
+            stored = call_ids.as_stored(value, done.text, key)
+            changes[column] = stored if column == "external_id" else done.text
             findings += done.findings
     return changes, findings
 
 
 def _scrub_calls(
-    db: Any, redactor: Redactor, audit: RedactionAuditRepository, now: datetime
+    db: Any, redactor: Redactor, audit: RedactionAuditRepository, now: datetime, key: bytes
 ) -> tuple[int, int]:
     """Calls rewritten and findings; a call id that now reads like another call's (two
     cards ending alike) gets its row number added, since a site's call ids are unique."""
     calls = found = 0
     for row in list(db.query("SELECT rowid AS n, * FROM calls ORDER BY rowid")):
-        changes, findings = _clean_call(redactor, row)
+        changes, findings = _clean_call(redactor, row, key)
         if not changes:
             continue
         new_id = changes.get("external_id")
@@ -108,7 +115,7 @@ def _scrub_calls(
             )
     for row in list(db.query("SELECT seq, payload FROM outbox WHERE table_name = 'calls'")):
         payload = json.loads(row["payload"])
-        changes, _ = _clean_call(redactor, payload)
+        changes, _ = _clean_call(redactor, payload, key)
         if changes:
             db.execute(
                 "UPDATE outbox SET payload = ? WHERE seq = ?",
@@ -121,6 +128,7 @@ def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
     report = ScrubReport()
     audit = RedactionAuditRepository(store)
     version = redactor.policy.version
+    key = call_id_key(store)
     with store.transaction() as db:
         for row in list(db.query("SELECT * FROM wrapups ORDER BY rowid")):
             report.checked += 1
@@ -139,7 +147,7 @@ def scrub_store(store: Store, redactor: Redactor, now: datetime) -> ScrubReport:
                 now=now,
                 origin="scrub",
             )
-        report.calls, found = _scrub_calls(db, redactor, audit, now)
+        report.calls, found = _scrub_calls(db, redactor, audit, now, key)
         report.findings += found
         for row in list(db.query("SELECT * FROM drafts")):
             report.checked += 1

@@ -1023,14 +1023,13 @@ class Syncer:
         index = self.client.content_index()
         for kind in CONTENT_KINDS:
             entry = index.get(kind)
-            if not isinstance(entry, dict) or not isinstance(entry.get("release"), int):
+            release = content.wanted(kind, entry)
+            if release is None:
                 continue
-            release = entry["release"]
-            if release <= content.local_release(kind):
-                continue
+            assert isinstance(entry, dict)
             try:
                 bundle = self.client.content(kind, release)
-                files = content.verify(kind, bundle, entry.get("checksum"))
+                files = content.verify(kind, bundle, entry.get("checksum"), asked=release)
             except SyncError as exc:
                 summary.content_errors.append(Phrase.of_error(exc))
                 continue

@@ -221,17 +221,98 @@ def local_release(kind: str) -> int:
     return int(stem[1:]) if stem.startswith("r") and is_number_text(stem[1:]) else 0
 
 
-def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> dict[str, str]:
-    """The bundle's files, if they match the checksum it came with (and the index's),
-    can all be written, and pass lint."""
+# What a release from the hub may be: the hub numbers releases 1, 2, 3… per kind, so a
+# number past this is not one (10**30 would pin the site: every real release after it
+# would look older), and bool is not a number (`true` made a folder `rTrue`).
+MAX_RELEASE = 10**9
+# What each kind holds, whatever a hub sends: the files a site would write.
+MAX_BUNDLE_FILES = {"shorthand": len(GUIDE_NAMES), "templates": 500, "completion": 1}
+MAX_BUNDLE_FILE_BYTES = 4 << 20
+MAX_BUNDLE_BYTES = 16 << 20
+
+
+def is_release(value: object) -> bool:
+    """A release number as the hub makes them: a plain whole number 1…MAX_RELEASE."""
+    return type(value) is int and 1 <= value <= MAX_RELEASE
+
+
+def applied(kind: str) -> tuple[int, str | None]:
+    """The release number and checksum of the hub copy in force ((0, None) if none)."""
+    release = local_release(kind)
+    if not release:
+        return 0, None
+    try:
+        meta = json.loads(read_file_text(paths.hub_copy(kind) / ".release.json"))
+    except (OSError, ValueError):
+        return release, None
+    checksum = meta.get("checksum") if isinstance(meta, dict) else None
+    return release, checksum if isinstance(checksum, str) else None
+
+
+def wanted(kind: str, entry: object) -> int | None:
+    """The release to fetch from a content index entry, or None. A release already in
+    force (same number, same checksum) is not fetched again; any other the hub names as
+    its current one is: a number at or below the one applied is genuinely older only
+    when it is the one applied, so a hub restored from a backup (or a site pinned by a
+    hostile answer before) follows the hub's current release."""
+    if not isinstance(entry, dict) or not is_release(entry.get("release")):
+        return None
+    release: int = entry["release"]
+    checksum = entry.get("checksum")
+    number, local_checksum = applied(kind)
+    if release == number and (checksum is None or checksum == local_checksum):
+        return None
+    if release < number and checksum is None:
+        return None  # nothing says it differs from what was applied before it
+    return release
+
+
+def files_problem(kind: str, files: dict[str, str]) -> Phrase | None:
+    """Why a bundle of `kind` holds files that kind does not (names, count, sizes).
+    A guide's file names are lint's to check (`_guide_errors`), as when publishing."""
+    if kind == "completion":
+        from acw_tui.core.completion.team import TEAM_MODEL_FILE
+
+        if set(files) != {TEAM_MODEL_FILE}:
+            return Phrase("a team completion model is one file, {name}", name=TEAM_MODEL_FILE)
+    elif kind == "templates":
+        stray = sorted(n for n in files if not n.endswith((".j2", ".toml")))
+        if stray:
+            return Phrase("{name} is not a template file (*.j2, *.toml)", name=repr(stray[0][:60]))
+    if len(files) > MAX_BUNDLE_FILES.get(kind, 0):
+        return Phrase(
+            "{count} files, more than {limit}",
+            count=len(files),
+            limit=MAX_BUNDLE_FILES.get(kind, 0),
+        )
+    sizes = [len(text.encode("utf-8", "surrogatepass")) for text in files.values()]
+    if any(size > MAX_BUNDLE_FILE_BYTES for size in sizes) or sum(sizes) > MAX_BUNDLE_BYTES:
+        return Phrase(
+            "a file or the whole is larger than a {kind} release can be",
+            kind=Phrase(KIND_LABELS.get(kind, kind)),
+        )
+    return None
+
+
+def verify(
+    kind: str, bundle: dict[str, Any], expected: str | None = None, asked: int | None = None
+) -> dict[str, str]:
+    """The bundle's files, if its release is the one asked for, they match the checksum
+    it came with (and the index's), are what the kind holds, can all be written, and
+    pass lint."""
     label = Phrase(KIND_LABELS.get(kind, kind))  # shown in the reader's language
     files = bundle.get("files")
     release = bundle.get("release")
-    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+    if (
+        not is_release(release)
+        or (asked is not None and release != asked)
+        or not isinstance(files, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    ):
         raise SyncError(
             "{label} release {release} from the hub is malformed; nothing applied",
             label=label,
-            release=release,
+            release=repr(release)[:40] if not is_release(release) else release,
         )
     actual = bundle_checksum(files)
     for claimed in (bundle.get("checksum"), expected):
@@ -244,7 +325,7 @@ def verify(kind: str, bundle: dict[str, Any], expected: str | None = None) -> di
                 expected=claimed,
                 actual=actual,
             )
-    why = names_problem(files)
+    why = names_problem(files) or files_problem(kind, files)
     if why:
         raise SyncError(
             "{label} release {release}: {reason}; nothing applied",

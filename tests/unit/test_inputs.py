@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acw_tui.core import inputs
 from acw_tui.core.inputs import InputError
@@ -112,3 +115,47 @@ def test_a_store_url_is_shown_without_its_password(url: str) -> None:
     shown = url_without_secrets(url)
     assert "Sup3r" not in shown and "***" in shown
     assert shown.split("//")[0] == url.split("//")[0]
+
+
+# -- numbers are written in ASCII digits ---------------------------------------------------
+
+_ASCII_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", re.ASCII)
+
+
+@pytest.mark.parametrize("written", ["٣٣", "5_000", "３３", "1_0.5", "²"])
+def test_a_number_in_other_digits_or_with_underscores_is_refused(written: str) -> None:
+    """`acw call-ended --talk-seconds ٣٣` was stored as 33 and `5_000` as 5000:
+    float() reads both; acw takes ASCII digits only, as everywhere else."""
+    with pytest.raises(InputError):
+        inputs.seconds(written)
+
+
+def test_the_hook_refuses_talk_seconds_in_other_digits(config, acw_home) -> None:
+    from click.testing import CliRunner
+
+    from acw_tui.cli import cli
+
+    for written in ("٣٣", "5_000"):
+        result = CliRunner().invoke(
+            cli, ["call-ended", "--call-id", "C1", "--talk-seconds", written]
+        )
+        assert result.exit_code == 2 and "talk-seconds" in result.output, result.output
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=8)
+    | st.from_regex(r"[0-9_.eE+\- ٣３]{1,8}", fullmatch=True)
+)
+def test_every_number_taken_from_text_is_written_in_ascii(written: str) -> None:
+    try:
+        inputs.number(written, "n")
+    except InputError:
+        return
+    assert _ASCII_NUMBER.fullmatch(written), repr(written)
+
+
+@pytest.mark.parametrize("written", ["٣٣", "３", "5_000"])
+def test_a_whole_number_in_other_digits_is_refused(written: str) -> None:
+    with pytest.raises(InputError):
+        inputs.whole(written, "--limit")
