@@ -302,14 +302,7 @@ class Listener:
                     )
                     return Outcome.DUPLICATE
                 if event.phase is Phase.ANSWERED:
-                    desk.call_started(
-                        event.call_id,
-                        queue=event.queue,
-                        customer_ref=event.customer,
-                        at=event.answered_at,
-                        direction=event.direction,
-                        source=event.source,
-                    )
+                    start(event)
                     return Outcome.STARTED
                 if event.answered_at is not None and not start_known:
                     # The end says when the call was answered: the call's start, as
@@ -333,16 +326,21 @@ class Listener:
 
         start_known = self.dedup.answered(event.call_id)
 
+        def start(event: CallEvent) -> None:
+            desk.call_started(
+                event.call_id,
+                queue=event.queue,
+                customer_ref=event.customer,
+                at=event.answered_at,
+                direction=event.direction,
+                source=event.source,
+            )
+
         def started(event: CallEvent) -> None:
+            """The start an end event tells of; one the store cannot take is said, and
+            the wrap-up opens all the same."""
             try:
-                desk.call_started(
-                    event.call_id,
-                    queue=event.queue,
-                    customer_ref=event.customer,
-                    at=event.answered_at,
-                    direction=event.direction,
-                    source=event.source,
-                )
+                start(event)
             except AlreadyEnded:
                 raise
             except DeskError as exc:
