@@ -231,27 +231,41 @@ class WrapupLifecycle(DeskCore):
                     not mine and self.screens.alive(draft.screen)
                 ):
                     continue
-                current = self.wrapups.get(draft.wrapup_id)
-                text = self._left_out(current, draft.note)
-                if not text:
-                    self.wrapups.drop_draft(draft.wrapup_id, draft.screen)
-                    continue
-                now = self.clock.now()
-                done = self.wrapups.add_to_note(current, text, now, draft.screen)
-                # The draft's audit marks, moved to where its text now ends the note.
-                shift = _moved_by(done, text, draft.note)
-                moved = dataclasses.replace(
-                    draft,
-                    findings=tuple(
-                        dataclasses.replace(m, position=m.position + shift)
-                        if m.location == NOTE
-                        else m
-                        for m in draft.findings
-                    ),
-                )
-                self._audit(done, (), moved, now)
-                added.append(done)
+                done = self._add_left(draft)
+                if done is not None:
+                    added.append(done)
         return added
+
+    def _add_left(self, draft: Draft) -> Wrapup | None:
+        """A left draft's text after its closed wrap-up's note, as `add_to_note` adds
+        it, with its audit marks; the draft goes. None when the note holds it already."""
+        current = self.wrapups.get(draft.wrapup_id)
+        text = self._left_out(current, draft.note)
+        if not text:
+            self.wrapups.drop_draft(draft.wrapup_id, draft.screen)
+            return None
+        now = self.clock.now()
+        done = self.wrapups.add_to_note(current, text, now, draft.screen)
+        # The draft's audit marks, moved to where its text now ends the note.
+        shift = _moved_by(done, text, draft.note)
+        moved = dataclasses.replace(
+            draft,
+            findings=tuple(
+                dataclasses.replace(m, position=m.position + shift) if m.location == NOTE else m
+                for m in draft.findings
+            ),
+        )
+        self._audit(done, (), moved, now)
+        return done
+
+    def _add_left_by_quit_windows(self, closed: Wrapup) -> Wrapup:
+        """Drafts of `closed` (just finished or discarded here) that windows which have
+        quit or died left: added in the same transaction, so their text is in the note at
+        once (a running window adds its own once it sees the wrap-up closed)."""
+        for draft in self.wrapups.left_behind(closed.id):
+            if draft.screen != self.screens.number and not self.screens.alive(draft.screen):
+                closed = self._add_left(draft) or closed
+        return closed
 
     @service_call
     def extension_refusal(self, wrapup: Wrapup) -> str | None:
@@ -384,6 +398,7 @@ class WrapupLifecycle(DeskCore):
             )
             self._take_up(current.id, closing=True)
             self._audit(done, clean.findings, draft, now)
+            done = self._add_left_by_quit_windows(done)
             learned = self.completion.learn(self.store, written)
             from acw_tui.core.followups import plan_from_fields
 
@@ -525,6 +540,7 @@ class WrapupLifecycle(DeskCore):
                 raise WrapupClosed(current)
             done = self.wrapups.discard(current, reason, now, self.screens.number)
             self._take_up(current.id, closing=True)
+            done = self._add_left_by_quit_windows(done)
             self._after_acw_ended(now)
         return done
 

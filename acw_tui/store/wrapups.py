@@ -153,11 +153,14 @@ class WrapupRepository:
             )
         )
 
-    def left_behind(self) -> list[Draft]:
-        """Drafts of wrap-ups that are no longer open (finished or discarded elsewhere)."""
+    def left_behind(self, wrapup_id: str | None = None) -> list[Draft]:
+        """Drafts of wrap-ups that are no longer open (finished or discarded elsewhere);
+        with `wrapup_id`, of that wrap-up only."""
+        only = "" if wrapup_id is None else "AND d.wrapup_id = ? "
         rows = self.store.rows(
             "SELECT d.* FROM drafts d JOIN wrapups w ON w.id = d.wrapup_id "
-            "WHERE w.status != 'open' ORDER BY d.saved_at"
+            f"WHERE w.status != 'open' {only}ORDER BY d.saved_at",
+            [] if wrapup_id is None else [wrapup_id],
         )
         return [draft_from_row(row) for row in rows]
 

@@ -600,9 +600,8 @@ class AcwApp(LastResort):
     def wrapup_finished(self, event: WrapupFinished) -> None:
         done = event.wrapup
         self.drafts.forget(done.id)
-        # Drafts other windows left of it (quit, killed, or gone back to ready) are added
-        # now: this window's own finish does not show as a change of the store here.
-        self._left_behind_due = True
+        # Drafts of it that quit windows left are in the note already (the finish added
+        # them in its own transaction); a running window adds its own.
         # The ready screen reads its facts (state, pending) as it comes back to the top,
         # which is now, after the finish was stored, unless the agent left the wrap-up
         # while it was being stored: then it read them too early.

@@ -160,6 +160,35 @@ async def test_back_to_ready_after_a_finish_reads_the_ready_facts_once(
         assert "Pending wrap-ups 0" in str(app.screen.query_one("#ready-facts").render())
 
 
+async def test_a_finish_is_one_write_to_the_store(make_app, hook, monkeypatch) -> None:
+    """ctrl+s asks the store thread for one write, the finish's own transaction: drafts
+    of the wrap-up that quit windows left are added inside it (a second write after
+    every finish cost a commit, a wait and another frame before the agent was ready)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-7")
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "address updated")
+        app.log_in()  # now, not in the middle of what is counted
+        await wait_for(pilot, lambda: not app.drafts)  # the draft is stored
+        await app.calls.settled()
+        writes = []
+        write = app.calls.write
+        monkeypatch.setattr(
+            app.calls, "write", lambda call, **kw: writes.append(kw) or write(call, **kw)
+        )
+        # Held still so that only the finish's own work is counted (a save tick finds
+        # nothing new to store either way).
+        monkeypatch.setattr(app.desk, "data_version", lambda: app._data_version)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+        await pilot.pause(0.6)  # past the next draft tick
+        await app.calls.settled()
+        assert len(writes) == 1
+        assert app.screen.query_one("#ready-state").has_class("-ready")
+
+
 async def test_leaving_while_the_finish_is_stored_still_shows_its_outcome(
     make_app, hook, monkeypatch
 ) -> None:

@@ -101,3 +101,32 @@ def test_an_open_wrapup_takes_a_draft_not_an_addition(desk: Desk) -> None:
 
     with pytest.raises(DeskError):
         desk.add_to_note(wrapup, "text")
+
+
+@pytest.mark.parametrize("close", ["finish", "discard"])
+def test_closing_here_adds_what_a_quit_window_left_in_the_same_write(
+    desk: Desk, other_window: Desk, close: str
+) -> None:
+    """Another window typed into the wrap-up and quit; this one finishes or discards it:
+    the other window's text is in the note the close returns, with its audit mark, and
+    its draft is gone, all in the close's own transaction."""
+    wrapup = desk.call_ended("PBX-1")
+    desk.claim_screen()
+    other_window.claim_screen()
+    other_window.save_draft(wrapup, typed(f"customer moved house, paid {CARD}"))
+    other_window.screens.release()  # the other window quits
+
+    if close == "finish":
+        done = desk.finish(wrapup, FinishRequest(note="refund issued"))
+        assert done.note == "refund issued\n\ncustomer moved house, paid [CARD ****1111]"
+    else:
+        done = desk.discard(wrapup, "opened by mistake")
+        assert done.note == "customer moved house, paid [CARD ****1111]"
+
+    assert desk.wrapup(wrapup.id).note == done.note
+    assert desk.store.rows("SELECT * FROM drafts") == []
+    audit = desk.store.rows(
+        "SELECT position FROM redaction_audit WHERE wrapup_id = ? AND type = 'card'", [wrapup.id]
+    )
+    assert done.note.index("[CARD") in [a["position"] for a in audit]
+    assert desk.keep_left_behind() == []  # nothing left for a later write
