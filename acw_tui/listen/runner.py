@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -63,18 +62,6 @@ OUTCOME_TEXTS = (
 def _line(outcome: Outcome, event: CallEvent) -> Phrase:
     """`wrap-up opened: ami ended call …`, the outcome read in the reader's language."""
     return Phrase(N_("{outcome}: {event}"), outcome=Phrase(outcome.value), event=event.describe())
-
-
-def is_locked(exc: BaseException) -> bool:
-    """The store was busy with another writer for longer than its busy timeout."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, sqlite3.OperationalError) and (
-            "locked" in str(seen).lower() or "busy" in str(seen).lower()
-        ):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return "database is locked" in str(exc)
 
 
 @dataclass
@@ -286,6 +273,7 @@ class Listener:
 
     async def _store(self, event: CallEvent, *, facts_only: bool = False) -> Outcome:
         from acw_tui.service.desk import AlreadyEnded, DeskError
+        from acw_tui.service.errors import DeskBusy
 
         desk = self.desk
         assert desk is not None
@@ -367,7 +355,7 @@ class Listener:
 
         try:
             async for attempt in tenacity.AsyncRetrying(
-                retry=tenacity.retry_if_exception(is_locked),
+                retry=tenacity.retry_if_exception_type(DeskBusy),
                 wait=self.locked_wait,
                 before_sleep=retrying,
                 reraise=True,

@@ -20,6 +20,11 @@ class DeskError(AcwError):
     """The desk refused or could not do what was asked; the message says what and why."""
 
 
+class DeskBusy(DeskError):
+    """Another program held the store's write lock for longer than acw waits: the same
+    call may well succeed a moment later."""
+
+
 class AlreadyEnded(DeskError):
     """The call has already ended (its wrap-up exists): a repeated or late report."""
 
@@ -43,8 +48,10 @@ def service_call(method: Callable[P, R]) -> Callable[P, R]:
         except DeskError:
             raise
         except (AcwError, sqlite3.Error, OSError) as exc:
+            from acw_tui.store.database import StoreBusy, is_busy
             from acw_tui.user_errors import one_line
 
-            raise DeskError(one_line(exc)) from exc
+            busy = isinstance(exc, StoreBusy) or (isinstance(exc, sqlite3.Error) and is_busy(exc))
+            raise (DeskBusy if busy else DeskError)(one_line(exc)) from exc
 
     return wrapper

@@ -44,6 +44,10 @@ class StoreDamaged(StoreError):
     """The file is not a database, or its pages are damaged."""
 
 
+class StoreBusy(StoreError):
+    """Another program held the store's write lock for longer than acw waits."""
+
+
 def is_damage(exc: sqlite3.Error) -> bool:
     lowered = str(exc).lower()
     return "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered
@@ -51,7 +55,7 @@ def is_damage(exc: sqlite3.Error) -> bool:
 
 def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
     """SQLite's error as one StoreError naming the file (StoreDamaged for damage)."""
-    kind = StoreDamaged if is_damage(exc) else StoreError
+    kind = StoreDamaged if is_damage(exc) else StoreBusy if is_busy(exc) else StoreError
     described = describe_sqlite_error(exc, path)
     return kind(described.template, **described.params)
 
@@ -189,7 +193,7 @@ class Store:
                         raise
                     if time.monotonic() >= end:
                         described = locked_phrase(self.path, time.monotonic() - started)
-                        raise StoreError(described.template, **described.params) from exc
+                        raise StoreBusy(described.template, **described.params) from exc
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(patience * 1000)}")
 

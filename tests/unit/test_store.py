@@ -202,3 +202,23 @@ def test_limiting_waits_ends_a_wait_already_under_way(tmp_path: Path) -> None:
             pass
     finally:
         holder.close()
+
+
+def test_a_desk_call_on_a_locked_store_is_told_apart_as_busy(desk) -> None:
+    """A phone-system listener retries a call the store was too busy for, and only that:
+    the desk says busy with a type of its own, not by words in its message."""
+    from acw_tui.service.errors import DeskBusy, DeskError
+
+    holder = sqlite3.connect(desk.store.path)
+    holder.execute("BEGIN EXCLUSIVE")
+    desk.store.limit_waits(0.3)
+    try:
+        with pytest.raises(DeskBusy, match="locked by another program"):
+            desk.call_ended("PBX-1")
+    finally:
+        holder.rollback()
+        holder.close()
+        desk.store.limit_waits(None)
+    with pytest.raises(DeskError) as refused:
+        desk.wrapup("no-such-id")
+    assert not isinstance(refused.value, DeskBusy)
