@@ -4,15 +4,16 @@ Range used by the tests: 2026-03-01 00:00 → 2026-03-03 00:00 UTC, "now" 2026-0
 
 ana (site-1)  states: break 02-28 23:30–03-01 00:30 (30 min inside the range),
               ready 08:00–09:00, on_call 09:00–09:10, acw 09:10–09:12, ready 09:12–12:00,
-              (gap 12:00–13:00: not logged in), ready 13:00–14:00, logged_out 14:00–15:00
-              → logged in 1800 + 4 h + 1 h = 19 800 s
+              (gap 12:00–13:00: not logged in), ready 13:00–13:10, acw 13:10–13:11,
+              ready 13:11–13:20, acw 13:20–13:25, ready 13:25–14:00, logged_out 14:00–15:00
+              → logged in 1800 + 4 h + 1 h = 19 800 s, of it 480 s in ACW
               wrap-ups: 09:10 ACW 120 talk 600 billing [billing] compliant
                         13:10 ACW  60 talk 300 support [billing, refund] not compliant, timed out
                         13:20 ACW 300 talk ? billing [] compliant, extended once
                         13:50 still open (no ACW yet: not counted)
                         02-27 ACW 999 (outside the range)
 bo (site-1)   on_call 23:50–23:58, acw 23:58–00:02 (across midnight), ready 00:02–01:00
-              → 600 s on 03-01, 3600 s on 03-02, 4200 s in all
+              → 600 s on 03-01, 3600 s on 03-02, 4200 s in all; ACW 120 s on each day
               wrap-up 23:58 ACW 240 talk 480 support [refund] compliant
 cy (site-1)   no calls; ready 03-01 10:00–11:00 and 03-02 23:00–(still running, clipped
               at the range end 03-03 00:00) → 7200 s
@@ -120,7 +121,11 @@ def seed(store: Store) -> None:
     state(store, "ana", s1, "on_call", "2026-03-01T09:00:00", "2026-03-01T09:10:00")
     state(store, "ana", s1, "acw", "2026-03-01T09:10:00", "2026-03-01T09:12:00")
     state(store, "ana", s1, "ready", "2026-03-01T09:12:00", "2026-03-01T12:00:00")
-    state(store, "ana", s1, "ready", "2026-03-01T13:00:00", "2026-03-01T14:00:00")
+    state(store, "ana", s1, "ready", "2026-03-01T13:00:00", "2026-03-01T13:10:00")
+    state(store, "ana", s1, "acw", "2026-03-01T13:10:00", "2026-03-01T13:11:00")
+    state(store, "ana", s1, "ready", "2026-03-01T13:11:00", "2026-03-01T13:20:00")
+    state(store, "ana", s1, "acw", "2026-03-01T13:20:00", "2026-03-01T13:25:00")
+    state(store, "ana", s1, "ready", "2026-03-01T13:25:00", "2026-03-01T14:00:00")
     state(store, "ana", s1, "logged_out", "2026-03-01T14:00:00", "2026-03-01T15:00:00")
     w1 = wrapup(
         store, "ana", s1, "2026-03-01T09:10:00", 120, talk=600, queue="billing", codes=("billing",)

@@ -25,10 +25,11 @@ FORMULAS: dict[str, str] = {
     "acw_median_s": "median ACW = 50th percentile of ACW seconds (linear between ranks)",
     "acw_p90_s": "90th percentile ACW = 90th percentile of ACW seconds (linear between ranks)",
     "acw_pct": (
-        "ACW % = total ACW ÷ total logged-in time × 100, at most 100 (wrap-ups pending "
-        "at once overlap, and their overlap is ACW time only once); logged-in time = "
-        "agent states other than logged_out, clipped to the range (gaps in the state log "
-        "count as logged out); by queue, code or template there is no logged-in time, so none"
+        "ACW % = time in the ACW state ÷ logged-in time × 100, both from the agent-state "
+        "log and clipped to the range (by day or hour, split at its boundaries): wrap-ups "
+        "pending at once are ACW time once; logged-in time = agent states other than "
+        "logged_out (gaps in the state log count as logged out); by queue, code or "
+        "template there is no logged-in time, so none"
     ),
     "aht_s": (
         "AHT = (talk + hold + ACW) ÷ calls with known talk time; hold = 0 "
@@ -95,6 +96,7 @@ class GroupTotals:
     timed_out: int = 0
     extended: int = 0
     logged_in_s: float | None = None  # None: logged-in time does not apply to this grouping
+    acw_state_s: float = 0.0  # of it, time in the ACW state
     scored: int = 0  # finished wrap-ups with a quality score
     score_total: float = 0.0
     critical_failed: int = 0
@@ -155,10 +157,8 @@ def metrics_row(totals: GroupTotals) -> MetricsRow:
     """The figures of one group, following FORMULAS."""
     acw_pct = None
     if totals.logged_in_s is not None:
-        share = ratio(totals.acw_total_s, totals.logged_in_s)
-        # Several wrap-ups pending at once each count their own ACW seconds, so their
-        # sum can exceed the time the agent was logged in; ACW time cannot.
-        acw_pct = None if share is None else min(share, 1.0) * 100
+        share = ratio(totals.acw_state_s, totals.logged_in_s)
+        acw_pct = None if share is None else share * 100
     compliance = ratio(totals.compliant, totals.finished)
     return MetricsRow(
         group=totals.group,

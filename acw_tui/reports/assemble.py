@@ -163,7 +163,7 @@ def _figures(
     code_join = by == "code"
     jobs: dict[str, Callable[[ReportSource], Any]] = {
         "summed": lambda s: queries.sums(s, selection, now, [key], code_join),
-        "logged_in": lambda s: queries.logged_in_seconds(s, selection, now, by),
+        "logged_in": lambda s: queries.state_seconds(s, selection, now, by),
         "shorthand": lambda s: shorthand_summary(s, selection, now),
         "typing": lambda s: typing_figures(s, selection, now),
         "failed_rules": lambda s: most_failed_rules(s, selection, now),
@@ -209,7 +209,8 @@ def _figures(
             compliant=int(ok or 0),
             timed_out=int(late or 0),
             extended=int(ext or 0),
-            logged_in_s=None if logged_in is None else logged_in.get(str(group), 0.0),
+            logged_in_s=None if logged_in is None else logged_in.get(str(group), (0.0, 0.0))[0],
+            acw_state_s=0.0 if logged_in is None else logged_in.get(str(group), (0.0, 0.0))[1],
             scored=int(scored or 0),
             score_total=_f(score_total),
             critical_failed=int(critical or 0),
@@ -219,17 +220,23 @@ def _figures(
     # An agent (or day, or hour) with logged-in time but no calls still gets a row: a
     # lead wants to see who was logged in and handled nothing.
     seen = {row.group for row in rows}
-    for group, seconds in (logged_in or {}).items():
+    for group, (seconds, in_acw) in (logged_in or {}).items():
         if by is not None and group not in seen and seconds > 0:
             rows.append(
-                metrics.metrics_row(GroupTotals(group, 0, 0.0, None, None, logged_in_s=seconds))
+                metrics.metrics_row(
+                    GroupTotals(group, 0, 0.0, None, None, logged_in_s=seconds, acw_state_s=in_acw)
+                )
             )
     rows.sort(key=lambda row: row.group)
     if by is None and not rows:
-        empty = None if logged_in is None else logged_in.get(queries.EVERYTHING)
+        logged, in_acw = (
+            (None, 0.0) if logged_in is None else logged_in.get(queries.EVERYTHING, (None, 0.0))
+        )
         rows.append(
             metrics.metrics_row(
-                GroupTotals(queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=empty)
+                GroupTotals(
+                    queries.EVERYTHING, 0, 0.0, None, None, logged_in_s=logged, acw_state_s=in_acw
+                )
             )
         )
     figures = _Figures(

@@ -9,6 +9,7 @@ with the few differences kept in `Dialect`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,20 +62,27 @@ def group_expression(by: str | None) -> str:
     }[by]
 
 
-def _wrapup_filters(selection: Selection, now: datetime) -> tuple[str, dict[str, Any]]:
-    """The WHERE of the covered wrap-ups, all on columns of `wrapups w` but the queue.
+def _wrapup_filters(
+    dialect: Dialect, selection: Selection, now: datetime
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE of the covered wrap-ups, all on columns of `wrapups w` but the queue:
+    those with ACW time that started in the range, and never after `now` (a report made
+    as of an earlier moment, or a site whose clock runs ahead, counts nothing later).
 
-    A range bound is only written when the lead gave one, so an unbounded report scans
-    the table instead of walking the started_at index row by row.
+    The upper bound is written so that no index serves it unless the lead gave a range:
+    an unbounded report scans the table instead of walking the started_at index row by
+    row.
     """
-    params: dict[str, Any] = {}
+    start, end = selection.bounds(now)
+    params: dict[str, Any] = {"end": end}
     where = "w.acw_seconds IS NOT NULL"
     if selection.start is not None:
-        params["start"] = utc_iso(selection.start)
+        params["start"] = start
         where += " AND w.started_at >= :start"
-    if selection.end is not None and selection.end < now:
-        params["end"] = utc_iso(selection.end)
+    if selection.start is not None or (selection.end is not None and selection.end < now):
         where += " AND w.started_at < :end"
+    else:
+        where += f" AND {dialect.unindexed('w.started_at')} < :end"
     if selection.agents:
         where += _in_list("w.agent_id", "agent", selection.agents, params)
     if selection.sites:
@@ -93,7 +101,7 @@ def selected_wrapups(
     code_join: bool,
 ) -> tuple[str, dict[str, Any]]:
     """A SELECT of the covered wrap-ups: group keys k0…kn, then `columns`."""
-    where, params = _wrapup_filters(selection, now)
+    where, params = _wrapup_filters(dialect, selection, now)
     needs_call = "c." in columns or "c." in "".join(keys) or bool(selection.queues)
     # Rows read for their call or codes are read whole, so read them in table order:
     # walking an ACW-order index instead would fetch each row at random (10× slower).
@@ -250,7 +258,7 @@ def ranks_from_index(
     index_name = ACW_ORDER_INDEXES.get(tuple(key for _, key in grouped))
     if index_name is None or selection.queues or not _has_index(source, index_name):
         return None
-    where, params = _wrapup_filters(selection, now)
+    where, params = _wrapup_filters(source.dialect, selection, now)
     # INDEXED BY asserts the plan: the walks are only short down this index.
     table = f"wrapups w INDEXED BY {index_name}"
     group_by = f" GROUP BY {', '.join(key for _, key in grouped)}" if grouped else ""
@@ -282,14 +290,16 @@ def _has_index(source: ReportSource, name: str) -> bool:
     return bool(source.query(sql, {"name": name}))
 
 
-def logged_in_seconds(
+def state_seconds(
     source: ReportSource, selection: Selection, now: datetime, by: str | None
-) -> dict[str, float] | None:
-    """Logged-in seconds per group, or None where logged-in time has no such group.
+) -> dict[str, tuple[float, float]] | None:
+    """(logged-in seconds, seconds in the ACW state) per group, from the agent-state log;
+    None where the log has no such group (by queue, code or template).
 
-    Every state except logged_out counts, clipped to the range; a state still running
-    counts until now; gaps between states count as nothing. By day or hour a state
-    crossing a boundary is split there (a recursive query walks the boundaries).
+    Every state except logged_out is logged-in time, clipped to the range and to `now`;
+    a state still running counts until now; gaps between states count as nothing. By
+    day or hour a state crossing a boundary is split there (a recursive query walks the
+    boundaries). Time in the ACW state counts once however many wrap-ups are pending.
     """
     if by in ("queue", "code", "template"):
         return None
@@ -301,41 +311,47 @@ def logged_in_seconds(
         filters += _in_list("agent_id", "agent", selection.agents, params)
     if selection.sites:
         filters += _in_list("site_id", "site", selection.sites, params)
+    stop = "CASE WHEN ended_at IS NULL OR ended_at > :end THEN :end ELSE ended_at END"
     if selection.start is None and selection.end is None:
         # Nothing to clip against but "now": a cheaper pass over a large state log.
         clipped = (
-            "SELECT agent_id, site_id, started_at AS s, COALESCE(ended_at, :now) AS e "
-            f"FROM agent_states WHERE state <> 'logged_out'{filters}"
+            f"SELECT agent_id, site_id, state, started_at AS s, {stop} AS e "
+            f"FROM agent_states WHERE state <> 'logged_out' "
+            f"AND {dialect.unindexed('started_at')} < :end{filters}"
         )
     else:
         clipped = (
-            "SELECT agent_id, site_id, "
+            "SELECT agent_id, site_id, state, "
             "CASE WHEN started_at < :start THEN :start ELSE started_at END AS s, "
-            "CASE WHEN COALESCE(ended_at, :now) > :end THEN :end ELSE COALESCE(ended_at, :now) END AS e "
+            f"{stop} AS e "
             "FROM agent_states WHERE state <> 'logged_out' AND started_at < :end "
             f"AND COALESCE(ended_at, :now) > :start{filters}"
         )
     seconds = dialect.seconds_between("s", "e")
+    sums = f"SUM({seconds}), SUM(CASE WHEN state = 'acw' THEN {seconds} ELSE 0 END)"
     if by in ("day", "hour"):
         width, key = (10, "substr(s, 1, 10)") if by == "day" else (13, "substr(s, 12, 2)")
         boundary = dialect.next_boundary("s", by)
         later = dialect.next_boundary("p.e", by)
         sql = (
             f"WITH RECURSIVE clipped AS ({clipped}), "
-            f"crossing AS (SELECT s, e FROM clipped WHERE substr(s, 1, {width}) <> substr(e, 1, {width}) AND e > s), "
-            "pieces(s, e, rest) AS ("
-            f"SELECT s, CASE WHEN e > {boundary} THEN {boundary} ELSE e END, e FROM crossing "
-            f"UNION ALL SELECT p.e, CASE WHEN p.rest > {later} THEN {later} ELSE p.rest END, p.rest "
+            f"crossing AS (SELECT state, s, e FROM clipped WHERE substr(s, 1, {width}) <> substr(e, 1, {width}) AND e > s), "
+            "pieces(state, s, e, rest) AS ("
+            f"SELECT state, s, CASE WHEN e > {boundary} THEN {boundary} ELSE e END, e FROM crossing "
+            f"UNION ALL SELECT p.state, p.e, CASE WHEN p.rest > {later} THEN {later} ELSE p.rest END, p.rest "
             "FROM pieces p WHERE p.rest > p.e), "
-            f"whole AS (SELECT s, e FROM clipped WHERE substr(s, 1, {width}) = substr(e, 1, {width}) AND e > s "
-            "UNION ALL SELECT s, e FROM pieces) "
-            f"SELECT {key} AS g, SUM({seconds}) FROM whole GROUP BY {key}"
+            f"whole AS (SELECT state, s, e FROM clipped WHERE substr(s, 1, {width}) = substr(e, 1, {width}) AND e > s "
+            "UNION ALL SELECT state, s, e FROM pieces) "
+            f"SELECT {key} AS g, {sums} FROM whole GROUP BY {key}"
         )
     else:
         key = {None: f"'{EVERYTHING}'", "agent": "agent_id", "team": "site_id"}[by]
         group_by = "" if by is None else f" GROUP BY {key}"  # PostgreSQL refuses GROUP BY 'all'
-        sql = f"SELECT {key} AS g, SUM({seconds}) FROM ({clipped}) cl WHERE e > s{group_by}"
-    return {str(group): float(total or 0) for group, total in source.query(sql, params)}
+        sql = f"SELECT {key} AS g, {sums} FROM ({clipped}) cl WHERE e > s{group_by}"
+    return {
+        str(group): (float(logged or 0), float(acw or 0))
+        for group, logged, acw in source.query(sql, params)
+    }
 
 
 def distribution(
@@ -373,7 +389,7 @@ def typing_by_agent(source: ReportSource, selection: Selection, now: datetime) -
 
     A store (or hub) from before keys were recorded has no such columns: no rows then.
     """
-    where, params = _wrapup_filters(selection, now)
+    where, params = _wrapup_filters(source.dialect, selection, now)
     needs_call = bool(selection.queues)
     join = "LEFT JOIN calls c ON c.id = w.call_id " if needs_call else ""
     sql = (
@@ -405,16 +421,10 @@ def agent_wrapups(
     source: ReportSource, selection: Selection, now: datetime, agent_id: str, limit: int = 200
 ) -> list[tuple]:
     """The newest wrap-ups of one agent in the selection, for the drill-down."""
-    inner_selection = Selection(
-        selection.start, selection.end, (agent_id,), selection.queues, selection.sites
-    )
-    start, end = inner_selection.bounds(now)
-    params: dict[str, Any] = {"start": start, "end": end, "agent": agent_id, "limit": limit}
-    where = "w.agent_id = :agent AND w.started_at >= :start AND w.started_at < :end"
-    if selection.sites:
-        where += _in_list("w.site_id", "site", selection.sites, params)
-    if selection.queues:
-        where += _in_list("c.queue", "queue", selection.queues, params)
+    # The wrap-ups the row counts, and only those (not discarded or still open ones).
+    inner_selection = dataclasses.replace(selection, agents=(agent_id,))
+    where, params = _wrapup_filters(source.dialect, inner_selection, now)
+    params["limit"] = limit
     sql = (
         "SELECT w.started_at, w.acw_seconds, c.queue, w.codes, w.timed_out, w.extensions, "
         "w.status, w.compliant, w.note FROM wrapups w LEFT JOIN calls c ON c.id = w.call_id "

@@ -41,6 +41,12 @@ class Dialect:
         a large table costs more than the sort it saved."""
         return f"{table} {alias} NOT INDEXED" if self.name == "sqlite" else f"{table} {alias}"
 
+    def unindexed(self, column: str) -> str:
+        """`column` in a form no index serves (SQLite's unary plus, a no-op on its
+        value): for a bound that nearly every row meets, where walking an index would
+        fetch each row out of order. PostgreSQL's planner weighs that by itself."""
+        return f"+{column}" if self.name == "sqlite" else column
+
     def json_length(self, column: str) -> str:
         if self.name == "sqlite":
             return f"json_array_length({column})"

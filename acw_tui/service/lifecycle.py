@@ -312,6 +312,7 @@ class WrapupLifecycle(DeskCore):
         none was picked); notes finished early under no-early-exit just end their ACW
         time. Returns the wrap-ups whose ACW time ended."""
         ended = []
+        moments = []
         with self.store.transaction():
             for wrapup in (
                 *self.wrapups.pending(self.agent_id),
@@ -324,6 +325,7 @@ class WrapupLifecycle(DeskCore):
                 assert limit is not None
                 now = self.clock.now()
                 moment = self.acw_clock(wrapup).moment_at(limit)
+                moments.append(moment)
                 timed_out = wrapup.is_open
                 auto_code = None
                 if timed_out and policy.auto_code and not self._codes_picked(wrapup):
@@ -332,7 +334,9 @@ class WrapupLifecycle(DeskCore):
                     self.wrapups.end_acw(wrapup, moment, limit, timed_out, now, auto_code=auto_code)
                 )
             if ended:
-                self._after_acw_ended(self.clock.now())
+                # The ACW state ends when the ACW time did, not when this look ran (a
+                # screen looks every second; a hook or a window opened later, much later).
+                self._after_acw_ended(max(moments))
         return ended
 
     def _codes_picked(self, wrapup: Wrapup) -> bool:
@@ -358,7 +362,10 @@ class WrapupLifecycle(DeskCore):
             if not current.is_open:
                 raise WrapupClosed(current)
             policy = self.policy_for(current)
-            codes = request.codes or ((current.auto_code,) if current.auto_code else ())
+            # A code given twice is one code: reports count a wrap-up once per code.
+            codes = tuple(dict.fromkeys(request.codes)) or (
+                (current.auto_code,) if current.auto_code else ()
+            )
             if policy.require_code and not codes:
                 raise DeskError("a wrap-up code is required before finishing")
             clean = self.redactor.redact_record(request.note, request.fields)
@@ -538,6 +545,13 @@ class WrapupLifecycle(DeskCore):
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
                 raise WrapupClosed(current)
+            if not current.acw_running:
+                # Its ACW time is on record (timed out): discarding would take that
+                # time and the time-out out of every report.
+                raise DeskError(
+                    "this wrap-up's ACW time has ended (timed out) and counts in the "
+                    "reports: it cannot be discarded; finish it instead"
+                )
             done = self.wrapups.discard(current, reason, now, self.screens.number)
             self._take_up(current.id, closing=True)
             done = self._add_left_by_quit_windows(done)
@@ -546,12 +560,12 @@ class WrapupLifecycle(DeskCore):
 
     # -- agent state -------------------------------------------------------------------
 
-    def _after_acw_ended(self, now: datetime) -> None:
-        """Ready again once no wrap-up is holding the agent in ACW."""
+    def _after_acw_ended(self, at: datetime) -> None:
+        """Ready again, from `at`, once no wrap-up is holding the agent in ACW."""
         if not self.wrapups.acw_running(self.agent_id):
             current = self.states.current(self.agent_id)
             if current is None or current.state == AgentStateName.ACW:
-                self._set_state(AgentStateName.READY)
+                self._set_state(AgentStateName.READY, at)
 
     def _set_state(self, state: AgentStateName, at: datetime | None = None) -> AgentState:
         now = self.clock.now()

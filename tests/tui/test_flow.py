@@ -171,6 +171,7 @@ async def test_a_finish_is_one_write_to_the_store(make_app, hook, monkeypatch) -
         await type_text(pilot, "address updated")
         app.log_in()  # now, not in the middle of what is counted
         await wait_for(pilot, lambda: not app.drafts)  # the draft is stored
+        await pilot.pause(0.6)  # and the look for left drafts that a log-in asks for
         await app.calls.settled()
         writes = []
         write = app.calls.write

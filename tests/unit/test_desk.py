@@ -66,6 +66,35 @@ def test_timeout_ends_acw_time_but_keeps_the_note_open(acw_home, fresh_store, cl
     assert done.finished_at == clock.now()
 
 
+def test_the_acw_state_ends_at_the_timeout_not_when_it_is_noticed(
+    acw_home, fresh_store, clock
+) -> None:
+    """ACW % is time in the ACW state: a time-out noticed 40 s late (no screen open, a
+    hook's look) still ends the state at the time-out."""
+    desk = policy_desk(acw_home, fresh_store, clock, "timeout_seconds = 60")
+    wrapup = desk.call_ended("C1")
+    clock.advance(100)
+    [timed] = desk.check_timeouts()
+    acw, ready = desk.states.log(desk.agent_id)[:2][::-1]
+    assert (acw.state, ready.state) == (AgentStateName.ACW, AgentStateName.READY)
+    assert ready.started_at == acw.ended_at == wrapup.started_at + timedelta(seconds=60)
+
+
+def test_a_timed_out_wrapup_cannot_be_discarded(acw_home, fresh_store, clock) -> None:
+    """Its ACW time and time-out count in the reports; discarding took both out of every
+    report, so an agent could clear their own time-out rate."""
+    desk = policy_desk(acw_home, fresh_store, clock, "timeout_seconds = 60")
+    wrapup = desk.call_ended("C1")
+    clock.advance(61)
+    [timed] = desk.check_timeouts()
+    with pytest.raises(DeskError, match="cannot be discarded; finish it"):
+        desk.discard(timed, "opened by mistake")
+    stored = desk.wrapup(wrapup.id)
+    assert (stored.status, stored.acw_seconds, stored.timed_out) == ("open", 60, True)
+    early = desk.call_ended("C2")  # while ACW runs, a mistaken wrap-up still goes
+    assert desk.discard(early, "opened by mistake").status == "discarded"
+
+
 def test_extension_needs_a_reason_is_stored_and_bounded(acw_home, fresh_store, clock) -> None:
     desk = policy_desk(
         acw_home,
@@ -135,3 +164,11 @@ def test_an_end_before_the_start_is_refused(desk, clock) -> None:
     desk.call_started("C1")
     with pytest.raises(DeskError, match="before its start"):
         desk.call_ended("C1", at=clock.now() - timedelta(minutes=5))
+
+
+def test_a_code_given_twice_is_stored_once(desk) -> None:
+    """A script or hook finishing with the same code twice: reports count a wrap-up once
+    per code, so the second would double its calls and ACW time under that code."""
+    wrapup = desk.call_ended("C1")
+    done = desk.finish(wrapup, FinishRequest(note="sold", codes=("sale", "refund", "sale")))
+    assert done.codes == ("sale", "refund")

@@ -28,7 +28,7 @@ def test_metrics_row_follows_the_formulas() -> None:
         GroupTotals(
             "ana", calls=4, acw_total_s=400, acw_median_s=90, acw_p90_s=180,
             talk_known_calls=2, talk_plus_acw_s=900, finished=4, compliant=3,
-            timed_out=1, extended=2, logged_in_s=8_000,
+            timed_out=1, extended=2, logged_in_s=8_000, acw_state_s=400,
         )
     )  # fmt: skip
     assert row.acw_avg_s == 100.0
@@ -101,12 +101,16 @@ def test_core_metrics_imports_neither_textual_nor_sql() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_acw_percent_never_exceeds_100_when_wrapups_overlap() -> None:
+def test_acw_percent_is_time_in_the_acw_state_not_the_sum_of_acw_times() -> None:
     from acw_tui.core.metrics import GroupTotals, metrics_row
 
-    # Two wrap-ups pending at once for 10 minutes each, in 12 minutes logged in.
-    row = metrics_row(GroupTotals("ana", 2, 1200.0, 600.0, 600.0, logged_in_s=720.0))
-    assert row.acw_pct == 100.0
+    # Two wrap-ups pending at once for 10 minutes each (11 minutes in the ACW state), in
+    # 24 minutes logged in: 1 200 s of ACW time, 660 s of it the agent's.
+    row = metrics_row(
+        GroupTotals("ana", 2, 1200.0, 600.0, 600.0, logged_in_s=1440.0, acw_state_s=660.0)
+    )
+    assert row.acw_total_s == 1200.0
+    assert row.acw_pct == 660 / 1440 * 100
 
 
 def test_a_report_counts_whole_seconds_down_as_the_timer_and_history_do() -> None:

@@ -55,7 +55,7 @@ def test_table_prints_figures_and_formulas(seeded: Store) -> None:
     assert re.search(
         r"ana\s+3\s+8:00\s+2:40\s+2:00\s+4:24\s+2\.4%\s+9:00\s+66\.7%\s+33\.3%\s+33\.3%", ana
     )
-    assert "ACW % = total ACW ÷ total logged-in time × 100" in out
+    assert "ACW % = time in the ACW state ÷ logged-in time × 100" in out
     assert "hold = 0" in out
     assert "Outliers (median ACW above 1.5 × the team median):\n  none" in out
     assert "cx " in out and "bo (2), dee (1)" in out
@@ -65,7 +65,7 @@ def test_csv_has_a_header_of_metric_names(seeded: Store) -> None:
     rows = list(csv.DictReader(io.StringIO(run(*RANGE, "--format", "csv", "--by", "day").output)))
     assert [r["group"] for r in rows] == ["2026-03-01", "2026-03-02"]
     assert rows[0]["calls"] == "4"
-    assert rows[1]["acw_pct"] == "0.8"
+    assert rows[1]["acw_pct"] == "1.8"
     assert rows[0]["acw_avg_s"] == "180.0"
 
 

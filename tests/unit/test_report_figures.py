@@ -83,11 +83,12 @@ def test_by_day_counts_a_wrapup_on_the_day_its_acw_began(source: ReportSource) -
     # bo's wrap-up began at 23:58 and ended after midnight: it belongs to 03-01.
     assert found["2026-03-01"]["calls"] == 4
     assert found["2026-03-01"]["acw_total_s"] == 120 + 60 + 300 + 240
-    # Logged-in time is split at midnight: bo's 23:50–01:00 gives 600 s to 03-01, 3600 s to 03-02.
+    # The state log is split at midnight: bo's 23:50–01:00 gives 600 s to 03-01 and 3600 s
+    # to 03-02, of which his ACW 23:58–00:02 gives 120 s to each.
     day1 = 19_800 + 600 + 3_600  # ana, bo, cy
     day2 = 3_600 + 3_600 + 4_200  # bo, cy (23:00–24:00), dee
-    assert found["2026-03-01"]["acw_pct"] == round(720 / day1 * 100, 1) == 3.0
-    assert found["2026-03-02"]["acw_pct"] == round(90 / day2 * 100, 1) == 0.8
+    assert found["2026-03-01"]["acw_pct"] == round((480 + 120) / day1 * 100, 1) == 2.5
+    assert found["2026-03-02"]["acw_pct"] == round((120 + 90) / day2 * 100, 1) == 1.8
 
 
 def test_by_hour_splits_logged_in_time_at_the_hour(source: ReportSource) -> None:
@@ -95,9 +96,12 @@ def test_by_hour_splits_logged_in_time_at_the_hour(source: ReportSource) -> None
     assert found["09"]["calls"] == 1
     assert found["09"]["acw_pct"] == round(120 / (3_600 + 600) * 100, 1)  # ana 09–10, dee 09:50–10
     assert found["10"]["acw_pct"] == round(90 / (3 * 3_600) * 100, 1)  # ana, cy, dee
+    # bo's ACW 23:58–00:02: two minutes in hour 23, two in hour 00.
+    assert found["23"]["acw_pct"] == round(120 / (600 + 3_600) * 100, 1)  # bo, cy
+    assert found["13"]["acw_pct"] == round(360 / 3_600 * 100, 1)
     assert found["13"]["calls"] == 2
     assert found["00"]["calls"] == 0  # logged in (ana 00:00–00:30, bo 00:00–01:00), no calls
-    assert found["00"]["acw_pct"] == 0.0
+    assert found["00"]["acw_pct"] == round(120 / (1_800 + 3_600) * 100, 1)
 
 
 def test_by_team_and_site_filter(source: ReportSource) -> None:
@@ -178,9 +182,62 @@ def test_without_a_range_running_states_count_until_now(source: ReportSource) ->
     found = rows(report(source, "agent", selection=Selection()))
     # ana: the whole break (1 h), 08–12 and 13–14; her 02-27 wrap-up (999 s) now counts too.
     assert found["ana"]["calls"] == 4
-    assert found["ana"]["acw_pct"] == round((480 + 999) / (3_600 + 4 * 3_600 + 3_600) * 100, 1)
+    # (The state log holds no ACW for the 02-27 wrap-up: ACW % is the log's.)
+    assert found["ana"]["acw_pct"] == round(480 / (3_600 + 4 * 3_600 + 3_600) * 100, 1)
     # cy's running state began 03-02 23:00 and "now" is 03-03 00:30.
     assert found["cy"]["acw_pct"] == 0.0
     (everything,) = report(source, selection=Selection()).rows
     logged_in = 21_600 + 4_200 + (3_600 + 5_400) + 4_200
-    assert everything.as_dict()["acw_pct"] == round((810 + 999) / logged_in * 100, 1)
+    assert everything.as_dict()["acw_pct"] == round(810 / logged_in * 100, 1)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [Selection(), Selection(START), Selection(None, END), Selection(START, END)],
+    ids=["no range", "from", "to after now", "from and to after now"],
+)
+def test_a_report_as_of_an_earlier_moment_counts_nothing_after_it(
+    source: ReportSource, selection: Selection
+) -> None:
+    """`--now` makes a report as of a moment (a site's clock may also run ahead of
+    another's): wrap-ups and states after it are not counted, whatever the range."""
+    then = datetime(2026, 3, 1, 9, 15, tzinfo=UTC)
+    found = rows(build_report(source, selection, then, by="agent"))
+    assert list(found) == ["ana"]  # bo, cy and dee came later
+    # ana's 09:10 wrap-up only; logged in until 09:15 (with the 02-27 one without a range).
+    old = selection.start is None
+    assert found["ana"]["calls"] == (2 if old else 1)
+    assert found["ana"]["acw_total_s"] == 120 + (999 if old else 0)
+    # break, ready, call, ACW 09:10–09:12, ready until 09:15
+    logged_in = (3_600 if old else 1_800) + 3_600 + 600 + 120 + 180
+    assert found["ana"]["acw_pct"] == round(120 / logged_in * 100, 1)
+
+
+def test_wrapups_pending_at_once_are_acw_time_once(fresh_store: Store) -> None:
+    """Two wrap-ups of one agent whose ACW times overlap: ACW % is the time the agent
+    was in ACW (330 s), not the sum of the two (600 s)."""
+    from tests.report_seed import state, wrapup
+
+    state(fresh_store, "cy", "s", "ready", "2026-03-10T12:00:00", "2026-03-10T12:30:00")
+    state(fresh_store, "cy", "s", "acw", "2026-03-10T12:30:00", "2026-03-10T12:35:30")
+    state(fresh_store, "cy", "s", "ready", "2026-03-10T12:35:30", "2026-03-10T12:40:00")
+    wrapup(fresh_store, "cy", "s", "2026-03-10T12:30:00", 300)
+    wrapup(fresh_store, "cy", "s", "2026-03-10T12:30:30", 300)
+    fresh_store.conn.commit()
+    source = sqlite_source(fresh_store.path)
+    try:
+        (row,) = build_report(source, Selection(), datetime(2026, 3, 11, tzinfo=UTC)).rows
+    finally:
+        source.close()
+    assert (row.calls, row.acw_total_s) == (2, 600.0)
+    assert row.acw_pct == pytest.approx(330 / 2_400 * 100)
+
+
+def test_an_agents_drill_down_lists_the_wrapups_the_row_counts(source: ReportSource) -> None:
+    """ana's row counts three wrap-ups in the range: her drill-down lists those three,
+    not the one still open (nor one discarded, nor the 02-27 one outside the range)."""
+    from acw_tui.reports import queries
+
+    listed = queries.agent_wrapups(source, RANGE, NOW, "ana")
+    assert rows(report(source, "agent"))["ana"]["calls"] == len(listed) == 3
+    assert {status for _at, _acw, _q, _codes, _t, _e, status, *_ in listed} == {"done"}
