@@ -74,7 +74,7 @@ def test_the_acw_state_ends_at_the_timeout_not_when_it_is_noticed(
     desk = policy_desk(acw_home, fresh_store, clock, "timeout_seconds = 60")
     wrapup = desk.call_ended("C1")
     clock.advance(100)
-    [timed] = desk.check_timeouts()
+    assert len(desk.check_timeouts()) == 1
     acw, ready = desk.states.log(desk.agent_id)[:2][::-1]
     assert (acw.state, ready.state) == (AgentStateName.ACW, AgentStateName.READY)
     assert ready.started_at == acw.ended_at == wrapup.started_at + timedelta(seconds=60)
