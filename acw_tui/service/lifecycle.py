@@ -282,6 +282,20 @@ class WrapupLifecycle(DeskCore):
         return None
 
     @service_call
+    def discard_refusal(self, wrapup: Wrapup) -> str | None:
+        """Why this wrap-up cannot be discarded; None when it can. One whose ACW time is
+        on record (timed out) counts in the reports: discarding would take that time
+        and the time-out out of every report."""
+        from acw_tui.i18n import _
+
+        if wrapup.is_open and not wrapup.acw_running:
+            return _(
+                "this wrap-up's ACW time has ended (timed out) and counts in the reports: "
+                "it cannot be discarded; finish it instead"
+            )
+        return None
+
+    @service_call
     def extend(self, wrapup: Wrapup, reason: str = "") -> Wrapup:
         """More ACW time; a reason is needed unless the mode is agent-requested."""
         from acw_tui.core.policy import REQUESTED_REASON
@@ -545,13 +559,9 @@ class WrapupLifecycle(DeskCore):
             current = self.wrapups.get(wrapup.id)
             if not current.is_open:
                 raise WrapupClosed(current)
-            if not current.acw_running:
-                # Its ACW time is on record (timed out): discarding would take that
-                # time and the time-out out of every report.
-                raise DeskError(
-                    "this wrap-up's ACW time has ended (timed out) and counts in the "
-                    "reports: it cannot be discarded; finish it instead"
-                )
+            refusal = self.discard_refusal(current)
+            if refusal:
+                raise DeskError(refusal)
             done = self.wrapups.discard(current, reason, now, self.screens.number)
             self._take_up(current.id, closing=True)
             done = self._add_left_by_quit_windows(done)

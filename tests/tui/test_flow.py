@@ -78,6 +78,25 @@ async def test_timeout_frees_the_agent_and_keeps_the_draft(make_app, hook, clock
         assert (done.status, done.acw_seconds, done.timed_out) == ("done", 60, True)
 
 
+async def test_a_timed_out_wrapup_is_not_offered_for_discarding(make_app, hook, clock) -> None:
+    """Its ACW time and time-out count in the reports: discard says why not at once,
+    before asking for a reason, and the wrap-up stays as it is."""
+    app = make_app("timeout_seconds = 60")
+    async with app.run_test(size=(120, 40)) as pilot:
+        hook.call_ended("PBX-1")
+        await wait_for(pilot, acw_open(app))
+        screen = app.screen
+        clock.advance(61)
+        await wait_for(pilot, lambda: screen.query_one(AcwTimer).timed_out)
+        await app.run_action("screen.discard")
+        await pilot.pause()
+        assert app.screen is screen  # no reason dialog
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Cannot discard: this wrap-up's ACW time has ended") for m in said)
+        (stored,) = app.desk.wrapups.pending()
+        assert (stored.status, stored.timed_out) == ("open", True)
+
+
 async def test_extension_asks_for_a_reason_and_moves_the_timeout(make_app, hook, clock) -> None:
     app = make_app("timeout_seconds = 60\nextend_seconds = 45")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -456,6 +456,15 @@ class AcwScreen(DeskScreen):
     def action_discard(self) -> None:
         from acw_tui.tui.screens.dialogs import ReasonDialog
 
+        refusal = self.calls.read(lambda: self.desk.discard_refusal(self.wrapup))
+        if refusal:  # said before the agent types a reason for nothing
+            self.notify(
+                _("Cannot discard: {reason}.").format(reason=refusal),
+                severity="warning",
+                markup=False,
+            )
+            return
+
         def answered(reason: str | None) -> None:
             if reason:
                 self.discard(reason)
