@@ -56,6 +56,7 @@ from acw_tui.tui.messages import (
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.ready import ReadyScreen
 from acw_tui.tui.textual_texts import NO_MATCHES, SEARCH_COMMANDS, SEARCH_THEMES
+from acw_tui.tui.widgets.keys_in_order import keys_in_hand
 from acw_tui.tui.widgets.pending_list import PendingList
 
 if TYPE_CHECKING:
@@ -737,6 +738,9 @@ class AcwApp(LastResort):
         return True
 
     async def action_quit(self) -> None:
+        # ctrl+q is a priority key: keys typed just before it may still wait in the
+        # focused field's queue, and belong in the draft saved now.
+        await keys_in_hand(self)
         self.desk.limit_waits(LEAVING_WAIT)  # for the saves, the log-out and writes queued
         refused = self._save_drafts_now()
         if refused:

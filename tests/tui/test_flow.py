@@ -313,3 +313,83 @@ async def test_the_extend_dialog_leaves_the_timer_in_sight(make_app, hook, size)
         dialog = app.screen.query_one(".dialog").region
         assert not dialog.overlaps(timer), (dialog, timer)
         assert dialog.bottom <= size[1]
+
+
+def read_together(app, text: str, last: str) -> None:
+    """Keys read from the terminal in one go (a loaded machine, a macro, a session over
+    SSH): posted as the terminal driver posts them, with no pause between."""
+    from textual import events
+
+    for char in text:
+        key = "space" if char == " " else char
+        app.post_message(events.Key(key, char))
+    app.post_message(events.Key(last, None))
+
+
+async def test_keys_read_with_ctrl_s_are_in_the_finished_note(make_app, hook) -> None:
+    """ctrl+s is the app's priority key: it ran while the keys read with it still waited
+    in the editor's queue, and the note was stored without them."""
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "refund approved")
+        read_together(app, " ok done", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+    assert hook.wrapup(wrapup.id).note == "refund approved ok done"
+
+
+async def test_keys_read_with_ctrl_q_are_in_the_saved_draft(make_app, hook) -> None:
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app))
+        read_together(app, "customer asked for a refund", "ctrl+q")
+        await pilot.pause(0.5)
+    assert hook.draft(wrapup.id).note == "customer asked for a refund"
+
+
+async def test_the_notes_take_no_typing_while_the_finish_is_stored(
+    make_app, hook, monkeypatch
+) -> None:
+    """Text typed while the finish waited for the store (another program held it) was
+    shown, said "Draft saved", and was in no note once the finish went through."""
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "before lock")
+        release = threading.Event()
+        finish_form = app.desk.finish_form
+
+        def held(*args, **kwargs):
+            release.wait(10)
+            return finish_form(*args, **kwargs)
+
+        monkeypatch.setattr(app.desk, "finish_form", held)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, " typed while finishing")
+        assert screen.notes.text == "before lock"
+        assert "Finishing" in str(screen.status_line.render())
+        release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+        await app.calls.settled()
+    assert hook.wrapup(wrapup.id).note == "before lock"
+
+
+async def test_a_refused_finish_gives_the_notes_back(make_app, hook) -> None:
+    hook.call_ended("PBX-1")
+    app = make_app("require_code = true")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app))
+        await type_text(pilot, "no code yet")
+        await pilot.press("ctrl+s")
+        screen = app.screen
+        await wait_for(pilot, lambda: "code is required" in str(screen.status_line.render()))
+        assert not screen._finishing and not screen.notes.read_only
+        screen.notes.focus()  # the refusal took the agent to the codes
+        await type_text(pilot, ", more")
+        assert screen.notes.text == "no code yet, more"

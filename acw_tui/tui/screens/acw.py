@@ -38,6 +38,7 @@ from acw_tui.tui.screens.base import DeskScreen
 from acw_tui.tui.widgets.acw_timer import AcwTimer
 from acw_tui.tui.widgets.call_details import CallDetails
 from acw_tui.tui.widgets.key_bar import KeyBar
+from acw_tui.tui.widgets.keys_in_order import after_keys_in_hand
 from acw_tui.tui.widgets.notes_editor import NotesEditor
 from acw_tui.tui.widgets.pending_list import PendingList
 from acw_tui.tui.widgets.redaction_marks import RedactionMarks, RedactionStatus
@@ -380,7 +381,18 @@ class AcwScreen(DeskScreen):
     def action_finish(self, allow_empty: bool = False, confirm_critical: bool = False) -> None:
         if self._finishing:
             return  # ctrl+s again while the first is being stored
+        self._finishing = True
+        # ctrl+s is a priority key, run as it is read: keys read just before it may
+        # still wait in the editor's queue and belong in the note; keys after it are
+        # not typed (the notes turn read-only in the same queue, between the two).
+        self.notes.call_later(self._hold_while_storing, _("Finishing…"))
+        after_keys_in_hand(self.app, lambda: self._finish(allow_empty, confirm_critical))
+
+    def _finish(self, allow_empty: bool, confirm_critical: bool) -> None:
+        if not self.is_attached:
+            return
         if self._closed_note:
+            self._hold_while_storing(None)
             self.action_leave()  # leaving adds the text to the note stored elsewhere
             return
         from acw_tui.service.finishing import EmptyNote
@@ -391,7 +403,6 @@ class AcwScreen(DeskScreen):
         usage = self.acw_app.drafts.usage(self.wrapup.id)
         guide_version = self.notes.guide.version
         wrapup, clock = self.wrapup, self._clock
-        self._finishing = True
 
         def finished(done: Wrapup) -> None:
             # `_finishing` stays set: the screen is leaving, and its wrap-up being gone
@@ -400,7 +411,7 @@ class AcwScreen(DeskScreen):
             self.acw_app.post_message(WrapupFinished(done))
 
         def refused(error: AcwError) -> None:
-            self._finishing = False
+            self._hold_while_storing(None)
             if isinstance(error, EmptyNote):
                 self.confirm_empty()
                 return
@@ -428,6 +439,17 @@ class AcwScreen(DeskScreen):
             done=finished,
             failed=refused,
         )
+
+    def _hold_while_storing(self, doing: str | None) -> None:
+        """While a finish or discard is being stored (`doing` says which; None when the
+        store refused it): the notes take no typing, which that write has already read
+        and no draft would keep, and the status line says so instead of "Draft saved"."""
+        self._finishing = doing is not None
+        self.notes.read_only = doing is not None
+        if doing is not None:
+            self.status_line.show(doing)
+        else:
+            self._show_status()
 
     def confirm_critical(self, error: CriticalItemMissing, allow_empty: bool) -> None:
         from acw_tui.tui.screens.quality_dialog import CriticalItemsDialog
@@ -480,13 +502,13 @@ class AcwScreen(DeskScreen):
         if self._closed_note:
             self.action_leave()
             return
-        self._finishing = True
+        self._hold_while_storing(_("Discarding…"))
 
         def discarded(done: Wrapup) -> None:
             self.acw_app.post_message(WrapupFinished(done))  # leaving: see finished()
 
         def refused(error: AcwError) -> None:
-            self._finishing = False
+            self._hold_while_storing(None)
             self.acw_app.show_problem(error, _("Not discarded"))
 
         wrapup = self.wrapup

@@ -9,6 +9,10 @@ from its `on_key` runs its own bindings as each key arrives, in the same queue a
 characters around it. Keys it does not bind (the screen's F-keys, ctrl+s) go up as
 before; priority bindings are the app's, run before the field sees the key.
 
+A priority key (ctrl+s finishing, ctrl+q quitting) is the app's: it runs as it is read,
+while keys read just before it may still wait in the focused field's queue. What reads
+the typed text for it waits for them first (`after_keys_in_hand`, `keys_in_hand`).
+
 A one-line field (`OrderedInput`: the template form's text fields, the dialogs' inputs,
 the code filter, the searches) takes a paste of several lines as one line, the lines
 joined by a space (`one_line`): Textual's Input kept the first line and dropped the
@@ -17,10 +21,14 @@ rest without a word.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Callable
 from functools import cache
 from typing import cast
 
 from textual import events
+from textual.app import App
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -69,6 +77,35 @@ async def run_own_binding(field: Widget, event: events.Key) -> bool:
         getattr(field.screen, move)()
         return _spent(event)
     return False
+
+
+def after_keys_in_hand(app: App[object], then: Callable[[], object]) -> None:
+    """`then`, once the focused field has handled every key it was handed before now,
+    and its containers up to the screen every message those keys sent them (a text's
+    change marks the draft to save): each queue runs what it holds first, in order. A
+    key read with ctrl+s was still in the field's queue, not in its text, as ctrl+s ran."""
+    focused = app.focused
+    line = [] if focused is None else [focused, *focused.ancestors]
+    line = [node for node in line if isinstance(node, Widget)]  # the screen is the last
+
+    def step(index: int) -> None:
+        while index < len(line) and not line[index].is_attached:
+            index += 1
+        if index == len(line):
+            then()
+        else:
+            line[index].call_later(step, index + 1)
+
+    step(0)
+
+
+async def keys_in_hand(app: App[object], patience: float = 1.0) -> None:
+    """Wait (at most `patience` seconds) until the focused field has handled every key
+    it was handed before now; for an app-level action that reads what was typed."""
+    handled = asyncio.Event()
+    after_keys_in_hand(app, handled.set)
+    with contextlib.suppress(TimeoutError):  # a field that does not answer: read what it has
+        await asyncio.wait_for(handled.wait(), patience)
 
 
 class OrderedKeys:
