@@ -366,7 +366,8 @@ def hub_serve(db: str | None, host: str, port: int, max_body: int) -> None:
     from acw_tui.tcp import is_loopback, listening_socket
 
     store = _store(db)
-    store.init()
+    store.init()  # no DDL when nothing is missing: a role without CREATE rights serves
+    store.db.close()  # the app holds its own connections, a pool of them on PostgreSQL
     app = create_app(store.db.url, max_body=max_body)
     # Listen first, so a busy port is one line and the banner is only printed when true.
     try:

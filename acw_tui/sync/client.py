@@ -119,9 +119,19 @@ class AnotherStore(SyncError):
 
 class RecordsRefused(SyncError):
     """403 or 422 listing records of the batch (`records`). A list naming no record the
-    site can find means "some record, send fewer"; an empty one names no record at all."""
+    site can find, or `send_fewer` (the hub's store refused a value but not which
+    record's), means "some record, send fewer"; otherwise an empty one names no record
+    at all."""
 
-    def __init__(self, url: str, status: int, detail: str, records: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        url: str,
+        status: int,
+        detail: str,
+        records: list[dict[str, Any]],
+        *,
+        send_fewer: bool = False,
+    ) -> None:
         super().__init__(
             N_("hub {url} refused the request ({status}: {detail})"),
             url=url,
@@ -131,6 +141,7 @@ class RecordsRefused(SyncError):
         self.status = status
         self.detail = detail
         self.records = records
+        self.send_fewer = send_fewer
 
 
 class TooLarge(SyncError):
@@ -381,7 +392,13 @@ class HubClient:
                     for r in data["records"]
                     if isinstance(r, dict)
                 ]
-                raise RecordsRefused(self.url, status, self._said(response), named)
+                raise RecordsRefused(
+                    self.url,
+                    status,
+                    self._said(response),
+                    named,
+                    send_fewer=data.get("send_fewer") is True,
+                )
         if status == 401:
             raise SyncError(
                 "hub {url} refused the token (401: {detail}); "
@@ -821,8 +838,10 @@ class Syncer:
         A refusal listing no record at all is about the site or the request, not a
         record (a suspended site, a proxy's rule): it ends the sync, with nothing set
         aside. Sending fewer would end with every record in quarantine, one by one.
+        Unless the hub asks for it (`send_fewer`): its store refused a value of some
+        record, so halving the batch finds that one record, and only it is set aside.
         """
-        if not refusal.records:
+        if not refusal.records and not refusal.send_fewer:
             raise refusal
         reasons = {
             r["seq"]: str(r.get("reason") or refusal.detail)

@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from acw_tui import __version__
 from acw_tui.core.inputs import is_number_text
 from acw_tui.sync import HubError
+from acw_tui.sync.hub_db import PoolLimits, ValueRefused
 from acw_tui.sync.hub_store import HubStore, Identity, Refused
 from acw_tui.sync.known_tokens import KnownTokens
 from acw_tui.sync.protocol import (
@@ -113,9 +114,15 @@ def _body_schema(model: type) -> dict[str, Any]:
 
 
 def create_app(
-    db_url: str, *, max_body: int = MAX_BODY_BYTES, observer: HubObserver | None = None
+    db_url: str,
+    *,
+    max_body: int = MAX_BODY_BYTES,
+    observer: HubObserver | None = None,
+    pool: PoolLimits | None = None,
 ) -> FastAPI:
-    store = HubStore(db_url)
+    """The hub's app on the store `db_url`; on PostgreSQL it holds at most `pool.size`
+    connections (`PoolLimits()` when not given)."""
+    store = HubStore(db_url, pool=pool or PoolLimits())
     app = FastAPI(
         dependencies=[Depends(_one_of_each)],
         title="acw hub",
@@ -359,10 +366,14 @@ def _apply(
                     waits += 1  # the batch it builds on was still in hand here
                     continue
                 raise
+            except ValueRefused as exc:
+                raise _value_refused(exc, records) from None
             except HubError:
                 raise
-            except Exception as exc:
-                raise _classify(exc, records) from exc
+            except Exception as exc:  # the observer's: the batch is undone, sent again
+                raise HubError(
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                ) from exc
             return site, answer, replayed
 
 
@@ -392,20 +403,24 @@ def _publish(store: HubStore, kind: str, body: bytes, lead: str) -> dict[str, An
     return published
 
 
-def _classify(exc: Exception, records: list[Record]) -> Exception:
-    """A value the store cannot hold is the batch's fault (422); anything else is ours (503)."""
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover
-        psycopg = None  # type: ignore[assignment]
-    if psycopg is not None and isinstance(exc, psycopg.DataError | psycopg.IntegrityError):
-        reason = str(exc).splitlines()[0]
-        # Which record is at fault is not known: a one-record batch names it, a larger
-        # one asks the site (an empty list) to send fewer at a time and find it.
-        named = (
-            [{"seq": r.seq, "table": r.table, "id": r.id, "reason": reason} for r in records]
-            if len(records) == 1
-            else []
+def _value_refused(exc: ValueRefused, records: list[Record]) -> Refused:
+    """A value the store cannot hold is the batch's fault (422), not the hub's (503).
+
+    Which record holds it, the store does not say: a one-record batch names it (and the
+    site sets it aside); a larger one asks the site to send fewer at a time
+    (`send_fewer`) until the record is alone."""
+    if len(records) == 1:
+        named = [_refused_record(records[0], exc.reason)]
+        return Refused(
+            422, f"a record has a value the hub cannot store: {exc.reason}", records=named
         )
-        return Refused(422, f"a record has a value the hub cannot store: {reason}", records=named)
-    return HubError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return Refused(
+        422,
+        f"a record has a value the hub cannot store: {exc.reason}; send fewer at a time",
+        records=[],
+        send_fewer=True,
+    )
+
+
+def _refused_record(record: Record, reason: str) -> dict[str, Any]:
+    return {"seq": record.seq, "table": record.table, "id": record.id, "reason": reason}

@@ -1,9 +1,15 @@
 """The hub's database connection: SQLite file or PostgreSQL, one small interface.
 
 Both backends run the same SQL, written with `?` placeholders (turned into `%s` for
-psycopg), so the hub's rules are tested once and hold on both. Connections are kept
-per thread: the web app serves requests from a thread pool and keeps no other state,
-so several hub processes can share one PostgreSQL database behind a load balancer.
+psycopg), so the hub's rules are tested once and hold on both. The web app keeps no
+other state, so several hub processes can share one PostgreSQL database behind a load
+balancer: each serves its requests from a small pool of connections (`PoolLimits`),
+closed again when idle, so a few busy hubs cannot use up the server's connections.
+Commands and tests use one connection per thread instead, which a mistyped URL or
+password fails at once, with the server's reason.
+
+Every error of a store, on either backend, leaves here as a `StoreFailed` with one line
+naming the store and the cause; the web app answers it with 503, the commands print it.
 """
 
 from __future__ import annotations
@@ -12,16 +18,87 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from acw_tui.core.inputs import url_without_secrets
-from acw_tui.errors import os_reason
+from acw_tui.errors import N_, os_reason
 from acw_tui.sync import HubError
 
 BUSY_TIMEOUT_MS = 30_000
 WAL_CHECKPOINT_PAGES = 16_000  # of 4 KiB
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    """The PostgreSQL connections one hub process may hold.
+
+    uvicorn serves requests from 40 threads; a connection each, held for good, let three
+    hubs use up a server's `max_connections` (and lock out psql and `acw report`). A
+    request finds a connection among `size` or waits `wait_seconds` for one, then is
+    answered 503 (sites retry); a connection idle for `idle_seconds` is closed (one at a
+    time, each `idle_seconds`), down to none.
+    """
+
+    size: int = 6
+    idle_seconds: float = 60.0
+    wait_seconds: float = 5.0
+
+
+class StoreFailed(HubError):
+    """The store failed a statement or lost its connection: the message is one line
+    naming the store and the cause (read-only, permission denied, connection lost)."""
+
+
+class ValueRefused(StoreFailed):
+    """The store would not hold a value it was given (a PostgreSQL data or integrity
+    error): the fault of what was written, not of the store; `reason` says which."""
+
+    def __init__(self, template: str = "", /, **params: str) -> None:
+        super().__init__(template, **params)
+        self.reason = params.get("reason", "")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _failure(store: str, exc: Exception) -> HubError:
+    """A database error of either backend as one line naming the store and the cause."""
+    reason = _first_line(exc)
+    if isinstance(exc, sqlite3.Error):
+        return StoreFailed(N_("{store}: the store failed ({reason})"), store=store, reason=reason)
+    import psycopg
+    from psycopg import errors as pg
+
+    if isinstance(exc, psycopg.DataError | psycopg.IntegrityError):
+        return ValueRefused(
+            N_("{store}: a value the store cannot hold ({reason})"), store=store, reason=reason
+        )
+    if isinstance(exc, pg.ReadOnlySqlTransaction):
+        return StoreFailed(
+            N_("{store}: the store is read-only ({reason})"), store=store, reason=reason
+        )
+    if isinstance(exc, pg.InsufficientPrivilege):
+        return StoreFailed(
+            N_("{store}: permission denied to the hub's database role ({reason})"),
+            store=store,
+            reason=reason,
+        )
+    from psycopg_pool import PoolTimeout
+
+    if isinstance(exc, PoolTimeout):
+        return StoreFailed(
+            N_(
+                "{store}: no free connection to the store ({reason}): all in use, or it does not answer"
+            ),
+            store=store,
+            reason=reason,
+        )
+    return StoreFailed(N_("{store}: the store failed ({reason})"), store=store, reason=reason)
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -64,8 +141,13 @@ class Tx:
 class HubDatabase:
     """A hub store named by URL: `sqlite:///path/hub.db` or `postgresql://…`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool: PoolLimits | None = None) -> None:
+        """`pool`: serve PostgreSQL requests from a pool of connections this size (the
+        web app); without it, one connection per thread (commands, checks, tests)."""
         self.url = url
+        self.limits = pool
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
         parsed = urlparse(url)
         if parsed.scheme in ("postgresql", "postgres"):
             self.postgres = True
@@ -152,21 +234,83 @@ class HubDatabase:
         return conn
 
     @contextmanager
+    def _failures_named(self) -> Iterator[None]:
+        """Database errors as one line naming the store (`_failure`), never a traceback."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _failure(self.describe(), exc) from exc
+        except Exception as exc:
+            if self.postgres:
+                import psycopg
+
+                if isinstance(exc, psycopg.Error):
+                    raise _failure(self.describe(), exc) from exc
+            raise
+
+    def _pooled(self) -> Any:
+        with self._pool_lock:
+            if self._pool is None:
+                from psycopg_pool import ConnectionPool
+
+                assert self.limits is not None
+                self._pool = ConnectionPool(
+                    self.url,
+                    kwargs={"connect_timeout": 10},
+                    min_size=0,
+                    max_size=self.limits.size,
+                    max_idle=self.limits.idle_seconds,
+                    timeout=self.limits.wait_seconds,
+                    check=self._check_pooled,
+                    name="acw-hub",
+                    open=True,
+                )
+            return self._pool
+
+    def _check_pooled(self, conn: Any) -> None:
+        """Refuse a connection the server dropped (a restart, pg_terminate_backend)
+        before a request gets it; the pool then gives another."""
+        from psycopg_pool import ConnectionPool
+
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception:
+            # Those idle beside it most likely went with it: checked all at once, not
+            # handed out one by one, each after a back-off of a second or more.
+            pool = self._pool
+            if pool is not None:
+                pool.check()
+            raise
+
+    @contextmanager
+    def _postgres_connection(self) -> Iterator[Any]:
+        if self.limits is not None:
+            with self._pooled().connection() as conn:
+                yield conn
+            return
+        import psycopg
+
+        conn = self._connection()
+        try:
+            yield conn
+        except psycopg.OperationalError:
+            # A dropped connection is replaced on the next use.
+            self._local.conn = None
+            raise
+
+    @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """One write transaction; rolled back if the block raises."""
         if self.postgres:
-            conn = self._connection()
-            import psycopg
-
-            try:
-                with conn.transaction(), conn.cursor() as cursor:
-                    yield Tx(cursor, postgres=True)
-            except psycopg.OperationalError:
-                # A dropped connection is replaced on the next request.
-                self._local.conn = None
-                raise
+            with (
+                self._failures_named(),
+                self._postgres_connection() as conn,
+                conn.transaction(),
+                conn.cursor() as cursor,
+            ):
+                yield Tx(cursor, postgres=True)
             return
-        with self._writer:
+        with self._failures_named(), self._writer:
             if self._write_conn is None:
                 self._write_conn = self._connect()
             conn = self._write_conn
@@ -189,16 +333,21 @@ class HubDatabase:
             with self.transaction() as tx:
                 yield tx
             return
-        cursor = self._connection().cursor()
-        cursor.execute("BEGIN")
-        try:
-            yield Tx(cursor, postgres=False)
-        finally:
-            cursor.execute("COMMIT")
-            cursor.close()
+        with self._failures_named():
+            cursor = self._connection().cursor()
+            cursor.execute("BEGIN")
+            try:
+                yield Tx(cursor, postgres=False)
+            finally:
+                cursor.execute("COMMIT")
+                cursor.close()
 
     def close(self) -> None:
-        """Close this thread's connection, and the writing one."""
+        """Close this thread's connection, the writing one and the pool."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

@@ -30,7 +30,7 @@ from typing import Any
 from acw_tui.core.printable import cut, flat
 from acw_tui.errors import N_, Phrase
 from acw_tui.sync import HubError
-from acw_tui.sync.hub_db import HubDatabase, Tx
+from acw_tui.sync.hub_db import HubDatabase, PoolLimits, Tx
 from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum
 from acw_tui.sync.tables import SyncedTable, synced_tables
 
@@ -89,6 +89,31 @@ HUB_SCHEMA = (
 HUB_COLUMNS_ADDED = (("hub_sites", "store_id", "TEXT"), ("hub_sites", "mark_at", "TEXT"))
 
 SQL_TYPES = {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"}
+# PostgreSQL's types (information_schema.columns.data_type) by the kind they hold.
+PG_KINDS = {
+    "text": "text",
+    "character varying": "text",
+    "character": "text",
+    "bigint": "integer",
+    "integer": "integer",
+    "smallint": "integer",
+    "double precision": "real",
+    "real": "real",
+    "numeric": "real",
+}
+
+
+def _sqlite_kind(declared: str) -> str:
+    """The kind a SQLite column holds, by SQLite's own affinity rules."""
+    upper = declared.upper()
+    if "INT" in upper:
+        return "integer"
+    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
+        return "text"
+    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return declared or "untyped"
+
 
 # A SQLite hub store gets the indexes a site's store has for reports (store migration 8):
 # reports read medians by walking the ACW-order ones (reports/queries.py) and logged-in
@@ -228,77 +253,161 @@ _snapshot = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class HubStore:
-    def __init__(self, url: str) -> None:
-        self.db = HubDatabase(url)
+    def __init__(self, url: str, *, pool: PoolLimits | None = None) -> None:
+        self.db = HubDatabase(url, pool=pool)
         self.tables = synced_tables()
         self._upserts = {name: _upsert_sql(t) for name, t in self.tables.items()}
 
     # -- schema -----------------------------------------------------------------------
 
     def init(self) -> list[str]:
-        """Create what is missing (tables, columns added on sites since); idempotent."""
+        """Create what is missing (tables, columns added on sites since); idempotent.
+
+        A store that lacks nothing gets no DDL at all, so `acw hub serve` (which runs
+        this) works under a role that may only read and write rows, or a replica's
+        read-only one. A table that exists is first checked to be acw's (`_not_ours`):
+        taking over another program's table would alter it, and its keys and types
+        would refuse or misorder every batch."""
         self.db.may_create = True
-        done = []
         with self.db.transaction() as tx:
-            for statement in HUB_SCHEMA:
+            changes = self._changes(tx)
+            for _what, statement in changes:
                 tx.execute(statement)
-            for table_name, column_name, sql_type in HUB_COLUMNS_ADDED:
-                if column_name not in self._columns(tx, table_name):
-                    tx.execute(f"ALTER TABLE {table_name} ADD COLUMN {column_name} {sql_type}")
-                    done.append(f"column {table_name}.{column_name}")
-            for table in self.tables.values():
-                existing = self._columns(tx, table.name)
-                if not existing:
-                    columns = ", ".join(
-                        f"{c.name} {SQL_TYPES[c.kind]}" + (" PRIMARY KEY" if c.name == "id" else "")
-                        for c in table.columns
+        return [what for what, _statement in changes if what]
+
+    def _changes(self, tx: Tx) -> list[tuple[str, str]]:
+        """What `init` must do: (what to report, or "" for the hub's own tables; DDL)."""
+        changes: list[tuple[str, str]] = []
+        hub_tables = set()
+        for statement in HUB_SCHEMA:
+            name = statement.split("(")[0].split()[-1]
+            if self._columns(tx, name):
+                hub_tables.add(name)
+            else:
+                changes.append(("", statement))
+        for table_name, column_name, sql_type in HUB_COLUMNS_ADDED:
+            if table_name in hub_tables and column_name not in self._columns(tx, table_name):
+                changes.append(
+                    (
+                        f"column {table_name}.{column_name}",
+                        f"ALTER TABLE {table_name} ADD COLUMN {column_name} {sql_type}",
                     )
-                    tx.execute(f"CREATE TABLE {table.name} ({columns})")
-                    tx.execute(
-                        f"CREATE INDEX IF NOT EXISTS {table.name}_site ON {table.name} (site_id)"
-                    )
-                    done.append(f"table {table.name}")
-                    continue
-                for column in table.columns:
-                    if column.name not in existing:
-                        tx.execute(
-                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {SQL_TYPES[column.kind]}"
+                )
+        for table in self.tables.values():
+            existing = self._column_types(tx, table.name)
+            if not existing:
+                columns = ", ".join(
+                    f"{c.name} {SQL_TYPES[c.kind]}" + (" PRIMARY KEY" if c.name == "id" else "")
+                    for c in table.columns
+                )
+                changes.append((f"table {table.name}", f"CREATE TABLE {table.name} ({columns})"))
+                changes.append(
+                    ("", f"CREATE INDEX IF NOT EXISTS {table.name}_site ON {table.name} (site_id)")
+                )
+                continue
+            problem = self._not_ours(tx, table, existing)
+            if problem is not None:
+                raise HubError(
+                    N_(
+                        "{store}: table {table} is not one acw made ({problem}); nothing was "
+                        "changed: give the hub a database (or schema) of its own"
+                    ),
+                    store=self.db.describe(),
+                    table=table.name,
+                    problem=problem,
+                )
+            for column in table.columns:
+                if column.name not in existing:
+                    changes.append(
+                        (
+                            f"column {table.name}.{column.name}",
+                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
+                            f"{SQL_TYPES[column.kind]}",
                         )
-                        done.append(f"column {table.name}.{column.name}")
-            if not self.db.postgres:
-                indexes = {
-                    r[0] for r in tx.all("SELECT name FROM sqlite_master WHERE type = 'index'")
-                }
-                for name, target in SQLITE_REPORT_INDEXES.items():
-                    if name not in indexes:
-                        tx.execute(f"CREATE INDEX {name} ON {target}")
-                        done.append(f"index {name}")
-        return done
+                    )
+        if not self.db.postgres:
+            indexes = {r[0] for r in tx.all("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            for name, target in SQLITE_REPORT_INDEXES.items():
+                if name not in indexes:
+                    changes.append((f"index {name}", f"CREATE INDEX {name} ON {target}"))
+        return changes
 
     def _columns(self, tx: Tx, table: str) -> set[str]:
+        return set(self._column_types(tx, table))
+
+    def _column_types(self, tx: Tx, table: str) -> dict[str, tuple[str, bool]]:
+        """Column → (its kind: "text", "integer", "real" or its declared type; whether
+        a row must fill it: NOT NULL without a default)."""
         if self.db.postgres:
             rows = tx.all(
-                "SELECT column_name FROM information_schema.columns "
+                "SELECT column_name, data_type, is_nullable = 'NO' AND column_default IS NULL "
+                "FROM information_schema.columns "
                 "WHERE table_schema = current_schema() AND table_name = ?",
                 [table],
             )
+            return {r[0]: (PG_KINDS.get(r[1], r[1]), bool(r[2])) for r in rows}
+        rows = tx.all(
+            f"SELECT name, type, \"notnull\" AND dflt_value IS NULL FROM pragma_table_info('{table}')"
+        )
+        return {r[0]: (_sqlite_kind(r[1]), bool(r[2])) for r in rows}
+
+    def _not_ours(
+        self, tx: Tx, table: SyncedTable, existing: dict[str, tuple[str, bool]]
+    ) -> Phrase | None:
+        """Why an existing table cannot be the hub's `table`, or None.
+
+        The upsert needs `id` unique on its own (ON CONFLICT (id)), `rev` compared as a
+        number ('10' > '9' is false as text: a newer revision would be dropped), each
+        column of a kind its values are, and no column of another program's that a row
+        must fill (every batch would be refused)."""
+        for column in table.columns:
+            found = existing.get(column.name)
+            if found is None:
+                if column.name in ("id", "site_id", "rev"):  # every acw hub table has them
+                    return Phrase(N_("no column {column}"), column=column.name)
+                continue
+            if found[0] != column.kind:
+                return Phrase(
+                    N_("column {column} is {found}, not {kind}"),
+                    column=column.name,
+                    found=found[0],
+                    kind=column.kind,
+                )
+        for name, (_kind, must_fill) in existing.items():
+            if must_fill and name not in table.column_names:
+                return Phrase(
+                    N_("column {column} is NOT NULL without a default, and acw never fills it"),
+                    column=name,
+                )
+        if self.db.postgres:
+            unique = tx.one(
+                "SELECT 1 FROM pg_index i JOIN pg_attribute a "
+                "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+                "WHERE i.indrelid = to_regclass(quote_ident(current_schema()) || '.' || "
+                "quote_ident(?)) AND i.indisunique AND i.indnatts = 1 "
+                "AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = 'id'",
+                [table.name],
+            )
         else:
-            rows = tx.all(f"SELECT name FROM pragma_table_info('{table}')")
-        return {r[0] for r in rows}
+            unique = tx.one(
+                f"SELECT 1 FROM pragma_index_list('{table.name}') l "
+                'WHERE l."unique" AND NOT l.partial '
+                "AND (SELECT group_concat(name) FROM pragma_index_info(l.name)) = 'id'"
+            )
+        if unique is None:
+            return Phrase(N_("no primary key or unique constraint on column id alone"))
+        return None
 
     def check_ready(self) -> None:
         """Refuse to serve a store that `acw hub init` has not prepared."""
-        try:
-            with self.db.transaction() as tx:
-                tx.one("SELECT count(*) FROM hub_sites")
-        except HubError:
-            raise
-        except Exception as exc:
+        with self.db.reading() as tx:
+            ready = bool(self._columns(tx, "hub_sites"))
+        if not ready:
             raise HubError(
                 "{store}: not a hub store yet ({reason}); run `acw hub init --db URL`",
                 store=self.db.describe(),
-                reason=str(exc),
-            ) from exc
+                reason="no table hub_sites",
+            )
 
     # -- sites, leads, tokens -----------------------------------------------------------
 

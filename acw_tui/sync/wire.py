@@ -290,6 +290,7 @@ class Problem(BaseModel):
     records: list[RefusedRecord] | None = None
     another_store: bool | None = None  # the site syncs from another store (409)
     at: RecordAt | None = None  # the record at the hub's mark (409), if known
+    send_fewer: bool | None = None  # 422: some record of the batch, not named: split it
 
 
 class MarkOut(BaseModel):

@@ -81,8 +81,10 @@ class HubProcess:
         max_body: int | None = None,
         same_store_as: HubProcess | None = None,
         faults: bool = True,
+        pool_args: tuple[str, ...] = (),
     ) -> None:
         self.backend = backend
+        self.pool_args = pool_args  # `faulty_hub.py`'s --pool-size, --pool-idle, --pool-wait
         self.faults = faults
         self.tmp = tmp
         self.max_body = max_body
@@ -111,6 +113,7 @@ class HubProcess:
         args = [sys.executable, "-m", *command, "--db", self.db_url, "--port", str(self.port)]
         if self.max_body:
             args += ["--max-body", str(self.max_body)]
+        args += self.pool_args
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(args, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30

@@ -28,6 +28,7 @@ import uvicorn
 from starlette.concurrency import run_in_threadpool
 
 from acw_tui.sync.hub_app import HubObserver, create_app
+from acw_tui.sync.hub_db import PoolLimits
 from acw_tui.sync.hub_store import HubStore
 from acw_tui.sync.protocol import API, MAX_BODY_BYTES, problem
 
@@ -182,11 +183,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", required=True, help="the hub store's URL")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-body", type=int, default=MAX_BODY_BYTES)
+    parser.add_argument("--pool-size", type=int, default=PoolLimits.size)
+    parser.add_argument("--pool-idle", type=float, default=PoolLimits.idle_seconds)
+    parser.add_argument("--pool-wait", type=float, default=PoolLimits.wait_seconds)
     args = parser.parse_args(argv)
+    pool = PoolLimits(args.pool_size, args.pool_idle, args.pool_wait)
     store = HubStore(args.db)
     store.init()  # as `acw hub serve` does
+    store.db.close()
     faults = Faults()
-    app = create_app(args.db, max_body=args.max_body, observer=FaultyCommits(faults))
+    app = create_app(args.db, max_body=args.max_body, observer=FaultyCommits(faults), pool=pool)
     served = FaultyRequests(app, app.state.store, faults)
     uvicorn.run(served, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

@@ -406,3 +406,27 @@ def test_quarantine_reasons_and_log_read_in_the_chosen_language(
     log = _run("--lang", language, "sync", "quarantine", "list", "--log").output.splitlines()
     assert [logged[0] in line for line in log] == [True, True, False]
     assert logged[1] in log[2] and own_check in log[2]
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_record_the_hubs_store_refuses_is_found_and_set_aside(site: Site) -> None:
+    """The hub's PostgreSQL refusing one value of a batch (here a CHECK constraint)
+    cannot say whose it is: the hub answers 422 asking for fewer at a time, and the
+    site halves the batch until the record is alone, sets it aside, and sends the
+    rest. It used to take the answer's empty list for a refusal naming no record and
+    stop the sync with nothing sent past the batch."""
+    ids = site.add_calls(9)
+    bad = ids[4]
+    constraint = f"refuse_{uuid.uuid4().hex[:8]}"
+    with site.hub.store.db.transaction() as tx:
+        tx.execute(f"ALTER TABLE calls ADD CONSTRAINT {constraint} CHECK (id <> '{bad}')")
+    try:
+        summary = site.sync(batch_records=4)
+    finally:
+        with site.hub.store.db.transaction() as tx:
+            tx.execute(f"ALTER TABLE calls DROP CONSTRAINT {constraint}")
+    assert summary.set_aside == 1
+    (held,) = quarantine.listing(site.store)
+    assert held.row_id == bad and f'violates check constraint "{constraint}"' in held.reason
+    assert set(site.hub.store.current(site.name)["calls"]) == set(ids) - {bad}
+    assert site.outbox() == 0
