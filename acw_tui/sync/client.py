@@ -170,11 +170,21 @@ MAX_ANSWER_BYTES = 4 * MAX_BODY_BYTES
 
 
 class RecordAt(NamedTuple):
-    """The record that stands at the hub's mark, as the hub says (table, id, revision)."""
+    """The record that stands at the hub's mark, as the hub says (table, id, revision,
+    and the digest of its row; None from a hub older than that)."""
 
     table: str
     id: str
     rev: int
+    digest: str | None = None
+
+    def is_(self, mine: tuple[str, str, int, str] | None) -> bool:
+        """Whether this store's outbox record (`site_state.record_at`) is this one. Table,
+        id and revision are not enough: a store restored from a backup and written to
+        makes another record under the same three."""
+        if mine is None:
+            return False
+        return mine[:3] == self[:3] and self.digest in (None, mine[3])
 
 
 def record_at(answer: object) -> RecordAt | None:
@@ -183,10 +193,26 @@ def record_at(answer: object) -> RecordAt | None:
     at = answer.get("at") if isinstance(answer, dict) else None
     if not isinstance(at, dict):
         return None
-    table, row_id, rev = at.get("table"), at.get("id"), at.get("rev")
+    table, row_id, rev, digest = at.get("table"), at.get("id"), at.get("rev"), at.get("digest")
     if isinstance(table, str) and isinstance(row_id, str) and type(rev) is int:
-        return RecordAt(table, row_id, rev)
+        return RecordAt(table, row_id, rev, digest if isinstance(digest, str) else None)
     return None
+
+
+def rebase_over(answer: object) -> int | None:
+    """The revision the hub asks this store to raise its rows above (after `acw hub site
+    reset-store`), or None: not asked, a hub older than that, or not a number."""
+    value = answer.get("rebase_over") if isinstance(answer, dict) else None
+    return value if type(value) is int and 0 < value <= INT64_MAX // 2 else None
+
+
+class HubMark(NamedTuple):
+    """The hub's answer to `GET /v1/sync/mark`."""
+
+    site: str
+    mark: int
+    at: RecordAt | None
+    rebase_over: int | None = None
 
 
 def mark_of(answer: object) -> int | None:
@@ -428,16 +454,16 @@ class HubClient:
             ) from None
 
     def mark(self) -> int:
-        return self.whoami()[1]
+        return self.whoami().mark
 
-    def whoami(self) -> tuple[str, int, RecordAt | None]:
-        """The site the token belongs to on the hub, the hub's mark for it and the
-        record at that mark (None from a hub that does not say)."""
+    def whoami(self) -> HubMark:
+        """The site the token belongs to on the hub, the hub's mark for it, the record
+        at that mark and the revision to rebase over (None from a hub that does not say)."""
         data = self.json("GET", f"{API}/sync/mark")
         mark = mark_of(data)
         if mark is None or not isinstance(data.get("site"), str):
             raise SyncError("hub {url} answered a mark that is not a number", url=self.url)
-        return data["site"], mark, record_at(data)
+        return HubMark(data["site"], mark, record_at(data), rebase_over(data))
 
     def send_batch(
         self, key: str, body: bytes, on_written: Callable[[], None] | None = None
@@ -732,14 +758,25 @@ class Syncer:
     def close(self) -> None:
         self.store.close()
 
-    def reconcile(self, hub_mark: int, summary: SyncSummary, at: RecordAt | None = None) -> int:
+    def reconcile(
+        self,
+        hub_mark: int,
+        summary: SyncSummary,
+        at: RecordAt | None = None,
+        rebase: int | None = None,
+    ) -> int:
         """Agree with the hub on where to build next; returns the mark to build on.
 
         `at` is the record the hub holds at its mark (None from a hub that does not
         say). A mark ahead of ours is adopted only if this store's own record under
-        that number is the same one: a store restored from a backup that then wrote
-        past the hub's mark holds other records under those numbers, and adopting the
-        mark would drop them unsent."""
+        that number is the same one, content and all: a store restored from a backup
+        that then wrote past the hub's mark holds other records under those numbers,
+        and adopting the mark would drop them unsent. `rebase` is the revision the hub
+        asks this store's rows to be raised above, after `acw hub site reset-store`
+        (`site_state.rebase`)."""
+        if rebase is not None:
+            queued = site_state.rebase(self.store, rebase)
+            summary.resent_after_hub_loss += queued or 0
         state = site_state.load_state(self.store)
         if hub_mark > site_state.last_seq(self.store):
             raise SyncError(
@@ -770,7 +807,7 @@ class Syncer:
             summary.resent_after_hub_loss += site_state.hub_lost_records(self.store, hub_mark)
             return hub_mark
         if hub_mark > state.acked_seq:
-            if at is not None and site_state.record_at(self.store, hub_mark) != at:
+            if at is not None and not at.is_(site_state.record_at(self.store, hub_mark)):
                 raise SyncError(
                     N_(
                         "hub {url} holds records up to {mark} from this store, but this "
@@ -893,7 +930,7 @@ class Syncer:
         summary = summary or SyncSummary()
         self._requeued = False
         try:
-            self.site, hub_mark, at = self.client.whoami()
+            self.site, hub_mark, at, rebase = self.client.whoami()
         except AnotherStore:
             raise AnotherStore(self.client.url, self.site_id or "") from None
         if self.site_id is not None and self.site_id != self.site:
@@ -905,7 +942,7 @@ class Syncer:
                 site=repr(self.site),
                 site_id=repr(self.site_id),
             )
-        after = self.reconcile(hub_mark, summary, at)
+        after = self.reconcile(hub_mark, summary, at, rebase)
         total = site_state.unsynced(self.store)
         if progress:
             progress(0, total)

@@ -196,8 +196,9 @@ def create_app(
         """The hub's mark for the token's site: the highest outbox sequence it holds
         (409 if the site syncs from another store than `Acw-Store` names)."""
         who = await identify(credentials, "site")
-        mark, at = await run_in_threadpool(store.mark_for, who.name, site_store)
-        return {"site": who.name, "mark": mark, "at": at}
+        mark, at, rebase_over = await run_in_threadpool(store.mark_for, who.name, site_store)
+        answer = {"site": who.name, "mark": mark, "at": at}
+        return answer if rebase_over is None else {**answer, "rebase_over": rebase_over}
 
     @app.post(
         f"{API}/sync/batch",

@@ -31,7 +31,7 @@ from acw_tui.core.printable import cut, flat
 from acw_tui.errors import N_, Phrase
 from acw_tui.sync import HubError
 from acw_tui.sync.hub_db import HubDatabase, PoolLimits, Tx
-from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum
+from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum, record_digest
 from acw_tui.sync.tables import SyncedTable, synced_tables
 
 TEAM_MODEL_NOTES = 50_000  # newest finished notes of all sites the team model learns
@@ -46,7 +46,8 @@ HUB_SCHEMA = (
         created_at TEXT NOT NULL,
         last_seen TEXT,
         store_id TEXT,
-        mark_at TEXT
+        mark_at TEXT,
+        rebase_over BIGINT
     )""",
     """CREATE TABLE IF NOT EXISTS hub_tokens (
         token_hash TEXT PRIMARY KEY,
@@ -86,7 +87,11 @@ HUB_SCHEMA = (
 
 # Columns added to the hub's own tables since they were first made: `acw hub init`
 # (also run by `acw hub serve`) adds each one a store lacks, on SQLite and PostgreSQL.
-HUB_COLUMNS_ADDED = (("hub_sites", "store_id", "TEXT"), ("hub_sites", "mark_at", "TEXT"))
+HUB_COLUMNS_ADDED = (
+    ("hub_sites", "store_id", "TEXT"),
+    ("hub_sites", "mark_at", "TEXT"),
+    ("hub_sites", "rebase_over", "BIGINT"),
+)
 
 SQL_TYPES = {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"}
 # PostgreSQL's types (information_schema.columns.data_type) by the kind they hold.
@@ -469,23 +474,35 @@ class HubStore:
 
     def mark_for(
         self, site: str, store: str | None, *, bound: bool = True
-    ) -> tuple[int, dict[str, Any] | None]:
-        """The site's mark for `store` (None: a store without identity, an older acw)
-        and the record at it (`table`, `id`, `rev`; None if not known); refused (409)
-        if the site is bound to another store. `bound=False` (tests, checks on the hub)
-        does not look at the binding."""
+    ) -> tuple[int, dict[str, Any] | None, int | None]:
+        """The site's mark for `store` (None: a store without identity, an older acw),
+        the record at it (`table`, `id`, `rev`, `digest`; None if not known) and the
+        revision a store taking the site over must raise its own above (None: no
+        `reset-store` waits for that); refused (409) if the site is bound to another
+        store. `bound=False` (tests, checks on the hub) does not look at the binding."""
         with self.db.reading() as tx:
-            row = tx.one("SELECT mark, store_id, mark_at FROM hub_sites WHERE site_id = ?", [site])
+            row = tx.one(
+                "SELECT mark, store_id, mark_at, rebase_over FROM hub_sites WHERE site_id = ?",
+                [site],
+            )
         if row is None:
             raise Refused(401, f"site {site!r} is not registered on this hub")
         if bound:
             _same_store(site, row[1], store)
-        return int(row[0]), _record_at(row[2])
+        return int(row[0]), _record_at(row[2]), None if row[3] is None else int(row[3])
 
     def reset_store(self, site: str) -> tuple[str | None, int]:
         """Let the next store to sync as `site` take it over, from mark 0 (a store
         replaced, or restored from a backup). Every record received stays. Returns the
-        store it was bound to and its mark."""
+        store it was bound to and its mark.
+
+        The new store's rows must win over what the lost one sent, yet a store restored
+        from a backup numbers its edits from the backup's revisions: its record may be
+        at a revision the hub already holds, or below it, and the upsert would keep the
+        lost store's. So the hub remembers the highest revision it holds of the site's
+        records (`rebase_over`), tells the next store with the mark, and that store
+        raises each of its rows' revisions above it before sending them all again. The
+        first batch the hub takes after that clears it."""
         _named(site)
         with self.db.transaction() as tx:
             row = tx.one("SELECT store_id, mark FROM hub_sites WHERE site_id = ?", [site])
@@ -495,9 +512,15 @@ class HubStore:
                     name=repr(site),
                     store=self.db.describe(),
                 )
+            highest = [
+                tx.one(f"SELECT max(rev) FROM {table} WHERE site_id = ?", [site])
+                for table in self.tables
+            ]
+            floor = max((int(r[0]) for r in highest if r and r[0] is not None), default=None)
             tx.execute(
-                "UPDATE hub_sites SET store_id = NULL, mark = 0, mark_at = NULL WHERE site_id = ?",
-                [site],
+                "UPDATE hub_sites SET store_id = NULL, mark = 0, mark_at = NULL, "
+                "rebase_over = ? WHERE site_id = ?",
+                [floor, site],
             )
             # Stored answers name marks of the store that is gone.
             tx.execute("DELETE FROM hub_batches WHERE site_id = ?", [site])
@@ -582,11 +605,21 @@ class HubStore:
             new_mark = records[-1].seq if records else mark
             if records:
                 # What stands at the mark: a store restored from a backup checks that its
-                # own record under that number is this one before dropping up to it.
+                # own record under that number is this one, content and all, before
+                # dropping up to it. A batch taken means the store has rebased, if
+                # `reset-store` asked it to (it does so before sending anything).
                 last = records[-1]
-                at = json.dumps({"table": last.table, "id": last.id, "rev": last.rev})
+                at = json.dumps(
+                    {
+                        "table": last.table,
+                        "id": last.id,
+                        "rev": last.rev,
+                        "digest": record_digest(last.row),
+                    }
+                )
                 tx.execute(
-                    "UPDATE hub_sites SET mark = ?, mark_at = ? WHERE site_id = ?",
+                    "UPDATE hub_sites SET mark = ?, mark_at = ?, rebase_over = NULL "
+                    "WHERE site_id = ?",
                     [new_mark, at, site],
                 )
             answer = {"mark": new_mark, "records": len(records)}

@@ -84,6 +84,15 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def record_digest(row: Mapping[str, Any]) -> str:
+    """A digest of one record's row, the same at the hub (from the row it parsed) and
+    at the site (from its outbox snapshot): two stores can write different records
+    under the same table, id and revision (a store restored from a backup and written
+    to), and only their content tells them apart."""
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
 def check_file_name(name: str) -> Phrase | None:
     """Why a bundle file name is unsafe (absolute, `..`, odd characters), or None."""
     if not _SAFE_NAME.fullmatch(name) or ".." in name.split("/"):  # (not `$`: a line break)

@@ -10,6 +10,7 @@ it, and its mark says so, or refused it whole.)
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from acw_tui.i18n import said
 from acw_tui.store import Store
 from acw_tui.store.phrases import from_column, to_column
 from acw_tui.store.records import SYNCED_TABLES, queue_rows
-from acw_tui.sync.protocol import OutboxEntry
+from acw_tui.sync.protocol import OutboxEntry, record_digest
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,16 @@ def read_entries(
     return entries
 
 
-def record_at(store: Store, seq: int) -> tuple[str, str, int] | None:
-    """The outbox record numbered `seq` (table, id, revision), or None if it is not there."""
+def record_at(store: Store, seq: int) -> tuple[str, str, int, str] | None:
+    """The outbox record numbered `seq` (table, id, revision and the digest of its row,
+    `protocol.record_digest`), or None if it is not there."""
     with store.errors():
         row = store.conn.execute(
-            "SELECT table_name, row_id, rev FROM outbox WHERE seq = ?", [seq]
+            "SELECT table_name, row_id, rev, payload FROM outbox WHERE seq = ?", [seq]
         ).fetchone()
-    return (str(row[0]), str(row[1]), int(row[2])) if row else None
+    if row is None:
+        return None
+    return str(row[0]), str(row[1]), int(row[2]), record_digest(json.loads(row[3]))
 
 
 def read_range(store: Store, after: int, last: int) -> list[OutboxEntry]:
@@ -191,6 +195,37 @@ def hub_lost_records(store: Store, hub_mark: int) -> int:
             "UPDATE sync_state SET acked_seq = ?, inflight_key = NULL, inflight_after = NULL, "
             "inflight_last = NULL WHERE id = 1",
             [hub_mark],
+        )
+    return queued
+
+
+def rebase(store: Store, over: int) -> int | None:
+    """Raise every row's revision above `over`, the highest the hub holds of this site's
+    records, once for each `acw hub site reset-store` (see `HubStore.reset_store`).
+
+    A store restored from a backup numbers its edits from the backup's revisions, so the
+    hub would keep what the lost store sent at the same revision or a higher one. Here,
+    in one transaction: each row and each queued snapshot gets `over` added to its
+    revision (its order among its own revisions stays), every current row is queued
+    again, and the whole outbox is to be sent from mark 0, where the hub stands after
+    the reset. Returns the rows queued, or None if this store already rebased over
+    `over` (a sync cut short after doing it, before the hub took a batch).
+    """
+    with store.transaction() as db:
+        done = db.execute("SELECT rebased_over FROM sync_state WHERE id = 1").fetchone()
+        if done is not None and done[0] == over:
+            return None
+        for table in SYNCED_TABLES:
+            db.execute(f"UPDATE [{table}] SET rev = rev + ?", [over])
+        db.execute(
+            "UPDATE outbox SET rev = rev + ?, payload = json_set(payload, '$.rev', rev + ?)",
+            [over, over],
+        )
+        queued = sum(queue_rows(db, table) for table in SYNCED_TABLES)
+        db.execute(
+            "UPDATE sync_state SET rebased_over = ?, acked_seq = 0, inflight_key = NULL, "
+            "inflight_after = NULL, inflight_last = NULL WHERE id = 1",
+            [over],
         )
     return queued
 

@@ -279,6 +279,7 @@ class RecordAt(BaseModel):
     table: str
     id: str
     rev: int
+    digest: str | None = None  # `protocol.record_digest` of its row; None if not known
 
 
 class Problem(BaseModel):
@@ -297,6 +298,9 @@ class MarkOut(BaseModel):
     site: str
     mark: int
     at: RecordAt | None = None  # the record at the mark; None if not known
+    # Set after `acw hub site reset-store`: the highest revision the hub holds of the
+    # site's records, which the store taking the site over raises its own above.
+    rebase_over: int | None = None
 
 
 class BatchOut(BaseModel):

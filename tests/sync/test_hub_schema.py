@@ -81,7 +81,7 @@ def test_hub_init_binds_sites_to_stores_on_a_hub_made_before(hub_url: str) -> No
         tx.execute("ALTER TABLE hub_sites DROP COLUMN store_id")  # as an older acw made it
     assert hub.init() == ["column hub_sites.store_id"]
     assert hub.init() == []
-    assert hub.mark_for("warsaw-1", "a" * 32) == (0, None)
+    assert hub.mark_for("warsaw-1", "a" * 32) == (0, None, None)
     hub.db.close()
 
 
@@ -95,5 +95,19 @@ def test_hub_init_keeps_the_record_at_the_mark_on_a_hub_made_before(hub_url: str
         tx.execute("ALTER TABLE hub_sites DROP COLUMN mark_at")  # as an older acw made it
     assert hub.init() == ["column hub_sites.mark_at"]
     assert hub.init() == []
-    assert hub.mark_for("warsaw-1", None) == (0, None)
+    assert hub.mark_for("warsaw-1", None) == (0, None, None)
+    hub.db.close()
+
+
+def test_hub_init_adds_the_rebase_floor_on_a_hub_made_before(hub_url: str) -> None:
+    """A hub made before `reset-store` asked the next store to rebase gains the column;
+    no site is asked to rebase until the hub admin resets its store."""
+    hub = HubStore(hub_url)
+    hub.init()
+    hub.add("site", "warsaw-1")
+    with hub.db.transaction() as tx:
+        tx.execute("ALTER TABLE hub_sites DROP COLUMN rebase_over")  # as an older acw made it
+    assert hub.init() == ["column hub_sites.rebase_over"]
+    assert hub.init() == []
+    assert hub.mark_for("warsaw-1", None) == (0, None, None)
     hub.db.close()

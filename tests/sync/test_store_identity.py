@@ -10,18 +10,23 @@ to a new store (a disk replaced, a store restored from a backup) with
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from acw_tui.cli import cli
-from acw_tui.store import open_store
+from acw_tui.store import Store, open_store
+from acw_tui.store.records import insert_record, queue_rows, update_record
 from acw_tui.sync import SyncError, site_state
-from acw_tui.sync.client import Syncer, SyncObserver
+from acw_tui.sync.client import RecordAt, Syncer, SyncObserver
+from acw_tui.sync.protocol import batch_body, record_digest
+from acw_tui.sync.wire import parse_batch
 
 from .conftest import HubProcess, Site, run_acw
 
@@ -228,3 +233,163 @@ def test_a_restored_store_whose_backup_covers_the_mark_syncs_on(site: Site, tmp_
     assert _acw_sync(site).returncode == 0
     site.assert_hub_equal()
     assert site.outbox() == 0
+
+
+def _set_queue(site: Site, row_id: str, queue: str) -> None:
+    with site.store.transaction() as db:
+        update_record(db, "calls", row_id, {"queue": queue}, datetime.now(UTC))
+
+
+def _on_hub(site: Site, row_id: str) -> tuple[str, int]:
+    with site.hub.store.db.reading() as tx:
+        row = tx.one("SELECT queue, rev FROM calls WHERE id = ?", [row_id])
+    assert row is not None
+    return str(row[0]), int(row[1])
+
+
+def _history_queues(site: Site, row_id: str) -> set[str]:
+    with site.hub.store.db.reading() as tx:
+        rows = tx.all("SELECT payload FROM hub_history WHERE id = ?", [row_id])
+    return {json.loads(payload)["queue"] for (payload,) in rows}
+
+
+def _refused_with_the_way_out(site: Site) -> None:
+    waiting = site.outbox()
+    refused = _acw_sync(site)
+    assert refused.returncode == 1, refused.stdout
+    [line] = refused.stderr.strip().splitlines()
+    assert f"acw hub site reset-store {site.name}" in line, line
+    assert site.outbox() == waiting  # nothing sent or dropped
+
+
+def _hub_holds_the_site(site: Site) -> None:
+    """After a reset-store and a sync: every current row of the store, at its revision,
+    is the hub's current one (the lost store's other rows may stay beside them)."""
+    on_hub = site.hub.store.current(site.name)
+    for table, rows in site.current().items():
+        assert rows.items() <= on_hub[table].items(), table
+    assert site.outbox() == 0
+
+
+def test_a_restored_store_whose_edit_takes_the_number_the_hub_holds_is_refused(
+    site: Site, tmp_path: Path
+) -> None:
+    """Restored, the store edits a row once more: the same table, id, revision and
+    outbox number as the edit the hub holds from the lost store, but another record.
+    Adopting the hub's mark would drop it unsent, and the hub would keep the other."""
+    [call] = site.add_calls(1)
+    assert _acw_sync(site).returncode == 0
+    backup = tmp_path / "backup.db"
+    with sqlite3.connect(backup) as copy:
+        site.store.conn.backup(copy)
+    _set_queue(site, call, "FIRST")
+    assert _acw_sync(site).returncode == 0
+    assert _on_hub(site, call) == ("FIRST", 2)
+    _restore(site, backup)
+    _set_queue(site, call, "SECOND")
+    assert site_state.last_seq(site.store) == site.hub.store.mark(site.name)
+    _refused_with_the_way_out(site)
+    _reset_store(site.hub, site.name)
+    assert _acw_sync(site).returncode == 0
+    queue, rev = _on_hub(site, call)
+    assert queue == "SECOND" and rev > 2
+    assert {"FIRST", "SECOND"} <= _history_queues(site, call)  # every revision kept
+    _hub_holds_the_site(site)
+
+
+def test_after_reset_store_the_restored_stores_rows_win_at_the_hub(
+    site: Site, tmp_path: Path
+) -> None:
+    """The restored store's edits are at revisions the hub already holds (or below):
+    after `reset-store` they are still what the hub keeps, and in its history."""
+    other, call = site.add_calls(2)
+    assert _acw_sync(site).returncode == 0
+    backup = tmp_path / "backup.db"
+    with sqlite3.connect(backup) as copy:
+        site.store.conn.backup(copy)
+    _set_queue(site, call, "A")
+    _set_queue(site, call, "A2")  # the lost store got further than the restored one will
+    assert _acw_sync(site).returncode == 0
+    _restore(site, backup)
+    _set_queue(site, other, "B-other")
+    _set_queue(site, call, "B")
+    _refused_with_the_way_out(site)
+    _reset_store(site.hub, site.name)
+    assert _acw_sync(site).returncode == 0
+    assert _on_hub(site, call)[0] == "B"
+    assert _on_hub(site, other)[0] == "B-other"
+    assert "B" in _history_queues(site, call)
+    _hub_holds_the_site(site)
+    # Synced once over, the store rebases no more: its next edit is one revision up.
+    before = site.current()["calls"][call]
+    _set_queue(site, call, "C")
+    assert _acw_sync(site).returncode == 0
+    assert _on_hub(site, call) == ("C", before + 1)
+    _hub_holds_the_site(site)
+
+
+def test_a_sync_cut_short_after_the_rebase_does_not_rebase_twice(
+    own_faulty_site: Site, tmp_path: Path
+) -> None:
+    """The store raised its revisions, then the hub died before taking a batch: the next
+    sync sends them as they are, not raised a second time."""
+    site = own_faulty_site
+    [call] = site.add_calls(1)
+    site.sync()
+    backup = tmp_path / "backup.db"
+    with sqlite3.connect(backup) as copy:
+        site.store.conn.backup(copy)
+    _set_queue(site, call, "FIRST")
+    site.sync()
+    _restore(site, backup)
+    _set_queue(site, call, "SECOND")  # rev 2, as the hub's
+    with pytest.raises(SyncError, match="reset-store"):
+        site.sync()
+    _reset_store(site.hub, site.name)
+    site.hub.arm(site.name, "die-mid-batch")
+    with pytest.raises(SyncError):
+        site.sync(retry_for=1)
+    site.hub.wait_dead()
+    rebased = site.current()["calls"][call]
+    assert rebased == 2 + 2  # raised above the hub's highest revision, 2, once
+    site.hub.start()
+    site.sync()
+    assert site.current()["calls"][call] == rebased
+    assert _on_hub(site, call) == ("SECOND", rebased)
+    _hub_holds_the_site(site)
+
+
+def test_the_hub_and_the_site_digest_a_record_alike(fresh_store: Store) -> None:
+    """The hub digests the row it parsed from a batch, the site the snapshot in its
+    outbox: each way a snapshot is queued (one record, many at once, rebased) agrees."""
+    now = datetime.now(UTC)
+    with fresh_store.transaction() as db:
+        call = {
+            "id": "c1",
+            "external_id": "C-1",
+            "agent_id": "ana",
+            "site_id": "warsaw-1",
+            "queue": 'żółć \u2028 "q" \\ ✓',
+            "started_at": "2026-05-04T10:00:00.000Z",
+            "talk_seconds": 240.0,
+            "hold_seconds": 1e-7,
+        }
+        insert_record(db, "calls", call, now)
+        queue_rows(db, "calls")
+    site_state.rebase(fresh_store, 9)
+    entries = site_state.read_entries(fresh_store, 0, 100, 1 << 30)
+    assert len(entries) == 3  # two queued (then rewritten), and one more by the rebase
+    _after, records = parse_batch(batch_body(0, entries))
+    for entry, record in zip(entries, records, strict=True):
+        mine = site_state.record_at(fresh_store, entry.seq)
+        assert RecordAt(record.table, record.id, record.rev, record_digest(record.row)).is_(mine)
+    assert {r.rev for r in records} == {10}
+
+
+def test_a_record_at_the_mark_from_an_older_hub_is_compared_without_content() -> None:
+    mine = ("calls", "c1", 2, "d1")
+    assert RecordAt("calls", "c1", 2).is_(mine)  # an older hub: no digest
+    assert RecordAt("calls", "c1", 2, "d1").is_(mine)
+    assert not RecordAt("calls", "c1", 2, "d2").is_(mine)  # another record, same number
+    assert not RecordAt("calls", "c1", 3).is_(mine)
+    assert not RecordAt("calls", "c1", 2).is_(None)

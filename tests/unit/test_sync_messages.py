@@ -38,7 +38,9 @@ def test_retry_after_beyond_the_retry_time_gives_up_at_once_and_says_why() -> No
     ("at", "expected"),
     [
         (None, None),  # an older hub says no record
-        ({"table": "calls", "id": "c1", "rev": 2}, ("calls", "c1", 2)),
+        ({"table": "calls", "id": "c1", "rev": 2}, ("calls", "c1", 2, None)),  # nor a digest
+        ({"table": "calls", "id": "c1", "rev": 2, "digest": "ab"}, ("calls", "c1", 2, "ab")),
+        ({"table": "calls", "id": "c1", "rev": 2, "digest": 7}, ("calls", "c1", 2, None)),
         ({"table": "calls", "id": "c1", "rev": "2"}, None),  # not one: as if not said
         ({"table": "calls", "id": "c1", "rev": True}, None),
         ("calls/c1/2", None),
@@ -47,4 +49,14 @@ def test_retry_after_beyond_the_retry_time_gives_up_at_once_and_says_why() -> No
 def test_the_record_at_the_hubs_mark_is_read_only_when_it_is_one(at, expected) -> None:
     body = {"site": "warsaw-1", "mark": 7, **({} if at is None else {"at": at})}
     hub = client(lambda request: httpx.Response(200, json=body))
-    assert hub.whoami() == ("warsaw-1", 7, expected)
+    assert hub.whoami() == ("warsaw-1", 7, expected, None)
+
+
+@pytest.mark.parametrize(
+    ("rebase_over", "expected"),
+    [(None, None), (12, 12), ("12", None), (True, None), (0, None), (-3, None), (2**62, None)],
+)
+def test_the_revision_to_rebase_over_is_read_only_when_it_is_one(rebase_over, expected) -> None:
+    body = {"site": "warsaw-1", "mark": 0, "at": None, "rebase_over": rebase_over}
+    hub = client(lambda request: httpx.Response(200, json=body))
+    assert hub.whoami().rebase_over == expected
