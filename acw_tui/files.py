@@ -131,8 +131,14 @@ def write_private(folder: Path, stem: str, text: str) -> Path:
         except FileExistsError:
             number += 1
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            # A full disk: an empty or cut file would be taken for the text later.
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
         return path

@@ -154,6 +154,7 @@ class AcwApp(LastResort):
         self.crash_folder = crash_folder
         self.unexpected: list[BaseException] = []
         self._logged_in = False
+        self._quit_anyway = False  # a quit refused once because the text was kept nowhere
         self._opened_at: datetime | None = None
         self._unexpected_at: list[float] = []
         self.crash_reports: list[Path] = []
@@ -233,7 +234,7 @@ class AcwApp(LastResort):
             stopped = (
                 _("acw stopped after repeated unexpected errors.")
                 + " "
-                + self._keep_refused(refused)
+                + self._keep_refused(refused)[0]
                 if refused
                 else _("acw stopped after repeated unexpected errors. Your notes are saved.")
             )
@@ -744,7 +745,21 @@ class AcwApp(LastResort):
         self.desk.limit_waits(LEAVING_WAIT)  # for the saves, the log-out and writes queued
         refused = self._save_drafts_now()
         if refused:
-            self.leave(1, self._keep_refused(refused))
+            said_why, kept = self._keep_refused(refused)
+            if not kept and not self._quit_anyway:
+                # The text is only on screen now: quitting would lose it. Said once; the
+                # next ctrl+q tries once more and goes (the agent may copy it first).
+                self._quit_anyway = True
+                self.desk.limit_waits(None)
+                self.notify(
+                    said_why + " " + _("Not quit: press ctrl+q again to quit without it."),
+                    title=_("Not saved anywhere"),
+                    severity="error",
+                    timeout=60,
+                    markup=False,
+                )
+                return
+            self.leave(1, said_why)
             return
         try:
             if not self._logged_in:  # quitting within a second of starting
@@ -762,16 +777,12 @@ class AcwApp(LastResort):
         self.leaving_line = said_why
         self.exit(return_code=return_code)
 
-    def _keep_refused(self, problems: list[str]) -> str:
-        """Leaving with drafts the store refused: their text goes to files; what to say."""
-        unsaved = self._keep_unsaved_text()
-        return _("Drafts could not be saved to the store ({problems}).").format(
+    def _keep_refused(self, problems: list[str]) -> tuple[str, bool]:
+        """Leaving with drafts the store refused: their text goes to files. What to say,
+        and whether the text is kept there."""
+        refused = _("Drafts could not be saved to the store ({problems}).").format(
             problems="; ".join(problems)
-        ) + (" " + _("The text is kept in {folder}.").format(folder=unsaved) if unsaved else "")
-
-    def _keep_unsaved_text(self) -> Path | None:
-        """The store refused the drafts: their text (redacted) goes to files instead,
-        brought back at the next start (service/unsaved.py)."""
+        )
         from acw_tui.service import unsaved
         from acw_tui.settings.paths import data_dir
 
@@ -779,9 +790,11 @@ class AcwApp(LastResort):
         redact = self.desk.redactor.redact
         try:
             unsaved.keep(folder, ((w, redact(c.note).text) for w, c, _v in self.drafts.take()))
-        except OSError:
-            return None
-        return folder
+        except OSError as exc:
+            return refused + " " + _(
+                "Nor could the text be kept in {folder} ({problem}): it is only on screen."
+            ).format(folder=folder, problem=said(exc)), False
+        return refused + " " + _("The text is kept in {folder}.").format(folder=folder), True
 
     def _bring_back_unsaved(self) -> None:
         """Text an earlier quit kept in files: back in the store before the first screen

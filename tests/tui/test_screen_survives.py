@@ -332,6 +332,37 @@ async def test_text_a_refused_quit_kept_in_files_comes_back_at_the_next_start(
     assert app.return_code == 0
 
 
+async def test_a_quit_that_could_keep_the_text_nowhere_asks_again(
+    make_app, hook, acw_home: Path, monkeypatch
+) -> None:
+    """The store refuses and the disk is full: the first ctrl+q stays on screen and says
+    the text is saved nowhere (it used to quit, leave an empty file and lose it); the
+    next ctrl+q quits, saying so. No empty or cut file is left behind."""
+    import os
+
+    hook.call_ended("Q1")
+    kept = acw_home / "unsaved-drafts"
+    app = make_app()
+    app.desk.store.conn.execute("PRAGMA query_only = ON")
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "Q1"))
+        await type_text(pilot, "typed on a full disk")
+        monkeypatch.setattr(os, "fsync", full)
+        await app.action_quit()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert any("only on screen" in t and "ctrl+q again" in t for t in notices(app))
+        assert app.screen.notes.text == "typed on a full disk"
+        await app.action_quit()
+    assert app.return_code == 1
+    assert "only on screen" in app.leaving_line
+    assert not kept.exists() or list(kept.iterdir()) == []
+
+
 async def test_quitting_while_another_program_holds_the_store_is_quick(
     make_app, hook, acw_home: Path
 ) -> None:
