@@ -12,6 +12,9 @@ crash report while the notes are saved, and the screen goes on.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -295,6 +298,18 @@ class AcwApp(LastResort):
         self.set_interval(DRAFT_INTERVAL, self.save_drafts)
         self.set_interval(TIMEOUT_INTERVAL, self.check_timeouts)
         self.call_after_refresh(self.start_listener)
+        # The terminal closed (SIGHUP) or the system asks acw to stop (SIGTERM): the
+        # drafts are saved and the agent logged out as ctrl+q does, with nobody to ask.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.call_later, self.stop_asked, signum)
+
+    async def stop_asked(self, _signum: int) -> None:
+        """Leave as ctrl+q does; text the store refuses goes to files (if even that
+        fails, it is lost: there is no screen left to keep it on)."""
+        self._quit_anyway = True
+        await self.action_quit()
 
     def start_listener(self) -> None:
         """`[listen] source` in the config: the phone system is listened to from here too,

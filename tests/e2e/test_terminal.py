@@ -158,6 +158,48 @@ def test_sigkill_mid_note_loses_nothing(terminal: Terminal, acw_home: Path) -> N
     ]
 
 
+def ended(group: int) -> bool:
+    """No process of the group runs (one that exited may wait for tmux to reap it)."""
+    states = subprocess.run(
+        ["ps", "-o", "stat=", "-g", str(group)], capture_output=True, text=True
+    ).stdout.split()
+    return all(state.startswith("Z") for state in states)
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGHUP, signal.SIGTERM, None], ids=["SIGHUP", "SIGTERM", "window closed"]
+)
+def test_a_closed_terminal_or_a_stop_request_saves_and_logs_out(
+    terminal: Terminal, acw_home: Path, signum: int | None
+) -> None:
+    """The terminal window closed (SIGHUP) or the system asks acw to stop (SIGTERM):
+    text typed a moment before is saved, and the agent is logged out, as ctrl+q does;
+    both were skipped (the state log kept the agent in ACW through the night)."""
+    terminal.start("agent")
+    terminal.wait_for("agent", "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-HUP")
+    terminal.wait_for("agent", "ACW · call E2E-HUP", seconds=5)
+    terminal.keys("agent", "-l", "customer hung up mid-sentence")
+    terminal.wait_for("agent", "mid-sentence")
+    # The terminal's process group, acw in it (tmux may start it through a shell), as
+    # a closing terminal or a service manager signals it.
+    group = os.getpgid(terminal.pid("agent"))
+    if signum is None:  # the terminal itself goes: SIGHUP, and nothing more can be drawn
+        terminal.tmux("kill-session", "-t", "agent")
+    else:
+        os.killpg(group, signum)  # at once: before the next draft save
+    deadline = time.monotonic() + 10
+    while not ended(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ended(group), "acw did not stop"
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT note FROM drafts").fetchall() == [("customer hung up mid-sentence",)]
+    last = db.execute(
+        "SELECT state FROM agent_states WHERE agent_id = 'ana' ORDER BY started_at DESC, rowid DESC"
+    ).fetchone()
+    assert last == ("logged_out",)
+
+
 def test_started_with_a_wrapup_pending_then_the_next_hook_shows_within_a_second(
     terminal: Terminal, acw_home: Path
 ) -> None:
