@@ -117,7 +117,7 @@ def _replace(shown: Path, target: Path, payload: bytes, info: os.stat_result | N
         raise
 
 
-def write_private(folder: Path, stem: str, text: str) -> Path:
+def write_private(folder: Path, stem: str, text: str, suffix: str = ".txt") -> Path:
     """A new file in `folder` (created if missing) that only its owner may read, for text
     acw keeps on its own (crash reports, drafts the store refused). Never replaces a
     file: `stem.txt`, else `stem-2.txt`, `stem-3.txt` … The text is on disk when this
@@ -125,7 +125,7 @@ def write_private(folder: Path, stem: str, text: str) -> Path:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     number = 1
     while True:
-        path = folder / (f"{stem}.txt" if number == 1 else f"{stem}-{number}.txt")
+        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -184,28 +184,45 @@ class WrapupLifecycle(DeskCore):
         return self.wrapups.exists(wrapup_id)
 
     @service_call
-    def take_back(self, wrapup_id: str, typed: str) -> Wrapup | None:
-        """Text a quit kept in a file because the store refused it (service/unsaved.py):
-        into this window's draft of an open wrap-up (in place of the older text it grew
-        from, else after it), or after the note of a closed one as `add_to_note` adds.
-        None when the store holds that text already."""
+    def take_back(self, wrapup_id: str, kept: DraftContent) -> Wrapup | None:
+        """A draft a quit kept in files because the store refused it (service/unsaved.py):
+        into this window's draft of an open wrap-up (its text in place of the older text
+        it grew from, else after it; its codes, template and fields where the stored
+        draft has none), or its text after the note of a closed one as `add_to_note`
+        adds. None when the store holds all of it already."""
         with self.store.transaction():
             current = self.wrapups.get(wrapup_id)
             if not current.is_open:
-                return self.add_to_note(current, typed)
-            text = self.redactor.redact(typed).text.strip()
+                return self.add_to_note(current, kept.note)
+            clean = self.redactor.redact_record(kept.note, kept.fields)
+            text = clean.note.strip()
             own = self.wrapups.draft(wrapup_id, self.screens.number)
-            before = own.note.strip() if own is not None else ""
-            if not text or text in before:
-                return None
-            note = text if before in text else f"{before}\n\n{text}"
+            have = (
+                DraftContent(own.note.strip(), own.fields, tuple(own.codes), own.template_id)
+                if own is not None
+                else DraftContent("")
+            )
+            if have.note in text:
+                note = text  # grown from the stored text
+            elif text in have.note:
+                note = have.note
+            else:
+                note = f"{have.note}\n\n{text}"
+            merged = DraftContent(
+                note,
+                have.fields or clean.fields or have.fields,
+                tuple(dict.fromkeys((*have.codes, *kept.codes))),
+                have.template_id or kept.template_id,
+            )
+            if merged == have:
+                return None  # the store holds all of it already
             self.wrapups.save_draft(
                 wrapup_id,
-                note=note,
+                note=merged.note,
                 now=self.clock.now(),
-                fields=own.fields if own is not None else None,
-                codes=own.codes if own is not None else (),
-                template_id=own.template_id if own is not None else None,
+                fields=merged.fields,
+                codes=merged.codes,
+                template_id=merged.template_id,
                 screen=self.screens.number,
             )
             if own is not None and own.screen != self.screens.number:

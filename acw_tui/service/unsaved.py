@@ -2,8 +2,9 @@
 
 Quitting saves every draft; when the store cannot take them (read-only, full, locked by
 another program) the text, redacted, goes to `unsaved-drafts/<wrap-up id>.txt` under
-the data folder (`-2`, `-3` … when that name is taken: a file is never replaced). The
-next acw screen on a store that takes writes again puts each file's text back before
+the data folder (`-2`, `-3` … when that name is taken: a file is never replaced), and
+what else the draft held (codes, template, its fields, redacted too) beside it in
+`<name>.txt.form` (JSON). The next acw screen on a store that takes writes again puts each file's text back before
 its first screen is built: into this window's draft of a wrap-up still open, or after
 the note of one finished meanwhile, as text left in another window is. A file goes once
 the store holds its text; one for a wrap-up this store does not have stays where it is.
@@ -12,6 +13,7 @@ the store holds its text; one for a wrap-up this store does not have stays where
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 from acw_tui.core.file_bytes import read_file_text
 from acw_tui.errors import AcwError, os_reason
 from acw_tui.files import write_private
+from acw_tui.service.requests import DraftContent
 
 if TYPE_CHECKING:
     from acw_tui.core.model import Wrapup
@@ -31,10 +34,51 @@ FOLDER = "unsaved-drafts"
 _NAME = re.compile(r"(?P<id>.+?)(?:-(?P<n>[0-9]{1,4}))?\.txt")
 
 
-def keep(folder: Path, texts: Iterable[tuple[str, str]]) -> None:
-    """Each (wrap-up id, redacted text) in a new private file of `folder`. OSError."""
-    for wrapup_id, text in texts:
-        write_private(folder, wrapup_id, text)
+FORM = ".form"  # after a kept text's own name: its codes, template and fields
+
+
+def keep(folder: Path, drafts: Iterable[tuple[str, DraftContent | str]]) -> None:
+    """Each (wrap-up id, redacted draft) in a new private file of `folder`: the note,
+    and the rest of the draft beside it when there is any. OSError (nothing is left of
+    a draft that could not be kept whole)."""
+    for wrapup_id, draft in drafts:
+        content = draft if isinstance(draft, DraftContent) else DraftContent(draft)
+        path = write_private(folder, wrapup_id, content.note)
+        form = {
+            "codes": list(content.codes),
+            "template_id": content.template_id,
+            "fields": content.fields,
+        }
+        if not (content.codes or content.template_id or content.fields):
+            continue
+        try:
+            write_private(folder, path.name + FORM, json.dumps(form, ensure_ascii=False), suffix="")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+
+
+def _form_of(path: Path, note: str) -> DraftContent:
+    """The kept draft: its note, and its codes, template and fields if they were kept."""
+    beside = path.with_name(path.name + FORM)
+    if not beside.exists():
+        return DraftContent(note)
+    try:
+        data = json.loads(read_file_text(beside, "utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+    except ValueError as exc:
+        raise AcwError(
+            "{path}: not what acw kept ({reason}), left as it is", path=beside, reason=exc
+        ) from None
+    fields = data.get("fields")
+    return DraftContent(
+        note,
+        dict(fields) if isinstance(fields, dict) else None,
+        tuple(str(code) for code in data.get("codes") or ()),
+        data.get("template_id") if isinstance(data.get("template_id"), str) else None,
+    )
 
 
 def kept(folder: Path) -> list[tuple[str, Path]]:
@@ -60,11 +104,13 @@ def bring_back(desk: Desk, folder: Path) -> tuple[list[Wrapup], list[AcwError]]:
     problems: list[AcwError] = []
     for wrapup_id, path in kept(folder):
         try:
-            text = read_file_text(path, "utf-8")
+            draft = _form_of(path, read_file_text(path, "utf-8"))
             if not desk.has_wrapup(wrapup_id):
                 continue  # kept for another store (ACW_DB changed): left where it is
-            wrapup = desk.take_back(wrapup_id, text)
+            wrapup = desk.take_back(wrapup_id, draft)
             path.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(path.name + FORM).unlink()
         except UnicodeDecodeError:
             problems.append(AcwError("{path}: not UTF-8 text, left as it is", path=path))
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import time
 from collections.abc import Callable, Iterable
@@ -802,9 +803,14 @@ class AcwApp(LastResort):
         from acw_tui.settings.paths import data_dir
 
         folder = data_dir() / unsaved.FOLDER
-        redact = self.desk.redactor.redact
+        redact = self.desk.redactor.redact_record
+
+        def redacted(content: DraftContent) -> DraftContent:
+            clean = redact(content.note, content.fields)
+            return dataclasses.replace(content, note=clean.note, fields=clean.fields)
+
         try:
-            unsaved.keep(folder, ((w, redact(c.note).text) for w, c, _v in self.drafts.take()))
+            unsaved.keep(folder, ((w, redacted(c)) for w, c, _v in self.drafts.take()))
         except OSError as exc:
             return refused + " " + _(
                 "Nor could the text be kept in {folder} ({problem}): it is only on screen."

@@ -74,3 +74,46 @@ def test_files_that_cannot_be_used_stay_and_say_why(desk: Desk, tmp_path: Path) 
         "notes.md",
     ]
     assert desk.draft(wrapup.id) is None
+
+
+def test_codes_template_and_fields_come_back_with_the_text(desk: Desk, tmp_path: Path) -> None:
+    """A quit on a refusing store kept only the note: the code, the template and its
+    fields (with a template the fields are most of the note) were lost."""
+    wrapup = desk.call_ended("PBX-1")
+    folder = tmp_path / "unsaved-drafts"
+    kept = DraftContent(
+        "customer moved house", {"reason": "address change"}, ("address-change",), "general"
+    )
+    unsaved.keep(folder, [(wrapup.id, kept)])
+    assert sorted(p.name for p in folder.iterdir()) == [f"{wrapup.id}.txt", f"{wrapup.id}.txt.form"]
+    assert (folder / f"{wrapup.id}.txt").read_text(encoding="utf-8") == "customer moved house"
+
+    back, problems = unsaved.bring_back(desk, folder)
+
+    assert ([w.id for w in back], problems) == ([wrapup.id], [])
+    draft = desk.draft(wrapup.id)
+    assert (draft.note, draft.fields, tuple(draft.codes), draft.template_id) == (
+        "customer moved house", {"reason": "address change"}, ("address-change",), "general"
+    )  # fmt: skip
+    assert list(folder.iterdir()) == []
+
+
+def test_a_draft_that_cannot_be_kept_whole_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    """The disk fills between the text and its form: neither stays (an empty or lone
+    file would be taken for the draft at the next start), and the caller hears of it."""
+    import pytest
+
+    from acw_tui import files
+
+    folder = tmp_path / "unsaved-drafts"
+    written = files.write_private
+
+    def full_at_the_form(folder: Path, stem: str, text: str, suffix: str = ".txt") -> Path:
+        if stem.endswith(unsaved.FORM):
+            raise OSError(28, "No space left on device")
+        return written(folder, stem, text, suffix)
+
+    monkeypatch.setattr(unsaved, "write_private", full_at_the_form)
+    with pytest.raises(OSError):
+        unsaved.keep(folder, [("w1", DraftContent("text", None, ("refund",), None))])
+    assert list(folder.iterdir()) == []
