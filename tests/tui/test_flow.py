@@ -373,7 +373,8 @@ async def test_the_notes_take_no_typing_while_the_finish_is_stored(
         screen = app.screen
         await type_text(pilot, " typed while finishing")
         assert screen.notes.text == "before lock"
-        assert "Finishing" in str(screen.status_line.render())
+        # A store this slow is said on the status line (a quick one changes nothing).
+        await wait_for(pilot, lambda: "Finishing" in str(screen.status_line.render()))
         release.set()
         await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
         await app.calls.settled()
@@ -389,7 +390,7 @@ async def test_a_refused_finish_gives_the_notes_back(make_app, hook) -> None:
         await pilot.press("ctrl+s")
         screen = app.screen
         await wait_for(pilot, lambda: "code is required" in str(screen.status_line.render()))
-        assert not screen._finishing and not screen.notes.read_only
+        assert not screen._finishing and not screen.notes.held
         screen.notes.focus()  # the refusal took the agent to the codes
         await type_text(pilot, ", more")
         assert screen.notes.text == "no code yet, more"

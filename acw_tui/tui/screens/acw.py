@@ -55,6 +55,8 @@ PREVIEW_DELAY = 0.2  # the note preview follows typing after this pause
 # Below this many rows the preview and the checklist would get fewer than four (a
 # border and two lines): they give their rows to the notes instead (-short).
 SHORT_ROWS = 23
+# A finish or discard the store has not taken after this long says so on the status line.
+SLOW_STORE = 0.3
 
 
 class AcwScreen(DeskScreen):
@@ -73,6 +75,7 @@ class AcwScreen(DeskScreen):
         self._pending = list(pending or [])
         self._dirty = False
         self._finishing = False
+        self._slow_store: Timer | None = None  # says "Finishing…" when the store is slow
         self._clock: AcwClock | None = None
         self._draft: Draft | DraftContent | None = None
         # Why finishing was refused stays in the status line until the agent changes
@@ -443,11 +446,16 @@ class AcwScreen(DeskScreen):
     def _hold_while_storing(self, doing: str | None) -> None:
         """While a finish or discard is being stored (`doing` says which; None when the
         store refused it): the notes take no typing, which that write has already read
-        and no draft would keep, and the status line says so instead of "Draft saved"."""
+        and no draft would keep. A store that takes longer than a moment (another program
+        holds it) has the status line say so instead of "Draft saved"; a quick one
+        changes nothing on screen (a frame drawn for it would delay the ready screen)."""
         self._finishing = doing is not None
-        self.notes.read_only = doing is not None
+        self.notes.held = doing is not None
+        if self._slow_store is not None:
+            self._slow_store.stop()
+            self._slow_store = None
         if doing is not None:
-            self.status_line.show(doing)
+            self._slow_store = self.set_timer(SLOW_STORE, lambda: self.status_line.show(doing))
         else:
             self._show_status()
 

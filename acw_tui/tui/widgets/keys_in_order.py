@@ -79,6 +79,15 @@ async def run_own_binding(field: Widget, event: events.Key) -> bool:
     return False
 
 
+def edits(field: Widget, event: events.Key) -> bool:
+    """Would this key change the field's text (typed, or one of its own keys)?"""
+    return (
+        event.is_printable
+        or event.key in ("enter", "tab")
+        or bool(_own_bindings(type(field)).get(event.key))
+    )
+
+
 def after_keys_in_hand(app: App[object], then: Callable[[], object]) -> None:
     """`then`, once the focused field has handled every key it was handed before now,
     and its containers up to the screen every message those keys sent them (a text's

@@ -58,7 +58,7 @@ from acw_tui.core.shorthand.fillins import fill
 from acw_tui.i18n import N_, _, ngettext
 from acw_tui.tui.compat import record_as_typed, record_edit_as_typed, restart_cursor_blink
 from acw_tui.tui.widgets.ghost_text import GhostText
-from acw_tui.tui.widgets.keys_in_order import run_own_binding
+from acw_tui.tui.widgets.keys_in_order import edits, run_own_binding
 
 if TYPE_CHECKING:
     from acw_tui.core.completion import CompletionModel
@@ -148,6 +148,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
         self.coaching = coaching
         self._coaching_hint = ""
         self._last_key = time.monotonic()
+        # A finish or discard is being stored: it has read the text, so keys that would
+        # change it are not taken (no draft would keep them). Not read_only: that
+        # restyles the editor, a frame of its own before the ready screen.
+        self.held = False
         # True once the coaching figures and the completion model have been read (or
         # given up on): from then on what the editor shows depends only on its text.
         self.aids_loaded = False
@@ -281,6 +285,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
         skipped; the editor's own keys (End, word left, undo …) run here too, in order
         with the typing; any other key goes on. Hint and hook run once the key is done.
         """
+        if self.held and edits(self, event):
+            event.stop()  # a finish has read the text: a key now would be in no note
+            event.prevent_default()
+            return
         if self.read_only or not self.has_focus:
             # Read-only, or handed over before a Tab moved the focus on: not typed here.
             await run_own_binding(self, event)
@@ -458,6 +466,10 @@ class NotesEditor(TextArea, inherit_bindings=False):
     # -- paste and the whole note ------------------------------------------------------
 
     def on_paste(self, event: events.Paste) -> None:
+        if self.held:
+            event.stop()
+            event.prevent_default()
+            return
         # TextArea's own handler inserts the text, once, right after this one.
         self._book.forget()  # a paste is never expanded (SPEC §3 rule 6)
         if not self.read_only:
