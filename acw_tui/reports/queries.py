@@ -328,9 +328,7 @@ def state_seconds(
             f"AND COALESCE(ended_at, :now) > :start{filters}"
         )
     seconds = dialect.seconds_between("s", "e")
-    # Grouped by state too, so each state's seconds are worked out once per row; the
-    # states of a group are added up below.
-    sums = f"state, SUM({seconds})"
+    sums = f"SUM({seconds}), SUM(CASE WHEN state = 'acw' THEN {seconds} ELSE 0 END)"
     if by in ("day", "hour"):
         width, key = (10, "substr(s, 1, 10)") if by == "day" else (13, "substr(s, 12, 2)")
         boundary = dialect.next_boundary("s", by)
@@ -344,19 +342,16 @@ def state_seconds(
             "FROM pieces p WHERE p.rest > p.e), "
             f"whole AS (SELECT state, s, e FROM clipped WHERE substr(s, 1, {width}) = substr(e, 1, {width}) AND e > s "
             "UNION ALL SELECT state, s, e FROM pieces) "
-            f"SELECT {key} AS g, {sums} FROM whole GROUP BY {key}, state"
+            f"SELECT {key} AS g, {sums} FROM whole GROUP BY {key}"
         )
     else:
         key = {None: f"'{EVERYTHING}'", "agent": "agent_id", "team": "site_id"}[by]
-        # PostgreSQL refuses GROUP BY 'all'
-        group_by = " GROUP BY state" if by is None else f" GROUP BY {key}, state"
+        group_by = "" if by is None else f" GROUP BY {key}"  # PostgreSQL refuses GROUP BY 'all'
         sql = f"SELECT {key} AS g, {sums} FROM ({clipped}) cl WHERE e > s{group_by}"
-    found: dict[str, tuple[float, float]] = {}
-    for group, state, total in source.query(sql, params):
-        logged, in_acw = found.get(str(group), (0.0, 0.0))
-        total = float(total or 0)
-        found[str(group)] = (logged + total, in_acw + (total if state == "acw" else 0.0))
-    return found
+    return {
+        str(group): (float(logged or 0), float(acw or 0))
+        for group, logged, acw in source.query(sql, params)
+    }
 
 
 def distribution(
