@@ -15,6 +15,20 @@ from acw_tui.tui.widgets.acw_timer import AcwTimer
 from tests.tui.conftest import acw_open, type_text, wait_for
 
 
+def hold_finishes(app, monkeypatch) -> threading.Event:
+    """Finishes wait on the store thread (as behind another program's lock) until the
+    event returned is set."""
+    release = threading.Event()
+    finish_form = app.desk.finish_form
+
+    def held(*args, **kwargs):
+        release.wait(10)
+        return finish_form(*args, **kwargs)
+
+    monkeypatch.setattr(app.desk, "finish_form", held)
+    return release
+
+
 async def test_hook_timer_note_finish_and_history(make_app, hook, clock) -> None:
     app = make_app("target_seconds = 60")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -222,14 +236,7 @@ async def test_leaving_while_the_finish_is_stored_still_shows_its_outcome(
         app.log_in()  # its own reload would hide a missing one
         await app.calls.settled()
         await pilot.pause()
-        release = threading.Event()
-        finish_form = app.desk.finish_form
-
-        def held(*args, **kwargs):
-            release.wait(10)
-            return finish_form(*args, **kwargs)
-
-        monkeypatch.setattr(app.desk, "finish_form", held)
+        release = hold_finishes(app, monkeypatch)
         # The store watch would notice the finish within a quarter second; the finish's
         # own path must say it.
         monkeypatch.setattr(app.desk, "data_version", lambda: app._data_version)
@@ -360,14 +367,7 @@ async def test_the_notes_take_no_typing_while_the_finish_is_stored(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, acw_open(app))
         await type_text(pilot, "before lock")
-        release = threading.Event()
-        finish_form = app.desk.finish_form
-
-        def held(*args, **kwargs):
-            release.wait(10)
-            return finish_form(*args, **kwargs)
-
-        monkeypatch.setattr(app.desk, "finish_form", held)
+        release = hold_finishes(app, monkeypatch)
         await pilot.press("ctrl+s")
         await pilot.pause()
         screen = app.screen
