@@ -387,7 +387,7 @@ class AcwScreen(DeskScreen):
         self._finishing = True
         # ctrl+s is a priority key, run as it is read: keys read just before it may
         # still wait in the editor's queue and belong in the note; keys after it are
-        # not typed (the notes turn read-only in the same queue, between the two).
+        # not typed (the notes are held in the same queue, between the two).
         self.notes.call_later(self._hold_while_storing, _("Finishing…"))
         after_keys_in_hand(self.app, lambda: self._finish(allow_empty, confirm_critical))
 
