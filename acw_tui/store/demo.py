@@ -215,6 +215,19 @@ def generate_demo(
                 calls=already,
                 site=site_id,
             )
+        real = db.execute(
+            "SELECT count(*) FROM calls WHERE external_id NOT LIKE 'DEMO-%'"
+        ).fetchone()[0]
+        if real:
+            raise StoreError(
+                N_(
+                    "{path}: holds {calls} real call(s); demo history would mix into their "
+                    "reports and be synced to the hub with them: use a new file "
+                    "(ACW_DB=demo.db acw demo)"
+                ),
+                path=store.path,
+                calls=real,
+            )
         before = {
             t: db.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
             for t in ("calls", "wrapups", "agent_states", "followups", "shorthand_usage")

@@ -123,6 +123,16 @@ def test_demo_fills_every_table_and_is_seeded(acw_home: Path, tmp_path: Path, mo
     )
 
 
+def test_demo_history_is_never_mixed_into_a_store_with_real_calls(acw_home: Path) -> None:
+    """Fake calls in a store with real ones would count in its reports and reach the hub."""
+    assert run("call-ended", "--call-id", "REAL-1")[0] == 0
+    code, _, err = run("demo", "--calls", "50", "--agents", "2", "--days", "1")
+    assert code == 1
+    assert "holds 1 real call(s)" in err and "ACW_DB=demo.db acw demo" in err
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == 1
+
+
 def test_no_traceback_from_the_real_program(acw_home: Path) -> None:
     (acw_home / "config.toml").write_text("[acw]\ntarget_seconds = 'x'\n", encoding="utf-8")
     proc = subprocess.run(
