@@ -193,3 +193,13 @@ def test_markdown_keeps_a_hostile_agent_id_in_its_cell_and_inert(seeded: Store) 
     (row,) = [line for line in out.splitlines() if "onerror" in line and line.startswith("|")]
     assert "<img" not in out and "&lt;img" in row
     assert row.count(" | ") == len(out.splitlines()[4].split(" | ")) - 1  # same columns
+
+
+def test_a_store_from_a_newer_acw_is_refused_in_one_line(seeded: Store) -> None:
+    """Every other command refuses a newer schema; the report read it and failed on a
+    column ("no such column: w.acw_seconds") or, worse, read one that means another thing."""
+    seeded.conn.execute("PRAGMA user_version = 999")
+    seeded.conn.commit()
+    result = run(*RANGE)
+    assert result.exit_code == 1
+    assert "schema version 999 is newer than this acw understands" in result.output
