@@ -64,6 +64,14 @@ def _line(outcome: Outcome, event: CallEvent) -> Phrase:
     return Phrase(N_("{outcome}: {event}"), outcome=Phrase(outcome.value), event=event.describe())
 
 
+def _stop_asked() -> bool:
+    """Has this task been asked to stop? Python 3.11's `asyncio.wait_for` loses a
+    cancellation that arrives as the call it waits for completes (fixed in 3.12), and
+    the listener went on reconnecting after it was stopped; the request stays counted."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 @dataclass
 class Backoff:
     """Reconnect delays: doubling from `first` up to `longest`, with jitter so a site's
@@ -192,6 +200,8 @@ class Listener:
 
     async def _listen(self) -> None:
         while True:
+            if _stop_asked():
+                raise asyncio.CancelledError  # (see _stop_asked)
             try:
                 await self.adapter.run(self)
                 raise ConnectionLost(N_("{source}: the connection ended"), source=self.adapter.name)

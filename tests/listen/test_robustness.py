@@ -5,6 +5,7 @@ in the handling of one event. One line per problem, and no call after it lost.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from datetime import timedelta
@@ -396,3 +397,35 @@ async def test_a_connection_that_delivered_an_event_starts_the_backoff_again(
     await sim.stop()
     assert listener.outcomes[0][1] is Outcome.OPENED  # (the last script repeats: duplicates)
     assert listener.backoff.failures <= 2
+
+
+class SwallowsOneCancel:
+    """An adapter whose wait loses the cancellation that stops the listener, as Python
+    3.11's `asyncio.wait_for` does when the call it waits for completes just then."""
+
+    name = "swallowing"
+
+    def __init__(self) -> None:
+        self.connections = 0
+
+    async def run(self, sink: Sink) -> None:
+        self.connections += 1
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(30)
+        raise ConnectionLost("the connection ended")
+
+
+async def test_a_listener_stopped_while_a_wait_loses_the_cancellation_still_stops(
+    desk,
+) -> None:
+    """It went on reconnecting for ever after `stop` (a 120 s test time-out in CI)."""
+    adapter = SwallowsOneCancel()
+    listener = Listener(
+        adapter, ROUTING, desk, source="t", say=lambda _: None,
+        backoff=Backoff(first=0.005, longest=0.01),
+    )  # fmt: skip
+    task = await run_until(listener, lambda: adapter.connections >= 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.shield(task), 2)
+    assert task.cancelled() and adapter.connections == 1
