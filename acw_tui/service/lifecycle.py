@@ -210,7 +210,7 @@ class WrapupLifecycle(DeskCore):
                 note = f"{have.note}\n\n{text}"
             merged = DraftContent(
                 note,
-                have.fields or clean.fields or have.fields,
+                have.fields or clean.fields or have.fields,  # the stored ones, else the kept
                 tuple(dict.fromkeys((*have.codes, *kept.codes))),
                 have.template_id or kept.template_id,
             )

@@ -4,10 +4,11 @@ Quitting saves every draft; when the store cannot take them (read-only, full, lo
 another program) the text, redacted, goes to `unsaved-drafts/<wrap-up id>.txt` under
 the data folder (`-2`, `-3` … when that name is taken: a file is never replaced), and
 what else the draft held (codes, template, its fields, redacted too) beside it in
-`<name>.txt.form` (JSON). The next acw screen on a store that takes writes again puts each file's text back before
-its first screen is built: into this window's draft of a wrap-up still open, or after
-the note of one finished meanwhile, as text left in another window is. A file goes once
-the store holds its text; one for a wrap-up this store does not have stays where it is.
+`<name>.txt.form` (JSON). The next acw screen on a store that takes writes again puts
+each file's text back before its first screen is built: into this window's draft of a
+wrap-up still open, or after the note of one finished meanwhile, as text left in another
+window is. A file goes once the store holds its text; one for a wrap-up this store does
+not have stays where it is.
 """
 
 from __future__ import annotations
@@ -44,13 +45,13 @@ def keep(folder: Path, drafts: Iterable[tuple[str, DraftContent | str]]) -> None
     for wrapup_id, draft in drafts:
         content = draft if isinstance(draft, DraftContent) else DraftContent(draft)
         path = write_private(folder, wrapup_id, content.note)
+        if not (content.codes or content.template_id or content.fields):
+            continue
         form = {
             "codes": list(content.codes),
             "template_id": content.template_id,
             "fields": content.fields,
         }
-        if not (content.codes or content.template_id or content.fields):
-            continue
         try:
             write_private(folder, path.name + FORM, json.dumps(form, ensure_ascii=False), suffix="")
         except BaseException:
@@ -72,12 +73,12 @@ def _form_of(path: Path, note: str) -> DraftContent:
         raise AcwError(
             "{path}: not what acw kept ({reason}), left as it is", path=beside, reason=exc
         ) from None
-    fields = data.get("fields")
+    fields, codes, template_id = data.get("fields"), data.get("codes"), data.get("template_id")
     return DraftContent(
         note,
         dict(fields) if isinstance(fields, dict) else None,
-        tuple(str(code) for code in data.get("codes") or ()),
-        data.get("template_id") if isinstance(data.get("template_id"), str) else None,
+        tuple(str(code) for code in codes) if isinstance(codes, list) else (),
+        template_id if isinstance(template_id, str) else None,
     )
 
 
