@@ -7,7 +7,7 @@ token = "acw_…"                        # the site's token; ACW_HUB_TOKEN overr
 lead_token = "acw_…"                   # a team lead's token, for publishing; ACW_HUB_LEAD_TOKEN
 timeout_seconds = 30                   # one request
 retry_seconds = 60                     # how long to keep retrying a hub that is down
-batch_records = 1000                   # records per batch, at most 2000 (and about 1 MiB)
+batch_records = 2000                   # records per batch, at most 5000 (and about 1 MiB)
 allow_plain_http = false               # http:// to another machine (a closed network only)
 ```
 

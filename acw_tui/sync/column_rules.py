@@ -15,8 +15,9 @@ date range. So the hub takes from a site only what the site's own store would ho
   `extensions` a list of {at, reason, seconds}, `fields` an object of plain values).
 
 One table of rules serves both ways the hub reads a batch: `plain_type` is a rule as a
-pydantic type, for the one pass over a usual batch; `rule_problem` is the same rule
-said in words, for the record-by-record verdict.
+pydantic type, for the one pass over a usual batch (a JSON column's shape is also a
+pydantic type, `Rule.json_type`, checked for a whole batch's texts at once); `rule_problem`
+is the same rule said in words, for the record-by-record verdict.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
+from typing_extensions import TypedDict  # pydantic takes typing's only from Python 3.12
 
 from acw_tui.sync.tables import synced_tables
 
@@ -59,6 +61,7 @@ class Rule:
     low: float | None = None
     high: float | None = None
     shape: Callable[[Any], str | None] | None = None  # a JSON text column's shape
+    json_type: Any = None  # the same shape as a pydantic type (never wider)
 
 
 def _codes(value: Any) -> str | None:
@@ -119,6 +122,30 @@ def _fields(value: Any) -> str | None:
     return "must be a JSON object of field values (text, numbers, true/false or lists of them)"
 
 
+# The shapes above as pydantic types, for the one pass over a usual batch. Each takes no
+# more than its function does (floats finite, whole numbers not true or false, lengths
+# in characters as `len` counts them); what one refuses is judged by the function.
+_Code = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CODE)]
+_RuleId = Annotated[str, StringConstraints(min_length=1, max_length=MAX_RULE_ID)]
+_Finite = Annotated[float, Field(allow_inf_nan=False)]
+_PlainValue = None | str | bool | int | _Finite
+
+
+class _Extension(TypedDict):
+    at: Annotated[str, StringConstraints(pattern=TIMESTAMP)]
+    reason: str
+    seconds: (
+        Annotated[int, Field(ge=0, le=MAX_SECONDS)]
+        | Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False)]
+    )
+
+
+CODES_TYPE = Annotated[list[_Code], Field(max_length=MAX_CODES)]
+FAILED_RULES_TYPE = Annotated[list[_RuleId], Field(max_length=MAX_FAILED_RULES)]
+EXTENSIONS_TYPE = Annotated[list[_Extension], Field(max_length=MAX_EXTENSIONS)]
+FIELDS_TYPE = Annotated[dict[str, _PlainValue | list[_PlainValue]], Field(max_length=MAX_FIELDS)]
+
+
 def _site_code_values() -> dict[tuple[str, str], tuple[str, ...]]:
     """Enumerations the site's code keeps (its schema has no CHECK for them)."""
     from acw_tui.listen.event import Direction, HungUpBy
@@ -145,10 +172,10 @@ _EXPLICIT: dict[tuple[str, str], Rule] = {
     ("wrapups", "guide_version"): COUNT,
     ("wrapups", "keys_pressed"): COUNT,
     ("wrapups", "final_chars"): COUNT,
-    ("wrapups", "codes"): Rule(shape=_codes),
-    ("wrapups", "extensions"): Rule(shape=_extensions),
-    ("wrapups", "fields"): Rule(shape=_fields),
-    ("wrapups", "quality_failed"): Rule(shape=_failed_rules),
+    ("wrapups", "codes"): Rule(shape=_codes, json_type=CODES_TYPE),
+    ("wrapups", "extensions"): Rule(shape=_extensions, json_type=EXTENSIONS_TYPE),
+    ("wrapups", "fields"): Rule(shape=_fields, json_type=FIELDS_TYPE),
+    ("wrapups", "quality_failed"): Rule(shape=_failed_rules, json_type=FAILED_RULES_TYPE),
     ("shorthand_usage", "used"): COUNT,
     ("shorthand_usage", "undone"): COUNT,
     ("shorthand_usage", "missed"): COUNT,
@@ -239,20 +266,10 @@ def row_rules_problem(table: str, row: dict[str, Any]) -> str | None:
     return None
 
 
-def shape_problem(table: str, row: dict[str, Any]) -> str | None:
-    """`row_rules_problem` for the JSON text columns only: what `plain_type` leaves out."""
-    for name, rule in column_rules()[table].items():
-        if rule.shape is not None and name in row:
-            why = rule_problem(rule, name, row[name])
-            if why:
-                return why
-    return None
-
-
 def plain_type(rule: Rule | None, kind: str, base: Any) -> Any:
     """The pydantic type of a column under `rule` for the one-pass check (`base` is the
-    column kind's plain type). A JSON text column stays plain text: `shape_problem`
-    judges it after."""
+    column kind's plain type). A JSON text column stays plain text here: its texts are
+    checked after, a batch's at once (`json_type`)."""
     if rule is None or rule.shape is not None:
         return base
     if rule.values is not None:

@@ -126,9 +126,13 @@ class Tx:
         self._cursor.execute(self._sql(sql), tuple(params))
         return self._cursor
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self._cursor.executemany(self._sql(sql), rows)
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run `sql` for each row; the rows it changed in all, or -1 if the driver
+        cannot tell (both SQLite and psycopg sum them)."""
+        if not rows:
+            return 0
+        self._cursor.executemany(self._sql(sql), rows)
+        return int(self._cursor.rowcount)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(sql, params).fetchone()

@@ -598,10 +598,13 @@ class HubStore:
                     mark=mark,
                     **({"at": at} if at is not None else {}),
                 )
-            self.upsert(tx, records, received)
-            # After the upsert, in the same transaction: an id another site committed
-            # meanwhile is seen here (its row was left alone), and the batch is undone.
-            self._refuse_foreign(tx, site, records)
+            written = self.upsert(tx, records, received)
+            if written != len(records):
+                # A row was left alone: a revision the hub has already, or an id another
+                # site holds (committed meanwhile, too: it is seen here, in the same
+                # transaction), which undoes the batch. A batch whose every row was
+                # written holds no such id, and is not looked up again.
+                self._refuse_foreign(tx, site, records)
             new_mark = records[-1].seq if records else mark
             if records:
                 # What stands at the mark: a store restored from a backup checks that its
@@ -662,8 +665,10 @@ class HubStore:
                 records=foreign,
             )
 
-    def upsert(self, tx: Tx, records: list[Record], received: str) -> None:
-        """The bulk write itself: current state plus every revision.
+    def upsert(self, tx: Tx, records: list[Record], received: str) -> int:
+        """The bulk write itself: current state plus every revision; returns how many
+        rows of current state it wrote (a row is left alone if the hub holds a newer
+        revision of it, or if another site holds its id).
 
         The rows hold what the request models let through: text, numbers and None,
         which both backends take as they are.
@@ -688,9 +693,10 @@ class HubStore:
                     received,
                 )
             )
-        for table, rows in by_table.items():
-            tx.executemany(self._upserts[table], rows)
+        counts = [tx.executemany(self._upserts[table], rows) for table, rows in by_table.items()]
+        written = -1 if any(n < 0 for n in counts) else sum(counts)  # -1: cannot tell
         tx.executemany(HISTORY_SQL, history)
+        return written
 
     def revisions(self, site: str) -> dict[str, set[tuple[str, int]]]:
         """Every (id, rev) received from a site, per table (for checks and tests)."""

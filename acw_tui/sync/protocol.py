@@ -27,12 +27,13 @@ from acw_tui.errors import N_, Phrase
 API = "/v1"
 # Names the site store a site's sequence numbers come from (see `site_state.store_id`).
 STORE_HEADER = "Acw-Store"
-# Each batch is one durable commit at the hub: at 200 records that commit cost as much
-# as writing the records, and a shift's sync ran at under half the hub's bulk rate.
-BATCH_RECORDS = 1000
+# Each batch is one durable commit and one request at the hub: at 200 records that
+# commit cost as much as writing the records, and a shift's sync ran at under half the
+# hub's bulk rate; from 1 000 to 2 000 records a shift's sync took an eighth less time.
+BATCH_RECORDS = 2000
 BATCH_BYTES = 1 << 20  # 1 MiB of payload per batch
 MAX_BODY_BYTES = 4 << 20  # what the hub accepts by default (413 above)
-MAX_BATCH_RECORDS = 2000
+MAX_BATCH_RECORDS = 5000
 # What the hub sends down. A lead publishes guides and templates; the team completion
 # model is built by the hub itself each time a guide is published.
 CONTENT_KINDS = ("shorthand", "templates", "completion")

@@ -6,6 +6,7 @@ batches of every kind of value their JSON can hold, hostile ones included."""
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -100,12 +101,112 @@ FITTING = {
 
 
 @st.composite
+def json_texts(draw: st.DrawFn, column: str) -> str:
+    """Texts for a JSON column (codes, extensions, fields, failed rules): mostly the
+    column's own shape with values at and just past its limits, sometimes another
+    column's shape, odd JSON or text that is not JSON at all."""
+    import json
+
+    plain = st.one_of(
+        st.sampled_from([None, True, 0, 1, -1, 1.5, -0.0, 2**64, math.nan, math.inf, "", "客"]),
+        st.text(alphabet=st.sampled_from(["a", "\x00", "\ud800", "客", "\n"]), max_size=4),
+    )
+    values = st.one_of(
+        plain,
+        st.lists(plain, max_size=2),
+        st.dictionaries(st.text(max_size=2), plain, max_size=2),
+    )
+    code = st.one_of(
+        st.text(min_size=1, max_size=4), st.sampled_from(["", "x" * 200, "x" * 201, "r" * 101])
+    )
+
+    @st.composite
+    def extension(draw: st.DrawFn) -> dict[str, Any]:
+        """An extension as the site writes it; one in four has a key made wrong."""
+        made = {
+            "at": "2026-05-04T10:00:00.000Z",
+            "reason": draw(st.text(max_size=3)),
+            "seconds": draw(st.one_of(st.floats(0, 1e9), st.integers(0, 10**9))),
+        }
+        if draw(st.integers(0, 3)) == 0:
+            made[draw(st.sampled_from(["at", "reason", "seconds", "extra"]))] = draw(
+                st.one_of(
+                    plain,
+                    st.sampled_from(
+                        [
+                            "2026-05-04T10:00:00Z\n", "2026-13-04T10:00:00Z", "2026-05-04T10:00Z",
+                            -1, 10**9, 10**9 + 1, 1e9 + 0.5, 2.0**63, 1e9,
+                        ]
+                    ),
+                )
+            )  # fmt: skip
+        return made
+
+    own = {
+        "codes": st.lists(code, max_size=3),
+        "quality_failed": st.lists(code, max_size=3),
+        "extensions": st.lists(extension(), max_size=2),
+        "fields": st.dictionaries(st.text(max_size=3), values, max_size=3),
+    }
+
+    def dumped(value: Any) -> str:
+        return json.dumps(value, allow_nan=True, ensure_ascii=draw(st.booleans()))
+
+    odd = [
+        "[]", "{}", " [] ", "[1e400]", '{"a": 1e400}', '["a"] x', '{"a": 1, "a": NaN}',
+        '["\\ud800"]', "[true]", '{"a": [[1]]}', "[" * 40, '{"a": 18446744073709551616}',
+        '{"a": 1.0}', dumped(["a"] * 201), dumped(["r"] * 200), '{"a": -0.0}', "[Infinity]",
+        "null", dumped({str(n): n for n in range(1001)}),
+    ]  # fmt: skip
+    kind = draw(st.integers(0, 9))
+    if kind < 7:
+        return dumped(draw(own[column]))
+    if kind < 8:
+        return dumped(draw(st.one_of(*own.values(), values)))
+    return draw(st.sampled_from(odd) if kind == 8 else st.text(max_size=5))
+
+
+JSON_COLUMNS = {"codes", "extensions", "fields", "quality_failed"}
+
+
+@st.composite
 def fitting_rows(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, Any]]:
     """A row whose values mostly fit their columns (a batch a site really sends)."""
     table, kinds, names = table_and_columns(draw)
-    names = [n for n in names if not n.startswith("quality_")]  # its own rules, tested apart
-    row = {n: draw(st.one_of(st.none(), FITTING[kinds[n]])) for n in names}
+    # The quality figures have rules of their own, tested apart.
+    names = [n for n in names if not n.startswith("quality_") or n in JSON_COLUMNS]
+    row = {
+        n: draw(
+            st.one_of(
+                st.none(),
+                json_texts(n) if table == "wrapups" and n in JSON_COLUMNS else FITTING[kinds[n]],
+            )
+        )
+        for n in names
+    }
     return table, kinds, row
+
+
+WRAPUP = {
+    "call_id": "c-1", "agent_id": "ana", "site_id": "warsaw-1", "status": "done",
+    "started_at": "2026-10-02T08:17:14.076Z", "ended_at": "2026-10-02T08:18:11.333Z",
+    "acw_seconds": 57.3, "timed_out": 0, "extensions": "[]", "codes": '["billing"]',
+    "template_id": "callback", "template_version": 1, "fields": '{"reason": "Refund"}',
+    "note": "cx called re refund", "guide_version": 1,
+    "finished_at": "2026-10-02T08:18:11.333Z", "compliant": 1,
+    "updated_at": "2026-10-02T08:18:11.333Z", "quality_critical": 0, "quality_failed": "[]",
+}  # fmt: skip
+
+
+@st.composite
+def wrapup_rows(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """A whole wrap-up as a site writes it, its JSON columns drawn: the one pass judges
+    those only when every other column fits."""
+    # Mostly one drawn column, so that the others' refusals do not hide its verdict.
+    columns = draw(st.lists(st.sampled_from(sorted(JSON_COLUMNS)), unique=True, min_size=1))
+    columns = columns if draw(st.integers(0, 3)) == 0 else columns[:1]
+    row = {**WRAPUP, **{c: draw(json_texts(c)) for c in columns}}
+    return "wrapups", synced_tables()["wrapups"].kinds, row
 
 
 @st.composite
@@ -117,7 +218,10 @@ def batch_bodies(draw: st.DrawFn) -> bytes:
     records: list[Any] = []
     seq = after if isinstance(after, int) and not isinstance(after, bool) else 0
     for _ in range(draw(st.integers(0, 4))):
-        table, _kinds, row = draw(rows() if draw(st.integers(0, 4)) == 0 else fitting_rows())
+        kind = draw(st.integers(0, 5))
+        table, _kinds, row = draw(
+            rows() if kind == 0 else wrapup_rows() if kind == 1 else fitting_rows()
+        )
         seq += 1 if draw(st.integers(0, 4)) else draw(st.integers(-1, 2))
         rev = draw(st.integers(1, 3))
         row = {**row, "id": "r-1", "rev": rev, "site_id": "warsaw-1"}
@@ -150,6 +254,62 @@ def test_a_batch_read_whole_is_judged_as_record_by_record(body: bytes) -> None:
     that pass refuses it: both ways give the same records or the same refusal."""
     from acw_tui.sync.wire import parse_batch, parse_each_record
 
+    assert outcome(parse_batch, body) == outcome(parse_each_record, body)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(wrapup_rows())
+def test_a_wrapups_json_columns_are_judged_as_record_by_record(
+    found: tuple[str, dict[str, str], dict[str, Any]],
+) -> None:
+    """The one pass checks a batch's JSON texts column by column with pydantic's types
+    (`Rule.json_type`); what it takes, each text's shape function takes too."""
+    import json
+
+    from acw_tui.sync.wire import parse_batch, parse_each_record
+
+    _table, _kinds, row = found
+    row = {**row, "id": "w-1", "rev": 1}
+    record = {"seq": 1, "table": "wrapups", "id": "w-1", "rev": 1, "row": row}
+    body = json.dumps({"after": 0, "records": [record]}).encode()
+    assert outcome(parse_batch, body) == outcome(parse_each_record, body)
+
+
+def boundary_texts() -> list[tuple[str, str]]:
+    """(column, JSON text) at every limit of each JSON column's shape, and one past it."""
+    import json
+
+    good = {"at": "2026-05-04T10:00:00.000Z", "reason": "x", "seconds": 12}
+    near = {
+        "at": ["2026-05-04T10:00:00Z", "2026-05-04T10:00:00Z\n", "2026-13-04T10:00:00Z", 1],
+        "reason": ["", 0, None, True, ["x"]],
+        "seconds": [0, -1, -0.0, 10**9, 10**9 + 1, 1e9, 1e9 + 0.5, True, 2**64, None, "1"],
+        "extra": [None, 1, "x"],
+    }
+    extensions = [[{**good, key: value}] for key, values in near.items() for value in values]
+    extensions += [[{k: v for k, v in good.items() if k != key}] for key in good]
+    extensions += [[good] * 1000, [good] * 1001, good, []]
+    plain = [None, True, 0, -1, 2**64, 1.5, -0.0, "", "客", [], [1, "a"], [[1]], {"a": 1}]
+    fields = [{"a": v} for v in plain] + [{str(n): 1 for n in range(n)} for n in (1000, 1001)]
+    listed = [[], [""], ["x" * 100], ["x" * 101], ["x" * 200], ["x" * 201], [1], [None]]
+    listed += [["a"] * 200, ["a"] * 201, "a", {"a": "b"}]
+    texts = [("extensions", json.dumps(v)) for v in extensions]
+    texts += [("fields", json.dumps(v)) for v in fields]
+    texts += [(c, json.dumps(v)) for c in ("codes", "quality_failed") for v in listed]
+    odd = ["[1e400]", '{"a": 1e400}', '{"a": NaN}', "[Infinity]", '["a"] x', " [] ", "null"]
+    texts += [(c, t) for c in sorted(JSON_COLUMNS) for t in odd]
+    return texts
+
+
+@pytest.mark.parametrize(("column", "text"), boundary_texts())
+def test_a_json_column_at_its_limits_is_judged_as_record_by_record(column: str, text: str) -> None:
+    import json
+
+    from acw_tui.sync.wire import parse_batch, parse_each_record
+
+    row = {**WRAPUP, column: text, "id": "w-1", "rev": 1}
+    record = {"seq": 1, "table": "wrapups", "id": "w-1", "rev": 1, "row": row}
+    body = json.dumps({"after": 0, "records": [record]}).encode()
     assert outcome(parse_batch, body) == outcome(parse_each_record, body)
 
 
@@ -219,7 +379,10 @@ def outbox_entries(draw: st.DrawFn) -> list[Any]:
 
     entries = []
     for seq in range(1, draw(st.integers(1, 4)) + 1):
-        table, _kinds, row = draw(rows() if draw(st.integers(0, 4)) == 0 else fitting_rows())
+        kind = draw(st.integers(0, 5))
+        table, _kinds, row = draw(
+            rows() if kind == 0 else wrapup_rows() if kind == 1 else fitting_rows()
+        )
         rev = draw(st.integers(1, 3))
         site = draw(st.sampled_from(["warsaw-1", "warsaw-1", "krakow-2"]))
         row = {**row, "id": f"r-{seq}", "rev": rev, "site_id": site}

@@ -114,7 +114,7 @@ def test_nothing_was_stored_for_refused_talk_time(acw_home: Path) -> None:
         ("[sync]\ntimeout_seconds = 0\n", "sync.timeout_seconds"),
         ("[sync]\nbatch_records = 0\n", "sync.batch_records"),
         # More than a hub takes in one batch: every sync would be refused whole.
-        ("[sync]\nbatch_records = 2001\n", "sync.batch_records: must be between 1 and 2000"),
+        ("[sync]\nbatch_records = 5001\n", "sync.batch_records: must be between 1 and 5000"),
         ("[report]\noutlier_factor = nan\n", "report.outlier_factor"),
         ("[report]\noutlier_factor = inf\n", "report.outlier_factor"),
         ("[report]\noutlier_factor = 0.0\n", "outlier_factor"),
