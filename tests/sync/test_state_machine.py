@@ -159,9 +159,27 @@ def _machine(hub: HubProcess, root: Path) -> type[RuleBasedStateMachine]:
                 required[table] = {(i, rev) for i, rev in required[table] if rev >= rows.get(i, 0)}
             return required
 
+        def _rebase_asked(self) -> bool:
+            """The hub asks the next store that syncs to rebase (`reset-store` ran, and
+            no store has sent a batch since)."""
+            with hub.store.db.reading() as tx:
+                row = tx.one(
+                    "SELECT rebase_over FROM hub_sites WHERE site_id = ?", [self.site.name]
+                )
+            return row is not None and row[0] is not None
+
+        def _sync(self) -> None:
+            """One `acw sync`; a store that rebased in it has its rows' new revisions
+            noted (whichever sync it was: the first one after `reset-store` rebases)."""
+            rebasing = self._rebase_asked()
+            Syncer(self.site.store, self.client, batch_records=5).run()
+            if rebasing:
+                for table, rows in self.site.current().items():
+                    self.rebased.setdefault(table, {}).update(rows)
+
         @rule()
         def sync_in_peace(self) -> None:
-            Syncer(self.site.store, self.client, batch_records=5).run()
+            self._sync()
             self._hub_holds_the_site()
             assert self.site.outbox() == 0
 
@@ -189,7 +207,7 @@ def _machine(hub: HubProcess, root: Path) -> type[RuleBasedStateMachine]:
             waiting = self.site.outbox()
             acked = site_state.load_state(self.site.store).acked_seq
             try:
-                Syncer(self.site.store, self.client, batch_records=5).run()
+                self._sync()
             except SyncError as exc:
                 # Refused: nothing sent or dropped, and the way out is named.
                 assert f"acw hub site reset-store {self.site.name}" in str(exc), str(exc)
@@ -197,9 +215,7 @@ def _machine(hub: HubProcess, root: Path) -> type[RuleBasedStateMachine]:
                 assert site_state.load_state(self.site.store).acked_seq == acked
                 hub.store.reset_store(self.site.name)
                 self.highest_mark = 0
-                Syncer(self.site.store, self.client, batch_records=5).run()
-                for table, rows in self.site.current().items():
-                    self.rebased.setdefault(table, {}).update(rows)
+                self._sync()
             self._hub_holds_the_site()
             assert self.site.outbox() == 0
 
