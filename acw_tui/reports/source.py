@@ -140,21 +140,16 @@ def sqlite_source(path: Path) -> ReportSource:
         # million wrap-ups (a quarter made it 20 % slower) and the screen 1 MB smaller.
         conn.execute(f"PRAGMA cache_size=-{REPORT_CACHE_KIB}")
         conn.execute("SELECT 1 FROM wrapups LIMIT 1").fetchone()  # a store, readable
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        from acw_tui.store.migrations import refuse_newer
+
+        refuse_newer(conn, path, ReportError)
     except sqlite3.Error as exc:
         raise ReportError(
             _("{path}: cannot read a store here ({error})").format(path=path, error=exc)
         ) from exc
-    from acw_tui.store.migrations import LATEST
-
-    if version > LATEST:  # its columns may mean something else: refused, as every door does
+    except ReportError:
         conn.close()
-        raise ReportError(
-            _(
-                "{path}: schema version {version} is newer than this acw "
-                "understands ({latest}); upgrade acw"
-            ).format(path=path, version=version, latest=LATEST)
-        )
+        raise
     return ReportSource(conn, Dialect("sqlite"), str(path), lambda: sqlite_source(path))
 
 

@@ -208,9 +208,9 @@ class WrapupLifecycle(DeskCore):
                 note = have.note
             else:
                 note = f"{have.note}\n\n{text}"
-            merged = DraftContent(
+            merged = DraftContent(  # what the store has wins; the kept fills what it lacks
                 note,
-                have.fields or clean.fields or have.fields,  # the stored ones, else the kept
+                have.fields if have.fields or not clean.fields else clean.fields,
                 tuple(dict.fromkeys((*have.codes, *kept.codes))),
                 have.template_id or kept.template_id,
             )

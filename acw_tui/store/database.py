@@ -272,15 +272,7 @@ def open_store(path: Path, *, migrate: bool = True) -> Store:
             # Reading the schema parses the file's first pages: a file that is not a
             # database, or whose schema is damaged, fails here rather than mid-shift.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            version = migrations.schema_version(conn)
-            if version > migrations.LATEST:
-                raise StoreError(
-                    "{path}: schema version {version} is newer than this acw "
-                    "understands ({latest}); upgrade acw",
-                    path=path,
-                    version=version,
-                    latest=migrations.LATEST,
-                )
+            version = migrations.refuse_newer(conn, path, StoreError)
             if migrate and version < migrations.LATEST:
                 migrations.migrate(store)
     except BaseException:

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from acw_tui.core.inputs import is_number_text
+from acw_tui.errors import N_
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -73,6 +74,24 @@ def execute_statements(db: sqlite_utils.Database, script: str) -> None:
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def refuse_newer(conn: sqlite3.Connection, path: object, error: Callable[..., Exception]) -> int:
+    """The store's schema version; `error` raised for a store a newer acw has written:
+    its columns may mean something else, so every door (the screen, commands, reports)
+    refuses it in this one line."""
+    version = schema_version(conn)
+    if version > LATEST:
+        raise error(
+            N_(
+                "{path}: schema version {version} is newer than this acw "
+                "understands ({latest}); upgrade acw"
+            ),
+            path=path,
+            version=version,
+            latest=LATEST,
+        )
+    return version
 
 
 def pending(conn: sqlite3.Connection) -> list[Migration]:
