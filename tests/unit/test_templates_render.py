@@ -169,7 +169,8 @@ def test_a_template_out_of_time_is_not_run_again_on_every_keystroke() -> None:
     first = renderer.render(slow, {"reason": "a"}, "")
     started = time.monotonic()
     second = renderer.render(slow, {"reason": "b"}, "more")
-    assert time.monotonic() - started < 0.05
+    # Run again, it would take its whole 0.2 s; a busy machine may still take a while.
+    assert time.monotonic() - started < 0.15
     assert second.error == first.error
     assert second.text == "Reason: b\n\nmore"
 
