@@ -258,7 +258,7 @@ class TimedEditor(NotesEditor):
         super().__init__(*args, **kwargs)
         self.key_times: list[float] = []
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         self.key_times.append(time.monotonic())
 
 
