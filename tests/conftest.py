@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from acw_tui.core.clock import ManualClock
 from acw_tui.service.desk import Desk
@@ -21,6 +22,15 @@ from acw_tui.store import Store, open_store
 # ignore ctrl+c. A Python handler here is reset to the default in every child instead.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+# Every generated test is seeded: each run of the suite tries the same examples, so a
+# red run is the code's doing and can be run again to the same end. ACW_HYPOTHESIS=explore
+# draws new examples each run (with `--hypothesis-seed N` to replay one draw), for a
+# longer search by hand beside the ACW_*_EXAMPLES counts.
+settings.register_profile("seeded", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False, database=None)
+settings.load_profile(os.environ.get("ACW_HYPOTHESIS", "seeded"))
 
 
 # pyproject's 120 s a test catches a hang at the suite's own example counts. A longer

@@ -17,7 +17,8 @@ allowed beside the site's). The store raised its revisions above the hub's then:
 numbers it skipped were never written, and the revisions it had not sent before are
 not required at the hub under their new numbers (their current row is).
 
-`make test` runs a bounded number of examples; ACW_SYNC_EXAMPLES runs more.
+`make test` runs a seeded, bounded number of examples; ACW_SYNC_EXAMPLES runs more (and
+ACW_HYPOTHESIS=explore draws new ones each run).
 """
 
 from __future__ import annotations
