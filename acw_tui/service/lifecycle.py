@@ -49,6 +49,7 @@ class WrapupLifecycle(DeskCore):
         *,
         still_typing: bool = False,
         paused: bool = False,
+        after_close: bool = False,
     ) -> DraftKept:
         """Keep what the agent has typed.
 
@@ -59,6 +60,12 @@ class WrapupLifecycle(DeskCore):
         text waited once already, so the agent has stopped in the middle of the number
         (the customer reads the rest out later); it is stored with that number masked
         (MASKED), and the screen keeps it as typed. Form fields are masked so at once.
+
+        A wrap-up another acw window finished or discarded is refused (WrapupClosed),
+        unless `after_close`: this window still shows it and says so, and what the agent
+        types on is kept here as any draft is, until leaving adds it to the note
+        (`add_to_note`) or, should this window die first, the next window does
+        (`keep_left_behind`).
         """
         redactor = self.redactor
         spans = None
@@ -86,8 +93,9 @@ class WrapupLifecycle(DeskCore):
             kept = DraftKept.MASKED
         with self.store.transaction():
             # Another acw window on this store may have finished it meanwhile: a draft
-            # of a closed wrap-up would never be opened again (see add_to_note).
-            closed = self.wrapups.closed(wrapup.id)
+            # of a closed wrap-up would never be opened again (see add_to_note), unless
+            # this window knows and adds it when the agent leaves (`after_close`).
+            closed = None if after_close else self.wrapups.closed(wrapup.id)
             if closed is not None:
                 raise WrapupClosed(closed)
             if self._only_shown(wrapup.id, clean.note, clean.fields, content):

@@ -383,11 +383,12 @@ class AcwApp(LastResort):
 
     # -- drafts: what was typed waits in memory until the store has it --------------------
 
-    def collect_draft(self) -> None:
-        """The ACW screen's current content into the keeper, if it changed."""
+    def collect_draft(self, *, leaving: bool = False) -> None:
+        """The ACW screens' current content into the keeper, if it changed; `leaving`:
+        the agent is leaving them (see AcwScreen.hand_over_draft)."""
         for screen in self.screen_stack:
             if isinstance(screen, AcwScreen):
-                screen.hand_over_draft(self.drafts)
+                screen.hand_over_draft(self.drafts, leaving=leaving)
 
     def save_drafts(self, *, still_typing: bool = True) -> None:
         self.collect_draft()
@@ -409,9 +410,15 @@ class AcwApp(LastResort):
 
     def _save_one(self, wrapup_id: str, content: DraftContent, version: int, typing: bool) -> None:
         holder = self._screen_holding(wrapup_id)
-        if holder is not None and not holder.wrapup.is_open:
-            return  # closed elsewhere: kept until the agent leaves it (_closed_elsewhere)
-        wrapup = next((w for w in self._pending if w.id == wrapup_id), None)
+        # Closed elsewhere and still on a screen here: the text that screen keeps is
+        # stored as its draft all the same, so that no kill loses it; leaving adds it
+        # to the note (_closed_elsewhere).
+        after_close = holder is not None and not holder.wrapup.is_open
+        wrapup = (
+            holder.wrapup
+            if holder is not None and after_close
+            else next((w for w in self._pending if w.id == wrapup_id), None)
+        )
         if wrapup is None:
             wrapup = self.calls.read(lambda: self.desk.wrapup(wrapup_id))
             if wrapup is None:
@@ -444,15 +451,17 @@ class AcwApp(LastResort):
             self.show_problem(error, _("Draft not saved (kept on screen, retrying)"))
 
         self.calls.write(
-            lambda: self.desk.save_draft(wrapup, content, still_typing=first, paused=paused),
+            lambda: self.desk.save_draft(
+                wrapup, content, still_typing=first, paused=paused, after_close=after_close
+            ),
             done=saved,
             failed=refused,
         )
 
     def _closed_elsewhere(self, closed: Wrapup, content: DraftContent) -> None:
-        """Text typed for a wrap-up that another acw window finished or discarded: kept
-        here while a screen still holds the wrap-up (its text may grow), then added to
-        the stored note once the agent leaves it."""
+        """Text typed for a wrap-up that another acw window finished or discarded: this
+        window's draft of it while a screen still holds the wrap-up (its text may grow;
+        see _save_one), then added to the stored note once the agent leaves it."""
         if self._screen_holding(closed.id) is not None:
             return
         self._saving[closed.id] = time.monotonic()
@@ -582,7 +591,7 @@ class AcwApp(LastResort):
     # -- moving between screens ------------------------------------------------------------
 
     def back_to_ready(self) -> None:
-        self.collect_draft()
+        self.collect_draft(leaving=True)
         while not isinstance(self.screen, ReadyScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         if not isinstance(self.screen, ReadyScreen):
@@ -777,6 +786,12 @@ class AcwApp(LastResort):
                 return
             self.leave(1, said_why)
             return
+        try:
+            # Text typed here for wrap-ups another window closed waits as this window's
+            # drafts of them; holding none now, it goes into their notes.
+            self.calls.run_now(self.desk.keep_left_behind)
+        except AcwError as exc:  # kept as drafts: the next start adds them
+            self.show_problem(exc, _("adding left drafts"))
         try:
             if not self._logged_in:  # quitting within a second of starting
                 self._logged_in = True

@@ -158,6 +158,41 @@ def test_sigkill_mid_note_loses_nothing(terminal: Terminal, acw_home: Path) -> N
     ]
 
 
+def test_sigkill_of_a_window_typing_after_another_finished_loses_nothing(
+    terminal: Terminal, acw_home: Path
+) -> None:
+    """Two acw windows on one wrap-up; the second finishes it while the first has text
+    its note lacks. The first says so and the agent types on; killed then, what was
+    typed after the finish reaches the note at the next start."""
+    terminal.start("first")
+    terminal.wait_for("first", "Ready")
+    hook(terminal, "call-ended", "--call-id", "E2E-TWO")
+    terminal.wait_for("first", "ACW · call E2E-TWO", seconds=5)
+    terminal.keys("first", "-l", "address change asked")
+    terminal.wait_for("first", "Draft saved")
+    terminal.start("second")  # opens the same wrap-up, showing the first's draft
+    terminal.wait_for("second", "address change asked")
+    terminal.keys("first", "-l", " and new phone")
+    terminal.wait_for("first", "and new phone")
+    terminal.keys("second", "C-s")  # finishes with the text it showed
+    terminal.wait_for("second", "Last ACW")
+    terminal.wait_for("first", "finished in another acw window")
+    terminal.keys("first", "-l", ", mail to follow")
+    terminal.wait_for("first", "mail to follow")
+    time.sleep(1.0)  # the at-risk window of SPEC §2, as for any typing
+    os.kill(terminal.pid("first"), signal.SIGKILL)
+    assert terminal.quit("second")
+
+    terminal.start("third")
+    terminal.wait_for("third", "Ready")
+    assert terminal.quit("third")
+    db = sqlite3.connect(acw_home / "acw.db")
+    assert db.execute("SELECT status, note FROM wrapups").fetchall() == [
+        ("done", "address change asked\n\naddress change asked and new phone, mail to follow")
+    ]
+    assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (0,)
+
+
 def ended(group: int) -> bool:
     """No process of the group runs (one that exited may wait for tmux to reap it)."""
     states = subprocess.run(

@@ -46,6 +46,72 @@ async def test_text_typed_here_goes_into_the_note_finished_elsewhere(make_app, h
     assert hook.draft(wrapup.id) is None
 
 
+async def test_text_typed_after_the_finish_elsewhere_survives_a_kill_of_this_window(
+    make_app, hook
+) -> None:
+    """Typing on once the screen says another window finished the wrap-up is stored as
+    this window's draft within a save's time, as all typing is: were this window killed
+    before the agent leaves, the next acw start adds all of it to the note."""
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    app.desk.claim_screen()
+    hook.claim_screen()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, acw_open(app, "PBX-1"))
+            await type_text(pilot, "address change asked")
+            await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
+            hook.finish(wrapup, FinishRequest(note="refund issued"))
+            await wait_for(pilot, lambda: closed_here(app))
+            await type_text(pilot, f" paid {CARD}")
+            await wait_for(pilot, lambda: "****1111" in hook.draft(wrapup.id).note)
+            assert hook.draft(wrapup.id).note == "address change asked paid [CARD ****1111]"
+            assert hook.wrapup(wrapup.id).note == "refund issued"  # added when leaving
+
+            app.desk.screens.release()  # kill -9: the lock goes, the draft stays
+            restarted = hook.keep_left_behind()
+            assert [w.note for w in restarted] == [
+                "refund issued\n\naddress change asked paid [CARD ****1111]"
+            ]
+    finally:
+        app.desk.close()
+        hook.screens.release()
+    assert hook.wrapup(wrapup.id).note == (
+        "refund issued\n\naddress change asked paid [CARD ****1111]"
+    )  # not added a second time by the window's own leaving
+    assert hook.store.rows("SELECT * FROM drafts") == []
+
+
+@pytest.mark.parametrize("leave", ["escape", "ctrl+s", "quit"])
+async def test_text_stored_as_a_draft_after_the_finish_goes_into_the_note_on_leaving(
+    make_app, hook, leave
+) -> None:
+    """Everything typed after the other window's finish is in this window's draft
+    already when the agent leaves: leaving adds it to the note all the same, and the
+    draft goes."""
+    wrapup = hook.call_ended("PBX-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "PBX-1"))
+        await type_text(pilot, "address change asked")
+        await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
+        hook.finish(wrapup, FinishRequest(note="refund issued"))
+        await wait_for(pilot, lambda: closed_here(app))
+        await type_text(pilot, " new address noted")
+        await wait_for(pilot, lambda: "noted" in hook.draft(wrapup.id).note)
+        await wait_for(pilot, lambda: not app.drafts)  # nothing left to save
+
+        if leave == "quit":
+            await app.action_quit()
+        else:
+            await pilot.press(leave)
+            await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
+            await app.calls.settled()
+
+    assert hook.wrapup(wrapup.id).note == "refund issued\n\naddress change asked new address noted"
+    assert hook.store.rows("SELECT * FROM drafts") == []
+
+
 @pytest.mark.parametrize("typed", ["", "refund issued"], ids=["nothing typed", "the same text"])
 async def test_nothing_the_note_lacks_leaves_quietly(make_app, hook, typed) -> None:
     """Nothing typed here, or only what the other window stored: back to ready, the

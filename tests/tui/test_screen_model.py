@@ -382,6 +382,12 @@ class ScreenMachine(RuleBasedStateMachine):
         if self.locker is not None:
             return
         keeper = self.app.drafts
+        # Wrap-ups another window closed that a screen here still shows (and says so).
+        shown = {
+            s.wrapup.id
+            for s in self.app.screen_stack
+            if isinstance(s, AcwScreen) and not s.wrapup.is_open
+        }
         for wrapup_id, text in self.typed.items():
             if not text:
                 continue
@@ -389,8 +395,12 @@ class ScreenMachine(RuleBasedStateMachine):
             expected = redact(text).text
             if wrapup.status == "done":
                 held = keeper.get(wrapup_id)
-                if held is not None:  # finished elsewhere, still on this screen
+                if held is not None:  # finished elsewhere, the newest text not stored yet
                     assert held.note == text, f"typed {text!r}, kept {held.note!r}"
+                    continue
+                if wrapup_id in shown:  # finished elsewhere, still on this screen: a draft
+                    own = self._drafts(wrapup_id).get(self.app.desk.screens.number)
+                    assert own == expected, f"typed {text!r}, this window's draft {own!r}"
                     continue
                 # Added as a paragraph of its own (so without its trailing space), before
                 # or after what other windows left, in whichever order they were stored.

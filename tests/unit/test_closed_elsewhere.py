@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from acw_tui.core.clock import ManualClock
-from acw_tui.service.desk import Desk, DeskError, DraftContent, FinishRequest, WrapupClosed
+from acw_tui.service.desk import (
+    Desk,
+    DeskError,
+    DraftContent,
+    DraftKept,
+    FinishRequest,
+    WrapupClosed,
+)
 from acw_tui.settings.config import Config
 from acw_tui.store import open_store
 
@@ -38,6 +45,28 @@ def test_no_draft_is_saved_for_a_wrapup_finished_elsewhere(desk: Desk, other_win
         desk.save_draft(wrapup, typed("customer asked about a refund"))
 
     assert refused.value.wrapup.status == "done"
+    assert desk.draft(wrapup.id) is None
+
+
+def test_a_window_still_showing_a_closed_wrapup_keeps_its_text_as_a_draft(
+    desk: Desk, other_window: Desk
+) -> None:
+    """Until the agent leaves it (then `add_to_note`), or, should the window die, until
+    the next window adds it (`keep_left_behind`): redacted as any draft, a number being
+    typed at its end waited for."""
+    wrapup = desk.call_ended("PBX-1")
+    other_window.finish(wrapup, FinishRequest(note="refund issued"))
+
+    waits = desk.save_draft(
+        wrapup, typed("paid with 4111 1111"), still_typing=True, after_close=True
+    )
+    assert waits is DraftKept.WAITS and desk.draft(wrapup.id) is None
+    desk.save_draft(wrapup, typed(f"paid with {CARD}"), after_close=True)
+
+    assert desk.draft(wrapup.id).note == "paid with [CARD ****1111]"
+    assert desk.wrapup(wrapup.id).note == "refund issued"
+    added = desk.add_to_note(wrapup, f"paid with {CARD}, refund in 3 days")
+    assert added is not None and added.note.endswith("refund in 3 days")
     assert desk.draft(wrapup.id) is None
 
 

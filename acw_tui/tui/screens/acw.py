@@ -237,8 +237,13 @@ class AcwScreen(DeskScreen):
             draft.template_id if draft else None,
         )
 
-    def hand_over_draft(self, keeper: DraftKeeper) -> None:
-        """Give what changed since the last hand-over to the keeper, which saves it."""
+    def hand_over_draft(self, keeper: DraftKeeper, *, leaving: bool = False) -> None:
+        """Give what changed since the last hand-over to the keeper, which saves it.
+        `leaving`: the agent is leaving this screen (or acw). Text kept for a wrap-up
+        another window closed then goes to the keeper whole, saved as a draft or not:
+        the keeper adds it to the stored note (the draft it was saved as goes then)."""
+        if leaving and self._closed_note:
+            self._dirty = True
         # (Also while unmounting: the editor still holds the text then.)
         if self._dirty and not self._finishing and hasattr(self, "notes"):
             keeper.put(self.wrapup.id, self.draft_content())
@@ -263,7 +268,7 @@ class AcwScreen(DeskScreen):
             self._show_status()
 
     def on_unmount(self) -> None:
-        self.hand_over_draft(self.acw_app.drafts)
+        self.hand_over_draft(self.acw_app.drafts, leaving=True)
 
     @on(PendingChanged)
     def show_pending(self, event: PendingChanged) -> None:
