@@ -24,7 +24,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from acw_tui.core.printable import cut, flat
@@ -34,6 +34,9 @@ from acw_tui.sync.hub_db import HubDatabase, PoolLimits, Tx
 from acw_tui.sync.protocol import KIND_LABELS, Record, bundle_checksum, record_digest
 from acw_tui.sync.tables import SyncedTable, synced_tables
 
+# A batch's answer is kept for the site to send that batch again (its acknowledgement
+# lost on the way); a site only ever sends again its newest, so a month is ample.
+BATCH_ANSWERS_KEPT = timedelta(days=30)
 TEAM_MODEL_NOTES = 50_000  # newest finished notes of all sites the team model learns
 
 ROLES = ("site", "lead")
@@ -181,7 +184,12 @@ def _refused(record: Record, reason: str) -> dict[str, Any]:
 
 
 def now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _text_of(datetime.now(UTC))
+
+
+def _text_of(moment: datetime) -> str:
+    """A moment as the hub stores it (UTC, milliseconds): such texts sort as time does."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def token_hash(token: str) -> str:
@@ -630,6 +638,10 @@ class HubStore:
                 "INSERT INTO hub_batches (site_id, idem_key, body_hash, answer, received_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [site, key, digest, json.dumps(answer), received],
+            )
+            tx.execute(
+                "DELETE FROM hub_batches WHERE site_id = ? AND received_at < ?",
+                [site, _text_of(datetime.now(UTC) - BATCH_ANSWERS_KEPT)],
             )
             if before_commit is not None:
                 before_commit()
