@@ -123,6 +123,9 @@ def _sqlite_kind(declared: str) -> str:
     return declared or "untyped"
 
 
+# Indexes of the hub's own tables, on either store. Deleting a site's old batch answers
+# as each batch is stored must not read every answer of the site.
+HUB_INDEXES = {"hub_batches_by_age": "hub_batches (site_id, received_at)"}
 # A SQLite hub store gets the indexes a site's store has for reports (store migration 8):
 # reports read medians by walking the ACW-order ones (reports/queries.py) and logged-in
 # time from the covering one. PostgreSQL ranks by sorting and needs none of them.
@@ -338,11 +341,20 @@ class HubStore:
                             f"{SQL_TYPES[column.kind]}",
                         )
                     )
-        if not self.db.postgres:
+        if self.db.postgres:
+            indexes = {
+                r[0]
+                for r in tx.all(
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                )
+            }
+            wanted = HUB_INDEXES
+        else:
             indexes = {r[0] for r in tx.all("SELECT name FROM sqlite_master WHERE type = 'index'")}
-            for name, target in SQLITE_REPORT_INDEXES.items():
-                if name not in indexes:
-                    changes.append((f"index {name}", f"CREATE INDEX {name} ON {target}"))
+            wanted = {**HUB_INDEXES, **SQLITE_REPORT_INDEXES}
+        for name, target in wanted.items():
+            if name not in indexes:
+                changes.append((f"index {name}", f"CREATE INDEX {name} ON {target}"))
         return changes
 
     def _columns(self, tx: Tx, table: str) -> set[str]:

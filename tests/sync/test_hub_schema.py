@@ -9,7 +9,7 @@ import pytest
 
 from acw_tui.store import open_store
 from acw_tui.store.records import SYNCED_TABLES
-from acw_tui.sync.hub_store import SQLITE_REPORT_INDEXES, HubStore
+from acw_tui.sync.hub_store import HUB_INDEXES, SQLITE_REPORT_INDEXES, HubStore
 from acw_tui.sync.tables import synced_tables
 
 from .conftest import _pg_admin, _pg_url_for, pg_base_url
@@ -110,4 +110,25 @@ def test_hub_init_adds_the_rebase_floor_on_a_hub_made_before(hub_url: str) -> No
     assert hub.init() == ["column hub_sites.rebase_over"]
     assert hub.init() == []
     assert hub.mark_for("warsaw-1", None) == (0, None, None)
+    hub.db.close()
+
+
+def test_hub_init_adds_the_index_of_batch_answers_by_age_on_a_hub_made_before(
+    hub_url: str,
+) -> None:
+    """Each stored batch deletes its site's answers older than a month: by this index,
+    not by reading every answer of the site."""
+    hub = HubStore(hub_url)
+    assert {f"index {name}" for name in HUB_INDEXES} <= set(hub.init())
+    with hub.db.transaction() as tx:
+        tx.execute("DROP INDEX hub_batches_by_age")  # as an older acw made it
+    assert hub.init() == ["index hub_batches_by_age"]
+    assert hub.init() == []
+    if hub_url.startswith("sqlite"):
+        with hub.db.transaction() as tx:
+            plan = tx.all(
+                "EXPLAIN QUERY PLAN DELETE FROM hub_batches WHERE site_id = ? AND received_at < ?",
+                ["warsaw-1", "2026-01-01"],
+            )
+        assert "hub_batches_by_age" in str(plan)
     hub.db.close()
