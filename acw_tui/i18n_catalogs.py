@@ -50,6 +50,7 @@ ERROR_CLASSES = (
     "LanguageError",  # --lang names a language acw has no catalog for
     "FileWriteError",  # a guide, template, export or report that cannot be written
     "StoreError",  # the SQLite store: locked, damaged, newer, a missing record
+    "StoreGone",  # the store file moved, replaced or deleted under a running acw
     "SyncError",  # acw sync: the settings, the hub's answers, a bundle to publish
     "HubError",  # acw hub: its store, its sites and leads
     "ReportError",  # a report's database or options (most are translated when raised)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -46,6 +47,19 @@ class StoreDamaged(StoreError):
 
 class StoreBusy(StoreError):
     """Another program held the store's write lock for longer than acw waits."""
+
+
+class StoreGone(StoreError):
+    """The file this store opened is no longer at its path (moved, replaced, deleted)."""
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (device, inode); None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def is_damage(exc: sqlite3.Error) -> bool:
@@ -112,6 +126,20 @@ class Store:
         self.conn = conn
         self.path = path
         self._leaving_at: float | None = None  # time.monotonic() after which nobody waits
+        self._identity = _file_identity(path)
+
+    def check_file(self) -> None:
+        """StoreGone unless the file opened is still the one at the path. One moved
+        away, replaced or deleted while acw runs still takes writes, where neither the
+        next acw nor a hook finds them: they are refused instead, and what the agent
+        typed is kept as text a store refuses is (on screen, then in files at quit)."""
+        if self._identity is not None and _file_identity(self.path) != self._identity:
+            raise StoreGone(
+                "{path}: the store file was moved, replaced or deleted while acw was "
+                "running; nothing more is written to it: quit acw (your text is kept) "
+                "and start it again",
+                path=self.path,
+            )
 
     def limit_waits(self, seconds: float | None) -> None:
         """From now on, waiting for another program's write lock ends within `seconds`,
@@ -152,6 +180,7 @@ class Store:
         # importing modules.
         db = self.db
         warm_up_ids()
+        self.check_file()
         with self.errors():
             self._take_write_lock()
         try:
@@ -206,7 +235,10 @@ class Store:
             raise store_error(exc, self.path) from exc
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits: a cheap "anything new?" probe."""
+        """Changes whenever another connection commits: a cheap "anything new?" probe.
+        StoreGone once the file is no longer at its path (see `check_file`): the screen,
+        which asks this four times a second, says so even while nothing is written."""
+        self.check_file()
         with self.errors():
             return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 from acw_tui.core.model import AgentStateName
+from acw_tui.service.desk import Desk
+from acw_tui.store import open_store
 from acw_tui.store.redaction_audit import RedactionAuditRepository
 from acw_tui.tui.screens.acw import AcwScreen
 from acw_tui.tui.screens.dialogs import EmptyNoteDialog
@@ -472,3 +474,28 @@ async def test_f2_twice_in_a_row_opens_two_wrapups_without_a_crash(make_app, clo
         await pilot.pause(0.5)
         assert isinstance(app.screen, AcwScreen)
         assert app.unexpected == []
+
+
+async def test_a_store_deleted_while_acw_runs_loses_no_text(make_app, hook, acw_home: Path) -> None:
+    """The store file is deleted (or moved, or replaced) under a running acw: SQLite
+    would go on writing into the deleted file, and quitting would "save" the text where
+    nobody finds it. The screen says so within a moment and keeps the text, in files at
+    quit, as for a store that refuses it."""
+    wrapup = hook.call_ended("GONE-1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, acw_open(app, "GONE-1"))
+        await type_text(pilot, "before the delete")
+        await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
+        for path in acw_home.glob("acw.db*"):
+            path.unlink()
+        later = Desk(open_store(acw_home / "acw.db"), hook.config, hook.clock)
+        later.call_ended("GONE-2")  # a hook after it makes a new store at the same path
+        later.close()
+        await type_text(pilot, f", after it, paid {CARD}")
+        await wait_for(pilot, lambda: any("moved, replaced or deleted" in t for t in notices(app)))
+        await app.action_quit()
+    assert app.return_code == 1  # quit, saying where the text went
+    kept = acw_home / "unsaved-drafts" / f"{wrapup.id}.txt"
+    assert kept.read_text(encoding="utf-8") == "before the delete, after it, paid [CARD ****1111]"
+    assert alive(app) is False and app.unexpected == []
