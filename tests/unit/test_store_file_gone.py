@@ -42,9 +42,11 @@ def test_writes_are_refused_once_the_file_is_not_at_its_path(
         db.execute("CREATE TABLE notes (text TEXT)")
     change(path)
 
-    with pytest.raises(StoreGone, match="moved, replaced or deleted") as refused:
-        with store.transaction() as db:
-            db.execute("INSERT INTO notes VALUES ('lost?')")
+    with (
+        pytest.raises(StoreGone, match="moved, replaced or deleted") as refused,
+        store.transaction() as db,
+    ):
+        db.execute("INSERT INTO notes VALUES ('lost?')")
     assert str(path) in str(refused.value)
     with pytest.raises(StoreGone):
         store.data_version()  # what the screen polls: it says so without a write
