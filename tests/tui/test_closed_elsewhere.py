@@ -20,17 +20,22 @@ def closed_here(app) -> bool:
     )
 
 
+async def finished_elsewhere_after(pilot, app, hook, wrapup, typed: str) -> None:
+    """This window types `typed` into call PBX-1 (stored as its draft); then another
+    window finishes the wrap-up with "refund issued", and this screen says so."""
+    await wait_for(pilot, acw_open(app, "PBX-1"))
+    await type_text(pilot, typed)
+    await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
+    hook.finish(wrapup, FinishRequest(note="refund issued"))
+    await wait_for(pilot, lambda: closed_here(app))
+
+
 @pytest.mark.parametrize("leave", ["escape", "ctrl+s", "quit"])
 async def test_text_typed_here_goes_into_the_note_finished_elsewhere(make_app, hook, leave) -> None:
     wrapup = hook.call_ended("PBX-1")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, acw_open(app, "PBX-1"))
-        await type_text(pilot, "address change asked")
-        await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)  # saved as a draft
-
-        hook.finish(wrapup, FinishRequest(note="refund issued"))  # the other window
-        await wait_for(pilot, lambda: closed_here(app))
+        await finished_elsewhere_after(pilot, app, hook, wrapup, "address change asked")
         await type_text(pilot, f" paid {CARD}")
         assert hook.wrapup(wrapup.id).note == "refund issued"  # nothing added while on it
 
@@ -58,11 +63,7 @@ async def test_text_typed_after_the_finish_elsewhere_survives_a_kill_of_this_win
     hook.claim_screen()
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, acw_open(app, "PBX-1"))
-            await type_text(pilot, "address change asked")
-            await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
-            hook.finish(wrapup, FinishRequest(note="refund issued"))
-            await wait_for(pilot, lambda: closed_here(app))
+            await finished_elsewhere_after(pilot, app, hook, wrapup, "address change asked")
             await type_text(pilot, f" paid {CARD}")
             await wait_for(pilot, lambda: "****1111" in hook.draft(wrapup.id).note)
             assert hook.draft(wrapup.id).note == "address change asked paid [CARD ****1111]"
@@ -92,11 +93,7 @@ async def test_text_stored_as_a_draft_after_the_finish_goes_into_the_note_on_lea
     wrapup = hook.call_ended("PBX-1")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, acw_open(app, "PBX-1"))
-        await type_text(pilot, "address change asked")
-        await wait_for(pilot, lambda: hook.draft(wrapup.id) is not None)
-        hook.finish(wrapup, FinishRequest(note="refund issued"))
-        await wait_for(pilot, lambda: closed_here(app))
+        await finished_elsewhere_after(pilot, app, hook, wrapup, "address change asked")
         await type_text(pilot, " new address noted")
         await wait_for(pilot, lambda: "noted" in hook.draft(wrapup.id).note)
         await wait_for(pilot, lambda: not app.drafts)  # nothing left to save
