@@ -148,7 +148,7 @@ def listen_command(
     except KeyboardInterrupt:
         status = replace(listener.status, connected=False, detail=Phrase(N_("stopped")))
         with contextlib.suppress(Exception):  # the state is best effort on the way out
-            desk.note_listener(status)
+            (listener.desk or desk).note_listener(status)  # (opened again if replaced)
         logger.info(Phrase(N_("stopped")))
 
 

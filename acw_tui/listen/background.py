@@ -74,7 +74,14 @@ class BackgroundListener:
         finally:
             self._started.set()
             loop.close()
-            self.desk.close()
+            self._desk_of(listener).close()
+
+    def _desk_of(self, listener: Listener | None) -> Desk:
+        """The listener's desk: the one it was given, or the one it opened in its place
+        when the store's file was replaced (Listener._reopen)."""
+        if listener is not None and listener.desk is not None:
+            self.desk = listener.desk
+        return self.desk
 
     def _note_failure(self, why: str, listener: Listener | None = None) -> None:
         """Put why the listener stopped in the store, where the screen reads its state:
@@ -93,7 +100,7 @@ class BackgroundListener:
             last_error_at=datetime.now(UTC),
         )
         try:
-            self.desk.note_listener(status)
+            self._desk_of(listener).note_listener(status)
         except Exception:  # the store itself failing: the log has it, nothing more to do
             log.exception("the phone-system listener's state was not saved")
 

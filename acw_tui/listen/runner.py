@@ -283,9 +283,9 @@ class Listener:
 
     async def _store(self, event: CallEvent, *, facts_only: bool = False) -> Outcome:
         from acw_tui.service.desk import AlreadyEnded, DeskError
-        from acw_tui.service.errors import DeskBusy
+        from acw_tui.service.errors import DeskBusy, StoreFileGone
 
-        desk = self.desk
+        desk = self.desk  # (the closures below read it when they run: see the reopen)
         assert desk is not None
 
         def write() -> Outcome:
@@ -363,24 +363,53 @@ class Listener:
                 )
             )
 
-        try:
-            async for attempt in tenacity.AsyncRetrying(
-                retry=tenacity.retry_if_exception_type(DeskBusy),
-                wait=self.locked_wait,
-                before_sleep=retrying,
-                reraise=True,
-            ):
-                with attempt:
-                    async with self._desk_lock:
-                        return await asyncio.to_thread(write)
-        except DeskError as exc:
+        reopened = False
+        while True:
+            try:
+                async for attempt in tenacity.AsyncRetrying(
+                    retry=tenacity.retry_if_exception_type(DeskBusy),
+                    wait=self.locked_wait,
+                    before_sleep=retrying,
+                    reraise=True,
+                ):
+                    with attempt:
+                        async with self._desk_lock:
+                            return await asyncio.to_thread(write)
+            except StoreFileGone as exc:
+                if not reopened:
+                    reopened = True
+                    desk = await self._reopen()
+                    continue
+                why: DeskError = exc
+            except DeskError as exc:
+                why = exc
             raise ListenError(
                 N_("{source} event {event}: {reason}"),
                 source=event.source,
                 event=event.event_id,
-                reason=exc,
-            ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+                reason=why,
+            )
+
+    async def _reopen(self) -> Desk:
+        """The store's file was moved, replaced or deleted under the listener: the file
+        at the store's path takes the events from now on, as after a restart (nobody
+        types into a listener, so it is kept nowhere else). DeskError if it cannot be
+        opened."""
+        old = self.desk
+        assert old is not None
+        async with self._desk_lock:
+            if self.desk is old:  # (not opened again meanwhile by another write)
+                self.desk = await asyncio.to_thread(old.reopened)
+                self.say(
+                    Phrase(
+                        N_(
+                            "the store file {path} was moved, replaced or deleted; the file "
+                            "now at that path takes the events"
+                        ),
+                        path=self.desk.store.path,
+                    )
+                )
+        return self.desk
 
     # -- state for the screen -------------------------------------------------------------
 
@@ -404,11 +433,15 @@ class Listener:
         self._dirty = False
         if self.desk is None:
             return
-        from acw_tui.service.desk import DeskError
+        from acw_tui.service.errors import DeskError, StoreFileGone
 
-        desk = self.desk
         try:
-            async with self._desk_lock:
-                await asyncio.to_thread(desk.note_listener, status)
+            try:
+                async with self._desk_lock:
+                    await asyncio.to_thread(self.desk.note_listener, status)
+            except StoreFileGone:
+                desk = await self._reopen()
+                async with self._desk_lock:
+                    await asyncio.to_thread(desk.note_listener, status)
         except DeskError as exc:
             log.warning("listener state not saved: %s", exc)

@@ -68,6 +68,17 @@ class Desk(PhoneHook, WrapupLifecycle):
 
         return cls(open_store(path), config)
 
+    @service_call
+    def reopened(self) -> Desk:
+        """A desk like this one over the file now at its store's path (after
+        StoreFileGone: the file it opened was moved, replaced or deleted); this one is
+        closed. For a process that writes without a person watching (the listener)."""
+        from acw_tui.store import open_store
+
+        fresh = Desk(open_store(self.store.path), self.config, self.clock)
+        self.close()
+        return fresh
+
     # -- reading, for the screen ---------------------------------------------------------
 
     @service_call

@@ -25,6 +25,12 @@ class DeskBusy(DeskError):
     call may well succeed a moment later."""
 
 
+class StoreFileGone(DeskError):
+    """The file this desk's store opened is no longer at its path (moved, replaced,
+    deleted; see store.database.StoreGone): nothing more is written to it. A desk
+    opened again (`Desk.reopened`) writes to the file at the path now."""
+
+
 class AlreadyEnded(DeskError):
     """The call has already ended (its wrap-up exists): a repeated or late report."""
 
@@ -48,10 +54,11 @@ def service_call(method: Callable[P, R]) -> Callable[P, R]:
         except DeskError:
             raise
         except (AcwError, sqlite3.Error, OSError) as exc:
-            from acw_tui.store.database import StoreBusy, is_busy
+            from acw_tui.store.database import StoreBusy, StoreGone, is_busy
             from acw_tui.user_errors import one_line
 
             busy = isinstance(exc, StoreBusy) or (isinstance(exc, sqlite3.Error) and is_busy(exc))
-            raise (DeskBusy if busy else DeskError)(one_line(exc)) from exc
+            kind = DeskBusy if busy else StoreFileGone if isinstance(exc, StoreGone) else DeskError
+            raise kind(one_line(exc)) from exc
 
     return wrapper

@@ -429,3 +429,53 @@ async def test_a_listener_stopped_while_a_wait_loses_the_cancellation_still_stop
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(asyncio.shield(task), 2)
     assert task.cancelled() and adapter.connections == 1
+
+
+# -- the store's file replaced under a running listener -----------------------------------
+
+
+class TwoCalls:
+    """An adapter that reports one ended call, then a second once `go` is set."""
+
+    name = "two"
+
+    def __init__(self, first: CallEvent, second: CallEvent) -> None:
+        self.first, self.second = first, second
+        self.go = asyncio.Event()
+
+    async def run(self, sink: Sink) -> None:
+        await sink.connected("two")
+        await sink.event(self.first)
+        await self.go.wait()
+        await sink.event(self.second)
+        await asyncio.sleep(3600)
+
+
+async def test_a_listener_whose_store_file_was_replaced_writes_to_the_file_now_there(
+    desk: Desk, clock: ManualClock, acw_home: Path
+) -> None:
+    """SQLite would go on writing into the old file, where neither the screen nor the
+    next start finds the call. A listener has nobody typing into it: it opens the file
+    at the store's path again, as a restart would, and says so."""
+    adapter = TwoCalls(ended_event(clock, "before.1"), ended_event(clock, "after.1", event_id="e2"))
+    lines: list[str] = []
+    listener = listener_for(adapter, desk, lines)
+    task = await run_until(listener, lambda: len(listener.outcomes) == 1)
+    path = desk.store.path
+    (acw_home / "old").mkdir()
+    for found in acw_home.glob("acw.db*"):
+        found.rename(acw_home / "old" / found.name)
+    Desk(open_store(path), desk.config, clock).close()  # a new store made at the path
+    adapter.go.set()
+    async with asyncio.timeout(10):
+        while len(listener.outcomes) < 2:
+            await asyncio.sleep(0.01)
+    await stop(task)
+
+    assert [o for _event, o in listener.outcomes] == [Outcome.OPENED, Outcome.OPENED]
+    now_there = Desk(open_store(path), desk.config, clock)
+    assert [w.call.external_id for w in now_there.pending()] == ["after.1"]
+    assert any("was moved, replaced or deleted" in line for line in lines), lines
+    assert listener.desk is not desk
+    listener.desk.close()
+    now_there.close()
