@@ -19,6 +19,7 @@ from typing import Any
 from acw_tui.core.inputs import url_without_secrets
 from acw_tui.errors import AcwError
 from acw_tui.i18n import _
+from acw_tui.sqlite_open import open_sqlite
 
 
 class ReportError(AcwError):
@@ -130,25 +131,31 @@ def sqlite_source(path: Path) -> ReportSource:
     if not path.exists():
         raise ReportError(_("{path}: no such database file").format(path=path))
     try:
-        # Read-only: a report never writes, even by accident. as_uri() escapes ? and #.
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        conn = open_sqlite(
+            # Read-only: a report never writes, even by accident. as_uri() escapes ? and #.
+            f"{path.resolve().as_uri()}?mode=ro",
+            (
+                "PRAGMA busy_timeout=15000",
+                # A report runs its passes on three connections at once, each reading rows
+                # about once: half SQLite's default page cache (2 MB) each keeps the report
+                # as fast on a million wrap-ups (a quarter made it 20 % slower) and the
+                # screen 1 MB smaller.
+                f"PRAGMA cache_size=-{REPORT_CACHE_KIB}",
+                "SELECT 1 FROM wrapups LIMIT 1",  # a store, readable
+            ),
+            uri=True,
+            check_same_thread=False,
         )
-        conn.execute("PRAGMA busy_timeout=15000")
-        # A report runs its passes on three connections at once, each reading rows about
-        # once: half SQLite's default page cache (2 MB) each keeps the report as fast on a
-        # million wrap-ups (a quarter made it 20 % slower) and the screen 1 MB smaller.
-        conn.execute(f"PRAGMA cache_size=-{REPORT_CACHE_KIB}")
-        conn.execute("SELECT 1 FROM wrapups LIMIT 1").fetchone()  # a store, readable
-        from acw_tui.store.migrations import refuse_newer
-
-        refuse_newer(conn, path, ReportError)
     except sqlite3.Error as exc:
         raise ReportError(
             _("{path}: cannot read a store here ({error})").format(path=path, error=exc)
         ) from exc
-    except ReportError:
-        conn.close()
+    from acw_tui.store.migrations import refuse_newer
+
+    try:
+        refuse_newer(conn, path, ReportError)
+    except BaseException:
+        conn.close()  # (the screen opens a source again on every refresh)
         raise
     return ReportSource(conn, Dialect("sqlite"), str(path), lambda: sqlite_source(path))
 

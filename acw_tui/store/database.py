@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from acw_tui.core.ids import warm_up as warm_up_ids
 from acw_tui.errors import AcwError, Phrase, os_reason
+from acw_tui.sqlite_open import open_sqlite
 from acw_tui.store import migrations
 
 if TYPE_CHECKING:
@@ -272,11 +273,12 @@ class Store:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    for pragma in PRAGMAS:
-        conn.execute(pragma)
-    return conn
+    return open_sqlite(
+        str(path),
+        (f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}", *PRAGMAS),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
 
 
 def open_store(path: Path, *, migrate: bool = True) -> Store:

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlparse
 
 from acw_tui.core.inputs import url_without_secrets
 from acw_tui.errors import N_, os_reason
+from acw_tui.sqlite_open import open_sqlite
 from acw_tui.sync import HubError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -206,20 +207,23 @@ class HubDatabase:
         try:
             if self.may_create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
+            conn = open_sqlite(
                 f"{self.path.absolute().as_uri()}?mode={'rwc' if self.may_create else 'rw'}",
+                (
+                    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+                    "PRAGMA journal_mode=WAL",
+                    # An acknowledged batch must survive a power cut, not only a crash.
+                    "PRAGMA synchronous=FULL",
+                    # Every batch is its own commit: checkpointing each 4 MiB of WAL (the
+                    # default) cost about a sixth of applying a batch. Each 64 MiB keeps
+                    # the WAL bounded.
+                    f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}",
+                ),
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
                 uri=True,
             )
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode=WAL")
-            # An acknowledged batch must survive a power cut, not only a crash.
-            conn.execute("PRAGMA synchronous=FULL")
-            # Every batch is its own commit: checkpointing each 4 MiB of WAL (the default)
-            # cost about a sixth of applying a batch. Each 64 MiB keeps the WAL bounded.
-            conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         except (sqlite3.Error, OSError) as exc:
             raise HubError(
                 "{store}: cannot open ({reason})",

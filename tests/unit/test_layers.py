@@ -132,3 +132,15 @@ def test_files_people_name_are_read_by_one_reader() -> None:
         if ".read_bytes()" in line or ".read_text(" in line
     ]
     assert found == []
+
+
+def test_sqlite_files_are_opened_in_one_place() -> None:
+    # A connection whose set-up failed (not a database, a newer store) was left open by
+    # the report's, the store's and the hub's own openers: sqlite_open.py closes it.
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "sqlite3.connect(" in line
+    ]
+    assert found and all(line.startswith("sqlite_open.py:") for line in found)
