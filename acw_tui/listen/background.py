@@ -80,7 +80,7 @@ class BackgroundListener:
         """The listener's desk: the one it was given, or the one it opened in its place
         when the store's file was replaced (Listener._reopen)."""
         if listener is not None and listener.desk is not None:
-            self.desk = listener.desk
+            return listener.desk
         return self.desk
 
     def _note_failure(self, why: str, listener: Listener | None = None) -> None:

@@ -36,6 +36,8 @@ from acw_tui.service.requests import DraftContent, DraftKept, FinishRequest, Rea
 from acw_tui.settings.config import Config
 
 if TYPE_CHECKING:
+    from acw_tui.core.clock import Clock
+
     # Templates need Jinja2: loaded when the first wrap-up's form is built, not with the
     # desk (the phone hook and the screen's first paint never need them).
     from acw_tui.core.completion import CompletionModel
@@ -62,20 +64,18 @@ __all__ = [
 
 class Desk(PhoneHook, WrapupLifecycle):
     @classmethod
-    def open(cls, config: Config, path: Path) -> Desk:
+    def open(cls, config: Config, path: Path, clock: Clock | None = None) -> Desk:
         """A desk over the store at `path` (created or upgraded as needed)."""
         from acw_tui.store import open_store
 
-        return cls(open_store(path), config)
+        return cls(open_store(path), config, clock)
 
     @service_call
     def reopened(self) -> Desk:
         """A desk like this one over the file now at its store's path (after
         StoreFileGone: the file it opened was moved, replaced or deleted); this one is
         closed. For a process that writes without a person watching (the listener)."""
-        from acw_tui.store import open_store
-
-        fresh = Desk(open_store(self.store.path), self.config, self.clock)
+        fresh = Desk.open(self.config, self.store.path, self.clock)
         self.close()
         return fresh
 

@@ -584,7 +584,8 @@ class HubStore:
         The first batch a store sends binds the site to it (a site synced by an acw
         from before stores had an identity is bound by its first batch that names
         one); a batch from any other store is refused (409)."""
-        received = now_text()
+        now = datetime.now(UTC)
+        received = _text_of(now)
         with self.db.transaction() as tx:
             # Locks this site's row until commit: batches of one site go one at a time.
             row = tx.one(
@@ -653,7 +654,7 @@ class HubStore:
             )
             tx.execute(
                 "DELETE FROM hub_batches WHERE site_id = ? AND received_at < ?",
-                [site, _text_of(datetime.now(UTC) - BATCH_ANSWERS_KEPT)],
+                [site, _text_of(now - BATCH_ANSWERS_KEPT)],
             )
             if before_commit is not None:
                 before_commit()

@@ -413,12 +413,8 @@ class AcwApp(LastResort):
         # Closed elsewhere and still on a screen here: the text that screen keeps is
         # stored as its draft all the same, so that no kill loses it; leaving adds it
         # to the note (_closed_elsewhere).
-        after_close = holder is not None and not holder.wrapup.is_open
-        wrapup = (
-            holder.wrapup
-            if holder is not None and after_close
-            else next((w for w in self._pending if w.id == wrapup_id), None)
-        )
+        shown_closed = holder.wrapup if holder is not None and not holder.wrapup.is_open else None
+        wrapup = shown_closed or next((w for w in self._pending if w.id == wrapup_id), None)
         if wrapup is None:
             wrapup = self.calls.read(lambda: self.desk.wrapup(wrapup_id))
             if wrapup is None:
@@ -452,7 +448,11 @@ class AcwApp(LastResort):
 
         self.calls.write(
             lambda: self.desk.save_draft(
-                wrapup, content, still_typing=first, paused=paused, after_close=after_close
+                wrapup,
+                content,
+                still_typing=first,
+                paused=paused,
+                after_close=shown_closed is not None,
             ),
             done=saved,
             failed=refused,

@@ -4,6 +4,9 @@ leave it (esc, ctrl+s, quit), and the screen says so as soon as it learns."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 
 from acw_tui.service.requests import FinishRequest
@@ -18,6 +21,19 @@ def closed_here(app) -> bool:
     return isinstance(app.screen, AcwScreen) and "another acw window" in str(
         app.screen.status_line.render()
     )
+
+
+@contextlib.contextmanager
+def two_windows(app, hook) -> Iterator[None]:
+    """The app and the hook as two acw windows, each with a screen number of its own
+    (drafts kept apart), both let go at the end."""
+    app.desk.claim_screen()
+    hook.claim_screen()
+    try:
+        yield
+    finally:
+        app.desk.close()
+        hook.screens.release()
 
 
 async def finished_elsewhere_after(pilot, app, hook, wrapup, typed: str) -> None:
@@ -59,9 +75,7 @@ async def test_text_typed_after_the_finish_elsewhere_survives_a_kill_of_this_win
     before the agent leaves, the next acw start adds all of it to the note."""
     wrapup = hook.call_ended("PBX-1")
     app = make_app()
-    app.desk.claim_screen()
-    hook.claim_screen()
-    try:
+    with two_windows(app, hook):
         async with app.run_test(size=(120, 40)) as pilot:
             await finished_elsewhere_after(pilot, app, hook, wrapup, "address change asked")
             await type_text(pilot, f" paid {CARD}")
@@ -74,9 +88,6 @@ async def test_text_typed_after_the_finish_elsewhere_survives_a_kill_of_this_win
             assert [w.note for w in restarted] == [
                 "refund issued\n\naddress change asked paid [CARD ****1111]"
             ]
-    finally:
-        app.desk.close()
-        hook.screens.release()
     assert hook.wrapup(wrapup.id).note == (
         "refund issued\n\naddress change asked paid [CARD ****1111]"
     )  # not added a second time by the window's own leaving
@@ -187,12 +198,10 @@ async def test_text_left_in_a_wrapup_reaches_its_note_when_another_window_finish
     finishes it: what was typed here is added to the note, not dropped with the draft."""
     wrapup = hook.call_ended("PBX-1")
     app = make_app()
-    app.desk.claim_screen()
-    hook.claim_screen()  # the other window has a screen number of its own
     told: list[str] = []
     shown = app.notify
     app.notify = lambda message, **kw: (told.append(str(message)), shown(message, **kw))[1]
-    try:
+    with two_windows(app, hook):
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, acw_open(app, "PBX-1"))
             await type_text(pilot, "customer moved house")
@@ -205,9 +214,6 @@ async def test_text_left_in_a_wrapup_reaches_its_note_when_another_window_finish
             await wait_for(
                 pilot, lambda: any("Text left in a draft of call PBX-1" in m for m in told)
             )
-    finally:
-        app.desk.close()
-        hook.screens.release()
     assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"
     assert hook.store.rows("SELECT * FROM drafts") == []
 
@@ -219,9 +225,7 @@ async def test_text_of_a_window_that_quit_is_added_when_this_one_finishes(make_a
 
     wrapup = hook.call_ended("PBX-1")
     app = make_app()
-    app.desk.claim_screen()
-    hook.claim_screen()
-    try:
+    with two_windows(app, hook):
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, acw_open(app, "PBX-1"))
             await type_text(pilot, "refund issued")
@@ -232,6 +236,4 @@ async def test_text_of_a_window_that_quit_is_added_when_this_one_finishes(make_a
             await pilot.press("f10", "space", "ctrl+s")
             await wait_for(pilot, lambda: isinstance(app.screen, ReadyScreen))
             await wait_for(pilot, lambda: "moved house" in hook.wrapup(wrapup.id).note)
-    finally:
-        app.desk.close()
     assert hook.wrapup(wrapup.id).note == "refund issued\n\ncustomer moved house"
