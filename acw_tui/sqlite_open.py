@@ -10,8 +10,10 @@ connection left open per try would keep the file and its memory until the proces
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 
@@ -25,3 +27,14 @@ def open_sqlite(target: str, setup: Iterable[str] = (), **connect: Any) -> sqlit
         conn.close()
         raise
     return conn
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (device, inode); None when there is none. A connection
+    keeps writing to the file it opened after that file was moved, replaced or deleted:
+    comparing this with its value at the opening tells."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from acw_tui.core.ids import warm_up as warm_up_ids
 from acw_tui.errors import AcwError, Phrase, os_reason
-from acw_tui.sqlite_open import open_sqlite
+from acw_tui.sqlite_open import file_identity, open_sqlite
 from acw_tui.store import migrations
 
 if TYPE_CHECKING:
@@ -52,15 +51,6 @@ class StoreBusy(StoreError):
 
 class StoreGone(StoreError):
     """The file this store opened is no longer at its path (moved, replaced, deleted)."""
-
-
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    """Which file is at `path` (device, inode); None when there is none."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
 
 
 def is_damage(exc: sqlite3.Error) -> bool:
@@ -127,14 +117,14 @@ class Store:
         self.conn = conn
         self.path = path
         self._leaving_at: float | None = None  # time.monotonic() after which nobody waits
-        self._identity = _file_identity(path)
+        self._identity = file_identity(path)
 
     def check_file(self) -> None:
         """StoreGone unless the file opened is still the one at the path. One moved
         away, replaced or deleted while acw runs still takes writes, where neither the
         next acw nor a hook finds them: they are refused instead, and what the agent
         typed is kept as text a store refuses is (on screen, then in files at quit)."""
-        if self._identity is not None and _file_identity(self.path) != self._identity:
+        if self._identity is not None and file_identity(self.path) != self._identity:
             raise StoreGone(
                 "{path}: the store file was moved, replaced or deleted while acw was "
                 "running; nothing more is written to it: quit acw (your text is kept) "

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 
 from acw_tui.core.inputs import url_without_secrets
 from acw_tui.errors import N_, os_reason
-from acw_tui.sqlite_open import open_sqlite
+from acw_tui.sqlite_open import file_identity, open_sqlite
 from acw_tui.sync import HubError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -176,6 +176,7 @@ class HubDatabase:
         # between tries), hands the writer on the moment it is free.
         self._writer = threading.Lock()
         self._write_conn: sqlite3.Connection | None = None
+        self._write_file: tuple[int, int] | None = None  # the file it opened
         # Only `acw hub init` creates a store: a mistyped --db elsewhere is named,
         # leaving no empty file behind.
         self.may_create = False
@@ -236,10 +237,26 @@ class HubDatabase:
         conn = getattr(self._local, "conn", None)
         if conn is not None and self.postgres and conn.closed:
             conn = None
+        if conn is not None and not self.postgres and self._replaced(self._local.file):
+            conn.close()
+            conn = None
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
+            self._local.file = None if self.postgres else file_identity(self._file)
         return conn
+
+    @property
+    def _file(self) -> Path:
+        assert self.path is not None
+        return self.path
+
+    def _replaced(self, opened: tuple[int, int] | None) -> bool:
+        """Is the SQLite file at the store's path no longer the one a connection opened
+        (moved, replaced by a restored copy, deleted)? SQLite would go on writing into
+        the old one, acknowledging batches no later read or restart sees: the hub opens
+        the path again instead, as a restart would."""
+        return file_identity(self._file) != opened
 
     @contextmanager
     def _failures_named(self) -> Iterator[None]:
@@ -319,8 +336,12 @@ class HubDatabase:
                 yield Tx(cursor, postgres=True)
             return
         with self._failures_named(), self._writer:
+            if self._write_conn is not None and self._replaced(self._write_file):
+                self._write_conn.close()
+                self._write_conn = None
             if self._write_conn is None:
                 self._write_conn = self._connect()
+                self._write_file = file_identity(self._file)
             conn = self._write_conn
             cursor = conn.cursor()
             cursor.execute("BEGIN IMMEDIATE")

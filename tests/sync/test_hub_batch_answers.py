@@ -5,6 +5,7 @@ does not grow with every batch a hub has ever taken."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -68,3 +69,34 @@ def test_a_sync_drops_the_sites_answers_older_than_a_month(site: Site) -> None:
             k for (k,) in tx.all("SELECT idem_key FROM hub_batches WHERE site_id = ?", [site.name])
         }
     assert len(sent) >= 3 and kept and not kept & sent
+
+
+def test_a_sqlite_hub_whose_file_was_replaced_stores_in_the_file_now_there(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """The hub's file restored from a copy (moved aside, the copy put in its place)
+    while the hub runs: SQLite would store and acknowledge the next batches in the old
+    file, and the site would drop records no read or restart of the hub sees again."""
+    first, second, last = _two_batches(fresh_store)
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    hub = HubStore(url)
+    hub.init()
+    token = hub.add("site", SITE)
+    hub_app._apply(hub, SiteBatches(), token, "first", first, None)
+    marked = hub.mark(SITE)  # (a reading connection is open too)
+
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for found in tmp_path.glob("hub.db*"):
+        found.rename(aside / found.name)
+    old, copy = sqlite3.connect(aside / "hub.db"), sqlite3.connect(tmp_path / "hub.db")
+    old.backup(copy)
+    old.close()
+    copy.close()
+
+    assert hub_app._apply(hub, SiteBatches(), token, "second", second, None)[1]["mark"] == last
+    assert hub.mark(SITE) == last != marked
+    restarted = HubStore(url)
+    assert restarted.mark(SITE) == last
+    restarted.db.close()
+    hub.db.close()
